@@ -1,0 +1,107 @@
+// @ts-check
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = builtinModules.flatMap((name) => [name, `node:${name}`]);
+
+// Imports that do I/O or depend on the host: never allowed in code that must replay deterministically.
+const ioModules = [
+  '@kubernetes/client-node',
+  '@temporalio/activity',
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/testing',
+  'execa',
+  'pino',
+  'pino-http',
+  'express',
+  'prom-client',
+];
+
+// Workflow code is replayed from history, so anything that reads the clock, randomness or the host
+// would make a replay diverge. Temporal's sandbox offers `sleep`, `uuid4` and a deterministic Date instead.
+const deterministicRules = {
+  'no-restricted-globals': [
+    'error',
+    ...['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'queueMicrotask'].map((name) => ({
+      name,
+      message: 'Use sleep() / condition() from @temporalio/workflow: timers must be recorded in history.',
+    })),
+    ...['process', 'require', 'fetch', 'crypto', 'Buffer', 'performance'].map((name) => ({
+      name,
+      message: 'Workflow-safe code must not touch the host; do this in an activity.',
+    })),
+  ],
+  'no-restricted-properties': [
+    'error',
+    { object: 'Date', property: 'now', message: 'Use the workflow clock (new Date() inside a workflow) or pass time in.' },
+    { object: 'Math', property: 'random', message: 'Use uuid4() from @temporalio/workflow or pass randomness in.' },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', '.storefleet/**', 'bench/results/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      globals: { ...globals.node },
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'dev/*.mjs', 'web/*.js'] }, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['workflows/**/*.ts'],
+    rules: {
+      ...deterministicRules,
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [...nodeBuiltins, ...ioModules].map((name) => ({
+            name,
+            message: 'Workflows are replayed deterministically: do I/O in activities.',
+          })),
+          patterns: [
+            {
+              group: ['**/activities/*', '**/activities'],
+              allowTypeImports: true,
+              message: 'Import activities with `import type` and call them through proxyActivities.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['core/**/*.ts'],
+    rules: {
+      ...deterministicRules,
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['*', '!zod', '!./*', '!../core/*'],
+              message: 'core/ is shared with workflows: it may import only zod and itself.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['web/**/*.js'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);
