@@ -1,0 +1,36 @@
+// The dev commands behind `npm start`, `npm test`, `npm run toolchain` and `npm run bench`
+// (dev/bootstrap.mjs installs the npm dependencies first). Errors print as one readable message.
+import { ConfigError, defaultCacheDir } from './config.js';
+import { runChecks } from './checks.js';
+import { say } from './output.js';
+import { PortInUseError } from './ports.js';
+import { start } from './start.js';
+import { ensureToolchain, ToolchainError } from './toolchain/ensure.js';
+
+const commands: Record<string, (args: string[]) => Promise<number>> = {
+  start: () => start(),
+  test: (args) => runChecks(args),
+  toolchain: async () => {
+    const toolchain = await ensureToolchain({ cacheDir: defaultCacheDir() });
+    for (const [binary, path] of Object.entries(toolchain)) say(`  ${binary.padEnd(24)} ${path}`);
+    return 0;
+  },
+  bench: async () => {
+    say('[bench] no benchmarks are defined yet (bench/ is empty).');
+    return 0;
+  },
+};
+
+const [name = '', ...args] = process.argv.slice(2);
+const command = commands[name];
+if (!command) {
+  say(`usage: node dev/bootstrap.mjs <${Object.keys(commands).join('|')}>`);
+  process.exit(2);
+}
+try {
+  process.exitCode = await command(args);
+} catch (error) {
+  const known = error instanceof ConfigError || error instanceof PortInUseError || error instanceof ToolchainError;
+  console.error(`[storefleet] ${name} failed: ${known ? (error as Error).message : String((error as Error).stack ?? error)}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,71 @@
+// Configuration of the local platform, read from the environment once and checked before anything starts.
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** Every port the local platform listens on (127.0.0.1 only), with the env var that moves it. */
+export const portSettings = {
+  temporal: { envVar: 'STOREFLEET_TEMPORAL_PORT', fallback: 7233, what: 'Temporal gRPC' },
+  temporalUi: { envVar: 'STOREFLEET_TEMPORAL_UI_PORT', fallback: 8233, what: 'Temporal Web UI' },
+  temporalHttp: { envVar: 'STOREFLEET_TEMPORAL_HTTP_PORT', fallback: 7243, what: 'Temporal HTTP API' },
+  temporalMetrics: { envVar: 'STOREFLEET_TEMPORAL_METRICS_PORT', fallback: 7244, what: 'Temporal metrics' },
+  kubeApiserver: { envVar: 'STOREFLEET_KUBE_API_PORT', fallback: 6443, what: 'kube-apiserver' },
+  etcd: { envVar: 'STOREFLEET_ETCD_PORT', fallback: 2379, what: 'etcd client' },
+  etcdPeer: { envVar: 'STOREFLEET_ETCD_PEER_PORT', fallback: 2380, what: 'etcd peer' },
+  controllerManager: { envVar: 'STOREFLEET_CONTROLLER_MANAGER_PORT', fallback: 10257, what: 'kube-controller-manager health' },
+  scheduler: { envVar: 'STOREFLEET_SCHEDULER_PORT', fallback: 10259, what: 'kube-scheduler health' },
+} as const;
+
+export type PortName = keyof typeof portSettings;
+export type Ports = Record<PortName, number>;
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+const envSchema = z.object({
+  STOREFLEET_STATE_DIR: z.string().optional(),
+  STOREFLEET_CACHE_DIR: z.string().optional(),
+  XDG_CACHE_HOME: z.string().optional(),
+  STOREFLEET_CLUSTER: z.enum(['simulated', 'kubeconfig']).default('simulated'),
+  KUBECONFIG: z.string().optional(),
+  STOREFLEET_SIMULATED_NODES: z.coerce.number().int().min(1).max(50).default(3),
+  ...Object.fromEntries(Object.values(portSettings).map((p) => [p.envVar, port.default(p.fallback)])),
+});
+
+export interface PlatformConfig {
+  stateDir: string;
+  cacheDir: string;
+  cluster: { mode: 'simulated'; nodes: number } | { mode: 'kubeconfig'; kubeconfigPath: string };
+  ports: Ports;
+}
+
+export class ConfigError extends Error {}
+
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.STOREFLEET_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'storefleet'));
+}
+
+export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
+    throw new ConfigError(`invalid configuration in the environment:\n${problems}`);
+  }
+  const values = parsed.data as z.infer<typeof envSchema> & Record<string, number>;
+  const ports = Object.fromEntries(
+    Object.entries(portSettings).map(([name, setting]) => [name, values[setting.envVar]]),
+  ) as Ports;
+  let cluster: PlatformConfig['cluster'] = { mode: 'simulated', nodes: values.STOREFLEET_SIMULATED_NODES };
+  if (values.STOREFLEET_CLUSTER === 'kubeconfig') {
+    if (!values.KUBECONFIG) throw new ConfigError('STOREFLEET_CLUSTER=kubeconfig needs KUBECONFIG to name the kubeconfig file of your cluster.');
+    cluster = { mode: 'kubeconfig', kubeconfigPath: resolve(values.KUBECONFIG) };
+  }
+  return {
+    stateDir: resolve(values.STOREFLEET_STATE_DIR ?? join(repoRoot, '.storefleet')),
+    cacheDir: defaultCacheDir(env),
+    cluster,
+    ports,
+  };
+}

@@ -1,0 +1,99 @@
+// The local platform's servers: Temporal and a Kubernetes cluster (simulated, or the operator's own).
+// `npm start` and the test harness both start them through here.
+import { join } from 'node:path';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { startSimulatedCluster } from './cluster/simulated.js';
+import { portSettings, type PlatformConfig, type PortName } from './config.js';
+import { assertPortFree } from './ports.js';
+import { ProcessRegistry, type ManagedProcess } from './process.js';
+import { startTemporal } from './temporal.js';
+import type { Toolchain } from './toolchain/ensure.js';
+
+export interface PlatformOptions {
+  /** Throwaway state: skip fsyncs (tests). */
+  ephemeral?: boolean;
+  /** Serve the Temporal Web UI (npm start does; tests do not need it). */
+  temporalUi?: boolean;
+  progress?: (line: string) => void;
+}
+
+export interface RunningPlatform {
+  temporalAddress: string;
+  temporalUiUrl: string | undefined;
+  kubeconfigPath: string;
+  processes: ManagedProcess[];
+  stop(): Promise<void>;
+}
+
+export function processRegistry(stateDir: string): ProcessRegistry {
+  return new ProcessRegistry(join(stateDir, 'pids.json'));
+}
+
+export async function startPlatform(config: PlatformConfig, toolchain: Toolchain, options: PlatformOptions = {}): Promise<RunningPlatform> {
+  const progress = options.progress ?? (() => undefined);
+  const { ports } = config;
+  const simulated = config.cluster.mode === 'simulated';
+  const needed: PortName[] = ['temporal', 'temporalHttp', 'temporalMetrics'];
+  if (options.temporalUi) needed.push('temporalUi');
+  if (simulated) needed.push('kubeApiserver', 'etcd', 'etcdPeer', 'controllerManager', 'scheduler');
+  for (const name of needed) await assertPortFree(ports[name], portSettings[name].what, portSettings[name].envVar);
+
+  const registry = processRegistry(config.stateDir);
+  const stops: Array<() => Promise<void>> = [];
+  const processes: ManagedProcess[] = [];
+  const stop = async () => {
+    for (const stopOne of stops.reverse()) await stopOne();
+  };
+  try {
+    progress('starting Temporal dev server');
+    const temporal = await startTemporal({
+      binary: toolchain.temporal ?? 'temporal',
+      stateDir: join(config.stateDir, 'temporal'),
+      ports: { grpc: ports.temporal, http: ports.temporalHttp, metrics: ports.temporalMetrics, ...(options.temporalUi ? { ui: ports.temporalUi } : {}) },
+      registry,
+      ephemeral: options.ephemeral ?? false,
+    });
+    stops.push(() => temporal.process.stop());
+    processes.push(temporal.process);
+
+    let kubeconfigPath: string;
+    if (config.cluster.mode === 'simulated') {
+      const cluster = await startSimulatedCluster({
+        stateDir: join(config.stateDir, 'cluster'),
+        toolchain,
+        registry,
+        nodes: config.cluster.nodes,
+        ephemeral: options.ephemeral ?? false,
+        ports: {
+          apiserver: ports.kubeApiserver,
+          etcd: ports.etcd,
+          etcdPeer: ports.etcdPeer,
+          controllerManager: ports.controllerManager,
+          scheduler: ports.scheduler,
+        },
+        progress: (line) => progress(`cluster: ${line}`),
+      });
+      stops.push(() => cluster.stop());
+      processes.push(...cluster.processes);
+      kubeconfigPath = cluster.kubeconfigPath;
+    } else {
+      kubeconfigPath = config.cluster.kubeconfigPath;
+      progress(`using the cluster of ${kubeconfigPath}`);
+      await assertClusterReachable(kubeconfigPath);
+    }
+    return { temporalAddress: temporal.address, temporalUiUrl: temporal.uiUrl, kubeconfigPath, processes, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function assertClusterReachable(kubeconfigPath: string): Promise<void> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfigPath);
+  try {
+    await kc.makeApiClient(CoreV1Api).listNamespace({ limit: 1 });
+  } catch (error) {
+    throw new Error(`cannot reach the cluster of ${kubeconfigPath} (context ${kc.getCurrentContext()}): ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,80 @@
+// `npm start`: the supervisor of the local platform. Starts every piece, prints where things are,
+// and on Ctrl-C / SIGTERM (or when a piece dies) stops them all, leaving no process behind.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadPlatformConfig, type PlatformConfig } from './config.js';
+import { formatDuration, say } from './output.js';
+import { processRegistry, startPlatform, type RunningPlatform } from './platform.js';
+import { ensureToolchain } from './toolchain/ensure.js';
+
+export async function start(): Promise<number> {
+  const began = Date.now();
+  const config = loadPlatformConfig();
+  mkdirSync(config.stateDir, { recursive: true });
+  const pidFile = claimStateDir(config.stateDir);
+  try {
+    const leftovers = await processRegistry(config.stateDir).cleanLeftovers();
+    if (leftovers.length > 0) say(`[storefleet] stopped leftovers of an earlier run that did not shut down cleanly: ${leftovers.join(', ')}`);
+
+    const toolchain = await ensureToolchain({ cacheDir: config.cacheDir });
+    const platform = await startPlatform(config, toolchain, { temporalUi: true, progress: (line) => say(`[storefleet] ${line}`) });
+    printBanner(config, platform, Date.now() - began);
+    const reason = await untilStopRequested(platform);
+    say(`[storefleet] ${reason}; stopping everything...`);
+    await platform.stop();
+    say('[storefleet] stopped.');
+    return reason.startsWith('received') ? 0 : 1;
+  } finally {
+    rmSync(pidFile, { force: true });
+  }
+}
+
+/** One supervisor per state dir: a second `npm start` would fight the first over ports and files. */
+function claimStateDir(stateDir: string): string {
+  const pidFile = join(stateDir, 'supervisor.pid');
+  if (existsSync(pidFile)) {
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    if (pid !== process.pid && isSupervisor(pid)) {
+      throw new Error(`storefleet is already running from ${stateDir} (pid ${pid}). Stop it first (Ctrl-C in its terminal, or kill ${pid}).`);
+    }
+  }
+  writeFileSync(pidFile, String(process.pid));
+  return pidFile;
+}
+
+function isSupervisor(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('dev/cli.ts');
+  } catch {
+    return false;
+  }
+}
+
+function untilStopRequested(platform: RunningPlatform): Promise<string> {
+  return new Promise((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => resolve(`received ${signal}`));
+    for (const child of platform.processes) {
+      void child.exited.then((code) => {
+        if (!child.isStopping) resolve(`${child.name} exited unexpectedly (code ${code}); last lines of ${child.logFile}:\n${child.logTail()}\n`);
+      });
+    }
+  });
+}
+
+function printBanner(config: PlatformConfig, platform: RunningPlatform, elapsedMs: number): void {
+  const lines = [
+    '',
+    `storefleet local platform is up (${formatDuration(elapsedMs)})`,
+    '',
+    `  Temporal Web UI     ${platform.temporalUiUrl ?? '(disabled)'}`,
+    `  Temporal address    ${platform.temporalAddress}   (namespace default)`,
+    `  Kubernetes          ${config.cluster.mode === 'simulated' ? `simulated, ${config.cluster.nodes} kwok nodes` : 'your cluster'}`,
+    `  kubeconfig          ${platform.kubeconfigPath}`,
+    `                      export KUBECONFIG=${platform.kubeconfigPath}`,
+    `  logs                ${join(config.stateDir, 'temporal', 'logs')}, ${join(config.stateDir, 'cluster', 'logs')}`,
+    '',
+    'Press Ctrl-C to stop everything.',
+    '',
+  ];
+  say(lines.join('\n'));
+}
