@@ -1,0 +1,80 @@
+// What a test needs to talk to the run's real servers: a Temporal client, a kube client, a worker
+// running the once-bundled workflows, and helm pointed at the simulated cluster.
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { KubeConfig } from '@kubernetes/client-node';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { execa, type Result } from 'execa';
+import { afterAll, inject } from 'vitest';
+
+let temporal: Promise<{ client: Client; connection: Connection }> | undefined;
+let workerConnection: Promise<NativeConnection> | undefined;
+let runtimeInstalled = false;
+
+/** A client of the run's Temporal dev server, shared by the tests of one file and closed after them. */
+export function temporalClient(): Promise<Client> {
+  temporal ??= (async () => {
+    const connection = await Connection.connect({ address: inject('temporalAddress') });
+    afterAll(() => connection.close());
+    return { client: new Client({ connection, namespace: 'default' }), connection };
+  })();
+  return temporal.then((t) => t.client);
+}
+
+export function kubeConfig(): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromFile(inject('kubeconfigPath'));
+  return kc;
+}
+
+/** A worker on a fresh task queue with the run's workflow bundle; run it with `worker.runUntil(...)`. */
+export async function createTestWorker(options: Partial<WorkerOptions> = {}): Promise<Worker> {
+  if (!runtimeInstalled) {
+    // Keep the worker's own log lines (poller start/stop) out of the test output.
+    Runtime.install({ logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } });
+    runtimeInstalled = true;
+  }
+  workerConnection ??= NativeConnection.connect({ address: inject('temporalAddress') }).then((connection) => {
+    afterAll(() => connection.close());
+    return connection;
+  });
+  return Worker.create({
+    connection: await workerConnection,
+    namespace: 'default',
+    taskQueue: uniqueName('tq'),
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    ...options,
+  });
+}
+
+/** helm against the run's cluster, with the output captured for assertions. */
+export function helm(args: string[], options: { input?: string } = {}): Promise<Result> {
+  return execa(inject('toolchain').helm ?? 'helm', args, {
+    env: { KUBECONFIG: inject('kubeconfigPath') },
+    reject: false,
+    all: true,
+    ...(options.input === undefined ? {} : { input: options.input }),
+  });
+}
+
+/** DNS-1123 friendly, unique per call: tests share one cluster and one Temporal namespace. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Polls until the check returns a value other than undefined, or fails naming what it waited for. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await sleep(250);
+  }
+  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
+}
