@@ -15,9 +15,9 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     for (const [binary, path] of Object.entries(toolchain)) say(`  ${binary.padEnd(24)} ${path}`);
     return 0;
   },
-  bench: async () => {
+  bench: () => {
     say('[bench] no benchmarks are defined yet (bench/ is empty).');
-    return 0;
+    return Promise.resolve(0);
   },
 };
 
@@ -30,7 +30,9 @@ if (!command) {
 try {
   process.exitCode = await command(args);
 } catch (error) {
-  const known = error instanceof ConfigError || error instanceof PortInUseError || error instanceof ToolchainError;
-  console.error(`[storefleet] ${name} failed: ${known ? (error as Error).message : String((error as Error).stack ?? error)}`);
+  // Expected problems (bad config, busy port, failed build) read best without a stack trace.
+  const expected = error instanceof ConfigError || error instanceof PortInUseError || error instanceof ToolchainError;
+  const detail = error instanceof Error ? (expected ? error.message : (error.stack ?? error.message)) : String(error);
+  console.error(`[storefleet] ${name} failed: ${detail}`);
   process.exitCode = 1;
 }

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
-import { execa, type Result } from 'execa';
+import { execa } from 'execa';
 import { afterAll, inject } from 'vitest';
 
 let temporal: Promise<{ client: Client; connection: Connection }> | undefined;
@@ -49,13 +49,14 @@ export async function createTestWorker(options: Partial<WorkerOptions> = {}): Pr
 }
 
 /** helm against the run's cluster, with the output captured for assertions. */
-export function helm(args: string[], options: { input?: string } = {}): Promise<Result> {
-  return execa(inject('toolchain').helm ?? 'helm', args, {
+export async function helm(args: string[], options: { input?: string } = {}): Promise<{ exitCode: number; stdout: string; all: string }> {
+  const result = await execa(inject('toolchain').helm ?? 'helm', args, {
     env: { KUBECONFIG: inject('kubeconfigPath') },
     reject: false,
     all: true,
     ...(options.input === undefined ? {} : { input: options.input }),
   });
+  return { exitCode: result.exitCode ?? -1, stdout: result.stdout, all: result.all };
 }
 
 /** DNS-1123 friendly, unique per call: tests share one cluster and one Temporal namespace. */
@@ -76,5 +77,5 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     }
     await sleep(250);
   }
-  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
+  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${lastError instanceof Error ? ` (last error: ${lastError.message})` : ''}`);
 }

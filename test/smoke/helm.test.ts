@@ -37,7 +37,7 @@ describe('helm against the simulated cluster', () => {
     });
 
     const status = await helm(['status', release, '-n', namespace, '-o', 'json']);
-    expect(JSON.parse(status.stdout).info.status).toBe('deployed');
+    expect((JSON.parse(status.stdout) as { info: { status: string } }).info.status).toBe('deployed');
 
     const uninstall = await helm(['uninstall', release, '-n', namespace, '--wait']);
     expect(uninstall.exitCode, uninstall.all).toBe(0);

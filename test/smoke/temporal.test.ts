@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { createTestWorker, eventually, temporalClient, uniqueName } from '../harness/clients.js';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { describe, expect, it } from 'vitest';
+import type { smokeWorkflow } from '../fixtures/workflows/smoke.js';
+import { createTestWorker, eventually, temporalClient, uniqueName } from '../harness/clients.js';
 
 const StoreId = defineSearchAttributeKey('StoreId', SearchAttributeType.KEYWORD);
 
@@ -11,7 +12,7 @@ describe('Temporal dev server', () => {
     const storeId = uniqueName('smoke');
 
     const result = await worker.runUntil(
-      client.workflow.execute('smokeWorkflow', {
+      client.workflow.execute<typeof smokeWorkflow>('smokeWorkflow', {
         taskQueue: worker.options.taskQueue,
         workflowId: `smoke-${storeId}`,
         args: [storeId],

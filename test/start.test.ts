@@ -1,0 +1,120 @@
+// `npm start` as an operator runs it: a real supervisor process with its own Temporal and cluster.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { afterEach, describe, expect, it } from 'vitest';
+import { portSettings, repoRoot } from '../dev/config.js';
+import { freePort } from '../dev/ports.js';
+import { eventually } from './harness/clients.js';
+
+interface Supervisor {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+  stateDir: string;
+}
+
+const running: Supervisor[] = [];
+afterEach(async () => {
+  for (const s of running.splice(0)) {
+    s.child.kill('SIGTERM');
+    await s.exited;
+  }
+});
+
+async function freePortsEnv(): Promise<Record<string, string>> {
+  const env: Record<string, string> = {};
+  for (const { envVar } of Object.values(portSettings)) env[envVar] = String(await freePort());
+  return env;
+}
+
+function startSupervisor(env: Record<string, string>, stateDir: string): Supervisor {
+  let output = '';
+  const child = spawn(process.execPath, ['dev/bootstrap.mjs', 'start'], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env, STOREFLEET_STATE_DIR: stateDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const supervisor = { child, output: () => output, exited, stateDir };
+  running.push(supervisor);
+  return supervisor;
+}
+
+const untilUp = (s: Supervisor) => eventually('the banner', async () => (s.output().includes('Press Ctrl-C') ? true : undefined), 90_000);
+
+function registeredPids(stateDir: string): number[] {
+  return (JSON.parse(readFileSync(join(stateDir, 'pids.json'), 'utf8')) as Array<{ pid: number }>).map((e) => e.pid);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    // A zombie (exited, not yet reaped) counts as gone.
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z');
+  } catch {
+    return false;
+  }
+}
+
+describe('npm start', () => {
+  it('when started, then it prints the URLs, the UI answers, the cluster has Ready nodes, and SIGTERM leaves no process behind', async () => {
+    const env = await freePortsEnv();
+    const s = startSupervisor(env, mkdtempSync(join(tmpdir(), 'storefleet-start-')));
+    await untilUp(s);
+
+    const uiUrl = `http://127.0.0.1:${env.STOREFLEET_TEMPORAL_UI_PORT}`;
+    expect(s.output()).toContain(`Temporal Web UI     ${uiUrl}`);
+    expect((await fetch(uiUrl)).status).toBe(200);
+    const kubeconfigPath = /kubeconfig\s+(\S+)/.exec(s.output())?.[1] ?? '';
+    const kc = new KubeConfig();
+    kc.loadFromFile(kubeconfigPath);
+    const nodes = await kc.makeApiClient(CoreV1Api).listNode();
+    expect(nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))).toHaveLength(3);
+
+    const pids = registeredPids(s.stateDir);
+    expect(pids.length).toBe(6); // temporal, etcd, apiserver, controller-manager, scheduler, kwok
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+    expect(s.output()).toContain('stopped.');
+    expect(pids.filter(isAlive)).toEqual([]);
+  });
+
+  it('when the supervisor was killed, then the next start stops its leftovers before starting', async () => {
+    const env = await freePortsEnv();
+    const stateDir = mkdtempSync(join(tmpdir(), 'storefleet-start-'));
+    const first = startSupervisor(env, stateDir);
+    await untilUp(first);
+    const orphans = registeredPids(stateDir);
+    // Kill the supervisor itself without letting it clean up, as a crash or `kill -9` would.
+    process.kill(Number(readFileSync(join(stateDir, 'supervisor.pid'), 'utf8')), 'SIGKILL');
+    await first.exited;
+    expect(orphans.filter(isAlive).length).toBe(orphans.length);
+
+    const second = startSupervisor(env, stateDir);
+    await untilUp(second);
+    expect(second.output()).toContain('stopped leftovers of an earlier run');
+    expect(orphans.filter(isAlive)).toEqual([]);
+  });
+
+  it('when a port is taken, then it exits with a message naming the port and the env var to change it', async () => {
+    const env = await freePortsEnv();
+    const blocker = createServer();
+    const port = Number(env.STOREFLEET_TEMPORAL_UI_PORT);
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    try {
+      const s = startSupervisor(env, mkdtempSync(join(tmpdir(), 'storefleet-start-')));
+      expect(await s.exited).toBe(1);
+      expect(s.output()).toContain(`port ${port} (Temporal Web UI) is already in use`);
+      expect(s.output()).toContain('STOREFLEET_TEMPORAL_UI_PORT=');
+      expect(s.output()).not.toMatch(/\n\s+at /); // no stack trace
+    } finally {
+      blocker.close();
+    }
+  });
+});
