@@ -46,7 +46,7 @@ function startSupervisor(env: Record<string, string>, stateDir: string): Supervi
   return supervisor;
 }
 
-const untilUp = (s: Supervisor) => eventually('the banner', async () => (s.output().includes('Press Ctrl-C') ? true : undefined), 90_000);
+const untilUp = (s: Supervisor) => eventually('the banner', () => (s.output().includes('Press Ctrl-C') ? true : undefined), 90_000);
 
 function registeredPids(stateDir: string): number[] {
   return (JSON.parse(readFileSync(join(stateDir, 'pids.json'), 'utf8')) as Array<{ pid: number }>).map((e) => e.pid);

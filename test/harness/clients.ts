@@ -65,7 +65,7 @@ export function uniqueName(prefix: string): string {
 }
 
 /** Polls until the check returns a value other than undefined, or fails naming what it waited for. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+export async function eventually<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
