@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { ConfigError, parseEnvironment } from '../core/environment.js';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -41,19 +42,14 @@ export interface PlatformConfig {
   ports: Ports;
 }
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return resolve(env.STOREFLEET_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'storefleet'));
 }
 
 export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
-    throw new ConfigError(`invalid configuration in the environment:\n${problems}`);
-  }
-  const values = parsed.data as z.infer<typeof envSchema> & Record<string, number>;
+  const values = parseEnvironment(envSchema, env) as z.infer<typeof envSchema> & Record<string, number>;
   const ports = Object.fromEntries(
     Object.entries(portSettings).map(([name, setting]) => [name, values[setting.envVar]]),
   ) as Ports;

@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { afterAll, inject } from 'vitest';
 
 let temporal: Promise<{ client: Client; connection: Connection }> | undefined;
-let workerConnection: Promise<NativeConnection> | undefined;
+let nativeConnection: Promise<NativeConnection> | undefined;
 let runtimeInstalled = false;
 
 /** A client of the run's Temporal dev server, shared by the tests of one file and closed after them. */
@@ -28,19 +28,23 @@ export function kubeConfig(): KubeConfig {
   return kc;
 }
 
-/** A worker on a fresh task queue with the run's workflow bundle; run it with `worker.runUntil(...)`. */
-export async function createTestWorker(options: Partial<WorkerOptions> = {}): Promise<Worker> {
+/** The worker side of the run's Temporal server, with the SDK's own log lines kept out of test output. */
+export function workerConnection(): Promise<NativeConnection> {
   if (!runtimeInstalled) {
-    // Keep the worker's own log lines (poller start/stop) out of the test output.
     Runtime.install({ logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } });
     runtimeInstalled = true;
   }
-  workerConnection ??= NativeConnection.connect({ address: inject('temporalAddress') }).then((connection) => {
+  nativeConnection ??= NativeConnection.connect({ address: inject('temporalAddress') }).then((connection) => {
     afterAll(() => connection.close());
     return connection;
   });
+  return nativeConnection;
+}
+
+/** A worker on a fresh task queue with the run's workflow bundle; run it with `worker.runUntil(...)`. */
+export async function createTestWorker(options: Partial<WorkerOptions> = {}): Promise<Worker> {
   return Worker.create({
-    connection: await workerConnection,
+    connection: await workerConnection(),
     namespace: 'default',
     taskQueue: uniqueName('tq'),
     workflowBundle: { codePath: inject('workflowBundlePath') },

@@ -40,11 +40,12 @@ describe('determinism rules for workflow-safe folders', () => {
     expect(await ruleIdsFor('workflows/example.ts', code)).toContain('@typescript-eslint/no-restricted-imports');
   });
 
-  it('when core/ imports something other than zod, then lint fails', async () => {
-    expect(await ruleIdsFor('core/example.ts', "import { sleep } from '@temporalio/workflow';\nexport const s = sleep;")).toContain(
+  it('when core/ imports something other than zod and the workflow message helpers, then lint fails', async () => {
+    expect(await ruleIdsFor('core/example.ts', "import { execa } from 'execa';\nexport const s = execa;")).toContain(
       '@typescript-eslint/no-restricted-imports',
     );
     expect(await ruleIdsFor('core/example.ts', "import { z } from 'zod';\nexport const s = z.string();")).toEqual([]);
+    expect(await ruleIdsFor('core/example.ts', "import { defineSignal } from '@temporalio/workflow';\nexport const s = defineSignal('s');")).toEqual([]);
   });
 
   it('when dev/ (host code) uses Date.now and node:fs, then lint allows it', async () => {

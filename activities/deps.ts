@@ -1,0 +1,26 @@
+// What the activities need from their process: built once by the worker (and by tests) and passed to
+// createActivities, so each activity file stays free of configuration and globals.
+import { Context } from '@temporalio/activity';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import type { StoreSettings } from '../core/settings.js';
+
+export interface ActivityDeps {
+  kubeConfig: KubeConfig;
+  /** Path of the same kubeconfig, for helm. */
+  kubeconfigPath: string;
+  helmBinary: string;
+  chartsDir: string;
+  settings: StoreSettings;
+  /** Namespace of the ingress controller that may reach the stores' pods. */
+  ingressNamespace: string;
+  log: Logger;
+  /** How often waitForReady looks at the cluster. */
+  readinessPollMs?: number;
+}
+
+/** A logger whose every line names the store and the workflow the activity works for. */
+export function activityLogger(log: Logger, storeId: string): Logger {
+  const { info } = Context.current();
+  return log.child({ storeId, workflowId: info.workflowExecution?.workflowId, activity: info.activityType, attempt: info.attempt });
+}

@@ -1,0 +1,96 @@
+// The store's Helm release: `helm upgrade --install` with values on stdin (nothing written to disk),
+// no --wait (readiness is its own step), and recovery of a release a crash left pending-*.
+import { join } from 'node:path';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { execa } from 'execa';
+import { failureTypes } from '../core/failures.js';
+import { adminSecretName, namespaceName, releaseName } from '../core/names.js';
+import type { Engine, StoreSpec } from '../core/store-spec.js';
+import { activityLogger, type ActivityDeps } from './deps.js';
+import { withHeartbeat } from './heartbeat.js';
+
+export interface ReleaseTarget {
+  storeId: string;
+  engine: Engine;
+}
+
+/** What the chart values may not fix by retrying: bad values, or more than the plan allows. */
+const nonRetryable: Array<{ pattern: RegExp; type: string }> = [
+  { pattern: /exceeded quota|forbidden: .*quota/i, type: failureTypes.QuotaExceeded },
+  { pattern: /values don't meet the specifications|execution error at|parse error|unable to build kubernetes objects|is invalid:/i, type: failureTypes.InvalidChartValues },
+];
+
+export function classifyHelmError(output: string): { type?: string; message: string } {
+  const lines = output.split('\n').filter((line) => line.trim() !== '');
+  const message = (lines.filter((line) => line.startsWith('Error:')).at(-1) ?? lines.at(-1) ?? 'helm failed without output').replace(/^Error: /, '');
+  return { type: nonRetryable.find((rule) => rule.pattern.test(output))?.type, message };
+}
+
+export function createHelmActivities(deps: ActivityDeps) {
+  const helm = async (args: string[], input?: string) => {
+    const result = await execa(deps.helmBinary, args, {
+      env: { KUBECONFIG: deps.kubeconfigPath },
+      input,
+      reject: false,
+      all: true,
+      cancelSignal: Context.current().cancellationSignal,
+    });
+    if (result.isCanceled) throw new CancelledFailure(`helm ${args[0]} cancelled`);
+    return { ok: result.exitCode === 0, output: result.all ?? '', stdout: result.stdout };
+  };
+
+  /** A release stuck pending-* would refuse every upgrade ("another operation is in progress"). */
+  async function recoverPendingRelease(release: string, namespace: string): Promise<string | undefined> {
+    const status = await helm(['status', release, '-n', namespace, '-o', 'json']);
+    if (!status.ok) return undefined;
+    const info = JSON.parse(status.stdout) as { info?: { status?: string }; version?: number };
+    const state = info.info?.status ?? '';
+    if (!state.startsWith('pending-')) return undefined;
+    const firstInstall = state === 'pending-install' || info.version === 1;
+    const fix = firstInstall ? await helm(['uninstall', release, '-n', namespace]) : await helm(['rollback', release, '-n', namespace]);
+    if (!fix.ok) throw new Error(`release ${release} is ${state} and could not be recovered: ${classifyHelmError(fix.output).message}`);
+    return `recovered from ${state} by ${firstInstall ? 'uninstall' : 'rollback'}`;
+  }
+
+  return {
+    async helmUpgradeInstall(spec: StoreSpec, options: { host: string }): Promise<{ name: string; revision: number; recovered?: string }> {
+      const log = activityLogger(deps.log, spec.storeId);
+      const release = releaseName(spec.engine, spec.storeId);
+      const namespace = namespaceName(spec.storeId);
+      let step = 'checking release';
+      return withHeartbeat(
+        () => ({ step }),
+        async () => {
+          const recovered = await recoverPendingRelease(release, namespace);
+          if (recovered) log.warn({ release }, recovered);
+          step = 'helm upgrade --install';
+          const values = JSON.stringify({ storeId: spec.storeId, host: options.host, plan: spec.plan, existingSecret: adminSecretName });
+          const chart = join(deps.chartsDir, spec.engine);
+          const result = await helm(['upgrade', '--install', release, chart, '-n', namespace, '-f', '-', '--history-max', '5', '-o', 'json'], values);
+          if (!result.ok) {
+            const { type, message } = classifyHelmError(result.output);
+            log.error({ release, type, error: message }, 'helm upgrade --install failed');
+            if (type) throw ApplicationFailure.create({ type, message: `helm upgrade --install ${release}: ${message}`, nonRetryable: true });
+            throw new Error(`helm upgrade --install ${release}: ${message}`);
+          }
+          const revision = (JSON.parse(result.stdout) as { version: number }).version;
+          log.info({ release, revision, recovered }, 'release deployed');
+          return { name: release, revision, ...(recovered ? { recovered } : {}) };
+        },
+      );
+    },
+
+    async uninstallRelease(target: ReleaseTarget): Promise<{ uninstalled: boolean }> {
+      const release = releaseName(target.engine, target.storeId);
+      const result = await withHeartbeat(
+        () => ({ step: 'helm uninstall' }),
+        () => helm(['uninstall', release, '-n', namespaceName(target.storeId)]),
+      );
+      if (!result.ok && /not found/i.test(result.output)) return { uninstalled: false };
+      if (!result.ok) throw new Error(`helm uninstall ${release}: ${classifyHelmError(result.output).message}`);
+      activityLogger(deps.log, target.storeId).info({ release }, 'release uninstalled');
+      return { uninstalled: true };
+    },
+  };
+}

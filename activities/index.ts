@@ -1,0 +1,28 @@
+// All activities of the store workflows, built from the worker's dependencies.
+import type { ActivityDeps } from './deps.js';
+import { createCleanupActivities } from './cleanup.js';
+import { createGuardrailActivities } from './guardrails.js';
+import { createHelmActivities } from './helm.js';
+import { createNamespaceActivities } from './namespace.js';
+import { createReadinessActivities } from './readiness.js';
+import { createSecretActivities } from './secrets.js';
+import { createSettingsActivities } from './settings.js';
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createSettingsActivities(deps),
+    ...createNamespaceActivities(deps),
+    ...createGuardrailActivities(deps),
+    ...createSecretActivities(deps),
+    ...createHelmActivities(deps),
+    ...createReadinessActivities(deps),
+    ...createCleanupActivities(deps),
+  };
+}
+
+export type StoreActivities = ReturnType<typeof createActivities>;
+
+/** The activities that run on the helm task queue, whose concurrency MAX_CONCURRENT_PROVISIONS caps. */
+export const helmQueueActivities = ['helmUpgradeInstall', 'waitForReady', 'uninstallRelease'] as const satisfies ReadonlyArray<keyof StoreActivities>;
+
+export type { ActivityDeps };

@@ -1,0 +1,43 @@
+// Every name storefleet gives a store's objects comes from here, so the API, the workflows, the
+// activities and the tests agree on them.
+import type { Engine, StoreSpec } from './store-spec.js';
+
+export const namespaceName = (storeId: string) => `store-${storeId}`;
+export const releaseName = (engine: Engine, storeId: string) => `${engine}-${storeId}`;
+export const storeWorkflowId = (storeId: string) => `store-${storeId}`;
+export const cleanupWorkflowId = (storeId: string) => `store-${storeId}-cleanup`;
+/** The workflow id back to the store id, or undefined for workflows that are not stores. */
+export const storeIdOfWorkflow = (workflowId: string) => /^store-(.+)$/.exec(workflowId)?.[1];
+
+/** Helm and readiness work runs on its own task queue, capped by MAX_CONCURRENT_PROVISIONS. */
+export const helmTaskQueue = (taskQueue: string) => `${taskQueue}-helm`;
+
+export const adminSecretName = 'store-admin';
+export const storeUrl = (storeId: string, baseDomain: string) => `http://${storeId}.${baseDomain}`;
+
+const adminPaths: Record<Engine, string> = { woocommerce: '/wp-admin/', medusa: '/app' };
+export const adminUrl = (engine: Engine, url: string) => `${url}${adminPaths[engine]}`;
+
+export const storeLabelKeys = {
+  partOf: 'app.kubernetes.io/part-of',
+  managedBy: 'app.kubernetes.io/managed-by',
+  storeId: 'storefleet.io/store-id',
+  engine: 'storefleet.io/engine',
+  owner: 'storefleet.io/owner',
+  plan: 'storefleet.io/plan',
+} as const;
+
+/** Labels on every object storefleet itself creates for a store (charts add their own on top). */
+export function storeLabels(spec: StoreSpec): Record<string, string> {
+  return {
+    [storeLabelKeys.partOf]: 'storefleet',
+    [storeLabelKeys.managedBy]: 'storefleet',
+    [storeLabelKeys.storeId]: spec.storeId,
+    [storeLabelKeys.engine]: spec.engine,
+    [storeLabelKeys.owner]: spec.owner,
+    [storeLabelKeys.plan]: spec.plan,
+  };
+}
+
+/** Selects everything labelled as part of one store, in any namespace. */
+export const storeSelector = (storeId: string) => `${storeLabelKeys.storeId}=${storeId}`;

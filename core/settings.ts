@@ -1,0 +1,12 @@
+// What the worker tells the store workflows about its deployment (read once per run through a local
+// activity, so the value is recorded in history and replays the same).
+export interface StoreSettings {
+  /** Provisioning that takes longer ends Failed with reason ProvisionTimeout. */
+  maxProvisionSeconds: number;
+  /** How often a Ready store re-checks its guardrails and restores any that were removed. */
+  driftCheckSeconds: number;
+  /** Stores are reached at http://<storeId>.<baseDomain>. */
+  baseDomain: string;
+  /** A store workflow continues as new once its history has this many events, to stay cheap to replay. */
+  historyEventLimit: number;
+}

@@ -1,0 +1,84 @@
+// The state of a store as its workflow reports it (query `status`): the contract for the API, the
+// dashboard and operators. docs/store-status.md says what each phase, condition and reason means.
+import type { Engine } from './store-spec.js';
+import type { Plan } from './plans.js';
+
+export const phases = {
+  Provisioning: 'Provisioning',
+  Ready: 'Ready',
+  Failed: 'Failed',
+  Deleting: 'Deleting',
+  Deleted: 'Deleted',
+} as const;
+export type Phase = keyof typeof phases;
+
+export const conditionTypes = {
+  NamespaceReady: 'NamespaceReady',
+  GuardrailsApplied: 'GuardrailsApplied',
+  ReleaseDeployed: 'ReleaseDeployed',
+  StoreReady: 'StoreReady',
+} as const;
+export type ConditionType = keyof typeof conditionTypes;
+
+/** Reasons on conditions and events; stable strings that scripts and alerts may match on. */
+export const reasons = {
+  Created: 'Created',
+  Progressing: 'Progressing',
+  NamespaceCreated: 'NamespaceCreated',
+  GuardrailsApplied: 'GuardrailsApplied',
+  GuardrailsRestored: 'GuardrailsRestored',
+  SecretReady: 'SecretReady',
+  ReleaseDeployed: 'ReleaseDeployed',
+  StoreReady: 'StoreReady',
+  ProvisionFailed: 'ProvisionFailed',
+  ProvisionTimeout: 'ProvisionTimeout',
+  RetryRequested: 'RetryRequested',
+  RetryIgnored: 'RetryIgnored',
+  DeleteRequested: 'DeleteRequested',
+  ReleaseUninstalled: 'ReleaseUninstalled',
+  VolumesDeleted: 'VolumesDeleted',
+  NamespaceDeleting: 'NamespaceDeleting',
+  NamespaceStuck: 'NamespaceStuck',
+  Deleted: 'Deleted',
+} as const;
+export type Reason = keyof typeof reasons;
+
+export type ConditionStatus = 'True' | 'False' | 'Unknown';
+
+export interface Condition {
+  type: ConditionType;
+  status: ConditionStatus;
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+}
+
+export interface StoreEvent {
+  time: string;
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+}
+
+export interface StoreStatus {
+  storeId: string;
+  engine: Engine;
+  plan: Plan;
+  owner: string;
+  phase: Phase;
+  conditions: Condition[];
+  url?: string;
+  adminUrl?: string;
+  adminSecretName?: string;
+  lastError?: string;
+  /** Provisioning attempts so far: 1 for the first, +1 per retry. */
+  attempts: number;
+  createdAt: string;
+  updatedAt: string;
+  readyAt?: string;
+  deletedAt?: string;
+  events: StoreEvent[];
+}
+
+/** The timeline keeps the newest events only, so a long-lived store's state stays small. */
+export const maxEvents = 200;

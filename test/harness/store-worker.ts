@@ -1,0 +1,106 @@
+// A real storefleet worker for a test file: the project's workers and activities against the run's
+// Temporal server, simulated cluster and helm, on a fresh task queue, with its log lines captured.
+import { fileURLToPath } from 'node:url';
+import { WorkflowIdConflictPolicy, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { pino } from 'pino';
+import { inject } from 'vitest';
+import { createActivities, type StoreActivities } from '../../activities/index.js';
+import { storeWorkflowId } from '../../core/names.js';
+import type { StoreSettings } from '../../core/settings.js';
+import type { Phase, StoreStatus } from '../../core/status.js';
+import type { StoreSpecInput } from '../../core/store-spec.js';
+import { statusQuery } from '../../core/messages.js';
+import type { storeWorkflow } from '../../workflows/store.js';
+import { createStoreWorkers } from '../../worker/workers.js';
+import { eventually, kubeConfig, temporalClient, uniqueName, workerConnection } from './clients.js';
+
+export const chartsDir = process.env.STOREFLEET_TEST_CHARTS_DIR ?? fileURLToPath(new URL('../../charts', import.meta.url));
+
+export interface StoreWorkerOptions extends Partial<StoreSettings> {
+  maxConcurrentProvisions?: number;
+  /** Lets a test observe activity calls (e.g. count concurrent ones) without changing what they do. */
+  wrapActivities?: (activities: StoreActivities) => StoreActivities;
+}
+
+export interface TestStoreWorker {
+  taskQueue: string;
+  client: Client;
+  /** The worker's pino lines so far (JSON strings). */
+  logs: string[];
+  createStore(spec: StoreSpecInput): Promise<WorkflowHandleWithFirstExecutionRunId<typeof storeWorkflow>>;
+  stop(): Promise<void>;
+}
+
+export async function startStoreWorker(options: StoreWorkerOptions = {}): Promise<TestStoreWorker> {
+  const logs: string[] = [];
+  const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
+  const taskQueue = uniqueName('stores');
+  const activities = createActivities({
+    kubeConfig: kubeConfig(),
+    kubeconfigPath: inject('kubeconfigPath'),
+    helmBinary: inject('toolchain').helm ?? 'helm',
+    chartsDir,
+    ingressNamespace: 'ingress-nginx',
+    log,
+    readinessPollMs: 250,
+    settings: {
+      maxProvisionSeconds: options.maxProvisionSeconds ?? 120,
+      driftCheckSeconds: options.driftCheckSeconds ?? 300,
+      baseDomain: options.baseDomain ?? '127.0.0.1.nip.io',
+      historyEventLimit: options.historyEventLimit ?? 2000,
+    },
+  });
+  const workers = await createStoreWorkers({
+    connection: await workerConnection(),
+    namespace: 'default',
+    taskQueue,
+    activities: options.wrapActivities ? options.wrapActivities(activities) : activities,
+    maxConcurrentProvisions: options.maxConcurrentProvisions ?? 10,
+    workflows: { workflowBundle: { codePath: inject('workflowBundlePath') } },
+  });
+  const running = Promise.all(workers.map((worker) => worker.run()));
+  const client = await temporalClient();
+  return {
+    taskQueue,
+    client,
+    logs,
+    createStore: (spec) =>
+      client.workflow.start<typeof storeWorkflow>('storeWorkflow', {
+        taskQueue,
+        workflowId: storeWorkflowId(spec.storeId),
+        args: [spec],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      }),
+    async stop() {
+      for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    },
+  };
+}
+
+/** A store id no other test uses. */
+export const storeId = (prefix = 't') => uniqueName(prefix);
+
+export function storeStatus(handle: WorkflowHandle): Promise<StoreStatus> {
+  return handle.query(statusQuery);
+}
+
+/** Waits for the store to reach the phase; a Failed store while waiting for Ready fails fast with its lastError. */
+export async function waitForPhase(handle: WorkflowHandle, phase: Phase, timeoutMs = 90_000): Promise<StoreStatus> {
+  return eventually(
+    `store ${handle.workflowId} to be ${phase}`,
+    async () => {
+      const status = await storeStatus(handle);
+      if (status.phase === phase) return status;
+      if (phase === 'Ready' && status.phase === 'Failed') throw new Error(`store failed: ${status.lastError}`);
+      return undefined;
+    },
+    timeoutMs,
+  );
+}
+
+/** A workflow's history as text a test can search, every payload's bytes decoded. */
+export async function historyText(handle: WorkflowHandle): Promise<string> {
+  const history = await handle.fetchHistory();
+  return JSON.stringify(history, (_key, value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString() : value));
+}

@@ -1,0 +1,57 @@
+// The storefleet worker process: runs the store workflows and their activities until SIGINT/SIGTERM,
+// then finishes in-flight tasks and exits.
+import { fileURLToPath } from 'node:url';
+import { KubeConfig } from '@kubernetes/client-node';
+import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
+import { pino } from 'pino';
+import { createActivities } from '../activities/index.js';
+import { ConfigError } from '../core/environment.js';
+import { loadWorkerConfig } from './config.js';
+import { createStoreWorkers } from './workers.js';
+
+async function main(): Promise<void> {
+  const config = loadWorkerConfig();
+  const log = pino({ level: config.logLevel, base: { service: 'storefleet-worker' } });
+  Runtime.install({
+    logger: new DefaultLogger(config.logLevel.toUpperCase() as LogLevel, ({ level, message, meta }) =>
+      log[level === 'TRACE' ? 'trace' : level === 'DEBUG' ? 'debug' : level === 'INFO' ? 'info' : level === 'WARN' ? 'warn' : 'error'](meta ?? {}, message),
+    ),
+    telemetryOptions: { metrics: { prometheus: { bindAddress: config.metricsAddress } } },
+  });
+
+  const kubeConfig = new KubeConfig();
+  if (config.kubeconfigPath) kubeConfig.loadFromFile(config.kubeconfigPath);
+  else kubeConfig.loadFromCluster();
+
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const workers = await createStoreWorkers({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    maxConcurrentProvisions: config.maxConcurrentProvisions,
+    workflows: { workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)) },
+    activities: createActivities({
+      kubeConfig,
+      kubeconfigPath: config.kubeconfigPath ?? '',
+      helmBinary: config.helmBinary,
+      chartsDir: config.chartsDir,
+      settings: config.settings,
+      ingressNamespace: config.ingressNamespace,
+      log,
+    }),
+  });
+  log.info(
+    { taskQueue: config.temporal.taskQueue, maxConcurrentProvisions: config.maxConcurrentProvisions, metrics: `http://${config.metricsAddress}/metrics` },
+    'worker running',
+  );
+  // The runtime shuts the workers down on SIGINT/SIGTERM; run() resolves once in-flight tasks are done.
+  await Promise.all(workers.map((worker) => worker.run()));
+  await connection.close();
+  log.info('worker stopped');
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) process.stderr.write(`storefleet worker: ${error.message}\n`);
+  else process.stderr.write(`storefleet worker failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,30 @@
+// The two workers of a storefleet worker process: workflows and quick Kubernetes steps on the main task
+// queue; helm and readiness work on `<queue>-helm`, where MAX_CONCURRENT_PROVISIONS caps concurrency.
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { helmQueueActivities, type StoreActivities } from '../activities/index.js';
+import { helmTaskQueue } from '../core/names.js';
+
+export interface StoreWorkersOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: StoreActivities;
+  maxConcurrentProvisions: number;
+  /** The workflow code: a path to bundle (the worker process) or a prebuilt bundle (tests). */
+  workflows: Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle'>;
+}
+
+export async function createStoreWorkers(options: StoreWorkersOptions): Promise<Worker[]> {
+  const onHelmQueue = new Set<string>(helmQueueActivities);
+  const pick = (helm: boolean) => Object.fromEntries(Object.entries(options.activities).filter(([name]) => onHelmQueue.has(name) === helm));
+  const common = { connection: options.connection, namespace: options.namespace };
+  return Promise.all([
+    Worker.create({ ...common, taskQueue: options.taskQueue, ...options.workflows, activities: pick(false) }),
+    Worker.create({
+      ...common,
+      taskQueue: helmTaskQueue(options.taskQueue),
+      activities: pick(true),
+      maxConcurrentActivityTaskExecutions: options.maxConcurrentProvisions,
+    }),
+  ]);
+}

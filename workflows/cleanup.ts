@@ -1,0 +1,80 @@
+// The compensation for a store: uninstall the release, delete its volumes, delete its namespace and
+// wait until it is gone. Every step is idempotent (absent is success) and runs non-cancellably, so a
+// delete always finishes and leaves nothing behind.
+import { CancellationScope, continueAsNew, getExternalWorkflowHandle, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import type { StoreActivities } from '../activities/index.js';
+import { cleanupEventSignal } from '../core/messages.js';
+import { helmTaskQueue, namespaceName, releaseName } from '../core/names.js';
+import { reasons, type StoreEvent } from '../core/status.js';
+import type { Engine } from '../core/store-spec.js';
+import { activityRetry } from './options.js';
+
+export interface CleanupInput {
+  storeId: string;
+  engine: Engine;
+  /** The store workflow to report progress to, so its timeline shows why a delete is slow. */
+  parentWorkflowId?: string;
+  /** Set when continuing as new while the namespace is still terminating. */
+  waitingSince?: string;
+}
+
+// Compensation never gives up: it retries with backoff until the cluster lets it finish.
+const cleanupRetry = { ...activityRetry, maximumAttempts: Number.POSITIVE_INFINITY, maximumInterval: '1 minute' };
+const kube = proxyActivities<StoreActivities>({ startToCloseTimeout: '1 minute', retry: cleanupRetry });
+
+/** A namespace terminating longer than this gets its blockers reported; shorter is normal. */
+const stuckAfterMs = 15_000;
+const maxPollIntervalMs = 60_000;
+const historyEventLimit = 2000;
+
+export async function cleanupStoreWorkflow(input: CleanupInput): Promise<void> {
+  const target = { storeId: input.storeId, engine: input.engine };
+  const helm = proxyActivities<StoreActivities>({
+    taskQueue: helmTaskQueue(workflowInfo().taskQueue),
+    startToCloseTimeout: '5 minutes',
+    heartbeatTimeout: '30 seconds',
+    retry: cleanupRetry,
+  });
+
+  const report = async (event: Omit<StoreEvent, 'time'>) => {
+    if (!input.parentWorkflowId) return;
+    try {
+      await getExternalWorkflowHandle(input.parentWorkflowId).signal(cleanupEventSignal, { time: new Date().toISOString(), ...event });
+    } catch {
+      // The store workflow may have been terminated; the cleanup carries on without an audience.
+    }
+  };
+
+  await CancellationScope.nonCancellable(async () => {
+    if (!input.waitingSince) {
+      const { uninstalled } = await helm.uninstallRelease(target);
+      await report({
+        type: 'Normal',
+        reason: reasons.ReleaseUninstalled,
+        message: uninstalled ? `release ${releaseName(input.engine, input.storeId)} uninstalled` : 'no release to uninstall',
+      });
+      const { deleted } = await kube.deletePersistentVolumeClaims(target);
+      await report({ type: 'Normal', reason: reasons.VolumesDeleted, message: deleted.length ? `deleted PVCs ${deleted.join(', ')}` : 'no PVCs to delete' });
+      await kube.deleteNamespace(target);
+      await report({ type: 'Normal', reason: reasons.NamespaceDeleting, message: `deleting namespace ${namespaceName(input.storeId)}` });
+    }
+    const waitingSince = new Date(input.waitingSince ?? new Date().toISOString()).getTime();
+    let pollMs = 1000;
+    let reportedBlockers: string | undefined;
+    for (;;) {
+      const deletion = await kube.namespaceDeletionStatus(target);
+      if (deletion.gone) return;
+      const stuck = new Date().getTime() - waitingSince >= stuckAfterMs;
+      if (stuck && deletion.blockers && deletion.blockers !== reportedBlockers) {
+        reportedBlockers = deletion.blockers;
+        await report({ type: 'Warning', reason: reasons.NamespaceStuck, message: `namespace ${namespaceName(input.storeId)} is still terminating: ${deletion.blockers}` });
+      }
+      if (workflowInfo().historyLength >= historyEventLimit) {
+        await continueAsNew<typeof cleanupStoreWorkflow>({ ...input, waitingSince: new Date(waitingSince).toISOString() });
+      }
+      await sleep(pollMs);
+      pollMs = Math.min(pollMs * 2, maxPollIntervalMs);
+    }
+  });
+}
+

@@ -1,0 +1,3 @@
+// The workflows the worker registers (the bundle entry point).
+export { storeWorkflow } from './store.js';
+export { cleanupStoreWorkflow } from './cleanup.js';

@@ -1,0 +1,204 @@
+// One entity workflow per store: provisions it, keeps it (drift checks), retries it on request and
+// deletes it through the cleanup child. Its status query is the store's source of truth.
+import { ActivityCancellationType, ApplicationFailure, rootCause } from '@temporalio/common';
+import {
+  allHandlersFinished,
+  CancellationScope,
+  condition,
+  continueAsNew,
+  executeChild,
+  isCancellation,
+  ParentClosePolicy,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { StoreActivities } from '../activities/index.js';
+import { failureTypes } from '../core/failures.js';
+import { cleanupEventSignal, deleteSignal, deleteUpdate, retrySignal, statusQuery } from '../core/messages.js';
+import { adminUrl, cleanupWorkflowId, helmTaskQueue, namespaceName, storeUrl } from '../core/names.js';
+import type { StoreSettings } from '../core/settings.js';
+import { reasons, type StoreStatus } from '../core/status.js';
+import { describeIssues, storeSpecSchema, type StoreSpecInput } from '../core/store-spec.js';
+import { cleanupStoreWorkflow } from './cleanup.js';
+import { activityRetry, storeMetrics } from './options.js';
+import { upsertStoreSearchAttributes } from './search-attributes.js';
+import { failOpenConditions, initialStatus, recordEvent, resetConditions, setCondition, setPhase } from './store-status.js';
+
+const { loadSettings } = proxyLocalActivities<StoreActivities>({ startToCloseTimeout: '10 seconds' });
+
+// Provisioning steps wait for cancellation to complete, so a delete never races a half-done step.
+const kube = proxyActivities<StoreActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: activityRetry,
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+});
+
+const now = () => new Date().toISOString();
+
+/** `carried` is the status handed over by continueAsNew; a new store starts without it. */
+export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus): Promise<StoreStatus> {
+  const parsed = storeSpecSchema.safeParse(input);
+  if (!parsed.success) {
+    throw ApplicationFailure.create({ type: failureTypes.InvalidStoreSpec, message: describeIssues(parsed.error), nonRetryable: true });
+  }
+  const spec = parsed.data;
+  const status = carried ?? initialStatus(spec, now());
+  let deleteRequested = false;
+  let retryRequested = false;
+  let provisioning: CancellationScope | undefined;
+
+  const requestDelete = () => {
+    if (deleteRequested) return;
+    deleteRequested = true;
+    recordEvent(status, { type: 'Normal', reason: reasons.DeleteRequested, message: `deleting store ${spec.storeId} from phase ${status.phase}` }, now());
+    provisioning?.cancel();
+  };
+  setHandler(statusQuery, () => status);
+  setHandler(deleteSignal, requestDelete);
+  setHandler(deleteUpdate, () => {
+    requestDelete();
+    return status;
+  });
+  setHandler(retrySignal, () => {
+    if (status.phase === 'Failed' && !deleteRequested) retryRequested = true;
+    else recordEvent(status, { type: 'Normal', reason: reasons.RetryIgnored, message: `retry ignored: the store is ${status.phase}, not Failed` }, now());
+  });
+  setHandler(cleanupEventSignal, (event) => recordEvent(status, event, event.time));
+
+  const settings = await loadSettings();
+  const helm = proxyActivities<StoreActivities>({
+    taskQueue: helmTaskQueue(workflowInfo().taskQueue),
+    // waitForReady gives up on its own at the provisioning deadline; this only bounds a lost worker.
+    startToCloseTimeout: `${settings.maxProvisionSeconds + 60} seconds`,
+    heartbeatTimeout: '30 seconds',
+    retry: { ...activityRetry, maximumAttempts: 5 },
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  });
+
+  if (!carried) {
+    recordEvent(status, { type: 'Normal', reason: reasons.Created, message: `store ${spec.storeId} (${spec.engine}, plan ${spec.plan}) created` }, now());
+    storeMetrics.created().add(1);
+  }
+  upsertStoreSearchAttributes(status);
+
+  async function provisionSteps(deadline: Date): Promise<void> {
+    await kube.ensureNamespace(spec);
+    setCondition(status, 'NamespaceReady', 'True', reasons.NamespaceCreated, `namespace ${namespaceName(spec.storeId)} exists`, now());
+    await kube.applyGuardrails(spec);
+    setCondition(status, 'GuardrailsApplied', 'True', reasons.GuardrailsApplied, `quota, limits and network policies of plan ${spec.plan} applied`, now());
+    const { secretName } = await kube.ensureAdminSecret(spec);
+    recordEvent(status, { type: 'Normal', reason: reasons.SecretReady, message: `admin credentials in Secret ${secretName}` }, now());
+    const url = storeUrl(spec.storeId, settings.baseDomain);
+    const release = await helm.helmUpgradeInstall(spec, { host: new URL(url).host });
+    setCondition(status, 'ReleaseDeployed', 'True', reasons.ReleaseDeployed, `release ${release.name} revision ${release.revision}${release.recovered ? ` (${release.recovered})` : ''}`, now());
+    const readiness = await helm.waitForReady(spec, { deadline: deadline.toISOString() });
+    setCondition(status, 'StoreReady', 'True', reasons.StoreReady, readiness.summary, now());
+    status.url = url;
+    status.adminUrl = adminUrl(spec.engine, url);
+  }
+
+  function fail(reason: string, message: string): void {
+    setPhase(status, 'Failed', now());
+    status.lastError = message;
+    failOpenConditions(status, reason, message, now());
+    recordEvent(status, { type: 'Warning', reason, message }, now());
+    storeMetrics.failures().add(1, { reason });
+    upsertStoreSearchAttributes(status);
+  }
+
+  async function provision(): Promise<void> {
+    const started = new Date();
+    const deadline = new Date(started.getTime() + settings.maxProvisionSeconds * 1000);
+    recordEvent(status, { type: 'Normal', reason: reasons.Progressing, message: `provisioning attempt ${status.attempts}` }, now());
+    // The scope's timer is the backstop for a step that hangs; waitForReady reports its own timeout
+    // a little earlier with the finding that kept the store from being ready.
+    provisioning = new CancellationScope({ cancellable: true, timeout: settings.maxProvisionSeconds * 1000 + 2000 });
+    try {
+      await provisioning.run(() => provisionSteps(deadline));
+      setPhase(status, 'Ready', now());
+      status.readyAt = now();
+      status.lastError = undefined;
+      recordEvent(status, { type: 'Normal', reason: reasons.StoreReady, message: `store is ready at ${status.url}` }, now());
+      storeMetrics.provisioningSeconds().record((new Date().getTime() - started.getTime()) / 1000);
+      upsertStoreSearchAttributes(status);
+    } catch (error) {
+      if (deleteRequested) return;
+      if (isCancellation(error)) fail(reasons.ProvisionTimeout, `provisioning did not finish within ${settings.maxProvisionSeconds}s`);
+      else fail(failureReason(error), rootCause(error) ?? String(error));
+    } finally {
+      provisioning = undefined;
+    }
+  }
+
+  async function checkDrift(): Promise<void> {
+    try {
+      const { restored } = await kube.applyGuardrails(spec);
+      if (restored.length > 0) {
+        recordEvent(status, { type: 'Warning', reason: reasons.GuardrailsRestored, message: `recreated removed guardrails: ${restored.join(', ')}` }, now());
+      }
+    } catch (error) {
+      recordEvent(status, { type: 'Warning', reason: 'DriftCheckFailed', message: rootCause(error) ?? String(error) }, now());
+    }
+  }
+
+  while (!deleteRequested) {
+    if (status.phase === 'Provisioning') {
+      await provision();
+    } else if (status.phase === 'Failed') {
+      await condition(() => retryRequested || deleteRequested);
+      if (retryRequested && !deleteRequested) {
+        retryRequested = false;
+        status.attempts += 1;
+        status.lastError = undefined;
+        resetConditions(status, now());
+        recordEvent(status, { type: 'Normal', reason: reasons.RetryRequested, message: `retry requested after: ${status.events.at(-1)?.message ?? 'failure'}` }, now());
+        setPhase(status, 'Provisioning', now());
+        upsertStoreSearchAttributes(status);
+      }
+    } else {
+      const deleting = await condition(() => deleteRequested, settings.driftCheckSeconds * 1000);
+      if (!deleting) await checkDrift();
+    }
+    if (!deleteRequested && historyIsLarge(settings)) {
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof storeWorkflow>(spec, status);
+    }
+  }
+
+  setPhase(status, 'Deleting', now());
+  upsertStoreSearchAttributes(status);
+  await executeChild(cleanupStoreWorkflow, {
+    workflowId: cleanupWorkflowId(spec.storeId),
+    args: [{ storeId: spec.storeId, engine: spec.engine, parentWorkflowId: workflowInfo().workflowId }],
+    // Garbage must go even if someone terminates the store workflow mid-delete.
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+  });
+  setPhase(status, 'Deleted', now());
+  status.deletedAt = now();
+  status.url = undefined;
+  status.adminUrl = undefined;
+  for (const c of status.conditions) setCondition(status, c.type, 'False', reasons.Deleted, 'the store was deleted', now());
+  recordEvent(status, { type: 'Normal', reason: reasons.Deleted, message: `namespace ${namespaceName(spec.storeId)} and release are gone` }, now());
+  storeMetrics.deletions().add(1);
+  upsertStoreSearchAttributes(status);
+  await condition(allHandlersFinished);
+  return status;
+}
+
+function historyIsLarge(settings: StoreSettings): boolean {
+  const info = workflowInfo();
+  return info.continueAsNewSuggested || info.historyLength >= settings.historyEventLimit;
+}
+
+/** The failure type an activity raised on purpose (e.g. QuotaExceeded), else a generic reason. */
+function failureReason(error: unknown): string {
+  let cause: unknown = error;
+  while (cause instanceof Error) {
+    if (cause instanceof ApplicationFailure && cause.type && cause.type in failureTypes) return cause.type;
+    cause = cause.cause;
+  }
+  return reasons.ProvisionFailed;
+}
+
