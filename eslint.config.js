@@ -59,6 +59,8 @@ export default tseslint.config(
   },
   {
     files: ['workflows/**/*.ts'],
+    // Unit tests beside the code run in Node, not in the workflow sandbox.
+    ignores: ['**/*.test.ts'],
     rules: {
       ...deterministicRules,
       '@typescript-eslint/no-restricted-imports': [
@@ -81,6 +83,7 @@ export default tseslint.config(
   },
   {
     files: ['core/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
       ...deterministicRules,
       '@typescript-eslint/no-restricted-imports': [
