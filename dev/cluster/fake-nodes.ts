@@ -1,5 +1,5 @@
 import { CoreV1Api, type KubeConfig, type V1Node } from '@kubernetes/client-node';
-import { ignoreConflict } from './kube-errors.js';
+import { ignoreConflict } from '../../activities/kube-objects.js';
 
 /** Nodes with this annotation are the ones our kwok controller fakes (kubelet heartbeats, pod status). */
 export const KWOK_NODE_ANNOTATION = 'kwok.x-k8s.io/node';

@@ -9,7 +9,7 @@ import {
   type V1PersistentVolume,
   type V1PersistentVolumeClaim,
 } from '@kubernetes/client-node';
-import { ignoreConflict, ignoreNotFound } from './kube-errors.js';
+import { ignoreConflict, ignoreNotFound } from '../../activities/kube-objects.js';
 
 export const STORAGE_CLASS = 'standard';
 export const PROVISIONER = 'storefleet.io/fake-provisioner';

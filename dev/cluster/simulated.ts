@@ -9,6 +9,7 @@ import { ensureCredentials } from './credentials.js';
 import { countReadyNodes, createFakeNodes, KWOK_NODE_ANNOTATION } from './fake-nodes.js';
 import { createDefaultStorageClass, runFakeProvisioner } from './fake-storage.js';
 import { probeHttps, writeKubeconfig } from './kubeconfig.js';
+import { installStages } from './stages.js';
 import { startProcess, type ManagedProcess, type ProcessRegistry } from '../process.js';
 import type { Toolchain } from '../toolchain/ensure.js';
 
@@ -146,9 +147,16 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
     ]);
     processes.push(controllerManager, scheduler);
 
+    const kc = new KubeConfig();
+    kc.loadFromFile(kubeconfigPath);
+    // Stages live in the cluster (not kwok's --config) so tests can add faults and delays at runtime.
+    progress('installing kwok stages');
+    await installStages(kc);
+
     progress('starting kwok (fake nodes and pods)');
     const kwokConfig = join(stateDir, 'kwok.yaml');
     mkdirSync(stateDir, { recursive: true });
+    // With --enable-crds=Stage kwok refuses stages in this file and loads no built-in ones.
     writeFileSync(kwokConfig, 'apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokConfiguration\noptions: {}\n');
     processes.push(
       await startProcess({
@@ -161,6 +169,7 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
           '--cidr=10.244.0.1/16',
           '--node-ip=127.0.0.1',
           '--node-lease-duration-seconds=40',
+          '--enable-crds=Stage',
         ],
         logDir,
         registry,
@@ -169,8 +178,6 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
       }),
     );
 
-    const kc = new KubeConfig();
-    kc.loadFromFile(kubeconfigPath);
     const nodeCount = options.nodes ?? 3;
     await createFakeNodes(kc, nodeCount);
     await createDefaultStorageClass(kc);

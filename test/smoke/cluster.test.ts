@@ -1,6 +1,6 @@
 import { CoreV1Api } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { statusOf } from '../../dev/cluster/kube-errors.js';
+import { statusOf } from '../../activities/kube-objects.js';
 import { eventually, kubeConfig, uniqueName } from '../harness/clients.js';
 
 describe('simulated cluster', () => {

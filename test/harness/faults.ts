@@ -1,0 +1,56 @@
+// Runtime pod faults and start-up delays for tests, as kwok stages (dev/cluster/stages.ts).
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import { ignoreNotFound } from '../../activities/kube-objects.js';
+import { applyStage, deleteStage, podFaultStage, podReadyDelayStage, type PodFaultReason, type PodScope } from '../../dev/cluster/stages.js';
+import { kubeConfig, uniqueName } from './clients.js';
+
+export interface Injected {
+  stageName: string;
+  /** Undoes the injection; safe to call twice. */
+  remove(): Promise<void>;
+}
+
+/**
+ * From now on, pods of the namespace get stuck with `reason` instead of starting. remove() deletes the
+ * fault and then the pods it left stuck: kwok never revisits them on its own, but their controllers
+ * make new pods, which start normally.
+ */
+export async function injectPodFault(namespace: string, reason: PodFaultReason, message?: string): Promise<Injected> {
+  const kc = kubeConfig();
+  const stageName = uniqueName(`fault-${namespace}`);
+  await applyStage(kc, podFaultStage({ name: stageName, namespace, reason, ...(message === undefined ? {} : { message }) }));
+  return {
+    stageName,
+    remove: async () => {
+      await deleteStage(kc, stageName);
+      await deleteStuckPods(kc.makeApiClient(CoreV1Api), namespace, reason);
+    },
+  };
+}
+
+/** Pods in scope become Ready only after delayMs (+ up to jitterMs); pods already waiting keep their delay. */
+export async function injectPodReadyDelay(scope: PodScope, delayMs: number, jitterMs = 0): Promise<Injected> {
+  const kc = kubeConfig();
+  const stageName = uniqueName('ready-delay');
+  await applyStage(kc, podReadyDelayStage({ name: stageName, delayMs, jitterMs, scope }));
+  return { stageName, remove: () => deleteStage(kc, stageName) };
+}
+
+function isStuck(pod: V1Pod, reason: PodFaultReason): boolean {
+  const waiting = pod.status?.containerStatuses?.some((status) => status.state?.waiting?.reason === reason);
+  return Boolean(waiting) && !pod.metadata?.deletionTimestamp;
+}
+
+// A pod created just before kwok saw the stage go away can still get stuck after a first sweep, so
+// sweep until one finds nothing.
+async function deleteStuckPods(core: CoreV1Api, namespace: string, reason: PodFaultReason, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const stuck = (await core.listNamespacedPod({ namespace })).items.filter((pod) => isStuck(pod, reason));
+    if (stuck.length === 0) return;
+    for (const pod of stuck) await ignoreNotFound(core.deleteNamespacedPod({ namespace, name: pod.metadata?.name ?? '' }));
+    await sleep(500);
+  }
+  throw new Error(`pods of ${namespace} still stuck in ${reason} after ${timeoutMs / 1000}s`);
+}

@@ -1,0 +1,94 @@
+// Deleting a store from any phase leaves nothing behind; a namespace held by a finalizer is reported
+// and the delete finishes once the finalizer goes.
+import { CoreV1Api } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteSignal, deleteUpdate } from '../../core/messages.js';
+import { namespaceName, storeSelector } from '../../core/names.js';
+import { eventually, helm, kubeConfig } from '../harness/clients.js';
+import { injectPodFault } from '../harness/faults.js';
+import { startStoreWorker, storeId, storeStatus, waitForPhase, type TestStoreWorker } from '../harness/store-worker.js';
+
+let worker: TestStoreWorker;
+const core = kubeConfig().makeApiClient(CoreV1Api);
+
+beforeAll(async () => {
+  worker = await startStoreWorker({ maxProvisionSeconds: 8 });
+});
+afterAll(() => worker.stop());
+
+/** What the cluster still holds of a store: labelled namespaces, volumes that were its, releases. */
+async function leftovers(id: string): Promise<string[]> {
+  const namespaces = (await core.listNamespace({ labelSelector: storeSelector(id) })).items.map((n) => `namespace/${n.metadata?.name}`);
+  const volumes = (await core.listPersistentVolume()).items.filter((pv) => pv.spec?.claimRef?.namespace === namespaceName(id)).map((pv) => `pv/${pv.metadata?.name}`);
+  const releases = await helm(['list', '-A', '-a', '-q', '--filter', id]);
+  return [...namespaces, ...volumes, ...releases.stdout.split('\n').filter(Boolean).map((r) => `release/${r}`)];
+}
+
+async function expectDeletedWithoutLeftovers(id: string, handle: Awaited<ReturnType<TestStoreWorker['createStore']>>): Promise<void> {
+  const final = await handle.result();
+  expect(final.phase).toBe('Deleted');
+  expect(final.events.map((e) => e.reason)).toEqual(expect.arrayContaining(['DeleteRequested', 'ReleaseUninstalled', 'NamespaceDeleting', 'Deleted']));
+  await eventually('the released volumes to be reclaimed', async () => ((await leftovers(id)).length === 0 ? true : undefined), 30_000);
+}
+
+describe('deleting a store', () => {
+  it('when a Ready store is deleted with the update, then it ends Deleted and nothing of it is left', async () => {
+    const id = storeId('del');
+    const handle = await worker.createStore({ storeId: id, engine: 'woocommerce' });
+    await waitForPhase(handle, 'Ready');
+    const accepted = await handle.executeUpdate(deleteUpdate);
+    expect(accepted.events.at(-1)?.reason).toBe('DeleteRequested');
+    await expectDeletedWithoutLeftovers(id, handle);
+  });
+
+  it('when a Failed store is deleted, then it ends Deleted and nothing of it is left', async () => {
+    const id = storeId('delf');
+    const fault = await injectPodFault(namespaceName(id), 'CrashLoopBackOff');
+    try {
+      const handle = await worker.createStore({ storeId: id, engine: 'medusa' });
+      await waitForPhase(handle, 'Failed', 60_000);
+      await handle.signal(deleteSignal);
+      await expectDeletedWithoutLeftovers(id, handle);
+    } finally {
+      await fault.remove().catch(() => undefined);
+    }
+  });
+
+  it('when a store is deleted during provisioning, then provisioning stops and it ends Deleted with nothing left', async () => {
+    const id = storeId('delp');
+    const fault = await injectPodFault(namespaceName(id), 'ImagePullBackOff');
+    try {
+      const handle = await worker.createStore({ storeId: id, engine: 'woocommerce' });
+      await eventually('the store to wait for readiness', async () => {
+        const status = await storeStatus(handle);
+        return status.conditions.find((c) => c.type === 'ReleaseDeployed')?.status === 'True' ? status : undefined;
+      });
+      await handle.signal(deleteSignal);
+      await expectDeletedWithoutLeftovers(id, handle);
+      const final = await handle.result();
+      expect(final.events.map((e) => e.reason)).not.toContain('ProvisionTimeout');
+    } finally {
+      await fault.remove().catch(() => undefined);
+    }
+  });
+
+  it('when a finalizer holds the namespace, then the store shows the blocking event and finishes once it is removed', async () => {
+    const id = storeId('fin');
+    const namespace = namespaceName(id);
+    const handle = await worker.createStore({ storeId: id, engine: 'woocommerce' });
+    await waitForPhase(handle, 'Ready');
+    await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'held', finalizers: ['storefleet.io/test-hold'] }, data: {} } });
+
+    await handle.signal(deleteSignal);
+    const stuck = await eventually(
+      'the NamespaceStuck event',
+      async () => (await storeStatus(handle)).events.find((e) => e.reason === 'NamespaceStuck'),
+      60_000,
+    );
+    expect(stuck.message).toContain('storefleet.io/test-hold');
+    expect((await storeStatus(handle)).phase).toBe('Deleting');
+
+    await core.patchNamespacedConfigMap({ name: 'held', namespace, body: [{ op: 'remove', path: '/metadata/finalizers' }] });
+    await expectDeletedWithoutLeftovers(id, handle);
+  });
+});

@@ -1,0 +1,55 @@
+// A store that cannot become ready fails with the reason, and the `retry` signal sent with the real
+// temporal CLI brings it back once the cause is gone.
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { namespaceName } from '../../core/names.js';
+import { eventually } from '../harness/clients.js';
+import { injectPodFault } from '../harness/faults.js';
+import { startStoreWorker, storeId, storeStatus, waitForPhase, type TestStoreWorker } from '../harness/store-worker.js';
+
+let worker: TestStoreWorker;
+
+beforeAll(async () => {
+  worker = await startStoreWorker({ maxProvisionSeconds: 8 });
+});
+afterAll(() => worker.stop());
+
+describe('a store whose pods never become ready', () => {
+  it('when provisioning times out, then it is Failed naming the pod reason, and after the fault is removed the CLI retry signal makes it Ready', async () => {
+    const id = storeId('stuck');
+    const fault = await injectPodFault(namespaceName(id), 'ImagePullBackOff');
+    const handle = await worker.createStore({ storeId: id, engine: 'woocommerce' });
+
+    const failed = await waitForPhase(handle, 'Failed', 60_000);
+    expect(failed.lastError).toMatch(/pod .*: container .*: ImagePullBackOff/);
+    expect(failed.conditions.find((c) => c.type === 'StoreReady')).toMatchObject({ status: 'False', reason: 'ProvisionTimeout' });
+    expect(failed.conditions.find((c) => c.type === 'ReleaseDeployed')?.status).toBe('True');
+    await eventually('the Failed store to be found by a visibility query', async () => {
+      for await (const execution of worker.client.workflow.list({ query: `StorePhase = 'Failed' AND StoreId = '${id}'` })) return execution.workflowId;
+      return undefined;
+    });
+
+    await fault.remove();
+    await execa(inject('toolchain').temporal ?? 'temporal', [
+      'workflow', 'signal', '--workflow-id', handle.workflowId, '--name', 'retry', '--address', inject('temporalAddress'), '--namespace', 'default',
+    ]);
+
+    const ready = await waitForPhase(handle, 'Ready', 60_000);
+    expect(ready.attempts).toBe(2);
+    expect(ready.lastError).toBeUndefined();
+    expect(ready.events.map((e) => e.reason)).toEqual(expect.arrayContaining(['ProvisionTimeout', 'RetryRequested', 'StoreReady']));
+  });
+
+  it('when retry is sent to a store that is not Failed, then it is ignored with an event', async () => {
+    const id = storeId('noretry');
+    const handle = await worker.createStore({ storeId: id, engine: 'medusa' });
+    await waitForPhase(handle, 'Ready');
+    await handle.signal('retry');
+    const status = await eventually('the ignored retry event', async () => {
+      const s = await storeStatus(handle);
+      return s.events.some((e) => e.reason === 'RetryIgnored') ? s : undefined;
+    });
+    expect(status.phase).toBe('Ready');
+    expect(status.attempts).toBe(1);
+  });
+});
