@@ -3,9 +3,10 @@
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteSignal, deleteUpdate } from '../../core/messages.js';
-import { namespaceName, storeSelector } from '../../core/names.js';
+import { cleanupWorkflowId, namespaceName, storeSelector } from '../../core/names.js';
 import { eventually, helm, kubeConfig } from '../harness/clients.js';
 import { injectPodFault } from '../harness/faults.js';
+import { recordHistory } from '../harness/histories.js';
 import { startStoreWorker, storeId, storeStatus, waitForPhase, type TestStoreWorker } from '../harness/store-worker.js';
 
 let worker: TestStoreWorker;
@@ -65,6 +66,7 @@ describe('deleting a store', () => {
       });
       await handle.signal(deleteSignal);
       await expectDeletedWithoutLeftovers(id, handle);
+      await recordHistory('store-deleted-while-provisioning', handle.workflowId);
       const final = await handle.result();
       expect(final.events.map((e) => e.reason)).not.toContain('ProvisionTimeout');
     } finally {
@@ -90,5 +92,7 @@ describe('deleting a store', () => {
 
     await core.patchNamespacedConfigMap({ name: 'held', namespace, body: [{ op: 'remove', path: '/metadata/finalizers' }] });
     await expectDeletedWithoutLeftovers(id, handle);
+    await recordHistory('store-ready-deleted-stuck-namespace', handle.workflowId);
+    await recordHistory('cleanup-stuck-namespace', cleanupWorkflowId(id));
   });
 });

@@ -4,6 +4,7 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { namespaceName } from '../../core/names.js';
 import { eventually, kubeConfig } from '../harness/clients.js';
+import { recordHistory } from '../harness/histories.js';
 import { startStoreWorker, storeId, storeStatus, waitForPhase, type TestStoreWorker } from '../harness/store-worker.js';
 
 let worker: TestStoreWorker;
@@ -24,6 +25,7 @@ describe('a Ready store', () => {
     const event = await eventually('the GuardrailsRestored event', async () => (await storeStatus(handle)).events.find((e) => e.reason === 'GuardrailsRestored'));
     expect(event.message).toContain('ResourceQuota/store-quota');
     expect((await core.readNamespacedResourceQuota({ name: 'store-quota', namespace: namespaceName(id) })).spec?.hard?.pods).toBe('20');
+    await recordHistory('store-drift-restored', handle.workflowId);
   });
 
   it('when its history reaches the limit, then it continues as new with its status intact', async () => {
@@ -39,5 +41,6 @@ describe('a Ready store', () => {
     const runs = [];
     for await (const execution of worker.client.workflow.list({ query: `WorkflowId = '${handle.workflowId}'` })) runs.push(execution.status.name);
     expect(runs).toContain('CONTINUED_AS_NEW');
+    await recordHistory('store-continued-as-new', handle.workflowId);
   });
 });

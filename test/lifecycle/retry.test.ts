@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { namespaceName } from '../../core/names.js';
 import { eventually } from '../harness/clients.js';
 import { injectPodFault } from '../harness/faults.js';
+import { recordHistory } from '../harness/histories.js';
 import { startStoreWorker, storeId, storeStatus, waitForPhase, type TestStoreWorker } from '../harness/store-worker.js';
 
 let worker: TestStoreWorker;
@@ -38,6 +39,9 @@ describe('a store whose pods never become ready', () => {
     expect(ready.attempts).toBe(2);
     expect(ready.lastError).toBeUndefined();
     expect(ready.events.map((e) => e.reason)).toEqual(expect.arrayContaining(['ProvisionTimeout', 'RetryRequested', 'StoreReady']));
+    await handle.signal('delete');
+    expect((await handle.result()).phase).toBe('Deleted');
+    await recordHistory('store-failed-retried-deleted', handle.workflowId);
   });
 
   it('when retry is sent to a store that is not Failed, then it is ignored with an event', async () => {
