@@ -18,6 +18,7 @@ export const portSettings = {
   etcdPeer: { envVar: 'STOREFLEET_ETCD_PEER_PORT', fallback: 2380, what: 'etcd peer' },
   controllerManager: { envVar: 'STOREFLEET_CONTROLLER_MANAGER_PORT', fallback: 10257, what: 'kube-controller-manager health' },
   scheduler: { envVar: 'STOREFLEET_SCHEDULER_PORT', fallback: 10259, what: 'kube-scheduler health' },
+  workerMetrics: { envVar: 'STOREFLEET_WORKER_METRICS_PORT', fallback: 9464, what: 'worker metrics' },
 } as const;
 
 export type PortName = keyof typeof portSettings;

@@ -8,12 +8,15 @@ import { assertPortFree } from './ports.js';
 import { ProcessRegistry, type ManagedProcess } from './process.js';
 import { startTemporal } from './temporal.js';
 import type { Toolchain } from './toolchain/ensure.js';
+import { startWorkerProcess } from './worker-process.js';
 
 export interface PlatformOptions {
   /** Throwaway state: skip fsyncs (tests). */
   ephemeral?: boolean;
   /** Serve the Temporal Web UI (npm start does; tests do not need it). */
   temporalUi?: boolean;
+  /** Also run the storefleet worker (npm start does; tests run workers in-process). */
+  worker?: boolean;
   progress?: (line: string) => void;
 }
 
@@ -35,6 +38,7 @@ export async function startPlatform(config: PlatformConfig, toolchain: Toolchain
   const simulated = config.cluster.mode === 'simulated';
   const needed: PortName[] = ['temporal', 'temporalHttp', 'temporalMetrics'];
   if (options.temporalUi) needed.push('temporalUi');
+  if (options.worker) needed.push('workerMetrics');
   if (simulated) needed.push('kubeApiserver', 'etcd', 'etcdPeer', 'controllerManager', 'scheduler');
   for (const name of needed) await assertPortFree(ports[name], portSettings[name].what, portSettings[name].envVar);
 
@@ -80,6 +84,19 @@ export async function startPlatform(config: PlatformConfig, toolchain: Toolchain
       kubeconfigPath = config.cluster.kubeconfigPath;
       progress(`using the cluster of ${kubeconfigPath}`);
       await assertClusterReachable(kubeconfigPath);
+    }
+    if (options.worker) {
+      progress('starting the storefleet worker');
+      const worker = await startWorkerProcess({
+        stateDir: config.stateDir,
+        registry,
+        temporalAddress: temporal.address,
+        kubeconfigPath,
+        helmBinary: toolchain.helm ?? 'helm',
+        metricsPort: ports.workerMetrics,
+      });
+      stops.push(() => worker.stop());
+      processes.push(worker);
     }
     return { temporalAddress: temporal.address, temporalUiUrl: temporal.uiUrl, kubeconfigPath, processes, stop };
   } catch (error) {

@@ -17,7 +17,7 @@ export async function start(): Promise<number> {
     if (leftovers.length > 0) say(`[storefleet] stopped leftovers of an earlier run that did not shut down cleanly: ${leftovers.join(', ')}`);
 
     const toolchain = await ensureToolchain({ cacheDir: config.cacheDir });
-    const platform = await startPlatform(config, toolchain, { temporalUi: true, progress: (line) => say(`[storefleet] ${line}`) });
+    const platform = await startPlatform(config, toolchain, { temporalUi: true, worker: true, progress: (line) => say(`[storefleet] ${line}`) });
     printBanner(config, platform, Date.now() - began);
     const reason = await untilStopRequested(platform);
     say(`[storefleet] ${reason}; stopping everything...`);
@@ -71,7 +71,8 @@ function printBanner(config: PlatformConfig, platform: RunningPlatform, elapsedM
     `  Kubernetes          ${config.cluster.mode === 'simulated' ? `simulated, ${config.cluster.nodes} kwok nodes` : 'your cluster'}`,
     `  kubeconfig          ${platform.kubeconfigPath}`,
     `                      export KUBECONFIG=${platform.kubeconfigPath}`,
-    `  logs                ${join(config.stateDir, 'temporal', 'logs')}, ${join(config.stateDir, 'cluster', 'logs')}`,
+    `  worker              task queue storefleet, metrics http://127.0.0.1:${config.ports.workerMetrics}/metrics`,
+    `  logs                ${join(config.stateDir, 'logs')}, ${join(config.stateDir, 'temporal', 'logs')}, ${join(config.stateDir, 'cluster', 'logs')}`,
     '',
     'Press Ctrl-C to stop everything.',
     '',

@@ -16,7 +16,15 @@ async function main(): Promise<void> {
     logger: new DefaultLogger(config.logLevel.toUpperCase() as LogLevel, ({ level, message, meta }) =>
       log[level === 'TRACE' ? 'trace' : level === 'DEBUG' ? 'debug' : level === 'INFO' ? 'info' : level === 'WARN' ? 'warn' : 'error'](meta ?? {}, message),
     ),
-    telemetryOptions: { metrics: { prometheus: { bindAddress: config.metricsAddress } } },
+    telemetryOptions: {
+      metrics: {
+        prometheus: {
+          bindAddress: config.metricsAddress,
+          // Provisioning takes seconds to minutes; the default buckets are for milliseconds.
+          histogramBucketOverrides: { storefleet_store_provisioning_seconds: [5, 15, 30, 60, 120, 300, 600, 900, 1800] },
+        },
+      },
+    },
   });
 
   const kubeConfig = new KubeConfig();
