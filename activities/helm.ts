@@ -23,7 +23,10 @@ const nonRetryable: Array<{ pattern: RegExp; type: string }> = [
 
 export function classifyHelmError(output: string): { type?: string; message: string } {
   const lines = output.split('\n').filter((line) => line.trim() !== '');
-  const message = (lines.filter((line) => line.startsWith('Error:')).at(-1) ?? lines.at(-1) ?? 'helm failed without output').replace(/^Error: /, '');
+  // The error is the last `Error:` line and what follows it (helm lists multiple errors as `* ...` lines).
+  const start = lines.findLastIndex((line) => line.startsWith('Error:'));
+  const errorLines = start >= 0 ? lines.slice(start) : lines.slice(-1);
+  const message = errorLines.map((line) => line.trim().replace(/^\* /, '')).join(' ').replace(/^Error: /, '') || 'helm failed without output';
   return { type: nonRetryable.find((rule) => rule.pattern.test(output))?.type, message };
 }
 

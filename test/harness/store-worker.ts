@@ -18,6 +18,8 @@ export const chartsDir = process.env.STOREFLEET_TEST_CHARTS_DIR ?? fileURLToPath
 
 export interface StoreWorkerOptions extends Partial<StoreSettings> {
   maxConcurrentProvisions?: number;
+  /** Charts other than the real ones, for tests of failures the real charts never cause. */
+  chartsDir?: string;
   /** Lets a test observe activity calls (e.g. count concurrent ones) without changing what they do. */
   wrapActivities?: (activities: StoreActivities) => StoreActivities;
 }
@@ -39,7 +41,7 @@ export async function startStoreWorker(options: StoreWorkerOptions = {}): Promis
     kubeConfig: kubeConfig(),
     kubeconfigPath: inject('kubeconfigPath'),
     helmBinary: inject('toolchain').helm ?? 'helm',
-    chartsDir,
+    chartsDir: options.chartsDir ?? chartsDir,
     ingressNamespace: 'ingress-nginx',
     log,
     readinessPollMs: 250,
