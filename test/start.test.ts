@@ -5,7 +5,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { afterEach, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { portSettings, repoRoot } from '../dev/config.js';
 import { freePort } from '../dev/ports.js';
 import { eventually } from './harness/clients.js';
@@ -63,7 +64,7 @@ function isAlive(pid: number): boolean {
 }
 
 describe('npm start', () => {
-  it('when started, then it prints the URLs, the UI answers, the cluster has Ready nodes, and SIGTERM leaves no process behind', async () => {
+  it('when started, then it prints the URLs, the UI answers, the cluster has Ready nodes, a store started with the temporal CLI gets Ready, and SIGTERM leaves no process behind', async () => {
     const env = await freePortsEnv();
     const s = startSupervisor(env, mkdtempSync(join(tmpdir(), 'storefleet-start-')));
     await untilUp(s);
@@ -77,13 +78,26 @@ describe('npm start', () => {
     const nodes = await kc.makeApiClient(CoreV1Api).listNode();
     expect(nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))).toHaveLength(3);
 
+    const temporalAddress = `127.0.0.1:${env.STOREFLEET_TEMPORAL_PORT}`;
+    const temporal = (...args: string[]) => execa(inject('toolchain').temporal ?? 'temporal', [...args, '--address', temporalAddress]);
+    await temporal('workflow', 'start', '--type', 'storeWorkflow', '--task-queue', 'storefleet', '--workflow-id', 'store-cli1', '--input', '{"storeId":"cli1","engine":"woocommerce"}');
+    const status = await eventually('the store started from the CLI to be Ready', async () => {
+      const { stdout } = await temporal('workflow', 'query', '--workflow-id', 'store-cli1', '--name', 'status', '--output', 'json');
+      const result = JSON.parse(stdout) as { queryResult: [{ phase: string; url: string }] };
+      return result.queryResult[0].phase === 'Ready' ? result.queryResult[0] : undefined;
+    }, 90_000);
+    expect(status.url).toBe('http://cli1.127.0.0.1.nip.io');
+    const metrics = await (await fetch(`http://127.0.0.1:${env.STOREFLEET_WORKER_METRICS_PORT}/metrics`)).text();
+    expect(metrics).toMatch(/storefleet_stores_created_total\{[^}]*\} 1/);
+    expect(metrics).toContain('storefleet_store_provisioning_seconds_bucket');
+
     const pids = registeredPids(s.stateDir);
-    expect(pids.length).toBe(6); // temporal, etcd, apiserver, controller-manager, scheduler, kwok
+    expect(pids.length).toBe(7); // temporal, etcd, apiserver, controller-manager, scheduler, kwok, worker
     s.child.kill('SIGTERM');
     expect(await s.exited).toBe(0);
     expect(s.output()).toContain('stopped.');
     expect(pids.filter(isAlive)).toEqual([]);
-  });
+  }, 180_000);
 
   it('when the supervisor was killed, then the next start stops its leftovers before starting', async () => {
     const env = await freePortsEnv();
