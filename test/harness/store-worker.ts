@@ -14,7 +14,7 @@ import type { storeWorkflow } from '../../workflows/store.js';
 import { createStoreWorkers } from '../../worker/workers.js';
 import { eventually, kubeConfig, temporalClient, uniqueName, workerConnection } from './clients.js';
 
-export const chartsDir = process.env.STOREFLEET_TEST_CHARTS_DIR ?? fileURLToPath(new URL('../../charts', import.meta.url));
+export const chartsDir = fileURLToPath(new URL('../../charts', import.meta.url));
 
 export interface StoreWorkerOptions extends Partial<StoreSettings> {
   maxConcurrentProvisions?: number;

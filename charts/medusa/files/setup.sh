@@ -1,0 +1,28 @@
+#!/bin/sh
+# First-run setup of a Medusa store, run by the setup Job in the server image (after its init
+# container saw PostgreSQL accept connections). Safe to run again: migrations only apply what is
+# pending, and an admin user that already exists counts as done.
+# Credentials come from the environment (the store Secret); no line holding the password is printed.
+set -eu
+
+log() { printf '[setup] %s\n' "$*"; }
+# Print the CLI's output without any line that contains the admin password.
+redact() { grep -vF -- "$ADMIN_PASSWORD" || true; }
+
+log "running database migrations"
+# --execute-safe-links: never stop at an interactive prompt about link tables.
+npx --no medusa db:migrate --execute-safe-links
+
+log "ensuring the admin user ${ADMIN_EMAIL}"
+if output="$(npx --no medusa user -e "$ADMIN_EMAIL" -p "$ADMIN_PASSWORD" 2>&1)"; then
+  printf '%s\n' "$output" | redact
+  log "admin user created"
+elif printf '%s\n' "$output" | grep -qi 'already exists'; then
+  log "the admin user already exists"
+else
+  printf '%s\n' "$output" | redact >&2
+  log "creating the admin user failed"
+  exit 1
+fi
+
+log "done: store ${STORE_URL}/ admin ${STORE_URL}/app"
