@@ -1,6 +1,7 @@
 // The store's Helm release: `helm upgrade --install` with values on stdin (nothing written to disk),
 // no --wait (readiness is its own step), and recovery of a release a crash left pending-*.
 import { join } from 'node:path';
+import { BatchV1Api } from '@kubernetes/client-node';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { execa } from 'execa';
@@ -9,6 +10,7 @@ import { adminSecretName, namespaceName, releaseName } from '../core/names.js';
 import type { Engine, StoreSpec } from '../core/store-spec.js';
 import { activityLogger, type ActivityDeps } from './deps.js';
 import { withHeartbeat } from './heartbeat.js';
+import { ignoreNotFound } from './kube-objects.js';
 
 export interface ReleaseTarget {
   storeId: string;
@@ -56,6 +58,15 @@ export function createHelmActivities(deps: ActivityDeps) {
     return `recovered from ${state} by ${firstInstall ? 'uninstall' : 'rollback'}`;
   }
 
+  /** Job templates are immutable and a failed Job never runs again: delete it so the upgrade recreates it. */
+  async function deleteFailedJobs(release: string, namespace: string): Promise<string[]> {
+    const batch = deps.kubeConfig.makeApiClient(BatchV1Api);
+    const jobs = await batch.listNamespacedJob({ namespace, labelSelector: `app.kubernetes.io/instance=${release}` });
+    const failed = jobs.items.filter((job) => job.status?.conditions?.some((c) => c.type === 'Failed' && c.status === 'True'));
+    for (const job of failed) await ignoreNotFound(batch.deleteNamespacedJob({ name: job.metadata!.name!, namespace, propagationPolicy: 'Background' }));
+    return failed.map((job) => job.metadata!.name!);
+  }
+
   return {
     async helmUpgradeInstall(spec: StoreSpec, options: { host: string }): Promise<{ name: string; revision: number; recovered?: string }> {
       const log = activityLogger(deps.log, spec.storeId);
@@ -67,6 +78,8 @@ export function createHelmActivities(deps: ActivityDeps) {
         async () => {
           const recovered = await recoverPendingRelease(release, namespace);
           if (recovered) log.warn({ release }, recovered);
+          const rerun = await deleteFailedJobs(release, namespace);
+          if (rerun.length > 0) log.info({ release, jobs: rerun }, 'deleted failed jobs so they run again');
           step = 'helm upgrade --install';
           const values = JSON.stringify({ storeId: spec.storeId, host: options.host, plan: spec.plan, existingSecret: adminSecretName });
           const chart = join(deps.chartsDir, spec.engine);

@@ -188,24 +188,29 @@ export const podReadyTemplate =
     phase: Running
   `) + podStartedTemplate;
 
-export const podCompleteTemplate = dedent(`
-  {{ $now := Now }}
-  containerStatuses:
-  {{ range .spec.containers }}
-  - image: {{ .image | Quote }}
-    name: {{ .name | Quote }}
-    ready: false
-    restartCount: 0
-    started: false
-    state:
-      terminated:
-        exitCode: 0
-        finishedAt: {{ $now | Quote }}
-        reason: Completed
-        startedAt: {{ $now | Quote }}
-  {{ end }}
-  phase: Succeeded
-`);
+/** Every container terminated with the exit code; the pod Succeeded (0) or Failed (anything else). */
+export function podTerminatedTemplate(exitCode: number): string {
+  return dedent(`
+    {{ $now := Now }}
+    containerStatuses:
+    {{ range .spec.containers }}
+    - image: {{ .image | Quote }}
+      name: {{ .name | Quote }}
+      ready: false
+      restartCount: 0
+      started: false
+      state:
+        terminated:
+          exitCode: ${exitCode}
+          finishedAt: {{ $now | Quote }}
+          reason: ${exitCode === 0 ? 'Completed' : 'Error'}
+          startedAt: {{ $now | Quote }}
+    {{ end }}
+    phase: ${exitCode === 0 ? 'Succeeded' : 'Failed'}
+  `);
+}
+
+export const podCompleteTemplate = podTerminatedTemplate(0);
 
 const node = { apiGroup: 'v1', kind: 'Node' } as const;
 const pod = { apiGroup: 'v1', kind: 'Pod' } as const;

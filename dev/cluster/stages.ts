@@ -12,7 +12,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiextensionsV1Api, CustomObjectsApi, type KubeConfig, type V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { DEFAULT_STAGES, STAGE_GROUP, STAGE_PLURAL, STAGE_ROLE_LABEL, STAGE_VERSION, dedent, stageObject, statusPatch } from './default-stages.js';
-import { isLive, notStarted, podCompleteTemplate, podReadyTemplate, podStartedTemplate, runningJobPod } from './default-stages.js';
+import { isLive, notStarted, podCompleteTemplate, podReadyTemplate, podStartedTemplate, podTerminatedTemplate, runningJobPod } from './default-stages.js';
 import type { Stage, StageExpression } from './default-stages.js';
 import { ignoreNotFound, statusOf } from '../../activities/kube-objects.js';
 
@@ -171,6 +171,16 @@ export function podFaultStage(options: { name: string; namespace: string; reason
     selector: scopeSelector({ namespaces: [options.namespace] }, [isLive, notStarted]),
     weight: FAULT_WEIGHT,
     next: statusPatch(template),
+  });
+}
+
+/** Job pods of the namespace exit 1 instead of completing, so their Job fails once its backoffLimit is spent. */
+export function jobPodFailStage(options: { name: string; namespace: string }): Stage {
+  return stageObject(options.name, 'runtime', {
+    resourceRef: { apiGroup: 'v1', kind: 'Pod' },
+    selector: scopeSelector({ namespaces: [options.namespace] }, runningJobPod),
+    weight: FAULT_WEIGHT,
+    next: statusPatch(podTerminatedTemplate(1)),
   });
 }
 

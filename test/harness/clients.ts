@@ -28,12 +28,16 @@ export function kubeConfig(): KubeConfig {
   return kc;
 }
 
-/** The worker side of the run's Temporal server, with the SDK's own log lines kept out of test output. */
+/** Keeps the SDK's own log lines (worker state changes, pollers) out of the test output. */
+export function installQuietRuntime(): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } });
+  runtimeInstalled = true;
+}
+
+/** The worker side of the run's Temporal server. */
 export function workerConnection(): Promise<NativeConnection> {
-  if (!runtimeInstalled) {
-    Runtime.install({ logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } });
-    runtimeInstalled = true;
-  }
+  installQuietRuntime();
   nativeConnection ??= NativeConnection.connect({ address: inject('temporalAddress') }).then((connection) => {
     afterAll(() => connection.close());
     return connection;

@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { ignoreNotFound } from '../../activities/kube-objects.js';
-import { applyStage, deleteStage, podFaultStage, podReadyDelayStage, type PodFaultReason, type PodScope } from '../../dev/cluster/stages.js';
+import { applyStage, deleteStage, jobPodFailStage, podFaultStage, podReadyDelayStage, type PodFaultReason, type PodScope } from '../../dev/cluster/stages.js';
 import { kubeConfig, uniqueName } from './clients.js';
 
 export interface Injected {
@@ -27,6 +27,14 @@ export async function injectPodFault(namespace: string, reason: PodFaultReason, 
       await deleteStuckPods(kc.makeApiClient(CoreV1Api), namespace, reason);
     },
   };
+}
+
+/** From now on, Job pods of the namespace fail (exit 1); remove() lets new ones complete again. */
+export async function injectJobFailure(namespace: string): Promise<Injected> {
+  const kc = kubeConfig();
+  const stageName = uniqueName(`jobfail-${namespace}`);
+  await applyStage(kc, jobPodFailStage({ name: stageName, namespace }));
+  return { stageName, remove: () => deleteStage(kc, stageName) };
 }
 
 /** Pods in scope become Ready only after delayMs (+ up to jitterMs); pods already waiting keep their delay. */

@@ -3,8 +3,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it, inject } from 'vitest';
+import { installQuietRuntime } from '../harness/clients.js';
 import { historiesDir } from '../harness/histories.js';
 
+installQuietRuntime();
 const files = readdirSync(historiesDir).filter((file) => file.endsWith('.json'));
 
 describe('recorded histories', () => {
