@@ -9,7 +9,7 @@ import { applyObject } from './kube-objects.js';
 
 const privateRanges = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 
-// WooCommerce's setup downloads the plugin from wordpress.org; Medusa's images hold all they need.
+// WooCommerce's setup Job downloads the plugin from wordpress.org; Medusa's images hold all they need.
 const engineEgress: Record<Engine, V1NetworkPolicyEgressRule[]> = {
   woocommerce: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: privateRanges } }], ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 80 }] }],
   medusa: [],
@@ -50,7 +50,9 @@ export function guardrailManifests(spec: StoreSpec, ingressNamespace: string): K
     }),
   ];
   const egress = engineEgress[spec.engine];
-  if (egress.length > 0) policies.push(policy(`allow-${spec.engine}-egress`, { podSelector: {}, policyTypes: ['Egress'], egress }));
+  if (egress.length > 0) {
+    policies.push(policy(`allow-${spec.engine}-setup-egress`, { podSelector: { matchLabels: { 'app.kubernetes.io/component': 'setup' } }, policyTypes: ['Egress'], egress }));
+  }
   return [
     { apiVersion: 'v1', kind: 'ResourceQuota', metadata: metadata('store-quota'), spec: { hard: plan.quota } } as KubernetesObject,
     {
