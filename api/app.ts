@@ -1,0 +1,70 @@
+// createApp(deps): the whole HTTP API without listening, so tests and main.ts build the same thing.
+import { randomUUID } from 'node:crypto';
+import express, { Router } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { authenticate, type AuthSettings } from './auth.js';
+import { ApiError, errorHandler } from './errors.js';
+import { createMetrics } from './metrics.js';
+import type { LinkSettings } from './present.js';
+import { platformRouter } from './routes/health.js';
+import { storesRouter } from './routes/stores.js';
+import type { StoreService } from './stores.js';
+
+export interface AppDeps {
+  stores: StoreService;
+  log: Logger;
+  auth: AuthSettings;
+  links: LinkSettings;
+  rateLimitPerMinute: number;
+  temporalReachable: () => Promise<void>;
+  /** How often a stream looks at the store. */
+  streamPollMs?: number;
+}
+
+const requestIdPattern = /^[\w.-]{8,128}$/;
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  const metrics = createMetrics((phase) => deps.stores.countByPhase(phase));
+
+  app.use(
+    pinoHttp({
+      logger: deps.log,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      customProps: (_req, res) => ({ storeId: res.locals?.storeId as unknown, workflowId: res.locals?.workflowId as unknown }),
+    }),
+  );
+  app.use(metrics.timeRequests);
+  app.use(platformRouter({ registry: metrics.registry, temporalReachable: deps.temporalReachable }));
+
+  const api = Router();
+  api.use(authenticate(deps.auth));
+  api.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: deps.rateLimitPerMinute,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      keyGenerator: (req) => (deps.auth.enabled && req.caller ? `owner:${req.caller.owner}` : ipKeyGenerator(req.ip ?? 'unknown')),
+      handler: (_req, _res, next, options) =>
+        next(new ApiError(429, 'rate_limited', `more than ${deps.rateLimitPerMinute} requests a minute; slow down`, undefined, { 'Retry-After': String(Math.ceil(options.windowMs / 1000)) })),
+    }),
+  );
+  api.use(express.json({ limit: '16kb' }));
+  api.use(storesRouter({ stores: deps.stores, links: deps.links, streamPollMs: deps.streamPollMs ?? 1000 }));
+
+  app.use('/api/v1', api);
+  app.use('/', api);
+  app.use((req, _res, next) => next(new ApiError(404, 'not_found', `no route ${req.method} ${req.path}`)));
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,47 @@
+// Who is calling: an API key (Authorization: Bearer) names an owner, or the admin. With auth off
+// (allowed on loopback only), every caller is the admin of a local installation.
+import { timingSafeEqual } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import { ApiError } from './errors.js';
+import type { Caller } from './stores.js';
+
+export interface AuthSettings {
+  enabled: boolean;
+  keys: Map<string, string>;
+  adminKeys: Set<string>;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    caller?: Caller;
+  }
+}
+
+const localAdmin: Caller = { owner: 'default', admin: true };
+
+function matches(candidate: string, key: string): boolean {
+  const a = Buffer.from(candidate);
+  const b = Buffer.from(key);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function authenticate(settings: AuthSettings): RequestHandler {
+  return (req, _res, next) => {
+    if (!settings.enabled) {
+      req.caller = localAdmin;
+      return next();
+    }
+    const header = req.get('authorization') ?? '';
+    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    if (!token) return next(new ApiError(401, 'unauthenticated', 'send an API key as "Authorization: Bearer <key>"', undefined, { 'WWW-Authenticate': 'Bearer' }));
+    for (const key of settings.adminKeys) if (matches(token, key)) return ((req.caller = { owner: 'admin', admin: true }), next());
+    for (const [key, owner] of settings.keys) if (matches(token, key)) return ((req.caller = { owner, admin: false }), next());
+    next(new ApiError(401, 'unauthenticated', 'the API key is not valid', undefined, { 'WWW-Authenticate': 'Bearer' }));
+  };
+}
+
+/** The caller set by authenticate(); routes run only after it. */
+export function callerOf(req: { caller?: Caller }): Caller {
+  if (!req.caller) throw new ApiError(401, 'unauthenticated', 'not authenticated');
+  return req.caller;
+}

@@ -1,0 +1,64 @@
+// The API's configuration, read from the environment once at start-up (README "Settings").
+import { z } from 'zod';
+import { ConfigError, parseEnvironment } from '../core/environment.js';
+import { ownerSchema } from '../core/store-spec.js';
+
+const positiveInt = z.coerce.number().int().positive();
+
+/** `owner=key,owner=key`: each key acts as that owner. Keys must be long enough not to be guessed. */
+const apiKeys = z
+  .string()
+  .default('')
+  .transform((text, ctx) => {
+    const entries = new Map<string, string>();
+    for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const [owner = '', key = ''] = pair.split('=', 2);
+      if (!ownerSchema.safeParse(owner).success || key.length < 16) {
+        ctx.addIssue({ code: 'custom', message: `expected owner=key pairs with keys of 16+ characters, got "${owner}=…"` });
+        return z.NEVER;
+      }
+      entries.set(key, owner);
+    }
+    return entries;
+  });
+
+const envSchema = z.object({
+  STOREFLEET_API_HOST: z.string().min(1).default('127.0.0.1'),
+  STOREFLEET_API_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  STOREFLEET_TASK_QUEUE: z.string().min(1).default('storefleet'),
+  STOREFLEET_TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
+  STOREFLEET_API_KEYS: apiKeys,
+  STOREFLEET_ADMIN_KEYS: z.string().default(''),
+  STOREFLEET_STORES_PER_OWNER: positiveInt.default(50),
+  STOREFLEET_RATE_LIMIT_PER_MINUTE: positiveInt.default(300),
+  STOREFLEET_QUERY_TIMEOUT_MS: positiveInt.default(3000),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type ApiConfig = ReturnType<typeof loadApiConfig>;
+
+const loopback = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export function loadApiConfig(env: Record<string, string | undefined> = process.env) {
+  const values = parseEnvironment(envSchema, env);
+  const adminKeys = new Set(values.STOREFLEET_ADMIN_KEYS.split(',').map((k) => k.trim()).filter(Boolean));
+  const authEnabled = values.STOREFLEET_API_KEYS.size > 0 || adminKeys.size > 0;
+  if (!authEnabled && !loopback.has(values.STOREFLEET_API_HOST)) {
+    throw new ConfigError(
+      `the API binds ${values.STOREFLEET_API_HOST} without authentication: set STOREFLEET_API_KEYS (owner=key,...) or STOREFLEET_ADMIN_KEYS, or bind 127.0.0.1`,
+    );
+  }
+  return {
+    host: values.STOREFLEET_API_HOST,
+    port: values.STOREFLEET_API_PORT,
+    temporal: { address: values.TEMPORAL_ADDRESS, namespace: values.TEMPORAL_NAMESPACE, taskQueue: values.STOREFLEET_TASK_QUEUE },
+    temporalUiUrl: values.STOREFLEET_TEMPORAL_UI_URL.replace(/\/$/, ''),
+    auth: { enabled: authEnabled, keys: values.STOREFLEET_API_KEYS, adminKeys },
+    storesPerOwner: values.STOREFLEET_STORES_PER_OWNER,
+    rateLimitPerMinute: values.STOREFLEET_RATE_LIMIT_PER_MINUTE,
+    queryTimeoutMs: values.STOREFLEET_QUERY_TIMEOUT_MS,
+    logLevel: values.LOG_LEVEL,
+  };
+}

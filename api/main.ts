@@ -1,0 +1,56 @@
+// The API process: config, Temporal client, HTTP server; on SIGTERM/SIGINT it stops accepting,
+// lets in-flight requests finish, ends event streams and exits.
+import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import { pino } from 'pino';
+import { ConfigError } from '../core/environment.js';
+import { createApp } from './app.js';
+import { loadApiConfig } from './config.js';
+import { createStoreService } from './stores.js';
+
+const drainMs = 10_000;
+
+async function main(): Promise<void> {
+  const config = loadApiConfig();
+  const log = pino({ level: config.logLevel, base: { service: 'storefleet-api' }, redact: ['req.headers.authorization'] });
+  // Lazy: the API comes up even while Temporal is down, answering 503 until it is back.
+  const connection = Connection.lazy({ address: config.temporal.address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const app = createApp({
+    stores: createStoreService({ client, taskQueue: config.temporal.taskQueue, queryTimeoutMs: config.queryTimeoutMs, storesPerOwner: config.storesPerOwner }),
+    log,
+    auth: config.auth,
+    links: { temporalUiUrl: config.temporalUiUrl, namespace: config.temporal.namespace },
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    temporalReachable: async () => {
+      await connection.withDeadline(Date.now() + 2000, () => connection.workflowService.getSystemInfo({}));
+    },
+  });
+  const server: Server = await new Promise((resolve, reject) => {
+    const listening = app.listen(config.port, config.host, () => resolve(listening)).once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  log.info({ url: `http://${config.host}:${port}`, auth: config.auth.enabled ? 'api keys' : 'off (loopback only)' }, 'api listening');
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log.info({ signal }, 'stopping: no new connections, draining in-flight requests');
+      server.close(() => resolve());
+      server.closeIdleConnections();
+      // Event streams never end by themselves: cut what is left after the drain period.
+      setTimeout(() => server.closeAllConnections(), drainMs).unref();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  await connection.close();
+  log.info('api stopped');
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) process.stderr.write(`storefleet api: ${error.message}\n`);
+  else if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') process.stderr.write(`storefleet api: ${error.message}; set STOREFLEET_API_PORT to another port\n`);
+  else process.stderr.write(`storefleet api failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

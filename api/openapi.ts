@@ -1,0 +1,75 @@
+// /openapi.json, generated from the zod schemas the routes validate with (schemas.ts).
+import { z } from 'zod';
+import { acceptedResponse, createStoreBody, errorResponse, eventsResponse, healthResponse, listStoresQuery, storeListResponse, storeResponse, storeSummary } from './schemas.js';
+
+const ref = (schema: z.ZodType) => ({ $ref: `#/components/schemas/${(z.globalRegistry.get(schema) as { id: string }).id}` });
+const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema: ref(schema) } } });
+const errorCodes: Record<string, string> = {
+  '400': 'invalid JSON, or a field that breaks the schema (details name the fields)',
+  '401': 'missing or unknown API key',
+  '403': 'not allowed for this key, or the owner store quota is reached',
+  '404': 'no such store (or not yours)',
+  '405': 'method not allowed on this path',
+  '409': 'conflicts with the store as it is',
+  '413': 'body too large',
+  '415': 'body is not JSON',
+  '429': 'rate limited; see Retry-After',
+  '503': 'Temporal unreachable; see Retry-After',
+  '500': 'unexpected error; X-Request-Id finds it in the log',
+};
+const errors = (...codes: string[]) => Object.fromEntries(codes.map((code) => [code, json(errorResponse, errorCodes[code]!)]));
+const common = ['401', '429', '500', '503'];
+const idParameter = { name: 'id', in: 'path', required: true, schema: z.toJSONSchema(z.string()) , description: 'store id' };
+
+function queryParameters(schema: z.ZodObject) {
+  return Object.entries(schema.shape).map(([name, field]) => {
+    const { $schema: _unused, ...fieldSchema } = z.toJSONSchema(field as z.ZodType, { io: 'input' });
+    return { name, in: 'query', required: false, schema: fieldSchema };
+  });
+}
+
+export function openApiDocument(): object {
+  const { schemas } = z.toJSONSchema(z.globalRegistry, { uri: (id) => `#/components/schemas/${id}` });
+  const components = Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _s, $id: _i, ...schema }]) => [id, schema]));
+  const store = (op: object) => ({ tags: ['stores'], parameters: [idParameter], ...op });
+  return {
+    openapi: '3.1.0',
+    info: { title: 'storefleet API', version: '1', description: 'Isolated e-commerce stores on Kubernetes. Every path also works without the /api/v1 prefix.' },
+    servers: [{ url: '/api/v1' }],
+    components: { schemas: components, securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+    security: [{ apiKey: [] }],
+    paths: {
+      '/stores': {
+        post: {
+          tags: ['stores'],
+          summary: 'Create a store (idempotent for the same spec)',
+          requestBody: { required: true, content: { 'application/json': { schema: ref(createStoreBody) } } },
+          responses: { '201': json(storeSummary, 'created'), '200': json(storeSummary, 'the same store already exists'), ...errors('400', '403', '409', '413', '415', ...common) },
+        },
+        get: {
+          tags: ['stores'],
+          summary: 'List stores (newest first), filtered and paginated',
+          parameters: queryParameters(listStoresQuery),
+          responses: { '200': json(storeListResponse, 'a page of stores'), ...errors('400', '403', ...common) },
+        },
+      },
+      '/stores/{id}': {
+        get: store({ summary: 'A store: phase, conditions, urls, last error', responses: { '200': json(storeResponse, 'the store'), ...errors('400', '404', ...common) } }),
+        delete: store({ summary: 'Delete a store (idempotent)', responses: { '202': json(acceptedResponse, 'deletion requested'), ...errors('400', '404', ...common) } }),
+      },
+      '/stores/{id}/events': {
+        get: store({ summary: "The store's event timeline", responses: { '200': json(eventsResponse, 'events, oldest first'), ...errors('400', '404', ...common) } }),
+      },
+      '/stores/{id}/stream': {
+        get: store({
+          summary: 'Server-Sent Events: `phase` on every phase change, `event` for every new timeline entry',
+          responses: { '200': { description: 'an event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errors('400', '404', ...common) },
+        }),
+      },
+      '/stores/{id}/retry': {
+        post: store({ summary: 'Retry a Failed store', responses: { '202': json(acceptedResponse, 'retry requested'), ...errors('400', '404', '409', ...common) } }),
+      },
+    },
+    'x-health': { '/healthz': ref(healthResponse), '/readyz': ref(healthResponse) },
+  };
+}

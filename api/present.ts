@@ -1,0 +1,51 @@
+// Turns what the workflows and visibility know into the API's response bodies (schemas.ts).
+import { adminSecretName, namespaceName, storeWorkflowId } from '../core/names.js';
+import type { StoreResponse, StoreSummary } from './schemas.js';
+import type { StoreRecord, StoreView } from './stores.js';
+
+export interface LinkSettings {
+  temporalUiUrl: string;
+  namespace: string;
+}
+
+export function storeLinks(storeId: string, settings: LinkSettings): StoreSummary['links'] {
+  const self = `/api/v1/stores/${storeId}`;
+  return {
+    self,
+    events: `${self}/events`,
+    stream: `${self}/stream`,
+    temporalUi: `${settings.temporalUiUrl}/namespaces/${settings.namespace}/workflows/${storeWorkflowId(storeId)}`,
+  };
+}
+
+export function storeSummary(record: StoreRecord, settings: LinkSettings): StoreSummary {
+  return {
+    storeId: record.storeId,
+    engine: record.engine,
+    plan: record.plan,
+    owner: record.owner,
+    phase: record.phase,
+    ...(record.createdAt ? { createdAt: record.createdAt } : {}),
+    links: storeLinks(record.storeId, settings),
+  };
+}
+
+export function storeResponse(view: StoreView, settings: LinkSettings): StoreResponse {
+  const base = { ...storeSummary(view.record, settings), adminSecret: { name: adminSecretName, namespace: namespaceName(view.record.storeId) } };
+  if (!view.live) return { ...base, live: false, detail: view.detail, conditions: [] };
+  const s = view.status;
+  return {
+    ...base,
+    phase: s.phase,
+    live: true,
+    conditions: s.conditions,
+    ...(s.url ? { url: s.url } : {}),
+    ...(s.adminUrl ? { adminUrl: s.adminUrl } : {}),
+    ...(s.lastError ? { lastError: s.lastError } : {}),
+    attempts: s.attempts,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+    ...(s.readyAt ? { readyAt: s.readyAt } : {}),
+    ...(s.deletedAt ? { deletedAt: s.deletedAt } : {}),
+  };
+}

@@ -1,0 +1,83 @@
+// Thin HTTP handlers over the store use cases: parse, call, present.
+import { Router, type Request } from 'express';
+import { callerOf } from '../auth.js';
+import { ApiError, methodNotAllowed, parseOr400 } from '../errors.js';
+import { storeResponse, storeSummary, type LinkSettings } from '../present.js';
+import { createStoreBody, listStoresQuery, storeIdParams } from '../schemas.js';
+import type { StoreService } from '../stores.js';
+import { streamStore } from './stream.js';
+
+export interface StoresRouterDeps {
+  stores: StoreService;
+  links: LinkSettings;
+  streamPollMs: number;
+}
+
+const storeIdOf = (req: Request) => parseOr400(storeIdParams, req.params, 'path').id;
+
+export function storesRouter({ stores, links, streamPollMs }: StoresRouterDeps): Router {
+  const router = Router();
+
+  router.param('id', (req, res, next, id: string) => {
+    // Every log line about a store names it (pino-http adds these to its request log).
+    res.locals.storeId = id;
+    res.locals.workflowId = `store-${id}`;
+    req.log = req.log.child({ storeId: id, workflowId: `store-${id}` });
+    next();
+  });
+
+  router
+    .route('/stores')
+    .post(async (req, res) => {
+      if (!req.is('application/json')) throw new ApiError(415, 'unsupported_media_type', 'send the store as JSON (Content-Type: application/json)');
+      const body = parseOr400(createStoreBody, req.body, 'body');
+      const { created, record } = await stores.create({ ...body, plan: body.plan ?? 'small' }, callerOf(req));
+      req.log.info({ storeId: body.storeId, workflowId: `store-${body.storeId}`, created }, created ? 'store created' : 'store already exists');
+      const summary = storeSummary(record, links);
+      if (created) res.status(201).location(summary.links.self);
+      res.json(summary);
+    })
+    .get(async (req, res) => {
+      const query = parseOr400(listStoresQuery, req.query, 'query');
+      const caller = callerOf(req);
+      if (query.owner && !caller.admin && query.owner !== caller.owner) throw new ApiError(403, 'forbidden', 'only an admin key may list the stores of another owner');
+      const page = await stores.list(query, caller);
+      res.json({ stores: page.records.map((r) => storeSummary(r, links)), ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) });
+    })
+    .all(methodNotAllowed(['GET', 'POST']));
+
+  router
+    .route('/stores/:id')
+    .get(async (req, res) => {
+      res.json(storeResponse(await stores.view(storeIdOf(req), callerOf(req)), links));
+    })
+    .delete(async (req, res) => {
+      const record = await stores.remove(storeIdOf(req), callerOf(req));
+      const message = record.running ? 'deletion requested' : 'the store is already deleted';
+      res.status(202).json({ storeId: record.storeId, phase: record.running ? record.phase : 'Deleted', message, links: storeSummary(record, links).links });
+    })
+    .all(methodNotAllowed(['GET', 'DELETE']));
+
+  router
+    .route('/stores/:id/events')
+    .get(async (req, res) => {
+      const view = await stores.view(storeIdOf(req), callerOf(req));
+      res.json(view.live ? { storeId: view.record.storeId, live: true, events: view.status.events } : { storeId: view.record.storeId, live: false, detail: view.detail, events: [] });
+    })
+    .all(methodNotAllowed(['GET']));
+
+  router
+    .route('/stores/:id/stream')
+    .get((req, res) => streamStore(req, res, { stores, storeId: storeIdOf(req), caller: callerOf(req), pollMs: streamPollMs }))
+    .all(methodNotAllowed(['GET']));
+
+  router
+    .route('/stores/:id/retry')
+    .post(async (req, res) => {
+      const record = await stores.retry(storeIdOf(req), callerOf(req));
+      res.status(202).json({ storeId: record.storeId, phase: 'Failed', message: 'retry requested', links: storeSummary(record, links).links });
+    })
+    .all(methodNotAllowed(['POST']));
+
+  return router;
+}

@@ -1,0 +1,53 @@
+// GET /stores/:id/stream: Server-Sent Events of the store's phase changes (`phase`) and new timeline
+// entries (`event`) until the client goes away.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Request, Response } from 'express';
+import type { StoreEvent } from '../../core/status.js';
+import type { Caller, StoreService } from '../stores.js';
+
+const keepAliveMs = 15_000;
+
+const sameEvent = (a: StoreEvent, b: StoreEvent) => a.time === b.time && a.reason === b.reason && a.message === b.message;
+
+/** The events after `last` (the timeline is capped, so match by content, not by index). */
+export function eventsAfter(events: StoreEvent[], last: StoreEvent | undefined): StoreEvent[] {
+  if (!last) return events;
+  const index = events.findLastIndex((e) => sameEvent(e, last));
+  return index === -1 ? events : events.slice(index + 1);
+}
+
+export async function streamStore(req: Request, res: Response, options: { stores: StoreService; storeId: string; caller: Caller; pollMs: number }): Promise<void> {
+  await options.stores.find(options.storeId, options.caller); // 404 before the stream starts
+  res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+  const gone = new AbortController();
+  req.on('close', () => gone.abort());
+  const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+
+  let phase: string | undefined;
+  let lastEvent: StoreEvent | undefined;
+  let lastWrite = Date.now();
+  while (!gone.signal.aborted) {
+    try {
+      const view = await options.stores.view(options.storeId, options.caller);
+      const current = view.live ? view.status.phase : view.record.phase;
+      if (current !== phase) {
+        phase = current;
+        send('phase', { storeId: options.storeId, phase, live: view.live });
+        lastWrite = Date.now();
+      }
+      if (view.live) {
+        for (const event of eventsAfter(view.status.events, lastEvent)) send('event', event);
+        if (view.status.events.length > 0) lastEvent = view.status.events.at(-1);
+        lastWrite = Date.now();
+      }
+    } catch (error) {
+      send('error', { message: error instanceof Error ? error.message : 'status unavailable' });
+    }
+    if (Date.now() - lastWrite >= keepAliveMs) {
+      res.write(': keep-alive\n\n');
+      lastWrite = Date.now();
+    }
+    await sleep(options.pollMs, undefined, { signal: gone.signal }).catch(() => undefined);
+  }
+  res.end();
+}

@@ -1,0 +1,105 @@
+// The API's request and response shapes: one zod schema each, used to validate requests and to
+// generate /openapi.json, so the document cannot drift from the code.
+import { z } from 'zod';
+import { planNames } from '../core/plans.js';
+import { conditionTypes, phases } from '../core/status.js';
+import { engines, storeIdSchema } from '../core/store-spec.js';
+
+export const createStoreBody = z
+  .strictObject({
+    storeId: storeIdSchema,
+    engine: z.enum(engines),
+    plan: z.enum(planNames).optional(),
+  })
+  .meta({ id: 'CreateStore', description: 'A new store. plan defaults to small; the owner is the caller.' });
+
+export const listStoresQuery = z.strictObject({
+  phase: z.enum(Object.keys(phases) as [keyof typeof phases, ...Array<keyof typeof phases>]).optional(),
+  engine: z.enum(engines).optional(),
+  owner: z.string().max(63).optional().meta({ description: 'Admin keys only: the stores of this owner.' }),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  pageToken: z.string().max(4096).optional().meta({ description: 'nextPageToken of the previous page.' }),
+});
+
+export const storeIdParams = z.strictObject({ id: storeIdSchema });
+
+const event = z.object({
+  time: z.string(),
+  type: z.enum(['Normal', 'Warning']),
+  reason: z.string(),
+  message: z.string(),
+}).meta({ id: 'StoreEvent' });
+
+const condition = z.object({
+  type: z.enum(Object.keys(conditionTypes) as [string, ...string[]]),
+  status: z.enum(['True', 'False', 'Unknown']),
+  reason: z.string(),
+  message: z.string(),
+  lastTransitionTime: z.string(),
+}).meta({ id: 'Condition' });
+
+const links = z.object({
+  self: z.string(),
+  events: z.string(),
+  stream: z.string(),
+  temporalUi: z.string(),
+});
+
+const phase = z.enum(Object.keys(phases) as [string, ...string[]]);
+
+export const storeSummary = z
+  .object({
+    storeId: z.string(),
+    engine: z.string(),
+    plan: z.string(),
+    owner: z.string(),
+    phase,
+    createdAt: z.string().optional(),
+    links,
+  })
+  .meta({ id: 'StoreSummary' });
+
+export const storeResponse = storeSummary
+  .extend({
+    /** False when no worker answered in time: the fields below then come from the search attributes only. */
+    live: z.boolean(),
+    detail: z.string().optional(),
+    conditions: z.array(condition),
+    url: z.string().optional(),
+    adminUrl: z.string().optional(),
+    adminSecret: z.object({ name: z.string(), namespace: z.string() }),
+    lastError: z.string().optional(),
+    attempts: z.number().int().optional(),
+    updatedAt: z.string().optional(),
+    readyAt: z.string().optional(),
+    deletedAt: z.string().optional(),
+  })
+  .meta({ id: 'Store' });
+
+export const storeListResponse = z
+  .object({ stores: z.array(storeSummary), nextPageToken: z.string().optional() })
+  .meta({ id: 'StoreList' });
+
+export const eventsResponse = z
+  .object({ storeId: z.string(), live: z.boolean(), detail: z.string().optional(), events: z.array(event) })
+  .meta({ id: 'StoreEvents' });
+
+export const acceptedResponse = z
+  .object({ storeId: z.string(), phase, message: z.string(), links })
+  .meta({ id: 'Accepted' });
+
+export const errorResponse = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+export const healthResponse = z.object({ status: z.enum(['ok', 'unavailable']), detail: z.string().optional() }).meta({ id: 'Health' });
+
+export type StoreResponse = z.infer<typeof storeResponse>;
+export type StoreSummary = z.infer<typeof storeSummary>;
+export type ErrorBody = z.infer<typeof errorResponse>;

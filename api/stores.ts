@@ -1,0 +1,192 @@
+// The store use cases behind the routes: create, read, list, retry, delete, over the Temporal client.
+// Who may see what is decided here: an owner sees only its own stores, an admin sees all.
+import { randomUUID } from 'node:crypto';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import { defineSearchAttributeKey, SearchAttributeType, type TypedSearchAttributes } from '@temporalio/common';
+import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
+import { optionalTsToDate } from '@temporalio/common/lib/time.js';
+import { temporal } from '@temporalio/proto';
+import { deleteSignal, retrySignal, statusQuery } from '../core/messages.js';
+import { storeWorkflowId } from '../core/names.js';
+import type { StoreStatus } from '../core/status.js';
+import type { Engine } from '../core/store-spec.js';
+import type { Plan } from '../core/plans.js';
+import { ApiError } from './errors.js';
+import { temporalCall } from './temporal-errors.js';
+
+export interface Caller {
+  owner: string;
+  admin: boolean;
+}
+
+export interface StoreServiceOptions {
+  client: Client;
+  taskQueue: string;
+  /** How long a status query may wait for a worker before answering from search attributes. */
+  queryTimeoutMs: number;
+  storesPerOwner: number;
+}
+
+const keys = {
+  StoreId: defineSearchAttributeKey('StoreId', SearchAttributeType.KEYWORD),
+  StoreEngine: defineSearchAttributeKey('StoreEngine', SearchAttributeType.KEYWORD),
+  StorePlan: defineSearchAttributeKey('StorePlan', SearchAttributeType.KEYWORD),
+  StorePhase: defineSearchAttributeKey('StorePhase', SearchAttributeType.KEYWORD),
+  StoreOwner: defineSearchAttributeKey('StoreOwner', SearchAttributeType.KEYWORD),
+};
+
+/** What visibility knows of a store without asking its workflow. */
+export interface StoreRecord {
+  storeId: string;
+  engine: string;
+  plan: string;
+  owner: string;
+  phase: string;
+  createdAt?: string;
+  running: boolean;
+}
+
+export type StoreView = { live: true; record: StoreRecord; status: StoreStatus } | { live: false; record: StoreRecord; detail: string };
+
+const quote = (value: string) => `'${value.replace(/'/g, "\\'")}'`;
+const storeNotFound = (storeId: string) => new ApiError(404, 'store_not_found', `store ${storeId} not found`);
+
+export function recordOf(storeId: string, attributes: TypedSearchAttributes, startTime: Date | undefined, running: boolean): StoreRecord {
+  const attribute = (key: (typeof keys)[keyof typeof keys]) => attributes.get(key) ?? '';
+  return {
+    storeId,
+    engine: attribute(keys.StoreEngine),
+    plan: attribute(keys.StorePlan),
+    owner: attribute(keys.StoreOwner),
+    phase: attribute(keys.StorePhase) || 'Provisioning',
+    ...(startTime ? { createdAt: startTime.toISOString() } : {}),
+    running,
+  };
+}
+
+const describedRecord = (storeId: string, d: WorkflowExecutionDescription) => recordOf(storeId, d.typedSearchAttributes, d.startTime, d.status.name === 'RUNNING');
+
+export function createStoreService(options: StoreServiceOptions) {
+  const { client } = options;
+
+  /** The store as visibility knows it, if the caller may see it. */
+  async function find(storeId: string, caller: Caller): Promise<StoreRecord> {
+    const description = await temporalCall(() => client.workflow.getHandle(storeWorkflowId(storeId)).describe(), () => storeNotFound(storeId));
+    if (description.type !== 'storeWorkflow') throw storeNotFound(storeId);
+    const record = describedRecord(storeId, description);
+    if (!caller.admin && record.owner !== caller.owner) throw storeNotFound(storeId);
+    return record;
+  }
+
+  /** Live status from the workflow, or the visibility record when no worker answers in time. */
+  async function view(storeId: string, caller: Caller): Promise<StoreView> {
+    const record = await find(storeId, caller);
+    const handle = client.workflow.getHandle(storeWorkflowId(storeId));
+    try {
+      const status = await client.connection.withDeadline(Date.now() + options.queryTimeoutMs, () => handle.query(statusQuery));
+      return { live: true, record, status };
+    } catch {
+      return { live: false, record, detail: `live detail unavailable: no worker answered within ${options.queryTimeoutMs} ms; phase is from the search attributes` };
+    }
+  }
+
+  return {
+    find,
+    view,
+
+    /** created: this call started the workflow; false: the same store already existed. */
+    async create(spec: { storeId: string; engine: Engine; plan: Plan }, caller: Caller): Promise<{ created: boolean; record: StoreRecord }> {
+      const existing = await temporalCall(() => client.workflow.getHandle(storeWorkflowId(spec.storeId)).describe()).catch((error: unknown) => {
+        if (error instanceof ApiError) throw error;
+        return undefined;
+      });
+      if (existing?.status.name === 'RUNNING') return { created: false, record: sameStoreOr409(describedRecord(spec.storeId, existing), spec, caller) };
+
+      const running = await temporalCall(() => client.workflow.count(`WorkflowType = 'storeWorkflow' AND ExecutionStatus = 'Running' AND StoreOwner = ${quote(caller.owner)}`));
+      if (running.count >= options.storesPerOwner) {
+        throw new ApiError(403, 'store_quota_exceeded', `owner ${caller.owner} already has ${running.count} stores (limit ${options.storesPerOwner})`);
+      }
+      const requestId = randomUUID();
+      const handle = await temporalCall(() =>
+        client.workflow.start('storeWorkflow', {
+          taskQueue: options.taskQueue,
+          workflowId: storeWorkflowId(spec.storeId),
+          args: [{ ...spec, owner: caller.owner }],
+          // Concurrent identical creates all land on one workflow; a Deleted store's id may be reused.
+          workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+          memo: { requestId },
+          typedSearchAttributes: [
+            { key: keys.StoreId, value: spec.storeId },
+            { key: keys.StoreEngine, value: spec.engine },
+            { key: keys.StorePlan, value: spec.plan },
+            { key: keys.StoreOwner, value: caller.owner },
+            { key: keys.StorePhase, value: 'Provisioning' },
+          ],
+        }),
+      );
+      const description = await temporalCall(() => handle.describe());
+      const record = describedRecord(spec.storeId, description);
+      if (description.memo?.requestId === requestId) return { created: true, record };
+      return { created: false, record: sameStoreOr409(record, spec, caller) };
+    },
+
+    async list(filter: { phase?: string; engine?: string; owner?: string; limit: number; pageToken?: string }, caller: Caller) {
+      const clauses = ["WorkflowType = 'storeWorkflow'", filter.phase === 'Deleted' ? "ExecutionStatus = 'Completed'" : "ExecutionStatus = 'Running'"];
+      const owner = caller.admin ? filter.owner : caller.owner;
+      if (owner) clauses.push(`StoreOwner = ${quote(owner)}`);
+      if (filter.phase) clauses.push(`StorePhase = ${quote(filter.phase)}`);
+      if (filter.engine) clauses.push(`StoreEngine = ${quote(filter.engine)}`);
+      const page = await temporalCall(() =>
+        client.workflowService.listWorkflowExecutions({
+          namespace: client.options.namespace,
+          query: clauses.join(' AND '),
+          pageSize: filter.limit,
+          nextPageToken: filter.pageToken ? Buffer.from(filter.pageToken, 'base64url') : undefined,
+        }),
+      );
+      const records = (page.executions ?? []).map((execution) =>
+        recordOf(
+          (execution.execution?.workflowId ?? '').replace(/^store-/, ''),
+          decodeTypedSearchAttributes(execution.searchAttributes?.indexedFields),
+          optionalTsToDate(execution.startTime),
+          execution.status === temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING,
+        ),
+      );
+      const token = page.nextPageToken?.length ? Buffer.from(page.nextPageToken).toString('base64url') : undefined;
+      return { records, nextPageToken: token };
+    },
+
+    async retry(storeId: string, caller: Caller): Promise<StoreRecord> {
+      const current = await view(storeId, caller);
+      const phase = current.live ? current.status.phase : current.record.phase;
+      if (phase !== 'Failed') throw new ApiError(409, 'store_not_failed', `store ${storeId} is ${phase}; only a Failed store can be retried`);
+      await temporalCall(() => client.workflow.getHandle(storeWorkflowId(storeId)).signal(retrySignal));
+      return current.record;
+    },
+
+    /** Idempotent: a store already Deleted (or being deleted) is accepted again. */
+    async remove(storeId: string, caller: Caller): Promise<StoreRecord> {
+      const record = await find(storeId, caller);
+      // A signal, not the update: it is durable even when no worker is running right now.
+      if (record.running) await temporalCall(() => client.workflow.getHandle(storeWorkflowId(storeId)).signal(deleteSignal));
+      return record;
+    },
+
+    async countByPhase(phase: string): Promise<number> {
+      const status = phase === 'Deleted' ? 'Completed' : 'Running';
+      return (await client.workflow.count(`WorkflowType = 'storeWorkflow' AND ExecutionStatus = ${quote(status)} AND StorePhase = ${quote(phase)}`)).count;
+    },
+  };
+}
+
+export type StoreService = ReturnType<typeof createStoreService>;
+
+function sameStoreOr409(record: StoreRecord, spec: { storeId: string; engine: string; plan: string }, caller: Caller): StoreRecord {
+  if (!caller.admin && record.owner !== caller.owner) throw new ApiError(409, 'store_id_taken', `store id ${spec.storeId} is taken`);
+  if (record.phase === 'Deleting') throw new ApiError(409, 'store_deleting', `store ${spec.storeId} is being deleted; create it again once it is Deleted`);
+  if (record.engine !== spec.engine || record.plan !== spec.plan) {
+    throw new ApiError(409, 'store_exists', `store ${spec.storeId} exists as ${record.engine}/${record.plan}, not ${spec.engine}/${spec.plan}`);
+  }
+  return record;
+}

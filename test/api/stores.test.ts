@@ -1,0 +1,128 @@
+// The store API through real HTTP, the real worker, Temporal and the simulated cluster.
+import { CoreV1Api } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, kubeConfig } from '../harness/clients.js';
+import { startApi, type TestApi } from '../harness/api.js';
+import { startStoreWorker, storeId, type TestStoreWorker } from '../harness/store-worker.js';
+
+let worker: TestStoreWorker;
+let api: TestApi;
+const core = kubeConfig().makeApiClient(CoreV1Api);
+
+beforeAll(async () => {
+  worker = await startStoreWorker();
+  api = await startApi({ taskQueue: worker.taskQueue });
+});
+afterAll(async () => {
+  await api.close();
+  await worker.stop();
+});
+
+const post = (path: string, body: unknown) => fetch(`${api.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+const getJson = async <T = Record<string, unknown>>(path: string) => {
+  const res = await fetch(`${api.url}${path}`);
+  return { status: res.status, body: (await res.json()) as T };
+};
+const untilPhase = (path: string, phase: string, timeoutMs = 90_000) =>
+  eventually(`${path} to be ${phase}`, async () => {
+    const { body } = await getJson<{ phase: string }>(path);
+    return body.phase === phase ? body : undefined;
+  }, timeoutMs);
+
+describe('a store over HTTP', () => {
+  it('when created, inspected and deleted as the operations guide does, then it goes Ready and then Deleted with its namespace gone', async () => {
+    const id = storeId('api');
+    const created = await post('/stores', { engine: 'woocommerce', storeId: id });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toBe(`/api/v1/stores/${id}`);
+    expect(await created.json()).toMatchObject({ storeId: id, engine: 'woocommerce', plan: 'small', phase: 'Provisioning' });
+
+    const ready = (await untilPhase(`/stores/${id}`, 'Ready')) as Record<string, unknown>;
+    expect(ready).toMatchObject({
+      live: true,
+      url: `http://${id}.127.0.0.1.nip.io`,
+      adminUrl: `http://${id}.127.0.0.1.nip.io/wp-admin/`,
+      adminSecret: { name: 'store-admin', namespace: `store-${id}` },
+      links: { self: `/api/v1/stores/${id}`, events: `/api/v1/stores/${id}/events`, temporalUi: `http://127.0.0.1:8233/namespaces/default/workflows/store-${id}` },
+    });
+    expect(JSON.stringify(ready)).not.toMatch(/password/i);
+    const events = await getJson<{ events: Array<{ reason: string }> }>(`/api/v1/stores/${id}/events`);
+    expect(events.body.events.map((e) => e.reason)).toEqual(expect.arrayContaining(['Created', 'StoreReady']));
+
+    const deleted = await fetch(`${api.url}/stores/${id}`, { method: 'DELETE' });
+    expect(deleted.status).toBe(202);
+    await untilPhase(`/stores/${id}`, 'Deleted');
+    await expect(core.readNamespace({ name: `store-${id}` })).rejects.toMatchObject({ code: 404 });
+    expect((await fetch(`${api.url}/stores/${id}`, { method: 'DELETE' })).status).toBe(202);
+  });
+
+  it('when the same store is created again, then 200; with another engine or plan, then 409', async () => {
+    const id = storeId('same');
+    expect((await post('/api/v1/stores', { storeId: id, engine: 'medusa' })).status).toBe(201);
+    expect((await post('/api/v1/stores', { storeId: id, engine: 'medusa', plan: 'small' })).status).toBe(200);
+    const other = await post('/api/v1/stores', { storeId: id, engine: 'woocommerce' });
+    expect(other.status).toBe(409);
+    expect(await other.json()).toMatchObject({ error: { code: 'store_exists' } });
+    expect((await post('/api/v1/stores', { storeId: id, engine: 'medusa', plan: 'large' })).status).toBe(409);
+  });
+
+  it('when 20 identical creates arrive at once, then exactly one creates the workflow and there is one namespace', async () => {
+    const id = storeId('burst');
+    const statuses = (await Promise.all(Array.from({ length: 20 }, () => post('/stores', { storeId: id, engine: 'woocommerce' })))).map((r) => r.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(19);
+    await untilPhase(`/stores/${id}`, 'Ready');
+    const runs = [];
+    for await (const execution of worker.client.workflow.list({ query: `WorkflowId = 'store-${id}'` })) runs.push(execution);
+    expect(runs).toHaveLength(1);
+    expect((await core.listNamespace({ labelSelector: `storefleet.io/store-id=${id}` })).items).toHaveLength(1);
+  });
+
+  it('when stores are listed with filters, then only matching stores come back, a page at a time', async () => {
+    const ids = [storeId('lst'), storeId('lst')];
+    for (const id of ids) expect((await post('/stores', { storeId: id, engine: 'medusa' })).status).toBe(201);
+    for (const id of ids) await untilPhase(`/stores/${id}`, 'Ready');
+    const listed = await eventually('both stores to be listed as Ready medusa stores', async () => {
+      const { body } = await getJson<{ stores: Array<{ storeId: string; engine: string; phase: string }> }>('/stores?engine=medusa&phase=Ready&limit=100');
+      return ids.every((id) => body.stores.some((s) => s.storeId === id)) ? body.stores : undefined;
+    });
+    expect(listed.every((s) => s.engine === 'medusa' && s.phase === 'Ready')).toBe(true);
+
+    const first = await getJson<{ stores: unknown[]; nextPageToken?: string }>('/stores?engine=medusa&limit=1');
+    expect(first.body.stores).toHaveLength(1);
+    expect(first.body.nextPageToken).toBeTruthy();
+    const second = await getJson<{ stores: Array<{ storeId: string }> }>(`/stores?engine=medusa&limit=1&pageToken=${first.body.nextPageToken}`);
+    expect(second.status).toBe(200);
+    expect(second.body.stores[0]?.storeId).not.toBe((first.body.stores[0] as { storeId: string }).storeId);
+  });
+
+  it('when a Ready store is retried, then 409; an unknown store is 404', async () => {
+    const id = storeId('rt');
+    await post('/stores', { storeId: id, engine: 'woocommerce' });
+    await untilPhase(`/stores/${id}`, 'Ready');
+    const retry = await fetch(`${api.url}/stores/${id}/retry`, { method: 'POST' });
+    expect(retry.status).toBe(409);
+    expect(await retry.json()).toMatchObject({ error: { code: 'store_not_failed' } });
+    expect((await fetch(`${api.url}/stores/nosuchstore`, { method: 'DELETE' })).status).toBe(404);
+    expect((await getJson('/stores/nosuchstore')).body).toMatchObject({ error: { code: 'store_not_found' } });
+  });
+
+  it('when a client follows the stream of a new store, then it receives the Ready transition', async () => {
+    const id = storeId('sse');
+    await post('/stores', { storeId: id, engine: 'woocommerce' });
+    const abort = new AbortController();
+    const res = await fetch(`${api.url}/stores/${id}/stream`, { signal: abort.signal });
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let received = '';
+    while (!received.includes('"phase":"Ready"')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      received += value;
+    }
+    abort.abort();
+    expect(received).toContain('event: phase');
+    expect(received).toContain('event: event');
+    expect(received).toContain('"phase":"Ready"');
+  });
+});
