@@ -7,7 +7,8 @@ export default defineConfig({
     // One Temporal dev server and one simulated cluster for the whole run (test/harness/global-setup.ts).
     globalSetup: ['test/harness/global-setup.ts'],
     pool: 'forks',
-    testTimeout: 60_000,
+    // Store tests wait for provisioning; on a busy 2-core machine that can take a while.
+    testTimeout: 180_000,
     hookTimeout: 120_000,
     reporters: ['default', './test/harness/summary-reporter.ts'],
   },

@@ -72,6 +72,9 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
 }
 
+/** Thrown from an `eventually` check to stop waiting at once: the awaited state can no longer come. */
+export class GiveUp extends Error {}
+
 /** Polls until the check returns a value other than undefined, or fails naming what it waited for. */
 export async function eventually<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -81,6 +84,7 @@ export async function eventually<T>(what: string, check: () => T | undefined | P
       const value = await check();
       if (value !== undefined) return value;
     } catch (error) {
+      if (error instanceof GiveUp) throw error;
       lastError = error;
     }
     await sleep(250);

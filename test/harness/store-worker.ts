@@ -12,7 +12,7 @@ import type { StoreSpecInput } from '../../core/store-spec.js';
 import { statusQuery } from '../../core/messages.js';
 import type { storeWorkflow } from '../../workflows/store.js';
 import { createStoreWorkers } from '../../worker/workers.js';
-import { eventually, kubeConfig, temporalClient, uniqueName, workerConnection } from './clients.js';
+import { eventually, GiveUp, kubeConfig, temporalClient, uniqueName, workerConnection } from './clients.js';
 
 export const chartsDir = fileURLToPath(new URL('../../charts', import.meta.url));
 
@@ -94,7 +94,7 @@ export async function waitForPhase(handle: WorkflowHandle, phase: Phase, timeout
     async () => {
       const status = await storeStatus(handle);
       if (status.phase === phase) return status;
-      if (phase === 'Ready' && status.phase === 'Failed') throw new Error(`store failed: ${status.lastError}`);
+      if (phase === 'Ready' && status.phase === 'Failed') throw new GiveUp(`store ${handle.workflowId} failed instead: ${status.lastError}`);
       return undefined;
     },
     timeoutMs,

@@ -13,7 +13,7 @@ let worker: TestStoreWorker;
 const core = kubeConfig().makeApiClient(CoreV1Api);
 
 beforeAll(async () => {
-  worker = await startStoreWorker({ maxProvisionSeconds: 8 });
+  worker = await startStoreWorker({ maxProvisionSeconds: 15 });
 });
 afterAll(() => worker.stop());
 

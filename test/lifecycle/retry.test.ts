@@ -11,12 +11,13 @@ import { startStoreWorker, storeId, storeStatus, waitForPhase, type TestStoreWor
 let worker: TestStoreWorker;
 
 beforeAll(async () => {
-  worker = await startStoreWorker({ maxProvisionSeconds: 8 });
+  // Short enough to fail fast, long enough for a healthy store on a busy machine.
+  worker = await startStoreWorker({ maxProvisionSeconds: 15 });
 });
 afterAll(() => worker.stop());
 
 describe('a store whose pods never become ready', () => {
-  it('when provisioning times out, then it is Failed naming the pod reason, and after the fault is removed the CLI retry signal makes it Ready', async () => {
+  it('when provisioning times out, then it is Failed naming the pod reason; after the fault is removed the CLI retry signal makes it Ready, and a retry of a Ready store is ignored', async () => {
     const id = storeId('stuck');
     const fault = await injectPodFault(namespaceName(id), 'ImagePullBackOff');
     const handle = await worker.createStore({ storeId: id, engine: 'woocommerce' });
@@ -39,21 +40,13 @@ describe('a store whose pods never become ready', () => {
     expect(ready.attempts).toBe(2);
     expect(ready.lastError).toBeUndefined();
     expect(ready.events.map((e) => e.reason)).toEqual(expect.arrayContaining(['ProvisionTimeout', 'RetryRequested', 'StoreReady']));
+
+    // Once Ready, a retry changes nothing but is on record.
+    await handle.signal('retry');
+    const ignored = await eventually('the ignored retry', async () => ((await storeStatus(handle)).events.some((e) => e.reason === 'RetryIgnored') ? storeStatus(handle) : undefined));
+    expect(ignored).toMatchObject({ phase: 'Ready', attempts: 2 });
     await handle.signal('delete');
     expect((await handle.result()).phase).toBe('Deleted');
     await recordHistory('store-failed-retried-deleted', handle.workflowId);
-  });
-
-  it('when retry is sent to a store that is not Failed, then it is ignored with an event', async () => {
-    const id = storeId('noretry');
-    const handle = await worker.createStore({ storeId: id, engine: 'medusa' });
-    await waitForPhase(handle, 'Ready');
-    await handle.signal('retry');
-    const status = await eventually('the ignored retry event', async () => {
-      const s = await storeStatus(handle);
-      return s.events.some((e) => e.reason === 'RetryIgnored') ? s : undefined;
-    });
-    expect(status.phase).toBe('Ready');
-    expect(status.attempts).toBe(1);
   });
 });
