@@ -144,7 +144,11 @@ export function createStoreService(options: StoreServiceOptions) {
           pageSize: filter.limit,
           nextPageToken: filter.pageToken ? Buffer.from(filter.pageToken, 'base64url') : undefined,
         }),
-      );
+      ).catch((error: unknown) => {
+        // Temporal answers a token it did not issue with a generic error; with a token in play, it is the token.
+        if (filter.pageToken && !(error instanceof ApiError)) throw new ApiError(400, 'invalid_page_token', 'pageToken is not one this API handed out');
+        throw error;
+      });
       const records = (page.executions ?? []).map((execution) =>
         recordOf(
           (execution.execution?.workflowId ?? '').replace(/^store-/, ''),
