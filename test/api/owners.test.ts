@@ -1,0 +1,91 @@
+// API keys map to owners: each sees and changes only its own stores; an admin sees all; a per-owner
+// quota holds; keys never reach the logs. Also: GET answers while no worker runs.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApi, type TestApi } from '../harness/api.js';
+import { eventually } from '../harness/clients.js';
+import { startStoreWorker, storeId, type TestStoreWorker } from '../harness/store-worker.js';
+
+const keys = { a: 'team-a-key-0123456789', b: 'team-b-key-0123456789', admin: 'admin-key-0123456789' };
+let worker: TestStoreWorker;
+let api: TestApi;
+
+beforeAll(async () => {
+  worker = await startStoreWorker();
+  api = await startApi({
+    taskQueue: worker.taskQueue,
+    auth: { keys: new Map([[keys.a, 'team-a'], [keys.b, 'team-b']]), adminKeys: new Set([keys.admin]) },
+    storesPerOwner: 2,
+    queryTimeoutMs: 1000,
+  });
+});
+afterAll(async () => {
+  await api.close();
+  await worker.stop();
+});
+
+const call = (key: string | undefined, path: string, init: RequestInit = {}) =>
+  fetch(`${api.url}${path}`, { ...init, headers: { 'Content-Type': 'application/json', ...(key ? { Authorization: `Bearer ${key}` } : {}), ...(init.headers as Record<string, string>) } });
+const create = (key: string, id: string) => call(key, '/api/v1/stores', { method: 'POST', body: JSON.stringify({ storeId: id, engine: 'woocommerce' }) });
+const untilReady = (key: string, id: string) =>
+  eventually(`${id} to be Ready`, async () => {
+    const body = (await (await call(key, `/stores/${id}`)).json()) as { phase: string };
+    return body.phase === 'Ready' ? body : undefined;
+  });
+
+describe('owners', () => {
+  const mine = storeId('own');
+
+  it('when no key or a wrong key is sent, then 401', async () => {
+    expect((await call(undefined, '/stores')).status).toBe(401);
+    const wrong = await call('not-a-key-at-all-123', '/stores');
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('www-authenticate')).toBe('Bearer');
+  });
+
+  it('when team-a creates a store, then team-b cannot see, retry or delete it, and the admin can see it', async () => {
+    expect((await create(keys.a, mine)).status).toBe(201);
+    const ready = await untilReady(keys.a, mine);
+    expect(ready).toMatchObject({ owner: 'team-a' });
+
+    for (const [method, path] of [['GET', `/stores/${mine}`], ['GET', `/stores/${mine}/events`], ['POST', `/stores/${mine}/retry`], ['DELETE', `/stores/${mine}`]] as const) {
+      expect((await call(keys.b, path, { method })).status, `${method} ${path}`).toBe(404);
+    }
+    expect((await create(keys.b, mine)).status).toBe(409);
+    expect((await call(keys.admin, `/stores/${mine}`)).status).toBe(200);
+
+    const listed = await eventually('the store in team-a listing', async () => {
+      const body = (await (await call(keys.a, '/stores?limit=100')).json()) as { stores: Array<{ storeId: string; owner: string }> };
+      return body.stores.some((s) => s.storeId === mine) ? body.stores : undefined;
+    });
+    expect(listed.every((s) => s.owner === 'team-a')).toBe(true);
+    const forB = (await (await call(keys.b, '/stores?limit=100')).json()) as { stores: Array<{ storeId: string }> };
+    expect(forB.stores.some((s) => s.storeId === mine)).toBe(false);
+    expect((await call(keys.b, '/stores?owner=team-a')).status).toBe(403);
+    const forAdmin = (await (await call(keys.admin, '/stores?owner=team-a&limit=100')).json()) as { stores: Array<{ storeId: string }> };
+    expect(forAdmin.stores.some((s) => s.storeId === mine)).toBe(true);
+  });
+
+  it('when an owner reaches its store quota, then 403 store_quota_exceeded', async () => {
+    expect((await create(keys.b, storeId('qb'))).status).toBe(201);
+    expect((await create(keys.b, storeId('qb'))).status).toBe(201);
+    const third = await create(keys.b, storeId('qb'));
+    expect(third.status).toBe(403);
+    expect(await third.json()).toMatchObject({ error: { code: 'store_quota_exceeded' } });
+  });
+
+  it('when requests are logged, then each line has the request id and never the key', async () => {
+    const res = await call(keys.a, `/stores/${mine}`, { headers: { 'X-Request-Id': 'trace-me-12345678' } });
+    expect(res.headers.get('x-request-id')).toBe('trace-me-12345678');
+    const logs = api.logs.join('\n');
+    for (const key of Object.values(keys)) expect(logs).not.toContain(key);
+    expect(logs).toContain('"authorization":"[Redacted]"');
+    expect(api.logs.some((line) => line.includes('"id":"trace-me-12345678"') && line.includes(`"storeId":"${mine}"`))).toBe(true);
+  });
+
+  it('when no worker is running, then GET still answers from the search attributes and says live detail is unavailable', async () => {
+    await worker.stop();
+    const res = await call(keys.a, `/stores/${mine}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ storeId: mine, phase: 'Ready', live: false, detail: expect.stringMatching(/live detail unavailable/) });
+  });
+});
