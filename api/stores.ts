@@ -5,7 +5,7 @@ import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client, type Work
 import { defineSearchAttributeKey, SearchAttributeType, type TypedSearchAttributes } from '@temporalio/common';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import { optionalTsToDate } from '@temporalio/common/lib/time.js';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { deleteSignal, retrySignal, statusQuery } from '../core/messages.js';
 import { storeWorkflowId } from '../core/names.js';
 import type { StoreStatus } from '../core/status.js';
@@ -154,7 +154,7 @@ export function createStoreService(options: StoreServiceOptions) {
           (execution.execution?.workflowId ?? '').replace(/^store-/, ''),
           decodeTypedSearchAttributes(execution.searchAttributes?.indexedFields),
           optionalTsToDate(execution.startTime),
-          execution.status === temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING,
+          execution.status === proto.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING,
         ),
       );
       const token = page.nextPageToken?.length ? Buffer.from(page.nextPageToken).toString('base64url') : undefined;

@@ -4,6 +4,7 @@ import { ConfigError, defaultCacheDir } from './config.js';
 import { runChecks } from './checks.js';
 import { say } from './output.js';
 import { PortInUseError } from './ports.js';
+import { ProcessStartError } from './process.js';
 import { start } from './start.js';
 import { ensureToolchain, ToolchainError } from './toolchain/ensure.js';
 
@@ -31,7 +32,7 @@ try {
   process.exitCode = await command(args);
 } catch (error) {
   // Expected problems (bad config, busy port, failed build) read best without a stack trace.
-  const expected = error instanceof ConfigError || error instanceof PortInUseError || error instanceof ToolchainError;
+  const expected = error instanceof ConfigError || error instanceof PortInUseError || error instanceof ToolchainError || error instanceof ProcessStartError;
   const detail = error instanceof Error ? (expected ? error.message : (error.stack ?? error.message)) : String(error);
   console.error(`[storefleet] ${name} failed: ${detail}`);
   process.exitCode = 1;

@@ -19,6 +19,7 @@ export const portSettings = {
   controllerManager: { envVar: 'STOREFLEET_CONTROLLER_MANAGER_PORT', fallback: 10257, what: 'kube-controller-manager health' },
   scheduler: { envVar: 'STOREFLEET_SCHEDULER_PORT', fallback: 10259, what: 'kube-scheduler health' },
   workerMetrics: { envVar: 'STOREFLEET_WORKER_METRICS_PORT', fallback: 9464, what: 'worker metrics' },
+  api: { envVar: 'STOREFLEET_API_PORT', fallback: 8080, what: 'storefleet API' },
 } as const;
 
 export type PortName = keyof typeof portSettings;

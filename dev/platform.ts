@@ -8,15 +8,15 @@ import { assertPortFree } from './ports.js';
 import { ProcessRegistry, type ManagedProcess } from './process.js';
 import { startTemporal } from './temporal.js';
 import type { Toolchain } from './toolchain/ensure.js';
-import { startWorkerProcess } from './worker-process.js';
+import { startApi, startWorker } from './services.js';
 
 export interface PlatformOptions {
   /** Throwaway state: skip fsyncs (tests). */
   ephemeral?: boolean;
   /** Serve the Temporal Web UI (npm start does; tests do not need it). */
   temporalUi?: boolean;
-  /** Also run the storefleet worker (npm start does; tests run workers in-process). */
-  worker?: boolean;
+  /** Also run the storefleet worker and API (npm start does; tests run them in-process). */
+  services?: boolean;
   progress?: (line: string) => void;
 }
 
@@ -38,7 +38,7 @@ export async function startPlatform(config: PlatformConfig, toolchain: Toolchain
   const simulated = config.cluster.mode === 'simulated';
   const needed: PortName[] = ['temporal', 'temporalHttp', 'temporalMetrics'];
   if (options.temporalUi) needed.push('temporalUi');
-  if (options.worker) needed.push('workerMetrics');
+  if (options.services) needed.push('workerMetrics', 'api');
   if (simulated) needed.push('kubeApiserver', 'etcd', 'etcdPeer', 'controllerManager', 'scheduler');
   for (const name of needed) await assertPortFree(ports[name], portSettings[name].what, portSettings[name].envVar);
 
@@ -85,18 +85,22 @@ export async function startPlatform(config: PlatformConfig, toolchain: Toolchain
       progress(`using the cluster of ${kubeconfigPath}`);
       await assertClusterReachable(kubeconfigPath);
     }
-    if (options.worker) {
-      progress('starting the storefleet worker');
-      const worker = await startWorkerProcess({
+    if (options.services) {
+      const services = {
         stateDir: config.stateDir,
         registry,
         temporalAddress: temporal.address,
+        temporalUiUrl: temporal.uiUrl,
         kubeconfigPath,
         helmBinary: toolchain.helm ?? 'helm',
-        metricsPort: ports.workerMetrics,
-      });
-      stops.push(() => worker.stop());
-      processes.push(worker);
+        ports: { workerMetrics: ports.workerMetrics, api: ports.api },
+      };
+      progress('starting the storefleet worker and API');
+      for (const start of [startWorker, startApi]) {
+        const service = await start(services);
+        stops.push(() => service.stop());
+        processes.push(service);
+      }
     }
     return { temporalAddress: temporal.address, temporalUiUrl: temporal.uiUrl, kubeconfigPath, processes, stop };
   } catch (error) {

@@ -93,6 +93,9 @@ export interface StartOptions {
   readyTimeoutMs?: number;
 }
 
+/** A piece of the platform did not come up; its log tail says why, a stack trace would not. */
+export class ProcessStartError extends Error {}
+
 export class ManagedProcess {
   private stopping = false;
   readonly exited: Promise<number | null>;
@@ -158,12 +161,12 @@ export async function startProcess(options: StartOptions): Promise<ManagedProces
       sleep(250).then(() => undefined),
     ]);
     if (outcome) {
-      throw new Error(`${options.name} ${outcome.failed}. Last lines of ${logFile}:\n${managed.logTail()}`);
+      throw new ProcessStartError(`${options.name} ${outcome.failed}. Last lines of ${logFile}:\n${managed.logTail()}`);
     }
     if (await options.isReady().catch(() => false)) return managed;
     if (Date.now() - started > timeout) {
       await managed.stop(2_000);
-      throw new Error(`${options.name} was not ready after ${formatDuration(timeout)}. Last lines of ${logFile}:\n${managed.logTail()}`);
+      throw new ProcessStartError(`${options.name} was not ready after ${formatDuration(timeout)}. Last lines of ${logFile}:\n${managed.logTail()}`);
     }
   }
 }

@@ -17,7 +17,7 @@ export async function start(): Promise<number> {
     if (leftovers.length > 0) say(`[storefleet] stopped leftovers of an earlier run that did not shut down cleanly: ${leftovers.join(', ')}`);
 
     const toolchain = await ensureToolchain({ cacheDir: config.cacheDir });
-    const platform = await startPlatform(config, toolchain, { temporalUi: true, worker: true, progress: (line) => say(`[storefleet] ${line}`) });
+    const platform = await startPlatform(config, toolchain, { temporalUi: true, services: true, progress: (line) => say(`[storefleet] ${line}`) });
     printBanner(config, platform, Date.now() - began);
     const reason = await untilStopRequested(platform);
     say(`[storefleet] ${reason}; stopping everything...`);
@@ -66,6 +66,7 @@ function printBanner(config: PlatformConfig, platform: RunningPlatform, elapsedM
     '',
     `storefleet local platform is up (${formatDuration(elapsedMs)})`,
     '',
+    `  storefleet API      http://127.0.0.1:${config.ports.api}   (docs /docs, e.g. curl http://localhost:${config.ports.api}/stores)`,
     `  Temporal Web UI     ${platform.temporalUiUrl ?? '(disabled)'}`,
     `  Temporal address    ${platform.temporalAddress}   (namespace default)`,
     `  Kubernetes          ${config.cluster.mode === 'simulated' ? `simulated, ${config.cluster.nodes} kwok nodes` : 'your cluster'}`,

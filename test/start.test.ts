@@ -91,8 +91,23 @@ describe('npm start', () => {
     expect(metrics).toMatch(/storefleet_stores_created_total\{[^}]*\} 1/);
     expect(metrics).toContain('storefleet_store_provisioning_seconds_bucket');
 
+    // The operations guide's curl flow, as written, against the API on localhost.
+    const api = `http://localhost:${env.STOREFLEET_API_PORT}`;
+    expect(s.output()).toContain(`storefleet API      http://127.0.0.1:${env.STOREFLEET_API_PORT}`);
+    const curl = async (...args: string[]) => (await execa('curl', ['-sS', ...args])).stdout;
+    const created = JSON.parse(await curl('-X', 'POST', `${api}/stores`, '-H', 'Content-Type: application/json', '-d', '{"engine":"woocommerce","storeId":"demo1"}')) as { phase: string };
+    expect(created.phase).toBe('Provisioning');
+    await eventually('demo1 to be Ready over the API', async () => ((JSON.parse(await curl(`${api}/stores/demo1`)) as { phase: string }).phase === 'Ready' ? true : undefined), 90_000);
+    const events = JSON.parse(await curl(`${api}/stores/demo1/events`)) as { events: Array<{ reason: string }> };
+    expect(events.events.map((e) => e.reason)).toContain('StoreReady');
+    await curl('-X', 'DELETE', `${api}/stores/demo1`);
+    await eventually('the demo1 namespace to be gone', async () => {
+      const namespaces = await kc.makeApiClient(CoreV1Api).listNamespace();
+      return namespaces.items.some((n) => n.metadata?.name === 'store-demo1') ? undefined : true;
+    }, 90_000);
+
     const pids = registeredPids(s.stateDir);
-    expect(pids.length).toBe(7); // temporal, etcd, apiserver, controller-manager, scheduler, kwok, worker
+    expect(pids.length).toBe(8); // temporal, etcd, apiserver, controller-manager, scheduler, kwok, worker, api
     s.child.kill('SIGTERM');
     expect(await s.exited).toBe(0);
     expect(s.output()).toContain('stopped.');

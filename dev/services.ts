@@ -1,0 +1,53 @@
+// storefleet's own processes as children of `npm start`: the same worker/main.ts and api/main.ts a
+// deployment runs, pointed at the local Temporal, cluster and helm.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './config.js';
+import { startProcess, type ManagedProcess, type ProcessRegistry } from './process.js';
+
+export interface ServicesOptions {
+  stateDir: string;
+  registry: ProcessRegistry;
+  temporalAddress: string;
+  temporalUiUrl: string | undefined;
+  kubeconfigPath: string;
+  helmBinary: string;
+  ports: { workerMetrics: number; api: number };
+}
+
+function startService(options: ServicesOptions, name: string, entry: string, env: Record<string, string>, isReady: () => Promise<boolean>): Promise<ManagedProcess> {
+  return startProcess({
+    name,
+    command: process.execPath,
+    args: ['--import', 'tsx', join(repoRoot, entry)],
+    cwd: repoRoot,
+    logDir: join(options.stateDir, 'logs'),
+    registry: options.registry,
+    env: { ...process.env, TEMPORAL_ADDRESS: options.temporalAddress, ...env },
+    isReady,
+    readyTimeoutMs: 120_000,
+  });
+}
+
+export function startWorker(options: ServicesOptions): Promise<ManagedProcess> {
+  const logFile = join(options.stateDir, 'logs', 'worker.log');
+  return startService(
+    options,
+    'worker',
+    'worker/main.ts',
+    { KUBECONFIG: options.kubeconfigPath, STOREFLEET_HELM_BIN: options.helmBinary, STOREFLEET_WORKER_METRICS: `127.0.0.1:${options.ports.workerMetrics}` },
+    // Ready once it polls its task queues, i.e. after bundling the workflows (a few seconds).
+    () => Promise.resolve(existsSync(logFile) && readFileSync(logFile, 'utf8').includes('"msg":"worker running"')),
+  );
+}
+
+export function startApi(options: ServicesOptions): Promise<ManagedProcess> {
+  const url = `http://127.0.0.1:${options.ports.api}`;
+  return startService(
+    options,
+    'api',
+    'api/main.ts',
+    { STOREFLEET_API_HOST: '127.0.0.1', STOREFLEET_API_PORT: String(options.ports.api), ...(options.temporalUiUrl ? { STOREFLEET_TEMPORAL_UI_URL: options.temporalUiUrl } : {}) },
+    async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.ok === true,
+  );
+}
