@@ -21,6 +21,8 @@ export interface AppDeps {
   temporalReachable: () => Promise<void>;
   /** How often a stream looks at the store. */
   streamPollMs?: number;
+  /** Aborted on shutdown: open event streams end. */
+  shutdown?: AbortSignal;
 }
 
 const requestIdPattern = /^[\w.-]{8,128}$/;
@@ -60,7 +62,7 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   api.use(express.json({ limit: '16kb' }));
-  api.use(storesRouter({ stores: deps.stores, links: deps.links, streamPollMs: deps.streamPollMs ?? 1000 }));
+  api.use(storesRouter({ stores: deps.stores, links: deps.links, streamPollMs: deps.streamPollMs ?? 1000, shutdown: deps.shutdown ?? new AbortController().signal }));
 
   app.use('/api/v1', api);
   app.use('/', api);

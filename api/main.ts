@@ -16,7 +16,9 @@ async function main(): Promise<void> {
   // Lazy: the API comes up even while Temporal is down, answering 503 until it is back.
   const connection = Connection.lazy({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
+  const shutdown = new AbortController();
   const app = createApp({
+    shutdown: shutdown.signal,
     stores: createStoreService({ client, taskQueue: config.temporal.taskQueue, queryTimeoutMs: config.queryTimeoutMs, storesPerOwner: config.storesPerOwner }),
     log,
     auth: config.auth,
@@ -35,10 +37,11 @@ async function main(): Promise<void> {
 
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
-      log.info({ signal }, 'stopping: no new connections, draining in-flight requests');
+      log.info({ signal }, 'stopping: no new connections, ending event streams, draining in-flight requests');
       server.close(() => resolve());
+      shutdown.abort();
       server.closeIdleConnections();
-      // Event streams never end by themselves: cut what is left after the drain period.
+      // A request still running after the drain period is cut.
       setTimeout(() => server.closeAllConnections(), drainMs).unref();
     };
     process.once('SIGTERM', () => stop('SIGTERM'));

@@ -11,11 +11,12 @@ export interface StoresRouterDeps {
   stores: StoreService;
   links: LinkSettings;
   streamPollMs: number;
+  shutdown: AbortSignal;
 }
 
 const storeIdOf = (req: Request) => parseOr400(storeIdParams, req.params, 'path').id;
 
-export function storesRouter({ stores, links, streamPollMs }: StoresRouterDeps): Router {
+export function storesRouter({ stores, links, streamPollMs, shutdown }: StoresRouterDeps): Router {
   const router = Router();
 
   router.param('id', (req, res, next, id: string) => {
@@ -68,7 +69,7 @@ export function storesRouter({ stores, links, streamPollMs }: StoresRouterDeps):
 
   router
     .route('/stores/:id/stream')
-    .get((req, res) => streamStore(req, res, { stores, storeId: storeIdOf(req), caller: callerOf(req), pollMs: streamPollMs }))
+    .get((req, res) => streamStore(req, res, { stores, storeId: storeIdOf(req), caller: callerOf(req), pollMs: streamPollMs, shutdown }))
     .all(methodNotAllowed(['GET']));
 
   router

@@ -16,11 +16,21 @@ export function eventsAfter(events: StoreEvent[], last: StoreEvent | undefined):
   return index === -1 ? events : events.slice(index + 1);
 }
 
-export async function streamStore(req: Request, res: Response, options: { stores: StoreService; storeId: string; caller: Caller; pollMs: number }): Promise<void> {
+export interface StreamOptions {
+  stores: StoreService;
+  storeId: string;
+  caller: Caller;
+  pollMs: number;
+  /** Aborted when the server shuts down: streams end cleanly instead of being cut. */
+  shutdown: AbortSignal;
+}
+
+export async function streamStore(req: Request, res: Response, options: StreamOptions): Promise<void> {
   await options.stores.find(options.storeId, options.caller); // 404 before the stream starts
   res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
   const gone = new AbortController();
   req.on('close', () => gone.abort());
+  options.shutdown.addEventListener('abort', () => gone.abort(), { once: true });
   const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 
   let phase: string | undefined;

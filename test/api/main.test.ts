@@ -1,0 +1,44 @@
+// api/main.ts as a process: refuses an unsafe configuration, serves, and on SIGTERM stops accepting,
+// ends open streams and exits.
+import { execa } from 'execa';
+import { describe, expect, it, inject } from 'vitest';
+import { repoRoot } from '../../dev/config.js';
+import { freePort } from '../../dev/ports.js';
+import { eventually, uniqueName } from '../harness/clients.js';
+
+const runApi = (env: Record<string, string>) =>
+  execa(process.execPath, ['--import', 'tsx', 'api/main.ts'], { cwd: repoRoot, env: { TEMPORAL_ADDRESS: inject('temporalAddress'), LOG_LEVEL: 'info', ...env }, reject: false, all: true });
+
+describe('the API process', () => {
+  it('when it would listen on all interfaces without API keys, then it refuses to start with a clear message', async () => {
+    const result = await runApi({ STOREFLEET_API_HOST: '0.0.0.0', STOREFLEET_API_PORT: String(await freePort()) });
+    expect(result.exitCode).toBe(1);
+    expect(result.all).toContain('without authentication');
+    expect(result.all).not.toMatch(/\n\s+at /);
+  });
+
+  it('when SIGTERM arrives during an open event stream, then it stops accepting, ends the stream and exits cleanly', async () => {
+    const port = await freePort();
+    const api = runApi({ STOREFLEET_API_PORT: String(port), STOREFLEET_TASK_QUEUE: uniqueName('no-worker') });
+    const url = `http://127.0.0.1:${port}`;
+    await eventually('the API to answer', async () => ((await fetch(`${url}/healthz`).catch(() => undefined))?.ok ? true : undefined), 60_000);
+    const id = uniqueName('drain');
+    expect((await fetch(`${url}/stores`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ storeId: id, engine: 'medusa' }) })).status).toBe(201);
+    const stream = await fetch(`${url}/stores/${id}/stream`);
+    const reader = stream.body!.getReader();
+    await reader.read(); // the first phase event: the stream is open
+
+    const began = Date.now();
+    api.kill('SIGTERM');
+    const ended = (async () => {
+      while (!(await reader.read()).done);
+      return true;
+    })();
+    expect(await ended).toBe(true);
+    const result = await api;
+    expect(result.exitCode).toBe(0);
+    expect(Date.now() - began).toBeLessThan(20_000);
+    expect(result.all).toContain('stopping');
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  });
+});
