@@ -1,5 +1,6 @@
 // createApp(deps): the whole HTTP API without listening, so tests and main.ts build the same thing.
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Logger } from 'pino';
@@ -23,7 +24,11 @@ export interface AppDeps {
   streamPollMs?: number;
   /** Aborted on shutdown: open event streams end. */
   shutdown?: AbortSignal;
+  /** The dashboard's files, served at `/`. */
+  webDir?: string;
 }
+
+const defaultWebDir = fileURLToPath(new URL('../web', import.meta.url));
 
 const requestIdPattern = /^[\w.-]{8,128}$/;
 
@@ -47,6 +52,8 @@ export function createApp(deps: AppDeps): express.Express {
   );
   app.use(metrics.timeRequests);
   app.use(platformRouter({ registry: metrics.registry, temporalReachable: deps.temporalReachable }));
+  // The dashboard: plain files, no build step; it talks to the API below like any client.
+  app.use(express.static(deps.webDir ?? defaultWebDir, { index: 'index.html', fallthrough: true, redirect: false }));
 
   const api = Router();
   api.use(authenticate(deps.auth));
