@@ -2,6 +2,7 @@
 // duplicated or regenerated (one release, the same secret, the chart's objects once).
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { WorkflowIdConflictPolicy, type WorkflowHandle } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { adminSecretName, namespaceName, releaseName, storeWorkflowId } from '../../core/names.js';
 import type { storeWorkflow } from '../../workflows/store.js';
@@ -15,7 +16,7 @@ const apps = kubeConfig().makeApiClient(AppsV1Api);
 
 async function pendingActivity(handle: WorkflowHandle, type: string): Promise<boolean> {
   const { raw } = await handle.describe();
-  return (raw.pendingActivities ?? []).some((a) => a.activityType?.name === type && a.state === 2 /* STARTED */);
+  return (raw.pendingActivities ?? []).some((a) => a.activityType?.name === type && a.state === proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
 }
 
 describe.each([
