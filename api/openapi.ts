@@ -1,5 +1,6 @@
 // /openapi.json, generated from the zod schemas the routes validate with (schemas.ts).
 import { z } from 'zod';
+import { storeIdSchema } from '../core/store-spec.js';
 import { acceptedResponse, createStoreBody, errorResponse, eventsResponse, healthResponse, listStoresQuery, storeListResponse, storeResponse, storeSummary } from './schemas.js';
 
 const ref = (schema: z.ZodType) => ({ $ref: `#/components/schemas/${(z.globalRegistry.get(schema) as { id: string }).id}` });
@@ -13,13 +14,15 @@ const errorCodes: Record<string, string> = {
   '409': 'conflicts with the store as it is',
   '413': 'body too large',
   '415': 'body is not JSON',
+  '431': 'request line or headers too large (answered by the HTTP server, without a body)',
   '429': 'rate limited; see Retry-After',
   '503': 'Temporal unreachable; see Retry-After',
   '500': 'unexpected error; X-Request-Id finds it in the log',
 };
 const errors = (...codes: string[]) => Object.fromEntries(codes.map((code) => [code, json(errorResponse, errorCodes[code]!)]));
 const common = ['401', '429', '500', '503'];
-const idParameter = { name: 'id', in: 'path', required: true, schema: z.toJSONSchema(z.string()) , description: 'store id' };
+const { $schema: _idSchema, ...storeIdJsonSchema } = z.toJSONSchema(storeIdSchema);
+const idParameter = { name: 'id', in: 'path', required: true, schema: storeIdJsonSchema, description: 'store id' };
 
 function queryParameters(schema: z.ZodObject) {
   return Object.entries(schema.shape).map(([name, field]) => {
@@ -50,7 +53,7 @@ export function openApiDocument(): object {
           tags: ['stores'],
           summary: 'List stores (newest first), filtered and paginated',
           parameters: queryParameters(listStoresQuery),
-          responses: { '200': json(storeListResponse, 'a page of stores'), ...errors('400', '403', ...common) },
+          responses: { '200': json(storeListResponse, 'a page of stores'), ...errors('400', '403', ...common), '431': { description: errorCodes['431'] } },
         },
       },
       '/stores/{id}': {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { planNames } from '../core/plans.js';
 import { conditionTypes, phases } from '../core/status.js';
 import { engines, storeIdSchema } from '../core/store-spec.js';
+import { pageTokenPattern } from './page-token.js';
 
 export const createStoreBody = z
   .strictObject({
@@ -18,7 +19,7 @@ export const listStoresQuery = z.strictObject({
   engine: z.enum(engines).optional(),
   owner: z.string().max(63).optional().meta({ description: 'Admin keys only: the stores of this owner.' }),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  pageToken: z.string().max(4096).optional().meta({ description: 'nextPageToken of the previous page.' }),
+  pageToken: z.string().max(4096).regex(pageTokenPattern, 'pageToken is not one this API handed out').optional().meta({ description: 'nextPageToken of the previous page.' }),
 });
 
 export const storeIdParams = z.strictObject({ id: storeIdSchema });

@@ -12,6 +12,7 @@ import type { StoreStatus } from '../core/status.js';
 import type { Engine } from '../core/store-spec.js';
 import type { Plan } from '../core/plans.js';
 import { ApiError } from './errors.js';
+import { decodePageToken, encodePageToken } from './page-token.js';
 import { temporalCall } from './temporal-errors.js';
 
 export interface Caller {
@@ -137,18 +138,10 @@ export function createStoreService(options: StoreServiceOptions) {
       if (owner) clauses.push(`StoreOwner = ${quote(owner)}`);
       if (filter.phase) clauses.push(`StorePhase = ${quote(filter.phase)}`);
       if (filter.engine) clauses.push(`StoreEngine = ${quote(filter.engine)}`);
+      const nextPageToken = filter.pageToken ? decodePageToken(filter.pageToken) : undefined;
       const page = await temporalCall(() =>
-        client.workflowService.listWorkflowExecutions({
-          namespace: client.options.namespace,
-          query: clauses.join(' AND '),
-          pageSize: filter.limit,
-          nextPageToken: filter.pageToken ? Buffer.from(filter.pageToken, 'base64url') : undefined,
-        }),
-      ).catch((error: unknown) => {
-        // Temporal answers a token it did not issue with a generic error; with a token in play, it is the token.
-        if (filter.pageToken && !(error instanceof ApiError)) throw new ApiError(400, 'invalid_page_token', 'pageToken is not one this API handed out');
-        throw error;
-      });
+        client.workflowService.listWorkflowExecutions({ namespace: client.options.namespace, query: clauses.join(' AND '), pageSize: filter.limit, nextPageToken }),
+      );
       const records = (page.executions ?? []).map((execution) =>
         recordOf(
           (execution.execution?.workflowId ?? '').replace(/^store-/, ''),
@@ -157,7 +150,7 @@ export function createStoreService(options: StoreServiceOptions) {
           execution.status === proto.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING,
         ),
       );
-      const token = page.nextPageToken?.length ? Buffer.from(page.nextPageToken).toString('base64url') : undefined;
+      const token = page.nextPageToken?.length ? encodePageToken(page.nextPageToken) : undefined;
       return { records, nextPageToken: token };
     },
 
