@@ -105,6 +105,7 @@ describe('errors', () => {
   });
 
   it('when all is well, then healthz, readyz and metrics answer', async () => {
+    await fetch(`${api.url}/stores/does-not-exist`);
     expect(await (await fetch(`${api.url}/healthz`)).json()).toEqual({ status: 'ok' });
     expect((await fetch(`${api.url}/readyz`)).status).toBe(200);
     const metrics = await (await fetch(`${api.url}/metrics`)).text();
