@@ -2,10 +2,12 @@
 // quota holds; keys never reach the logs. Also: GET answers while no worker runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type TestApi } from '../harness/api.js';
-import { eventually } from '../harness/clients.js';
+import { eventually, uniqueName } from '../harness/clients.js';
 import { startStoreWorker, storeId, type TestStoreWorker } from '../harness/store-worker.js';
 
 const keys = { a: 'team-a-key-0123456789', b: 'team-b-key-0123456789', admin: 'admin-key-0123456789' };
+// Owners unique to this file: the run's Temporal server is shared, and quotas count per owner.
+const owners = { a: uniqueName('team-a'), b: uniqueName('team-b') };
 let worker: TestStoreWorker;
 let api: TestApi;
 
@@ -13,7 +15,7 @@ beforeAll(async () => {
   worker = await startStoreWorker();
   api = await startApi({
     taskQueue: worker.taskQueue,
-    auth: { keys: new Map([[keys.a, 'team-a'], [keys.b, 'team-b']]), adminKeys: new Set([keys.admin]) },
+    auth: { keys: new Map([[keys.a, owners.a], [keys.b, owners.b]]), adminKeys: new Set([keys.admin]) },
     storesPerOwner: 2,
     queryTimeoutMs: 1000,
   });
@@ -45,7 +47,7 @@ describe('owners', () => {
   it('when team-a creates a store, then team-b cannot see, retry or delete it, and the admin can see it', async () => {
     expect((await create(keys.a, mine)).status).toBe(201);
     const ready = await untilReady(keys.a, mine);
-    expect(ready).toMatchObject({ owner: 'team-a' });
+    expect(ready).toMatchObject({ owner: owners.a });
 
     for (const [method, path] of [['GET', `/stores/${mine}`], ['GET', `/stores/${mine}/events`], ['POST', `/stores/${mine}/retry`], ['DELETE', `/stores/${mine}`]] as const) {
       expect((await call(keys.b, path, { method })).status, `${method} ${path}`).toBe(404);
@@ -57,11 +59,11 @@ describe('owners', () => {
       const body = (await (await call(keys.a, '/stores?limit=100')).json()) as { stores: Array<{ storeId: string; owner: string }> };
       return body.stores.some((s) => s.storeId === mine) ? body.stores : undefined;
     });
-    expect(listed.every((s) => s.owner === 'team-a')).toBe(true);
+    expect(listed.every((s) => s.owner === owners.a)).toBe(true);
     const forB = (await (await call(keys.b, '/stores?limit=100')).json()) as { stores: Array<{ storeId: string }> };
     expect(forB.stores.some((s) => s.storeId === mine)).toBe(false);
-    expect((await call(keys.b, '/stores?owner=team-a')).status).toBe(403);
-    const forAdmin = (await (await call(keys.admin, '/stores?owner=team-a&limit=100')).json()) as { stores: Array<{ storeId: string }> };
+    expect((await call(keys.b, `/stores?owner=${owners.a}`)).status).toBe(403);
+    const forAdmin = (await (await call(keys.admin, `/stores?owner=${owners.a}&limit=100`)).json()) as { stores: Array<{ storeId: string }> };
     expect(forAdmin.stores.some((s) => s.storeId === mine)).toBe(true);
   });
 

@@ -26,6 +26,11 @@ describe('a store whose pods never become ready', () => {
     expect(failed.lastError).toMatch(/pod .*: container .*: ImagePullBackOff/);
     expect(failed.conditions.find((c) => c.type === 'StoreReady')).toMatchObject({ status: 'False', reason: 'ProvisionTimeout' });
     expect(failed.conditions.find((c) => c.type === 'ReleaseDeployed')?.status).toBe('True');
+    // It gave up at the configured time (15 s), not much earlier or later.
+    const eventTime = (reason: string) => Date.parse(failed.events.find((e) => e.reason === reason)?.time ?? '');
+    const waitedSeconds = (eventTime('ProvisionTimeout') - eventTime('Progressing')) / 1000;
+    expect(waitedSeconds).toBeGreaterThanOrEqual(14);
+    expect(waitedSeconds).toBeLessThan(20);
     await eventually('the Failed store to be found by a visibility query', async () => {
       for await (const execution of worker.client.workflow.list({ query: `StorePhase = 'Failed' AND StoreId = '${id}'` })) return execution.workflowId;
       return undefined;
