@@ -13,6 +13,7 @@ describe('storeSpecSchema', () => {
     ['Demo', 'storeId: storeId must be lowercase letters'],
     ['-demo', 'storeId: storeId must be lowercase letters'],
     ['demo_1', 'storeId: storeId must be lowercase letters'],
+    ['shop-cleanup', 'storeId: storeId must not end in "-cleanup"'],
   ])('when storeId is %j, then it is rejected with a readable reason', (storeId, message) => {
     const result = storeSpecSchema.safeParse({ storeId, engine: 'woocommerce' });
     expect(result.success).toBe(false);

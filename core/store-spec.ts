@@ -11,7 +11,9 @@ export const storeIdSchema = z
   .string()
   .min(3, 'storeId must be at least 3 characters')
   .max(40, 'storeId must be at most 40 characters')
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'storeId must be lowercase letters, digits and "-", starting and ending with a letter or digit');
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'storeId must be lowercase letters, digits and "-", starting and ending with a letter or digit')
+  // store-<x>-cleanup is the workflow id of store x's cleanup: a store named "x-cleanup" would collide.
+  .refine((id) => !id.endsWith('-cleanup'), 'storeId must not end in "-cleanup" (reserved for cleanup workflows)');
 
 // Owners end up in a label value: at most 63 chars of [A-Za-z0-9_.-], alphanumeric at both ends.
 export const ownerSchema = z
