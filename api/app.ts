@@ -72,7 +72,8 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(storesRouter({ stores: deps.stores, links: deps.links, streamPollMs: deps.streamPollMs ?? 1000, shutdown: deps.shutdown ?? new AbortController().signal }));
 
   app.use('/api/v1', api);
-  app.use('/', api);
+  // The alias without the prefix covers only the store routes, so a missing file is a 404, not a 401.
+  app.use((req, res, next) => (req.path === '/stores' || req.path.startsWith('/stores/') ? api(req, res, next) : next()));
   app.use((req, _res, next) => next(new ApiError(404, 'not_found', `no route ${req.method} ${req.path}`)));
   app.use(errorHandler);
   return app;

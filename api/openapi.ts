@@ -65,7 +65,7 @@ export function openApiDocument(): object {
       },
       '/stores/{id}/stream': {
         get: store({
-          summary: 'Server-Sent Events: `phase` on every phase change, `event` for every new timeline entry',
+          summary: 'Server-Sent Events: `phase` on every phase change, `event` for every new timeline entry; ends after Deleted',
           responses: { '200': { description: 'an event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errors('400', '404', ...common) },
         }),
       },

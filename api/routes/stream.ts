@@ -1,5 +1,5 @@
 // GET /stores/:id/stream: Server-Sent Events of the store's phase changes (`phase`) and new timeline
-// entries (`event`) until the client goes away.
+// entries (`event`) until the client goes away or the store is Deleted.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Request, Response } from 'express';
 import type { StoreEvent } from '../../core/status.js';
@@ -40,16 +40,18 @@ export async function streamStore(req: Request, res: Response, options: StreamOp
     try {
       const view = await options.stores.view(options.storeId, options.caller);
       const current = view.live ? view.status.phase : view.record.phase;
-      if (current !== phase) {
-        phase = current;
-        send('phase', { storeId: options.storeId, phase, live: view.live });
-        lastWrite = Date.now();
-      }
       if (view.live) {
         for (const event of eventsAfter(view.status.events, lastEvent)) send('event', event);
         if (view.status.events.length > 0) lastEvent = view.status.events.at(-1);
         lastWrite = Date.now();
       }
+      if (current !== phase) {
+        phase = current;
+        send('phase', { storeId: options.storeId, phase, live: view.live });
+        lastWrite = Date.now();
+      }
+      // Nothing more will happen to a deleted store.
+      if (phase === 'Deleted') break;
     } catch (error) {
       send('error', { message: error instanceof Error ? error.message : 'status unavailable' });
     }

@@ -48,6 +48,7 @@ describe('errors', () => {
   it('when the store does not exist, then 404; an unknown path is 404 too', async () => {
     await expectError(await fetch(`${api.url}/stores/does-not-exist`), 404, 'store_not_found');
     await expectError(await fetch(`${api.url}/api/v1/nothing-here`), 404, 'not_found');
+    await expectError(await fetch(`${api.url}/favicon.ico`), 404, 'not_found');
   });
 
   it('when the method is not supported, then 405 with Allow', async () => {

@@ -124,5 +124,11 @@ describe('a store over HTTP', () => {
     expect(received).toContain('event: phase');
     expect(received).toContain('event: event');
     expect(received).toContain('"phase":"Ready"');
+
+    // After a delete, the stream says Deleted and ends by itself.
+    await fetch(`${api.url}/stores/${id}`, { method: 'DELETE' });
+    const again = await fetch(`${api.url}/stores/${id}/stream`);
+    const rest = await again.text();
+    expect(rest).toContain('"phase":"Deleted"');
   });
 });

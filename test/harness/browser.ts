@@ -1,0 +1,50 @@
+// A real browser for dashboard tests: Debian's Chromium driven by playwright-core. Playwright's own
+// browser downloads need the internet, which test machines do not have, so the system package is used
+// (CI installs it: `apt-get install chromium`).
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+const launchArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** STOREFLEET_CHROMIUM_BIN, else the first `chromium` (or `chromium-browser`) on PATH. */
+export function chromiumPath(): string {
+  const fromEnv = process.env.STOREFLEET_CHROMIUM_BIN;
+  if (fromEnv) return fromEnv;
+  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    for (const name of ['chromium', 'chromium-browser']) {
+      const candidate = join(dir, name);
+      try {
+        accessSync(candidate, constants.X_OK);
+        return candidate;
+      } catch {
+        // not here; keep looking
+      }
+    }
+  }
+  throw new Error('Chromium not found: install it (apt-get install chromium) or set STOREFLEET_CHROMIUM_BIN to its path');
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), args: launchArgs });
+}
+
+export interface TestPage {
+  context: BrowserContext;
+  page: Page;
+  /** Errors the page's scripts threw or logged: a test should end with none. */
+  pageErrors: string[];
+}
+
+/** A fresh context (own localStorage) and page at `url`, collecting script errors. */
+export async function openPage(browser: Browser, url: string, viewport = { width: 1280, height: 900 }): Promise<TestPage> {
+  const context = await browser.newContext({ viewport, reducedMotion: 'reduce' });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) pageErrors.push(message.text());
+  });
+  await page.goto(url);
+  return { context, page, pageErrors };
+}

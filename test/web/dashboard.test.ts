@@ -1,0 +1,148 @@
+// The dashboard in a real Chromium against the real API and worker: create a store and watch it, a
+// refused create, inline validation, retry of a Failed store, the links, delete. STOREFLEET_SCREENSHOTS=1
+// also refreshes docs/screenshots/, which the README shows.
+import { describe, expect, it } from 'vitest';
+import { namespaceName } from '../../core/names.js';
+import { injectPodFault } from '../harness/faults.js';
+import { storeId } from '../harness/store-worker.js';
+import { activeId, createFromForm, createViaApi, detailIn, row, screenshot, text, useDashboard } from './dashboard-page.js';
+
+const dashboard = useDashboard();
+
+describe('dashboard', () => {
+  it('when a store is created from the form, then the list and its detail show it reach Ready without a reload', async () => {
+    const id = storeId('shop');
+    const page = await dashboard.open();
+    await page.evaluate('window.sameDocument = true');
+    await createFromForm(page, id, 'medusa');
+
+    await page.locator('#announcer', { hasText: `Store ${id} created` }).waitFor();
+    await row(page, id).waitFor();
+    await detailIn(page, id, 'Ready');
+    await row(page, id).locator('[data-phase="Ready"]').waitFor({ timeout: 15_000 });
+    await row(page, id).getByRole('link', { name: `http://${id}.127.0.0.1.nip.io` }).waitFor({ timeout: 15_000 });
+    expect(await page.evaluate('window.sameDocument')).toBe(true);
+
+    const detail = page.locator('#detail');
+    expect(await detail.getByRole('link', { name: `http://${id}.127.0.0.1.nip.io/app` }).count()).toBe(1);
+    for (const type of ['NamespaceReady', 'GuardrailsApplied', 'ReleaseDeployed', 'StoreReady']) {
+      expect(await text(page, `#detail [data-condition="${type}"]`)).toContain('True');
+    }
+    await detail.locator('.timeline li', { hasText: 'StoreReady' }).first().waitFor();
+    expect(await text(page, '#stream-state')).toMatch(/^Live/);
+    expect(await detail.getByRole('button', { name: 'Retry' }).isVisible()).toBe(false);
+    await screenshot(page, 'store-ready');
+  });
+
+  it('when the API refuses a create, then the form shows the API message and what to do', async () => {
+    const id = storeId('taken');
+    await createViaApi(dashboard.api.url, id);
+    const page = await dashboard.open();
+    await createFromForm(page, id, 'medusa');
+
+    const error = page.locator('#create-error[role="alert"]');
+    await error.waitFor();
+    expect(await error.textContent()).toContain(`409 store_exists`);
+    expect(await error.textContent()).toContain(`store ${id} exists as woocommerce/small, not medusa/small`);
+    expect(await error.textContent()).toContain('Pick another id');
+    expect(await page.getByLabel('Store id').inputValue()).toBe(id);
+    await screenshot(page, 'create-error', '#create-section');
+  });
+
+  it('when the store id breaks the naming rule, then the form says why as you type and sends nothing', async () => {
+    const page = await dashboard.open();
+    const posts: string[] = [];
+    page.on('request', (request) => request.method() === 'POST' && posts.push(request.url()));
+    const input = page.getByLabel('Store id');
+    const error = page.locator('#store-id-error');
+    for (const [value, message] of [
+      ['My_Store', 'lowercase'],
+      ['ab', 'at least 3 characters'],
+      ['-shop', 'starting and ending with a letter or digit'],
+      ['shop-', 'starting and ending with a letter or digit'],
+    ] as const) {
+      await input.fill(value);
+      await input.blur();
+      expect(await error.textContent()).toContain(message);
+      expect(await input.getAttribute('aria-invalid')).toBe('true');
+    }
+    await page.getByRole('button', { name: 'Create store' }).click();
+    expect(await activeId(page)).toBe('store-id');
+    await input.fill('fine-shop-1');
+    expect(await error.isVisible()).toBe(false);
+    expect(posts).toEqual([]);
+  });
+
+  it('when a store fails, then the UI shows why, and Retry after the fix brings it to Ready', async () => {
+    const id = storeId('flaky');
+    const fault = await injectPodFault(namespaceName(id), 'ImagePullBackOff');
+    try {
+      const page = await dashboard.open();
+      await createFromForm(page, id);
+      await detailIn(page, id, 'Failed');
+      expect(await text(page, '#detail-last-error')).toMatch(/ImagePullBackOff/);
+      expect(await text(page, '#detail [data-condition="StoreReady"]')).toContain('ProvisionTimeout');
+      await row(page, id).locator('[data-phase="Failed"]').waitFor({ timeout: 15_000 });
+      await screenshot(page, 'store-failed');
+
+      // The filter shows only Failed stores; the list alone makes the list screenshot.
+      await page.getByLabel('Phase').selectOption('Failed');
+      await page.locator('#list-state', { hasText: 'in phase Failed' }).waitFor();
+      expect(new Set(await page.locator('#store-list tbody .phase-name').allTextContents())).toEqual(new Set(['Failed']));
+      await page.getByLabel('Phase').selectOption('');
+      await page.goto(`${dashboard.api.url}/#/`);
+      await row(page, id).waitFor();
+      await screenshot(page, 'store-list');
+      await page.goto(`${dashboard.api.url}/#/stores/${id}`);
+
+      await fault.remove();
+      await page.getByRole('button', { name: 'Retry' }).click();
+      await page.locator('#action-result', { hasText: 'retry requested' }).waitFor();
+      await detailIn(page, id, 'Ready', { failFast: false });
+      expect(await page.getByRole('button', { name: 'Retry' }).isVisible()).toBe(false);
+      expect(await text(page, '#detail .facts')).toMatch(/Attempts\s*2/);
+      await page.locator('#detail .timeline li', { hasText: 'RetryRequested' }).first().waitFor();
+    } finally {
+      await fault.remove();
+    }
+  });
+
+  it('when a store is opened by its link, then the Temporal link points at its workflow and the kubectl command reads its secret', async () => {
+    const id = storeId('links');
+    await createViaApi(dashboard.api.url, id);
+    const page = await dashboard.open(`/#/stores/${id}`);
+    const temporal = page.getByRole('link', { name: /in the Temporal Web UI/ });
+    await temporal.waitFor();
+    expect(await temporal.getAttribute('href')).toBe(`http://127.0.0.1:8233/namespaces/default/workflows/store-${id}`);
+    expect(await text(page, '#detail code.kubectl')).toBe(`kubectl -n store-${id} get secret store-admin -o jsonpath='{.data.admin-password}' | base64 -d`);
+    expect(await row(page, id).getAttribute('class')).toBe('current');
+  });
+
+  it('when a store is deleted after typing its id, then it goes Deleted and leaves the list', async () => {
+    const id = storeId('gone');
+    await createViaApi(dashboard.api.url, id);
+    const page = await dashboard.open(`/#/stores/${id}`);
+    await detailIn(page, id, 'Ready');
+    const dialog = page.getByRole('dialog', { name: `Delete store ${id}?` });
+    const confirm = dialog.getByRole('button', { name: 'Delete store' });
+
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    await dialog.waitFor();
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel(`Type ${id} to confirm`).fill('something-else');
+    expect(await confirm.isDisabled()).toBe(true);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await activeId(page)).toBe('delete-button');
+
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    await dialog.getByLabel(`Type ${id} to confirm`).fill(id);
+    await confirm.click();
+    await page.locator('#action-result', { hasText: 'deletion requested' }).waitFor();
+    await detailIn(page, id, 'Deleted');
+    await page.locator('#detail .timeline li', { hasText: 'DeleteRequested' }).first().waitFor();
+    await row(page, id).waitFor({ state: 'detached', timeout: 15_000 });
+    await page.getByLabel('Phase').selectOption('Deleted');
+    await row(page, id).locator('[data-phase="Deleted"]').waitFor();
+  });
+});

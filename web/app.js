@@ -1,0 +1,31 @@
+// Entry point: wires the parts together and routes by URL hash (#/stores/<id> opens a store), so a
+// store's detail can be bookmarked and Back works, without a server-side router or a build step.
+import { setupApiKey } from './api-key.js';
+import { setupCreateForm } from './create-form.js';
+import { setupStoreDetail } from './store-detail.js';
+import { setupStoreList } from './store-list.js';
+
+setupApiKey();
+const detail = setupStoreDetail({ onChange: () => void list.refresh() });
+const list = setupStoreList({ selected: () => detail.current() });
+setupCreateForm({
+  onCreated: (storeId) => {
+    void list.refresh();
+    location.hash = `#/stores/${encodeURIComponent(storeId)}`;
+  },
+});
+
+function route({ focus }) {
+  const match = /^#\/stores\/([^/]+)$/.exec(location.hash);
+  if (match) {
+    detail.open(decodeURIComponent(match[1]));
+    // Keyboard and screen-reader users land on what they just opened.
+    if (focus) document.getElementById('detail-heading')?.focus();
+  } else {
+    detail.close();
+  }
+  list.render();
+}
+
+window.addEventListener('hashchange', () => route({ focus: true }));
+route({ focus: false });

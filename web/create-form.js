@@ -1,0 +1,98 @@
+// The "Create a store" form: checks the store id as the user types (the API's own rule), then POSTs
+// and shows the API's message verbatim when it refuses (409 store_exists, 403 quota, 400 ...).
+import { api, ApiError } from './api.js';
+import { announce, fill, h } from './dom.js';
+import { storeIdProblem } from './store-id.js';
+
+/**
+ * @param {{ onCreated: (storeId: string) => void }} options
+ */
+export function setupCreateForm({ onCreated }) {
+  const form = /** @type {HTMLFormElement} */ (document.getElementById('create-form'));
+  const idInput = /** @type {HTMLInputElement} */ (form.elements.namedItem('storeId'));
+  const idError = /** @type {HTMLElement} */ (document.getElementById('store-id-error'));
+  const formError = /** @type {HTMLElement} */ (document.getElementById('create-error'));
+  const submit = /** @type {HTMLButtonElement} */ (form.querySelector('button[type="submit"]'));
+  // Errors appear once the user has left the field or tried to submit, not on the first keystroke.
+  let touched = false;
+
+  function showIdProblem(problem) {
+    idError.textContent = problem;
+    idError.hidden = !problem;
+    idInput.setAttribute('aria-invalid', problem ? 'true' : 'false');
+  }
+
+  function check() {
+    const problem = storeIdProblem(idInput.value);
+    if (touched || !problem) showIdProblem(problem);
+    return problem;
+  }
+
+  function showFormError(error) {
+    const details = error instanceof ApiError ? error.details : [];
+    fill(
+      formError,
+      h('p', null, h('strong', null, error instanceof ApiError && error.status ? `The API refused (${error.status} ${error.code}): ` : 'Not created: '), error.message),
+      details.length > 0 && h('ul', null, ...details.map((d) => h('li', null, `${d.field}: ${d.message}`))),
+      whatToDo(error),
+    );
+    formError.hidden = false;
+    // The field the API named gets the message too, so it is read out where the user will fix it.
+    const idDetail = details.find((d) => d.field === 'storeId');
+    if (idDetail) showIdProblem(idDetail.message);
+  }
+
+  idInput.addEventListener('input', () => {
+    formError.hidden = true;
+    check();
+  });
+  idInput.addEventListener('blur', () => {
+    if (idInput.value) touched = true;
+    check();
+  });
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    touched = true;
+    const problem = check();
+    if (problem) {
+      idInput.focus();
+      return;
+    }
+    const data = new FormData(form);
+    const spec = { storeId: idInput.value, engine: String(data.get('engine')), plan: String(data.get('plan')) };
+    submit.disabled = true;
+    formError.hidden = true;
+    api
+      .createStore(spec)
+      .then(({ created }) => {
+        announce(created ? `Store ${spec.storeId} created; provisioning has started.` : `Store ${spec.storeId} already exists with the same engine and plan; showing it.`);
+        form.reset();
+        touched = false;
+        showIdProblem('');
+        onCreated(spec.storeId);
+      })
+      .catch((error) => {
+        showFormError(error);
+        announce(`Store ${spec.storeId} was not created: ${error instanceof Error ? error.message : String(error)}`);
+      })
+      .finally(() => {
+        submit.disabled = false;
+      });
+  });
+}
+
+/** One sentence on how to get past the refusal, for the codes a person can act on. */
+function whatToDo(error) {
+  const hints = {
+    store_exists: 'Pick another id, or open the existing store from the list.',
+    store_id_taken: 'Another owner uses this id: pick another one.',
+    store_deleting: 'Wait until the old store is Deleted, then create it again.',
+    store_quota_exceeded: 'Delete a store you no longer need, or ask an admin for a higher limit.',
+    unauthenticated: 'Enter a valid API key at the top of the page.',
+    rate_limited: 'Wait a minute and try again.',
+    unreachable: 'Start the platform (npm start) and try again.',
+  };
+  const hint = error instanceof ApiError ? hints[error.code] : undefined;
+  return hint ? h('p', { class: 'hint' }, hint) : false;
+}
