@@ -66,6 +66,7 @@ function printBanner(config: PlatformConfig, platform: RunningPlatform, elapsedM
     '',
     `storefleet local platform is up (${formatDuration(elapsedMs)})`,
     '',
+    `  dashboard           http://127.0.0.1:${config.ports.api}/`,
     `  storefleet API      http://127.0.0.1:${config.ports.api}   (docs /docs, e.g. curl http://localhost:${config.ports.api}/stores)`,
     `  Temporal Web UI     ${platform.temporalUiUrl ?? '(disabled)'}`,
     `  Temporal address    ${platform.temporalAddress}   (namespace default)`,
