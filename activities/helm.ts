@@ -40,8 +40,12 @@ export function createHelmActivities(deps: ActivityDeps) {
       reject: false,
       all: true,
       cancelSignal: Context.current().cancellationSignal,
+      // On SIGTERM the worker drains: a running helm must finish, not be killed with it.
+      cleanup: false,
     });
     if (result.isCanceled) throw new CancelledFailure(`helm ${args[0]} cancelled`);
+    // Not helm failing but helm not running at all (e.g. STOREFLEET_HELM_BIN points nowhere).
+    if (result.exitCode === undefined) throw new Error(`could not run ${deps.helmBinary}: ${result.shortMessage}`);
     return { ok: result.exitCode === 0, output: result.all ?? '', stdout: result.stdout };
   };
 
