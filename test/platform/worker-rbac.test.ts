@@ -1,0 +1,193 @@
+// The worker's ClusterRole is enough, and no more: the chart's RBAC objects installed for real, a token
+// of its ServiceAccount, and the real worker code (activities, workers, helm, store charts) driving
+// stores from nothing to Ready to Deleted with only that token. A rule missing from the ClusterRole
+// shows up as a "forbidden" in the worker's log and fails the test at once.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AuthorizationV1Api, CoreV1Api, KubeConfig, type V1ResourceAttributes } from '@kubernetes/client-node';
+import type { Worker } from '@temporalio/worker';
+import { WorkflowIdConflictPolicy, type WorkflowHandle } from '@temporalio/client';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createActivities } from '../../activities/index.js';
+import { deleteSignal } from '../../core/messages.js';
+import { namespaceName, releaseName, storeWorkflowId } from '../../core/names.js';
+import type { Phase, StoreStatus } from '../../core/status.js';
+import { engines, type StoreSpecInput } from '../../core/store-spec.js';
+import type { storeWorkflow } from '../../workflows/store.js';
+import { createStoreWorkers } from '../../worker/workers.js';
+import { eventually, GiveUp, helm, kubeConfig, temporalClient, uniqueName, workerConnection } from '../harness/clients.js';
+import { chartsDir, storeStatus } from '../harness/store-worker.js';
+import { platformChart } from './render.js';
+
+const admin = kubeConfig();
+const core = admin.makeApiClient(CoreV1Api);
+const platformNamespace = uniqueName('sf-platform');
+const release = uniqueName('rbac');
+const serviceAccount = `${release}-worker`;
+const taskQueue = uniqueName('rbac-stores');
+const tempDir = mkdtempSync(join(tmpdir(), 'storefleet-rbac-'));
+const logs: string[] = [];
+let workerKubeconfigPath = '';
+let workerKubeConfig: KubeConfig;
+let workers: Worker[] = [];
+let running: Promise<unknown> | undefined;
+
+/** A kubeconfig with the apiserver and CA of the run's cluster and the ServiceAccount's token. */
+function writeTokenKubeconfig(token: string): { path: string; kc: KubeConfig } {
+  const cluster = admin.getCurrentCluster();
+  if (!cluster?.caData) throw new Error('the harness kubeconfig has no inline CA');
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'storefleet', server: cluster.server, caData: cluster.caData, skipTLSVerify: false }],
+    users: [{ name: serviceAccount, token }],
+    contexts: [{ name: serviceAccount, cluster: 'storefleet', user: serviceAccount }],
+    currentContext: serviceAccount,
+  });
+  const path = join(tempDir, 'worker.kubeconfig');
+  writeFileSync(path, kc.exportConfig(), { mode: 0o600 });
+  return { path, kc };
+}
+
+/** The first log line where the cluster refused the worker something. */
+const forbiddenLine = () => logs.find((line) => /forbidden/i.test(line));
+
+async function waitFor(handle: WorkflowHandle, phase: Phase, timeoutMs = 120_000): Promise<StoreStatus> {
+  return eventually(
+    `store ${handle.workflowId} to be ${phase}`,
+    async () => {
+      const forbidden = forbiddenLine();
+      if (forbidden) throw new GiveUp(`the worker was refused something its ClusterRole lacks: ${forbidden}`);
+      const status = await storeStatus(handle);
+      if (status.phase === 'Failed') throw new GiveUp(`store ${handle.workflowId} failed: ${status.lastError}`);
+      return status.phase === phase ? status : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+beforeAll(async () => {
+  const install = await helm(['upgrade', '--install', release, platformChart, '-n', platformNamespace, '--create-namespace', '--set', 'api.enabled=false', '--set', 'worker.enabled=false']);
+  expect(install.exitCode, install.all).toBe(0);
+  const request = await core.createNamespacedServiceAccountToken({
+    name: serviceAccount,
+    namespace: platformNamespace,
+    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { audiences: [], expirationSeconds: 3600 } },
+  });
+  const written = writeTokenKubeconfig(request.status!.token);
+  workerKubeconfigPath = written.path;
+  workerKubeConfig = written.kc;
+
+  const activities = createActivities({
+    kubeConfig: workerKubeConfig,
+    kubeconfigPath: workerKubeconfigPath,
+    helmBinary: inject('toolchain').helm ?? 'helm',
+    chartsDir,
+    ingressNamespace: 'ingress-nginx',
+    log: pino({ level: 'info' }, { write: (line: string) => void logs.push(line) }),
+    readinessPollMs: 250,
+    settings: { maxProvisionSeconds: 150, driftCheckSeconds: 300, baseDomain: '127.0.0.1.nip.io', historyEventLimit: 2000 },
+  });
+  workers = await createStoreWorkers({
+    connection: await workerConnection(),
+    namespace: 'default',
+    taskQueue,
+    activities,
+    maxConcurrentProvisions: 10,
+    workflows: { workflowBundle: { codePath: inject('workflowBundlePath') } },
+  });
+  running = Promise.all(workers.map((worker) => worker.run()));
+});
+
+afterAll(async () => {
+  for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+  await running;
+  await helm(['uninstall', release, '-n', platformNamespace]);
+  await core.deleteNamespace({ name: platformNamespace }).catch(() => undefined);
+  rmSync(tempDir, { recursive: true, force: true });
+});
+
+describe('the worker with only its ServiceAccount token', () => {
+  it.concurrent.each(engines)('when a %s store is created and deleted, then it becomes Ready, then Deleted, and nothing was forbidden', async (engine) => {
+    const storeId = uniqueName(`rb${engine.slice(0, 2)}`);
+    const client = await temporalClient();
+    const spec: StoreSpecInput = { storeId, engine, owner: 'team-a' };
+    const handle = await client.workflow.start<typeof storeWorkflow>('storeWorkflow', {
+      taskQueue,
+      workflowId: storeWorkflowId(storeId),
+      args: [spec],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    });
+    const ready = await waitFor(handle, 'Ready');
+    expect(ready.url).toBe(`http://${storeId}.127.0.0.1.nip.io`);
+
+    // What helmUpgradeInstall does on a retry (upgrade) and to recover a release left pending-upgrade
+    // (rollback), with the same credentials.
+    const release = releaseName(engine, storeId);
+    const namespace = namespaceName(storeId);
+    const asWorker = (args: string[]) => helm([...args, '--kubeconfig', workerKubeconfigPath]);
+    const upgrade = await asWorker(['upgrade', release, `${chartsDir}/${engine}`, '-n', namespace, '--reuse-values', '--set-string', 'ingress.annotations.storefleet\\.io/probe=1']);
+    expect(upgrade.exitCode, upgrade.all).toBe(0);
+    const rollback = await asWorker(['rollback', release, '1', '-n', namespace]);
+    expect(rollback.exitCode, rollback.all).toBe(0);
+
+    await handle.signal(deleteSignal);
+    const deleted = await waitFor(handle, 'Deleted');
+    expect(deleted.conditions.every((c) => c.reason === 'Deleted')).toBe(true);
+    expect(await core.readNamespace({ name: namespace }).catch(() => undefined)).toBeUndefined();
+    expect(forbiddenLine()).toBeUndefined();
+  });
+});
+
+describe('least privilege', () => {
+  const attempts: Array<[string, V1ResourceAttributes]> = [
+    ['create pods', { verb: 'create', resource: 'pods', namespace: 'default' }],
+    ['exec into pods', { verb: 'create', resource: 'pods', subresource: 'exec', namespace: 'default' }],
+    ['delete pods', { verb: 'delete', resource: 'pods', namespace: 'default' }],
+    ['create clusterroles', { verb: 'create', group: 'rbac.authorization.k8s.io', resource: 'clusterroles' }],
+    ['create rolebindings', { verb: 'create', group: 'rbac.authorization.k8s.io', resource: 'rolebindings', namespace: 'default' }],
+    ['create serviceaccounts', { verb: 'create', resource: 'serviceaccounts', namespace: 'default' }],
+    ['create serviceaccount tokens', { verb: 'create', resource: 'serviceaccounts', subresource: 'token', namespace: platformNamespace }],
+    ['delete nodes', { verb: 'delete', resource: 'nodes' }],
+    ['patch secrets', { verb: 'patch', resource: 'secrets', namespace: 'kube-system' }],
+    ['watch secrets', { verb: 'watch', resource: 'secrets', namespace: 'kube-system' }],
+    ['update namespaces', { verb: 'update', resource: 'namespaces' }],
+    ['delete every deployment at once', { verb: 'deletecollection', group: 'apps', resource: 'deployments', namespace: 'default' }],
+    ['create daemonsets', { verb: 'create', group: 'apps', resource: 'daemonsets', namespace: 'default' }],
+    ['create customresourcedefinitions', { verb: 'create', group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' }],
+    ['create webhooks', { verb: 'create', group: 'admissionregistration.k8s.io', resource: 'mutatingwebhookconfigurations' }],
+  ];
+
+  it('when the worker asks for anything provisioning and cleanup do not need, then the cluster refuses', async () => {
+    const asWorker = workerKubeConfig.makeApiClient(AuthorizationV1Api);
+    const allowed: string[] = [];
+    for (const [what, resourceAttributes] of attempts) {
+      const review = await asWorker.createSelfSubjectAccessReview({ body: { spec: { resourceAttributes } } });
+      if (review.status?.allowed) allowed.push(what);
+    }
+    expect(allowed).toEqual([]);
+    // ...while what it does need is granted (the check above is not vacuous).
+    const needed = await asWorker.createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: { verb: 'create', resource: 'namespaces' } } } });
+    expect(needed.status?.allowed).toBe(true);
+  });
+
+  it("when the API's ServiceAccount asks the cluster for anything, then it is refused: the API needs no Kubernetes access", async () => {
+    const authorization = admin.makeApiClient(AuthorizationV1Api);
+    const user = `system:serviceaccount:${platformNamespace}:${release}-api`;
+    const groups = ['system:serviceaccounts', `system:serviceaccounts:${platformNamespace}`, 'system:authenticated'];
+    const allowed: string[] = [];
+    const reads: V1ResourceAttributes[] = [
+      { verb: 'get', resource: 'namespaces' },
+      { verb: 'list', resource: 'secrets', namespace: platformNamespace },
+      { verb: 'list', resource: 'pods', namespace: platformNamespace },
+      { verb: 'create', group: 'apps', resource: 'deployments', namespace: platformNamespace },
+      { verb: 'create', resource: 'namespaces' },
+    ];
+    for (const resourceAttributes of [...reads, ...attempts.map(([, a]) => a)]) {
+      const review = await authorization.createSubjectAccessReview({ body: { spec: { user, groups, resourceAttributes } } });
+      if (review.status?.allowed) allowed.push(`${resourceAttributes.verb} ${resourceAttributes.resource}`);
+    }
+    expect(allowed).toEqual([]);
+  });
+});
