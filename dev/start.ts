@@ -52,7 +52,9 @@ function isSupervisor(pid: number): boolean {
 
 function untilStopRequested(platform: RunningPlatform): Promise<string> {
   return new Promise((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => resolve(`received ${signal}`));
+    // `on`, not `once`: Ctrl-C or a group-wide SIGTERM also arrives forwarded by the bootstrap; a second
+    // copy must not kill the supervisor half-way through stopping everything.
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => resolve(`received ${signal}`));
     for (const child of platform.processes) {
       void child.exited.then((code) => {
         if (!child.isStopping) resolve(`${child.name} exited unexpectedly (code ${code}); last lines of ${child.logFile}:\n${child.logTail()}\n`);

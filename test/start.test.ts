@@ -38,6 +38,8 @@ function startSupervisor(env: Record<string, string>, stateDir: string): Supervi
     cwd: repoRoot,
     env: { ...process.env, ...env, STOREFLEET_STATE_DIR: stateDir },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, as a job in a terminal: Ctrl-C there signals the whole group.
+    detached: true,
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -64,7 +66,7 @@ function isAlive(pid: number): boolean {
 }
 
 describe('npm start', () => {
-  it('when started, then it prints the URLs, the UI answers, the cluster has Ready nodes, a store started with the temporal CLI gets Ready, and SIGTERM leaves no process behind', async () => {
+  it('when started, then it prints the URLs, the UI answers, the cluster has Ready nodes, a store started with the temporal CLI gets Ready, and Ctrl-C leaves no process behind', async () => {
     const env = await freePortsEnv();
     const s = startSupervisor(env, mkdtempSync(join(tmpdir(), 'storefleet-start-')));
     await untilUp(s);
@@ -108,7 +110,8 @@ describe('npm start', () => {
 
     const pids = registeredPids(s.stateDir);
     expect(pids.length).toBe(8); // temporal, etcd, apiserver, controller-manager, scheduler, kwok, worker, api
-    s.child.kill('SIGTERM');
+    // Ctrl-C: SIGINT to the whole group, so the supervisor gets it twice (directly and via the bootstrap).
+    process.kill(-s.child.pid!, 'SIGINT');
     expect(await s.exited).toBe(0);
     expect(s.output()).toContain('stopped.');
     expect(pids.filter(isAlive)).toEqual([]);
