@@ -95,25 +95,20 @@ const nodeHeartbeatTemplate = dedent(`
   {{ end }}
 `);
 
+/** The node's own figure for `field` (allocatable, capacity), or a generous default. */
+const nodeResources = (field: string) => `
+    ${field}:
+    {{ with .status.${field} }}
+    {{ YAML . 1 }}
+    {{ else }}
+      cpu: 1k
+      memory: 1Ti
+      pods: 1M
+    {{ end }}`;
+
 const nodeInitializeTemplate =
   nodeHeartbeatTemplate +
-  dedent(`
-    allocatable:
-    {{ with .status.allocatable }}
-    {{ YAML . 1 }}
-    {{ else }}
-      cpu: 1k
-      memory: 1Ti
-      pods: 1M
-    {{ end }}
-    capacity:
-    {{ with .status.capacity }}
-    {{ YAML . 1 }}
-    {{ else }}
-      cpu: 1k
-      memory: 1Ti
-      pods: 1M
-    {{ end }}
+  dedent(`${nodeResources('allocatable')}${nodeResources('capacity')}
     {{ $nodeInfo := .status.nodeInfo }}
     {{ $kwokVersion := printf "kwok-%s" Version }}
     nodeInfo:
