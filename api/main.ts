@@ -7,6 +7,7 @@ import { ConfigError } from '../core/environment.js';
 import { createApp } from './app.js';
 import { loadApiConfig } from './config.js';
 import { createStoreService } from './stores.js';
+import { temporalReachable } from './temporal-errors.js';
 
 const drainMs = 10_000;
 
@@ -24,9 +25,7 @@ async function main(): Promise<void> {
     auth: config.auth,
     links: { temporalUiUrl: config.temporalUiUrl, namespace: config.temporal.namespace },
     rateLimitPerMinute: config.rateLimitPerMinute,
-    temporalReachable: async () => {
-      await connection.withDeadline(Date.now() + 2000, () => connection.workflowService.getSystemInfo({}));
-    },
+    temporalReachable: () => temporalReachable(connection),
   });
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(config.port, config.host, () => resolve(listening)).once('error', reject);

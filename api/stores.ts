@@ -2,12 +2,13 @@
 // Who may see what is decided here: an owner sees only its own stores, an admin sees all.
 import { randomUUID } from 'node:crypto';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
-import { defineSearchAttributeKey, SearchAttributeType, type TypedSearchAttributes } from '@temporalio/common';
+import type { TypedSearchAttributes } from '@temporalio/common';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import { optionalTsToDate } from '@temporalio/common/lib/time.js';
 import proto from '@temporalio/proto';
 import { deleteSignal, retrySignal, statusQuery } from '../core/messages.js';
-import { storeWorkflowId } from '../core/names.js';
+import { storeIdOfWorkflow, storeWorkflowId } from '../core/names.js';
+import { StoreEngine, StoreId, StoreOwner, StorePhase, StorePlan } from '../workflows/search-attributes.js';
 import type { StoreStatus } from '../core/status.js';
 import type { Engine } from '../core/store-spec.js';
 import type { Plan } from '../core/plans.js';
@@ -28,13 +29,7 @@ export interface StoreServiceOptions {
   storesPerOwner: number;
 }
 
-const keys = {
-  StoreId: defineSearchAttributeKey('StoreId', SearchAttributeType.KEYWORD),
-  StoreEngine: defineSearchAttributeKey('StoreEngine', SearchAttributeType.KEYWORD),
-  StorePlan: defineSearchAttributeKey('StorePlan', SearchAttributeType.KEYWORD),
-  StorePhase: defineSearchAttributeKey('StorePhase', SearchAttributeType.KEYWORD),
-  StoreOwner: defineSearchAttributeKey('StoreOwner', SearchAttributeType.KEYWORD),
-};
+const keys = { StoreEngine, StorePlan, StorePhase, StoreOwner, StoreId };
 
 /** What visibility knows of a store without asking its workflow. */
 export interface StoreRecord {
@@ -144,7 +139,7 @@ export function createStoreService(options: StoreServiceOptions) {
       );
       const records = (page.executions ?? []).map((execution) =>
         recordOf(
-          (execution.execution?.workflowId ?? '').replace(/^store-/, ''),
+          storeIdOfWorkflow(execution.execution?.workflowId ?? '') ?? '',
           decodeTypedSearchAttributes(execution.searchAttributes?.indexedFields),
           optionalTsToDate(execution.startTime),
           execution.status === proto.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING,

@@ -1,5 +1,5 @@
 // Temporal failures as API errors: a missing workflow is a missing store, an unreachable server is 503.
-import { ServiceError, WorkflowNotFoundError } from '@temporalio/client';
+import { ServiceError, WorkflowNotFoundError, type ConnectionLike } from '@temporalio/client';
 import { ApiError } from './errors.js';
 
 // gRPC status codes that mean "the server is not there or too slow", not "your request is wrong".
@@ -24,4 +24,9 @@ export async function temporalCall<T>(call: () => Promise<T>, missing?: () => Ap
     if (isTemporalUnavailable(error)) throw new ApiError(503, 'temporal_unavailable', 'Temporal is not reachable; try again shortly', undefined, { 'Retry-After': '5' });
     throw error;
   }
+}
+
+/** Readiness: Temporal answers a cheap call within two seconds. */
+export async function temporalReachable(connection: ConnectionLike): Promise<void> {
+  await connection.withDeadline(Date.now() + 2000, () => connection.workflowService.getSystemInfo({}));
 }

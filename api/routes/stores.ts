@@ -1,5 +1,6 @@
 // Thin HTTP handlers over the store use cases: parse, call, present.
 import { Router, type Request } from 'express';
+import { storeWorkflowId } from '../../core/names.js';
 import { callerOf } from '../auth.js';
 import { ApiError, methodNotAllowed, parseOr400 } from '../errors.js';
 import { storeResponse, storeSummary, type LinkSettings } from '../present.js';
@@ -22,8 +23,8 @@ export function storesRouter({ stores, links, streamPollMs, shutdown }: StoresRo
   router.param('id', (req, res, next, id: string) => {
     // Every log line about a store names it (pino-http adds these to its request log).
     res.locals.storeId = id;
-    res.locals.workflowId = `store-${id}`;
-    req.log = req.log.child({ storeId: id, workflowId: `store-${id}` });
+    res.locals.workflowId = storeWorkflowId(id);
+    req.log = req.log.child({ storeId: id, workflowId: storeWorkflowId(id) });
     next();
   });
 
@@ -33,7 +34,7 @@ export function storesRouter({ stores, links, streamPollMs, shutdown }: StoresRo
       if (!req.is('application/json')) throw new ApiError(415, 'unsupported_media_type', 'send the store as JSON (Content-Type: application/json)');
       const body = parseOr400(createStoreBody, req.body, 'body');
       const { created, record } = await stores.create({ ...body, plan: body.plan ?? 'small' }, callerOf(req));
-      req.log.info({ storeId: body.storeId, workflowId: `store-${body.storeId}`, created }, created ? 'store created' : 'store already exists');
+      req.log.info({ storeId: body.storeId, workflowId: storeWorkflowId(body.storeId), created }, created ? 'store created' : 'store already exists');
       const summary = storeSummary(record, links);
       if (created) res.status(201).location(summary.links.self);
       res.json(summary);

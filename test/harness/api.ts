@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import { pino } from 'pino';
 import { createApp } from '../../api/app.js';
 import { createStoreService } from '../../api/stores.js';
+import { temporalReachable } from '../../api/temporal-errors.js';
 import { temporalClient } from './clients.js';
 
 export interface ApiOptions {
@@ -36,9 +37,7 @@ export async function startApi(options: ApiOptions): Promise<TestApi> {
     auth: { enabled: keys.size > 0 || adminKeys.size > 0, keys, adminKeys },
     links: { temporalUiUrl: 'http://127.0.0.1:8233', namespace: client.options.namespace },
     rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
-    temporalReachable: async () => {
-      await client.connection.withDeadline(Date.now() + 2000, () => client.workflowService.getSystemInfo({}));
-    },
+    temporalReachable: () => temporalReachable(client.connection),
     streamPollMs: 200,
   });
   const server: Server = await new Promise((resolve) => {
