@@ -1,6 +1,8 @@
 // The API's configuration, read from the environment once at start-up (README "Settings").
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError, parseEnvironment } from '../core/environment.js';
+import { temporalConnection, temporalConnectionEnv } from '../core/temporal-connection.js';
 import { ownerSchema } from '../core/store-spec.js';
 
 const positiveInt = z.coerce.number().int().positive();
@@ -25,9 +27,7 @@ const apiKeys = z
 const envSchema = z.object({
   STOREFLEET_API_HOST: z.string().min(1).default('127.0.0.1'),
   STOREFLEET_API_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  STOREFLEET_TASK_QUEUE: z.string().min(1).default('storefleet'),
+  ...temporalConnectionEnv,
   STOREFLEET_TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
   STOREFLEET_API_KEYS: apiKeys,
   STOREFLEET_ADMIN_KEYS: z.string().default(''),
@@ -53,7 +53,7 @@ export function loadApiConfig(env: Record<string, string | undefined> = process.
   return {
     host: values.STOREFLEET_API_HOST,
     port: values.STOREFLEET_API_PORT,
-    temporal: { address: values.TEMPORAL_ADDRESS, namespace: values.TEMPORAL_NAMESPACE, taskQueue: values.STOREFLEET_TASK_QUEUE },
+    temporal: temporalConnection(values, (path) => readFileSync(path)),
     temporalUiUrl: values.STOREFLEET_TEMPORAL_UI_URL.replace(/\/$/, ''),
     auth: { enabled: authEnabled, keys: values.STOREFLEET_API_KEYS, adminKeys },
     storesPerOwner: values.STOREFLEET_STORES_PER_OWNER,

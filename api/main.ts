@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const config = loadApiConfig();
   const log = pino({ level: config.logLevel, base: { service: 'storefleet-api' }, redact: ['req.headers.authorization'] });
   // Lazy: the API comes up even while Temporal is down, answering 503 until it is back.
-  const connection = Connection.lazy({ address: config.temporal.address });
+  const connection = Connection.lazy({ address: config.temporal.address, tls: config.temporal.tls });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const shutdown = new AbortController();
   const app = createApp({

@@ -1,14 +1,14 @@
 // The worker's configuration, read from the environment once at start-up (see README "Settings").
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseEnvironment } from '../core/environment.js';
+import { temporalConnection, temporalConnectionEnv } from '../core/temporal-connection.js';
 
 const positiveInt = z.coerce.number().int().positive();
 
 const envSchema = z.object({
-  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  STOREFLEET_TASK_QUEUE: z.string().min(1).default('storefleet'),
+  ...temporalConnectionEnv,
   KUBECONFIG: z.string().min(1).optional(),
   STOREFLEET_CHARTS_DIR: z.string().min(1).default(fileURLToPath(new URL('../charts', import.meta.url))),
   STOREFLEET_HELM_BIN: z.string().min(1).default('helm'),
@@ -27,7 +27,7 @@ export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;
 export function loadWorkerConfig(env: Record<string, string | undefined> = process.env) {
   const values = parseEnvironment(envSchema, env);
   return {
-    temporal: { address: values.TEMPORAL_ADDRESS, namespace: values.TEMPORAL_NAMESPACE, taskQueue: values.STOREFLEET_TASK_QUEUE },
+    temporal: temporalConnection(values, (path) => readFileSync(path)),
     kubeconfigPath: values.KUBECONFIG,
     chartsDir: values.STOREFLEET_CHARTS_DIR,
     helmBinary: values.STOREFLEET_HELM_BIN,

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   if (config.kubeconfigPath) kubeConfig.loadFromFile(config.kubeconfigPath);
   else kubeConfig.loadFromCluster();
 
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await NativeConnection.connect({ address: config.temporal.address, tls: config.temporal.tls });
   const workers = await createStoreWorkers({
     connection,
     namespace: config.temporal.namespace,

@@ -180,6 +180,10 @@ describe('temporal', () => {
       expect(container.volumeMounts).toContainEqual(expect.objectContaining({ name: 'temporal-tls', mountPath: '/etc/storefleet/temporal-tls', readOnly: true }));
       expect(podSpec(deployment).volumes?.find((v) => v.name === 'temporal-tls')?.secret?.secretName).toBe('temporal-client');
     }
+    const publicCa = await renderOk({ set: ['temporal.tls.enabled=true', 'temporal.tls.existingSecret=unused', 'temporal.tls.caCertificate=false', 'temporal.tls.clientCertificate=false'] });
+    const publicCaEnv = envOf(containerOf(find(publicCa, 'Deployment', 'store-platform-worker')));
+    expect(publicCaEnv.TEMPORAL_TLS).toBe('true');
+    expect(Object.keys(publicCaEnv).filter((name) => /^TEMPORAL_TLS_(CA|CERT|KEY)$/.test(name))).toEqual([]);
     const missing = await renderPlatform({ set: ['temporal.tls.enabled=true'] });
     expect(missing.exitCode).not.toBe(0);
     expect(missing.all).toMatch(/temporal\.tls\.existingSecret is required/);

@@ -63,12 +63,16 @@ helm.sh/chart: {{ include "platform.chart" .ctx }}
 {{- if .Values.temporal.tls.enabled }}
 - name: TEMPORAL_TLS
   value: "true"
+{{- if .Values.temporal.tls.caCertificate }}
 - name: TEMPORAL_TLS_CA
   value: /etc/storefleet/temporal-tls/ca.crt
+{{- end }}
+{{- if .Values.temporal.tls.clientCertificate }}
 - name: TEMPORAL_TLS_CERT
   value: /etc/storefleet/temporal-tls/tls.crt
 - name: TEMPORAL_TLS_KEY
   value: /etc/storefleet/temporal-tls/tls.key
+{{- end }}
 {{- with .Values.temporal.tls.serverName }}
 - name: TEMPORAL_TLS_SERVER_NAME
   value: {{ . | quote }}
