@@ -1,6 +1,6 @@
 // Who is calling: an API key (Authorization: Bearer) names an owner, or the admin. With auth off
 // (allowed on loopback only), every caller is the admin of a local installation.
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { ApiError } from './errors.js';
 import type { Caller } from './stores.js';
@@ -17,7 +17,10 @@ declare module 'express-serve-static-core' {
   }
 }
 
-const localAdmin: Caller = { owner: 'default', admin: true };
+const localAdmin: Caller = { owner: 'default', admin: true, keyId: 'none' };
+
+/** Names a key in audit trails without revealing it: the first 12 hex digits of its SHA-256. */
+export const keyIdOf = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 12);
 
 function matches(candidate: string, key: string): boolean {
   const a = Buffer.from(candidate);
@@ -34,8 +37,8 @@ export function authenticate(settings: AuthSettings): RequestHandler {
     const header = req.get('authorization') ?? '';
     const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
     if (!token) return next(new ApiError(401, 'unauthenticated', 'send an API key as "Authorization: Bearer <key>"', undefined, { 'WWW-Authenticate': 'Bearer' }));
-    for (const key of settings.adminKeys) if (matches(token, key)) return ((req.caller = { owner: 'admin', admin: true }), next());
-    for (const [key, owner] of settings.keys) if (matches(token, key)) return ((req.caller = { owner, admin: false }), next());
+    for (const key of settings.adminKeys) if (matches(token, key)) return ((req.caller = { owner: 'admin', admin: true, keyId: keyIdOf(key) }), next());
+    for (const [key, owner] of settings.keys) if (matches(token, key)) return ((req.caller = { owner, admin: false, keyId: keyIdOf(key) }), next());
     next(new ApiError(401, 'unauthenticated', 'the API key is not valid', undefined, { 'WWW-Authenticate': 'Bearer' }));
   };
 }

@@ -1,7 +1,7 @@
 // /openapi.json, generated from the zod schemas the routes validate with (schemas.ts).
 import { z } from 'zod';
 import { storeIdSchema } from '../core/store-spec.js';
-import { acceptedResponse, createStoreBody, errorResponse, eventsResponse, healthResponse, listStoresQuery, storeListResponse, storeResponse, storeSummary } from './schemas.js';
+import { acceptedResponse, createStoreBody, errorResponse, eventsResponse, healthResponse, historyResponse, listStoresQuery, storeListResponse, storeResponse, storeSummary } from './schemas.js';
 
 const ref = (schema: z.ZodType) => ({ $ref: `#/components/schemas/${(z.globalRegistry.get(schema) as { id: string }).id}` });
 const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema: ref(schema) } } });
@@ -62,6 +62,12 @@ export function openApiDocument(): object {
       },
       '/stores/{id}/events': {
         get: store({ summary: "The store's event timeline", responses: { '200': json(eventsResponse, 'events, oldest first'), ...errors('400', '404', ...common) } }),
+      },
+      '/stores/{id}/history': {
+        get: store({
+          summary: 'The audit trail: who asked, each step with its attempts and retry causes, phase changes, signals and updates',
+          responses: { '200': json(historyResponse, 'the timeline, oldest first'), ...errors('400', '404', ...common) },
+        }),
       },
       '/stores/{id}/stream': {
         get: store({

@@ -13,6 +13,7 @@ export function storeLinks(storeId: string, settings: LinkSettings): StoreSummar
   return {
     self,
     events: `${self}/events`,
+    history: `${self}/history`,
     stream: `${self}/stream`,
     temporalUi: `${settings.temporalUiUrl}/namespaces/${settings.namespace}/workflows/${storeWorkflowId(storeId)}`,
   };

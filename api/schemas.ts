@@ -42,6 +42,7 @@ const condition = z.object({
 const links = z.object({
   self: z.string(),
   events: z.string(),
+  history: z.string(),
   stream: z.string(),
   temporalUi: z.string(),
 });
@@ -84,6 +85,30 @@ export const storeListResponse = z
 export const eventsResponse = z
   .object({ storeId: z.string(), live: z.boolean(), detail: z.string().optional(), events: z.array(event) })
   .meta({ id: 'StoreEvents' });
+
+const timelineEntry = z
+  .object({
+    time: z.string(),
+    kind: z.enum(['requested', 'phase', 'step', 'signal', 'update', 'run']),
+    title: z.string(),
+    by: z.string().optional().meta({ description: 'owner and key id through the API, else the Temporal client identity' }),
+    endedAt: z.string().optional(),
+    outcome: z.enum(['running', 'completed', 'failed', 'timed out', 'canceled']).optional(),
+    attempts: z.number().int().optional(),
+    retryCause: z.string().optional().meta({ description: 'the failure that made the last attempt a retry' }),
+    error: z.string().optional(),
+    detail: z.string().optional(),
+  })
+  .meta({ id: 'TimelineEntry' });
+
+export const historyResponse = z
+  .object({
+    storeId: z.string(),
+    runs: z.number().int().meta({ description: 'workflow runs read (a store continues as new when its history grows)' }),
+    truncated: z.boolean().meta({ description: 'true when older runs were left out; the Temporal UI has them' }),
+    timeline: z.array(timelineEntry),
+  })
+  .meta({ id: 'StoreHistory' });
 
 export const acceptedResponse = z
   .object({ storeId: z.string(), phase, message: z.string(), links })

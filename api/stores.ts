@@ -13,11 +13,12 @@ import type { StoreStatus } from '../core/status.js';
 import type { Engine } from '../core/store-spec.js';
 import type { Plan } from '../core/plans.js';
 import { ApiError } from './errors.js';
+import { describeRequester, type Requester } from './history-timeline.js';
 import { decodePageToken, encodePageToken } from './page-token.js';
+import { storeTimeline } from './store-history.js';
 import { temporalCall } from './temporal-errors.js';
 
-export interface Caller {
-  owner: string;
+export interface Caller extends Requester {
   admin: boolean;
 }
 
@@ -86,6 +87,19 @@ export function createStoreService(options: StoreServiceOptions) {
     }
   }
 
+  /** A signal without arguments whose history event names the caller (the audit trail reads it). */
+  async function signalAs(caller: Caller, storeId: string, signalName: string): Promise<void> {
+    await temporalCall(() =>
+      client.workflowService.signalWorkflowExecution({
+        namespace: client.options.namespace,
+        workflowExecution: { workflowId: storeWorkflowId(storeId) },
+        signalName,
+        identity: `storefleet-api: ${describeRequester(caller)}`,
+        requestId: randomUUID(),
+      }),
+    );
+  }
+
   return {
     find,
     view,
@@ -111,7 +125,7 @@ export function createStoreService(options: StoreServiceOptions) {
           // Concurrent identical creates all land on one workflow; a Deleted store's id may be reused.
           workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
           workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-          memo: { requestId },
+          memo: { requestId, requestedBy: { owner: caller.owner, keyId: caller.keyId } satisfies Requester },
           typedSearchAttributes: [
             { key: keys.StoreId, value: spec.storeId },
             { key: keys.StoreEngine, value: spec.engine },
@@ -153,7 +167,7 @@ export function createStoreService(options: StoreServiceOptions) {
       const current = await view(storeId, caller);
       const phase = current.live ? current.status.phase : current.record.phase;
       if (phase !== 'Failed') throw new ApiError(409, 'store_not_failed', `store ${storeId} is ${phase}; only a Failed store can be retried`);
-      await temporalCall(() => client.workflow.getHandle(storeWorkflowId(storeId)).signal(retrySignal));
+      await signalAs(caller, storeId, retrySignal.name);
       return current.record;
     },
 
@@ -161,8 +175,14 @@ export function createStoreService(options: StoreServiceOptions) {
     async remove(storeId: string, caller: Caller): Promise<StoreRecord> {
       const record = await find(storeId, caller);
       // A signal, not the update: it is durable even when no worker is running right now.
-      if (record.running) await temporalCall(() => client.workflow.getHandle(storeWorkflowId(storeId)).signal(deleteSignal));
+      if (record.running) await signalAs(caller, storeId, deleteSignal.name);
       return record;
+    },
+
+    /** The audit trail (store-history.ts), for those who may see the store. */
+    async history(storeId: string, caller: Caller) {
+      const record = await find(storeId, caller);
+      return { record, ...(await storeTimeline(client, storeId)) };
     },
 
     async countByPhase(phase: string): Promise<number> {

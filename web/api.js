@@ -86,6 +86,7 @@ export const api = {
   },
   getStore: (storeId) => request('GET', storePath(storeId)),
   getEvents: (storeId) => request('GET', `${storePath(storeId)}/events`),
+  getHistory: (storeId) => request('GET', `${storePath(storeId)}/history`),
   /** created is false when the same store (id, engine, plan) already existed: the API answers 200 then. */
   async createStore(spec) {
     const res = await send('POST', '/stores', spec);

@@ -6,6 +6,7 @@ import { confirmDelete } from './delete-dialog.js';
 import { renderConditions, renderLastError, renderSummary, renderTimeline } from './detail-view.js';
 import { announce, fill, h } from './dom.js';
 import { followStream } from './event-stream.js';
+import { setupHistory } from './history-view.js';
 
 const eventKey = (e) => `${e.time}|${e.reason}|${e.message}`;
 
@@ -24,6 +25,7 @@ export function setupStoreDetail({ onChange }) {
   const lastError = $('detail-last-error');
   const conditions = $('detail-conditions');
   const timeline = $('detail-timeline');
+  const history = setupHistory({ details: /** @type {HTMLDetailsElement} */ ($('detail-history')), body: $('detail-history-body'), storeId: () => current?.storeId });
 
   /** @type {{ storeId: string, store?: any, rendered?: string, events: any[], keys: Set<string>, stream?: {close(): void}, timer?: number, wasDown?: boolean } | undefined} */
   let current;
@@ -39,6 +41,7 @@ export function setupStoreDetail({ onChange }) {
     fill(lastError);
     fill(conditions);
     renderTimeline(timeline, []);
+    history.reset();
     actionResult.hidden = true;
     retryButton.hidden = true;
     deleteButton.hidden = true;

@@ -69,6 +69,14 @@ export function storesRouter({ stores, links, streamPollMs, shutdown }: StoresRo
     .all(methodNotAllowed(['GET']));
 
   router
+    .route('/stores/:id/history')
+    .get(async (req, res) => {
+      const { record, timeline, runs, truncated } = await stores.history(storeIdOf(req), callerOf(req));
+      res.json({ storeId: record.storeId, runs, truncated, timeline });
+    })
+    .all(methodNotAllowed(['GET']));
+
+  router
     .route('/stores/:id/stream')
     .get((req, res) => streamStore(req, res, { stores, storeId: storeIdOf(req), caller: callerOf(req), pollMs: streamPollMs, shutdown }))
     .all(methodNotAllowed(['GET']));

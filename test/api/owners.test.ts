@@ -1,8 +1,11 @@
 // API keys map to owners: each sees and changes only its own stores; an admin sees all; a per-owner
 // quota holds; keys never reach the logs. Also: GET answers while no worker runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { keyIdOf } from '../../api/auth.js';
+import { adminSecretName, namespaceName } from '../../core/names.js';
 import { startApi, type TestApi } from '../harness/api.js';
-import { eventually, uniqueName } from '../harness/clients.js';
+import { eventually, kubeConfig, uniqueName } from '../harness/clients.js';
 import { startStoreWorker, storeId, type TestStoreWorker } from '../harness/store-worker.js';
 
 const keys = { a: 'team-a-key-0123456789', b: 'team-b-key-0123456789', admin: 'admin-key-0123456789' };
@@ -27,6 +30,7 @@ afterAll(async () => {
 
 const call = (key: string | undefined, path: string, init: RequestInit = {}) =>
   fetch(`${api.url}${path}`, { ...init, headers: { 'Content-Type': 'application/json', ...(key ? { Authorization: `Bearer ${key}` } : {}), ...(init.headers as Record<string, string>) } });
+const kubeCore = () => kubeConfig().makeApiClient(CoreV1Api);
 const create = (key: string, id: string) => call(key, '/api/v1/stores', { method: 'POST', body: JSON.stringify({ storeId: id, engine: 'woocommerce' }) });
 const untilReady = (key: string, id: string) =>
   eventually(`${id} to be Ready`, async () => {
@@ -67,6 +71,25 @@ describe('owners', () => {
     expect(forAdmin.stores.some((s) => s.storeId === mine)).toBe(true);
   });
 
+  it('when team-a deletes its store, then the history names team-a and its key for the request and the delete, with every step, and shows no secret', async () => {
+    const secret = await kubeCore().readNamespacedSecret({ name: adminSecretName, namespace: namespaceName(mine) });
+    expect((await call(keys.a, `/stores/${mine}`, { method: 'DELETE' })).status).toBe(202);
+    const deleted = await eventually(`${mine} to be Deleted in its history`, async () => {
+      const body = (await (await call(keys.a, `/stores/${mine}/history`)).json()) as { timeline: Array<{ kind: string; title: string; by?: string; outcome?: string; attempts?: number }> };
+      return body.timeline.some((e) => e.title === 'phase Deleting → Deleted') ? body : undefined;
+    });
+    const teamA = `owner ${owners.a} (key ${keyIdOf(keys.a)})`;
+    expect(deleted.timeline[0]).toMatchObject({ kind: 'requested', title: `store ${mine} requested (woocommerce, plan small)`, by: teamA });
+    const steps = deleted.timeline.filter((e) => e.kind === 'step');
+    expect(steps.map((e) => e.title)).toEqual(['ensureNamespace', 'applyGuardrails', 'ensureAdminSecret', 'helmUpgradeInstall', 'waitForReady', 'cleanup (uninstall, volumes, namespace)']);
+    expect(steps.every((e) => e.outcome === 'completed')).toBe(true);
+    expect(deleted.timeline).toContainEqual(expect.objectContaining({ kind: 'signal', title: 'signal delete', by: `storefleet-api: ${teamA}` }));
+    const text = JSON.stringify(deleted);
+    for (const value of Object.values(secret.data ?? {})) expect(text).not.toContain(Buffer.from(value, 'base64').toString());
+    for (const key of Object.values(keys)) expect(text).not.toContain(key);
+    expect((await call(keys.b, `/stores/${mine}/history`)).status).toBe(404);
+  });
+
   it('when an owner reaches its store quota, then 403 store_quota_exceeded', async () => {
     expect((await create(keys.b, storeId('qb'))).status).toBe(201);
     expect((await create(keys.b, storeId('qb'))).status).toBe(201);
@@ -85,11 +108,14 @@ describe('owners', () => {
   });
 
   it('when no worker is running, then GET still answers from the search attributes and says live detail is unavailable', async () => {
+    const other = storeId('own');
+    expect((await create(keys.a, other)).status).toBe(201);
+    await untilReady(keys.a, other);
     await worker.stop();
-    const res = await call(keys.a, `/stores/${mine}`);
+    const res = await call(keys.a, `/stores/${other}`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { detail?: string };
-    expect(body).toMatchObject({ storeId: mine, phase: 'Ready', live: false });
+    expect(body).toMatchObject({ storeId: other, phase: 'Ready', live: false });
     expect(body.detail).toMatch(/live detail unavailable/);
   });
 });

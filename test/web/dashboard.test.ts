@@ -102,6 +102,14 @@ describe('dashboard', () => {
       expect(await page.getByRole('button', { name: 'Retry' }).isVisible()).toBe(false);
       expect(await text(page, '#detail .facts')).toMatch(/Attempts\s*2/);
       await page.locator('#detail .timeline li', { hasText: 'RetryRequested' }).first().waitFor();
+
+      // The audit trail: the failed wait with its reason, then the retry and who sent it.
+      await page.getByText('Audit trail: who asked, each step, its attempts and retries').click();
+      const trail = page.locator('#detail-history-body table');
+      await trail.waitFor();
+      expect(await trail.locator('tr[data-kind="step"][data-outcome="failed"]', { hasText: 'waitForReady' }).textContent()).toMatch(/ImagePullBackOff/);
+      expect(await trail.locator('tr[data-kind="signal"]', { hasText: 'signal retry' }).textContent()).toContain('storefleet-api: owner default (key none)');
+      await screenshot(page, 'audit-trail', '#detail');
     } finally {
       await fault.remove();
     }
