@@ -102,6 +102,8 @@ describe('npm start', () => {
     await eventually('demo1 to be Ready over the API', async () => ((JSON.parse(await curl(`${api}/stores/demo1`)) as { phase: string }).phase === 'Ready' ? true : undefined), 90_000);
     const events = JSON.parse(await curl(`${api}/stores/demo1/events`)) as { events: Array<{ reason: string }> };
     expect(events.events.map((e) => e.reason)).toContain('StoreReady');
+    const history = JSON.parse(await curl(`${api}/stores/demo1/history`)) as { timeline: Array<{ kind: string; title: string }> };
+    expect(history.timeline.filter((e) => e.kind === 'phase').map((e) => e.title)).toEqual(['phase Provisioning', 'phase Provisioning → Ready']);
     await curl('-X', 'DELETE', `${api}/stores/demo1`);
     await eventually('the demo1 namespace to be gone', async () => {
       const namespaces = await kc.makeApiClient(CoreV1Api).listNamespace();
