@@ -1,7 +1,7 @@
 // A store's guardrails: quota and per-container limits by plan, and network policies that let in only
 // the ingress controller and the store itself, and let out only DNS and what the engine needs.
 import type { KubernetesObject, V1NetworkPolicy, V1NetworkPolicyEgressRule } from '@kubernetes/client-node';
-import { namespaceName, storeLabels } from '../core/names.js';
+import { limitRangeName, namespaceName, quotaName, storeLabels } from '../core/names.js';
 import { plans } from '../core/plans.js';
 import type { Engine, StoreSpec } from '../core/store-spec.js';
 import { activityLogger, type ActivityDeps } from './deps.js';
@@ -54,11 +54,11 @@ export function guardrailManifests(spec: StoreSpec, ingressNamespace: string): K
     policies.push(policy(`allow-${spec.engine}-setup-egress`, { podSelector: { matchLabels: { 'app.kubernetes.io/component': 'setup' } }, policyTypes: ['Egress'], egress }));
   }
   return [
-    { apiVersion: 'v1', kind: 'ResourceQuota', metadata: metadata('store-quota'), spec: { hard: plan.quota } } as KubernetesObject,
+    { apiVersion: 'v1', kind: 'ResourceQuota', metadata: metadata(quotaName), spec: { hard: plan.quota } } as KubernetesObject,
     {
       apiVersion: 'v1',
       kind: 'LimitRange',
-      metadata: metadata('store-limits'),
+      metadata: metadata(limitRangeName),
       spec: {
         limits: [
           { type: 'Container', max: plan.containerMax, min: plan.containerMin, _default: plan.containerDefault, defaultRequest: plan.containerDefaultRequest },

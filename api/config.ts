@@ -34,6 +34,7 @@ const envSchema = z.object({
   STOREFLEET_STORES_PER_OWNER: positiveInt.default(50),
   STOREFLEET_RATE_LIMIT_PER_MINUTE: positiveInt.default(300),
   STOREFLEET_QUERY_TIMEOUT_MS: positiveInt.default(3000),
+  STOREFLEET_WORKER_READ_TIMEOUT_MS: positiveInt.default(15_000),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -59,6 +60,7 @@ export function loadApiConfig(env: Record<string, string | undefined> = process.
     storesPerOwner: values.STOREFLEET_STORES_PER_OWNER,
     rateLimitPerMinute: values.STOREFLEET_RATE_LIMIT_PER_MINUTE,
     queryTimeoutMs: values.STOREFLEET_QUERY_TIMEOUT_MS,
+    workerReadTimeoutMs: values.STOREFLEET_WORKER_READ_TIMEOUT_MS,
     logLevel: values.LOG_LEVEL,
   };
 }

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const shutdown = new AbortController();
   const app = createApp({
     shutdown: shutdown.signal,
-    stores: createStoreService({ client, taskQueue: config.temporal.taskQueue, queryTimeoutMs: config.queryTimeoutMs, storesPerOwner: config.storesPerOwner }),
+    stores: createStoreService({ client, taskQueue: config.temporal.taskQueue, queryTimeoutMs: config.queryTimeoutMs, storesPerOwner: config.storesPerOwner, workerReadTimeoutMs: config.workerReadTimeoutMs }),
     log,
     auth: config.auth,
     links: { temporalUiUrl: config.temporalUiUrl, namespace: config.temporal.namespace },

@@ -1,7 +1,7 @@
 // /openapi.json, generated from the zod schemas the routes validate with (schemas.ts).
 import { z } from 'zod';
 import { storeIdSchema } from '../core/store-spec.js';
-import { acceptedResponse, createStoreBody, errorResponse, eventsResponse, healthResponse, historyResponse, listStoresQuery, storeListResponse, storeResponse, storeSummary } from './schemas.js';
+import { acceptedResponse, createStoreBody, errorResponse, eventsResponse, healthResponse, historyResponse, listStoresQuery, fleetUsageQuery, fleetUsageResponse, storeUsageResponse, storeListResponse, storeResponse, storeSummary } from './schemas.js';
 
 const ref = (schema: z.ZodType) => ({ $ref: `#/components/schemas/${(z.globalRegistry.get(schema) as { id: string }).id}` });
 const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema: ref(schema) } } });
@@ -16,8 +16,9 @@ const errorCodes: Record<string, string> = {
   '415': 'body is not JSON',
   '431': 'request line or headers too large (answered by the HTTP server, without a body)',
   '429': 'rate limited; see Retry-After',
-  '503': 'Temporal unreachable; see Retry-After',
+  '503': 'Temporal unreachable, or no worker answered in time; see Retry-After',
   '500': 'unexpected error; X-Request-Id finds it in the log',
+  '502': 'the worker could not read the cluster',
 };
 const errors = (...codes: string[]) => Object.fromEntries(codes.map((code) => [code, json(errorResponse, errorCodes[code]!)]));
 const common = ['401', '429', '500', '503'];
@@ -68,6 +69,20 @@ export function openApiDocument(): object {
           summary: 'The audit trail: who asked, each step with its attempts and retry causes, phase changes, signals and updates',
           responses: { '200': json(historyResponse, 'the timeline, oldest first'), ...errors('400', '404', ...common) },
         }),
+      },
+      '/stores/{id}/usage': {
+        get: store({
+          summary: "What the store uses of its plan: the quota's used against hard per resource, its volumes, plan and age",
+          responses: { '200': json(storeUsageResponse, 'the usage, read from the cluster by a worker'), ...errors('400', '404', '502', ...common) },
+        }),
+      },
+      '/fleet/usage': {
+        get: {
+          tags: ['fleet'],
+          summary: "Every store's quota use, and the totals per resource",
+          parameters: queryParameters(fleetUsageQuery),
+          responses: { '200': json(fleetUsageResponse, 'the fleet'), ...errors('400', '403', '502', ...common) },
+        },
       },
       '/stores/{id}/stream': {
         get: store({

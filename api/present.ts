@@ -1,6 +1,7 @@
 // Turns what the workflows and visibility know into the API's response bodies (schemas.ts).
 import { adminSecretName, namespaceName, storeWorkflowId } from '../core/names.js';
-import type { StoreResponse, StoreSummary } from './schemas.js';
+import type { StoreUsage } from '../activities/usage.js';
+import type { StoreResponse, StoreSummary, StoreUsageResponse } from './schemas.js';
 import type { StoreRecord, StoreView } from './stores.js';
 
 export interface LinkSettings {
@@ -14,6 +15,7 @@ export function storeLinks(storeId: string, settings: LinkSettings): StoreSummar
     self,
     events: `${self}/events`,
     history: `${self}/history`,
+    usage: `${self}/usage`,
     stream: `${self}/stream`,
     temporalUi: `${settings.temporalUiUrl}/namespaces/${settings.namespace}/workflows/${storeWorkflowId(storeId)}`,
   };
@@ -28,6 +30,16 @@ export function storeSummary(record: StoreRecord, settings: LinkSettings): Store
     phase: record.phase,
     ...(record.createdAt ? { createdAt: record.createdAt } : {}),
     links: storeLinks(record.storeId, settings),
+  };
+}
+
+export function storeUsageResponse(record: StoreRecord, usage: StoreUsage, now = Date.now()): StoreUsageResponse {
+  return {
+    storeId: record.storeId,
+    plan: record.plan,
+    phase: record.phase,
+    ...(record.createdAt ? { createdAt: record.createdAt, ageSeconds: Math.max(0, Math.round((now - Date.parse(record.createdAt)) / 1000)) } : {}),
+    ...usage,
   };
 }
 

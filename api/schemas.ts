@@ -43,6 +43,7 @@ const links = z.object({
   self: z.string(),
   events: z.string(),
   history: z.string(),
+  usage: z.string(),
   stream: z.string(),
   temporalUi: z.string(),
 });
@@ -110,6 +111,41 @@ export const historyResponse = z
   })
   .meta({ id: 'StoreHistory' });
 
+export const fleetUsageQuery = z.strictObject({
+  owner: z.string().max(63).optional().meta({ description: 'Admin keys only: the stores of this owner (all owners when left out).' }),
+});
+
+const quotaLine = z
+  .object({
+    resource: z.string(),
+    used: z.string(),
+    hard: z.string(),
+    usedFraction: z.number().optional().meta({ description: 'used / hard' }),
+  })
+  .meta({ id: 'QuotaLine' });
+
+export const storeUsageResponse = z
+  .object({
+    storeId: z.string(),
+    plan: z.string(),
+    phase,
+    createdAt: z.string().optional(),
+    ageSeconds: z.number().int().optional(),
+    found: z.boolean().meta({ description: 'false while the namespace or its quota does not exist' }),
+    quota: z.array(quotaLine),
+    volumes: z.array(z.object({ name: z.string(), requested: z.string(), capacity: z.string().optional(), phase: z.string() })),
+  })
+  .meta({ id: 'StoreUsage' });
+
+export const fleetUsageResponse = z
+  .object({
+    stores: z.array(z.object({ storeId: z.string(), plan: z.string(), owner: z.string(), quota: z.array(quotaLine) })),
+    totals: z
+      .array(z.object({ resource: z.string(), used: z.number(), hard: z.number(), usedFraction: z.number().optional() }))
+      .meta({ description: 'per resource, summed over the stores: cores for cpu, bytes for memory and storage, else counts' }),
+  })
+  .meta({ id: 'FleetUsage' });
+
 export const acceptedResponse = z
   .object({ storeId: z.string(), phase, message: z.string(), links })
   .meta({ id: 'Accepted' });
@@ -128,4 +164,5 @@ export const healthResponse = z.object({ status: z.enum(['ok', 'unavailable']), 
 
 export type StoreResponse = z.infer<typeof storeResponse>;
 export type StoreSummary = z.infer<typeof storeSummary>;
+export type StoreUsageResponse = z.infer<typeof storeUsageResponse>;
 export type ErrorBody = z.infer<typeof errorResponse>;

@@ -16,6 +16,7 @@ import { ApiError } from './errors.js';
 import { describeRequester, type Requester } from './history-timeline.js';
 import { decodePageToken, encodePageToken } from './page-token.js';
 import { storeTimeline } from './store-history.js';
+import { createWorkerReads } from './worker-reads.js';
 import { temporalCall } from './temporal-errors.js';
 
 export interface Caller extends Requester {
@@ -28,6 +29,8 @@ export interface StoreServiceOptions {
   /** How long a status query may wait for a worker before answering from search attributes. */
   queryTimeoutMs: number;
   storesPerOwner: number;
+  /** How long a usage report waits for a worker to read the cluster. */
+  workerReadTimeoutMs: number;
 }
 
 const keys = { StoreEngine, StorePlan, StorePhase, StoreOwner, StoreId };
@@ -61,10 +64,17 @@ export function recordOf(storeId: string, attributes: TypedSearchAttributes, sta
   };
 }
 
+/** Whose stores a caller may look at: its own, or any owner's (all when none is named) for an admin. */
+function ownerScope(caller: Caller, requested: string | undefined): string | undefined {
+  if (requested && !caller.admin && requested !== caller.owner) throw new ApiError(403, 'forbidden', 'only an admin key may see the stores of another owner');
+  return caller.admin ? requested : caller.owner;
+}
+
 const describedRecord = (storeId: string, d: WorkflowExecutionDescription) => recordOf(storeId, d.typedSearchAttributes, d.startTime, d.status.name === 'RUNNING');
 
 export function createStoreService(options: StoreServiceOptions) {
   const { client } = options;
+  const reads = createWorkerReads({ client, taskQueue: options.taskQueue, timeoutMs: options.workerReadTimeoutMs });
 
   /** The store as visibility knows it, if the caller may see it. */
   async function find(storeId: string, caller: Caller): Promise<StoreRecord> {
@@ -143,7 +153,7 @@ export function createStoreService(options: StoreServiceOptions) {
 
     async list(filter: { phase?: string; engine?: string; owner?: string; limit: number; pageToken?: string }, caller: Caller) {
       const clauses = ["WorkflowType = 'storeWorkflow'", filter.phase === 'Deleted' ? "ExecutionStatus = 'Completed'" : "ExecutionStatus = 'Running'"];
-      const owner = caller.admin ? filter.owner : caller.owner;
+      const owner = ownerScope(caller, filter.owner);
       if (owner) clauses.push(`StoreOwner = ${quote(owner)}`);
       if (filter.phase) clauses.push(`StorePhase = ${quote(filter.phase)}`);
       if (filter.engine) clauses.push(`StoreEngine = ${quote(filter.engine)}`);
@@ -183,6 +193,16 @@ export function createStoreService(options: StoreServiceOptions) {
     async history(storeId: string, caller: Caller) {
       const record = await find(storeId, caller);
       return { record, ...(await storeTimeline(client, storeId)) };
+    },
+
+    /** Quota used against hard and volumes, read by a worker; plan, phase and age from visibility. */
+    async usage(storeId: string, caller: Caller) {
+      const record = await find(storeId, caller);
+      return { record, usage: await reads.storeUsage(storeId) };
+    },
+
+    async fleetUsage(caller: Caller, owner: string | undefined) {
+      return reads.fleetUsage(ownerScope(caller, owner));
     },
 
     async countByPhase(phase: string): Promise<number> {

@@ -6,6 +6,8 @@ export const namespaceName = (storeId: string) => `store-${storeId}`;
 export const releaseName = (engine: Engine, storeId: string) => `${engine}-${storeId}`;
 export const storeWorkflowId = (storeId: string) => `store-${storeId}`;
 export const cleanupWorkflowId = (storeId: string) => `store-${storeId}-cleanup`;
+/** Read-only workflows the API runs on the worker (usage reports); never a store's id. */
+export const workerReadWorkflowId = (workflowType: string, requestId: string) => `read-${workflowType}-${requestId}`;
 /** The workflow id back to the store id, or undefined for workflows that are not stores. */
 export const storeIdOfWorkflow = (workflowId: string) => /^store-(.+)$/.exec(workflowId)?.[1];
 
@@ -13,6 +15,9 @@ export const storeIdOfWorkflow = (workflowId: string) => /^store-(.+)$/.exec(wor
 export const helmTaskQueue = (taskQueue: string) => `${taskQueue}-helm`;
 
 export const adminSecretName = 'store-admin';
+/** The guardrails' ResourceQuota and LimitRange in every store namespace. */
+export const quotaName = 'store-quota';
+export const limitRangeName = 'store-limits';
 export const storeUrl = (storeId: string, baseDomain: string) => `http://${storeId}.${baseDomain}`;
 
 const adminPaths: Record<Engine, string> = { woocommerce: '/wp-admin/', medusa: '/app' };

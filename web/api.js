@@ -87,6 +87,8 @@ export const api = {
   getStore: (storeId) => request('GET', storePath(storeId)),
   getEvents: (storeId) => request('GET', `${storePath(storeId)}/events`),
   getHistory: (storeId) => request('GET', `${storePath(storeId)}/history`),
+  getUsage: (storeId) => request('GET', `${storePath(storeId)}/usage`),
+  getFleetUsage: () => request('GET', '/fleet/usage'),
   /** created is false when the same store (id, engine, plan) already existed: the API answers 200 then. */
   async createStore(spec) {
     const res = await send('POST', '/stores', spec);

@@ -1,13 +1,24 @@
 // Entry point: wires the parts together and routes by URL hash (#/stores/<id> opens a store), so a
 // store's detail can be bookmarked and Back works, without a server-side router or a build step.
+import { api } from './api.js';
 import { setupApiKey } from './api-key.js';
 import { setupCreateForm } from './create-form.js';
+import { lazyDetails } from './lazy-details.js';
 import { setupStoreDetail } from './store-detail.js';
 import { setupStoreList } from './store-list.js';
+import { renderFleetUsage } from './usage-view.js';
 
 setupApiKey();
 const detail = setupStoreDetail({ onChange: () => void list.refresh() });
 const list = setupStoreList({ selected: () => detail.current() });
+lazyDetails({
+  details: /** @type {HTMLDetailsElement} */ (document.getElementById('fleet-usage')),
+  body: /** @type {HTMLElement} */ (document.getElementById('fleet-usage-body')),
+  what: 'the fleet usage',
+  key: () => 'fleet',
+  load: () => api.getFleetUsage(),
+  render: renderFleetUsage,
+});
 setupCreateForm({
   onCreated: (storeId) => {
     void list.refresh();

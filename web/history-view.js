@@ -1,7 +1,6 @@
-// The audit trail of the open store (GET /stores/:id/history), read when the reader opens it: who
-// asked, each step with its attempts and the cause of its retries, phase changes, signals and updates.
-import { api } from './api.js';
-import { fill, h, when } from './dom.js';
+// The audit trail of the open store (GET /stores/:id/history): who asked, each step with its attempts
+// and the cause of its retries, phase changes, signals and updates.
+import { h, when } from './dom.js';
 
 const seconds = (from, to) => `${Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000).toFixed(1)} s`;
 
@@ -45,18 +44,4 @@ export function renderHistory(history) {
       ),
     ),
   );
-}
-
-/** Reads the trail each time the disclosure opens, so it is never stale. */
-export function setupHistory({ details, body, storeId }) {
-  details.addEventListener('toggle', () => {
-    const id = storeId();
-    if (!details.open || !id) return;
-    fill(body, h('p', { class: 'muted' }, 'Loading the audit trail…'));
-    api
-      .getHistory(id)
-      .then((history) => storeId() === id && fill(body, renderHistory(history)))
-      .catch((error) => fill(body, h('p', { class: 'banner banner-error' }, `Could not read the audit trail: ${error instanceof Error ? error.message : String(error)}`)));
-  });
-  return { reset: () => ((details.open = false), fill(body)) };
 }

@@ -6,7 +6,9 @@ import { confirmDelete } from './delete-dialog.js';
 import { renderConditions, renderLastError, renderSummary, renderTimeline } from './detail-view.js';
 import { announce, fill, h } from './dom.js';
 import { followStream } from './event-stream.js';
-import { setupHistory } from './history-view.js';
+import { renderHistory } from './history-view.js';
+import { lazyDetails } from './lazy-details.js';
+import { renderStoreUsage } from './usage-view.js';
 
 const eventKey = (e) => `${e.time}|${e.reason}|${e.message}`;
 
@@ -25,7 +27,11 @@ export function setupStoreDetail({ onChange }) {
   const lastError = $('detail-last-error');
   const conditions = $('detail-conditions');
   const timeline = $('detail-timeline');
-  const history = setupHistory({ details: /** @type {HTMLDetailsElement} */ ($('detail-history')), body: $('detail-history-body'), storeId: () => current?.storeId });
+  const storeId = () => current?.storeId;
+  const disclosures = [
+    lazyDetails({ details: /** @type {HTMLDetailsElement} */ ($('detail-usage')), body: $('detail-usage-body'), what: 'the usage', key: storeId, load: api.getUsage, render: renderStoreUsage }),
+    lazyDetails({ details: /** @type {HTMLDetailsElement} */ ($('detail-history')), body: $('detail-history-body'), what: 'the audit trail', key: storeId, load: api.getHistory, render: renderHistory }),
+  ];
 
   /** @type {{ storeId: string, store?: any, rendered?: string, events: any[], keys: Set<string>, stream?: {close(): void}, timer?: number, wasDown?: boolean } | undefined} */
   let current;
@@ -41,7 +47,7 @@ export function setupStoreDetail({ onChange }) {
     fill(lastError);
     fill(conditions);
     renderTimeline(timeline, []);
-    history.reset();
+    for (const disclosure of disclosures) disclosure.reset();
     actionResult.hidden = true;
     retryButton.hidden = true;
     deleteButton.hidden = true;

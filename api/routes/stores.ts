@@ -3,8 +3,8 @@ import { Router, type Request } from 'express';
 import { storeWorkflowId } from '../../core/names.js';
 import { callerOf } from '../auth.js';
 import { ApiError, methodNotAllowed, parseOr400 } from '../errors.js';
-import { storeResponse, storeSummary, type LinkSettings } from '../present.js';
-import { createStoreBody, listStoresQuery, storeIdParams } from '../schemas.js';
+import { storeResponse, storeSummary, storeUsageResponse, type LinkSettings } from '../present.js';
+import { createStoreBody, fleetUsageQuery, listStoresQuery, storeIdParams } from '../schemas.js';
 import type { StoreService } from '../stores.js';
 import { streamStore } from './stream.js';
 
@@ -40,10 +40,7 @@ export function storesRouter({ stores, links, streamPollMs, shutdown }: StoresRo
       res.json(summary);
     })
     .get(async (req, res) => {
-      const query = parseOr400(listStoresQuery, req.query, 'query');
-      const caller = callerOf(req);
-      if (query.owner && !caller.admin && query.owner !== caller.owner) throw new ApiError(403, 'forbidden', 'only an admin key may list the stores of another owner');
-      const page = await stores.list(query, caller);
+      const page = await stores.list(parseOr400(listStoresQuery, req.query, 'query'), callerOf(req));
       res.json({ stores: page.records.map((r) => storeSummary(r, links)), ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) });
     })
     .all(methodNotAllowed(['GET', 'POST']));
@@ -73,6 +70,22 @@ export function storesRouter({ stores, links, streamPollMs, shutdown }: StoresRo
     .get(async (req, res) => {
       const { record, timeline, runs, truncated } = await stores.history(storeIdOf(req), callerOf(req));
       res.json({ storeId: record.storeId, runs, truncated, timeline });
+    })
+    .all(methodNotAllowed(['GET']));
+
+  router
+    .route('/stores/:id/usage')
+    .get(async (req, res) => {
+      const { record, usage } = await stores.usage(storeIdOf(req), callerOf(req));
+      res.json(storeUsageResponse(record, usage));
+    })
+    .all(methodNotAllowed(['GET']));
+
+  router
+    .route('/fleet/usage')
+    .get(async (req, res) => {
+      const { owner } = parseOr400(fleetUsageQuery, req.query, 'query');
+      res.json(await stores.fleetUsage(callerOf(req), owner));
     })
     .all(methodNotAllowed(['GET']));
 

@@ -91,7 +91,7 @@ describe('the OpenAPI document', () => {
 
   it('when the routes of the app under /api/v1 are listed, then they are exactly the documented operations', async () => {
     const app = createApp({
-      stores: createStoreService({ client: await temporalClient(), taskQueue: worker.taskQueue, queryTimeoutMs: 1000, storesPerOwner: 10 }),
+      stores: createStoreService({ client: await temporalClient(), taskQueue: worker.taskQueue, queryTimeoutMs: 1000, storesPerOwner: 10, workerReadTimeoutMs: 1000 }),
       log: pino({ level: 'silent' }),
       auth: { enabled: false, keys: new Map(), adminKeys: new Set() },
       links: { temporalUiUrl: 'http://127.0.0.1:8233', namespace: 'default' },

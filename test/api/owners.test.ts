@@ -21,6 +21,7 @@ beforeAll(async () => {
     auth: { keys: new Map([[keys.a, owners.a], [keys.b, owners.b]]), adminKeys: new Set([keys.admin]) },
     storesPerOwner: 2,
     queryTimeoutMs: 1000,
+    workerReadTimeoutMs: 3000,
   });
 });
 afterAll(async () => {
@@ -71,6 +72,31 @@ describe('owners', () => {
     expect(forAdmin.stores.some((s) => s.storeId === mine)).toBe(true);
   });
 
+  it('when team-a reads its store\'s usage, then the quota shows what its pods use of the plan, and its volumes', async () => {
+    const res = await call(keys.a, `/stores/${mine}/usage`);
+    expect(res.status).toBe(200);
+    const usage = (await res.json()) as { plan: string; found: boolean; ageSeconds: number; quota: Array<{ resource: string; used: string; hard: string; usedFraction?: number }>; volumes: Array<{ name: string; requested: string }> };
+    expect(usage).toMatchObject({ plan: 'small', found: true });
+    expect(usage.ageSeconds).toBeGreaterThanOrEqual(0);
+    const line = (resource: string) => usage.quota.find((q) => q.resource === resource);
+    expect(line('pods')).toMatchObject({ hard: '20' });
+    expect(Number(line('pods')?.used)).toBeGreaterThan(0);
+    expect(line('requests.cpu')?.usedFraction).toBeGreaterThan(0);
+    expect(usage.volumes.length).toBeGreaterThan(0);
+    expect(usage.volumes.every((v) => v.requested.endsWith('Gi') || v.requested.endsWith('Mi'))).toBe(true);
+    expect((await call(keys.b, `/stores/${mine}/usage`)).status).toBe(404);
+  });
+
+  it('when the fleet usage is asked, then an owner sees only its stores, another owner is refused, and the admin sees any', async () => {
+    const fleet = (await (await call(keys.a, '/api/v1/fleet/usage')).json()) as { stores: Array<{ storeId: string; owner: string }>; totals: Array<{ resource: string; used: number; hard: number }> };
+    expect(fleet.stores.map((s) => s.storeId)).toContain(mine);
+    expect(fleet.stores.every((s) => s.owner === owners.a)).toBe(true);
+    expect(fleet.totals.find((t) => t.resource === 'pods')?.hard).toBe(20 * fleet.stores.length);
+    expect((await call(keys.b, `/api/v1/fleet/usage?owner=${owners.a}`)).status).toBe(403);
+    const forAdmin = (await (await call(keys.admin, `/api/v1/fleet/usage?owner=${owners.a}`)).json()) as { stores: Array<{ storeId: string }> };
+    expect(forAdmin.stores.map((s) => s.storeId)).toContain(mine);
+  });
+
   it('when team-a deletes its store, then the history names team-a and its key for the request and the delete, with every step, and shows no secret', async () => {
     const secret = await kubeCore().readNamespacedSecret({ name: adminSecretName, namespace: namespaceName(mine) });
     expect((await call(keys.a, `/stores/${mine}`, { method: 'DELETE' })).status).toBe(202);
@@ -117,5 +143,8 @@ describe('owners', () => {
     const body = (await res.json()) as { detail?: string };
     expect(body).toMatchObject({ storeId: other, phase: 'Ready', live: false });
     expect(body.detail).toMatch(/live detail unavailable/);
+    const usage = await call(keys.a, `/stores/${other}/usage`);
+    expect(usage.status).toBe(503);
+    expect(await usage.json()).toMatchObject({ error: { code: 'worker_unavailable' } });
   });
 });

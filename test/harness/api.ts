@@ -15,6 +15,7 @@ export interface ApiOptions {
   storesPerOwner?: number;
   rateLimitPerMinute?: number;
   queryTimeoutMs?: number;
+  workerReadTimeoutMs?: number;
   /** Another Temporal client, e.g. one whose server is down. */
   client?: Client;
 }
@@ -32,7 +33,7 @@ export async function startApi(options: ApiOptions): Promise<TestApi> {
   const keys = options.auth?.keys ?? new Map<string, string>();
   const adminKeys = options.auth?.adminKeys ?? new Set<string>();
   const app = createApp({
-    stores: createStoreService({ client, taskQueue: options.taskQueue, queryTimeoutMs: options.queryTimeoutMs ?? 3000, storesPerOwner: options.storesPerOwner ?? 1000 }),
+    stores: createStoreService({ client, taskQueue: options.taskQueue, queryTimeoutMs: options.queryTimeoutMs ?? 3000, storesPerOwner: options.storesPerOwner ?? 1000, workerReadTimeoutMs: options.workerReadTimeoutMs ?? 10_000 }),
     log,
     auth: { enabled: keys.size > 0 || adminKeys.size > 0, keys, adminKeys },
     links: { temporalUiUrl: 'http://127.0.0.1:8233', namespace: client.options.namespace },

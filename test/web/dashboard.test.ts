@@ -124,6 +124,15 @@ describe('dashboard', () => {
     expect(await temporal.getAttribute('href')).toBe(`http://127.0.0.1:8233/namespaces/default/workflows/store-${id}`);
     expect(await text(page, '#detail code.kubectl')).toBe(`kubectl -n store-${id} get secret store-admin -o jsonpath='{.data.admin-password}' | base64 -d`);
     expect(await row(page, id).getAttribute('class')).toBe('current');
+
+    // Usage of the plan, and the fleet's, read from the cluster when opened.
+    await detailIn(page, id, 'Ready');
+    await page.getByText('Usage of the plan: quota used, volumes').click();
+    expect(await page.locator('#detail-usage-body tr[data-resource="pods"]').textContent()).toMatch(/\d+ of 20/);
+    expect(await page.locator('#detail-usage-body tr[data-resource="requests.cpu"] meter').count()).toBe(1);
+    await page.getByText('Fleet usage: what all stores use of their plans').click();
+    expect(await page.locator('#fleet-usage-body tr[data-resource="requests.memory"]').textContent()).toMatch(/\d(\.\d)?[MG]i of \d+(\.\d)?Gi/);
+    await screenshot(page, 'usage', '#detail-usage');
   });
 
   it('when a store is deleted after typing its id, then it goes Deleted and leaves the list', async () => {

@@ -1,0 +1,37 @@
+// Asks the worker for what only it can see (the API has no Kubernetes access): a short read-only
+// workflow on the store task queue, bounded in time, whose answer is the activity's result.
+import { randomUUID } from 'node:crypto';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { rootCause, TimeoutFailure } from '@temporalio/common';
+import { workerReadWorkflowId } from '../core/names.js';
+import type { fleetUsageWorkflow, storeUsageWorkflow } from '../workflows/usage.js';
+import { ApiError } from './errors.js';
+import { temporalCall } from './temporal-errors.js';
+
+export function createWorkerReads(options: { client: Client; taskQueue: string; timeoutMs: number }) {
+  async function ask<Reader extends (...args: never[]) => Promise<unknown>>(name: string, args: Parameters<Reader>): Promise<Awaited<ReturnType<Reader>>> {
+    try {
+      return await temporalCall(() =>
+        options.client.workflow.execute(name, {
+          taskQueue: options.taskQueue,
+          workflowId: workerReadWorkflowId(name, randomUUID()),
+          args,
+          // No worker, or a cluster that does not answer: the caller hears so instead of waiting.
+          workflowExecutionTimeout: options.timeoutMs,
+        }) as Promise<Awaited<ReturnType<Reader>>>,
+      );
+    } catch (error) {
+      if (!(error instanceof WorkflowFailedError)) throw error;
+      if (error.cause instanceof TimeoutFailure) {
+        throw new ApiError(503, 'worker_unavailable', `no worker answered within ${options.timeoutMs / 1000} s; is the storefleet worker running?`, undefined, { 'Retry-After': '5' });
+      }
+      throw new ApiError(502, 'cluster_read_failed', `the worker could not read the cluster: ${rootCause(error) ?? error.message}`);
+    }
+  }
+  return {
+    storeUsage: (storeId: string) => ask<typeof storeUsageWorkflow>('storeUsageWorkflow', [storeId]),
+    fleetUsage: (owner: string | undefined) => ask<typeof fleetUsageWorkflow>('fleetUsageWorkflow', [owner]),
+  };
+}
+
+export type WorkerReads = ReturnType<typeof createWorkerReads>;
