@@ -7,6 +7,7 @@ import { failureTypes } from '../core/failures.js';
 import { namespaceName, releaseName } from '../core/names.js';
 import type { StoreSpec } from '../core/store-spec.js';
 import { activityLogger, type ActivityDeps } from './deps.js';
+import { pollingOutage } from './outage-events.js';
 import { assessReadiness, describeReport, type ReadinessReport, type Workloads } from './readiness-report.js';
 
 export function createReadinessActivities(deps: ActivityDeps) {
@@ -32,12 +33,15 @@ export function createReadinessActivities(deps: ActivityDeps) {
       const deadline = Date.parse(options.deadline);
       let report: ReadinessReport | undefined;
       let lastLogged = '';
+      const outage = pollingOutage(log, 'waitForReady');
       for (;;) {
         try {
           report = assessReadiness(await observe(spec));
+          await outage.succeeded();
         } catch (error) {
           // The API server may blip; keep the last finding and look again.
           log.warn({ error: error instanceof Error ? error.message : String(error) }, 'could not read workloads');
+          await outage.failed(error);
         }
         context.heartbeat(report);
         if (report?.ready) {

@@ -8,5 +8,9 @@ export const deleteSignal = defineSignal('delete');
 export const deleteUpdate = defineUpdate<StoreStatus>('delete');
 export const statusQuery = defineQuery<StoreStatus>('status');
 
-/** The cleanup child reports its progress to the store workflow, so the store's timeline shows it. */
-export const cleanupEventSignal = defineSignal<[StoreEvent]>('cleanupEvent');
+/**
+ * An event for the store's timeline from elsewhere: the cleanup child reports its progress, activities
+ * report a Kubernetes API outage. The wire name is older than that second use and stays, because
+ * recorded histories and running workflows carry it.
+ */
+export const storeEventSignal = defineSignal<[StoreEvent]>('cleanupEvent');

@@ -40,6 +40,10 @@ export const reasons = {
   NamespaceDeleting: 'NamespaceDeleting',
   NamespaceStuck: 'NamespaceStuck',
   Deleted: 'Deleted',
+  /** A step could not reach the Kubernetes API (refused, reset, timed out, 5xx); it is retried. */
+  KubernetesUnreachable: 'KubernetesUnreachable',
+  /** A step reached it again after such failures; the message says how long it was unreachable. */
+  KubernetesReachable: 'KubernetesReachable',
 } as const;
 export type Reason = keyof typeof reasons;
 

@@ -1,9 +1,9 @@
 // The compensation for a store: uninstall the release, delete its volumes, delete its namespace and
 // wait until it is gone. Every step is idempotent (absent is success) and runs non-cancellably, so a
 // delete always finishes and leaves nothing behind.
-import { CancellationScope, continueAsNew, getExternalWorkflowHandle, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, condition, continueAsNew, getExternalWorkflowHandle, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { StoreActivities } from '../activities/index.js';
-import { cleanupEventSignal } from '../core/messages.js';
+import { storeEventSignal } from '../core/messages.js';
 import { helmTaskQueue, namespaceName, releaseName } from '../core/names.js';
 import { reasons, type StoreEvent } from '../core/status.js';
 import type { Engine } from '../core/store-spec.js';
@@ -36,14 +36,17 @@ export async function cleanupStoreWorkflow(input: CleanupInput): Promise<void> {
     retry: cleanupRetry,
   });
 
-  const report = async (event: Omit<StoreEvent, 'time'>) => {
+  const tellStore = async (event: StoreEvent) => {
     if (!input.parentWorkflowId) return;
     try {
-      await getExternalWorkflowHandle(input.parentWorkflowId).signal(cleanupEventSignal, { time: new Date().toISOString(), ...event });
+      await getExternalWorkflowHandle(input.parentWorkflowId).signal(storeEventSignal, event);
     } catch {
       // The store workflow may have been terminated; the cleanup carries on without an audience.
     }
   };
+  const report = (event: Omit<StoreEvent, 'time'>) => tellStore({ time: new Date().toISOString(), ...event });
+  // The activities report Kubernetes API outages to this workflow; the store's timeline is where they belong.
+  setHandler(storeEventSignal, tellStore);
 
   await CancellationScope.nonCancellable(async () => {
     if (!input.waitingSince) {
@@ -70,11 +73,14 @@ export async function cleanupStoreWorkflow(input: CleanupInput): Promise<void> {
         await report({ type: 'Warning', reason: reasons.NamespaceStuck, message: `namespace ${namespaceName(input.storeId)} is still terminating: ${deletion.blockers}` });
       }
       if (workflowInfo().historyLength >= historyEventLimit) {
+        await condition(allHandlersFinished);
         await continueAsNew<typeof cleanupStoreWorkflow>({ ...input, waitingSince: new Date(waitingSince).toISOString() });
       }
       await sleep(pollMs);
       pollMs = Math.min(pollMs * 2, maxPollIntervalMs);
     }
   });
+  // An event still being passed on to the store would be lost with the workflow.
+  await condition(allHandlersFinished);
 }
 

@@ -16,12 +16,13 @@ import {
 } from '@temporalio/workflow';
 import type { StoreActivities } from '../activities/index.js';
 import { failureTypes } from '../core/failures.js';
-import { cleanupEventSignal, deleteSignal, deleteUpdate, retrySignal, statusQuery } from '../core/messages.js';
+import { deleteSignal, deleteUpdate, retrySignal, statusQuery, storeEventSignal } from '../core/messages.js';
 import { adminUrl, cleanupWorkflowId, helmTaskQueue, namespaceName, storeUrl } from '../core/names.js';
 import type { StoreSettings } from '../core/settings.js';
 import { reasons, type StoreStatus } from '../core/status.js';
 import { describeIssues, storeSpecSchema, type StoreSpecInput } from '../core/store-spec.js';
 import { cleanupStoreWorkflow } from './cleanup.js';
+import { recordReportedEvent, type KubeOutage } from './kube-outage.js';
 import { activityRetry, storeMetrics } from './options.js';
 import { upsertStoreSearchAttributes } from './search-attributes.js';
 import { failOpenConditions, initialStatus, recordEvent, resetConditions, setCondition, setPhase } from './store-status.js';
@@ -48,6 +49,7 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
   let deleteRequested = false;
   let retryRequested = false;
   let provisioning: CancellationScope | undefined;
+  const kubeOutage: KubeOutage = {};
 
   const requestDelete = () => {
     if (deleteRequested) return;
@@ -65,7 +67,7 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
     if (status.phase === 'Failed' && !deleteRequested) retryRequested = true;
     else recordEvent(status, { type: 'Normal', reason: reasons.RetryIgnored, message: `retry ignored: the store is ${status.phase}, not Failed` }, now());
   });
-  setHandler(cleanupEventSignal, (event) => recordEvent(status, event, event.time));
+  setHandler(storeEventSignal, (event) => recordReportedEvent(status, kubeOutage, event));
 
   const settings = await loadSettings();
   const helm = proxyActivities<StoreActivities>({
@@ -73,7 +75,9 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
     // waitForReady gives up on its own at the provisioning deadline; this only bounds a lost worker.
     startToCloseTimeout: `${settings.maxProvisionSeconds + 60} seconds`,
     heartbeatTimeout: '30 seconds',
-    retry: { ...activityRetry, maximumAttempts: 5 },
+    // The budget of the other steps: helm fails at once while the API is down and must outlast a short
+    // outage; the provisioning deadline bounds the attempt anyway.
+    retry: activityRetry,
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   });
 
@@ -161,6 +165,8 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
       const deleting = await condition(() => deleteRequested, settings.driftCheckSeconds * 1000);
       if (!deleting) await checkDrift();
     }
+    // Steps run only within one pass; an outage still open after it (the attempt failed) gets no recovery.
+    kubeOutage.unreachableSince = undefined;
     if (!deleteRequested && historyIsLarge(settings)) {
       await condition(allHandlersFinished);
       return continueAsNew<typeof storeWorkflow>(spec, status);

@@ -36,6 +36,10 @@ export interface RunningCluster {
   kubeconfigPath: string;
   server: string;
   processes: ManagedProcess[];
+  /** Stops kube-apiserver alone, as an outage would: etcd, the controllers and kwok keep running. */
+  stopApiserver(): Promise<void>;
+  /** Starts it again on the same port, etcd and certificates; resolves once it serves. */
+  startApiserver(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -48,9 +52,45 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
   const kubeconfigPath = join(stateDir, 'kubeconfig');
   const server = `https://127.0.0.1:${ports.apiserver}`;
   const caFile = join(credentials.pkiDir, 'apiserver.crt');
+  const etcdUrl = `http://127.0.0.1:${ports.etcd}`;
+  const peerUrl = `http://127.0.0.1:${ports.etcdPeer}`;
   const processes: ManagedProcess[] = [];
   const provisionerStop = new AbortController();
   let provisioner: Promise<void> | undefined;
+
+  const launchApiserver = () =>
+    startProcess({
+      name: 'kube-apiserver',
+      command: bin('kube-apiserver'),
+      args: [
+        `--etcd-servers=${etcdUrl}`,
+        '--bind-address=127.0.0.1',
+        '--advertise-address=127.0.0.1',
+        `--secure-port=${ports.apiserver}`,
+        `--cert-dir=${credentials.pkiDir}`,
+        `--token-auth-file=${credentials.tokenFile}`,
+        '--authorization-mode=Node,RBAC',
+        '--service-cluster-ip-range=10.96.0.0/16',
+        '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+        `--service-account-key-file=${credentials.serviceAccountPub}`,
+        `--service-account-signing-key-file=${credentials.serviceAccountKey}`,
+        '--allow-privileged=true',
+        '--profiling=false',
+        '--v=0',
+      ],
+      logDir,
+      registry,
+      readyTimeoutMs: 120_000,
+      isReady: async () => (await probeHttps(`${server}/readyz`, { token: credentials.adminToken })) === 200,
+    });
+
+  // Restarted in place, so stop() still stops it in order and the caller's list stays current.
+  const apiserverSlot = () => processes.findIndex((child) => child.name === 'kube-apiserver');
+  // An outage, not maintenance: no waiting for the graceful drain of open watches.
+  const stopApiserver = () => processes[apiserverSlot()]!.stop(1_000);
+  const startApiserver = async () => {
+    processes[apiserverSlot()] = await launchApiserver();
+  };
 
   const stop = async () => {
     provisionerStop.abort();
@@ -60,8 +100,6 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
   };
 
   try {
-    const etcdUrl = `http://127.0.0.1:${ports.etcd}`;
-    const peerUrl = `http://127.0.0.1:${ports.etcdPeer}`;
     progress('starting etcd');
     processes.push(
       await startProcess({
@@ -85,32 +123,7 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
     );
 
     progress('starting kube-apiserver');
-    processes.push(
-      await startProcess({
-        name: 'kube-apiserver',
-        command: bin('kube-apiserver'),
-        args: [
-          `--etcd-servers=${etcdUrl}`,
-          '--bind-address=127.0.0.1',
-          '--advertise-address=127.0.0.1',
-          `--secure-port=${ports.apiserver}`,
-          `--cert-dir=${credentials.pkiDir}`,
-          `--token-auth-file=${credentials.tokenFile}`,
-          '--authorization-mode=Node,RBAC',
-          '--service-cluster-ip-range=10.96.0.0/16',
-          '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-          `--service-account-key-file=${credentials.serviceAccountPub}`,
-          `--service-account-signing-key-file=${credentials.serviceAccountKey}`,
-          '--allow-privileged=true',
-          '--profiling=false',
-          '--v=0',
-        ],
-        logDir,
-        registry,
-        readyTimeoutMs: 120_000,
-        isReady: async () => (await probeHttps(`${server}/readyz`, { token: credentials.adminToken })) === 200,
-      }),
-    );
+    processes.push(await launchApiserver());
     writeKubeconfig(kubeconfigPath, server, caFile, credentials.adminToken);
 
     const controlPlaneArgs = (port: number) => [
@@ -188,7 +201,7 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
       const serviceAccount = await kc.makeApiClient(CoreV1Api).readNamespacedServiceAccount({ name: 'default', namespace: 'default' });
       return ready && Boolean(serviceAccount);
     });
-    return { kubeconfigPath, server, processes, stop };
+    return { kubeconfigPath, server, processes, stopApiserver, startApiserver, stop };
   } catch (error) {
     await stop();
     throw error;

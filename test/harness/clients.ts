@@ -22,9 +22,10 @@ export function temporalClient(): Promise<Client> {
   return temporal.then((t) => t.client);
 }
 
-export function kubeConfig(): KubeConfig {
+/** The run's cluster, or another one a test started itself. */
+export function kubeConfig(path = inject('kubeconfigPath')): KubeConfig {
   const kc = new KubeConfig();
-  kc.loadFromFile(inject('kubeconfigPath'));
+  kc.loadFromFile(path);
   return kc;
 }
 
@@ -57,9 +58,9 @@ export async function createTestWorker(options: Partial<WorkerOptions> = {}): Pr
 }
 
 /** helm against the run's cluster, with the output captured for assertions. */
-export async function helm(args: string[], options: { input?: string } = {}): Promise<{ exitCode: number; stdout: string; all: string }> {
+export async function helm(args: string[], options: { input?: string; kubeconfigPath?: string } = {}): Promise<{ exitCode: number; stdout: string; all: string }> {
   const result = await execa(inject('toolchain').helm ?? 'helm', args, {
-    env: { KUBECONFIG: inject('kubeconfigPath') },
+    env: { KUBECONFIG: options.kubeconfigPath ?? inject('kubeconfigPath') },
     reject: false,
     all: true,
     ...(options.input === undefined ? {} : { input: options.input }),

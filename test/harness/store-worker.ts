@@ -22,6 +22,8 @@ export interface StoreWorkerOptions extends Partial<StoreSettings> {
   chartsDir?: string;
   /** Lets a test observe activity calls (e.g. count concurrent ones) without changing what they do. */
   wrapActivities?: (activities: StoreActivities) => StoreActivities;
+  /** Another cluster than the run's, e.g. one a fault test may take down. */
+  kubeconfigPath?: string;
 }
 
 export interface TestStoreWorker {
@@ -37,9 +39,10 @@ export async function startStoreWorker(options: StoreWorkerOptions = {}): Promis
   const logs: string[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
   const taskQueue = uniqueName('stores');
+  const kubeconfigPath = options.kubeconfigPath ?? inject('kubeconfigPath');
   const activities = createActivities({
-    kubeConfig: kubeConfig(),
-    kubeconfigPath: inject('kubeconfigPath'),
+    kubeConfig: kubeConfig(kubeconfigPath),
+    kubeconfigPath,
     helmBinary: inject('toolchain').helm ?? 'helm',
     chartsDir: options.chartsDir ?? chartsDir,
     ingressNamespace: 'ingress-nginx',

@@ -1,0 +1,80 @@
+// A Kubernetes API outage in the store's timeline, told by the steps that meet it: a step that fails
+// because the API is unreachable signals its own workflow a Warning before Temporal retries it, and a
+// step that succeeds on a retry signals that it got through. The workflow keeps when the outage began and
+// drops the "got through" of retries that had other causes (workflows/kube-outage.ts). Reporting is best
+// effort: a signal that cannot be sent is logged and never fails or delays the step for long.
+import { Context } from '@temporalio/activity';
+import type { Logger } from 'pino';
+import { storeEventSignal } from '../core/messages.js';
+import { reasons, type StoreEvent } from '../core/status.js';
+import { describeUnreachable, isKubernetesUnreachable } from './kube-unreachable.js';
+
+const signalTimeoutMs = 5_000;
+
+type Activity = (...args: never) => Promise<unknown>;
+type AnyActivity = (...args: unknown[]) => Promise<unknown>;
+
+/** Signals the activity's own workflow; the cleanup workflow passes it on to its store. */
+async function report(log: Logger, event: Omit<StoreEvent, 'time'>): Promise<void> {
+  try {
+    const { client, info } = Context.current();
+    const workflowId = info.workflowExecution?.workflowId;
+    if (!workflowId) return;
+    const handle = client.workflow.getHandle(workflowId);
+    await client.withDeadline(Date.now() + signalTimeoutMs, () => handle.signal(storeEventSignal, { time: new Date().toISOString(), ...event }));
+  } catch (error) {
+    log.warn({ reason: event.reason, error: error instanceof Error ? error.message : String(error) }, 'could not add the event to the store timeline');
+  }
+}
+
+function reportUnreachable(log: Logger, step: string, error: unknown): Promise<void> {
+  const { attempt } = Context.current().info;
+  const message = `${step} (attempt ${attempt}) cannot reach the Kubernetes API: ${describeUnreachable(error)}`;
+  return report(log, { type: 'Warning', reason: reasons.KubernetesUnreachable, message });
+}
+
+function reportReachable(log: Logger, message: string): Promise<void> {
+  return report(log, { type: 'Normal', reason: reasons.KubernetesReachable, message });
+}
+
+function reportingOutages(step: string, run: AnyActivity, log: Logger): AnyActivity {
+  return async (...args) => {
+    try {
+      const result = await run(...args);
+      const { attempt } = Context.current().info;
+      if (attempt > 1) await reportReachable(log, `${step} succeeded on attempt ${attempt}`);
+      return result;
+    } catch (error) {
+      if (isKubernetesUnreachable(error)) await reportUnreachable(log, step, error);
+      throw error;
+    }
+  };
+}
+
+/** The same activities, each reporting the outages it meets: one wrapper for all, not one per step. */
+export function withOutageEvents<T extends Record<string, Activity>>(activities: T, log: Logger): T {
+  const wrapped = Object.entries(activities).map(([step, run]) => [step, reportingOutages(step, run as AnyActivity, log)] as const);
+  // Same names, parameters and results: the wrapper only watches.
+  return Object.fromEntries(wrapped) as unknown as T;
+}
+
+/**
+ * For a step that polls the cluster and rides out failed reads itself (waitForReady): one Warning when
+ * the reads start failing because the API is unreachable, one recovery when a read succeeds again.
+ */
+export function pollingOutage(log: Logger, step: string) {
+  let failedReads = 0;
+  return {
+    async failed(error: unknown): Promise<void> {
+      if (!isKubernetesUnreachable(error)) return;
+      failedReads += 1;
+      if (failedReads === 1) await reportUnreachable(log, step, error);
+    },
+    async succeeded(): Promise<void> {
+      if (failedReads === 0) return;
+      const message = `${step} reads the cluster again after ${failedReads} failed read${failedReads === 1 ? '' : 's'}`;
+      failedReads = 0;
+      await reportReachable(log, message);
+    },
+  };
+}

@@ -1,0 +1,92 @@
+// The kube-apiserver goes away for ~20 s while one store runs helm upgrade --install and another runs
+// helm uninstall in its cleanup: the steps retry, the stores end Ready and Deleted, and both timelines
+// say when the API was unreachable and when it answered again. One outage serves both cases, on a
+// cluster of this file's own: the shared one must stay up for the other test files.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { deleteSignal } from '../../core/messages.js';
+import { adminSecretName, namespaceName, releaseName, storeSelector } from '../../core/names.js';
+import { reasons, type StoreStatus } from '../../core/status.js';
+import { startSimulatedCluster, type RunningCluster } from '../../dev/cluster/simulated.js';
+import { freePort } from '../../dev/ports.js';
+import { ProcessRegistry } from '../../dev/process.js';
+import { apiserverOutage, type ApiserverOutage } from '../harness/apiserver-outage.js';
+import { eventually, helm, kubeConfig } from '../harness/clients.js';
+import { startStoreWorker, storeId, waitForPhase, type TestStoreWorker } from '../harness/store-worker.js';
+
+// With the apiserver's own restart time the API is unreachable for about 20 s.
+const downMs = 16_000;
+const provisionedId = storeId('outage-new');
+const deletedId = storeId('outage-del');
+
+let stateDir: string;
+let cluster: RunningCluster | undefined;
+let outage: ApiserverOutage;
+let worker: TestStoreWorker | undefined;
+let provisioned: Awaited<ReturnType<TestStoreWorker['createStore']>>;
+let deleted: Awaited<ReturnType<TestStoreWorker['createStore']>>;
+
+function expectOutageRecorded(status: StoreStatus, step: string): void {
+  const outageEvents = status.events.filter((e) => e.reason === reasons.KubernetesUnreachable || e.reason === reasons.KubernetesReachable);
+  expect(outageEvents[0]).toMatchObject({ type: 'Warning', reason: reasons.KubernetesUnreachable, message: expect.stringMatching(new RegExp(`^${step} \\(attempt 1\\) cannot reach the Kubernetes API: .*(connection refused|ECONNREFUSED)`)) as unknown });
+  expect(outageEvents.at(-1)).toMatchObject({
+    type: 'Normal',
+    reason: reasons.KubernetesReachable,
+    message: expect.stringMatching(new RegExp(`^the Kubernetes API answers again after \\d+s unreachable: ${step} succeeded on attempt \\d+$`)) as unknown,
+  });
+}
+
+beforeAll(async () => {
+  stateDir = mkdtempSync(join(tmpdir(), 'storefleet-outage-'));
+  const ports = { etcd: await freePort(), etcdPeer: await freePort(), apiserver: await freePort(), controllerManager: await freePort(), scheduler: await freePort() };
+  cluster = await startSimulatedCluster({ stateDir, toolchain: inject('toolchain'), ports, registry: new ProcessRegistry(join(stateDir, 'pids.json')), nodes: 1, ephemeral: true });
+  outage = apiserverOutage(cluster, downMs, [
+    { activity: 'helmUpgradeInstall', storeId: provisionedId },
+    { activity: 'uninstallRelease', storeId: deletedId },
+  ]);
+  worker = await startStoreWorker({ kubeconfigPath: cluster.kubeconfigPath, wrapActivities: outage.hold });
+  deleted = await worker.createStore({ storeId: deletedId, engine: 'woocommerce' });
+  await waitForPhase(deleted, 'Ready');
+  provisioned = await worker.createStore({ storeId: provisionedId, engine: 'woocommerce' });
+  await deleted.signal(deleteSignal);
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await cluster?.stop();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+describe('a kube-apiserver outage', () => {
+  it('when the apiserver is down for ~20 s during helm upgrade --install, then the store ends Ready with one release and one secret, and its events record the outage and the recovery', async () => {
+    const ready = await waitForPhase(provisioned, 'Ready', 150_000);
+    expect(ready.attempts).toBe(1);
+    expectOutageRecorded(ready, 'helmUpgradeInstall');
+
+    const namespace = namespaceName(provisionedId);
+    const releases = await helm(['list', '-n', namespace, '-a', '-o', 'json'], { kubeconfigPath: cluster!.kubeconfigPath });
+    expect((JSON.parse(releases.stdout) as Array<{ name: string; status: string }>).map((r) => [r.name, r.status])).toEqual([[releaseName('woocommerce', provisionedId), 'deployed']]);
+    const secrets = await kubeConfig(cluster!.kubeconfigPath).makeApiClient(CoreV1Api).listNamespacedSecret({ namespace, fieldSelector: 'type=Opaque' });
+    expect(secrets.items.map((s) => s.metadata?.name)).toEqual([adminSecretName]);
+  });
+
+  it('when the apiserver is down for ~20 s during cleanup, then the store ends Deleted with nothing of it left, and its events record the outage and the recovery', async () => {
+    const final = await deleted.result();
+    expect(final.phase).toBe('Deleted');
+    expectOutageRecorded(final, 'uninstallRelease');
+
+    const core = kubeConfig(cluster!.kubeconfigPath).makeApiClient(CoreV1Api);
+    const labelled = await core.listNamespace({ labelSelector: `app.kubernetes.io/part-of=storefleet,${storeSelector(deletedId)}` });
+    expect(labelled.items).toEqual([]);
+    await eventually('its volumes to be reclaimed', async () => {
+      const volumes = await core.listPersistentVolume();
+      return volumes.items.every((pv) => pv.spec?.claimRef?.namespace !== namespaceName(deletedId)) ? true : undefined;
+    });
+    const releases = await helm(['list', '-A', '-a', '-q', '--filter', deletedId], { kubeconfigPath: cluster!.kubeconfigPath });
+    expect(releases.stdout.trim()).toBe('');
+    await outage.over;
+  });
+});
