@@ -1,15 +1,13 @@
 // The store's Helm release: `helm upgrade --install` with values on stdin (nothing written to disk),
 // no --wait (readiness is its own step), and recovery of a release a crash left pending-*.
-import { join } from 'node:path';
 import { BatchV1Api } from '@kubernetes/client-node';
-import { Context } from '@temporalio/activity';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { execa } from 'execa';
+import { ApplicationFailure } from '@temporalio/common';
 import { failureTypes } from '../core/failures.js';
-import { adminSecretName, namespaceName, releaseName } from '../core/names.js';
+import { namespaceName, releaseName } from '../core/names.js';
 import type { Engine, StoreSpec } from '../core/store-spec.js';
 import { activityLogger, type ActivityDeps } from './deps.js';
 import { withHeartbeat } from './heartbeat.js';
+import { helmRunner, storeRelease } from './helm-cli.js';
 import { ignoreNotFound } from './kube-objects.js';
 
 export interface ReleaseTarget {
@@ -33,21 +31,7 @@ export function classifyHelmError(output: string): { type?: string; message: str
 }
 
 export function createHelmActivities(deps: ActivityDeps) {
-  const helm = async (args: string[], input?: string) => {
-    const result = await execa(deps.helmBinary, args, {
-      env: { KUBECONFIG: deps.kubeconfigPath },
-      input,
-      reject: false,
-      all: true,
-      cancelSignal: Context.current().cancellationSignal,
-      // On SIGTERM the worker drains: a running helm must finish, not be killed with it.
-      cleanup: false,
-    });
-    if (result.isCanceled) throw new CancelledFailure(`helm ${args[0]} cancelled`);
-    // Not helm failing but helm not running at all (e.g. STOREFLEET_HELM_BIN points nowhere).
-    if (result.exitCode === undefined) throw new Error(`could not run ${deps.helmBinary}: ${result.shortMessage}`);
-    return { ok: result.exitCode === 0, output: result.all ?? '', stdout: result.stdout };
-  };
+  const helm = helmRunner(deps);
 
   /** A release stuck pending-* would refuse every upgrade ("another operation is in progress"). */
   async function recoverPendingRelease(release: string, namespace: string): Promise<string | undefined> {
@@ -74,7 +58,7 @@ export function createHelmActivities(deps: ActivityDeps) {
   return {
     async helmUpgradeInstall(spec: StoreSpec, options: { host: string }): Promise<{ name: string; revision: number; recovered?: string }> {
       const log = activityLogger(deps.log, spec.storeId);
-      const release = releaseName(spec.engine, spec.storeId);
+      const { name: release, chart, values } = storeRelease(deps, spec, options.host);
       const namespace = namespaceName(spec.storeId);
       let step = 'checking release';
       return withHeartbeat(
@@ -85,8 +69,6 @@ export function createHelmActivities(deps: ActivityDeps) {
           const rerun = await deleteFailedJobs(release, namespace);
           if (rerun.length > 0) log.info({ release, jobs: rerun }, 'deleted failed jobs so they run again');
           step = 'helm upgrade --install';
-          const values = JSON.stringify({ storeId: spec.storeId, host: options.host, plan: spec.plan, existingSecret: adminSecretName });
-          const chart = join(deps.chartsDir, spec.engine);
           const result = await helm(['upgrade', '--install', release, chart, '-n', namespace, '-f', '-', '--history-max', '5', '-o', 'json'], values);
           if (!result.ok) {
             const { type, message } = classifyHelmError(result.output);

@@ -4,19 +4,30 @@ import { createCleanupActivities } from './cleanup.js';
 import { createGuardrailActivities } from './guardrails.js';
 import { createHelmActivities } from './helm.js';
 import { createNamespaceActivities } from './namespace.js';
+import { withOutageEvents } from './outage-events.js';
+import { createPlanActivities } from './plan.js';
 import { createReadinessActivities } from './readiness.js';
 import { createSecretActivities } from './secrets.js';
 import { createSettingsActivities } from './settings.js';
+import { createUsageActivities } from './usage.js';
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createSettingsActivities(deps),
-    ...createNamespaceActivities(deps),
-    ...createGuardrailActivities(deps),
-    ...createSecretActivities(deps),
-    ...createHelmActivities(deps),
-    ...createReadinessActivities(deps),
-    ...createCleanupActivities(deps),
+    ...createUsageActivities(deps),
+    ...createPlanActivities(deps),
+    // Every step that talks to Kubernetes tells the store's timeline about an API outage it meets.
+    ...withOutageEvents(
+      {
+        ...createNamespaceActivities(deps),
+        ...createGuardrailActivities(deps),
+        ...createSecretActivities(deps),
+        ...createHelmActivities(deps),
+        ...createReadinessActivities(deps),
+        ...createCleanupActivities(deps),
+      },
+      deps.log,
+    ),
   };
 }
 

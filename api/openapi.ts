@@ -1,7 +1,7 @@
 // /openapi.json, generated from the zod schemas the routes validate with (schemas.ts).
 import { z } from 'zod';
 import { storeIdSchema } from '../core/store-spec.js';
-import { acceptedResponse, createStoreBody, errorResponse, eventsResponse, healthResponse, historyResponse, listStoresQuery, fleetUsageQuery, fleetUsageResponse, storeUsageResponse, storeListResponse, storeResponse, storeSummary } from './schemas.js';
+import { acceptedResponse, createStoreBody, createStoreQuery, dryRunResponse, errorResponse, eventsResponse, healthResponse, historyResponse, listStoresQuery, fleetUsageQuery, fleetUsageResponse, storeUsageResponse, storeListResponse, storeResponse, storeSummary } from './schemas.js';
 
 const ref = (schema: z.ZodType) => ({ $ref: `#/components/schemas/${(z.globalRegistry.get(schema) as { id: string }).id}` });
 const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema: ref(schema) } } });
@@ -46,9 +46,14 @@ export function openApiDocument(): object {
       '/stores': {
         post: {
           tags: ['stores'],
-          summary: 'Create a store (idempotent for the same spec)',
+          summary: 'Create a store (idempotent for the same spec); with dryRun=true, only say what it would do',
+          parameters: queryParameters(createStoreQuery),
           requestBody: { required: true, content: { 'application/json': { schema: ref(createStoreBody) } } },
-          responses: { '201': json(storeSummary, 'created'), '200': json(storeSummary, 'the same store already exists'), ...errors('400', '403', '409', '413', '415', ...common) },
+          responses: {
+            '201': json(storeSummary, 'created'),
+            '200': { description: 'the same store already exists, or (dryRun=true) the plan', content: { 'application/json': { schema: { oneOf: [ref(storeSummary), ref(dryRunResponse)] } } } },
+            ...errors('400', '403', '409', '413', '415', '502', ...common),
+          },
         },
         get: {
           tags: ['stores'],

@@ -14,6 +14,10 @@ export const createStoreBody = z
   })
   .meta({ id: 'CreateStore', description: 'A new store. plan defaults to small; the owner is the caller.' });
 
+export const createStoreQuery = z.strictObject({
+  dryRun: z.enum(['true', 'false']).optional().meta({ description: 'true: answer what the create would do and whether it fits, and start nothing' }),
+});
+
 export const listStoresQuery = z.strictObject({
   phase: z.enum(Object.keys(phases) as [keyof typeof phases, ...Array<keyof typeof phases>]).optional(),
   engine: z.enum(engines).optional(),
@@ -145,6 +149,26 @@ export const fleetUsageResponse = z
       .meta({ description: 'per resource, summed over the stores: cores for cpu, bytes for memory and storage, else counts' }),
   })
   .meta({ id: 'FleetUsage' });
+
+export const dryRunResponse = z
+  .object({
+    dryRun: z.literal(true),
+    storeId: z.string(),
+    engine: z.string(),
+    plan: z.string(),
+    owner: z.string(),
+    existingPhase: phase.optional().meta({ description: 'the store exists already (same spec): a create would change nothing' }),
+    namespace: z.string(),
+    objects: z.array(
+      z.object({ kind: z.string(), name: z.string(), source: z.enum(['storefleet', 'chart']), action: z.enum(['create', 'update']) }),
+    ),
+    resources: z
+      .array(z.object({ resource: z.string(), requested: z.number(), quota: z.number(), fits: z.boolean() }))
+      .meta({ description: "what the chart's pods and volumes ask of the plan's quota: cores for cpu, bytes for memory and storage, else counts" }),
+    fits: z.boolean(),
+    problems: z.array(z.string()),
+  })
+  .meta({ id: 'DryRun' });
 
 export const acceptedResponse = z
   .object({ storeId: z.string(), phase, message: z.string(), links })

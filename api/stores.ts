@@ -46,6 +46,8 @@ export interface StoreRecord {
   running: boolean;
 }
 
+type CreateSpec = { storeId: string; engine: Engine; plan: Plan };
+
 export type StoreView = { live: true; record: StoreRecord; status: StoreStatus } | { live: false; record: StoreRecord; detail: string };
 
 const quote = (value: string) => `'${value.replace(/'/g, "\\'")}'`;
@@ -97,6 +99,23 @@ export function createStoreService(options: StoreServiceOptions) {
     }
   }
 
+  /**
+   * The checks before a create: the running store with this id (the same spec, else 409), or
+   * undefined when a new one may start (403 when the owner's quota is full).
+   */
+  async function admit(spec: CreateSpec, caller: Caller): Promise<StoreRecord | undefined> {
+    const existing = await temporalCall(() => client.workflow.getHandle(storeWorkflowId(spec.storeId)).describe()).catch((error: unknown) => {
+      if (error instanceof ApiError) throw error;
+      return undefined;
+    });
+    if (existing?.status.name === 'RUNNING') return sameStoreOr409(describedRecord(spec.storeId, existing), spec, caller);
+    const running = await temporalCall(() => client.workflow.count(`WorkflowType = 'storeWorkflow' AND ExecutionStatus = 'Running' AND StoreOwner = ${quote(caller.owner)}`));
+    if (running.count >= options.storesPerOwner) {
+      throw new ApiError(403, 'store_quota_exceeded', `owner ${caller.owner} already has ${running.count} stores (limit ${options.storesPerOwner})`);
+    }
+    return undefined;
+  }
+
   /** A signal without arguments whose history event names the caller (the audit trail reads it). */
   async function signalAs(caller: Caller, storeId: string, signalName: string): Promise<void> {
     await temporalCall(() =>
@@ -115,17 +134,9 @@ export function createStoreService(options: StoreServiceOptions) {
     view,
 
     /** created: this call started the workflow; false: the same store already existed. */
-    async create(spec: { storeId: string; engine: Engine; plan: Plan }, caller: Caller): Promise<{ created: boolean; record: StoreRecord }> {
-      const existing = await temporalCall(() => client.workflow.getHandle(storeWorkflowId(spec.storeId)).describe()).catch((error: unknown) => {
-        if (error instanceof ApiError) throw error;
-        return undefined;
-      });
-      if (existing?.status.name === 'RUNNING') return { created: false, record: sameStoreOr409(describedRecord(spec.storeId, existing), spec, caller) };
-
-      const running = await temporalCall(() => client.workflow.count(`WorkflowType = 'storeWorkflow' AND ExecutionStatus = 'Running' AND StoreOwner = ${quote(caller.owner)}`));
-      if (running.count >= options.storesPerOwner) {
-        throw new ApiError(403, 'store_quota_exceeded', `owner ${caller.owner} already has ${running.count} stores (limit ${options.storesPerOwner})`);
-      }
+    async create(spec: CreateSpec, caller: Caller): Promise<{ created: boolean; record: StoreRecord }> {
+      const existing = await admit(spec, caller);
+      if (existing) return { created: false, record: existing };
       const requestId = randomUUID();
       const handle = await temporalCall(() =>
         client.workflow.start('storeWorkflow', {
@@ -149,6 +160,12 @@ export function createStoreService(options: StoreServiceOptions) {
       const record = describedRecord(spec.storeId, description);
       if (description.memo?.requestId === requestId) return { created: true, record };
       return { created: false, record: sameStoreOr409(record, spec, caller) };
+    },
+
+    /** What a create would do, checked like a create and rendered by a worker; nothing starts. */
+    async dryRunCreate(spec: CreateSpec, caller: Caller) {
+      const existing = await admit(spec, caller);
+      return { existing, plan: await reads.planStore({ ...spec, owner: caller.owner }) };
     },
 
     async list(filter: { phase?: string; engine?: string; owner?: string; limit: number; pageToken?: string }, caller: Caller) {

@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { rootCause, TimeoutFailure } from '@temporalio/common';
 import { workerReadWorkflowId } from '../core/names.js';
-import type { fleetUsageWorkflow, storeUsageWorkflow } from '../workflows/usage.js';
+import type { StoreSpec } from '../core/store-spec.js';
+import type { fleetUsageWorkflow, planStoreWorkflow, storeUsageWorkflow } from '../workflows/readers.js';
 import { ApiError } from './errors.js';
 import { temporalCall } from './temporal-errors.js';
 
@@ -31,6 +32,7 @@ export function createWorkerReads(options: { client: Client; taskQueue: string; 
   return {
     storeUsage: (storeId: string) => ask<typeof storeUsageWorkflow>('storeUsageWorkflow', [storeId]),
     fleetUsage: (owner: string | undefined) => ask<typeof fleetUsageWorkflow>('fleetUsageWorkflow', [owner]),
+    planStore: (spec: StoreSpec) => ask<typeof planStoreWorkflow>('planStoreWorkflow', [spec]),
   };
 }
 

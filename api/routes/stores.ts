@@ -4,7 +4,7 @@ import { storeWorkflowId } from '../../core/names.js';
 import { callerOf } from '../auth.js';
 import { ApiError, methodNotAllowed, parseOr400 } from '../errors.js';
 import { storeResponse, storeSummary, storeUsageResponse, type LinkSettings } from '../present.js';
-import { createStoreBody, fleetUsageQuery, listStoresQuery, storeIdParams } from '../schemas.js';
+import { createStoreBody, createStoreQuery, fleetUsageQuery, listStoresQuery, storeIdParams } from '../schemas.js';
 import type { StoreService } from '../stores.js';
 import { streamStore } from './stream.js';
 
@@ -33,7 +33,13 @@ export function storesRouter({ stores, links, streamPollMs, shutdown }: StoresRo
     .post(async (req, res) => {
       if (!req.is('application/json')) throw new ApiError(415, 'unsupported_media_type', 'send the store as JSON (Content-Type: application/json)');
       const body = parseOr400(createStoreBody, req.body, 'body');
-      const { created, record } = await stores.create({ ...body, plan: body.plan ?? 'small' }, callerOf(req));
+      const spec = { ...body, plan: body.plan ?? 'small' };
+      if (parseOr400(createStoreQuery, req.query, 'query').dryRun === 'true') {
+        const { existing, plan } = await stores.dryRunCreate(spec, callerOf(req));
+        res.json({ dryRun: true, ...spec, owner: callerOf(req).owner, ...(existing ? { existingPhase: existing.phase } : {}), ...plan });
+        return;
+      }
+      const { created, record } = await stores.create(spec, callerOf(req));
       req.log.info({ storeId: body.storeId, workflowId: storeWorkflowId(body.storeId), created }, created ? 'store created' : 'store already exists');
       const summary = storeSummary(record, links);
       if (created) res.status(201).location(summary.links.self);

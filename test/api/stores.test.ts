@@ -56,6 +56,35 @@ describe('a store over HTTP', () => {
     expect((await fetch(`${api.url}/stores/${id}`, { method: 'DELETE' })).status).toBe(202);
   });
 
+  it('when a create is dry-run, then it lists the objects it would make and what the chart asks of the plan, and starts nothing', async () => {
+    type DryRun = { dryRun: boolean; fits: boolean; existingPhase?: string; problems: string[]; objects: Array<{ kind: string; name: string; source: string; action: string }>; resources: Array<{ resource: string; requested: number; quota: number; fits: boolean }> };
+    const id = storeId('dry');
+    const res = await post('/api/v1/stores?dryRun=true', { engine: 'woocommerce', storeId: id });
+    expect(res.status).toBe(200);
+    const plan = (await res.json()) as DryRun;
+    expect(plan).toMatchObject({ dryRun: true, fits: true, problems: [] });
+    const planned = (kind: string) => plan.objects.filter((o) => o.kind === kind);
+    expect(planned('Namespace')).toEqual([{ kind: 'Namespace', name: `store-${id}`, source: 'storefleet', action: 'create' }]);
+    expect(planned('ResourceQuota')).toEqual([expect.objectContaining({ name: 'store-quota', action: 'create' })]);
+    expect(planned('NetworkPolicy').length).toBeGreaterThanOrEqual(4);
+    expect(plan.objects.filter((o) => o.source === 'chart').map((o) => o.kind)).toEqual(expect.arrayContaining(['Deployment', 'StatefulSet', 'Job', 'Service', 'Ingress']));
+    const pods = plan.resources.find((r) => r.resource === 'pods');
+    expect(pods).toMatchObject({ quota: 20, fits: true });
+    expect(pods?.requested).toBeGreaterThanOrEqual(3);
+    expect(plan.resources.find((r) => r.resource === 'requests.memory')?.requested).toBeGreaterThan(0);
+    // Nothing started: no workflow, no namespace.
+    expect((await fetch(`${api.url}/stores/${id}`)).status).toBe(404);
+    await expect(core.readNamespace({ name: `store-${id}` })).rejects.toMatchObject({ code: 404 });
+
+    expect((await post('/stores', { engine: 'woocommerce', storeId: id })).status).toBe(201);
+    await untilPhase(`/stores/${id}`, 'Ready');
+    const again = (await (await post('/stores?dryRun=true', { engine: 'woocommerce', storeId: id })).json()) as DryRun;
+    expect(again).toMatchObject({ existingPhase: 'Ready', fits: true });
+    expect(again.objects.every((o) => o.action === 'update')).toBe(true);
+    expect((await post('/stores?dryRun=true', { engine: 'medusa', storeId: id })).status).toBe(409);
+    expect((await post('/stores?dryRun=maybe', { engine: 'medusa', storeId: storeId('dry') })).status).toBe(400);
+  });
+
   it('when the same store is created again, then 200; with another engine or plan, then 409', async () => {
     const id = storeId('same');
     expect((await post('/api/v1/stores', { storeId: id, engine: 'medusa' })).status).toBe(201);

@@ -1,0 +1,57 @@
+// The dry run of a create: what storefleet and the chart would create or change in the store's
+// namespace, and whether the chart's pods and volumes fit the plan's quota. Reads only; `helm template`
+// renders the chart with the same values a real install gets.
+import { KubernetesObjectApi, loadAllYaml, type KubernetesObject } from '@kubernetes/client-node';
+import { adminSecretName, namespaceName } from '../core/names.js';
+import { plans } from '../core/plans.js';
+import type { StoreSpec } from '../core/store-spec.js';
+import type { ActivityDeps } from './deps.js';
+import { guardrailManifests } from './guardrails.js';
+import { classifyHelmError } from './helm.js';
+import { helmRunner, storeRelease } from './helm-cli.js';
+import { ignoreNotFound } from './kube-objects.js';
+import { resourceFits, type ResourceFit } from './plan-resources.js';
+
+export interface PlannedObject {
+  kind: string;
+  name: string;
+  /** storefleet's own objects (namespace, guardrails, secret) or the chart's. */
+  source: 'storefleet' | 'chart';
+  action: 'create' | 'update';
+}
+
+export interface StorePlan {
+  namespace: string;
+  objects: PlannedObject[];
+  resources: ResourceFit[];
+  /** Every resource fits the plan's quota and the chart rendered. */
+  fits: boolean;
+  problems: string[];
+}
+
+export function createPlanActivities(deps: ActivityDeps) {
+  const helm = helmRunner(deps);
+  return {
+    async planStore(spec: StoreSpec): Promise<StorePlan> {
+      const namespace = namespaceName(spec.storeId);
+      const objects = deps.kubeConfig.makeApiClient(KubernetesObjectApi);
+      const namespaceExists = Boolean(await ignoreNotFound(objects.read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } })));
+      const actionFor = async (object: KubernetesObject): Promise<PlannedObject['action']> =>
+        namespaceExists && (await ignoreNotFound(objects.read({ apiVersion: object.apiVersion!, kind: object.kind!, metadata: { name: object.metadata!.name!, namespace } }))) ? 'update' : 'create';
+
+      const { name: release, chart, values } = storeRelease(deps, spec);
+      const rendered = await helm(['template', release, chart, '-n', namespace, '-f', '-'], values);
+      const problems = rendered.ok ? [] : [`the chart does not render: ${classifyHelmError(rendered.output).message}`];
+      const chartObjects = rendered.ok ? (loadAllYaml(rendered.stdout) as Array<KubernetesObject | null>).filter((o): o is KubernetesObject => Boolean(o?.kind)) : [];
+
+      const own: KubernetesObject[] = [...guardrailManifests(spec, deps.ingressNamespace), { apiVersion: 'v1', kind: 'Secret', metadata: { name: adminSecretName, namespace } }];
+      const planned: PlannedObject[] = [{ kind: 'Namespace', name: namespace, source: 'storefleet', action: namespaceExists ? 'update' : 'create' }];
+      for (const [source, list] of [['storefleet', own], ['chart', chartObjects]] as const) {
+        for (const object of list) planned.push({ kind: object.kind!, name: object.metadata!.name!, source, action: await actionFor(object) });
+      }
+      const resources = resourceFits(chartObjects, plans[spec.plan]);
+      for (const fit of resources.filter((r) => !r.fits)) problems.push(`${fit.resource}: the chart asks for ${fit.requested}, plan ${spec.plan} allows ${fit.quota}`);
+      return { namespace, objects: planned, resources, fits: problems.length === 0, problems };
+    },
+  };
+}
