@@ -94,6 +94,8 @@ export const api = {
     const res = await send('POST', '/stores', spec);
     return { created: res.status === 201, store: await res.json() };
   },
+  /** The dry run: what a create would make and whether it fits the plan; nothing starts. */
+  planStore: (spec) => request('POST', '/stores?dryRun=true', spec),
   retryStore: (storeId) => request('POST', `${storePath(storeId)}/retry`),
   deleteStore: (storeId) => request('DELETE', storePath(storeId)),
   streamPath: (storeId) => `${storePath(storeId)}/stream`,

@@ -1,7 +1,9 @@
 // The "Create a store" form: checks the store id as the user types (the API's own rule), then POSTs
 // and shows the API's message verbatim when it refuses (409 store_exists, 403 quota, 400 ...).
+// "Check first" asks for the dry run and shows what would be made and whether it fits the plan.
 import { api, ApiError } from './api.js';
 import { announce, fill, h } from './dom.js';
+import { renderPlan } from './plan-view.js';
 import { storeIdProblem } from './store-id.js';
 
 /**
@@ -13,6 +15,8 @@ export function setupCreateForm({ onCreated }) {
   const idError = /** @type {HTMLElement} */ (document.getElementById('store-id-error'));
   const formError = /** @type {HTMLElement} */ (document.getElementById('create-error'));
   const submit = /** @type {HTMLButtonElement} */ (form.querySelector('button[type="submit"]'));
+  const planButton = /** @type {HTMLButtonElement} */ (document.getElementById('plan-button'));
+  const planResult = /** @type {HTMLElement} */ (document.getElementById('create-plan'));
   // Errors appear once the user has left the field or tried to submit, not on the first keystroke.
   let touched = false;
 
@@ -51,18 +55,45 @@ export function setupCreateForm({ onCreated }) {
     check();
   });
 
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
+  /** The spec in the form, or undefined (focus on the id) when the id breaks the rule. */
+  function validSpec() {
     touched = true;
-    const problem = check();
-    if (problem) {
+    if (check()) {
       idInput.focus();
-      return;
+      return undefined;
     }
     const data = new FormData(form);
-    const spec = { storeId: idInput.value, engine: String(data.get('engine')), plan: String(data.get('plan')) };
-    submit.disabled = true;
     formError.hidden = true;
+    return { storeId: idInput.value, engine: String(data.get('engine')), plan: String(data.get('plan')) };
+  }
+
+  planButton.addEventListener('click', () => {
+    const spec = validSpec();
+    if (!spec) return;
+    planButton.disabled = true;
+    fill(planResult, h('p', { class: 'muted' }, 'Asking a worker to render the store…'));
+    planResult.hidden = false;
+    api
+      .planStore(spec)
+      .then((plan) => {
+        fill(planResult, renderPlan(plan));
+        announce(plan.fits ? `Store ${spec.storeId} fits plan ${spec.plan}.` : `Store ${spec.storeId} does not fit plan ${spec.plan}.`);
+      })
+      .catch((error) => {
+        planResult.hidden = true;
+        showFormError(error);
+      })
+      .finally(() => {
+        planButton.disabled = false;
+      });
+  });
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const spec = validSpec();
+    if (!spec) return;
+    submit.disabled = true;
+    planResult.hidden = true;
     api
       .createStore(spec)
       .then(({ created }) => {

@@ -12,7 +12,7 @@ export function formatTotal(resource, value) {
   return String(Number(value.toFixed(3)));
 }
 
-function usageRow(resource, used, hard, fraction) {
+export function usageRow(resource, used, hard, fraction) {
   return h(
     'tr',
     { 'data-resource': resource },
@@ -27,7 +27,7 @@ function usageRow(resource, used, hard, fraction) {
   );
 }
 
-function usageTable(caption, rows) {
+export function usageTable(caption, rows) {
   return h(
     'table',
     { class: 'conditions usage' },

@@ -14,6 +14,18 @@ describe('dashboard', () => {
     const id = storeId('shop');
     const page = await dashboard.open();
     await page.evaluate('window.sameDocument = true');
+
+    // The dry run first: it says the store fits and lists what would be made, and creates nothing.
+    await page.getByLabel('Store id').fill(id);
+    await page.getByLabel('Engine').selectOption('medusa');
+    await page.getByRole('button', { name: 'Check first (dry run)' }).click();
+    const plan = page.locator('#create-plan');
+    await plan.locator('.banner', { hasText: 'Fits plan small' }).waitFor();
+    expect(await plan.textContent()).toMatch(new RegExp(`Namespace store-${id}.*ResourceQuota store-quota`));
+    expect(await plan.locator('tr[data-resource="pods"]').textContent()).toMatch(/\d+ of 20/);
+    await screenshot(page, 'dry-run', '#create-section');
+    expect(await row(page, id).count()).toBe(0);
+
     await createFromForm(page, id, 'medusa');
 
     await page.locator('#announcer', { hasText: `Store ${id} created` }).waitFor();
