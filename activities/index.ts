@@ -3,6 +3,7 @@ import type { ActivityDeps } from './deps.js';
 import { createCleanupActivities } from './cleanup.js';
 import { createGuardrailActivities } from './guardrails.js';
 import { createHelmActivities } from './helm.js';
+import { createHibernationActivities } from './hibernation.js';
 import { createNamespaceActivities } from './namespace.js';
 import { withOutageEvents } from './outage-events.js';
 import { createPlanActivities } from './plan.js';
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
         ...createHelmActivities(deps),
         ...createReadinessActivities(deps),
         ...createCleanupActivities(deps),
+        ...createHibernationActivities(deps),
       },
       deps.log,
     ),

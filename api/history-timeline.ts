@@ -5,7 +5,7 @@
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import proto from '@temporalio/proto';
-import { storeEventSignal } from '../core/messages.js';
+import { storeEventSignal, type ChangeRequest } from '../core/messages.js';
 import type { StoreEvent } from '../core/status.js';
 import { StorePhase } from '../workflows/search-attributes.js';
 
@@ -134,7 +134,9 @@ export function timelineOf(events: HistoryEvent[]): TimelineEntry[] {
       }
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: {
         const request = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest;
-        timeline.push({ time, kind: 'update', title: `update ${request?.input?.name ?? ''}`.trim(), by: request?.meta?.identity ?? undefined });
+        // Changes carry who asked (core/messages.ts ChangeRequest); the delete update carries nothing.
+        const change = decode(request?.input?.args?.payloads?.[0]) as ChangeRequest | undefined;
+        timeline.push({ time, kind: 'update', title: `update ${request?.input?.name ?? ''}`.trim(), by: change?.by ?? request?.meta?.identity ?? undefined });
         break;
       }
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED: {

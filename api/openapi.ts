@@ -69,6 +69,18 @@ export function openApiDocument(): object {
       '/stores/{id}/events': {
         get: store({ summary: "The store's event timeline", responses: { '200': json(eventsResponse, 'events, oldest first'), ...errors('400', '404', ...common) } }),
       },
+      '/stores/{id}/hibernate': {
+        post: store({
+          summary: 'Hibernate a Ready store: its workloads scale to zero, its data stays (phase Hibernated)',
+          responses: { '202': json(acceptedResponse, 'hibernation requested'), ...errors('400', '404', '409', ...common) },
+        }),
+      },
+      '/stores/{id}/wake': {
+        post: store({
+          summary: 'Wake a Hibernated store: replicas come back and it is Ready once its workloads are',
+          responses: { '202': json(acceptedResponse, 'wake-up requested'), ...errors('400', '404', '409', ...common) },
+        }),
+      },
       '/stores/{id}/history': {
         get: store({
           summary: 'The audit trail: who asked, each step with its attempts and retry causes, phase changes, signals and updates',

@@ -1,12 +1,12 @@
 // The store use cases behind the routes: create, read, list, retry, delete, over the Temporal client.
 // Who may see what is decided here: an owner sees only its own stores, an admin sees all.
 import { randomUUID } from 'node:crypto';
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
-import type { TypedSearchAttributes } from '@temporalio/common';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowUpdateFailedError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import { rootCause, type TypedSearchAttributes } from '@temporalio/common';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import { optionalTsToDate } from '@temporalio/common/lib/time.js';
 import proto from '@temporalio/proto';
-import { deleteSignal, retrySignal, statusQuery } from '../core/messages.js';
+import { deleteSignal, hibernateUpdate, retrySignal, statusQuery, wakeUpdate } from '../core/messages.js';
 import { storeIdOfWorkflow, storeWorkflowId } from '../core/names.js';
 import { StoreEngine, StoreId, StoreOwner, StorePhase, StorePlan } from '../workflows/search-attributes.js';
 import type { StoreStatus } from '../core/status.js';
@@ -17,7 +17,7 @@ import { describeRequester, type Requester } from './history-timeline.js';
 import { decodePageToken, encodePageToken } from './page-token.js';
 import { storeTimeline } from './store-history.js';
 import { createWorkerReads } from './worker-reads.js';
-import { temporalCall } from './temporal-errors.js';
+import { isTemporalUnavailable, temporalCall } from './temporal-errors.js';
 
 export interface Caller extends Requester {
   admin: boolean;
@@ -196,6 +196,28 @@ export function createStoreService(options: StoreServiceOptions) {
       if (phase !== 'Failed') throw new ApiError(409, 'store_not_failed', `store ${storeId} is ${phase}; only a Failed store can be retried`);
       await signalAs(caller, storeId, retrySignal.name);
       return current.record;
+    },
+
+    /**
+     * Hibernate or wake through the store's update: its validator refuses a store in the wrong phase
+     * (409, with its reason); no worker accepting within the read timeout is a 503.
+     */
+    async change(storeId: string, caller: Caller, direction: 'hibernate' | 'wake'): Promise<StoreRecord> {
+      const record = await find(storeId, caller);
+      const from = direction === 'hibernate' ? 'Ready' : 'Hibernated';
+      if (!record.running) throw new ApiError(409, `store_not_${from.toLowerCase()}`, `store ${storeId} is Deleted; only a ${from} store can ${direction}`);
+      const handle = client.workflow.getHandle(storeWorkflowId(storeId));
+      const update = direction === 'hibernate' ? hibernateUpdate : wakeUpdate;
+      try {
+        await client.connection.withDeadline(Date.now() + options.workerReadTimeoutMs, () => handle.executeUpdate(update, { args: [{ by: `API, ${describeRequester(caller)}` }] }));
+      } catch (error) {
+        if (error instanceof WorkflowUpdateFailedError) throw new ApiError(409, `store_not_${from.toLowerCase()}`, rootCause(error.cause) ?? error.message);
+        if (isTemporalUnavailable(error)) {
+          throw new ApiError(503, 'worker_unavailable', `no worker accepted the ${direction} request within ${options.workerReadTimeoutMs / 1000} s; it may still be applied once a worker runs`, undefined, { 'Retry-After': '5' });
+        }
+        throw error;
+      }
+      return record;
     },
 
     /** Idempotent: a store already Deleted (or being deleted) is accepted again. */

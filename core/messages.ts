@@ -8,6 +8,15 @@ export const deleteSignal = defineSignal('delete');
 export const deleteUpdate = defineUpdate<StoreStatus>('delete');
 export const statusQuery = defineQuery<StoreStatus>('status');
 
+/** Who asked for a change; the workflow puts it in the store's events (never a key, only its id). */
+export interface ChangeRequest {
+  by: string;
+}
+/** Ready -> Hibernated: workloads scaled to zero, data kept. Refused (validator) unless Ready. */
+export const hibernateUpdate = defineUpdate<StoreStatus, [ChangeRequest]>('hibernate');
+/** Hibernated -> Ready: replicas restored, then readiness. Refused (validator) unless Hibernated. */
+export const wakeUpdate = defineUpdate<StoreStatus, [ChangeRequest]>('wake');
+
 /**
  * An event for the store's timeline from elsewhere: the cleanup child reports its progress, activities
  * report a Kubernetes API outage. The wire name is older than that second use and stays, because

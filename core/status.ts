@@ -6,6 +6,7 @@ import type { Plan } from './plans.js';
 export const phases = {
   Provisioning: 'Provisioning',
   Ready: 'Ready',
+  Hibernated: 'Hibernated',
   Failed: 'Failed',
   Deleting: 'Deleting',
   Deleted: 'Deleted',
@@ -40,6 +41,10 @@ export const reasons = {
   NamespaceDeleting: 'NamespaceDeleting',
   NamespaceStuck: 'NamespaceStuck',
   Deleted: 'Deleted',
+  HibernateRequested: 'HibernateRequested',
+  /** Workloads scaled to zero; volumes, secrets and the release are kept. */
+  Hibernated: 'Hibernated',
+  WakeRequested: 'WakeRequested',
   /** A step could not reach the Kubernetes API (refused, reset, timed out, 5xx); it is retried. */
   KubernetesUnreachable: 'KubernetesUnreachable',
   /** A step reached it again after such failures; the message says how long it was unreachable. */

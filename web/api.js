@@ -96,6 +96,8 @@ export const api = {
   },
   /** The dry run: what a create would make and whether it fits the plan; nothing starts. */
   planStore: (spec) => request('POST', '/stores?dryRun=true', spec),
+  hibernateStore: (storeId) => request('POST', `${storePath(storeId)}/hibernate`),
+  wakeStore: (storeId) => request('POST', `${storePath(storeId)}/wake`),
   retryStore: (storeId) => request('POST', `${storePath(storeId)}/retry`),
   deleteStore: (storeId) => request('DELETE', storePath(storeId)),
   streamPath: (storeId) => `${storePath(storeId)}/stream`,

@@ -3,7 +3,7 @@
 // docs/store-status.md.
 import { h, svg } from './dom.js';
 
-export const phaseNames = ['Provisioning', 'Ready', 'Failed', 'Deleting', 'Deleted'];
+export const phaseNames = ['Provisioning', 'Ready', 'Hibernated', 'Failed', 'Deleting', 'Deleted'];
 
 /** SVG paths in a 16x16 box; inline so there is nothing to fetch and no font to depend on. */
 const icons = {
@@ -11,6 +11,8 @@ const icons = {
   Provisioning: () => svg('path', { d: 'M8 2a6 6 0 1 1-6 6', fill: 'none', stroke: 'currentColor', 'stroke-width': 2.2, 'stroke-linecap': 'round' }),
   // a check mark in a disc
   Ready: () => [svg('circle', { cx: 8, cy: 8, r: 7, fill: 'currentColor' }), svg('path', { d: 'M4.5 8.2l2.3 2.3 4.7-4.8', fill: 'none', stroke: '#fff', 'stroke-width': 2 })],
+  // a crescent moon: asleep
+  Hibernated: () => svg('path', { d: 'M10.5 1.5a6.5 6.5 0 1 0 4 11.2A5.2 5.2 0 0 1 10.5 1.5z', fill: 'currentColor' }),
   // an exclamation mark in a triangle
   Failed: () => [svg('path', { d: 'M8 1.2l7 13H1z', fill: 'currentColor' }), svg('path', { d: 'M8 6v4M8 11.6v1.2', stroke: '#fff', 'stroke-width': 1.8 })],
   // a minus in a ring: going away
@@ -22,6 +24,7 @@ const icons = {
 const hints = {
   Provisioning: 'an attempt is running',
   Ready: 'the store is up',
+  Hibernated: 'scaled to zero, data kept; Wake brings it back',
   Failed: 'the attempt stopped; see lastError, then Retry',
   Deleting: 'the store is being torn down',
   Deleted: 'everything is gone',

@@ -22,6 +22,8 @@ export function setupStoreDetail({ onChange }) {
   const streamState = $('stream-state');
   const retryButton = /** @type {HTMLButtonElement} */ ($('retry-button'));
   const deleteButton = /** @type {HTMLButtonElement} */ ($('delete-button'));
+  const hibernateButton = /** @type {HTMLButtonElement} */ ($('hibernate-button'));
+  const wakeButton = /** @type {HTMLButtonElement} */ ($('wake-button'));
   const actionResult = $('action-result');
   const body = $('detail-body');
   const lastError = $('detail-last-error');
@@ -49,8 +51,7 @@ export function setupStoreDetail({ onChange }) {
     renderTimeline(timeline, []);
     for (const disclosure of disclosures) disclosure.reset();
     actionResult.hidden = true;
-    retryButton.hidden = true;
-    deleteButton.hidden = true;
+    for (const button of [retryButton, deleteButton, hibernateButton, wakeButton]) button.hidden = true;
     void load(current, true);
     startStream(current);
   }
@@ -110,6 +111,8 @@ export function setupStoreDetail({ onChange }) {
       section.dataset.phase = store.phase;
     }
     retryButton.hidden = store.phase !== 'Failed';
+    hibernateButton.hidden = store.phase !== 'Ready';
+    wakeButton.hidden = store.phase !== 'Hibernated';
     deleteButton.hidden = store.phase === 'Deleting' || store.phase === 'Deleted';
     // Nothing changes after Deleted; stop holding a connection for it.
     if (store.phase === 'Deleted') {
@@ -195,6 +198,14 @@ export function setupStoreDetail({ onChange }) {
   retryButton.addEventListener('click', () => {
     const view = current;
     if (view) void act(view, 'Retry', () => api.retryStore(view.storeId));
+  });
+  hibernateButton.addEventListener('click', () => {
+    const view = current;
+    if (view) void act(view, 'Hibernation', () => api.hibernateStore(view.storeId));
+  });
+  wakeButton.addEventListener('click', () => {
+    const view = current;
+    if (view) void act(view, 'Wake-up', () => api.wakeStore(view.storeId));
   });
   deleteButton.addEventListener('click', () => {
     const view = current;

@@ -16,10 +16,10 @@ import {
 } from '@temporalio/workflow';
 import type { StoreActivities } from '../activities/index.js';
 import { failureTypes } from '../core/failures.js';
-import { deleteSignal, deleteUpdate, retrySignal, statusQuery, storeEventSignal } from '../core/messages.js';
+import { deleteSignal, deleteUpdate, hibernateUpdate, retrySignal, statusQuery, storeEventSignal, wakeUpdate, type ChangeRequest } from '../core/messages.js';
 import { adminUrl, cleanupWorkflowId, helmTaskQueue, namespaceName, storeUrl } from '../core/names.js';
 import type { StoreSettings } from '../core/settings.js';
-import { reasons, type StoreStatus } from '../core/status.js';
+import { reasons, type Phase, type StoreStatus } from '../core/status.js';
 import { describeIssues, storeSpecSchema, type StoreSpecInput } from '../core/store-spec.js';
 import { cleanupStoreWorkflow } from './cleanup.js';
 import { recordReportedEvent, type KubeOutage } from './kube-outage.js';
@@ -49,6 +49,7 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
   let deleteRequested = false;
   let retryRequested = false;
   let provisioning: CancellationScope | undefined;
+  let requestedChange: 'hibernate' | 'wake' | undefined;
   const kubeOutage: KubeOutage = {};
 
   const requestDelete = () => {
@@ -67,6 +68,23 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
     if (status.phase === 'Failed' && !deleteRequested) retryRequested = true;
     else recordEvent(status, { type: 'Normal', reason: reasons.RetryIgnored, message: `retry ignored: the store is ${status.phase}, not Failed` }, now());
   });
+  // Hibernate and wake are updates: the caller learns at once, from the validator, why one is refused.
+  const change = (direction: 'hibernate' | 'wake', from: Phase, reason: string) => ({
+    validator: (_request: ChangeRequest) => {
+      if (status.phase !== from || deleteRequested || requestedChange) {
+        throw new Error(`the store is ${deleteRequested ? 'being deleted' : requestedChange ? `already asked to ${requestedChange}` : status.phase}; only a ${from} store can ${direction}`);
+      }
+    },
+    handler: ({ by }: ChangeRequest) => {
+      requestedChange = direction;
+      recordEvent(status, { type: 'Normal', reason, message: `${direction} requested by ${by}` }, now());
+      return status;
+    },
+  });
+  const hibernate = change('hibernate', 'Ready', reasons.HibernateRequested);
+  setHandler(hibernateUpdate, hibernate.handler, { validator: hibernate.validator });
+  const wake = change('wake', 'Hibernated', reasons.WakeRequested);
+  setHandler(wakeUpdate, wake.handler, { validator: wake.validator });
   setHandler(storeEventSignal, (event) => recordReportedEvent(status, kubeOutage, event));
 
   const settings = await loadSettings();
@@ -147,6 +165,28 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
     }
   }
 
+  /** Hibernate scales to zero and keeps everything else; wake scales back and provisions again. */
+  async function applyChange(direction: 'hibernate' | 'wake'): Promise<void> {
+    try {
+      const { changed } = await kube.scaleStore(spec, direction);
+      if (direction === 'hibernate') {
+        setPhase(status, 'Hibernated', now());
+        setCondition(status, 'StoreReady', 'False', reasons.Hibernated, `scaled to zero: ${changed.join(', ') || 'nothing was running'}; data kept`, now());
+        recordEvent(status, { type: 'Normal', reason: reasons.Hibernated, message: `scaled to zero (${changed.length} workloads); volumes, secrets and the release are kept` }, now());
+        upsertStoreSearchAttributes(status);
+        return;
+      }
+    } catch (error) {
+      // Hibernation that could not scale leaves the store as it was; a wake goes on, since the release
+      // upgrade in provisioning restores the chart's replicas anyway.
+      recordEvent(status, { type: 'Warning', reason: `${direction === 'hibernate' ? 'Hibernate' : 'Wake'}Failed`, message: rootCause(error) ?? String(error) }, now());
+      if (direction === 'hibernate') return;
+    }
+    resetConditions(status, now());
+    setPhase(status, 'Provisioning', now());
+    upsertStoreSearchAttributes(status);
+  }
+
   while (!deleteRequested) {
     if (status.phase === 'Provisioning') {
       await provision();
@@ -162,8 +202,10 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
         upsertStoreSearchAttributes(status);
       }
     } else {
-      const deleting = await condition(() => deleteRequested, settings.driftCheckSeconds * 1000);
-      if (!deleting) await checkDrift();
+      const woken = await condition(() => deleteRequested || requestedChange !== undefined, settings.driftCheckSeconds * 1000);
+      if (!woken) await checkDrift();
+      else if (requestedChange && !deleteRequested) await applyChange(requestedChange);
+      requestedChange = undefined;
     }
     // Steps run only within one pass; an outage still open after it (the attempt failed) gets no recovery.
     kubeOutage.unreachableSince = undefined;

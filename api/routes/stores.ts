@@ -71,6 +71,16 @@ export function storesRouter({ stores, links, streamPollMs, shutdown }: StoresRo
     })
     .all(methodNotAllowed(['GET']));
 
+  for (const [direction, message] of [['hibernate', 'hibernation requested'], ['wake', 'wake-up requested']] as const) {
+    router
+      .route(`/stores/:id/${direction}`)
+      .post(async (req, res) => {
+        const record = await stores.change(storeIdOf(req), callerOf(req), direction);
+        res.status(202).json({ storeId: record.storeId, phase: record.phase, message, links: storeSummary(record, links).links });
+      })
+      .all(methodNotAllowed(['POST']));
+  }
+
   router
     .route('/stores/:id/history')
     .get(async (req, res) => {

@@ -1,6 +1,7 @@
 // The store API through real HTTP, the real worker, Temporal and the simulated cluster.
-import { CoreV1Api } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { eventually, kubeConfig } from '../harness/clients.js';
 import { startApi, type TestApi } from '../harness/api.js';
 import { startStoreWorker, storeId, type TestStoreWorker } from '../harness/store-worker.js';
@@ -83,6 +84,46 @@ describe('a store over HTTP', () => {
     expect(again.objects.every((o) => o.action === 'update')).toBe(true);
     expect((await post('/stores?dryRun=true', { engine: 'medusa', storeId: id })).status).toBe(409);
     expect((await post('/stores?dryRun=maybe', { engine: 'medusa', storeId: storeId('dry') })).status).toBe(400);
+  });
+
+  it('when a Ready store is hibernated and woken, then its workloads go to zero and come back with its data, and it can be deleted while hibernated', async () => {
+    const apps = kubeConfig().makeApiClient(AppsV1Api);
+    const id = storeId('nap');
+    const namespace = `store-${id}`;
+    const replicas = async () => Object.fromEntries((await apps.listNamespacedDeployment({ namespace })).items.map((d) => [d.metadata!.name!, d.spec?.replicas]));
+    expect((await post('/stores', { engine: 'woocommerce', storeId: id })).status).toBe(201);
+    await untilPhase(`/stores/${id}`, 'Ready');
+    const before = await replicas();
+    const claims = (await core.listNamespacedPersistentVolumeClaim({ namespace })).items.map((c) => c.metadata?.name);
+
+    expect((await post(`/stores/${id}/wake`, {})).status).toBe(409);
+    const asleep = await post(`/api/v1/stores/${id}/hibernate`, {});
+    expect(asleep.status).toBe(202);
+    expect(await asleep.json()).toMatchObject({ storeId: id, message: 'hibernation requested' });
+    const hibernated = (await untilPhase(`/stores/${id}`, 'Hibernated')) as unknown as { conditions: Array<{ type: string; status: string; reason: string }> };
+    expect(hibernated.conditions.find((c) => c.type === 'StoreReady')).toMatchObject({ status: 'False', reason: 'Hibernated' });
+    expect(Object.values(await replicas()).every((r) => r === 0)).toBe(true);
+    expect((await apps.listNamespacedStatefulSet({ namespace })).items.every((s) => s.spec?.replicas === 0)).toBe(true);
+    expect((await core.listNamespacedPersistentVolumeClaim({ namespace })).items.map((c) => c.metadata?.name)).toEqual(claims);
+    const refused = await post(`/stores/${id}/hibernate`, {});
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ error: { code: 'store_not_ready', message: expect.stringContaining('the store is Hibernated') as string } });
+    expect((await getJson<{ stores: Array<{ storeId: string }> }>('/stores?phase=Hibernated&limit=100')).body.stores.map((s) => s.storeId)).toContain(id);
+
+    expect((await post(`/stores/${id}/wake`, {})).status).toBe(202);
+    await untilPhase(`/stores/${id}`, 'Ready');
+    expect(await replicas()).toEqual(before);
+    const history = await getJson<{ timeline: Array<{ kind: string; title: string; by?: string }> }>(`/stores/${id}/history`);
+    expect(history.body.timeline).toContainEqual(expect.objectContaining({ kind: 'update', title: 'update hibernate', by: 'API, owner default (key none)' }));
+
+    // Again, as the operations guide does it with the temporal CLI; then delete the hibernated store.
+    await execa(inject('toolchain').temporal ?? 'temporal', [
+      'workflow', 'update', 'execute', '--workflow-id', `store-${id}`, '--name', 'hibernate', '--input', '{"by":"ops via CLI"}', '--address', inject('temporalAddress'), '--namespace', 'default',
+    ]);
+    await untilPhase(`/stores/${id}`, 'Hibernated');
+    expect((await fetch(`${api.url}/stores/${id}`, { method: 'DELETE' })).status).toBe(202);
+    await untilPhase(`/stores/${id}`, 'Deleted');
+    await expect(core.readNamespace({ name: namespace })).rejects.toMatchObject({ code: 404 });
   });
 
   it('when the same store is created again, then 200; with another engine or plan, then 409', async () => {

@@ -145,6 +145,16 @@ describe('dashboard', () => {
     await page.getByText('Fleet usage: what all stores use of their plans').click();
     expect(await page.locator('#fleet-usage-body tr[data-resource="requests.memory"]').textContent()).toMatch(/\d(\.\d)?[MG]i of \d+(\.\d)?Gi/);
     await screenshot(page, 'usage', '#detail-usage');
+
+    // Hibernate and wake from the detail: the buttons follow the phase.
+    await page.getByRole('button', { name: 'Hibernate' }).click();
+    await page.locator('#action-result', { hasText: 'hibernation requested' }).waitFor();
+    await detailIn(page, id, 'Hibernated');
+    expect(await page.getByRole('button', { name: 'Hibernate' }).isVisible()).toBe(false);
+    await row(page, id).locator('[data-phase="Hibernated"]').waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: 'Wake' }).click();
+    await page.locator('#action-result', { hasText: 'wake-up requested' }).waitFor();
+    await detailIn(page, id, 'Ready');
   });
 
   it('when a store is deleted after typing its id, then it goes Deleted and leaves the list', async () => {
