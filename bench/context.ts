@@ -1,0 +1,108 @@
+// One platform for the whole run, like the test harness's: Temporal and the simulated cluster on
+// free ports in a temp state dir, the real worker as its own process (so its RSS and CPU are its
+// own), the real API in this process, and the bare baseline beside them.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { Client, Connection } from '@temporalio/client';
+import { loadPlatformConfig, portSettings, type Ports } from '../dev/config.js';
+import { processRegistry, startPlatform, type RunningPlatform } from '../dev/platform.js';
+import { freePort } from '../dev/ports.js';
+import type { ManagedProcess } from '../dev/process.js';
+import { startWorker, type ServicesOptions } from '../dev/services.js';
+import { ensureToolchain } from '../dev/toolchain/ensure.js';
+import { startApi, type TestApi } from '../test/harness/api.js';
+import { loadWorkerConfig, type WorkerConfig } from '../worker/config.js';
+import { StoreApi } from './api-client.js';
+import { bareStores, type BareStores } from './bare-store.js';
+import { cpuSecondsOf } from './proc-stats.js';
+import { progress } from './report.js';
+import { installStartupDelays } from './startup-delays.js';
+
+/** The cap the fleet benchmark is specified with; the worker process inherits it. */
+const maxConcurrentProvisions = '10';
+
+export interface BenchContext {
+  stateDir: string;
+  kubeConfig: KubeConfig;
+  workerConfig: WorkerConfig;
+  api: StoreApi;
+  bare: BareStores;
+  cores: number;
+  worker(): ManagedProcess;
+  /** A fresh worker process (same task queue), for figures that must not count earlier work. */
+  restartWorker(): Promise<void>;
+  /** CPU seconds used so far by everything of the run: platform, worker, this process, their helm children. */
+  cpuSeconds(): number;
+}
+
+/** Everything the run started; safe to call more than once and after a partial start. */
+export type StopBench = (outcome: 'passed' | 'failed') => Promise<void>;
+
+export function createBenchState(): { stateDir: string; stop: StopBench; startContext: () => Promise<BenchContext> } {
+  const stateDir = mkdtempSync(join(tmpdir(), 'storefleet-bench-'));
+  const stops: Array<() => Promise<void>> = [];
+  let stopping: Promise<void> | undefined;
+  const stop: StopBench = (outcome) => {
+    stopping ??= (async () => {
+      for (const stopOne of stops.reverse()) await stopOne().catch((error: unknown) => progress(`while stopping: ${String(error)}`));
+      // Whatever started before a failure or Ctrl-C let us record its stop.
+      await processRegistry(stateDir).cleanLeftovers();
+      if (outcome === 'passed') rmSync(stateDir, { recursive: true, force: true });
+      else progress(`logs kept in ${stateDir}`);
+    })();
+    return stopping;
+  };
+  return { stateDir, stop, startContext: () => startContext(stateDir, stops) };
+}
+
+async function startContext(stateDir: string, stops: Array<() => Promise<void>>): Promise<BenchContext> {
+  const ports = {} as Ports;
+  for (const name of Object.keys(portSettings) as Array<keyof Ports>) ports[name] = await freePort();
+  const base = loadPlatformConfig();
+  const toolchain = await ensureToolchain({ cacheDir: base.cacheDir, build: false });
+  const platform: RunningPlatform = await startPlatform({ ...base, stateDir, ports }, toolchain, { ephemeral: true, progress: (line) => progress(line) });
+  stops.push(() => platform.stop());
+
+  const helmBinary = toolchain.helm ?? 'helm';
+  process.env.MAX_CONCURRENT_PROVISIONS = maxConcurrentProvisions;
+  const workerConfig = loadWorkerConfig({ ...process.env, KUBECONFIG: platform.kubeconfigPath, STOREFLEET_HELM_BIN: helmBinary });
+  const services: ServicesOptions = {
+    stateDir,
+    registry: processRegistry(stateDir),
+    temporalAddress: platform.temporalAddress,
+    temporalUiUrl: undefined,
+    kubeconfigPath: platform.kubeconfigPath,
+    helmBinary,
+    ports: { workerMetrics: ports.workerMetrics, api: ports.api },
+  };
+  progress('starting the storefleet worker process');
+  let worker = await startWorker(services);
+  stops.push(() => worker.stop());
+
+  const connection = await Connection.connect({ address: platform.temporalAddress });
+  stops.push(() => connection.close());
+  // Limits far above the load, so the benchmark measures the API, not its rate limiter or quota.
+  const api: TestApi = await startApi({ taskQueue: workerConfig.temporal.taskQueue, client: new Client({ connection }), storesPerOwner: 100_000, rateLimitPerMinute: 1e9 });
+  stops.push(() => api.close());
+
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(platform.kubeconfigPath);
+  await installStartupDelays(kubeConfig);
+  const platformPids = platform.processes.map((p) => p.pid);
+  return {
+    stateDir,
+    kubeConfig,
+    workerConfig,
+    api: new StoreApi(api.url),
+    bare: bareStores({ kubeConfig, kubeconfigPath: platform.kubeconfigPath, helmBinary, workerConfig, logFile: join(stateDir, 'logs', 'bare.log') }),
+    cores: availableParallelism(),
+    worker: () => worker,
+    async restartWorker() {
+      await worker.stop();
+      worker = await startWorker(services);
+    },
+    cpuSeconds: () => cpuSecondsOf([...platformPids, worker.pid, process.pid]),
+  };
+}

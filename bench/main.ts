@@ -1,0 +1,68 @@
+// `npm run bench [-- name...]`: starts one platform, runs the chosen benchmarks on it, prints each
+// figure with its baseline and ratio, writes bench/results/latest.json, and stops every process it
+// started, also on failure or Ctrl-C.
+import { relative } from 'node:path';
+import { repoRoot } from '../dev/config.js';
+import { formatDuration } from '../dev/output.js';
+import { apiLoadBenchmark } from './api-load.js';
+import { cleanupBenchmark } from './cleanup.js';
+import { createBenchState, type BenchContext } from './context.js';
+import { fleetBenchmark } from './fleet.js';
+import { overheadBenchmark } from './overhead.js';
+import { latestResultsFile, progress, ResultLog } from './report.js';
+import { selectBenchmarks, UnknownBenchmarkError } from './selection.js';
+import { describeStartupDelays } from './startup-delays.js';
+import { workerMemoryBenchmark } from './worker-memory.js';
+
+type Benchmark = (ctx: BenchContext, results: ResultLog) => Promise<void>;
+
+// In this order: the API load wants a quiet cluster, and memory wants every other figure taken first
+// (its 200 held stores stay until the end).
+const benchmarks: Record<string, Benchmark> = {
+  api: apiLoadBenchmark,
+  overhead: overheadBenchmark,
+  cleanup: cleanupBenchmark,
+  fleet: fleetBenchmark,
+  memory: workerMemoryBenchmark,
+};
+
+export async function runBenchmarks(args: string[]): Promise<number> {
+  let selected: string[];
+  try {
+    selected = selectBenchmarks(args, Object.keys(benchmarks));
+  } catch (error) {
+    if (!(error instanceof UnknownBenchmarkError)) throw error;
+    progress(error.message);
+    return 2;
+  }
+  const began = Date.now();
+  const state = createBenchState();
+  // `on`, not `once`: Ctrl-C arrives twice (from the terminal and forwarded by dev/bootstrap.mjs).
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      progress(`received ${signal}; stopping everything...`);
+      void state.stop('failed').finally(() => process.exit(130));
+    });
+  }
+  const results = new ResultLog();
+  try {
+    progress(`running ${selected.join(', ')} (state ${state.stateDir})`);
+    progress(`delayed mode: ${describeStartupDelays()}`);
+    const ctx = await state.startContext();
+    for (const name of selected) {
+      const started = Date.now();
+      progress(`--- ${name}`);
+      await benchmarks[name]!(ctx, results);
+      progress(`--- ${name} done in ${formatDuration(Date.now() - started)}`);
+    }
+    results.write();
+    const judged = results.results.filter((result) => result.met !== null);
+    progress(`${judged.filter((result) => result.met).length} of ${judged.length} targets met; a missed target is a finding, not a failed run`);
+    progress(`wrote ${relative(repoRoot, latestResultsFile)}; all done in ${formatDuration(Date.now() - began)}`);
+    await state.stop('passed');
+    return 0;
+  } catch (error) {
+    await state.stop('failed');
+    throw error;
+  }
+}
