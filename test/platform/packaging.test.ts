@@ -149,7 +149,7 @@ describe('docker-compose.yml', () => {
 
   it("when read, then the worker's settings parse with its config loader and it uses the mounted kubeconfig", () => {
     const config = loadWorkerConfig(env('worker'));
-    expect(config.temporal).toEqual({ address: 'temporal:7233', namespace: 'default', taskQueue: 'storefleet' });
+    expect(config.temporal).toEqual({ address: 'temporal:7233', namespace: 'default', taskQueue: 'storefleet', tls: false });
     expect(config.kubeconfigPath).toBe('/kube/config');
     expect(config.metricsAddress).toBe('0.0.0.0:9464');
     expect(services.worker!.volumes).toContain('${KUBECONFIG_FILE:-~/.kube/config}:/kube/config:ro');
