@@ -44,6 +44,8 @@ export interface StoreRecord {
   phase: string;
   createdAt?: string;
   running: boolean;
+  /** The workflow ended without deleting the store (terminated, failed, timed out): its objects may remain. */
+  ended?: string;
 }
 
 type CreateSpec = { storeId: string; engine: Engine; plan: Plan };
@@ -53,7 +55,7 @@ export type StoreView = { live: true; record: StoreRecord; status: StoreStatus }
 const quote = (value: string) => `'${value.replace(/'/g, "\\'")}'`;
 const storeNotFound = (storeId: string) => new ApiError(404, 'store_not_found', `store ${storeId} not found`);
 
-export function recordOf(storeId: string, attributes: TypedSearchAttributes, startTime: Date | undefined, running: boolean): StoreRecord {
+export function recordOf(storeId: string, attributes: TypedSearchAttributes, startTime: Date | undefined, running: boolean, ended?: string): StoreRecord {
   const attribute = (key: (typeof keys)[keyof typeof keys]) => attributes.get(key) ?? '';
   return {
     storeId,
@@ -63,6 +65,7 @@ export function recordOf(storeId: string, attributes: TypedSearchAttributes, sta
     phase: attribute(keys.StorePhase) || 'Provisioning',
     ...(startTime ? { createdAt: startTime.toISOString() } : {}),
     running,
+    ...(ended ? { ended } : {}),
   };
 }
 
@@ -72,7 +75,30 @@ function ownerScope(caller: Caller, requested: string | undefined): string | und
   return caller.admin ? requested : caller.owner;
 }
 
-const describedRecord = (storeId: string, d: WorkflowExecutionDescription) => recordOf(storeId, d.typedSearchAttributes, d.startTime, d.status.name === 'RUNNING');
+function describedRecord(storeId: string, d: WorkflowExecutionDescription): StoreRecord {
+  const status = d.status.name;
+  const ended = status === 'RUNNING' || status === 'COMPLETED' ? undefined : status.toLowerCase().replace('_', ' ');
+  return recordOf(storeId, d.typedSearchAttributes, d.startTime, status === 'RUNNING', ended);
+}
+
+/** What a store workflow starts with: its spec as input and the search attributes lists filter on. */
+function storeStart(spec: CreateSpec & { owner: string }, options: StoreServiceOptions, memo: Record<string, unknown>) {
+  return {
+    taskQueue: options.taskQueue,
+    workflowId: storeWorkflowId(spec.storeId),
+    args: [spec],
+    // A Deleted (or ended) store's id may be used again.
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    memo,
+    typedSearchAttributes: [
+      { key: keys.StoreId, value: spec.storeId },
+      { key: keys.StoreEngine, value: spec.engine },
+      { key: keys.StorePlan, value: spec.plan },
+      { key: keys.StoreOwner, value: spec.owner },
+      { key: keys.StorePhase, value: 'Provisioning' },
+    ],
+  };
+}
 
 export function createStoreService(options: StoreServiceOptions) {
   const { client } = options;
@@ -90,6 +116,9 @@ export function createStoreService(options: StoreServiceOptions) {
   /** Live status from the workflow, or the visibility record when no worker answers in time. */
   async function view(storeId: string, caller: Caller): Promise<StoreView> {
     const record = await find(storeId, caller);
+    if (record.ended) {
+      return { live: false, record, detail: `the store workflow was ${record.ended} before the store was deleted; its namespace and release may remain: DELETE removes them` };
+    }
     const handle = client.workflow.getHandle(storeWorkflowId(storeId));
     try {
       const status = await client.connection.withDeadline(Date.now() + options.queryTimeoutMs, () => handle.query(statusQuery));
@@ -140,20 +169,9 @@ export function createStoreService(options: StoreServiceOptions) {
       const requestId = randomUUID();
       const handle = await temporalCall(() =>
         client.workflow.start('storeWorkflow', {
-          taskQueue: options.taskQueue,
-          workflowId: storeWorkflowId(spec.storeId),
-          args: [{ ...spec, owner: caller.owner }],
-          // Concurrent identical creates all land on one workflow; a Deleted store's id may be reused.
+          ...storeStart({ ...spec, owner: caller.owner }, options, { requestId, requestedBy: { owner: caller.owner, keyId: caller.keyId } satisfies Requester }),
+          // Concurrent identical creates all land on one workflow.
           workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-          memo: { requestId, requestedBy: { owner: caller.owner, keyId: caller.keyId } satisfies Requester },
-          typedSearchAttributes: [
-            { key: keys.StoreId, value: spec.storeId },
-            { key: keys.StoreEngine, value: spec.engine },
-            { key: keys.StorePlan, value: spec.plan },
-            { key: keys.StoreOwner, value: caller.owner },
-            { key: keys.StorePhase, value: 'Provisioning' },
-          ],
         }),
       );
       const description = await temporalCall(() => handle.describe());
@@ -225,6 +243,14 @@ export function createStoreService(options: StoreServiceOptions) {
       const record = await find(storeId, caller);
       // A signal, not the update: it is durable even when no worker is running right now.
       if (record.running) await signalAs(caller, storeId, deleteSignal.name);
+      // A workflow ended by hand left the store behind: a new run of it, started with the delete
+      // signal already in, goes straight to the cleanup and ends Deleted.
+      if (record.ended) {
+        const spec = { storeId, engine: record.engine as Engine, plan: record.plan as Plan, owner: record.owner };
+        await temporalCall(() =>
+          client.workflow.signalWithStart('storeWorkflow', { ...storeStart(spec, options, { requestedBy: { owner: caller.owner, keyId: caller.keyId } }), signal: deleteSignal, signalArgs: [] }),
+        );
+      }
       return record;
     },
 

@@ -58,8 +58,8 @@ export function storesRouter({ stores, links, streamPollMs, shutdown }: StoresRo
     })
     .delete(async (req, res) => {
       const record = await stores.remove(storeIdOf(req), callerOf(req));
-      const message = record.running ? 'deletion requested' : 'the store is already deleted';
-      res.status(202).json({ storeId: record.storeId, phase: record.running ? record.phase : 'Deleted', message, links: storeSummary(record, links).links });
+      const message = record.running ? 'deletion requested' : record.ended ? `its workflow was ${record.ended}; a new run deletes what is left` : 'the store is already deleted';
+      res.status(202).json({ storeId: record.storeId, phase: record.running ? record.phase : record.ended ? 'Deleting' : 'Deleted', message, links: storeSummary(record, links).links });
     })
     .all(methodNotAllowed(['GET', 'DELETE']));
 

@@ -126,6 +126,21 @@ describe('a store over HTTP', () => {
     await expect(core.readNamespace({ name: namespace })).rejects.toMatchObject({ code: 404 });
   });
 
+  it('when a store workflow is terminated by hand, then GET says what remains and DELETE removes it and ends Deleted', async () => {
+    const id = storeId('term');
+    expect((await post('/stores', { engine: 'woocommerce', storeId: id })).status).toBe(201);
+    await untilPhase(`/stores/${id}`, 'Ready');
+    await worker.client.workflow.getHandle(`store-${id}`).terminate('operator terminated it by hand');
+
+    const stale = await getJson<{ live: boolean; detail: string }>(`/stores/${id}`);
+    expect(stale.body).toMatchObject({ live: false, detail: expect.stringContaining('terminated before the store was deleted') as string });
+    const deleted = await fetch(`${api.url}/stores/${id}`, { method: 'DELETE' });
+    expect(deleted.status).toBe(202);
+    expect(await deleted.json()).toMatchObject({ phase: 'Deleting', message: 'its workflow was terminated; a new run deletes what is left' });
+    await untilPhase(`/stores/${id}`, 'Deleted');
+    await expect(core.readNamespace({ name: `store-${id}` })).rejects.toMatchObject({ code: 404 });
+  });
+
   it('when the same store is created again, then 200; with another engine or plan, then 409', async () => {
     const id = storeId('same');
     expect((await post('/api/v1/stores', { storeId: id, engine: 'medusa' })).status).toBe(201);
