@@ -30,7 +30,9 @@ const adminKey = `fuzz-admin-${Date.now()}`;
 beforeAll(async () => {
   worker = await startStoreWorker({ maxProvisionSeconds: 20 });
   // Auth on: the document requires a bearer key, and schemathesis checks that the API does too.
-  api = await startApi({ taskQueue: worker.taskQueue, auth: { keys: new Map(), adminKeys: new Set([adminKey]) } });
+  // Hibernate, wake and usage wait for the worker; under the fuzzer's load it may be slow to answer, and
+  // the API must then say 503 before schemathesis gives up on the request (5 s).
+  api = await startApi({ taskQueue: worker.taskQueue, auth: { keys: new Map(), adminKeys: new Set([adminKey]) }, workerReadTimeoutMs: 3000 });
   // schemathesis and hypothesis write into their cwd: keep that out of the repo.
   workDir = mkdtempSync(join(tmpdir(), 'storefleet-fuzz-'));
 });
