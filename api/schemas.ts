@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { planNames } from '../core/plans.js';
 import { conditionTypes, phases } from '../core/status.js';
-import { engines, storeIdSchema } from '../core/store-spec.js';
+import { engines, ownerSchema, storeIdSchema } from '../core/store-spec.js';
 import { pageTokenPattern } from './page-token.js';
 
 export const createStoreBody = z
@@ -21,7 +21,7 @@ export const createStoreQuery = z.strictObject({
 export const listStoresQuery = z.strictObject({
   phase: z.enum(Object.keys(phases) as [keyof typeof phases, ...Array<keyof typeof phases>]).optional(),
   engine: z.enum(engines).optional(),
-  owner: z.string().max(63).optional().meta({ description: 'Admin keys only: the stores of this owner.' }),
+  owner: ownerSchema.optional().meta({ description: 'Admin keys only: the stores of this owner.' }),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   pageToken: z.string().max(4096).regex(pageTokenPattern, 'pageToken is not one this API handed out').optional().meta({ description: 'nextPageToken of the previous page.' }),
 });
@@ -116,7 +116,7 @@ export const historyResponse = z
   .meta({ id: 'StoreHistory' });
 
 export const fleetUsageQuery = z.strictObject({
-  owner: z.string().max(63).optional().meta({ description: 'Admin keys only: the stores of this owner (all owners when left out).' }),
+  owner: ownerSchema.optional().meta({ description: 'Admin keys only: the stores of this owner (all owners when left out).' }),
 });
 
 const quotaLine = z

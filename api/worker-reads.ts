@@ -26,7 +26,7 @@ export function createWorkerReads(options: { client: Client; taskQueue: string; 
       if (error.cause instanceof TimeoutFailure) {
         throw new ApiError(503, 'worker_unavailable', `no worker answered within ${options.timeoutMs / 1000} s; is the storefleet worker running?`, undefined, { 'Retry-After': '5' });
       }
-      throw new ApiError(502, 'cluster_read_failed', `the worker could not read the cluster: ${rootCause(error) ?? error.message}`);
+      throw new ApiError(502, 'cluster_read_failed', `the worker could not read the cluster: ${rootCause(error.cause) ?? error.message}`);
     }
   }
   return {
