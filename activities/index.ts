@@ -10,6 +10,7 @@ import { createPlanActivities } from './plan.js';
 import { createReadinessActivities } from './readiness.js';
 import { createSecretActivities } from './secrets.js';
 import { createSettingsActivities } from './settings.js';
+import { createStorefrontActivities } from './storefront.js';
 import { createUsageActivities } from './usage.js';
 
 export function createActivities(deps: ActivityDeps) {
@@ -27,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
         ...createReadinessActivities(deps),
         ...createCleanupActivities(deps),
         ...createHibernationActivities(deps),
+        ...createStorefrontActivities(deps),
       },
       deps.log,
     ),

@@ -76,6 +76,8 @@ async function startContext(stateDir: string, stops: Array<() => Promise<void>>)
     kubeconfigPath: platform.kubeconfigPath,
     helmBinary,
     ports: { workerMetrics: ports.workerMetrics, api: ports.api },
+    // The simulated cluster's pods run no containers: nothing to request.
+    storefrontCheck: false,
   };
   progress('starting the storefleet worker process');
   let worker = await startWorker(services);

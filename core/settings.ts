@@ -9,4 +9,9 @@ export interface StoreSettings {
   baseDomain: string;
   /** A store workflow continues as new once its history has this many events, to stay cheap to replay. */
   historyEventLimit: number;
+  /**
+   * Whether a Ready store's storefront is requested through its URL (condition StorefrontReachable).
+   * Off where store pods run no containers (the simulated cluster); absent in histories from before it.
+   */
+  storefrontCheck?: boolean;
 }

@@ -18,6 +18,7 @@ export const conditionTypes = {
   GuardrailsApplied: 'GuardrailsApplied',
   ReleaseDeployed: 'ReleaseDeployed',
   StoreReady: 'StoreReady',
+  StorefrontReachable: 'StorefrontReachable',
 } as const;
 export type ConditionType = keyof typeof conditionTypes;
 
@@ -41,6 +42,12 @@ export const reasons = {
   NamespaceDeleting: 'NamespaceDeleting',
   NamespaceStuck: 'NamespaceStuck',
   Deleted: 'Deleted',
+  /** Every page of the storefront check answered. */
+  StorefrontReachable: 'StorefrontReachable',
+  /** A page of the check failed; the store stays Ready, the message names the page and the error. */
+  StorefrontUnreachable: 'StorefrontUnreachable',
+  /** The worker does not check storefronts (STOREFLEET_STOREFRONT_CHECK=off). */
+  StorefrontCheckSkipped: 'StorefrontCheckSkipped',
   HibernateRequested: 'HibernateRequested',
   /** Workloads scaled to zero; volumes, secrets and the release are kept. */
   Hibernated: 'Hibernated',

@@ -94,6 +94,7 @@ export async function startPlatform(config: PlatformConfig, toolchain: Toolchain
         kubeconfigPath,
         helmBinary: toolchain.helm ?? 'helm',
         ports: { workerMetrics: ports.workerMetrics, api: ports.api },
+        storefrontCheck: !simulated,
       };
       progress('starting the storefleet worker and API');
       for (const start of [startWorker, startApi]) {

@@ -13,6 +13,8 @@ export interface ServicesOptions {
   kubeconfigPath: string;
   helmBinary: string;
   ports: { workerMetrics: number; api: number };
+  /** Request Ready stores' storefronts: only where pods run real containers (not the simulated cluster). */
+  storefrontCheck: boolean;
 }
 
 function startService(options: ServicesOptions, name: string, entry: string, env: Record<string, string>, isReady: () => Promise<boolean>): Promise<ManagedProcess> {
@@ -35,7 +37,12 @@ export function startWorker(options: ServicesOptions): Promise<ManagedProcess> {
     options,
     'worker',
     'worker/main.ts',
-    { KUBECONFIG: options.kubeconfigPath, STOREFLEET_HELM_BIN: options.helmBinary, STOREFLEET_WORKER_METRICS: `127.0.0.1:${options.ports.workerMetrics}` },
+    {
+      KUBECONFIG: options.kubeconfigPath,
+      STOREFLEET_HELM_BIN: options.helmBinary,
+      STOREFLEET_WORKER_METRICS: `127.0.0.1:${options.ports.workerMetrics}`,
+      STOREFLEET_STOREFRONT_CHECK: options.storefrontCheck ? 'on' : 'off',
+    },
     // Ready once it polls its task queues, i.e. after bundling the workflows (a few seconds).
     () => Promise.resolve(existsSync(logFile) && readFileSync(logFile, 'utf8').includes('"msg":"worker running"')),
   );

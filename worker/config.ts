@@ -19,6 +19,7 @@ const envSchema = z.object({
   MAX_PROVISION_SECONDS: positiveInt.default(900),
   DRIFT_CHECK_SECONDS: positiveInt.default(300),
   STOREFLEET_HISTORY_EVENT_LIMIT: positiveInt.min(100).default(2000),
+  STOREFLEET_STOREFRONT_CHECK: z.enum(['on', 'off']).default('on'),
   STOREFLEET_WORKER_METRICS: z.string().regex(/^[\w.-]+:\d+$/, 'must be host:port').default('127.0.0.1:9464'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
 });
@@ -40,6 +41,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
       driftCheckSeconds: values.DRIFT_CHECK_SECONDS,
       baseDomain: values.STOREFLEET_BASE_DOMAIN,
       historyEventLimit: values.STOREFLEET_HISTORY_EVENT_LIMIT,
+      storefrontCheck: values.STOREFLEET_STOREFRONT_CHECK === 'on',
     },
     metricsAddress: values.STOREFLEET_WORKER_METRICS,
     logLevel: values.LOG_LEVEL,

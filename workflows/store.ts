@@ -145,12 +145,28 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
       recordEvent(status, { type: 'Normal', reason: reasons.StoreReady, message: `store is ready at ${status.url}` }, now());
       storeMetrics.provisioningSeconds().record((new Date().getTime() - started.getTime()) / 1000);
       upsertStoreSearchAttributes(status);
+      await checkStorefront();
     } catch (error) {
       if (deleteRequested) return;
       if (isCancellation(error)) fail(reasons.ProvisionTimeout, `provisioning did not finish within ${settings.maxProvisionSeconds}s`);
       else fail(failureReason(error), rootCause(error) ?? String(error));
     } finally {
       provisioning = undefined;
+    }
+  }
+
+  /** A finding, not a gate: the store stays Ready whatever the storefront answers. */
+  async function checkStorefront(): Promise<void> {
+    if (!settings.storefrontCheck || !status.url) {
+      setCondition(status, 'StorefrontReachable', 'Unknown', reasons.StorefrontCheckSkipped, 'not checked: this worker runs with STOREFLEET_STOREFRONT_CHECK=off (npm start sets it for the simulated cluster, whose pods run no containers)', now());
+      return;
+    }
+    try {
+      const { ok, summary } = await kube.checkStorefront(spec, status.url);
+      setCondition(status, 'StorefrontReachable', ok ? 'True' : 'False', ok ? reasons.StorefrontReachable : reasons.StorefrontUnreachable, summary, now());
+      if (!ok) recordEvent(status, { type: 'Warning', reason: reasons.StorefrontUnreachable, message: summary }, now());
+    } catch (error) {
+      setCondition(status, 'StorefrontReachable', 'Unknown', reasons.StorefrontUnreachable, `the check itself failed: ${rootCause(error) ?? String(error)}`, now());
     }
   }
 

@@ -53,6 +53,7 @@ export async function startStoreWorker(options: StoreWorkerOptions = {}): Promis
       driftCheckSeconds: options.driftCheckSeconds ?? 300,
       baseDomain: options.baseDomain ?? '127.0.0.1.nip.io',
       historyEventLimit: options.historyEventLimit ?? 2000,
+      storefrontCheck: options.storefrontCheck ?? false,
     },
   });
   const workers = await createStoreWorkers({

@@ -27,7 +27,9 @@ describe.each(engines)('%s store', (engine) => {
       ['GuardrailsApplied', 'True'],
       ['ReleaseDeployed', 'True'],
       ['StoreReady', 'True'],
+      ['StorefrontReachable', 'Unknown'],
     ]);
+    expect(status.conditions.at(-1)).toMatchObject({ reason: 'StorefrontCheckSkipped', message: expect.stringContaining('STOREFLEET_STOREFRONT_CHECK=off') as string });
     const namespace = namespaceName(id);
     const labels = (await core.readNamespace({ name: namespace })).metadata?.labels ?? {};
     expect(labels).toMatchObject({
