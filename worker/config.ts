@@ -15,7 +15,6 @@ const envSchema = z.object({
   STOREFLEET_BASE_DOMAIN: z.string().regex(/^[a-z0-9.-]+$/, 'must be a DNS domain such as 127.0.0.1.nip.io').default('127.0.0.1.nip.io'),
   STOREFLEET_INGRESS_NAMESPACE: z.string().min(1).default('ingress-nginx'),
   MAX_CONCURRENT_PROVISIONS: positiveInt.default(10),
-  STOREFLEET_MAX_CACHED_WORKFLOWS: positiveInt.default(100),
   MAX_PROVISION_SECONDS: positiveInt.default(900),
   DRIFT_CHECK_SECONDS: positiveInt.default(300),
   STOREFLEET_HISTORY_EVENT_LIMIT: positiveInt.min(100).default(2000),
@@ -35,7 +34,6 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
     helmBinary: values.STOREFLEET_HELM_BIN,
     ingressNamespace: values.STOREFLEET_INGRESS_NAMESPACE,
     maxConcurrentProvisions: values.MAX_CONCURRENT_PROVISIONS,
-    maxCachedWorkflows: values.STOREFLEET_MAX_CACHED_WORKFLOWS,
     settings: {
       maxProvisionSeconds: values.MAX_PROVISION_SECONDS,
       driftCheckSeconds: values.DRIFT_CHECK_SECONDS,

@@ -37,7 +37,6 @@ async function main(): Promise<void> {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     maxConcurrentProvisions: config.maxConcurrentProvisions,
-    maxCachedWorkflows: config.maxCachedWorkflows,
     workflows: { workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)) },
     activities: createActivities({
       kubeConfig,

@@ -10,11 +10,6 @@ export interface StoreWorkersOptions {
   taskQueue: string;
   activities: StoreActivities;
   maxConcurrentProvisions: number;
-  /**
-   * Store workflows kept in memory between their tasks. The SDK's default grows with the heap and
-   * holds every store in flight; beyond this many, a store's next task replays its (short) history.
-   */
-  maxCachedWorkflows?: number;
   /** The workflow code: a path to bundle (the worker process) or a prebuilt bundle (tests). */
   workflows: Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle'>;
 }
@@ -24,13 +19,7 @@ export async function createStoreWorkers(options: StoreWorkersOptions): Promise<
   const pick = (helm: boolean) => Object.fromEntries(Object.entries(options.activities).filter(([name]) => onHelmQueue.has(name) === helm));
   const common = { connection: options.connection, namespace: options.namespace };
   return Promise.all([
-    Worker.create({
-      ...common,
-      taskQueue: options.taskQueue,
-      ...options.workflows,
-      activities: pick(false),
-      ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
-    }),
+    Worker.create({ ...common, taskQueue: options.taskQueue, ...options.workflows, activities: pick(false) }),
     Worker.create({
       ...common,
       taskQueue: helmTaskQueue(options.taskQueue),
