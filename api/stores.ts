@@ -1,7 +1,7 @@
 // The store use cases behind the routes: create, read, list, retry, delete, over the Temporal client.
 // Who may see what is decided here: an owner sees only its own stores, an admin sees all.
 import { randomUUID } from 'node:crypto';
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowUpdateFailedError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { rootCause, type TypedSearchAttributes } from '@temporalio/common';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import { optionalTsToDate } from '@temporalio/common/lib/time.js';
@@ -230,7 +230,9 @@ export function createStoreService(options: StoreServiceOptions) {
         await client.connection.withDeadline(Date.now() + options.workerReadTimeoutMs, () => handle.executeUpdate(update, { args: [{ by: `API, ${describeRequester(caller)}` }] }));
       } catch (error) {
         if (error instanceof WorkflowUpdateFailedError) throw new ApiError(409, `store_not_${from.toLowerCase()}`, rootCause(error.cause) ?? error.message);
-        if (isTemporalUnavailable(error)) {
+        // The workflow ended (Deleted) between the lookup and the update.
+        if (error instanceof WorkflowNotFoundError) throw new ApiError(409, `store_not_${from.toLowerCase()}`, `store ${storeId} is Deleted; only a ${from} store can ${direction}`);
+        if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isTemporalUnavailable(error)) {
           throw new ApiError(503, 'worker_unavailable', `no worker accepted the ${direction} request within ${options.workerReadTimeoutMs / 1000} s; it may still be applied once a worker runs`, undefined, { 'Retry-After': '5' });
         }
         throw error;

@@ -8,7 +8,7 @@ describe('store status', () => {
   it('when a store starts, then it is Provisioning with every condition Unknown', () => {
     const status = initialStatus(spec, 't0');
     expect(status.phase).toBe('Provisioning');
-    expect(status.conditions.map((c) => `${c.type}=${c.status}`)).toEqual(['NamespaceReady=Unknown', 'GuardrailsApplied=Unknown', 'ReleaseDeployed=Unknown', 'StoreReady=Unknown']);
+    expect(status.conditions.map((c) => `${c.type}=${c.status}`)).toEqual(['NamespaceReady=Unknown', 'GuardrailsApplied=Unknown', 'ReleaseDeployed=Unknown', 'StoreReady=Unknown', 'StorefrontReachable=Unknown']);
   });
 
   it('when more events than the cap are recorded, then only the newest are kept', () => {
@@ -36,6 +36,7 @@ describe('store status', () => {
       'GuardrailsApplied=False/QuotaExceeded',
       'ReleaseDeployed=False/QuotaExceeded',
       'StoreReady=False/QuotaExceeded',
+      'StorefrontReachable=False/QuotaExceeded',
     ]);
   });
 });
