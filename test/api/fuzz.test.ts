@@ -25,10 +25,10 @@ expected-statuses = [400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 428, 429,
 include-name = "GET /stores"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", 400, 401, 403, 404, 409, 429, "5xx"]
 
-# Hibernate and wake wait for the worker to take the update; under the fuzzer's load that can exceed
+# Hibernate, wake and the usage reports wait for the worker; under the fuzzer's load that can exceed
 # the API's bound, and the documented answer is then 503 worker_unavailable with Retry-After.
 [[operations]]
-include-path-regex = "/(hibernate|wake)$"
+include-path-regex = "/(hibernate|wake|usage)$"
 checks.not_a_server_error.enabled = false
 `;
 const adminKey = `fuzz-admin-${Date.now()}`;
