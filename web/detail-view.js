@@ -1,6 +1,6 @@
 // Renders one store's detail from GET /stores/:id and its timeline: pure functions from data to DOM,
 // so the controller (store-detail.js) decides when, and this file only how.
-import { fill, h, safeHref, when } from './dom.js';
+import { dataTable, fill, h, safeHref, when } from './dom.js';
 import { conditionBadge, phaseBadge } from './phases.js';
 
 /** The command that prints the admin password; the secret's values are never in the API, on purpose. */
@@ -82,23 +82,18 @@ export function renderLastError(store) {
 
 export function renderConditions(conditions) {
   if (!conditions?.length) return h('p', { class: 'muted' }, 'No conditions (the live status is unavailable, or the store is gone).');
-  return h(
-    'table',
-    { class: 'conditions' },
-    h('caption', { class: 'visually-hidden' }, 'Conditions'),
-    h('thead', null, h('tr', null, ...['Condition', 'Status', 'Reason and message', 'Since'].map((name) => h('th', { scope: 'col' }, name)))),
-    h(
-      'tbody',
-      null,
-      ...conditions.map((c) =>
-        h(
-          'tr',
-          { 'data-condition': c.type },
-          h('th', { scope: 'row', 'data-label': 'Condition' }, c.type),
-          h('td', { 'data-label': 'Status' }, conditionBadge(c.status)),
-          h('td', { 'data-label': 'Reason', class: 'condition-detail' }, h('strong', null, c.reason), c.message && h('span', { class: 'condition-message' }, c.message)),
-          h('td', { 'data-label': 'Since' }, h('time', { datetime: c.lastTransitionTime, title: c.lastTransitionTime }, when(c.lastTransitionTime))),
-        ),
+  return dataTable(
+    'conditions',
+    'Conditions',
+    ['Condition', 'Status', 'Reason and message', 'Since'],
+    conditions.map((c) =>
+      h(
+        'tr',
+        { 'data-condition': c.type },
+        h('th', { scope: 'row', 'data-label': 'Condition' }, c.type),
+        h('td', { 'data-label': 'Status' }, conditionBadge(c.status)),
+        h('td', { 'data-label': 'Reason', class: 'condition-detail' }, h('strong', null, c.reason), c.message && h('span', { class: 'condition-message' }, c.message)),
+        h('td', { 'data-label': 'Since' }, h('time', { datetime: c.lastTransitionTime, title: c.lastTransitionTime }, when(c.lastTransitionTime))),
       ),
     ),
   );

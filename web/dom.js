@@ -37,6 +37,17 @@ function append(el, children) {
   }
 }
 
+/** A table whose caption only screen readers hear, with a header row of `columns` and the given rows. */
+export function dataTable(className, caption, columns, rows) {
+  return h(
+    'table',
+    { class: className },
+    h('caption', { class: 'visually-hidden' }, caption),
+    h('thead', null, h('tr', null, ...columns.map((name) => h('th', { scope: 'col' }, name)))),
+    h('tbody', null, ...rows),
+  );
+}
+
 /** Replaces an element's children. */
 export function fill(el, ...children) {
   el.replaceChildren();

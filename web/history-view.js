@@ -1,6 +1,6 @@
 // The audit trail of the open store (GET /stores/:id/history): who asked, each step with its attempts
 // and the cause of its retries, phase changes, signals and updates.
-import { h, when } from './dom.js';
+import { dataTable, h, when } from './dom.js';
 
 const seconds = (from, to) => `${Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000).toFixed(1)} s`;
 
@@ -23,23 +23,18 @@ export function renderHistory(history) {
     'div',
     null,
     history.truncated && h('p', { class: 'hint' }, `Only the last ${history.runs} workflow runs are shown; the Temporal UI has the older ones.`),
-    h(
-      'table',
-      { class: 'conditions history' },
-      h('caption', { class: 'visually-hidden' }, 'Audit trail, oldest first'),
-      h('thead', null, h('tr', null, ...['When', 'What', 'Who', 'Result'].map((name) => h('th', { scope: 'col' }, name)))),
-      h(
-        'tbody',
-        null,
-        ...history.timeline.map((entry) =>
-          h(
-            'tr',
-            { 'data-kind': entry.kind, 'data-outcome': entry.outcome ?? '' },
-            h('td', { 'data-label': 'When' }, h('time', { datetime: entry.time, title: entry.time }, when(entry.time))),
-            h('th', { scope: 'row', 'data-label': 'What' }, entry.title),
-            h('td', { 'data-label': 'Who' }, entry.by ?? ''),
-            h('td', { 'data-label': 'Result' }, outcomeOf(entry)),
-          ),
+    dataTable(
+      'conditions history',
+      'Audit trail, oldest first',
+      ['When', 'What', 'Who', 'Result'],
+      history.timeline.map((entry) =>
+        h(
+          'tr',
+          { 'data-kind': entry.kind, 'data-outcome': entry.outcome ?? '' },
+          h('td', { 'data-label': 'When' }, h('time', { datetime: entry.time, title: entry.time }, when(entry.time))),
+          h('th', { scope: 'row', 'data-label': 'What' }, entry.title),
+          h('td', { 'data-label': 'Who' }, entry.by ?? ''),
+          h('td', { 'data-label': 'Result' }, outcomeOf(entry)),
         ),
       ),
     ),

@@ -1,5 +1,5 @@
 // What a store, or the fleet, uses of its plans: the ResourceQuota's used against hard per resource.
-import { h } from './dom.js';
+import { dataTable, h } from './dom.js';
 
 const binary = [['Ti', 2 ** 40], ['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]];
 
@@ -28,13 +28,7 @@ export function usageRow(resource, used, hard, fraction) {
 }
 
 export function usageTable(caption, rows) {
-  return h(
-    'table',
-    { class: 'conditions usage' },
-    h('caption', { class: 'visually-hidden' }, caption),
-    h('thead', null, h('tr', null, ...['Resource', 'Used', 'Share'].map((name) => h('th', { scope: 'col' }, name)))),
-    h('tbody', null, ...rows),
-  );
+  return dataTable('conditions usage', caption, ['Resource', 'Used', 'Share'], rows);
 }
 
 export function renderStoreUsage(usage) {
