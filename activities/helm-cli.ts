@@ -1,11 +1,14 @@
 // Running helm against the store cluster, and the values every store release gets: shared by the
 // release steps (helm.ts) and the dry-run plan (plan.ts), so both render exactly the same chart.
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
-import { CancelledFailure } from '@temporalio/common';
+import { loadYaml } from '@kubernetes/client-node';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { failureTypes } from '../core/failures.js';
 import { execa } from 'execa';
 import { adminSecretName, releaseName, storeUrl } from '../core/names.js';
-import type { StoreSpec } from '../core/store-spec.js';
+import type { Engine, StoreSpec } from '../core/store-spec.js';
 import type { ActivityDeps } from './deps.js';
 
 export interface HelmResult {
@@ -32,14 +35,50 @@ export function helmRunner(deps: ActivityDeps) {
   };
 }
 
+export interface ChartRef {
+  /** What helm installs: a chart directory or a packaged chart. */
+  path: string;
+  version: string;
+}
+
+/** The chart versions of an engine in the charts directory, the unpacked chart first. */
+export function chartVersions(chartsDir: string, engine: Engine): ChartRef[] {
+  const unpacked = join(chartsDir, engine);
+  const chartYaml = loadYaml<{ version?: string }>(readFileSync(join(unpacked, 'Chart.yaml'), 'utf8'));
+  const packaged = readdirSync(chartsDir)
+    .map((file) => new RegExp(`^${engine}-(\\d+\\.\\d+\\.\\d+.*)\\.tgz$`).exec(file))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => ({ path: join(chartsDir, match[0]), version: match[1]! }));
+  return [{ path: unpacked, version: String(chartYaml.version) }, ...packaged.filter((chart) => chart.version !== String(chartYaml.version))];
+}
+
+/**
+ * The engine's chart at `version`: the unpacked `<engine>/` chart when it is that version (or none is
+ * asked for), else the `<engine>-<version>.tgz` that `helm package` wrote into the charts directory.
+ */
+export function chartOf(chartsDir: string, engine: Engine, version?: string): ChartRef {
+  const available = chartVersions(chartsDir, engine);
+  const chart = version === undefined ? available[0] : available.find((candidate) => candidate.version === version);
+  if (!chart) {
+    throw ApplicationFailure.create({
+      type: failureTypes.ChartVersionNotFound,
+      message: `no ${engine} chart ${version} in the charts directory; available: ${available.map((c) => c.version).join(', ')}`,
+      nonRetryable: true,
+    });
+  }
+  return chart;
+}
+
 /**
  * The release, its chart and its values (JSON for `-f -`: no file ever holds them). `host` is the
  * store's as the workflow recorded it; by default the one the settings give.
  */
 export function storeRelease(deps: ActivityDeps, spec: StoreSpec, host = new URL(storeUrl(spec.storeId, deps.settings.baseDomain)).host) {
+  const chart = chartOf(deps.chartsDir, spec.engine, spec.chartVersion);
   return {
     name: releaseName(spec.engine, spec.storeId),
-    chart: join(deps.chartsDir, spec.engine),
+    chart: chart.path,
+    chartVersion: chart.version,
     values: JSON.stringify({ storeId: spec.storeId, host, plan: spec.plan, existingSecret: adminSecretName }),
   };
 }

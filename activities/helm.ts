@@ -56,9 +56,9 @@ export function createHelmActivities(deps: ActivityDeps) {
   }
 
   return {
-    async helmUpgradeInstall(spec: StoreSpec, options: { host: string }): Promise<{ name: string; revision: number; recovered?: string }> {
+    async helmUpgradeInstall(spec: StoreSpec, options: { host: string }): Promise<{ name: string; revision: number; chartVersion: string; recovered?: string }> {
       const log = activityLogger(deps.log, spec.storeId);
-      const { name: release, chart, values } = storeRelease(deps, spec, options.host);
+      const { name: release, chart, chartVersion, values } = storeRelease(deps, spec, options.host);
       const namespace = namespaceName(spec.storeId);
       let step = 'checking release';
       return withHeartbeat(
@@ -77,8 +77,36 @@ export function createHelmActivities(deps: ActivityDeps) {
             throw new Error(`helm upgrade --install ${release}: ${message}`);
           }
           const revision = (JSON.parse(result.stdout) as { version: number }).version;
-          log.info({ release, revision, recovered }, 'release deployed');
-          return { name: release, revision, ...(recovered ? { recovered } : {}) };
+          log.info({ release, revision, chartVersion, recovered }, 'release deployed');
+          return { name: release, revision, chartVersion, ...(recovered ? { recovered } : {}) };
+        },
+      );
+    },
+
+    /**
+     * Back to `revision` (unknown: the one before) after a failed upgrade. A release still on that
+     * revision and deployed (the upgrade failed before helm recorded a new one) is left alone.
+     * Returns the revision now deployed.
+     */
+    async rollbackRelease(spec: StoreSpec, options: { revision?: number }): Promise<{ revision: number; rolledBack: boolean }> {
+      const release = releaseName(spec.engine, spec.storeId);
+      const namespace = namespaceName(spec.storeId);
+      const current = async () => {
+        const status = await helm(['status', release, '-n', namespace, '-o', 'json']);
+        if (!status.ok) throw new Error(`helm status ${release}: ${classifyHelmError(status.output).message}`);
+        const info = JSON.parse(status.stdout) as { version: number; info?: { status?: string } };
+        return { revision: info.version, state: info.info?.status ?? '' };
+      };
+      return withHeartbeat(
+        () => ({ step: `helm rollback to revision ${options.revision ?? 'before'}` }),
+        async () => {
+          const before = await current();
+          if (before.revision === options.revision && before.state === 'deployed') return { revision: before.revision, rolledBack: false };
+          const result = await helm(['rollback', release, ...(options.revision === undefined ? [] : [String(options.revision)]), '-n', namespace, '--history-max', '5']);
+          if (!result.ok) throw new Error(`helm rollback ${release} to revision ${options.revision ?? 'before'}: ${classifyHelmError(result.output).message}`);
+          const after = await current();
+          activityLogger(deps.log, spec.storeId).warn({ release, from: before.revision, to: options.revision, revision: after.revision }, 'release rolled back');
+          return { revision: after.revision, rolledBack: true };
         },
       );
     },

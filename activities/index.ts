@@ -1,6 +1,8 @@
 // All activities of the store workflows, built from the worker's dependencies.
 import type { ActivityDeps } from './deps.js';
+import { createChangeCheckActivities } from './change-check.js';
 import { createCleanupActivities } from './cleanup.js';
+import { createFleetActivities } from './fleet.js';
 import { createGuardrailActivities } from './guardrails.js';
 import { createHelmActivities } from './helm.js';
 import { createHibernationActivities } from './hibernation.js';
@@ -18,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSettingsActivities(deps),
     ...createUsageActivities(deps),
     ...createPlanActivities(deps),
+    ...createFleetActivities(deps),
     // Every step that talks to Kubernetes tells the store's timeline about an API outage it meets.
     ...withOutageEvents(
       {
@@ -29,6 +32,7 @@ export function createActivities(deps: ActivityDeps) {
         ...createCleanupActivities(deps),
         ...createHibernationActivities(deps),
         ...createStorefrontActivities(deps),
+        ...createChangeCheckActivities(deps),
       },
       deps.log,
     ),
@@ -38,6 +42,6 @@ export function createActivities(deps: ActivityDeps) {
 export type StoreActivities = ReturnType<typeof createActivities>;
 
 /** The activities that run on the helm task queue, whose concurrency MAX_CONCURRENT_PROVISIONS caps. */
-export const helmQueueActivities = ['helmUpgradeInstall', 'waitForReady', 'uninstallRelease'] as const satisfies ReadonlyArray<keyof StoreActivities>;
+export const helmQueueActivities = ['helmUpgradeInstall', 'rollbackRelease', 'waitForReady', 'uninstallRelease'] as const satisfies ReadonlyArray<keyof StoreActivities>;
 
 export type { ActivityDeps };

@@ -27,14 +27,16 @@ const unschedulablePod = (name: string): V1Pod => ({
 const none: Workloads = { deployments: [], statefulSets: [], jobs: [], pods: [] };
 
 describe('assessReadiness', () => {
-  it.each<[string, Workloads, { ready: boolean; summary: string; problems?: string[]; waitingFor?: string[] }]>([
+  it.each<[string, Workloads, { ready: boolean; summary: string; problems?: string[]; waitingFor?: string[]; failedJobs?: string[] }]>([
     ['when every workload is ready, then the store is ready', { ...none, deployments: [deployment('web', 1)], statefulSets: [statefulSet('db', 1)], jobs: [job('setup', 'Complete')] }, { ready: true, summary: '3/3 workloads ready' }],
     ['when there are no workloads yet, then it waits for the release', none, { ready: false, summary: '0/0 workloads ready', waitingFor: ['the release to create its workloads'] }],
     ['when the database is not ready, then it waits for it', { ...none, deployments: [deployment('web', 1)], statefulSets: [statefulSet('db', 0)] }, { ready: false, summary: '1/2 workloads ready', waitingFor: ['statefulset db'] }],
     ['when a pod cannot pull its image, then the finding names the pod, container and reason', { ...none, deployments: [deployment('web', 0)], pods: [waitingPod('web-1', 'ImagePullBackOff')] }, { ready: false, summary: '0/1 workloads ready', problems: ['pod web-1: container app: ImagePullBackOff: Back-off pulling image "x"'] }],
     ['when a pod is unschedulable, then the finding says so', { ...none, deployments: [deployment('web', 0)], pods: [unschedulablePod('web-1')] }, { ready: false, summary: '0/1 workloads ready', problems: ['pod web-1: Unschedulable: 0/3 nodes are available'] }],
     ['when a pod is merely starting, then there is no problem yet', { ...none, deployments: [deployment('web', 0)], pods: [waitingPod('web-1', 'ContainerCreating')] }, { ready: false, summary: '0/1 workloads ready', problems: [] }],
-    ['when the setup job failed, then the finding names it', { ...none, jobs: [job('setup', 'Failed')] }, { ready: false, summary: '0/1 workloads ready', problems: ['job setup: BackoffLimitExceeded:'] }],
+    ['when the setup job failed, then the finding names it', { ...none, jobs: [job('setup', 'Failed')] }, { ready: false, summary: '0/1 workloads ready', problems: ['job setup: BackoffLimitExceeded:'], failedJobs: ['setup'] }],
+    ['when a failed job is being deleted, then it is no verdict yet', { ...none, jobs: [{ ...job('setup', 'Failed'), metadata: { name: 'setup', deletionTimestamp: new Date() } }] }, { ready: false, failedJobs: [] , summary: '0/1 workloads ready' }],
+    ['when the pods are merely waiting, then no job failed', { ...none, deployments: [deployment('web', 0)] }, { ready: false, summary: '0/1 workloads ready', failedJobs: [] }],
     [
       'when the quota rejects pods, then the deployment failure is a finding',
       { ...none, deployments: [deployment('web', 0, { conditions: [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'exceeded quota: store-quota' }] })] },

@@ -15,6 +15,8 @@ export interface ReadinessReport {
   summary: string;
   waitingFor: string[];
   problems: string[];
+  /** Jobs that failed for good (backoffLimit spent): a Job never runs again, so waiting is pointless. */
+  failedJobs: string[];
 }
 
 /** Container states that do not fix themselves quickly; worth naming while we wait. */
@@ -62,6 +64,7 @@ function podProblems(pod: V1Pod): string[] {
 export function assessReadiness(workloads: Workloads): ReadinessReport {
   const waitingFor: string[] = [];
   const problems: string[] = [];
+  const failedJobs: string[] = [];
   for (const d of workloads.deployments) {
     if (!deploymentReady(d)) waitingFor.push(`deployment ${d.metadata?.name}`);
     const failure = d.status?.conditions?.find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
@@ -73,6 +76,8 @@ export function assessReadiness(workloads: Workloads): ReadinessReport {
     waitingFor.push(`job ${job.metadata?.name}`);
     const failed = jobCondition(job, 'Failed');
     if (failed) problems.push(`job ${job.metadata?.name}: ${failed.reason ?? 'Failed'}: ${failed.message ?? ''}`.trim());
+    // A failed Job being deleted (a retry clears it so the upgrade recreates it) is not the verdict.
+    if (failed && !job.metadata?.deletionTimestamp) failedJobs.push(job.metadata?.name ?? '?');
   }
   for (const pod of workloads.pods) problems.push(...podProblems(pod));
   const total = workloads.deployments.length + workloads.statefulSets.length + workloads.jobs.length;
@@ -82,6 +87,7 @@ export function assessReadiness(workloads: Workloads): ReadinessReport {
     summary: `${total - (total === 0 ? 0 : waitingFor.length)}/${total} workloads ready`,
     waitingFor,
     problems,
+    failedJobs,
   };
 }
 

@@ -51,6 +51,9 @@ export function createReadinessActivities(deps: ActivityDeps) {
         const finding = report ? describeReport(report) : 'workloads not readable yet';
         if (finding !== lastLogged) log.info({ summary: report?.summary, finding }, 'waiting for readiness');
         lastLogged = finding;
+        if (report && report.failedJobs.length > 0) {
+          throw ApplicationFailure.create({ type: failureTypes.JobFailed, message: `a job of the release failed (${report.summary}): ${finding}`, nonRetryable: true });
+        }
         if (Date.now() >= deadline) {
           throw ApplicationFailure.create({
             type: failureTypes.ProvisionTimeout,

@@ -10,6 +10,7 @@ import { ApiError, errorHandler } from './errors.js';
 import { createMetrics } from './metrics.js';
 import type { LinkSettings } from './present.js';
 import { platformRouter } from './routes/health.js';
+import { fleetRouter } from './routes/fleet.js';
 import { storesRouter } from './routes/stores.js';
 import type { StoreService } from './stores.js';
 
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps): express.Express {
   );
   api.use(express.json({ limit: '16kb' }));
   api.use(storesRouter({ stores: deps.stores, links: deps.links, streamPollMs: deps.streamPollMs ?? 1000, shutdown: deps.shutdown ?? new AbortController().signal }));
+  api.use(fleetRouter({ upgrades: deps.stores.fleetUpgrades }));
 
   app.use('/api/v1', api);
   // The alias without the prefix covers only the store routes, so a missing file is a 404, not a 401.

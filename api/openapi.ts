@@ -1,7 +1,8 @@
 // /openapi.json, generated from the zod schemas the routes validate with (schemas.ts).
 import { z } from 'zod';
 import { storeIdSchema } from '../core/store-spec.js';
-import { acceptedResponse, createStoreBody, createStoreQuery, dryRunResponse, errorResponse, eventsResponse, healthResponse, historyResponse, listStoresQuery, fleetUsageQuery, fleetUsageResponse, storeUsageResponse, storeListResponse, storeResponse, storeSummary } from './schemas.js';
+import { fleetUpgradeAccepted, fleetUpgradeBody, fleetUpgradeList, fleetUpgradeResponse } from './schemas.js';
+import { acceptedResponse, changeDryRunResponse, changeStoreBody, createStoreBody, dryRunQuery, dryRunResponse, errorResponse, eventsResponse, healthResponse, historyResponse, listStoresQuery, fleetUsageQuery, fleetUsageResponse, storeUsageResponse, storeListResponse, storeResponse, storeSummary } from './schemas.js';
 
 const ref = (schema: z.ZodType) => ({ $ref: `#/components/schemas/${(z.globalRegistry.get(schema) as { id: string }).id}` });
 const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema: ref(schema) } } });
@@ -24,6 +25,7 @@ const errors = (...codes: string[]) => Object.fromEntries(codes.map((code) => [c
 const common = ['401', '429', '500', '503'];
 const { $schema: _idSchema, ...storeIdJsonSchema } = z.toJSONSchema(storeIdSchema);
 const idParameter = { name: 'id', in: 'path', required: true, schema: storeIdJsonSchema, description: 'store id' };
+const upgradeIdParameter = { name: 'upgradeId', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{8}$' }, description: 'fleet upgrade id' };
 
 function queryParameters(schema: z.ZodObject) {
   return Object.entries(schema.shape).map(([name, field]) => {
@@ -47,7 +49,7 @@ export function openApiDocument(): object {
         post: {
           tags: ['stores'],
           summary: 'Create a store (idempotent for the same spec); with dryRun=true, only say what it would do',
-          parameters: queryParameters(createStoreQuery),
+          parameters: queryParameters(dryRunQuery),
           requestBody: { required: true, content: { 'application/json': { schema: ref(createStoreBody) } } },
           responses: {
             '201': json(storeSummary, 'created'),
@@ -64,6 +66,16 @@ export function openApiDocument(): object {
       },
       '/stores/{id}': {
         get: store({ summary: 'A store: phase, conditions, urls, last error', responses: { '200': json(storeResponse, 'the store'), ...errors('400', '404', ...common) } }),
+        patch: store({
+          summary: 'Change the plan or upgrade the chart of a Ready store (phase Upgrading); a release that does not get ready is rolled back. With dryRun=true, only say what it would apply',
+          parameters: [idParameter, ...queryParameters(dryRunQuery)],
+          requestBody: { required: true, content: { 'application/json': { schema: ref(changeStoreBody) } } },
+          responses: {
+            '202': json(acceptedResponse, 'the change was accepted: the store is Upgrading; GET it to follow (lastChange)'),
+            '200': json(changeDryRunResponse, '(dryRun=true) what the change would apply, and its problems'),
+            ...errors('400', '404', '409', '413', '415', '502', ...common),
+          },
+        }),
         delete: store({ summary: 'Delete a store (idempotent)', responses: { '202': json(acceptedResponse, 'deletion requested'), ...errors('400', '404', ...common) } }),
       },
       '/stores/{id}/events': {
@@ -101,6 +113,36 @@ export function openApiDocument(): object {
           responses: { '200': json(fleetUsageResponse, 'the fleet'), ...errors('400', '403', '502', ...common) },
         },
       },
+      '/fleet/upgrades': {
+        post: {
+          tags: ['fleet'],
+          summary: 'Start a fleet upgrade: the matching stores move to chartVersion wave by wave; it stops when a wave has more than maxFailures failed stores',
+          requestBody: { required: true, content: { 'application/json': { schema: ref(fleetUpgradeBody) } } },
+          responses: { '202': json(fleetUpgradeAccepted, 'started'), ...errors('400', '403', '413', '415', ...common) },
+        },
+        get: { tags: ['fleet'], summary: 'Fleet upgrades, newest first', responses: { '200': json(fleetUpgradeList, 'the upgrades'), ...errors(...common) } },
+      },
+      '/fleet/upgrades/{upgradeId}': {
+        get: {
+          tags: ['fleet'],
+          summary: "A fleet upgrade: its state, each wave, each store's result and the chart version and revision it runs",
+          parameters: [upgradeIdParameter],
+          responses: { '200': json(fleetUpgradeResponse, 'the upgrade'), ...errors('400', '404', '409', ...common) },
+        },
+      },
+      ...Object.fromEntries(
+        (['pause', 'resume', 'cancel'] as const).map((action) => [
+          `/fleet/upgrades/{upgradeId}/${action}`,
+          {
+            post: {
+              tags: ['fleet'],
+              summary: `${action[0]!.toUpperCase()}${action.slice(1)} a fleet upgrade before its next wave (stores already upgrading finish their change)`,
+              parameters: [upgradeIdParameter],
+              responses: { '202': json(fleetUpgradeAccepted, `${action} requested`), ...errors('400', '404', '409', ...common) },
+            },
+          },
+        ]),
+      ),
       '/stores/{id}/stream': {
         get: store({
           summary: 'Server-Sent Events: `phase` on every phase change, `event` for every new timeline entry; ends after Deleted',

@@ -2,8 +2,9 @@
 // generate /openapi.json, so the document cannot drift from the code.
 import { z } from 'zod';
 import { planNames } from '../core/plans.js';
+import { fleetStoreResults, fleetUpgradeSpecSchema, fleetUpgradeStates } from '../core/fleet.js';
 import { conditionTypes, phases } from '../core/status.js';
-import { engines, ownerSchema, storeIdSchema } from '../core/store-spec.js';
+import { chartVersionSchema, engines, ownerSchema, storeIdSchema } from '../core/store-spec.js';
 import { pageTokenPattern } from './page-token.js';
 
 export const createStoreBody = z
@@ -14,9 +15,17 @@ export const createStoreBody = z
   })
   .meta({ id: 'CreateStore', description: 'A new store. plan defaults to small; the owner is the caller.' });
 
-export const createStoreQuery = z.strictObject({
-  dryRun: z.enum(['true', 'false']).optional().meta({ description: 'true: answer what the create would do and whether it fits, and start nothing' }),
+export const dryRunQuery = z.strictObject({
+  dryRun: z.enum(['true', 'false']).optional().meta({ description: 'true: answer what the request would do and whether it fits, and change nothing' }),
 });
+
+export const changeStoreBody = z
+  .strictObject({
+    plan: z.enum(planNames).optional(),
+    chartVersion: chartVersionSchema.optional().meta({ description: "a version of the store's chart that the worker's charts directory holds" }),
+  })
+  .refine((change) => change.plan !== undefined || change.chartVersion !== undefined, { message: 'give plan, chartVersion or both' })
+  .meta({ id: 'ChangeStore', description: 'A plan change, a chart upgrade, or both: applied to a Ready store, rolled back if the new release does not get ready.' });
 
 export const listStoresQuery = z.strictObject({
   phase: z.enum(Object.keys(phases) as [keyof typeof phases, ...Array<keyof typeof phases>]).optional(),
@@ -54,6 +63,22 @@ const links = z.object({
 
 const phase = z.enum(Object.keys(phases) as [string, ...string[]]);
 
+const release = z.object({ plan: z.string(), chartVersion: z.string().optional() });
+const lastChange = z
+  .object({
+    requestedBy: z.string(),
+    from: release.extend({ revision: z.number().int().optional() }),
+    to: release,
+    result: z.enum(['Upgrading', 'Upgraded', 'RolledBack', 'Failed']).meta({
+      description: 'Upgraded: the store runs `to`; RolledBack: the upgrade failed and the store runs `from` again, Ready; Failed: the rollback failed too',
+    }),
+    revision: z.number().int().optional().meta({ description: 'the Helm release revision the store runs after the change' }),
+    message: z.string(),
+    startedAt: z.string(),
+    finishedAt: z.string().optional(),
+  })
+  .meta({ id: 'StoreChangeOutcome' });
+
 export const storeSummary = z
   .object({
     storeId: z.string(),
@@ -76,6 +101,9 @@ export const storeResponse = storeSummary
     adminUrl: z.string().optional(),
     adminSecret: z.object({ name: z.string(), namespace: z.string() }),
     lastError: z.string().optional(),
+    chartVersion: z.string().optional().meta({ description: 'the chart version deployed' }),
+    revision: z.number().int().optional().meta({ description: 'the Helm release revision deployed' }),
+    lastChange: lastChange.optional(),
     attempts: z.number().int().optional(),
     updatedAt: z.string().optional(),
     readyAt: z.string().optional(),
@@ -150,14 +178,7 @@ export const fleetUsageResponse = z
   })
   .meta({ id: 'FleetUsage' });
 
-export const dryRunResponse = z
-  .object({
-    dryRun: z.literal(true),
-    storeId: z.string(),
-    engine: z.string(),
-    plan: z.string(),
-    owner: z.string(),
-    existingPhase: phase.optional().meta({ description: 'the store exists already (same spec): a create would change nothing' }),
+const plannedChanges = z.object({
     namespace: z.string(),
     objects: z.array(
       z.object({ kind: z.string(), name: z.string(), source: z.enum(['storefleet', 'chart']), action: z.enum(['create', 'update']) }),
@@ -167,8 +188,74 @@ export const dryRunResponse = z
       .meta({ description: "what the chart's pods and volumes ask of the plan's quota: cores for cpu, bytes for memory and storage, else counts" }),
     fits: z.boolean(),
     problems: z.array(z.string()),
+  });
+
+export const dryRunResponse = plannedChanges
+  .extend({
+    dryRun: z.literal(true),
+    storeId: z.string(),
+    engine: z.string(),
+    plan: z.string(),
+    owner: z.string(),
+    existingPhase: phase.optional().meta({ description: 'the store exists already (same spec): a create would change nothing' }),
   })
   .meta({ id: 'DryRun' });
+
+export const changeDryRunResponse = plannedChanges
+  .extend({
+    dryRun: z.literal(true),
+    storeId: z.string(),
+    engine: z.string(),
+    phase,
+    from: release,
+    to: release,
+  })
+  .meta({ id: 'ChangeDryRun', description: 'What the change would apply, and problems that would make the store refuse it (the chart version, the usage against the new plan).' });
+
+export const fleetUpgradeBody = fleetUpgradeSpecSchema.meta({
+  id: 'FleetUpgradeRequest',
+  description: 'Upgrade the chart of the running stores of an engine, wave by wave; an owner key upgrades only its own stores.',
+});
+export const fleetUpgradeParams = z.strictObject({ upgradeId: z.string().regex(/^[0-9a-f]{8}$/, 'a fleet upgrade id is 8 hex digits') });
+
+const fleetUpgradeLinks = z.object({ self: z.string(), pause: z.string(), resume: z.string(), cancel: z.string() });
+
+export const fleetUpgradeResponse = z
+  .object({
+    id: z.string(),
+    spec: fleetUpgradeSpecSchema.extend({ requestedBy: z.string() }),
+    state: z.enum(fleetUpgradeStates).meta({ description: 'Running, Paused (before the next wave), Completed, Stopped (a wave had more failures than maxFailures) or Cancelled' }),
+    reason: z.string().optional(),
+    waves: z.array(
+      z.object({
+        number: z.number().int(),
+        state: z.enum(['Pending', 'Running', 'Done', 'Skipped']),
+        failures: z.number().int(),
+        stores: z.array(
+          z.object({
+            storeId: z.string(),
+            result: z.enum(fleetStoreResults),
+            chartVersion: z.string().optional().meta({ description: 'the chart version the store runs (at the end: its final one)' }),
+            revision: z.number().int().optional(),
+            message: z.string().optional(),
+          }),
+        ),
+      }),
+    ),
+    startedAt: z.string(),
+    updatedAt: z.string(),
+    finishedAt: z.string().optional(),
+    links: fleetUpgradeLinks,
+  })
+  .meta({ id: 'FleetUpgrade' });
+
+export const fleetUpgradeAccepted = z
+  .object({ id: z.string(), message: z.string(), links: fleetUpgradeLinks })
+  .meta({ id: 'FleetUpgradeAccepted' });
+
+export const fleetUpgradeList = z
+  .object({ upgrades: z.array(z.object({ id: z.string(), running: z.boolean(), startedAt: z.string(), links: fleetUpgradeLinks })) })
+  .meta({ id: 'FleetUpgradeList' });
 
 export const acceptedResponse = z
   .object({ storeId: z.string(), phase, message: z.string(), links })

@@ -2,20 +2,22 @@
 // Who may see what is decided here: an owner sees only its own stores, an admin sees all.
 import { randomUUID } from 'node:crypto';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
-import { rootCause, type TypedSearchAttributes } from '@temporalio/common';
+import { rootCause, type TypedSearchAttributes, type UpdateDefinition } from '@temporalio/common';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import { optionalTsToDate } from '@temporalio/common/lib/time.js';
 import proto from '@temporalio/proto';
-import { deleteSignal, hibernateUpdate, retrySignal, statusQuery, wakeUpdate } from '../core/messages.js';
+import { changeUpdate, deleteSignal, hibernateUpdate, retrySignal, statusQuery, wakeUpdate, type ChangeRequest } from '../core/messages.js';
 import { storeIdOfWorkflow, storeWorkflowId } from '../core/names.js';
 import { StoreEngine, StoreId, StoreOwner, StorePhase, StorePlan } from '../workflows/search-attributes.js';
 import type { StoreStatus } from '../core/status.js';
-import type { Engine } from '../core/store-spec.js';
+import type { Engine, StoreSpec } from '../core/store-spec.js';
+import type { ChangeTarget } from '../activities/change-check.js';
 import type { Plan } from '../core/plans.js';
 import { ApiError } from './errors.js';
 import { describeRequester, type Requester } from './history-timeline.js';
 import { decodePageToken, encodePageToken } from './page-token.js';
 import { storeTimeline } from './store-history.js';
+import { createFleetUpgrades } from './fleet-upgrades.js';
 import { createWorkerReads } from './worker-reads.js';
 import { isTemporalUnavailable, temporalCall } from './temporal-errors.js';
 
@@ -158,9 +160,27 @@ export function createStoreService(options: StoreServiceOptions) {
     );
   }
 
+  /** Runs one of the store's updates for the caller; a refusal is a 409 with `refusedCode` and the reason. */
+  async function updateAs<Args extends object>(caller: Caller, storeId: string, update: UpdateDefinition<StoreStatus, [Args & ChangeRequest]>, args: Args, refusedCode: string): Promise<StoreStatus> {
+    const handle = client.workflow.getHandle(storeWorkflowId(storeId));
+    try {
+      return await client.connection.withDeadline(Date.now() + options.workerReadTimeoutMs, () => handle.executeUpdate(update, { args: [{ ...args, by: `API, ${describeRequester(caller)}` }] }));
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError) throw new ApiError(409, refusedCode, rootCause(error.cause) ?? error.message);
+      // The workflow ended (Deleted) between the lookup and the update.
+      if (error instanceof WorkflowNotFoundError) throw new ApiError(409, refusedCode, `store ${storeId} is Deleted`);
+      if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isTemporalUnavailable(error)) {
+        throw new ApiError(503, 'worker_unavailable', `no worker accepted the ${update.name} request within ${options.workerReadTimeoutMs / 1000} s; it may still be applied once a worker runs`, undefined, { 'Retry-After': '5' });
+      }
+      throw error;
+    }
+  }
+
   return {
     find,
     view,
+    /** Fleet upgrades work through the stores' own updates, under the same client and owner rules. */
+    fleetUpgrades: createFleetUpgrades({ client, taskQueue: options.taskQueue, queryTimeoutMs: options.queryTimeoutMs }),
 
     /** created: this call started the workflow; false: the same store already existed. */
     async create(spec: CreateSpec, caller: Caller): Promise<{ created: boolean; record: StoreRecord }> {
@@ -223,21 +243,26 @@ export function createStoreService(options: StoreServiceOptions) {
     async change(storeId: string, caller: Caller, direction: 'hibernate' | 'wake'): Promise<StoreRecord> {
       const record = await find(storeId, caller);
       const from = direction === 'hibernate' ? 'Ready' : 'Hibernated';
-      if (!record.running) throw new ApiError(409, `store_not_${from.toLowerCase()}`, `store ${storeId} is Deleted; only a ${from} store can ${direction}`);
-      const handle = client.workflow.getHandle(storeWorkflowId(storeId));
-      const update = direction === 'hibernate' ? hibernateUpdate : wakeUpdate;
-      try {
-        await client.connection.withDeadline(Date.now() + options.workerReadTimeoutMs, () => handle.executeUpdate(update, { args: [{ by: `API, ${describeRequester(caller)}` }] }));
-      } catch (error) {
-        if (error instanceof WorkflowUpdateFailedError) throw new ApiError(409, `store_not_${from.toLowerCase()}`, rootCause(error.cause) ?? error.message);
-        // The workflow ended (Deleted) between the lookup and the update.
-        if (error instanceof WorkflowNotFoundError) throw new ApiError(409, `store_not_${from.toLowerCase()}`, `store ${storeId} is Deleted; only a ${from} store can ${direction}`);
-        if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isTemporalUnavailable(error)) {
-          throw new ApiError(503, 'worker_unavailable', `no worker accepted the ${direction} request within ${options.workerReadTimeoutMs / 1000} s; it may still be applied once a worker runs`, undefined, { 'Retry-After': '5' });
-        }
-        throw error;
-      }
+      const refused = `store_not_${from.toLowerCase()}`;
+      if (!record.running) throw new ApiError(409, refused, `store ${storeId} is Deleted; only a ${from} store can ${direction}`);
+      await updateAs(caller, storeId, direction === 'hibernate' ? hibernateUpdate : wakeUpdate, {}, refused);
       return record;
+    },
+
+    /** A plan change or chart upgrade (the `change` update); refused with 409 and the store's reason. */
+    async changeRelease(storeId: string, caller: Caller, target: ChangeTarget): Promise<StoreStatus> {
+      const record = await find(storeId, caller);
+      if (!record.running) throw new ApiError(409, 'change_refused', `store ${storeId} is Deleted; only a Ready store can change its plan or chart`);
+      return updateAs(caller, storeId, changeUpdate, target, 'change_refused');
+    },
+
+    /** What a change would apply and whether the store would accept it; nothing changes. */
+    async dryRunChange(storeId: string, caller: Caller, target: ChangeTarget) {
+      const current = await view(storeId, caller);
+      if (!current.live) throw new ApiError(409, 'change_refused', `store ${storeId}: ${current.detail}`);
+      const { status } = current;
+      const spec: StoreSpec = { storeId, engine: status.engine, plan: status.plan, owner: status.owner, ...(status.chartVersion ? { chartVersion: status.chartVersion } : {}) };
+      return { status, plan: await reads.planChange(spec, target) };
     },
 
     /** Idempotent: a store already Deleted (or being deleted) is accepted again. */

@@ -5,7 +5,8 @@ import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { rootCause, TimeoutFailure } from '@temporalio/common';
 import { workerReadWorkflowId } from '../core/names.js';
 import type { StoreSpec } from '../core/store-spec.js';
-import type { fleetUsageWorkflow, planStoreWorkflow, storeUsageWorkflow } from '../workflows/readers.js';
+import type { ChangeTarget } from '../activities/change-check.js';
+import type { fleetUsageWorkflow, planChangeWorkflow, planStoreWorkflow, storeUsageWorkflow } from '../workflows/readers.js';
 import { ApiError } from './errors.js';
 import { temporalCall } from './temporal-errors.js';
 
@@ -33,6 +34,7 @@ export function createWorkerReads(options: { client: Client; taskQueue: string; 
     storeUsage: (storeId: string) => ask<typeof storeUsageWorkflow>('storeUsageWorkflow', [storeId]),
     fleetUsage: (owner: string | undefined) => ask<typeof fleetUsageWorkflow>('fleetUsageWorkflow', [owner]),
     planStore: (spec: StoreSpec) => ask<typeof planStoreWorkflow>('planStoreWorkflow', [spec]),
+    planChange: (spec: StoreSpec, target: ChangeTarget) => ask<typeof planChangeWorkflow>('planChangeWorkflow', [spec, target]),
   };
 }
 

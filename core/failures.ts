@@ -5,6 +5,12 @@ export const failureTypes = {
   InvalidChartValues: 'InvalidChartValues',
   QuotaExceeded: 'QuotaExceeded',
   ProvisionTimeout: 'ProvisionTimeout',
+  /** A Job of the release failed for good (its backoffLimit is spent): waiting longer cannot help. */
+  JobFailed: 'JobFailed',
+  /** The charts directory has no chart of the engine at the version asked for. */
+  ChartVersionNotFound: 'ChartVersionNotFound',
+  /** A plan or chart change refused before anything changed (e.g. the usage does not fit the new plan). */
+  ChangeRefused: 'ChangeRefused',
 } as const;
 export type FailureType = keyof typeof failureTypes;
 
@@ -13,4 +19,7 @@ export const nonRetryableFailureTypes: string[] = [
   failureTypes.InvalidChartValues,
   failureTypes.QuotaExceeded,
   failureTypes.ProvisionTimeout,
+  failureTypes.JobFailed,
+  failureTypes.ChartVersionNotFound,
+  failureTypes.ChangeRefused,
 ];

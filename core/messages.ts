@@ -1,5 +1,6 @@
 // Signals, queries and updates of the store workflows, defined once for the workflows and every client.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Plan } from './plans.js';
 import type { StoreEvent, StoreStatus } from './status.js';
 
 export const retrySignal = defineSignal('retry');
@@ -16,6 +17,18 @@ export interface ChangeRequest {
 export const hibernateUpdate = defineUpdate<StoreStatus, [ChangeRequest]>('hibernate');
 /** Hibernated -> Ready: replicas restored, then readiness. Refused (validator) unless Hibernated. */
 export const wakeUpdate = defineUpdate<StoreStatus, [ChangeRequest]>('wake');
+
+/** A plan change or chart upgrade of one store; at least one of plan and chartVersion. */
+export interface StoreChange extends ChangeRequest {
+  plan?: Plan;
+  chartVersion?: string;
+}
+/**
+ * Ready -> Upgrading -> Ready: guardrails resized, `helm upgrade`, readiness; on failure `helm rollback`.
+ * Refused unless Ready (validator), or when the chart version does not exist or the store's current
+ * usage does not fit the new plan (handler, which may read the cluster).
+ */
+export const changeUpdate = defineUpdate<StoreStatus, [StoreChange]>('change');
 
 /**
  * An event for the store's timeline from elsewhere: the cleanup child reports its progress, activities

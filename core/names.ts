@@ -8,6 +8,8 @@ export const storeWorkflowId = (storeId: string) => `store-${storeId}`;
 export const cleanupWorkflowId = (storeId: string) => `store-${storeId}-cleanup`;
 /** Read-only workflows the API runs on the worker (usage reports); never a store's id. */
 export const workerReadWorkflowId = (workflowType: string, requestId: string) => `read-${workflowType}-${requestId}`;
+/** A fleet upgrade's workflow; `id` is the one the API hands out. */
+export const fleetUpgradeWorkflowId = (id: string) => `fleet-upgrade-${id}`;
 /** The workflow id back to the store id, or undefined for workflows that are not stores. */
 export const storeIdOfWorkflow = (workflowId: string) => /^store-(.+)$/.exec(workflowId)?.[1];
 

@@ -6,6 +6,7 @@ import type { Plan } from './plans.js';
 export const phases = {
   Provisioning: 'Provisioning',
   Ready: 'Ready',
+  Upgrading: 'Upgrading',
   Hibernated: 'Hibernated',
   Failed: 'Failed',
   Deleting: 'Deleting',
@@ -52,6 +53,16 @@ export const reasons = {
   /** Workloads scaled to zero; volumes, secrets and the release are kept. */
   Hibernated: 'Hibernated',
   WakeRequested: 'WakeRequested',
+  /** A plan change or chart upgrade was accepted; the message says from what to what and who asked. */
+  ChangeRequested: 'ChangeRequested',
+  /** The upgraded release is ready; the store runs the new plan and chart version. */
+  Upgraded: 'Upgraded',
+  /** The upgrade failed (helm, or readiness by the deadline); a rollback follows. */
+  UpgradeFailed: 'UpgradeFailed',
+  /** The release is back on its previous revision and ready; the store keeps its old plan and chart. */
+  RolledBack: 'RolledBack',
+  /** Even the rollback failed: the store is Failed; a retry deploys the old plan and chart again. */
+  RollbackFailed: 'RollbackFailed',
   /** A step could not reach the Kubernetes API (refused, reset, timed out, 5xx); it is retried. */
   KubernetesUnreachable: 'KubernetesUnreachable',
   /** A step reached it again after such failures; the message says how long it was unreachable. */
@@ -76,6 +87,19 @@ export interface StoreEvent {
   message: string;
 }
 
+/** How the last plan change or chart upgrade ended. */
+export interface ChangeOutcome {
+  requestedBy: string;
+  from: { plan: Plan; chartVersion?: string; revision?: number };
+  to: { plan: Plan; chartVersion?: string };
+  result: 'Upgrading' | 'Upgraded' | 'RolledBack' | 'Failed';
+  /** The release revision the store runs after the change (new, or the one rolled back to). */
+  revision?: number;
+  message: string;
+  startedAt: string;
+  finishedAt?: string;
+}
+
 export interface StoreStatus {
   storeId: string;
   engine: Engine;
@@ -86,6 +110,10 @@ export interface StoreStatus {
   url?: string;
   adminUrl?: string;
   adminSecretName?: string;
+  /** The chart version and Helm release revision deployed, once a release exists. */
+  chartVersion?: string;
+  revision?: number;
+  lastChange?: ChangeOutcome;
   lastError?: string;
   /** Provisioning attempts so far: 1 for the first, +1 per retry. */
   attempts: number;

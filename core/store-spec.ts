@@ -21,11 +21,19 @@ export const ownerSchema = z
   .max(63, 'owner must be at most 63 characters')
   .regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, 'owner must be letters, digits, "-", "_" or ".", starting and ending with a letter or digit');
 
+// A chart version as Chart.yaml and `helm package` write it (SemVer 2).
+export const chartVersionSchema = z
+  .string()
+  .max(64, 'chartVersion must be at most 64 characters')
+  .regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/, 'chartVersion must be a SemVer version such as 0.2.0');
+
 export const storeSpecSchema = z.object({
   storeId: storeIdSchema,
   engine: z.enum(engines),
   plan: z.enum(planNames).default('small'),
   owner: ownerSchema.default('default'),
+  /** Unset: the chart the worker ships; the store then keeps the version it was first deployed with. */
+  chartVersion: chartVersionSchema.optional(),
 });
 
 export type StoreSpec = z.infer<typeof storeSpecSchema>;

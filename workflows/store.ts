@@ -16,16 +16,17 @@ import {
 } from '@temporalio/workflow';
 import type { StoreActivities } from '../activities/index.js';
 import { failureTypes } from '../core/failures.js';
-import { deleteSignal, deleteUpdate, hibernateUpdate, retrySignal, statusQuery, storeEventSignal, wakeUpdate, type ChangeRequest } from '../core/messages.js';
+import { changeUpdate, deleteSignal, deleteUpdate, hibernateUpdate, retrySignal, statusQuery, storeEventSignal, wakeUpdate, type ChangeRequest, type StoreChange } from '../core/messages.js';
 import { adminUrl, cleanupWorkflowId, helmTaskQueue, namespaceName, storeUrl } from '../core/names.js';
 import type { StoreSettings } from '../core/settings.js';
 import { reasons, type Phase, type StoreStatus } from '../core/status.js';
-import { describeIssues, storeSpecSchema, type StoreSpecInput } from '../core/store-spec.js';
+import { describeIssues, storeSpecSchema, type StoreSpec, type StoreSpecInput } from '../core/store-spec.js';
 import { cleanupStoreWorkflow } from './cleanup.js';
 import { recordReportedEvent, type KubeOutage } from './kube-outage.js';
 import { activityRetry, storeMetrics } from './options.js';
 import { upsertStoreSearchAttributes } from './search-attributes.js';
 import { failOpenConditions, initialStatus, recordEvent, resetConditions, setCondition, setPhase } from './store-status.js';
+import { describeChange, upgradeStore } from './upgrade.js';
 
 const { loadSettings } = proxyLocalActivities<StoreActivities>({ startToCloseTimeout: '10 seconds' });
 
@@ -36,7 +37,13 @@ const kube = proxyActivities<StoreActivities>({
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
 
+// A change request waits on this check: a few quick attempts, not the provisioning budget.
+const { checkChange } = proxyActivities<StoreActivities>({ startToCloseTimeout: '20 seconds', retry: { maximumAttempts: 3, initialInterval: '500 milliseconds' } });
+
 const now = () => new Date().toISOString();
+
+/** What the store was asked to do next, besides provisioning and deleting. */
+type PendingChange = { kind: 'hibernate' | 'wake' } | { kind: 'upgrade'; target: StoreSpec; by: string };
 
 /** `carried` is the status handed over by continueAsNew; a new store starts without it. */
 export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus): Promise<StoreStatus> {
@@ -44,12 +51,12 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
   if (!parsed.success) {
     throw ApplicationFailure.create({ type: failureTypes.InvalidStoreSpec, message: describeIssues(parsed.error), nonRetryable: true });
   }
-  const spec = parsed.data;
+  let spec = parsed.data;
   const status = carried ?? initialStatus(spec, now());
   let deleteRequested = false;
   let retryRequested = false;
   let provisioning: CancellationScope | undefined;
-  let requestedChange: 'hibernate' | 'wake' | undefined;
+  let requestedChange: PendingChange | undefined;
   const kubeOutage: KubeOutage = {};
 
   const requestDelete = () => {
@@ -68,15 +75,16 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
     if (status.phase === 'Failed' && !deleteRequested) retryRequested = true;
     else recordEvent(status, { type: 'Normal', reason: reasons.RetryIgnored, message: `retry ignored: the store is ${status.phase}, not Failed` }, now());
   });
-  // Hibernate and wake are updates: the caller learns at once, from the validator, why one is refused.
+  // Changes are updates: the caller learns at once, from the validator, why one is refused.
+  const refuseUnless = (from: Phase, what: string) => {
+    if (status.phase !== from || deleteRequested || requestedChange) {
+      throw new Error(`the store is ${deleteRequested ? 'being deleted' : requestedChange ? `already asked to ${requestedChange.kind}` : status.phase}; only a ${from} store can ${what}`);
+    }
+  };
   const change = (direction: 'hibernate' | 'wake', from: Phase, reason: string) => ({
-    validator: (_request: ChangeRequest) => {
-      if (status.phase !== from || deleteRequested || requestedChange) {
-        throw new Error(`the store is ${deleteRequested ? 'being deleted' : requestedChange ? `already asked to ${requestedChange}` : status.phase}; only a ${from} store can ${direction}`);
-      }
-    },
+    validator: (_request: ChangeRequest) => refuseUnless(from, direction),
     handler: ({ by }: ChangeRequest) => {
-      requestedChange = direction;
+      requestedChange = { kind: direction };
       recordEvent(status, { type: 'Normal', reason, message: `${direction} requested by ${by}` }, now());
       return status;
     },
@@ -85,6 +93,28 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
   setHandler(hibernateUpdate, hibernate.handler, { validator: hibernate.validator });
   const wake = change('wake', 'Hibernated', reasons.WakeRequested);
   setHandler(wakeUpdate, wake.handler, { validator: wake.validator });
+  setHandler(
+    changeUpdate,
+    // The validator cannot read the cluster; the handler checks the chart version and the usage
+    // against the new plan first, and refuses (the update fails) with what does not fit.
+    async (request: StoreChange) => {
+      const target: StoreSpec = { ...spec, plan: request.plan ?? spec.plan, chartVersion: request.chartVersion ?? spec.chartVersion };
+      const { problems } = await checkChange(spec, { plan: request.plan, chartVersion: request.chartVersion });
+      if (problems.length > 0) throw ApplicationFailure.create({ type: failureTypes.ChangeRefused, message: problems.join('; '), nonRetryable: true });
+      refuseUnless('Ready', 'change its plan or chart');
+      requestedChange = { kind: 'upgrade', target, by: request.by };
+      recordEvent(status, { type: 'Normal', reason: reasons.ChangeRequested, message: `${describeChange({ plan: spec.plan, chartVersion: status.chartVersion }, target)} requested by ${request.by}` }, now());
+      return status;
+    },
+    {
+      validator: (request: StoreChange) => {
+        refuseUnless('Ready', 'change its plan or chart');
+        const samePlan = request.plan === undefined || request.plan === spec.plan;
+        const sameChart = request.chartVersion === undefined || request.chartVersion === status.chartVersion;
+        if (samePlan && sameChart) throw new Error(`nothing to change: the store runs plan ${spec.plan} and chart ${status.chartVersion ?? 'as shipped'}`);
+      },
+    },
+  );
   setHandler(storeEventSignal, (event) => recordReportedEvent(status, kubeOutage, event));
 
   const settings = await loadSettings();
@@ -114,6 +144,9 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
     recordEvent(status, { type: 'Normal', reason: reasons.SecretReady, message: `admin credentials in Secret ${secretName}` }, now());
     const url = storeUrl(spec.storeId, settings.baseDomain);
     const release = await helm.helmUpgradeInstall(spec, { host: new URL(url).host });
+    // The store keeps the chart version it was first deployed with until a change asks for another.
+    if (release.chartVersion) spec = { ...spec, chartVersion: release.chartVersion };
+    Object.assign(status, { chartVersion: release.chartVersion, revision: release.revision });
     setCondition(status, 'ReleaseDeployed', 'True', reasons.ReleaseDeployed, `release ${release.name} revision ${release.revision}${release.recovered ? ` (${release.recovered})` : ''}`, now());
     const readiness = await helm.waitForReady(spec, { deadline: deadline.toISOString() });
     setCondition(status, 'StoreReady', 'True', reasons.StoreReady, readiness.summary, now());
@@ -181,8 +214,25 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
     }
   }
 
+  async function applyChange(pending: PendingChange): Promise<void> {
+    if (pending.kind !== 'upgrade') return scale(pending.kind);
+    spec = await upgradeStore({
+      spec,
+      target: pending.target,
+      requestedBy: pending.by,
+      status,
+      host: new URL(status.url ?? storeUrl(spec.storeId, settings.baseDomain)).host,
+      maxSeconds: settings.maxProvisionSeconds,
+      kube,
+      helm,
+      track: (scope) => (provisioning = scope),
+      deleteRequested: () => deleteRequested,
+      fail,
+    });
+  }
+
   /** Hibernate scales to zero and keeps everything else; wake scales back and provisions again. */
-  async function applyChange(direction: 'hibernate' | 'wake'): Promise<void> {
+  async function scale(direction: 'hibernate' | 'wake'): Promise<void> {
     try {
       const { changed } = await kube.scaleStore(spec, direction);
       if (direction === 'hibernate') {

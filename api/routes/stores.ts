@@ -3,8 +3,8 @@ import { Router, type Request } from 'express';
 import { storeWorkflowId } from '../../core/names.js';
 import { callerOf } from '../auth.js';
 import { ApiError, methodNotAllowed, parseOr400 } from '../errors.js';
-import { storeResponse, storeSummary, storeUsageResponse, type LinkSettings } from '../present.js';
-import { createStoreBody, createStoreQuery, fleetUsageQuery, listStoresQuery, storeIdParams } from '../schemas.js';
+import { storeLinks, storeResponse, storeSummary, storeUsageResponse, type LinkSettings } from '../present.js';
+import { changeStoreBody, createStoreBody, dryRunQuery, fleetUsageQuery, listStoresQuery, storeIdParams } from '../schemas.js';
 import type { StoreService } from '../stores.js';
 import { streamStore } from './stream.js';
 
@@ -34,7 +34,7 @@ export function storesRouter({ stores, links, streamPollMs, shutdown }: StoresRo
       if (!req.is('application/json')) throw new ApiError(415, 'unsupported_media_type', 'send the store as JSON (Content-Type: application/json)');
       const body = parseOr400(createStoreBody, req.body, 'body');
       const spec = { ...body, plan: body.plan ?? 'small' };
-      if (parseOr400(createStoreQuery, req.query, 'query').dryRun === 'true') {
+      if (parseOr400(dryRunQuery, req.query, 'query').dryRun === 'true') {
         const { existing, plan } = await stores.dryRunCreate(spec, callerOf(req));
         res.json({ dryRun: true, ...spec, owner: callerOf(req).owner, ...(existing ? { existingPhase: existing.phase } : {}), ...plan });
         return;
@@ -56,12 +56,27 @@ export function storesRouter({ stores, links, streamPollMs, shutdown }: StoresRo
     .get(async (req, res) => {
       res.json(storeResponse(await stores.view(storeIdOf(req), callerOf(req)), links));
     })
+    .patch(async (req, res) => {
+      const storeId = storeIdOf(req);
+      if (!req.is('application/json')) throw new ApiError(415, 'unsupported_media_type', 'send the change as JSON (Content-Type: application/json)');
+      const target = parseOr400(changeStoreBody, req.body, 'body');
+      if (parseOr400(dryRunQuery, req.query, 'query').dryRun === 'true') {
+        const { status, plan } = await stores.dryRunChange(storeId, callerOf(req), target);
+        const from = { plan: status.plan, ...(status.chartVersion ? { chartVersion: status.chartVersion } : {}) };
+        const to = { plan: target.plan ?? status.plan, ...((target.chartVersion ?? status.chartVersion) ? { chartVersion: target.chartVersion ?? status.chartVersion } : {}) };
+        res.json({ dryRun: true, storeId, engine: status.engine, phase: status.phase, from, to, ...plan });
+        return;
+      }
+      const status = await stores.changeRelease(storeId, callerOf(req), target);
+      req.log.info({ storeId, workflowId: storeWorkflowId(storeId), ...target }, 'store change requested');
+      res.status(202).json({ storeId, phase: status.phase, message: `change accepted: ${status.events.at(-1)?.message ?? ''}`, links: storeLinks(storeId, links) });
+    })
     .delete(async (req, res) => {
       const record = await stores.remove(storeIdOf(req), callerOf(req));
       const message = record.running ? 'deletion requested' : record.ended ? `its workflow was ${record.ended}; a new run deletes what is left` : 'the store is already deleted';
       res.status(202).json({ storeId: record.storeId, phase: record.running ? record.phase : record.ended ? 'Deleting' : 'Deleted', message, links: storeSummary(record, links).links });
     })
-    .all(methodNotAllowed(['GET', 'DELETE']));
+    .all(methodNotAllowed(['GET', 'PATCH', 'DELETE']));
 
   router
     .route('/stores/:id/events')

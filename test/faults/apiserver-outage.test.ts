@@ -49,10 +49,12 @@ beforeAll(async () => {
   ]);
   worker = await startStoreWorker({ kubeconfigPath: cluster.kubeconfigPath, wrapActivities: outage.hold });
   deleted = await worker.createStore({ storeId: deletedId, engine: 'woocommerce' });
-  await waitForPhase(deleted, 'Ready');
+  // The first store on a cluster just started waits for its controllers to settle: on a loaded CI
+  // machine that has taken more than 90 s.
+  await waitForPhase(deleted, 'Ready', 180_000);
   provisioned = await worker.createStore({ storeId: provisionedId, engine: 'woocommerce' });
   await deleted.signal(deleteSignal);
-});
+}, 300_000);
 
 afterAll(async () => {
   await worker?.stop();

@@ -171,3 +171,15 @@ Secret's database-password, so the password never appears in values or manifests
   securityContext:
     {{- include "medusa.containerSecurityContext" . | nindent 4 }}
 {{- end -}}
+
+{{/*
+The size of a store volume: the plan's preset when it is created, and the size it has from then on.
+A plan change resizes CPU, memory and the quota, never a volume: StatefulSet claim templates are
+immutable and Kubernetes cannot shrink a volume. `lookup` finds nothing under `helm template`.
+Usage: include "medusa.keptStorage" (list (lookup ... the StatefulSet or PersistentVolumeClaim) $presetSize)
+*/}}
+{{- define "medusa.keptStorage" -}}
+{{- $spec := (index . 0 | default dict).spec | default dict -}}
+{{- if $spec.volumeClaimTemplates }}{{ $spec = (first $spec.volumeClaimTemplates).spec }}{{ end -}}
+{{- dig "resources" "requests" "storage" (index . 1) $spec -}}
+{{- end -}}

@@ -120,3 +120,15 @@ and salts derive from the Secret's cookie-secret, so sessions survive pod restar
     define('WP_AUTO_UPDATE_CORE', false);
     define('FS_METHOD', 'direct');
 {{- end -}}
+
+{{/*
+The size of a store volume: the plan's preset when it is created, and the size it has from then on.
+A plan change resizes CPU, memory and the quota, never a volume: StatefulSet claim templates are
+immutable and Kubernetes cannot shrink a volume. `lookup` finds nothing under `helm template`.
+Usage: include "woocommerce.keptStorage" (list (lookup ... the StatefulSet or PersistentVolumeClaim) $presetSize)
+*/}}
+{{- define "woocommerce.keptStorage" -}}
+{{- $spec := (index . 0 | default dict).spec | default dict -}}
+{{- if $spec.volumeClaimTemplates }}{{ $spec = (first $spec.volumeClaimTemplates).spec }}{{ end -}}
+{{- dig "resources" "requests" "storage" (index . 1) $spec -}}
+{{- end -}}

@@ -1,0 +1,72 @@
+// A fleet upgrade: one workflow moves the stores a selector picks to a chart version, wave by wave,
+// through each store's own `change` update, and stops when a wave has more failures than allowed.
+// Its messages and status are defined once here for the workflow, the API and the dashboard.
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { z } from 'zod';
+import { planNames } from './plans.js';
+import { chartVersionSchema, engines, ownerSchema, storeIdSchema } from './store-spec.js';
+
+export const fleetUpgradeSpecSchema = z.strictObject({
+  engine: z.enum(engines),
+  chartVersion: chartVersionSchema,
+  waveSize: z.number().int().min(1).max(100).default(5).meta({ description: 'stores upgraded at once, per wave' }),
+  maxFailures: z.number().int().min(0).default(0).meta({ description: 'a wave with more failed stores than this stops the upgrade' }),
+  pauseBetweenWavesSeconds: z.number().int().min(0).max(86_400).default(0),
+  selector: z
+    .strictObject({
+      owner: ownerSchema.optional(),
+      plan: z.enum(planNames).optional(),
+      storeIds: z.array(storeIdSchema).min(1).max(1000).optional(),
+    })
+    .optional()
+    .meta({ description: 'which running stores of the engine to upgrade (all of them when left out); the parts are ANDed' }),
+});
+export type FleetUpgradeSpec = z.infer<typeof fleetUpgradeSpecSchema> & { requestedBy: string };
+export type FleetSelector = NonNullable<FleetUpgradeSpec['selector']>;
+
+export const fleetUpgradeStates = ['Running', 'Paused', 'Completed', 'Stopped', 'Cancelled'] as const;
+export type FleetUpgradeState = (typeof fleetUpgradeStates)[number];
+
+/**
+ * Upgraded, AlreadyCurrent: the store runs the version. RolledBack: its upgrade failed and it runs its
+ * old version again, Ready. Failed: even its rollback failed. Refused: the store did not accept the
+ * change (not Ready, or its usage). NotStarted: the fleet upgrade stopped or was cancelled first.
+ */
+export const fleetStoreResults = ['Pending', 'Upgrading', 'Upgraded', 'AlreadyCurrent', 'RolledBack', 'Failed', 'Refused', 'NotStarted'] as const;
+export type FleetStoreResult = (typeof fleetStoreResults)[number];
+/** What counts against maxFailures. */
+export const failedResults: ReadonlySet<FleetStoreResult> = new Set(['RolledBack', 'Failed', 'Refused']);
+
+export interface FleetStoreOutcome {
+  storeId: string;
+  result: FleetStoreResult;
+  /** The chart version and release revision the store runs at the end. */
+  chartVersion?: string;
+  revision?: number;
+  message?: string;
+}
+
+export interface FleetWave {
+  number: number;
+  state: 'Pending' | 'Running' | 'Done' | 'Skipped';
+  failures: number;
+  stores: FleetStoreOutcome[];
+}
+
+export interface FleetUpgradeStatus {
+  id: string;
+  spec: FleetUpgradeSpec;
+  state: FleetUpgradeState;
+  /** Why it stopped or was cancelled. */
+  reason?: string;
+  waves: FleetWave[];
+  startedAt: string;
+  updatedAt: string;
+  finishedAt?: string;
+}
+
+export const fleetUpgradeQuery = defineQuery<FleetUpgradeStatus>('fleetUpgrade');
+/** Pause and cancel take effect before the next wave: stores already upgrading finish their change. */
+export const pauseFleetUpgradeSignal = defineSignal<[{ by: string }]>('pause');
+export const resumeFleetUpgradeSignal = defineSignal<[{ by: string }]>('resume');
+export const cancelFleetUpgradeSignal = defineSignal<[{ by: string }]>('cancel');

@@ -1,0 +1,114 @@
+// A plan change or chart upgrade of a Ready store. While old and new pods overlap the namespace gets
+// the quota of the larger plan; then `helm upgrade`, readiness, and the new plan's quota. On failure
+// the release goes back to the revision it had (`helm rollback`) and the store stays Ready on its old
+// plan and chart with the failure recorded; only a rollback that fails too leaves it Failed.
+import { rootCause } from '@temporalio/common';
+import { CancellationScope, isCancellation, type ActivityInterfaceFor } from '@temporalio/workflow';
+import type { StoreActivities } from '../activities/index.js';
+import { planNames } from '../core/plans.js';
+import { reasons, type ChangeOutcome, type StoreStatus } from '../core/status.js';
+import type { StoreSpec } from '../core/store-spec.js';
+import { upsertStoreSearchAttributes } from './search-attributes.js';
+import { recordEvent, setCondition, setPhase } from './store-status.js';
+
+export interface UpgradeRun {
+  /** What the store runs now, and what it should run. */
+  spec: StoreSpec;
+  target: StoreSpec;
+  requestedBy: string;
+  status: StoreStatus;
+  host: string;
+  /** Bounds the upgrade and, again, the rollback (the provisioning deadline). */
+  maxSeconds: number;
+  kube: ActivityInterfaceFor<StoreActivities>;
+  helm: ActivityInterfaceFor<StoreActivities>;
+  /** Hands over the scope a delete must cancel while it runs. */
+  track: (scope: CancellationScope | undefined) => void;
+  deleteRequested: () => boolean;
+  fail: (reason: string, message: string) => void;
+}
+
+const now = () => new Date().toISOString();
+const larger = (a: StoreSpec, b: StoreSpec) => (planNames.indexOf(b.plan) > planNames.indexOf(a.plan) ? b : a);
+
+/** e.g. "plan small -> medium, chart 0.1.0 -> 0.2.0": only what changes. */
+export function describeChange(from: { plan: string; chartVersion?: string }, to: { plan: string; chartVersion?: string }): string {
+  const parts = [];
+  if (from.plan !== to.plan) parts.push(`plan ${from.plan} -> ${to.plan}`);
+  if (to.chartVersion !== undefined && from.chartVersion !== to.chartVersion) parts.push(`chart ${from.chartVersion ?? 'as shipped'} -> ${to.chartVersion}`);
+  return parts.join(', ') || 'no change';
+}
+
+/** Returns the spec the store runs afterwards: the target, or the old one after a rollback. */
+export async function upgradeStore(run: UpgradeRun): Promise<StoreSpec> {
+  const { spec, target, status, kube, helm } = run;
+  const change: ChangeOutcome = {
+    requestedBy: run.requestedBy,
+    from: { plan: spec.plan, chartVersion: status.chartVersion, revision: status.revision },
+    to: { plan: target.plan, chartVersion: target.chartVersion ?? status.chartVersion },
+    result: 'Upgrading',
+    message: describeChange({ plan: spec.plan, chartVersion: status.chartVersion }, target),
+    startedAt: now(),
+  };
+  const what = change.message;
+  status.lastChange = change;
+  setPhase(status, 'Upgrading', now());
+  recordEvent(status, { type: 'Normal', reason: reasons.Progressing, message: `upgrading: ${what} (from revision ${change.from.revision ?? 'unknown'})` }, now());
+  upsertStoreSearchAttributes(status);
+
+  const within = async <T>(work: (deadline: string) => Promise<T>): Promise<T> => {
+    const deadline = new Date(new Date().getTime() + run.maxSeconds * 1000).toISOString();
+    const scope = new CancellationScope({ cancellable: true, timeout: run.maxSeconds * 1000 + 2000 });
+    run.track(scope);
+    try {
+      return await scope.run(() => work(deadline));
+    } finally {
+      run.track(undefined);
+    }
+  };
+  const finish = (result: ChangeOutcome['result'], message: string) => {
+    Object.assign(change, { result, message, revision: status.revision, finishedAt: now() });
+  };
+  const why = (error: unknown) => (isCancellation(error) ? `not ready within ${run.maxSeconds}s` : (rootCause(error) ?? String(error)));
+
+  try {
+    const release = await within(async (deadline) => {
+      await kube.applyGuardrails(larger(spec, target));
+      const deployed = await helm.helmUpgradeInstall(target, { host: run.host });
+      await helm.waitForReady(target, { deadline });
+      if (target.plan !== spec.plan) await kube.applyGuardrails(target);
+      return deployed;
+    });
+    Object.assign(status, { plan: target.plan, chartVersion: release.chartVersion, revision: release.revision });
+    setCondition(status, 'ReleaseDeployed', 'True', reasons.ReleaseDeployed, `release ${release.name} revision ${release.revision} (chart ${release.chartVersion}, plan ${target.plan})`, now());
+    finish('Upgraded', `${what}: revision ${release.revision} is ready`);
+    recordEvent(status, { type: 'Normal', reason: reasons.Upgraded, message: `${what}: release revision ${release.revision} is ready` }, now());
+    setPhase(status, 'Ready', now());
+    upsertStoreSearchAttributes(status);
+    return { ...target, chartVersion: release.chartVersion };
+  } catch (error) {
+    if (run.deleteRequested()) return spec;
+    const failure = why(error);
+    recordEvent(status, { type: 'Warning', reason: reasons.UpgradeFailed, message: `${what} failed: ${failure}; rolling back to revision ${change.from.revision ?? 'before'}` }, now());
+    try {
+      const rollback = await within(async (deadline) => {
+        const back = await helm.rollbackRelease(spec, { revision: change.from.revision });
+        await kube.applyGuardrails(spec);
+        await helm.waitForReady(spec, { deadline });
+        return back;
+      });
+      status.revision = rollback.revision;
+      setCondition(status, 'ReleaseDeployed', 'True', reasons.RolledBack, `release rolled back to revision ${change.from.revision ?? 'before'} as revision ${rollback.revision} after: ${failure}`, now());
+      finish('RolledBack', `${what} failed (${failure}); rolled back, the store runs plan ${spec.plan}, chart ${status.chartVersion ?? 'as shipped'}`);
+      recordEvent(status, { type: 'Warning', reason: reasons.RolledBack, message: change.message }, now());
+      setPhase(status, 'Ready', now());
+      upsertStoreSearchAttributes(status);
+    } catch (rollbackError) {
+      if (run.deleteRequested()) return spec;
+      const message = `${what} failed (${failure}) and the rollback failed too: ${why(rollbackError)}`;
+      finish('Failed', message);
+      run.fail(reasons.RollbackFailed, message);
+    }
+    return spec;
+  }
+}
