@@ -74,8 +74,8 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(fleetRouter({ upgrades: deps.stores.fleetUpgrades }));
 
   app.use('/api/v1', api);
-  // The alias without the prefix covers only the store routes, so a missing file is a 404, not a 401.
-  app.use((req, res, next) => (req.path === '/stores' || req.path.startsWith('/stores/') ? api(req, res, next) : next()));
+  // The alias without the prefix covers only the API's routes, so a missing file is a 404, not a 401.
+  app.use((req, res, next) => (/^\/(stores|fleet)(\/|$)/.test(req.path) ? api(req, res, next) : next()));
   app.use((req, _res, next) => next(new ApiError(404, 'not_found', `no route ${req.method} ${req.path}`)));
   app.use(errorHandler);
   return app;

@@ -104,6 +104,9 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
       refuseUnless('Ready', 'change its plan or chart');
       requestedChange = { kind: 'upgrade', target, by: request.by };
       recordEvent(status, { type: 'Normal', reason: reasons.ChangeRequested, message: `${describeChange({ plan: spec.plan, chartVersion: status.chartVersion }, target)} requested by ${request.by}` }, now());
+      // Upgrading from the moment it is accepted: whoever waits for the outcome waits for the phase to leave it.
+      setPhase(status, 'Upgrading', now());
+      upsertStoreSearchAttributes(status);
       return status;
     },
     {

@@ -174,11 +174,11 @@ export function podFaultStage(options: { name: string; namespace: string; reason
   });
 }
 
-/** Job pods of the namespace exit 1 instead of completing, so their Job fails once its backoffLimit is spent. */
-export function jobPodFailStage(options: { name: string; namespace: string }): Stage {
+/** Job pods of the namespace (with these labels) exit 1 instead of completing, so their Job fails once its backoffLimit is spent. */
+export function jobPodFailStage(options: { name: string; namespace: string; labels?: Record<string, string> }): Stage {
   return stageObject(options.name, 'runtime', {
     resourceRef: { apiGroup: 'v1', kind: 'Pod' },
-    selector: scopeSelector({ namespaces: [options.namespace] }, runningJobPod),
+    selector: scopeSelector({ namespaces: [options.namespace], ...(options.labels ? { labels: options.labels } : {}) }, runningJobPod),
     weight: FAULT_WEIGHT,
     next: statusPatch(podTerminatedTemplate(1)),
   });

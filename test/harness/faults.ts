@@ -29,11 +29,11 @@ export async function injectPodFault(namespace: string, reason: PodFaultReason, 
   };
 }
 
-/** From now on, Job pods of the namespace fail (exit 1); remove() lets new ones complete again. */
-export async function injectJobFailure(namespace: string): Promise<Injected> {
+/** From now on, Job pods of the namespace (with these labels) fail (exit 1); remove() lets new ones complete again. */
+export async function injectJobFailure(namespace: string, labels?: Record<string, string>): Promise<Injected> {
   const kc = kubeConfig();
   const stageName = uniqueName(`jobfail-${namespace}`);
-  await applyStage(kc, jobPodFailStage({ name: stageName, namespace }));
+  await applyStage(kc, jobPodFailStage({ name: stageName, namespace, ...(labels ? { labels } : {}) }));
   return { stageName, remove: () => deleteStage(kc, stageName) };
 }
 
