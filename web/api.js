@@ -76,6 +76,7 @@ async function send(method, path, body) {
 const request = async (method, path, body) => (await send(method, path, body)).json();
 
 const storePath = (storeId) => `/stores/${encodeURIComponent(storeId)}`;
+const upgradePath = (id) => `/fleet/upgrades/${encodeURIComponent(id)}`;
 
 export const api = {
   /** Running stores by default; phase 'Deleted' lists the deleted ones (the API's own rule). */
@@ -100,5 +101,14 @@ export const api = {
   wakeStore: (storeId) => request('POST', `${storePath(storeId)}/wake`),
   retryStore: (storeId) => request('POST', `${storePath(storeId)}/retry`),
   deleteStore: (storeId) => request('DELETE', storePath(storeId)),
+  /** A plan change or chart upgrade ({plan?, chartVersion?}) of a Ready store; 409 says why it is refused. */
+  changeStore: (storeId, change) => request('PATCH', storePath(storeId), change),
+  /** The dry run of a change: what it would apply and the problems that would make the store refuse it. */
+  planChange: (storeId, change) => request('PATCH', `${storePath(storeId)}?dryRun=true`, change),
   streamPath: (storeId) => `${storePath(storeId)}/stream`,
+  startFleetUpgrade: (spec) => request('POST', '/fleet/upgrades', spec),
+  listFleetUpgrades: () => request('GET', '/fleet/upgrades'),
+  getFleetUpgrade: (id) => request('GET', upgradePath(id)),
+  /** action: 'pause', 'resume' or 'cancel'; 409 fleet_upgrade_ended once it has ended. */
+  actOnFleetUpgrade: (id, action) => request('POST', `${upgradePath(id)}/${action}`),
 };

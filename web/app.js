@@ -3,6 +3,7 @@
 import { api } from './api.js';
 import { setupApiKey } from './api-key.js';
 import { setupCreateForm } from './create-form.js';
+import { setupFleetUpgrades } from './fleet-upgrades.js';
 import { lazyDetails } from './lazy-details.js';
 import { setupStoreDetail } from './store-detail.js';
 import { setupStoreList } from './store-list.js';
@@ -19,6 +20,7 @@ lazyDetails({
   load: () => api.getFleetUsage(),
   render: renderFleetUsage,
 });
+setupFleetUpgrades();
 setupCreateForm({
   onCreated: (storeId) => {
     void list.refresh();

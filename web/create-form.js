@@ -3,6 +3,7 @@
 // "Check first" asks for the dry run and shows what would be made and whether it fits the plan.
 import { api, ApiError } from './api.js';
 import { announce, fill, h } from './dom.js';
+import { showApiError } from './form-error.js';
 import { renderPlan } from './plan-view.js';
 import { storeIdProblem } from './store-id.js';
 
@@ -33,16 +34,9 @@ export function setupCreateForm({ onCreated }) {
   }
 
   function showFormError(error) {
-    const details = error instanceof ApiError ? error.details : [];
-    fill(
-      formError,
-      h('p', null, h('strong', null, error instanceof ApiError && error.status ? `The API refused (${error.status} ${error.code}): ` : 'Not created: '), error.message),
-      details.length > 0 && h('ul', null, ...details.map((d) => h('li', null, `${d.field}: ${d.message}`))),
-      whatToDo(error),
-    );
-    formError.hidden = false;
+    showApiError(formError, error, { otherwise: 'Not created: ', hints });
     // The field the API named gets the message too, so it is read out where the user will fix it.
-    const idDetail = details.find((d) => d.field === 'storeId');
+    const idDetail = error instanceof ApiError ? error.details.find((d) => d.field === 'storeId') : undefined;
     if (idDetail) showIdProblem(idDetail.message);
   }
 
@@ -113,17 +107,10 @@ export function setupCreateForm({ onCreated }) {
   });
 }
 
-/** One sentence on how to get past the refusal, for the codes a person can act on. */
-function whatToDo(error) {
-  const hints = {
-    store_exists: 'Pick another id, or open the existing store from the list.',
-    store_id_taken: 'Another owner uses this id: pick another one.',
-    store_deleting: 'Wait until the old store is Deleted, then create it again.',
-    store_quota_exceeded: 'Delete a store you no longer need, or ask an admin for a higher limit.',
-    unauthenticated: 'Enter a valid API key at the top of the page.',
-    rate_limited: 'Wait a minute and try again.',
-    unreachable: 'Start the platform (npm start) and try again.',
-  };
-  const hint = error instanceof ApiError ? hints[error.code] : undefined;
-  return hint ? h('p', { class: 'hint' }, hint) : false;
-}
+/** How to get past the refusals of a create that a person can act on. */
+const hints = {
+  store_exists: 'Pick another id, or open the existing store from the list.',
+  store_id_taken: 'Another owner uses this id: pick another one.',
+  store_deleting: 'Wait until the old store is Deleted, then create it again.',
+  store_quota_exceeded: 'Delete a store you no longer need, or ask an admin for a higher limit.',
+};

@@ -1,7 +1,7 @@
 // Renders one store's detail from GET /stores/:id and its timeline: pure functions from data to DOM,
 // so the controller (store-detail.js) decides when, and this file only how.
 import { dataTable, fill, h, safeHref, when } from './dom.js';
-import { conditionBadge, phaseBadge } from './phases.js';
+import { conditionBadge, phaseBadge, resultBadge } from './phases.js';
 
 /** The command that prints the admin password; the secret's values are never in the API, on purpose. */
 export function kubectlCommand(secret, key = 'admin-password') {
@@ -49,6 +49,8 @@ export function renderSummary(store) {
       { class: 'facts' },
       ...row('Phase', phaseBadge(store.phase)),
       ...row('Engine / plan', `${store.engine} / ${store.plan}`),
+      store.chartVersion && row('Chart version', store.chartVersion),
+      store.revision !== undefined && row('Release revision', String(store.revision)),
       ...row('Owner', store.owner),
       store.attempts !== undefined && row('Attempts', String(store.attempts)),
       ...row('Created', when(store.createdAt) || '–'),
@@ -77,6 +79,23 @@ export function renderLastError(store) {
     h('h3', null, store.phase === 'Failed' ? 'Why it failed' : 'Last error'),
     h('p', { class: 'error-text' }, store.lastError),
     store.phase === 'Failed' && h('p', { class: 'hint' }, 'Fix the cause (docs/store-status.md lists the reasons), then Retry. Everything created so far is kept for inspection.'),
+  );
+}
+
+const release = (r) => `plan ${r.plan}, chart ${r.chartVersion ?? 'unknown'}`;
+
+/** How the last plan change or chart upgrade went (or goes), with the store's own message. */
+export function renderLastChange(store) {
+  const change = store.lastChange;
+  if (!change) return false;
+  const ended = change.finishedAt ? `, ended ${when(change.finishedAt)}` : '';
+  return h(
+    'div',
+    { class: 'last-change', 'data-result': change.result },
+    h('h3', null, 'Last change'),
+    h('p', null, resultBadge(change.result), ` from ${release(change.from)} to ${release(change.to)}${change.revision !== undefined ? `; release revision ${change.revision}` : ''}`),
+    h('p', { class: 'change-message' }, change.message),
+    h('p', { class: 'hint' }, `Asked by ${change.requestedBy}, started ${when(change.startedAt)}${ended}.`),
   );
 }
 

@@ -1,9 +1,10 @@
 // One store's detail, kept live: GET /stores/:id and /events once, then the SSE stream for phase
 // changes and new timeline entries; every change re-reads the store (conditions, url and lastError are
-// not in the stream). Retry and Delete act here.
+// not in the stream). Retry, Hibernate, Wake, Delete and a change of plan or chart act here.
 import { api, ApiError, authEvents } from './api.js';
+import { setupChangeForm } from './change-form.js';
 import { confirmDelete } from './delete-dialog.js';
-import { renderConditions, renderLastError, renderSummary, renderTimeline } from './detail-view.js';
+import { renderConditions, renderLastChange, renderLastError, renderSummary, renderTimeline } from './detail-view.js';
 import { announce, fill, h } from './dom.js';
 import { followStream } from './event-stream.js';
 import { renderHistory } from './history-view.js';
@@ -27,6 +28,7 @@ export function setupStoreDetail({ onChange }) {
   const actionResult = $('action-result');
   const body = $('detail-body');
   const lastError = $('detail-last-error');
+  const lastChange = $('detail-last-change');
   const conditions = $('detail-conditions');
   const timeline = $('detail-timeline');
   const storeId = () => current?.storeId;
@@ -34,6 +36,15 @@ export function setupStoreDetail({ onChange }) {
     lazyDetails({ details: /** @type {HTMLDetailsElement} */ ($('detail-usage')), body: $('detail-usage-body'), what: 'the usage', key: storeId, load: api.getUsage, render: renderStoreUsage }),
     lazyDetails({ details: /** @type {HTMLDetailsElement} */ ($('detail-history')), body: $('detail-history-body'), what: 'the audit trail', key: storeId, load: api.getHistory, render: renderHistory }),
   ];
+  const changeForm = setupChangeForm({
+    onApplied(storeId, answer) {
+      const view = current;
+      if (view?.storeId !== storeId) return;
+      // The answer has the store's new phase (Upgrading): show it now, the stream follows with the rest.
+      if (view.store && answer.phase) show(view, { ...view.store, phase: answer.phase });
+      accepted(view, 'Change', answer);
+    },
+  });
 
   /** @type {{ storeId: string, store?: any, rendered?: string, events: any[], keys: Set<string>, stream?: {close(): void}, timer?: number, wasDown?: boolean } | undefined} */
   let current;
@@ -47,6 +58,8 @@ export function setupStoreDetail({ onChange }) {
     heading.textContent = `Store ${storeId}`;
     fill(body, h('p', { class: 'muted' }, 'Loading…'));
     fill(lastError);
+    fill(lastChange);
+    changeForm.show(undefined);
     fill(conditions);
     renderTimeline(timeline, []);
     for (const disclosure of disclosures) disclosure.reset();
@@ -62,6 +75,7 @@ export function setupStoreDetail({ onChange }) {
       clearTimeout(current.timer);
     }
     current = undefined;
+    changeForm.show(undefined);
     section.hidden = true;
   }
 
@@ -107,6 +121,7 @@ export function setupStoreDetail({ onChange }) {
       view.rendered = snapshot;
       fill(body, renderSummary(store));
       fill(lastError, renderLastError(store));
+      fill(lastChange, renderLastChange(store));
       fill(conditions, renderConditions(store.conditions));
       section.dataset.phase = store.phase;
     }
@@ -114,6 +129,7 @@ export function setupStoreDetail({ onChange }) {
     hibernateButton.hidden = store.phase !== 'Ready';
     wakeButton.hidden = store.phase !== 'Hibernated';
     deleteButton.hidden = store.phase === 'Deleting' || store.phase === 'Deleted';
+    changeForm.show(store);
     // Nothing changes after Deleted; stop holding a connection for it.
     if (store.phase === 'Deleted') {
       view.stream?.close();
@@ -183,13 +199,16 @@ export function setupStoreDetail({ onChange }) {
     actionResult.focus();
   }
 
+  function accepted(view, what, answer) {
+    showActionResult('info', `${answer?.message ?? 'done'}: ${view.storeId}.`);
+    announce(`${what} requested for store ${view.storeId}.`);
+    onChange();
+    reload(view);
+  }
+
   async function act(view, what, call) {
     try {
-      const answer = await call();
-      showActionResult('info', `${answer?.message ?? 'done'}: ${view.storeId}.`);
-      announce(`${what} requested for store ${view.storeId}.`);
-      onChange();
-      reload(view);
+      accepted(view, what, await call());
     } catch (error) {
       showActionResult('error', `${what} refused: ${error instanceof Error ? error.message : String(error)}`);
     }
