@@ -3,27 +3,25 @@
 // (test/harness/chart-catalog.ts). The stores belong to one owner of their own (an API key), so the
 // fleet upgrades here reach no other test's stores. STOREFLEET_SCREENSHOTS=1 refreshes
 // docs/screenshots/store-change.png and fleet-upgrade.png.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, type TestApi } from '../harness/api.js';
-import { launchBrowser, openPage, type TestPage } from '../harness/browser.js';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chartCatalog, type ChartCatalog } from '../harness/chart-catalog.js';
 import { eventually, GiveUp, uniqueName } from '../harness/clients.js';
-import { startStoreWorker, storeId, type TestStoreWorker } from '../harness/store-worker.js';
-import { detailIn, provisionMs, screenshot, text } from './dashboard-page.js';
+import { storeId } from '../harness/store-worker.js';
+import { detailIn, provisionMs, screenshot, text, useDashboard } from './dashboard-page.js';
 
 const owner = uniqueName('web-change');
 const key = `key-${owner}-0123456789`;
 let catalog: ChartCatalog;
-let worker: TestStoreWorker;
-let api: TestApi;
-let browser: Browser;
-const opened: TestPage[] = [];
+const dashboard = useDashboard({
+  worker: async () => ({ chartsDir: (catalog = await chartCatalog()).dir, maxProvisionSeconds: 120 }),
+  auth: { keys: new Map([[key, owner]]), adminKeys: new Set() },
+});
 // One store for the change, two for the fleet upgrade, two for the cancelled one: provisioned at once.
 const stores = { change: storeId('chg'), fleet: [storeId('fup-a'), storeId('fup-b')], cancel: [storeId('fcx-a'), storeId('fcx-b')] };
 
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${api.url}/api/v1${path}`, {
+  const res = await fetch(`${dashboard.api.url}/api/v1${path}`, {
     method,
     headers: { Authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -33,19 +31,14 @@ async function call(method: string, path: string, body?: unknown): Promise<{ sta
 
 /** A fresh browser context at `path` with the owner's key saved through the key form, as a user does. */
 async function open(path = '/'): Promise<Page> {
-  const test = await openPage(browser, `${api.url}${path}`);
-  opened.push(test);
-  await test.page.getByLabel('API key').fill(key);
-  await test.page.getByRole('button', { name: 'Save key' }).click();
-  await test.page.locator('#key-state', { hasText: 'key saved' }).waitFor();
-  return test.page;
+  const page = await dashboard.open(path);
+  await page.getByLabel('API key').fill(key);
+  await page.getByRole('button', { name: 'Save key' }).click();
+  await page.locator('#key-state', { hasText: 'key saved' }).waitFor();
+  return page;
 }
 
 beforeAll(async () => {
-  catalog = await chartCatalog();
-  worker = await startStoreWorker({ chartsDir: catalog.dir });
-  api = await startApi({ taskQueue: worker.taskQueue, auth: { keys: new Map([[key, owner]]), adminKeys: new Set() } });
-  browser = await launchBrowser();
   const ids = [stores.change, ...stores.fleet, ...stores.cancel];
   for (const id of ids) expect((await call('POST', '/stores', { storeId: id, engine: 'woocommerce', plan: 'small' })).status).toBe(201);
   await Promise.all(
@@ -59,19 +52,7 @@ beforeAll(async () => {
   );
 }, 240_000);
 
-afterEach(async () => {
-  for (const { context, pageErrors } of opened.splice(0)) {
-    await context.close();
-    expect(pageErrors, 'errors in the page').toEqual([]);
-  }
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await api?.close();
-  await worker?.stop();
-  catalog?.remove();
-});
+afterAll(() => catalog?.remove());
 
 /** Fills the fleet upgrade form; the store ids go into "Only these stores". */
 async function fillUpgradeForm(page: Page, ids: string[], pauseSeconds: number): Promise<void> {

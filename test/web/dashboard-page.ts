@@ -4,9 +4,9 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import { startApi, type TestApi } from '../harness/api.js';
+import { startApi, type ApiOptions, type TestApi } from '../harness/api.js';
 import { launchBrowser, openPage, type TestPage } from '../harness/browser.js';
-import { startStoreWorker, type TestStoreWorker } from '../harness/store-worker.js';
+import { startStoreWorker, type StoreWorkerOptions, type TestStoreWorker } from '../harness/store-worker.js';
 
 export const provisionMs = 120_000;
 const screenshotsDir = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
@@ -18,8 +18,14 @@ export interface Dashboard {
   open(path?: string, options?: { url?: string; width?: number }): Promise<Page>;
 }
 
+export interface DashboardOptions {
+  /** The worker's options, e.g. another charts directory (may be made first, hence async). */
+  worker?: () => Promise<StoreWorkerOptions>;
+  auth?: ApiOptions['auth'];
+}
+
 /** Registers the hooks of a dashboard test file and hands out what they start. */
-export function useDashboard(): Dashboard {
+export function useDashboard(options: DashboardOptions = {}): Dashboard {
   let browser: Browser;
   const opened: TestPage[] = [];
   const dashboard = {
@@ -32,8 +38,8 @@ export function useDashboard(): Dashboard {
 
   beforeAll(async () => {
     // Short enough that a store with stuck pods fails quickly, long enough for a healthy one.
-    dashboard.worker = await startStoreWorker({ maxProvisionSeconds: 30 });
-    dashboard.api = await startApi({ taskQueue: dashboard.worker.taskQueue });
+    dashboard.worker = await startStoreWorker({ maxProvisionSeconds: 30, ...(await options.worker?.()) });
+    dashboard.api = await startApi({ taskQueue: dashboard.worker.taskQueue, ...(options.auth ? { auth: options.auth } : {}) });
     browser = await launchBrowser();
   });
   afterEach(async () => {
