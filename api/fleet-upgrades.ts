@@ -2,7 +2,7 @@
 // An owner's key upgrades and sees only that owner's stores and upgrades; an admin's, any.
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { cancelFleetUpgradeSignal, fleetUpgradeQuery, pauseFleetUpgradeSignal, resumeFleetUpgradeSignal, type FleetUpgradeSpec, type FleetUpgradeStatus } from '../core/fleet.js';
+import { cancelFleetUpgradeSignal, fleetUpgradeQuery, fleetUpgradeSpec, pauseFleetUpgradeSignal, resumeFleetUpgradeSignal, type FleetUpgradeRequest, type FleetUpgradeStatus } from '../core/fleet.js';
 import { fleetUpgradeWorkflowId } from '../core/names.js';
 import type { fleetUpgradeWorkflow } from '../workflows/fleet-upgrade.js';
 import { ApiError } from './errors.js';
@@ -17,7 +17,6 @@ export interface FleetUpgradeOptions {
   queryTimeoutMs: number;
 }
 
-export type FleetUpgradeRequest = Omit<FleetUpgradeSpec, 'requestedBy'>;
 export type FleetAction = 'pause' | 'resume' | 'cancel';
 
 const signals = { pause: pauseFleetUpgradeSignal, resume: resumeFleetUpgradeSignal, cancel: cancelFleetUpgradeSignal };
@@ -41,7 +40,7 @@ export function createFleetUpgrades(options: FleetUpgradeOptions) {
       if (!caller.admin && requested && requested !== caller.owner) throw new ApiError(403, 'forbidden', 'only an admin key may upgrade the stores of another owner');
       const selector = caller.admin ? request.selector : { ...request.selector, owner: caller.owner };
       const id = randomUUID().slice(0, 8);
-      const spec: FleetUpgradeSpec = { ...request, ...(selector ? { selector } : {}), requestedBy: describeRequester(caller) };
+      const spec = fleetUpgradeSpec({ ...request, ...(selector ? { selector } : {}) }, describeRequester(caller));
       await temporalCall(() => client.workflow.start('fleetUpgradeWorkflow', { taskQueue: options.taskQueue, workflowId: fleetUpgradeWorkflowId(id), args: [spec], memo: { owner: caller.owner } }));
       return { id };
     },

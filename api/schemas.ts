@@ -2,7 +2,7 @@
 // generate /openapi.json, so the document cannot drift from the code.
 import { z } from 'zod';
 import { planNames } from '../core/plans.js';
-import { fleetStoreResults, fleetUpgradeSpecSchema, fleetUpgradeStates } from '../core/fleet.js';
+import { fleetStoreResults, fleetUpgradeRequestSchema, fleetUpgradeStates } from '../core/fleet.js';
 import { conditionTypes, phases } from '../core/status.js';
 import { chartVersionSchema, engines, ownerSchema, storeIdSchema } from '../core/store-spec.js';
 import { pageTokenPattern } from './page-token.js';
@@ -25,7 +25,7 @@ export const changeStoreBody = z
     chartVersion: chartVersionSchema.optional().meta({ description: "a version of the store's chart that the worker's charts directory holds" }),
   })
   .refine((change) => change.plan !== undefined || change.chartVersion !== undefined, { message: 'give plan, chartVersion or both' })
-  .meta({ id: 'ChangeStore', description: 'A plan change, a chart upgrade, or both: applied to a Ready store, rolled back if the new release does not get ready.' });
+  .meta({ id: 'ChangeStore', minProperties: 1, description: 'A plan change, a chart upgrade, or both: applied to a Ready store, rolled back if the new release does not get ready.' });
 
 export const listStoresQuery = z.strictObject({
   phase: z.enum(Object.keys(phases) as [keyof typeof phases, ...Array<keyof typeof phases>]).optional(),
@@ -212,7 +212,7 @@ export const changeDryRunResponse = plannedChanges
   })
   .meta({ id: 'ChangeDryRun', description: 'What the change would apply, and problems that would make the store refuse it (the chart version, the usage against the new plan).' });
 
-export const fleetUpgradeBody = fleetUpgradeSpecSchema.meta({
+export const fleetUpgradeBody = fleetUpgradeRequestSchema.meta({
   id: 'FleetUpgradeRequest',
   description: 'Upgrade the chart of the running stores of an engine, wave by wave; an owner key upgrades only its own stores.',
 });
@@ -223,7 +223,7 @@ const fleetUpgradeLinks = z.object({ self: z.string(), pause: z.string(), resume
 export const fleetUpgradeResponse = z
   .object({
     id: z.string(),
-    spec: fleetUpgradeSpecSchema.extend({ requestedBy: z.string() }),
+    spec: fleetUpgradeRequestSchema.extend({ waveSize: z.number().int(), maxFailures: z.number().int(), pauseBetweenWavesSeconds: z.number().int(), requestedBy: z.string() }),
     state: z.enum(fleetUpgradeStates).meta({ description: 'Running, Paused (before the next wave), Completed, Stopped (a wave had more failures than maxFailures) or Cancelled' }),
     reason: z.string().optional(),
     waves: z.array(

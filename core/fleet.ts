@@ -6,12 +6,13 @@ import { z } from 'zod';
 import { planNames } from './plans.js';
 import { chartVersionSchema, engines, ownerSchema, storeIdSchema } from './store-spec.js';
 
-export const fleetUpgradeSpecSchema = z.strictObject({
+/** What a caller asks for; left-out settings take the defaults of fleetUpgradeSpec. */
+export const fleetUpgradeRequestSchema = z.strictObject({
   engine: z.enum(engines),
   chartVersion: chartVersionSchema,
-  waveSize: z.number().int().min(1).max(100).default(5).meta({ description: 'stores upgraded at once, per wave' }),
-  maxFailures: z.number().int().min(0).default(0).meta({ description: 'a wave with more failed stores than this stops the upgrade' }),
-  pauseBetweenWavesSeconds: z.number().int().min(0).max(86_400).default(0),
+  waveSize: z.number().int().min(1).max(100).optional().meta({ description: 'stores upgraded at once, per wave (default 5)' }),
+  maxFailures: z.number().int().min(0).optional().meta({ description: 'a wave with more failed stores than this stops the upgrade (default 0)' }),
+  pauseBetweenWavesSeconds: z.number().int().min(0).max(86_400).optional().meta({ description: 'default 0' }),
   selector: z
     .strictObject({
       owner: ownerSchema.optional(),
@@ -21,8 +22,13 @@ export const fleetUpgradeSpecSchema = z.strictObject({
     .optional()
     .meta({ description: 'which running stores of the engine to upgrade (all of them when left out); the parts are ANDed' }),
 });
-export type FleetUpgradeSpec = z.infer<typeof fleetUpgradeSpecSchema> & { requestedBy: string };
-export type FleetSelector = NonNullable<FleetUpgradeSpec['selector']>;
+export type FleetUpgradeRequest = z.infer<typeof fleetUpgradeRequestSchema>;
+export type FleetSelector = NonNullable<FleetUpgradeRequest['selector']>;
+export type FleetUpgradeSpec = Required<Omit<FleetUpgradeRequest, 'selector'>> & Pick<FleetUpgradeRequest, 'selector'> & { requestedBy: string };
+
+export function fleetUpgradeSpec(request: FleetUpgradeRequest, requestedBy: string): FleetUpgradeSpec {
+  return { waveSize: 5, maxFailures: 0, pauseBetweenWavesSeconds: 0, ...request, requestedBy };
+}
 
 export const fleetUpgradeStates = ['Running', 'Paused', 'Completed', 'Stopped', 'Cancelled'] as const;
 export type FleetUpgradeState = (typeof fleetUpgradeStates)[number];
