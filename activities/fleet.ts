@@ -1,13 +1,12 @@
-// The fleet upgrade's steps: pick the stores (visibility), upgrade one store through its `change`
-// update and wait for the outcome, and read what every store runs at the end. They talk to Temporal
-// through the worker's client, never to Kubernetes: each store workflow does its own upgrade.
+// The fleet upgrade's steps: pick the stores (visibility), ask one store for the chart version through
+// its `change` update, and read what every store runs at the end. They talk to Temporal through the
+// worker's client, never to Kubernetes: each store workflow does its own upgrade and reports back.
 import { Context } from '@temporalio/activity';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { rootCause } from '@temporalio/common';
 import type { FleetSelector, FleetStoreOutcome } from '../core/fleet.js';
 import { changeUpdate, statusQuery } from '../core/messages.js';
 import { storeIdOfWorkflow, storeWorkflowId } from '../core/names.js';
-import type { StoreStatus } from '../core/status.js';
 import type { Engine } from '../core/store-spec.js';
 import type { ActivityDeps } from './deps.js';
 
@@ -22,15 +21,9 @@ export function fleetQuery(engine: Engine, selector: FleetSelector = {}): string
   return clauses.join(' AND ');
 }
 
-/** What a store's status says of the change the fleet asked for. */
-export function outcomeOf(storeId: string, status: StoreStatus): FleetStoreOutcome {
-  const change = status.lastChange;
-  const result = status.phase === 'Failed' ? 'Failed' : change?.result === 'RolledBack' ? 'RolledBack' : change?.result === 'Upgraded' ? 'Upgraded' : 'Failed';
-  return { storeId, result, chartVersion: status.chartVersion, revision: status.revision, message: change?.message ?? status.lastError ?? `the store is ${status.phase}` };
-}
-
 export function createFleetActivities(deps: ActivityDeps) {
-  const pollMs = deps.readinessPollMs ?? 1000;
+  // A store whose worker is gone must not hold a fleet step for the RPC's default minute.
+  const withDeadline = <T>(call: () => Promise<T>) => Context.current().client.connection.withDeadline(Date.now() + 15_000, call);
   return {
     async selectFleetStores(engine: Engine, selector?: FleetSelector): Promise<string[]> {
       const ids: string[] = [];
@@ -41,33 +34,25 @@ export function createFleetActivities(deps: ActivityDeps) {
       return ids.sort();
     },
 
-    /** Asks one store for the chart version and waits, heartbeating, until it is Ready or Failed again. */
-    async upgradeFleetStore(request: { storeId: string; chartVersion: string; by: string }): Promise<FleetStoreOutcome> {
-      const context = Context.current();
-      const handle = context.client.workflow.getHandle(storeWorkflowId(request.storeId));
-      const before = await handle.query(statusQuery);
-      if (before.chartVersion === request.chartVersion && before.phase !== 'Upgrading') {
-        return { storeId: request.storeId, result: 'AlreadyCurrent', chartVersion: before.chartVersion, revision: before.revision, message: `already runs chart ${request.chartVersion}` };
+    /**
+     * Asks one store for the chart version. Answers at once: AlreadyCurrent, Refused, or Upgrading, in
+     * which case the store signals `notify` with the outcome when its change ends (no activity waits).
+     */
+    async requestStoreUpgrade(request: { storeId: string; chartVersion: string; by: string; notify: string }): Promise<FleetStoreOutcome> {
+      const handle = Context.current().client.workflow.getHandle(storeWorkflowId(request.storeId));
+      const before = await withDeadline(() => handle.query(statusQuery));
+      const current = { storeId: request.storeId, chartVersion: before.chartVersion, revision: before.revision };
+      // A retried attempt finds its change already under way, and the signal still to come.
+      if (before.phase === 'Upgrading') return { ...current, result: 'Upgrading' };
+      if (before.chartVersion === request.chartVersion) return { ...current, result: 'AlreadyCurrent', message: `already runs chart ${request.chartVersion}` };
+      try {
+        await withDeadline(() => handle.executeUpdate(changeUpdate, { args: [{ chartVersion: request.chartVersion, by: request.by, notify: request.notify }] }));
+      } catch (error) {
+        if (!(error instanceof WorkflowUpdateFailedError)) throw error;
+        return { ...current, result: 'Refused', message: rootCause(error.cause) ?? error.message };
       }
-      // A retried attempt finds its change already under way (Upgrading) and only waits for it.
-      if (before.phase !== 'Upgrading') {
-        try {
-          await handle.executeUpdate(changeUpdate, { args: [{ chartVersion: request.chartVersion, by: request.by }] });
-        } catch (error) {
-          if (!(error instanceof WorkflowUpdateFailedError)) throw error;
-          return { storeId: request.storeId, result: 'Refused', chartVersion: before.chartVersion, revision: before.revision, message: rootCause(error.cause) ?? error.message };
-        }
-      }
-      // The update puts the store in Upgrading at once; it leaves it Ready (upgraded or rolled back) or Failed.
-      for (;;) {
-        const status = await handle.query(statusQuery);
-        context.heartbeat({ phase: status.phase });
-        if (status.phase !== 'Upgrading') {
-          deps.log.info({ storeId: request.storeId, workflowId: storeWorkflowId(request.storeId), phase: status.phase, change: status.lastChange?.result }, 'fleet upgrade: store done');
-          return outcomeOf(request.storeId, status);
-        }
-        await context.sleep(pollMs);
-      }
+      deps.log.info({ storeId: request.storeId, workflowId: storeWorkflowId(request.storeId), fleetUpgrade: request.notify }, 'fleet upgrade: store change accepted');
+      return { ...current, result: 'Upgrading' };
     },
 
     /** What each store runs now, for the fleet upgrade's final report. */
@@ -75,7 +60,7 @@ export function createFleetActivities(deps: ActivityDeps) {
       const client = Context.current().client;
       return Promise.all(
         storeIds.map(async (storeId) => {
-          const status = await client.workflow.getHandle(storeWorkflowId(storeId)).query(statusQuery).catch(() => undefined);
+          const status = await withDeadline(() => client.workflow.getHandle(storeWorkflowId(storeId)).query(statusQuery)).catch(() => undefined);
           return { storeId, chartVersion: status?.chartVersion, revision: status?.revision };
         }),
       );

@@ -78,8 +78,10 @@ export function createFleetUpgrades(options: FleetUpgradeOptions) {
 
     async act(id: string, caller: Caller, action: FleetAction): Promise<void> {
       const description = await find(id, caller);
-      if (description.status.name !== 'RUNNING') throw new ApiError(409, 'fleet_upgrade_ended', `fleet upgrade ${id} has ended; there is nothing to ${action}`);
-      await temporalCall(() => handleOf(id).signal(signals[action], { by: describeRequester(caller) }), () => upgradeNotFound(id));
+      const ended = () => new ApiError(409, 'fleet_upgrade_ended', `fleet upgrade ${id} has ended; there is nothing to ${action}`);
+      if (description.status.name !== 'RUNNING') throw ended();
+      // It may end between the lookup and the signal: that is the same answer.
+      await temporalCall(() => handleOf(id).signal(signals[action], { by: describeRequester(caller) }), ended);
     },
   };
 }

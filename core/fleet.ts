@@ -4,6 +4,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import { z } from 'zod';
 import { planNames } from './plans.js';
+import type { StoreStatus } from './status.js';
 import { chartVersionSchema, engines, ownerSchema, storeIdSchema } from './store-spec.js';
 
 /** What a caller asks for; left-out settings take the defaults of fleetUpgradeSpec. */
@@ -76,3 +77,13 @@ export const fleetUpgradeQuery = defineQuery<FleetUpgradeStatus>('fleetUpgrade')
 export const pauseFleetUpgradeSignal = defineSignal<[{ by: string }]>('pause');
 export const resumeFleetUpgradeSignal = defineSignal<[{ by: string }]>('resume');
 export const cancelFleetUpgradeSignal = defineSignal<[{ by: string }]>('cancel');
+/** A store tells the fleet upgrade that asked for its change how the change ended. */
+export const storeChangeDoneSignal = defineSignal<[FleetStoreOutcome]>('storeChangeDone');
+
+/** What a store's status says of its last change, once it has left Upgrading. */
+export function changeOutcome(status: StoreStatus): FleetStoreOutcome {
+  const change = status.lastChange;
+  const result: FleetStoreResult = status.phase === 'Ready' && change?.result === 'Upgraded' ? 'Upgraded' : status.phase === 'Ready' && change?.result === 'RolledBack' ? 'RolledBack' : 'Failed';
+  const message = result === 'Failed' && status.phase !== 'Failed' ? `the store is ${status.phase}` : (change?.message ?? status.lastError ?? `the store is ${status.phase}`);
+  return { storeId: status.storeId, result, chartVersion: status.chartVersion, revision: status.revision, message };
+}

@@ -22,6 +22,8 @@ export const wakeUpdate = defineUpdate<StoreStatus, [ChangeRequest]>('wake');
 export interface StoreChange extends ChangeRequest {
   plan?: Plan;
   chartVersion?: string;
+  /** A workflow (a fleet upgrade) to signal `storeChangeDone` with the outcome once the change ends. */
+  notify?: string;
 }
 /**
  * Ready -> Upgrading -> Ready: guardrails resized, `helm upgrade`, readiness; on failure `helm rollback`.

@@ -9,6 +9,7 @@ import {
   fleetUpgradeQuery,
   pauseFleetUpgradeSignal,
   resumeFleetUpgradeSignal,
+  storeChangeDoneSignal,
   type FleetStoreOutcome,
   type FleetUpgradeSpec,
   type FleetUpgradeStatus,
@@ -16,9 +17,10 @@ import {
 import { activityRetry } from './options.js';
 
 const { selectFleetStores, readStoreReleases } = proxyActivities<StoreActivities>({ startToCloseTimeout: '1 minute', retry: activityRetry });
-// One store's change takes up to its provisioning deadline twice (upgrade, then rollback); the
-// activity heartbeats while it waits, so a lost worker is noticed in a minute.
-const { upgradeFleetStore } = proxyActivities<StoreActivities>({ startToCloseTimeout: '1 hour', heartbeatTimeout: '1 minute', retry: { maximumAttempts: 3 } });
+const { requestStoreUpgrade } = proxyActivities<StoreActivities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 3 } });
+// A store's change takes up to its provisioning deadline twice (upgrade, then rollback); a store that
+// never reports (its workflow terminated by hand) counts as failed after this.
+const outcomeTimeout = '2 hours';
 
 const now = () => new Date().toISOString();
 
@@ -38,6 +40,8 @@ export async function fleetUpgradeWorkflow(spec: FleetUpgradeSpec): Promise<Flee
     if (status.state === 'Paused') status.state = 'Running';
     touch();
   });
+  const reported = new Map<string, FleetStoreOutcome>();
+  setHandler(storeChangeDoneSignal, (outcome) => void reported.set(outcome.storeId, outcome));
   setHandler(cancelFleetUpgradeSignal, ({ by }) => {
     cancelled ??= `cancelled by ${by}`;
     touch();
@@ -61,7 +65,13 @@ export async function fleetUpgradeWorkflow(spec: FleetUpgradeSpec): Promise<Flee
       wave.stores.map(async (store) => {
         store.result = 'Upgrading';
         try {
-          Object.assign(store, await upgradeFleetStore({ storeId: store.storeId, chartVersion: spec.chartVersion, by: `fleet upgrade ${status.id} (${spec.requestedBy})` }));
+          const by = `fleet upgrade ${status.id} (${spec.requestedBy})`;
+          Object.assign(store, await requestStoreUpgrade({ storeId: store.storeId, chartVersion: spec.chartVersion, by, notify: workflowInfo().workflowId }));
+          touch();
+          if (store.result === 'Upgrading') {
+            const arrived = await condition(() => reported.has(store.storeId), outcomeTimeout);
+            Object.assign(store, arrived ? reported.get(store.storeId) : { result: 'Failed', message: `the store did not report how its change ended within ${outcomeTimeout}` });
+          }
         } catch (error) {
           Object.assign(store, { result: 'Failed', message: error instanceof Error ? error.message : String(error) });
         }

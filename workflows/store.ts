@@ -7,6 +7,7 @@ import {
   condition,
   continueAsNew,
   executeChild,
+  getExternalWorkflowHandle,
   isCancellation,
   ParentClosePolicy,
   proxyActivities,
@@ -16,6 +17,7 @@ import {
 } from '@temporalio/workflow';
 import type { StoreActivities } from '../activities/index.js';
 import { failureTypes } from '../core/failures.js';
+import { changeOutcome, storeChangeDoneSignal } from '../core/fleet.js';
 import { changeUpdate, deleteSignal, deleteUpdate, hibernateUpdate, retrySignal, statusQuery, storeEventSignal, wakeUpdate, type ChangeRequest, type StoreChange } from '../core/messages.js';
 import { adminUrl, cleanupWorkflowId, helmTaskQueue, namespaceName, storeUrl } from '../core/names.js';
 import type { StoreSettings } from '../core/settings.js';
@@ -43,7 +45,7 @@ const { checkChange } = proxyActivities<StoreActivities>({ startToCloseTimeout: 
 const now = () => new Date().toISOString();
 
 /** What the store was asked to do next, besides provisioning and deleting. */
-type PendingChange = { kind: 'hibernate' | 'wake' } | { kind: 'upgrade'; target: StoreSpec; by: string };
+type PendingChange = { kind: 'hibernate' | 'wake' } | { kind: 'upgrade'; target: StoreSpec; by: string; notify?: string };
 
 /** `carried` is the status handed over by continueAsNew; a new store starts without it. */
 export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus): Promise<StoreStatus> {
@@ -102,7 +104,7 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
       const { problems } = await checkChange(spec, { plan: request.plan, chartVersion: request.chartVersion });
       if (problems.length > 0) throw ApplicationFailure.create({ type: failureTypes.ChangeRefused, message: problems.join('; '), nonRetryable: true });
       refuseUnless('Ready', 'change its plan or chart');
-      requestedChange = { kind: 'upgrade', target, by: request.by };
+      requestedChange = { kind: 'upgrade', target, by: request.by, ...(request.notify ? { notify: request.notify } : {}) };
       recordEvent(status, { type: 'Normal', reason: reasons.ChangeRequested, message: `${describeChange({ plan: spec.plan, chartVersion: status.chartVersion }, target)} requested by ${request.by}` }, now());
       // Upgrading from the moment it is accepted: whoever waits for the outcome waits for the phase to leave it.
       setPhase(status, 'Upgrading', now());
@@ -234,6 +236,16 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
     });
   }
 
+  /** Tells the fleet upgrade that asked for the change how it ended; one that has ended itself no longer listens. */
+  async function notifyChangeDone(workflowId: string): Promise<void> {
+    const outcome = deleteRequested ? { storeId: spec.storeId, result: 'Failed' as const, message: 'the store is being deleted' } : changeOutcome(status);
+    try {
+      await getExternalWorkflowHandle(workflowId).signal(storeChangeDoneSignal, outcome);
+    } catch (error) {
+      recordEvent(status, { type: 'Normal', reason: reasons.Progressing, message: `could not tell ${workflowId} how the change ended: ${rootCause(error) ?? String(error)}` }, now());
+    }
+  }
+
   /** Hibernate scales to zero and keeps everything else; wake scales back and provisions again. */
   async function scale(direction: 'hibernate' | 'wake'): Promise<void> {
     try {
@@ -274,6 +286,7 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
       const woken = await condition(() => deleteRequested || requestedChange !== undefined, settings.driftCheckSeconds * 1000);
       if (!woken) await checkDrift();
       else if (requestedChange && !deleteRequested) await applyChange(requestedChange);
+      if (requestedChange?.kind === 'upgrade' && requestedChange.notify) await notifyChangeDone(requestedChange.notify);
       requestedChange = undefined;
     }
     // Steps run only within one pass; an outage still open after it (the attempt failed) gets no recovery.

@@ -25,20 +25,27 @@ expected-statuses = [400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 428, 429,
 include-name = "GET /stores"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", 400, 401, 403, 404, 409, 429, "5xx"]
 
-# Hibernate, wake and the usage reports wait for the worker; under the fuzzer's load that can exceed
-# the API's bound, and the documented answer is then 503 worker_unavailable with Retry-After.
+# Hibernate, wake, a change and the usage reports wait for the worker; under the fuzzer's load that can
+# exceed the API's bound, and the documented answer is then 503 worker_unavailable with Retry-After.
 [[operations]]
 include-path-regex = "/(hibernate|wake|usage)$"
 checks.not_a_server_error.enabled = false
+
+[[operations]]
+include-name = "PATCH /stores/{id}"
+checks.not_a_server_error.enabled = false
 `;
-const adminKey = `fuzz-admin-${Date.now()}`;
+// An owner's key, not an admin's: the fleet upgrades the fuzzer starts then reach only the stores it
+// created, not every store the other test files left running on this Temporal server.
+const owner = `fuzz-${Date.now()}`;
+const ownerKey = `${owner}-key`;
 
 beforeAll(async () => {
   worker = await startStoreWorker({ maxProvisionSeconds: 20 });
   // Auth on: the document requires a bearer key, and schemathesis checks that the API does too.
   // Hibernate, wake and usage wait for the worker; under the fuzzer's load it may be slow to answer, and
   // the API must then say 503 before schemathesis gives up on the request (5 s).
-  api = await startApi({ taskQueue: worker.taskQueue, auth: { keys: new Map(), adminKeys: new Set([adminKey]) }, workerReadTimeoutMs: 3000 });
+  api = await startApi({ taskQueue: worker.taskQueue, auth: { keys: new Map([[ownerKey, owner]]), adminKeys: new Set() }, workerReadTimeoutMs: 3000 });
   // schemathesis and hypothesis write into their cwd: keep that out of the repo.
   workDir = mkdtempSync(join(tmpdir(), 'storefleet-fuzz-'));
 });
@@ -59,7 +66,7 @@ describe('fuzzing the API', () => {
         'run',
         `${api.url}/openapi.json`,
         '--url', `${api.url}/api/v1`,
-        '--header', `Authorization: Bearer ${adminKey}`,
+        '--header', `Authorization: Bearer ${ownerKey}`,
         '--checks', 'all',
         // DELETE answers 202 and the store stays readable (phase Deleting, then Deleted) by design.
         '--exclude-checks', 'use_after_free',
