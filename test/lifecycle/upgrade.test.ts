@@ -122,3 +122,29 @@ describe('a chart upgrade of one store', () => {
     expect(after).toMatchObject({ phase: 'Ready', plan: 'medium', revision: ready.revision });
   });
 });
+
+describe('a chart upgrade whose rollback fails too', () => {
+  let strict: TestStoreWorker;
+  beforeAll(async () => {
+    // A short deadline: the rollback's readiness gives up within it.
+    strict = await startStoreWorker({ chartsDir: catalog.dir, maxProvisionSeconds: 25 });
+  });
+  afterAll(() => strict?.stop());
+
+  it('when every Job of the store fails (the migration, then the old setup Job the rollback brings back), then the store is Failed with RollbackFailed and says both causes', async () => {
+    const id = storeId('upg-rbf');
+    const handle = await strict.createStore({ storeId: id, engine: 'woocommerce' });
+    await waitForPhase(handle, 'Ready');
+    const fault = await injectJobFailure(namespaceName(id));
+    try {
+      await change(handle, { chartVersion: catalog.next });
+      const done = await settled(handle);
+      expect(done.phase).toBe('Failed');
+      expect(done.lastChange).toMatchObject({ result: 'Failed' });
+      expect(done.lastError).toMatch(/chart 0\.1\.0 -> 0\.2\.0 failed \(.*migrate.*\) and the rollback failed too: .*setup/);
+      expect(done.events.map((e) => e.reason)).toEqual(expect.arrayContaining(['UpgradeFailed', 'RollbackFailed']));
+    } finally {
+      await fault.remove();
+    }
+  });
+});
