@@ -28,6 +28,8 @@ import { recordReportedEvent, type KubeOutage } from './kube-outage.js';
 import { activityRetry, storeMetrics } from './options.js';
 import { upsertStoreSearchAttributes } from './search-attributes.js';
 import { failOpenConditions, initialStatus, recordEvent, resetConditions, setCondition, setPhase } from './store-status.js';
+import { scaleStore } from './hibernation.js';
+import { checkStorefront } from './storefront-check.js';
 import { describeChange, upgradeStore } from './upgrade.js';
 
 const { loadSettings } = proxyLocalActivities<StoreActivities>({ startToCloseTimeout: '10 seconds' });
@@ -183,28 +185,13 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
       recordEvent(status, { type: 'Normal', reason: reasons.StoreReady, message: `store is ready at ${status.url}` }, now());
       storeMetrics.provisioningSeconds().record((new Date().getTime() - started.getTime()) / 1000);
       upsertStoreSearchAttributes(status);
-      await checkStorefront();
+      await checkStorefront(kube, spec, status, settings.storefrontCheck ?? false);
     } catch (error) {
       if (deleteRequested) return;
       if (isCancellation(error)) fail(reasons.ProvisionTimeout, `provisioning did not finish within ${settings.maxProvisionSeconds}s`);
       else fail(failureReason(error), rootCause(error) ?? String(error));
     } finally {
       provisioning = undefined;
-    }
-  }
-
-  /** A finding, not a gate: the store stays Ready whatever the storefront answers. */
-  async function checkStorefront(): Promise<void> {
-    if (!settings.storefrontCheck || !status.url) {
-      setCondition(status, 'StorefrontReachable', 'Unknown', reasons.StorefrontCheckSkipped, 'not checked: this worker runs with STOREFLEET_STOREFRONT_CHECK=off (npm start sets it for the simulated cluster, whose pods run no containers)', now());
-      return;
-    }
-    try {
-      const { ok, summary } = await kube.checkStorefront(spec, status.url);
-      setCondition(status, 'StorefrontReachable', ok ? 'True' : 'False', ok ? reasons.StorefrontReachable : reasons.StorefrontUnreachable, summary, now());
-      if (!ok) recordEvent(status, { type: 'Warning', reason: reasons.StorefrontUnreachable, message: summary }, now());
-    } catch (error) {
-      setCondition(status, 'StorefrontReachable', 'Unknown', reasons.StorefrontUnreachable, `the check itself failed: ${rootCause(error) ?? String(error)}`, now());
     }
   }
 
@@ -220,7 +207,7 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
   }
 
   async function applyChange(pending: PendingChange): Promise<void> {
-    if (pending.kind !== 'upgrade') return scale(pending.kind);
+    if (pending.kind !== 'upgrade') return scaleStore(kube, spec, status, pending.kind);
     spec = await upgradeStore({
       spec,
       target: pending.target,
@@ -244,28 +231,6 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
     } catch (error) {
       recordEvent(status, { type: 'Normal', reason: reasons.Progressing, message: `could not tell ${workflowId} how the change ended: ${rootCause(error) ?? String(error)}` }, now());
     }
-  }
-
-  /** Hibernate scales to zero and keeps everything else; wake scales back and provisions again. */
-  async function scale(direction: 'hibernate' | 'wake'): Promise<void> {
-    try {
-      const { changed } = await kube.scaleStore(spec, direction);
-      if (direction === 'hibernate') {
-        setPhase(status, 'Hibernated', now());
-        setCondition(status, 'StoreReady', 'False', reasons.Hibernated, `scaled to zero: ${changed.join(', ') || 'nothing was running'}; data kept`, now());
-        recordEvent(status, { type: 'Normal', reason: reasons.Hibernated, message: `scaled to zero (${changed.length} workloads); volumes, secrets and the release are kept` }, now());
-        upsertStoreSearchAttributes(status);
-        return;
-      }
-    } catch (error) {
-      // Hibernation that could not scale leaves the store as it was; a wake goes on, since the release
-      // upgrade in provisioning restores the chart's replicas anyway.
-      recordEvent(status, { type: 'Warning', reason: `${direction === 'hibernate' ? 'Hibernate' : 'Wake'}Failed`, message: rootCause(error) ?? String(error) }, now());
-      if (direction === 'hibernate') return;
-    }
-    resetConditions(status, now());
-    setPhase(status, 'Provisioning', now());
-    upsertStoreSearchAttributes(status);
   }
 
   while (!deleteRequested) {
