@@ -31,6 +31,12 @@ export interface StorePlan {
 
 export function createPlanActivities(deps: ActivityDeps) {
   const helm = helmRunner(deps);
+
+  /** `helm upgrade --dry-run=server`: the manifest as the release would get it, recording nothing. */
+  async function renderUpgrade(release: string, chart: string, namespace: string, values: string) {
+    const result = await helm(['upgrade', release, chart, '-n', namespace, '-f', '-', '--dry-run=server', '-o', 'json'], values);
+    return result.ok ? { ...result, stdout: (JSON.parse(result.stdout) as { manifest?: string }).manifest ?? '' } : result;
+  }
   return {
     async planStore(spec: StoreSpec): Promise<StorePlan> {
       const namespace = namespaceName(spec.storeId);
@@ -40,7 +46,10 @@ export function createPlanActivities(deps: ActivityDeps) {
         namespaceExists && (await ignoreNotFound(objects.read({ apiVersion: object.apiVersion!, kind: object.kind!, metadata: { name: object.metadata!.name!, namespace } }))) ? 'update' : 'create';
 
       const { name: release, chart, values } = storeRelease(deps, spec);
-      const rendered = await helm(['template', release, chart, '-n', namespace, '-f', '-'], values);
+      // A store that exists (the dry run of a change) is rendered against the cluster, so the chart's
+      // lookups see what is there, e.g. the volume sizes a plan change keeps; a new one by `helm template`.
+      const exists = namespaceExists && (await helm(['status', release, '-n', namespace])).ok;
+      const rendered = exists ? await renderUpgrade(release, chart, namespace, values) : await helm(['template', release, chart, '-n', namespace, '-f', '-'], values);
       const problems = rendered.ok ? [] : [`the chart does not render: ${classifyHelmError(rendered.output).message}`];
       const chartObjects = rendered.ok ? (loadAllYaml(rendered.stdout) as Array<KubernetesObject | null>).filter((o): o is KubernetesObject => Boolean(o?.kind)) : [];
 

@@ -73,6 +73,10 @@ describe('changing one store over HTTP', () => {
     expect(plan.body).toMatchObject({ dryRun: true, storeId: id, phase: 'Ready', from: { plan: 'small', chartVersion: catalog.shipped }, to: { plan: 'small', chartVersion: catalog.next }, fits: true, problems: [] });
     expect(plan.body.objects).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'Job', source: 'chart', action: 'create', name: expect.stringMatching(/-migrate-0-2-0$/) as unknown })]));
 
+    // The chart keeps a volume's size on a plan change; the dry run sees the two 5Gi volumes, not medium's presets.
+    const medium = await call<{ resources: Array<{ resource: string; requested: number }> }>('PATCH', `/stores/${id}?dryRun=true`, { plan: 'medium' });
+    expect(medium.body.resources.find((r) => r.resource === 'requests.storage')?.requested).toBe(10 * 2 ** 30);
+
     const unknown = await call<{ fits: boolean; problems: string[] }>('PATCH', `/stores/${id}?dryRun=true`, { chartVersion: '7.0.0', plan: 'large' });
     expect(unknown.body).toMatchObject({ fits: false, problems: [expect.stringMatching(/no woocommerce chart 7\.0\.0/) as unknown] });
     expect((await call('GET', `/stores/${id}`)).body).toMatchObject({ phase: 'Ready', chartVersion: catalog.shipped, revision: 1 });
