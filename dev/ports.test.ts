@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { assertPortFree, freePort, PortInUseError } from './ports.js';
@@ -5,6 +6,15 @@ import { assertPortFree, freePort, PortInUseError } from './ports.js';
 describe('ports', () => {
   it('when a port is free, then assertPortFree passes', async () => {
     await expect(assertPortFree(await freePort(), 'x', 'X_PORT')).resolves.toBeUndefined();
+  });
+
+  it('when a free port is drawn, then it lies below the ephemeral range, where port-0 listeners and outgoing connections cannot take it first', async () => {
+    const [ephemeralStart] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    for (let i = 0; i < 20; i++) {
+      const port = await freePort();
+      expect(port).toBeGreaterThanOrEqual(20_000);
+      expect(port).toBeLessThan(ephemeralStart!);
+    }
   });
 
   it('when a port is taken, then the error names the port, what needs it and the env var to change it', async () => {

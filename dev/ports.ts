@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export class PortInUseError extends Error {
@@ -26,7 +27,32 @@ export async function assertPortFree(port: number, what: string, envVar: string)
   }
 }
 
-/** A port the kernel says is free right now (the test harness gives every server its own). */
-export function freePort(): Promise<number> {
+/** The first port the kernel hands out on its own (to port-0 listeners and outgoing connections). */
+function ephemeralPortStart(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+const lowestPort = 20_000;
+
+/**
+ * A port free right now, for the test harness and benchmarks to give every server its own. It is
+ * drawn below the kernel's ephemeral range: a port from that range can be taken, between our check
+ * and the server's bind, by any port-0 listener (the Temporal dev server picks its internal ports so)
+ * or by an outgoing connection, and the server then fails with "address already in use".
+ */
+export async function freePort(): Promise<number> {
+  const highest = ephemeralPortStart();
+  for (let attempt = 0; highest > lowestPort && attempt < 50; attempt++) {
+    const port = lowestPort + Math.floor(Math.random() * (highest - lowestPort));
+    try {
+      return await listenOnce(port);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    }
+  }
   return listenOnce(0);
 }

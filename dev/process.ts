@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { formatDuration } from './output.js';
 
-interface RegistryEntry {
+export interface RegistryEntry {
   name: string;
   pid: number;
   command: string;

@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { portSettings, repoRoot } from '../dev/config.js';
 import { freePort } from '../dev/ports.js';
-import { eventually } from './harness/clients.js';
+import { eventually, GiveUp } from './harness/clients.js';
 
 interface Supervisor {
   child: ChildProcess;
@@ -49,7 +49,21 @@ function startSupervisor(env: Record<string, string>, stateDir: string): Supervi
   return supervisor;
 }
 
-const untilUp = (s: Supervisor) => eventually('the banner', () => (s.output().includes('Press Ctrl-C') ? true : undefined), 90_000);
+/**
+ * Waits for the banner. A start that exits or never gets there fails at once with what it printed,
+ * which says where it stopped.
+ */
+async function untilUp(s: Supervisor): Promise<void> {
+  let exitCode: number | null | undefined;
+  void s.exited.then((code) => (exitCode = code));
+  await eventually('the banner', () => {
+    if (s.output().includes('Press Ctrl-C')) return true;
+    if (exitCode !== undefined) throw new GiveUp(`npm start exited (code ${exitCode}) before its banner`);
+    return undefined;
+  }, 120_000).catch((error: unknown) => {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}; npm start printed:\n${s.output().split('\n').slice(-40).join('\n')}`);
+  });
+}
 
 function registeredPids(stateDir: string): number[] {
   return (JSON.parse(readFileSync(join(stateDir, 'pids.json'), 'utf8')) as Array<{ pid: number }>).map((e) => e.pid);
@@ -134,7 +148,7 @@ describe('npm start', () => {
     await untilUp(second);
     expect(second.output()).toContain('stopped leftovers of an earlier run');
     expect(orphans.filter(isAlive)).toEqual([]);
-  });
+  }, 300_000);
 
   it('when a port is taken, then it exits with a message naming the port and the env var to change it', async () => {
     const env = await freePortsEnv();

@@ -135,7 +135,8 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
       '--profiling=false',
     ];
     progress('starting kube-controller-manager and kube-scheduler');
-    const [controllerManager, scheduler] = await Promise.all([
+    // Both start at once; if one fails, the other is still stopped with the rest.
+    const controllers = await Promise.allSettled([
       startProcess({
         name: 'kube-controller-manager',
         command: bin('kube-controller-manager'),
@@ -158,7 +159,9 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
         isReady: async () => (await probeHttps(`https://127.0.0.1:${ports.scheduler}/healthz`)) === 200,
       }),
     ]);
-    processes.push(controllerManager, scheduler);
+    for (const started of controllers) if (started.status === 'fulfilled') processes.push(started.value);
+    const failed = controllers.find((started) => started.status === 'rejected');
+    if (failed) throw failed.reason;
 
     const kc = new KubeConfig();
     kc.loadFromFile(kubeconfigPath);

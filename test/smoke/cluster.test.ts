@@ -1,6 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { statusOf } from '../../activities/kube-objects.js';
+import { startSimulatedCluster } from '../../dev/cluster/simulated.js';
+import { freePort } from '../../dev/ports.js';
+import { ProcessRegistry, type RegistryEntry } from '../../dev/process.js';
 import { eventually, kubeConfig, uniqueName } from '../harness/clients.js';
 
 describe('simulated cluster', () => {
@@ -29,4 +36,38 @@ describe('simulated cluster', () => {
     });
     expect(gone).toBe(true);
   });
+
+  it('when the controller-manager cannot bind its port, then the start fails naming it and no process it started keeps running', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'storefleet-cluster-fail-'));
+    const started: RegistryEntry[] = [];
+    const registry = new (class extends ProcessRegistry {
+      override add(entry: RegistryEntry): void {
+        started.push(entry);
+        super.add(entry);
+      }
+    })(join(stateDir, 'pids.json'));
+    const blocker = createServer();
+    const taken = await freePort();
+    await new Promise<void>((resolve) => blocker.listen(taken, '127.0.0.1', resolve));
+    try {
+      const ports = { etcd: await freePort(), etcdPeer: await freePort(), apiserver: await freePort(), controllerManager: taken, scheduler: await freePort() };
+      const start = startSimulatedCluster({ stateDir, toolchain: inject('toolchain'), ports, registry, nodes: 1, ephemeral: true });
+      await expect(start).rejects.toThrow(/kube-controller-manager exited with code \d+ before it was ready/);
+      // The scheduler started beside it: it must be stopped with the rest, not left running.
+      expect(started.map((entry) => entry.name).sort()).toEqual(['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler']);
+      expect(started.filter((entry) => isAlive(entry.pid)).map((entry) => entry.name)).toEqual([]);
+    } finally {
+      blocker.close();
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  });
 });
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
