@@ -111,6 +111,8 @@ export function setupFleetUpgrades() {
     view.upgrade = upgrade;
     if (previous !== upgrade.state) {
       if (previous) announce(`Fleet upgrade ${upgrade.id} is now ${upgrade.state}.`);
+      // What a button asked for is history once the upgrade has ended; a refusal after the end stays.
+      if (previous && upgrade.finishedAt) hideActionResult();
       void refreshList();
     }
     // Re-render only what changed, so focus survives the polling.
@@ -133,6 +135,12 @@ export function setupFleetUpgrades() {
     actionResult.hidden = false;
     // The button just pressed may disappear (Pause once Paused): keep keyboard focus on the outcome.
     actionResult.focus();
+  }
+
+  function hideActionResult() {
+    const hadFocus = document.activeElement === actionResult;
+    actionResult.hidden = true;
+    if (hadFocus) heading.focus();
   }
 
   for (const [action, button] of Object.entries(buttons)) {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chartCatalog, type ChartCatalog } from '../harness/chart-catalog.js';
 import { eventually, GiveUp, uniqueName } from '../harness/clients.js';
 import { storeId } from '../harness/store-worker.js';
-import { detailIn, provisionMs, screenshot, text, useDashboard } from './dashboard-page.js';
+import { activeId, detailIn, provisionMs, screenshot, text, useDashboard } from './dashboard-page.js';
 
 const owner = uniqueName('web-change');
 const key = `key-${owner}-0123456789`;
@@ -155,6 +155,9 @@ describe('dashboard: fleet upgrades', () => {
 
     await upgradeIn(page, 'Completed', 180_000);
     expect([await visible(page, 'Pause'), await visible(page, 'Resume'), await visible(page, 'Cancel upgrade')]).toEqual([false, false, false]);
+    // The "resume requested" banner went with the end, and keyboard focus with it to the heading.
+    expect(await page.locator('#upgrade-action-result').isVisible()).toBe(false);
+    expect(await activeId(page)).toBe('upgrade-heading');
     const waves = page.locator('#upgrade-waves .wave');
     expect(await waves.count()).toBe(2);
     expect(await page.locator('#upgrade-waves .wave[data-state="Done"]').count()).toBe(2);
