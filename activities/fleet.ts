@@ -42,8 +42,13 @@ export function createFleetActivities(deps: ActivityDeps) {
       const handle = Context.current().client.workflow.getHandle(storeWorkflowId(request.storeId));
       const before = await withDeadline(() => handle.query(statusQuery));
       const current = { storeId: request.storeId, chartVersion: before.chartVersion, revision: before.revision };
-      // A retried attempt finds its change already under way, and the signal still to come.
-      if (before.phase === 'Upgrading') return { ...current, result: 'Upgrading' };
+      if (before.phase === 'Upgrading') {
+        const under = before.lastChange;
+        // A retried attempt finds its own change under way, and the signal still to come; someone
+        // else's change would never signal this fleet upgrade.
+        if (under?.requestedBy === request.by) return { ...current, result: 'Upgrading' };
+        return { ...current, result: 'Refused', message: `another change is under way: ${under?.message ?? 'unknown'} requested by ${under?.requestedBy ?? 'unknown'}` };
+      }
       if (before.chartVersion === request.chartVersion) return { ...current, result: 'AlreadyCurrent', message: `already runs chart ${request.chartVersion}` };
       try {
         await withDeadline(() => handle.executeUpdate(changeUpdate, { args: [{ chartVersion: request.chartVersion, by: request.by, notify: request.notify }] }));

@@ -21,7 +21,7 @@ import { changeOutcome, storeChangeDoneSignal } from '../core/fleet.js';
 import { changeUpdate, deleteSignal, deleteUpdate, hibernateUpdate, retrySignal, statusQuery, storeEventSignal, wakeUpdate, type ChangeRequest, type StoreChange } from '../core/messages.js';
 import { adminUrl, cleanupWorkflowId, helmTaskQueue, namespaceName, storeUrl } from '../core/names.js';
 import type { StoreSettings } from '../core/settings.js';
-import { reasons, type Phase, type StoreStatus } from '../core/status.js';
+import { reasons, type ChangeOutcome, type Phase, type StoreStatus } from '../core/status.js';
 import { describeIssues, storeSpecSchema, type StoreSpec, type StoreSpecInput } from '../core/store-spec.js';
 import { cleanupStoreWorkflow } from './cleanup.js';
 import { recordReportedEvent, type KubeOutage } from './kube-outage.js';
@@ -30,7 +30,7 @@ import { upsertStoreSearchAttributes } from './search-attributes.js';
 import { failOpenConditions, initialStatus, recordEvent, resetConditions, setCondition, setPhase } from './store-status.js';
 import { scaleStore } from './hibernation.js';
 import { checkStorefront } from './storefront-check.js';
-import { describeChange, upgradeStore } from './upgrade.js';
+import { abandonChange, acceptChange, upgradeStore } from './upgrade.js';
 
 const { loadSettings } = proxyLocalActivities<StoreActivities>({ startToCloseTimeout: '10 seconds' });
 
@@ -47,7 +47,7 @@ const { checkChange } = proxyActivities<StoreActivities>({ startToCloseTimeout: 
 const now = () => new Date().toISOString();
 
 /** What the store was asked to do next, besides provisioning and deleting. */
-type PendingChange = { kind: 'hibernate' | 'wake' } | { kind: 'upgrade'; target: StoreSpec; by: string; notify?: string };
+type PendingChange = { kind: 'hibernate' | 'wake' } | { kind: 'upgrade'; target: StoreSpec; change: ChangeOutcome; notify?: string };
 
 /** `carried` is the status handed over by continueAsNew; a new store starts without it. */
 export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus): Promise<StoreStatus> {
@@ -106,10 +106,10 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
       const { problems } = await checkChange(spec, { plan: request.plan, chartVersion: request.chartVersion });
       if (problems.length > 0) throw ApplicationFailure.create({ type: failureTypes.ChangeRefused, message: problems.join('; '), nonRetryable: true });
       refuseUnless('Ready', 'change its plan or chart');
-      requestedChange = { kind: 'upgrade', target, by: request.by, ...(request.notify ? { notify: request.notify } : {}) };
-      recordEvent(status, { type: 'Normal', reason: reasons.ChangeRequested, message: `${describeChange({ plan: spec.plan, chartVersion: status.chartVersion }, target)} requested by ${request.by}` }, now());
       // Upgrading from the moment it is accepted: whoever waits for the outcome waits for the phase to leave it.
-      setPhase(status, 'Upgrading', now());
+      const change = acceptChange(status, spec, target, request.by);
+      requestedChange = { kind: 'upgrade', target, change, ...(request.notify ? { notify: request.notify } : {}) };
+      recordEvent(status, { type: 'Normal', reason: reasons.ChangeRequested, message: `${change.message} requested by ${request.by}` }, now());
       upsertStoreSearchAttributes(status);
       return status;
     },
@@ -211,7 +211,7 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
     spec = await upgradeStore({
       spec,
       target: pending.target,
-      requestedBy: pending.by,
+      change: pending.change,
       status,
       host: new URL(status.url ?? storeUrl(spec.storeId, settings.baseDomain)).host,
       maxSeconds: settings.maxProvisionSeconds,
@@ -251,7 +251,10 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
       const woken = await condition(() => deleteRequested || requestedChange !== undefined, settings.driftCheckSeconds * 1000);
       if (!woken) await checkDrift();
       else if (requestedChange && !deleteRequested) await applyChange(requestedChange);
-      if (requestedChange?.kind === 'upgrade' && requestedChange.notify) await notifyChangeDone(requestedChange.notify);
+      if (requestedChange?.kind === 'upgrade') {
+        if (deleteRequested) abandonChange(requestedChange.change, 'the store is being deleted');
+        if (requestedChange.notify) await notifyChangeDone(requestedChange.notify);
+      }
       requestedChange = undefined;
     }
     // Steps run only within one pass; an outage still open after it (the attempt failed) gets no recovery.

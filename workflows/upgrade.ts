@@ -15,7 +15,8 @@ export interface UpgradeRun {
   /** What the store runs now, and what it should run. */
   spec: StoreSpec;
   target: StoreSpec;
-  requestedBy: string;
+  /** The store's lastChange, recorded when the change was accepted (acceptChange). */
+  change: ChangeOutcome;
   status: StoreStatus;
   host: string;
   /** Bounds the upgrade and, again, the rollback (the provisioning deadline). */
@@ -39,19 +40,33 @@ export function describeChange(from: { plan: string; chartVersion?: string }, to
   return parts.join(', ') || 'no change';
 }
 
-/** Returns the spec the store runs afterwards: the target, or the old one after a rollback. */
-export async function upgradeStore(run: UpgradeRun): Promise<StoreSpec> {
-  const { spec, target, status, kube, helm } = run;
+/**
+ * Records an accepted change as the store's lastChange, Upgrading from this moment: whoever asks the
+ * store sees at once that a change is under way and who asked for it.
+ */
+export function acceptChange(status: StoreStatus, spec: StoreSpec, target: StoreSpec, requestedBy: string): ChangeOutcome {
   const change: ChangeOutcome = {
-    requestedBy: run.requestedBy,
+    requestedBy,
     from: { plan: spec.plan, chartVersion: status.chartVersion, revision: status.revision },
     to: { plan: target.plan, chartVersion: target.chartVersion ?? status.chartVersion },
     result: 'Upgrading',
     message: describeChange({ plan: spec.plan, chartVersion: status.chartVersion }, target),
     startedAt: now(),
   };
-  const what = change.message;
   status.lastChange = change;
+  setPhase(status, 'Upgrading', now());
+  return change;
+}
+
+/** Ends a change that is still under way without having run it to the end (the store is being deleted). */
+export function abandonChange(change: ChangeOutcome, why: string): void {
+  if (change.result === 'Upgrading') Object.assign(change, { result: 'Failed', message: `${change.message}: not finished, ${why}`, finishedAt: now() });
+}
+
+/** Returns the spec the store runs afterwards: the target, or the old one after a rollback. */
+export async function upgradeStore(run: UpgradeRun): Promise<StoreSpec> {
+  const { spec, target, status, change, kube, helm } = run;
+  const what = change.message;
   setPhase(status, 'Upgrading', now());
   recordEvent(status, { type: 'Normal', reason: reasons.Progressing, message: `upgrading: ${what} (from revision ${change.from.revision ?? 'unknown'})` }, now());
   upsertStoreSearchAttributes(status);

@@ -1,12 +1,13 @@
 // Plan changes, chart upgrades and fleet upgrades over HTTP, through the real worker, Temporal, helm
 // and the simulated cluster: 20 stores of one owner, one of which cannot upgrade (its Job pods fail).
+import { keyIdOf } from '../../api/auth.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetUpgradeStatus } from '../../core/fleet.js';
 import { namespaceName } from '../../core/names.js';
 import { startApi, type TestApi } from '../harness/api.js';
 import { chartCatalog, migrationPods, type ChartCatalog } from '../harness/chart-catalog.js';
 import { eventually, uniqueName } from '../harness/clients.js';
-import { injectJobFailure, type Injected } from '../harness/faults.js';
+import { injectJobFailure, injectPodFault, type Injected } from '../harness/faults.js';
 import { startStoreWorker, storeId, type TestStoreWorker } from '../harness/store-worker.js';
 
 const owner = uniqueName('fleet');
@@ -28,11 +29,16 @@ async function call<T = Record<string, unknown>>(method: string, path: string, b
   return { status: res.status, body: (await res.json()) as T };
 }
 
-const untilStore = (id: string, done: (store: Record<string, unknown>) => boolean, timeoutMs = 120_000) =>
-  eventually(`store ${id}`, async () => {
-    const { body } = await call('GET', `/stores/${id}`);
-    return done(body) ? body : undefined;
-  }, timeoutMs);
+/** Waits for the store to be `done`; a timeout says what the store last showed. */
+async function untilStore(id: string, done: (store: Record<string, unknown>) => boolean, timeoutMs = 120_000): Promise<Record<string, unknown>> {
+  let last: Record<string, unknown> = {};
+  return eventually(`store ${id}`, async () => {
+    last = (await call('GET', `/stores/${id}`)).body;
+    return done(last) ? last : undefined;
+  }, timeoutMs).catch((error: unknown) => {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}; it last showed ${JSON.stringify({ phase: last.phase, lastError: last.lastError, conditions: last.conditions })}`);
+  });
+}
 
 async function runUpgrade(request: Record<string, unknown>, timeoutMs = 240_000): Promise<FleetUpgradeStatus> {
   const started = await call<{ id: string; links: { self: string } }>('POST', '/fleet/upgrades', { engine: 'woocommerce', chartVersion: catalog.next, waveSize: 5, ...request });
@@ -141,6 +147,21 @@ describe('a fleet upgrade of 20 stores in waves of 5, one of which fails its upg
 
     const list = await call<{ upgrades: Array<{ id: string }> }>('GET', '/fleet/upgrades');
     expect(list.body.upgrades.map((u) => u.id)).toContain(started.body.id);
+  });
+
+  it('when a store is already changing at its owner\'s request, then the fleet upgrade reports it Refused naming that change, without waiting for it', async () => {
+    const id = ids[0]!;
+    // The plan change's new pods cannot start until the fault goes, so the store stays Upgrading.
+    const stuck = await injectPodFault(namespaceName(id), 'ImagePullBackOff');
+    try {
+      expect((await call('PATCH', `/stores/${id}`, { plan: 'medium' })).status).toBe(202);
+      const upgrade = await runUpgrade({ chartVersion: catalog.shipped, maxFailures: 0, selector: { storeIds: [id] } }, 60_000);
+      expect(upgrade.state).toBe('Stopped');
+      expect(upgrade.waves[0]!.stores[0]).toMatchObject({ storeId: id, result: 'Refused', message: `another change is under way: plan small -> medium requested by API, owner ${owner} (key ${keyIdOf(ownerKey)})` });
+    } finally {
+      await stuck.remove();
+    }
+    expect(await untilStore(id, (store) => store.phase === 'Ready')).toMatchObject({ plan: 'medium', lastChange: { result: 'Upgraded' } });
   });
 
   it('when an owner key names another owner, or another owner asks for the upgrade, then it is refused or not found', async () => {

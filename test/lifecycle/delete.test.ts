@@ -2,7 +2,7 @@
 // and the delete finishes once the finalizer goes.
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteSignal, deleteUpdate } from '../../core/messages.js';
+import { changeUpdate, deleteSignal, deleteUpdate } from '../../core/messages.js';
 import { cleanupWorkflowId, namespaceName, storeSelector } from '../../core/names.js';
 import { eventually, helm, kubeConfig } from '../harness/clients.js';
 import { injectPodFault } from '../harness/faults.js';
@@ -69,6 +69,25 @@ describe('deleting a store', () => {
       await recordHistory('store-deleted-while-provisioning', handle.workflowId);
       const final = await handle.result();
       expect(final.events.map((e) => e.reason)).not.toContain('ProvisionTimeout');
+    } finally {
+      await fault.remove().catch(() => undefined);
+    }
+  });
+
+  it('when a store is deleted during a plan change, then the change ends Failed without a rollback and nothing of the store is left', async () => {
+    const id = storeId('delu');
+    const handle = await worker.createStore({ storeId: id, engine: 'woocommerce' });
+    await waitForPhase(handle, 'Ready');
+    // The new plan's pods never start, so the delete finds the change under way.
+    const fault = await injectPodFault(namespaceName(id), 'ImagePullBackOff');
+    try {
+      const accepted = await handle.executeUpdate(changeUpdate, { args: [{ plan: 'medium', by: 'the delete test' }] });
+      expect(accepted).toMatchObject({ phase: 'Upgrading', lastChange: { result: 'Upgrading', requestedBy: 'the delete test', to: { plan: 'medium' } } });
+      await handle.signal(deleteSignal);
+      await expectDeletedWithoutLeftovers(id, handle);
+      const final = await handle.result();
+      expect(final.lastChange).toMatchObject({ result: 'Failed', message: 'plan small -> medium: not finished, the store is being deleted' });
+      expect(final.events.map((e) => e.reason)).not.toContain('RolledBack');
     } finally {
       await fault.remove().catch(() => undefined);
     }

@@ -63,7 +63,7 @@ describe('a chart upgrade of one store', () => {
     expect(ready).toMatchObject({ chartVersion: catalog.shipped, revision: 1 });
 
     const accepted = await change(handle, { chartVersion: catalog.next });
-    expect(accepted.phase).toBe('Upgrading');
+    expect(accepted).toMatchObject({ phase: 'Upgrading', lastChange: { result: 'Upgrading', requestedBy: 'the upgrade test', to: { chartVersion: catalog.next } } });
     const done = await settled(handle);
     expect(done).toMatchObject({ phase: 'Ready', chartVersion: catalog.next, revision: 2, lastChange: { result: 'Upgraded', revision: 2, requestedBy: 'the upgrade test', from: { chartVersion: catalog.shipped, revision: 1 }, to: { chartVersion: catalog.next } } });
     expect(done.events.map((e) => e.reason)).toEqual(expect.arrayContaining(['ChangeRequested', 'Upgraded']));
