@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError, parseEnvironment } from '../core/environment.js';
 import { temporalConnection, temporalConnectionEnv } from '../core/temporal-connection.js';
-import { ownerSchema } from '../core/store-spec.js';
+import { ownerSchema } from '../core/schemas.js';
 
 const positiveInt = z.coerce.number().int().positive();
 

@@ -2,7 +2,8 @@
 // An owner's key upgrades and sees only that owner's stores and upgrades; an admin's, any.
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { cancelFleetUpgradeSignal, fleetUpgradeQuery, fleetUpgradeSpec, pauseFleetUpgradeSignal, resumeFleetUpgradeSignal, type FleetUpgradeRequest, type FleetUpgradeStatus } from '../core/fleet.js';
+import { cancelFleetUpgradeSignal, fleetUpgradeQuery, fleetUpgradeSpec, pauseFleetUpgradeSignal, resumeFleetUpgradeSignal, type FleetUpgradeStatus } from '../core/fleet.js';
+import type { FleetUpgradeRequest } from '../core/schemas.js';
 import { fleetUpgradeWorkflowId } from '../core/names.js';
 import type { fleetUpgradeWorkflow } from '../workflows/fleet-upgrade.js';
 import { ApiError } from './errors.js';

@@ -1,6 +1,6 @@
 // /openapi.json, generated from the zod schemas the routes validate with (schemas.ts).
 import { z } from 'zod';
-import { storeIdSchema } from '../core/store-spec.js';
+import { storeIdSchema } from '../core/schemas.js';
 import { fleetUpgradeAccepted, fleetUpgradeBody, fleetUpgradeList, fleetUpgradeResponse } from './schemas.js';
 import { acceptedResponse, changeDryRunResponse, changeStoreBody, createStoreBody, dryRunQuery, dryRunResponse, errorResponse, eventsResponse, healthResponse, historyResponse, listStoresQuery, fleetUsageQuery, fleetUsageResponse, storeUsageResponse, storeListResponse, storeResponse, storeSummary } from './schemas.js';
 

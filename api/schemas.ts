@@ -2,9 +2,10 @@
 // generate /openapi.json, so the document cannot drift from the code.
 import { z } from 'zod';
 import { planNames } from '../core/plans.js';
-import { fleetStoreResults, fleetUpgradeRequestSchema, fleetUpgradeStates } from '../core/fleet.js';
+import { fleetStoreResults, fleetUpgradeStates } from '../core/fleet.js';
 import { conditionTypes, phases } from '../core/status.js';
-import { chartVersionSchema, engines, ownerSchema, storeIdSchema } from '../core/store-spec.js';
+import { chartVersionSchema, fleetUpgradeRequestSchema, ownerSchema, storeIdSchema } from '../core/schemas.js';
+import { engines } from '../core/store-spec.js';
 import { pageTokenPattern } from './page-token.js';
 
 export const createStoreBody = z

@@ -7,7 +7,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { pino } from 'pino';
 import { createActivities } from '../activities/index.js';
 import { storeUrl } from '../core/names.js';
-import { storeSpecSchema, type Engine } from '../core/store-spec.js';
+import { parseStoreSpec, type Engine } from '../core/store-spec.js';
 import type { WorkerConfig } from '../worker/config.js';
 
 /** Same first interval as the cleanup workflow's wait for the namespace to go. */
@@ -38,7 +38,8 @@ export function bareStores(options: { kubeConfig: KubeConfig; kubeconfigPath: st
 
   return {
     async provision(storeId, engine) {
-      const spec = storeSpecSchema.parse({ storeId, engine });
+      const { spec, problems } = parseStoreSpec({ storeId, engine });
+      if (!spec) throw new Error(problems.join('; '));
       const deadline = new Date(Date.now() + workerConfig.settings.maxProvisionSeconds * 1000).toISOString();
       await step(() => activities.ensureNamespace(spec));
       await step(() => activities.applyGuardrails(spec));

@@ -2,28 +2,9 @@
 // through each store's own `change` update, and stops when a wave has more failures than allowed.
 // Its messages and status are defined once here for the workflow, the API and the dashboard.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import { z } from 'zod';
-import { planNames } from './plans.js';
+import type { FleetUpgradeRequest } from './schemas.js';
 import type { StoreStatus } from './status.js';
-import { chartVersionSchema, engines, ownerSchema, storeIdSchema } from './store-spec.js';
 
-/** What a caller asks for; left-out settings take the defaults of fleetUpgradeSpec. */
-export const fleetUpgradeRequestSchema = z.strictObject({
-  engine: z.enum(engines),
-  chartVersion: chartVersionSchema,
-  waveSize: z.number().int().min(1).max(100).optional().meta({ description: 'stores upgraded at once, per wave (default 5)' }),
-  maxFailures: z.number().int().min(0).optional().meta({ description: 'a wave with more failed stores than this stops the upgrade (default 0)' }),
-  pauseBetweenWavesSeconds: z.number().int().min(0).max(86_400).optional().meta({ description: 'default 0' }),
-  selector: z
-    .strictObject({
-      owner: ownerSchema.optional(),
-      plan: z.enum(planNames).optional(),
-      storeIds: z.array(storeIdSchema).min(1).max(1000).optional(),
-    })
-    .optional()
-    .meta({ description: 'which running stores of the engine to upgrade (all of them when left out); the parts are ANDed' }),
-});
-export type FleetUpgradeRequest = z.infer<typeof fleetUpgradeRequestSchema>;
 export type FleetSelector = NonNullable<FleetUpgradeRequest['selector']>;
 export type FleetUpgradeSpec = Required<Omit<FleetUpgradeRequest, 'selector'>> & Pick<FleetUpgradeRequest, 'selector'> & { requestedBy: string };
 

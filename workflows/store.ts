@@ -22,7 +22,7 @@ import { changeUpdate, deleteSignal, deleteUpdate, hibernateUpdate, retrySignal,
 import { adminUrl, cleanupWorkflowId, helmTaskQueue, namespaceName, storeUrl } from '../core/names.js';
 import type { StoreSettings } from '../core/settings.js';
 import { reasons, type ChangeOutcome, type Phase, type StoreStatus } from '../core/status.js';
-import { describeIssues, storeSpecSchema, type StoreSpec, type StoreSpecInput } from '../core/store-spec.js';
+import { parseStoreSpec, type StoreSpec, type StoreSpecInput } from '../core/store-spec.js';
 import { cleanupStoreWorkflow } from './cleanup.js';
 import { recordReportedEvent, type KubeOutage } from './kube-outage.js';
 import { activityRetry, storeMetrics } from './options.js';
@@ -51,11 +51,9 @@ type PendingChange = { kind: 'hibernate' | 'wake' } | { kind: 'upgrade'; target:
 
 /** `carried` is the status handed over by continueAsNew; a new store starts without it. */
 export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus): Promise<StoreStatus> {
-  const parsed = storeSpecSchema.safeParse(input);
-  if (!parsed.success) {
-    throw ApplicationFailure.create({ type: failureTypes.InvalidStoreSpec, message: describeIssues(parsed.error), nonRetryable: true });
-  }
-  let spec = parsed.data;
+  const parsed = parseStoreSpec(input);
+  if (parsed.problems) throw ApplicationFailure.create({ type: failureTypes.InvalidStoreSpec, message: parsed.problems.join('; '), nonRetryable: true });
+  let spec = parsed.spec;
   const status = carried ?? initialStatus(spec, now());
   let deleteRequested = false;
   let retryRequested = false;
