@@ -1,12 +1,12 @@
 // The storefleet worker process: runs the store workflows and their activities until SIGINT/SIGTERM,
 // then finishes in-flight tasks and exits.
-import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { pino } from 'pino';
 import { createActivities } from '../activities/index.js';
 import { ConfigError } from '../core/environment.js';
 import { loadWorkerConfig } from './config.js';
+import { buildWorkflowBundle } from './bundle-workflows.js';
 import { createStoreWorkers } from './workers.js';
 
 async function main(): Promise<void> {
@@ -31,13 +31,16 @@ async function main(): Promise<void> {
   if (config.kubeconfigPath) kubeConfig.loadFromFile(config.kubeconfigPath);
   else kubeConfig.loadFromCluster();
 
+  log.info('bundling the workflows');
+  const bundle = await buildWorkflowBundle();
   const connection = await NativeConnection.connect({ address: config.temporal.address, tls: config.temporal.tls });
+  // The workers read the bundle when they are created; the file is not needed after that.
   const workers = await createStoreWorkers({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     maxConcurrentProvisions: config.maxConcurrentProvisions,
-    workflows: { workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)) },
+    workflows: { workflowBundle: { codePath: bundle.codePath } },
     activities: createActivities({
       kubeConfig,
       kubeconfigPath: config.kubeconfigPath ?? '',
@@ -47,7 +50,7 @@ async function main(): Promise<void> {
       ingressNamespace: config.ingressNamespace,
       log,
     }),
-  });
+  }).finally(bundle.remove);
   log.info(
     { taskQueue: config.temporal.taskQueue, maxConcurrentProvisions: config.maxConcurrentProvisions, metrics: `http://${config.metricsAddress}/metrics` },
     'worker running',

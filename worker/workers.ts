@@ -10,8 +10,8 @@ export interface StoreWorkersOptions {
   taskQueue: string;
   activities: StoreActivities;
   maxConcurrentProvisions: number;
-  /** The workflow code: a path to bundle (the worker process) or a prebuilt bundle (tests). */
-  workflows: Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle'>;
+  /** The workflow code, bundled beforehand (worker/bundle-workflows.ts; the tests' global setup). */
+  workflows: Pick<WorkerOptions, 'workflowBundle'>;
 }
 
 export async function createStoreWorkers(options: StoreWorkersOptions): Promise<Worker[]> {
