@@ -56,10 +56,11 @@ function isSameProcess(entry: RegistryEntry): boolean {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** The process exists and has not exited; a zombie (exited, not yet reaped) counts as gone. */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z');
   } catch {
     return false;
   }

@@ -9,6 +9,7 @@ import { execa } from 'execa';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { portSettings, repoRoot } from '../dev/config.js';
 import { freePort } from '../dev/ports.js';
+import { isAlive } from '../dev/process.js';
 import { eventually, GiveUp } from './harness/clients.js';
 
 interface Supervisor {
@@ -67,16 +68,6 @@ async function untilUp(s: Supervisor): Promise<void> {
 
 function registeredPids(stateDir: string): number[] {
   return (JSON.parse(readFileSync(join(stateDir, 'pids.json'), 'utf8')) as Array<{ pid: number }>).map((e) => e.pid);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    // A zombie (exited, not yet reaped) counts as gone.
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z');
-  } catch {
-    return false;
-  }
 }
 
 describe('npm start', () => {

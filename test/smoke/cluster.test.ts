@@ -7,7 +7,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { statusOf } from '../../activities/kube-objects.js';
 import { startSimulatedCluster } from '../../dev/cluster/simulated.js';
 import { freePort } from '../../dev/ports.js';
-import { ProcessRegistry, type RegistryEntry } from '../../dev/process.js';
+import { isAlive, ProcessRegistry, type RegistryEntry } from '../../dev/process.js';
 import { eventually, kubeConfig, uniqueName } from '../harness/clients.js';
 
 describe('simulated cluster', () => {
@@ -62,12 +62,3 @@ describe('simulated cluster', () => {
     }
   });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
