@@ -1,6 +1,6 @@
 // What a store is: the validated input of a store workflow and of POST /stores. Plain checks without a
 // schema library: the worker evaluates the workflow bundle's modules once per workflow in flight, and
-// zod there cost about 0.7 MB of worker memory per store. The API's zod schemas (core/schemas.ts) run
+// zod there cost about 0.9 MB of worker memory per store. The API's zod schemas (core/schemas.ts) run
 // these same rules.
 import { planNames, type Plan } from './plans.js';
 

@@ -51,19 +51,18 @@ function startSupervisor(env: Record<string, string>, stateDir: string): Supervi
 }
 
 /**
- * Waits for the banner. A start that exits or never gets there fails at once with what it printed,
- * which says where it stopped.
+ * Waits for the banner. A start that exits fails at once; either way a failure shows what npm start
+ * printed last, which says where it stopped.
  */
 async function untilUp(s: Supervisor): Promise<void> {
+  const printed = () => `npm start printed:\n${s.output().split('\n').slice(-40).join('\n')}`;
   let exitCode: number | null | undefined;
   void s.exited.then((code) => (exitCode = code));
   await eventually('the banner', () => {
     if (s.output().includes('Press Ctrl-C')) return true;
-    if (exitCode !== undefined) throw new GiveUp(`npm start exited (code ${exitCode}) before its banner`);
+    if (exitCode !== undefined) throw new GiveUp(`npm start exited (code ${exitCode}) before its banner; ${printed()}`);
     return undefined;
-  }, 120_000).catch((error: unknown) => {
-    throw new Error(`${error instanceof Error ? error.message : String(error)}; npm start printed:\n${s.output().split('\n').slice(-40).join('\n')}`);
-  });
+  }, 120_000, printed);
 }
 
 function registeredPids(stateDir: string): number[] {

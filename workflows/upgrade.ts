@@ -67,7 +67,6 @@ export function abandonChange(change: ChangeOutcome, why: string): void {
 export async function upgradeStore(run: UpgradeRun): Promise<StoreSpec> {
   const { spec, target, status, change, kube, helm } = run;
   const what = change.message;
-  setPhase(status, 'Upgrading', now());
   recordEvent(status, { type: 'Normal', reason: reasons.Progressing, message: `upgrading: ${what} (from revision ${change.from.revision ?? 'unknown'})` }, now());
   upsertStoreSearchAttributes(status);
 

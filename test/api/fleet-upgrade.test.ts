@@ -35,9 +35,7 @@ async function untilStore(id: string, done: (store: Record<string, unknown>) => 
   return eventually(`store ${id}`, async () => {
     last = (await call('GET', `/stores/${id}`)).body;
     return done(last) ? last : undefined;
-  }, timeoutMs).catch((error: unknown) => {
-    throw new Error(`${error instanceof Error ? error.message : String(error)}; it last showed ${JSON.stringify({ phase: last.phase, lastError: last.lastError, conditions: last.conditions })}`);
-  });
+  }, timeoutMs, () => `it last showed ${JSON.stringify({ phase: last.phase, lastError: last.lastError, conditions: last.conditions })}`);
 }
 
 async function runUpgrade(request: Record<string, unknown>, timeoutMs = 240_000): Promise<FleetUpgradeStatus> {

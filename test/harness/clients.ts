@@ -76,8 +76,11 @@ export function uniqueName(prefix: string): string {
 /** Thrown from an `eventually` check to stop waiting at once: the awaited state can no longer come. */
 export class GiveUp extends Error {}
 
-/** Polls until the check returns a value other than undefined, or fails naming what it waited for. */
-export async function eventually<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+/**
+ * Polls until the check returns a value other than undefined, or fails naming what it waited for and,
+ * when given, what `lastSeen` says (the state it ended in, to tell a slow step from a stuck one).
+ */
+export async function eventually<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000, lastSeen?: () => string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -90,5 +93,5 @@ export async function eventually<T>(what: string, check: () => T | undefined | P
     }
     await sleep(250);
   }
-  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${lastError instanceof Error ? ` (last error: ${lastError.message})` : ''}`);
+  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${lastError instanceof Error ? ` (last error: ${lastError.message})` : ''}${lastSeen ? `; ${lastSeen()}` : ''}`);
 }

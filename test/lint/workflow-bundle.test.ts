@@ -1,5 +1,5 @@
 // The worker evaluates the workflow bundle's modules once for every workflow it holds, so whatever a
-// workflow imports costs memory per store in flight: zod did, about 0.7 MB each (docs/benchmarks.md).
+// workflow imports costs memory per store in flight: zod did, about 0.9 MB each (docs/benchmarks.md).
 import { readFileSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
 
