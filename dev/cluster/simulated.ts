@@ -5,21 +5,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { ensureCredentials } from './credentials.js';
+import { startControlPlane, type ClusterPorts, type RunningControlPlane } from './control-plane.js';
 import { countReadyNodes, createFakeNodes, KWOK_NODE_ANNOTATION } from './fake-nodes.js';
 import { createDefaultStorageClass, runFakeProvisioner } from './fake-storage.js';
-import { probeHttps, writeKubeconfig } from './kubeconfig.js';
 import { installStages } from './stages.js';
 import { startProcess, type ManagedProcess, type ProcessRegistry } from '../process.js';
 import type { Toolchain } from '../toolchain/ensure.js';
 
-export interface ClusterPorts {
-  etcd: number;
-  etcdPeer: number;
-  apiserver: number;
-  controllerManager: number;
-  scheduler: number;
-}
+export type { ClusterPorts };
 
 export interface SimulatedClusterOptions {
   stateDir: string;
@@ -44,125 +37,24 @@ export interface RunningCluster {
 }
 
 export async function startSimulatedCluster(options: SimulatedClusterOptions): Promise<RunningCluster> {
-  const { stateDir, toolchain, ports, registry } = options;
+  const { stateDir, toolchain, registry } = options;
   const progress = options.progress ?? (() => undefined);
   const bin = (name: string) => toolchain[name] ?? name;
   const logDir = join(stateDir, 'logs');
-  const credentials = ensureCredentials(stateDir);
-  const kubeconfigPath = join(stateDir, 'kubeconfig');
-  const server = `https://127.0.0.1:${ports.apiserver}`;
-  const caFile = join(credentials.pkiDir, 'apiserver.crt');
-  const etcdUrl = `http://127.0.0.1:${ports.etcd}`;
-  const peerUrl = `http://127.0.0.1:${ports.etcdPeer}`;
-  const processes: ManagedProcess[] = [];
   const provisionerStop = new AbortController();
   let provisioner: Promise<void> | undefined;
-
-  const launchApiserver = () =>
-    startProcess({
-      name: 'kube-apiserver',
-      command: bin('kube-apiserver'),
-      args: [
-        `--etcd-servers=${etcdUrl}`,
-        '--bind-address=127.0.0.1',
-        '--advertise-address=127.0.0.1',
-        `--secure-port=${ports.apiserver}`,
-        `--cert-dir=${credentials.pkiDir}`,
-        `--token-auth-file=${credentials.tokenFile}`,
-        '--authorization-mode=Node,RBAC',
-        '--service-cluster-ip-range=10.96.0.0/16',
-        '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-        `--service-account-key-file=${credentials.serviceAccountPub}`,
-        `--service-account-signing-key-file=${credentials.serviceAccountKey}`,
-        '--allow-privileged=true',
-        '--profiling=false',
-        '--v=0',
-      ],
-      logDir,
-      registry,
-      readyTimeoutMs: 120_000,
-      isReady: async () => (await probeHttps(`${server}/readyz`, { token: credentials.adminToken })) === 200,
-    });
-
-  // Restarted in place, so stop() still stops it in order and the caller's list stays current.
-  const apiserverSlot = () => processes.findIndex((child) => child.name === 'kube-apiserver');
-  // An outage, not maintenance: no waiting for the graceful drain of open watches.
-  const stopApiserver = () => processes[apiserverSlot()]!.stop(1_000);
-  const startApiserver = async () => {
-    processes[apiserverSlot()] = await launchApiserver();
-  };
+  let controlPlane: RunningControlPlane | undefined;
 
   const stop = async () => {
     provisionerStop.abort();
     await provisioner;
-    // Reverse order: kwok and controllers first, etcd last, so nothing writes to a closing store.
-    for (const process of [...processes].reverse()) await process.stop();
+    // The control plane stops kwok first: it is last in the same process list.
+    await controlPlane?.stop();
   };
 
   try {
-    progress('starting etcd');
-    processes.push(
-      await startProcess({
-        name: 'etcd',
-        command: bin('etcd'),
-        args: [
-          '--name=storefleet',
-          `--data-dir=${join(stateDir, 'etcd')}`,
-          `--listen-client-urls=${etcdUrl}`,
-          `--advertise-client-urls=${etcdUrl}`,
-          `--listen-peer-urls=${peerUrl}`,
-          `--initial-advertise-peer-urls=${peerUrl}`,
-          `--initial-cluster=storefleet=${peerUrl}`,
-          '--log-level=warn',
-          ...(options.ephemeral ? ['--unsafe-no-fsync'] : []),
-        ],
-        logDir,
-        registry,
-        isReady: async () => (await fetch(`${etcdUrl}/health`)).ok,
-      }),
-    );
-
-    progress('starting kube-apiserver');
-    processes.push(await launchApiserver());
-    writeKubeconfig(kubeconfigPath, server, caFile, credentials.adminToken);
-
-    const controlPlaneArgs = (port: number) => [
-      `--kubeconfig=${kubeconfigPath}`,
-      '--bind-address=127.0.0.1',
-      `--secure-port=${port}`,
-      `--cert-dir=${join(credentials.pkiDir, String(port))}`,
-      '--leader-elect=false',
-      '--profiling=false',
-    ];
-    progress('starting kube-controller-manager and kube-scheduler');
-    // Both start at once; if one fails, the other is still stopped with the rest.
-    const controllers = await Promise.allSettled([
-      startProcess({
-        name: 'kube-controller-manager',
-        command: bin('kube-controller-manager'),
-        args: [
-          ...controlPlaneArgs(ports.controllerManager),
-          `--service-account-private-key-file=${credentials.serviceAccountKey}`,
-          `--root-ca-file=${caFile}`,
-          '--use-service-account-credentials=false',
-        ],
-        logDir,
-        registry,
-        isReady: async () => (await probeHttps(`https://127.0.0.1:${ports.controllerManager}/healthz`)) === 200,
-      }),
-      startProcess({
-        name: 'kube-scheduler',
-        command: bin('kube-scheduler'),
-        args: controlPlaneArgs(ports.scheduler),
-        logDir,
-        registry,
-        isReady: async () => (await probeHttps(`https://127.0.0.1:${ports.scheduler}/healthz`)) === 200,
-      }),
-    ]);
-    for (const started of controllers) if (started.status === 'fulfilled') processes.push(started.value);
-    const failed = controllers.find((started) => started.status === 'rejected');
-    if (failed) throw failed.reason;
-
+    controlPlane = await startControlPlane({ ...options, progress });
+    const { kubeconfigPath, server, processes, stopApiserver, startApiserver } = controlPlane;
     const kc = new KubeConfig();
     kc.loadFromFile(kubeconfigPath);
     // Stages live in the cluster (not kwok's --config) so tests can add faults and delays at runtime.
