@@ -6,6 +6,8 @@ import { pino } from 'pino';
 import { ConfigError } from '../core/environment.js';
 import { createApp } from './app.js';
 import { loadApiConfig } from './config.js';
+import { pageTokenKey } from './installation.js';
+import { createPageTokens } from './page-token.js';
 import { createStoreService } from './stores.js';
 import { temporalReachable } from './temporal-errors.js';
 
@@ -18,9 +20,12 @@ async function main(): Promise<void> {
   const connection = Connection.lazy({ address: config.temporal.address, tls: config.temporal.tls });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const shutdown = new AbortController();
+  const tokenKey = pageTokenKey({ configured: config.pageTokenKey, client, taskQueue: config.temporal.taskQueue });
+  // Starts the installation workflow now, not on the first paged list; failing that, that list tries again.
+  tokenKey().catch((error: unknown) => log.warn({ err: error }, 'page-token key not read from Temporal yet; trying again when a list needs it'));
   const app = createApp({
     shutdown: shutdown.signal,
-    stores: createStoreService({ client, taskQueue: config.temporal.taskQueue, queryTimeoutMs: config.queryTimeoutMs, storesPerOwner: config.storesPerOwner, workerReadTimeoutMs: config.workerReadTimeoutMs }),
+    stores: createStoreService({ client, taskQueue: config.temporal.taskQueue, queryTimeoutMs: config.queryTimeoutMs, storesPerOwner: config.storesPerOwner, workerReadTimeoutMs: config.workerReadTimeoutMs, pageTokens: createPageTokens(tokenKey) }),
     log,
     auth: config.auth,
     links: { temporalUiUrl: config.temporalUiUrl, namespace: config.temporal.namespace },

@@ -15,7 +15,7 @@ import type { ChangeTarget } from '../activities/change-check.js';
 import type { Plan } from '../core/plans.js';
 import { ApiError } from './errors.js';
 import { describeRequester, type Requester } from './history-timeline.js';
-import { decodePageToken, encodePageToken } from './page-token.js';
+import type { PageTokens } from './page-token.js';
 import { storeTimeline } from './store-history.js';
 import { createFleetUpgrades } from './fleet-upgrades.js';
 import { createWorkerReads } from './worker-reads.js';
@@ -33,6 +33,7 @@ export interface StoreServiceOptions {
   storesPerOwner: number;
   /** How long a usage report waits for a worker to read the cluster. */
   workerReadTimeoutMs: number;
+  pageTokens: PageTokens;
 }
 
 const keys = { StoreEngine, StorePlan, StorePhase, StoreOwner, StoreId };
@@ -212,10 +213,9 @@ export function createStoreService(options: StoreServiceOptions) {
       if (owner) clauses.push(`StoreOwner = ${quote(owner)}`);
       if (filter.phase) clauses.push(`StorePhase = ${quote(filter.phase)}`);
       if (filter.engine) clauses.push(`StoreEngine = ${quote(filter.engine)}`);
-      const nextPageToken = filter.pageToken ? decodePageToken(filter.pageToken) : undefined;
-      const page = await temporalCall(() =>
-        client.workflowService.listWorkflowExecutions({ namespace: client.options.namespace, query: clauses.join(' AND '), pageSize: filter.limit, nextPageToken }),
-      );
+      const query = clauses.join(' AND ');
+      const nextPageToken = filter.pageToken ? await options.pageTokens.decode(query, filter.pageToken) : undefined;
+      const page = await temporalCall(() => client.workflowService.listWorkflowExecutions({ namespace: client.options.namespace, query, pageSize: filter.limit, nextPageToken }));
       const records = (page.executions ?? []).map((execution) =>
         recordOf(
           storeIdOfWorkflow(execution.execution?.workflowId ?? '') ?? '',
@@ -224,7 +224,7 @@ export function createStoreService(options: StoreServiceOptions) {
           execution.status === proto.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING,
         ),
       );
-      const token = page.nextPageToken?.length ? encodePageToken(page.nextPageToken) : undefined;
+      const token = page.nextPageToken?.length ? await options.pageTokens.encode(query, page.nextPageToken) : undefined;
       return { records, nextPageToken: token };
     },
 

@@ -3,3 +3,4 @@ export { storeWorkflow } from './store.js';
 export { cleanupStoreWorkflow } from './cleanup.js';
 export { fleetUsageWorkflow, planChangeWorkflow, planStoreWorkflow, storeUsageWorkflow } from './readers.js';
 export { fleetUpgradeWorkflow } from './fleet-upgrade.js';
+export { installationWorkflow } from './installation.js';

@@ -35,9 +35,9 @@ describe('errors', () => {
 
   it('when a query parameter is invalid, then 400', async () => {
     await expectError(await fetch(`${api.url}/stores?limit=0`), 400, 'validation_failed');
-    await expectError(await fetch(`${api.url}/stores?pageToken=bm9wZQ`), 400, 'validation_failed');
     const began = Date.now();
-    await expectError(await fetch(`${api.url}/stores?pageToken=bm9wZQ.AAAAAAAAAAAA`), 400, 'invalid_page_token');
+    await expectError(await fetch(`${api.url}/stores?pageToken=bm9wZQ`), 400, 'invalid_page_token');
+    await expectError(await fetch(`${api.url}/stores?pageToken=bm9wZQ.${'A'.repeat(43)}`), 400, 'invalid_page_token');
     expect(Date.now() - began).toBeLessThan(2000);
   });
 

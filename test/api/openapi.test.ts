@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
+import { createPageTokens } from '../../api/page-token.js';
 import { createStoreService } from '../../api/stores.js';
 import { schemathesisBin } from '../../dev/python-tools.js';
 import { startApi, type TestApi } from '../harness/api.js';
@@ -91,7 +92,7 @@ describe('the OpenAPI document', () => {
 
   it('when the routes of the app under /api/v1 are listed, then they are exactly the documented operations', async () => {
     const app = createApp({
-      stores: createStoreService({ client: await temporalClient(), taskQueue: worker.taskQueue, queryTimeoutMs: 1000, storesPerOwner: 10, workerReadTimeoutMs: 1000 }),
+      stores: createStoreService({ client: await temporalClient(), taskQueue: worker.taskQueue, queryTimeoutMs: 1000, storesPerOwner: 10, workerReadTimeoutMs: 1000, pageTokens: createPageTokens(() => Promise.resolve(Buffer.alloc(32))) }),
       log: pino({ level: 'silent' }),
       auth: { enabled: false, keys: new Map(), adminKeys: new Set() },
       links: { temporalUiUrl: 'http://127.0.0.1:8233', namespace: 'default' },

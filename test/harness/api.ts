@@ -4,6 +4,8 @@ import type { Server } from 'node:http';
 import type { Client } from '@temporalio/client';
 import { pino } from 'pino';
 import { createApp } from '../../api/app.js';
+import { pageTokenKey } from '../../api/installation.js';
+import { createPageTokens } from '../../api/page-token.js';
 import { createStoreService } from '../../api/stores.js';
 import { temporalReachable } from '../../api/temporal-errors.js';
 import { temporalClient } from './clients.js';
@@ -33,7 +35,7 @@ export async function startApi(options: ApiOptions): Promise<TestApi> {
   const keys = options.auth?.keys ?? new Map<string, string>();
   const adminKeys = options.auth?.adminKeys ?? new Set<string>();
   const app = createApp({
-    stores: createStoreService({ client, taskQueue: options.taskQueue, queryTimeoutMs: options.queryTimeoutMs ?? 3000, storesPerOwner: options.storesPerOwner ?? 1000, workerReadTimeoutMs: options.workerReadTimeoutMs ?? 10_000 }),
+    stores: createStoreService({ client, taskQueue: options.taskQueue, queryTimeoutMs: options.queryTimeoutMs ?? 3000, storesPerOwner: options.storesPerOwner ?? 1000, workerReadTimeoutMs: options.workerReadTimeoutMs ?? 10_000, pageTokens: createPageTokens(pageTokenKey({ client, taskQueue: options.taskQueue })) }),
     log,
     auth: { enabled: keys.size > 0 || adminKeys.size > 0, keys, adminKeys },
     links: { temporalUiUrl: 'http://127.0.0.1:8233', namespace: client.options.namespace },
