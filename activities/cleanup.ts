@@ -5,6 +5,7 @@ import { namespaceName } from '../core/names.js';
 import { activityLogger, type ActivityDeps } from './deps.js';
 import type { ReleaseTarget } from './helm.js';
 import { ignoreNotFound } from './kube-objects.js';
+import { foreignOwnership } from './ownership.js';
 
 /** Why a terminating namespace is not gone yet, from its conditions and finalizers. */
 export function deletionBlockers(namespace: V1Namespace): string | undefined {
@@ -19,6 +20,17 @@ export function createCleanupActivities(deps: ActivityDeps) {
   const core = deps.kubeConfig.makeApiClient(CoreV1Api);
 
   return {
+    /**
+     * Why the store's namespace must not be cleaned up by this store (it belongs to another owner's
+     * store of the same id, or not to storefleet), or nothing when it may; an absent namespace may.
+     */
+    async foreignNamespace(target: { storeId: string; owner: string }): Promise<{ problem?: string }> {
+      const name = namespaceName(target.storeId);
+      const namespace = await ignoreNotFound(core.readNamespace({ name }));
+      const problem = namespace && foreignOwnership(`namespace ${name}`, namespace.metadata?.labels, { spec: target });
+      return problem ? { problem } : {};
+    },
+
     async deletePersistentVolumeClaims(target: ReleaseTarget): Promise<{ deleted: string[] }> {
       const namespace = namespaceName(target.storeId);
       const claims = (await core.listNamespacedPersistentVolumeClaim({ namespace })).items;

@@ -7,6 +7,7 @@ import { createGuardrailActivities } from './guardrails.js';
 import { createHelmActivities } from './helm.js';
 import { createHibernationActivities } from './hibernation.js';
 import { createNamespaceActivities } from './namespace.js';
+import { createOwnerQuotaActivities } from './owner-quota.js';
 import { withOutageEvents } from './outage-events.js';
 import { createPlanActivities } from './plan.js';
 import { createReadinessActivities } from './readiness.js';
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createUsageActivities(deps),
     ...createPlanActivities(deps),
     ...createFleetActivities(deps),
+    ...createOwnerQuotaActivities(),
     // Every step that talks to Kubernetes tells the store's timeline about an API outage it meets.
     ...withOutageEvents(
       {

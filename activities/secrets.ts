@@ -2,10 +2,11 @@
 // existingSecret. Values never leave this activity: not in its result, not in a log line.
 import { randomBytes } from 'node:crypto';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { adminSecretName, namespaceName, storeLabels } from '../core/names.js';
+import { adminSecretName, namespaceName, ownedStoreLabels } from '../core/names.js';
 import type { StoreSpec } from '../core/store-spec.js';
 import { activityLogger, type ActivityDeps } from './deps.js';
 import { ignoreConflict } from './kube-objects.js';
+import { refuseForeign } from './ownership.js';
 
 /** The keys the store charts read; docs/charts.md and the charts' README name the same. */
 export const adminSecretKeys = ['admin-username', 'admin-email', 'admin-password', 'database-password', 'database-root-password', 'jwt-secret', 'cookie-secret'] as const;
@@ -26,8 +27,11 @@ function secretValues(spec: StoreSpec): Record<(typeof adminSecretKeys)[number],
 
 export function createSecretActivities(deps: ActivityDeps) {
   return {
-    /** Creates the secret if absent; an existing one is kept as is, so retries never rotate passwords. */
-    async ensureAdminSecret(spec: StoreSpec): Promise<{ secretName: string }> {
+    /**
+     * Creates the secret if absent; one this store made is kept as is, so retries never rotate
+     * passwords; one made for another owner or an earlier store is refused (ForeignRemains).
+     */
+    async ensureAdminSecret(spec: StoreSpec, incarnation: string): Promise<{ secretName: string }> {
       const core = deps.kubeConfig.makeApiClient(CoreV1Api);
       const namespace = namespaceName(spec.storeId);
       const created = await ignoreConflict(
@@ -36,12 +40,16 @@ export function createSecretActivities(deps: ActivityDeps) {
           body: {
             apiVersion: 'v1',
             kind: 'Secret',
-            metadata: { name: adminSecretName, namespace, labels: storeLabels(spec) },
+            metadata: { name: adminSecretName, namespace, labels: ownedStoreLabels(spec, incarnation) },
             type: 'Opaque',
             stringData: secretValues(spec),
           },
         }),
       );
+      if (!created) {
+        const existing = await core.readNamespacedSecret({ name: adminSecretName, namespace });
+        refuseForeign(`Secret ${namespace}/${adminSecretName}`, existing.metadata?.labels, { spec, incarnation });
+      }
       activityLogger(deps.log, spec.storeId).info({ secret: adminSecretName, created: created !== undefined }, 'admin secret ensured');
       return { secretName: adminSecretName };
     },

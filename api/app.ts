@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { authenticate, type AuthSettings } from './auth.js';
 import { ApiError, errorHandler } from './errors.js';
+import { requestLogSerializer } from './log-redaction.js';
 import { createMetrics } from './metrics.js';
 import type { LinkSettings } from './present.js';
 import { platformRouter } from './routes/health.js';
@@ -47,7 +48,7 @@ export function createApp(deps: AppDeps): express.Express {
         res.setHeader('X-Request-Id', id);
         return id;
       },
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      serializers: { req: requestLogSerializer([...deps.auth.keys.keys(), ...deps.auth.adminKeys]) },
       customProps: (_req, res) => ({ storeId: res.locals?.storeId as unknown, workflowId: res.locals?.workflowId as unknown }),
     }),
   );

@@ -3,40 +3,26 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError, parseEnvironment } from '../core/environment.js';
 import { temporalConnection, temporalConnectionEnv } from '../core/temporal-connection.js';
-import { ownerSchema } from '../core/schemas.js';
+import { adminKeys, ownerKeys, sharedKeyProblems } from './key-settings.js';
 
 const positiveInt = z.coerce.number().int().positive();
-
-/** `owner=key,owner=key`: each key acts as that owner. Keys must be long enough not to be guessed. */
-const apiKeys = z
-  .string()
-  .default('')
-  .transform((text, ctx) => {
-    const entries = new Map<string, string>();
-    for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
-      const [owner = '', key = ''] = pair.split('=', 2);
-      if (!ownerSchema.safeParse(owner).success || key.length < 16) {
-        ctx.addIssue({ code: 'custom', message: `expected owner=key pairs with keys of 16+ characters, got "${owner}=…"` });
-        return z.NEVER;
-      }
-      entries.set(key, owner);
-    }
-    return entries;
-  });
 
 const envSchema = z.object({
   STOREFLEET_API_HOST: z.string().min(1).default('127.0.0.1'),
   STOREFLEET_API_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   ...temporalConnectionEnv,
   STOREFLEET_TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
-  STOREFLEET_API_KEYS: apiKeys,
-  STOREFLEET_ADMIN_KEYS: z.string().default(''),
+  STOREFLEET_API_KEYS: ownerKeys,
+  STOREFLEET_ADMIN_KEYS: adminKeys,
+  STOREFLEET_AUTH_FAILURES_PER_MINUTE: positiveInt.default(20),
   STOREFLEET_PAGE_TOKEN_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   STOREFLEET_STORES_PER_OWNER: positiveInt.default(50),
   STOREFLEET_RATE_LIMIT_PER_MINUTE: positiveInt.default(300),
   STOREFLEET_QUERY_TIMEOUT_MS: positiveInt.default(3000),
   STOREFLEET_WORKER_READ_TIMEOUT_MS: positiveInt.default(15_000),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
+}).superRefine((values, ctx) => {
+  for (const message of sharedKeyProblems(values.STOREFLEET_API_KEYS, values.STOREFLEET_ADMIN_KEYS)) ctx.addIssue({ code: 'custom', path: ['STOREFLEET_ADMIN_KEYS'], message });
 });
 
 export type ApiConfig = ReturnType<typeof loadApiConfig>;
@@ -45,8 +31,7 @@ const loopback = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export function loadApiConfig(env: Record<string, string | undefined> = process.env) {
   const values = parseEnvironment(envSchema, env);
-  const adminKeys = new Set(values.STOREFLEET_ADMIN_KEYS.split(',').map((k) => k.trim()).filter(Boolean));
-  const authEnabled = values.STOREFLEET_API_KEYS.size > 0 || adminKeys.size > 0;
+  const authEnabled = values.STOREFLEET_API_KEYS.size > 0 || values.STOREFLEET_ADMIN_KEYS.size > 0;
   if (!authEnabled && !loopback.has(values.STOREFLEET_API_HOST)) {
     throw new ConfigError(
       `the API binds ${values.STOREFLEET_API_HOST} without authentication: set STOREFLEET_API_KEYS (owner=key,...) or STOREFLEET_ADMIN_KEYS, or bind 127.0.0.1`,
@@ -57,7 +42,7 @@ export function loadApiConfig(env: Record<string, string | undefined> = process.
     port: values.STOREFLEET_API_PORT,
     temporal: temporalConnection(values, (path) => readFileSync(path)),
     temporalUiUrl: values.STOREFLEET_TEMPORAL_UI_URL.replace(/\/$/, ''),
-    auth: { enabled: authEnabled, keys: values.STOREFLEET_API_KEYS, adminKeys },
+    auth: { enabled: authEnabled, keys: values.STOREFLEET_API_KEYS, adminKeys: values.STOREFLEET_ADMIN_KEYS, failuresPerMinute: values.STOREFLEET_AUTH_FAILURES_PER_MINUTE },
     pageTokenKey: values.STOREFLEET_PAGE_TOKEN_KEY,
     storesPerOwner: values.STOREFLEET_STORES_PER_OWNER,
     rateLimitPerMinute: values.STOREFLEET_RATE_LIMIT_PER_MINUTE,

@@ -17,6 +17,10 @@ export class ApiError extends Error {
 
 export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);
 
+/** A 429 whose Retry-After is the time left until `resetAt`. */
+export const tooManyRequests = (code: string, message: string, resetAt: Date) =>
+  new ApiError(429, code, message, undefined, { 'Retry-After': String(Math.max(1, Math.ceil((resetAt.getTime() - Date.now()) / 1000))) });
+
 export function validationError(error: z.ZodError, where: 'body' | 'query' | 'path'): ApiError {
   const details = error.issues.map((issue) => ({ field: issue.path.join('.') || where, message: issue.message }));
   return new ApiError(400, 'validation_failed', `invalid request ${where}: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`, details);

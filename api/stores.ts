@@ -1,13 +1,13 @@
 // The store use cases behind the routes: create, read, list, retry, delete, over the Temporal client.
 // Who may see what is decided here: an owner sees only its own stores, an admin sees all.
 import { randomUUID } from 'node:crypto';
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
-import { rootCause, type TypedSearchAttributes, type UpdateDefinition } from '@temporalio/common';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import type { TypedSearchAttributes, UpdateDefinition } from '@temporalio/common';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import { optionalTsToDate } from '@temporalio/common/lib/time.js';
 import proto from '@temporalio/proto';
 import { changeUpdate, deleteSignal, hibernateUpdate, retrySignal, statusQuery, wakeUpdate, type ChangeRequest } from '../core/messages.js';
-import { storeIdOfWorkflow, storeWorkflowId } from '../core/names.js';
+import { namespaceName, storeIdOfWorkflow, storeWorkflowId } from '../core/names.js';
 import { StoreEngine, StoreId, StoreOwner, StorePhase, StorePlan } from '../workflows/search-attributes.js';
 import type { StoreStatus } from '../core/status.js';
 import type { Engine, StoreSpec } from '../core/store-spec.js';
@@ -19,7 +19,9 @@ import type { PageTokens } from './page-token.js';
 import { storeTimeline } from './store-history.js';
 import { createFleetUpgrades } from './fleet-upgrades.js';
 import { createWorkerReads } from './worker-reads.js';
-import { isTemporalUnavailable, temporalCall } from './temporal-errors.js';
+import { temporalCall } from './temporal-errors.js';
+import { runUpdate } from './update-errors.js';
+import { createOwnerQuota } from './owner-quota.js';
 
 export interface Caller extends Requester {
   admin: boolean;
@@ -30,8 +32,11 @@ export interface StoreServiceOptions {
   taskQueue: string;
   /** How long a status query may wait for a worker before answering from search attributes. */
   queryTimeoutMs: number;
+  /** The per-owner store quota (kept by each owner's quota workflow on `taskQueue`). */
   storesPerOwner: number;
-  /** How long a usage report waits for a worker to read the cluster. */
+  /** Where the quota workflows run: the store task queue, unless a test keeps stores from running. */
+  quotaTaskQueue?: string;
+  /** How long a usage report, a reservation in the quota or an update waits for a worker to read the cluster. */
   workerReadTimeoutMs: number;
   pageTokens: PageTokens;
 }
@@ -56,6 +61,12 @@ type CreateSpec = { storeId: string; engine: Engine; plan: Plan };
 export type StoreView = { live: true; record: StoreRecord; status: StoreStatus } | { live: false; record: StoreRecord; detail: string };
 
 const quote = (value: string) => `'${value.replace(/'/g, "\\'")}'`;
+const remainsTaken = (storeId: string, ended: string) =>
+  new ApiError(
+    409,
+    'store_remains',
+    `store id ${storeId} is taken: its store workflow was ${ended} before the store was deleted, so its namespace ${namespaceName(storeId)}, release and volumes may remain; its owner or an admin removes them with DELETE /api/v1/stores/${storeId}, and then the id is free again`,
+  );
 const storeNotFound = (storeId: string) => new ApiError(404, 'store_not_found', `store ${storeId} not found`);
 
 export function recordOf(storeId: string, attributes: TypedSearchAttributes, startTime: Date | undefined, running: boolean, ended?: string): StoreRecord {
@@ -106,6 +117,7 @@ function storeStart(spec: CreateSpec & { owner: string }, options: StoreServiceO
 export function createStoreService(options: StoreServiceOptions) {
   const { client } = options;
   const reads = createWorkerReads({ client, taskQueue: options.taskQueue, timeoutMs: options.workerReadTimeoutMs });
+  const quota = createOwnerQuota({ client, taskQueue: options.quotaTaskQueue ?? options.taskQueue, limit: options.storesPerOwner, timeoutMs: options.workerReadTimeoutMs });
 
   /** The store as visibility knows it, if the caller may see it. */
   async function find(storeId: string, caller: Caller): Promise<StoreRecord> {
@@ -133,7 +145,7 @@ export function createStoreService(options: StoreServiceOptions) {
 
   /**
    * The checks before a create: the running store with this id (the same spec, else 409), or
-   * undefined when a new one may start (403 when the owner's quota is full).
+   * undefined when a new one may start; an id whose remains may exist stays taken (409).
    */
   async function admit(spec: CreateSpec, caller: Caller): Promise<StoreRecord | undefined> {
     const existing = await temporalCall(() => client.workflow.getHandle(storeWorkflowId(spec.storeId)).describe()).catch((error: unknown) => {
@@ -141,11 +153,24 @@ export function createStoreService(options: StoreServiceOptions) {
       return undefined;
     });
     if (existing?.status.name === 'RUNNING') return sameStoreOr409(describedRecord(spec.storeId, existing), spec, caller);
-    const running = await temporalCall(() => client.workflow.count(`WorkflowType = 'storeWorkflow' AND ExecutionStatus = 'Running' AND StoreOwner = ${quote(caller.owner)}`));
-    if (running.count >= options.storesPerOwner) {
-      throw new ApiError(403, 'store_quota_exceeded', `owner ${caller.owner} already has ${running.count} stores (limit ${options.storesPerOwner})`);
-    }
+    // Its workflow ended without a delete: what it made may still be there, and stays its owner's.
+    const ended = existing && describedRecord(spec.storeId, existing).ended;
+    if (ended) throw remainsTaken(spec.storeId, ended);
     return undefined;
+  }
+
+  /** Starts the store workflow, or finds the one a concurrent identical create started. */
+  async function start(spec: CreateSpec, caller: Caller): Promise<{ created: boolean; record: StoreRecord }> {
+    const requestId = randomUUID();
+    const handle = await temporalCall(() =>
+      client.workflow.start('storeWorkflow', {
+        ...storeStart({ ...spec, owner: caller.owner }, options, { requestId, requestedBy: { owner: caller.owner, keyId: caller.keyId } satisfies Requester }),
+        // Concurrent identical creates all land on one workflow.
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      }),
+    );
+    const description = await temporalCall(() => handle.describe());
+    return { created: description.memo?.requestId === requestId, record: describedRecord(spec.storeId, description) };
   }
 
   /** A signal without arguments whose history event names the caller (the audit trail reads it). */
@@ -164,17 +189,13 @@ export function createStoreService(options: StoreServiceOptions) {
   /** Runs one of the store's updates for the caller; a refusal is a 409 with `refusedCode` and the reason. */
   async function updateAs<Args extends object>(caller: Caller, storeId: string, update: UpdateDefinition<StoreStatus, [Args & ChangeRequest]>, args: Args, refusedCode: string): Promise<StoreStatus> {
     const handle = client.workflow.getHandle(storeWorkflowId(storeId));
-    try {
-      return await client.connection.withDeadline(Date.now() + options.workerReadTimeoutMs, () => handle.executeUpdate(update, { args: [{ ...args, by: `API, ${describeRequester(caller)}` }] }));
-    } catch (error) {
-      if (error instanceof WorkflowUpdateFailedError) throw new ApiError(409, refusedCode, rootCause(error.cause) ?? error.message);
+    return runUpdate(() => client.connection.withDeadline(Date.now() + options.workerReadTimeoutMs, () => handle.executeUpdate(update, { args: [{ ...args, by: `API, ${describeRequester(caller)}` }] })), {
+      refused: (reason) => new ApiError(409, refusedCode, reason),
       // The workflow ended (Deleted) between the lookup and the update.
-      if (error instanceof WorkflowNotFoundError) throw new ApiError(409, refusedCode, `store ${storeId} is Deleted`);
-      if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isTemporalUnavailable(error)) {
-        throw new ApiError(503, 'worker_unavailable', `no worker accepted the ${update.name} request within ${options.workerReadTimeoutMs / 1000} s; it may still be applied once a worker runs`, undefined, { 'Retry-After': '5' });
-      }
-      throw error;
-    }
+      gone: () => new ApiError(409, refusedCode, `store ${storeId} is Deleted`),
+      name: update.name,
+      timeoutMs: options.workerReadTimeoutMs,
+    });
   }
 
   return {
@@ -187,23 +208,22 @@ export function createStoreService(options: StoreServiceOptions) {
     async create(spec: CreateSpec, caller: Caller): Promise<{ created: boolean; record: StoreRecord }> {
       const existing = await admit(spec, caller);
       if (existing) return { created: false, record: existing };
-      const requestId = randomUUID();
-      const handle = await temporalCall(() =>
-        client.workflow.start('storeWorkflow', {
-          ...storeStart({ ...spec, owner: caller.owner }, options, { requestId, requestedBy: { owner: caller.owner, keyId: caller.keyId } satisfies Requester }),
-          // Concurrent identical creates all land on one workflow.
-          workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        }),
-      );
-      const description = await temporalCall(() => handle.describe());
-      const record = describedRecord(spec.storeId, description);
-      if (description.memo?.requestId === requestId) return { created: true, record };
-      return { created: false, record: sameStoreOr409(record, spec, caller) };
+      await quota.reserve(caller.owner, spec.storeId);
+      const started = await start(spec, caller).catch(async (error: unknown) => {
+        // Best effort: a slot that stays reserved is freed once the quota finds no store behind it.
+        await quota.release(caller.owner, spec.storeId).catch(() => undefined);
+        throw error;
+      });
+      if (started.created) return started;
+      // Another owner's concurrent create took the id: this owner's slot holds nothing.
+      if (started.record.owner !== caller.owner) await quota.release(caller.owner, spec.storeId);
+      return { created: false, record: sameStoreOr409(started.record, spec, caller) };
     },
 
     /** What a create would do, checked like a create and rendered by a worker; nothing starts. */
     async dryRunCreate(spec: CreateSpec, caller: Caller) {
       const existing = await admit(spec, caller);
+      if (!existing) await quota.check(caller.owner);
       return { existing, plan: await reads.planStore({ ...spec, owner: caller.owner }) };
     },
 

@@ -41,9 +41,11 @@ export function bareStores(options: { kubeConfig: KubeConfig; kubeconfigPath: st
       const { spec, problems } = parseStoreSpec({ storeId, engine });
       if (!spec) throw new Error(problems.join('; '));
       const deadline = new Date(Date.now() + workerConfig.settings.maxProvisionSeconds * 1000).toISOString();
-      await step(() => activities.ensureNamespace(spec));
+      // What a store workflow labels its objects with; the bare baseline has no workflow run of its own.
+      const incarnation = `bare-${storeId}`;
+      await step(() => activities.ensureNamespace(spec, incarnation));
       await step(() => activities.applyGuardrails(spec));
-      await step(() => activities.ensureAdminSecret(spec));
+      await step(() => activities.ensureAdminSecret(spec, incarnation));
       await step(() => activities.helmUpgradeInstall(spec, { host: new URL(storeUrl(storeId, workerConfig.settings.baseDomain)).host }));
       await step(() => activities.waitForReady(spec, { deadline }));
     },

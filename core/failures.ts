@@ -11,6 +11,8 @@ export const failureTypes = {
   ChartVersionNotFound: 'ChartVersionNotFound',
   /** A plan or chart change refused before anything changed (e.g. the usage does not fit the new plan). */
   ChangeRefused: 'ChangeRefused',
+  /** The store's namespace or Secret exists but was made for another owner or an earlier store with this id. */
+  ForeignRemains: 'ForeignRemains',
 } as const;
 export type FailureType = keyof typeof failureTypes;
 
@@ -22,4 +24,5 @@ export const nonRetryableFailureTypes: string[] = [
   failureTypes.JobFailed,
   failureTypes.ChartVersionNotFound,
   failureTypes.ChangeRefused,
+  failureTypes.ForeignRemains,
 ];

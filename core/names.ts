@@ -8,6 +8,8 @@ export const storeWorkflowId = (storeId: string) => `store-${storeId}`;
 export const cleanupWorkflowId = (storeId: string) => `store-${storeId}-cleanup`;
 /** Read-only workflows the API runs on the worker (usage reports); never a store's id. */
 export const workerReadWorkflowId = (workflowType: string, requestId: string) => `read-${workflowType}-${requestId}`;
+/** The workflow that keeps one owner's store quota (api/owner-quota.ts reserves slots through it). */
+export const ownerQuotaWorkflowId = (owner: string) => `owner-quota-${owner}`;
 /** A fleet upgrade's workflow; `id` is the one the API hands out. */
 export const fleetUpgradeWorkflowId = (id: string) => `fleet-upgrade-${id}`;
 /** The workflow id back to the store id, or undefined for workflows that are not stores. */
@@ -32,6 +34,8 @@ export const storeLabelKeys = {
   engine: 'storefleet.io/engine',
   owner: 'storefleet.io/owner',
   plan: 'storefleet.io/plan',
+  /** The first run id of the store workflow that made the object: a later store with the same id is another incarnation. */
+  incarnation: 'storefleet.io/incarnation',
 } as const;
 
 /** Labels on every object storefleet itself creates for a store (charts add their own on top). */
@@ -44,6 +48,11 @@ export function storeLabels(spec: StoreSpec): Record<string, string> {
     [storeLabelKeys.owner]: spec.owner,
     [storeLabelKeys.plan]: spec.plan,
   };
+}
+
+/** The labels of the objects a store must own before it adopts them: its namespace and admin Secret. */
+export function ownedStoreLabels(spec: StoreSpec, incarnation: string): Record<string, string> {
+  return { ...storeLabels(spec), [storeLabelKeys.incarnation]: incarnation };
 }
 
 /** Selects everything labelled as part of one store, in any namespace. */

@@ -42,6 +42,8 @@ export const reasons = {
   VolumesDeleted: 'VolumesDeleted',
   NamespaceDeleting: 'NamespaceDeleting',
   NamespaceStuck: 'NamespaceStuck',
+  /** The store's namespace belongs to another owner's store of the same id: the cleanup did not touch it. */
+  ForeignRemainsKept: 'ForeignRemainsKept',
   Deleted: 'Deleted',
   /** Every page of the storefront check answered. */
   StorefrontReachable: 'StorefrontReachable',

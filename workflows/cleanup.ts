@@ -1,7 +1,7 @@
 // The compensation for a store: uninstall the release, delete its volumes, delete its namespace and
 // wait until it is gone. Every step is idempotent (absent is success) and runs non-cancellably, so a
 // delete always finishes and leaves nothing behind.
-import { allHandlersFinished, CancellationScope, condition, continueAsNew, getExternalWorkflowHandle, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, condition, continueAsNew, getExternalWorkflowHandle, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { StoreActivities } from '../activities/index.js';
 import { storeEventSignal } from '../core/messages.js';
 import { helmTaskQueue, namespaceName, releaseName } from '../core/names.js';
@@ -12,6 +12,8 @@ import { activityRetry } from './options.js';
 export interface CleanupInput {
   storeId: string;
   engine: Engine;
+  /** Whose store this is: a namespace of another owner's store with the same id is left alone. */
+  owner?: string;
   /** The store workflow to report progress to, so its timeline shows why a delete is slow. */
   parentWorkflowId?: string;
   /** Set when continuing as new while the namespace is still terminating. */
@@ -49,6 +51,13 @@ export async function cleanupStoreWorkflow(input: CleanupInput): Promise<void> {
   setHandler(storeEventSignal, tellStore);
 
   await CancellationScope.nonCancellable(async () => {
+    if (!input.waitingSince && input.owner && patched('cleanup-spares-foreign-namespace')) {
+      const { problem } = await kube.foreignNamespace({ storeId: input.storeId, owner: input.owner });
+      if (problem) {
+        await report({ type: 'Warning', reason: reasons.ForeignRemainsKept, message: `${problem}; nothing of it was deleted` });
+        return;
+      }
+    }
     if (!input.waitingSince) {
       const { uninstalled } = await helm.uninstallRelease(target);
       await report({

@@ -54,6 +54,8 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
   const parsed = parseStoreSpec(input);
   if (parsed.problems) throw ApplicationFailure.create({ type: failureTypes.InvalidStoreSpec, message: parsed.problems.join('; '), nonRetryable: true });
   let spec = parsed.spec;
+  // Labels the namespace and Secret this store makes, so no later store of the same id adopts them.
+  const { firstExecutionRunId: incarnation } = workflowInfo();
   const status = carried ?? initialStatus(spec, now());
   let deleteRequested = false;
   let retryRequested = false;
@@ -141,11 +143,11 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
   upsertStoreSearchAttributes(status);
 
   async function provisionSteps(deadline: Date): Promise<void> {
-    await kube.ensureNamespace(spec);
+    await kube.ensureNamespace(spec, incarnation);
     setCondition(status, 'NamespaceReady', 'True', reasons.NamespaceCreated, `namespace ${namespaceName(spec.storeId)} exists`, now());
     await kube.applyGuardrails(spec);
     setCondition(status, 'GuardrailsApplied', 'True', reasons.GuardrailsApplied, `quota, limits and network policies of plan ${spec.plan} applied`, now());
-    const { secretName } = await kube.ensureAdminSecret(spec);
+    const { secretName } = await kube.ensureAdminSecret(spec, incarnation);
     recordEvent(status, { type: 'Normal', reason: reasons.SecretReady, message: `admin credentials in Secret ${secretName}` }, now());
     const url = storeUrl(spec.storeId, settings.baseDomain);
     const release = await helm.helmUpgradeInstall(spec, { host: new URL(url).host });
@@ -267,7 +269,7 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
   upsertStoreSearchAttributes(status);
   await executeChild(cleanupStoreWorkflow, {
     workflowId: cleanupWorkflowId(spec.storeId),
-    args: [{ storeId: spec.storeId, engine: spec.engine, parentWorkflowId: workflowInfo().workflowId }],
+    args: [{ storeId: spec.storeId, engine: spec.engine, owner: spec.owner, parentWorkflowId: workflowInfo().workflowId }],
     // Garbage must go even if someone terminates the store workflow mid-delete.
     parentClosePolicy: ParentClosePolicy.ABANDON,
   });

@@ -17,6 +17,21 @@ describe('the API process', () => {
     expect(result.all).not.toMatch(/\n\s+at /);
   });
 
+  it('when the API keys are unsafe, then it refuses to start naming each problem and never a key', async () => {
+    const key = 'team-a-key-0123456789';
+    const result = await runApi({
+      STOREFLEET_API_PORT: String(await freePort()),
+      STOREFLEET_API_KEYS: `admin=${key}-0,team-a=${key},team-b=${key},team-c=${key}=tail,team-d=`,
+      STOREFLEET_ADMIN_KEYS: 'admin-key-0123456789,too-short-admin',
+    });
+    expect(result.exitCode).toBe(1);
+    for (const problem of ['entry 1: the owner name "admin" is reserved', 'entry 3: the same key as entry 2', 'entry 4: the key contains "="', 'entry 5: the key is empty', 'key 2: the key is shorter than 16 characters']) {
+      expect(result.all).toContain(problem);
+    }
+    for (const secret of [key, 'admin-key-0123456789', 'too-short-admin']) expect(result.all).not.toContain(secret);
+    expect(result.all).not.toMatch(/\n\s+at /);
+  });
+
   it('when SIGTERM arrives during an open event stream, then it stops accepting, ends the stream and exits cleanly', async () => {
     const port = await freePort();
     // Without auth every store is owner "default"'s, and the other test files' stores on this Temporal

@@ -94,7 +94,7 @@ describe('the OpenAPI document', () => {
     const app = createApp({
       stores: createStoreService({ client: await temporalClient(), taskQueue: worker.taskQueue, queryTimeoutMs: 1000, storesPerOwner: 10, workerReadTimeoutMs: 1000, pageTokens: createPageTokens(() => Promise.resolve(Buffer.alloc(32))) }),
       log: pino({ level: 'silent' }),
-      auth: { enabled: false, keys: new Map(), adminKeys: new Set() },
+      auth: { enabled: false, keys: new Map(), adminKeys: new Set(), failuresPerMinute: 20 },
       links: { temporalUiUrl: 'http://127.0.0.1:8233', namespace: 'default' },
       rateLimitPerMinute: 1000,
       temporalReachable: () => Promise.resolve(),

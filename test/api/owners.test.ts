@@ -116,12 +116,17 @@ describe('owners', () => {
     expect((await call(keys.b, `/stores/${mine}/history`)).status).toBe(404);
   });
 
-  it('when an owner reaches its store quota, then 403 store_quota_exceeded', async () => {
-    expect((await create(keys.b, storeId('qb'))).status).toBe(201);
+  it('when an owner reaches its store quota, then 403 store_quota_exceeded, and a deleted store frees its slot', async () => {
+    const first = storeId('qb');
+    expect((await create(keys.b, first)).status).toBe(201);
     expect((await create(keys.b, storeId('qb'))).status).toBe(201);
     const third = await create(keys.b, storeId('qb'));
     expect(third.status).toBe(403);
     expect(await third.json()).toMatchObject({ error: { code: 'store_quota_exceeded' } });
+
+    expect((await call(keys.b, `/stores/${first}`, { method: 'DELETE' })).status).toBe(202);
+    await eventually(`${first} to be Deleted`, async () => ((await (await call(keys.b, `/stores/${first}`)).json()) as { phase: string }).phase === 'Deleted' || undefined);
+    expect((await create(keys.b, storeId('qb'))).status).toBe(201);
   });
 
   it('when requests are logged, then each line has the request id and never the key', async () => {

@@ -16,6 +16,7 @@ export interface ApiOptions {
   auth?: { keys: Map<string, string>; adminKeys: Set<string> };
   storesPerOwner?: number;
   rateLimitPerMinute?: number;
+  authFailuresPerMinute?: number;
   queryTimeoutMs?: number;
   workerReadTimeoutMs?: number;
   /** Another Temporal client, e.g. one whose server is down. */
@@ -37,7 +38,7 @@ export async function startApi(options: ApiOptions): Promise<TestApi> {
   const app = createApp({
     stores: createStoreService({ client, taskQueue: options.taskQueue, queryTimeoutMs: options.queryTimeoutMs ?? 3000, storesPerOwner: options.storesPerOwner ?? 1000, workerReadTimeoutMs: options.workerReadTimeoutMs ?? 10_000, pageTokens: createPageTokens(pageTokenKey({ client, taskQueue: options.taskQueue })) }),
     log,
-    auth: { enabled: keys.size > 0 || adminKeys.size > 0, keys, adminKeys },
+    auth: { enabled: keys.size > 0 || adminKeys.size > 0, keys, adminKeys, failuresPerMinute: options.authFailuresPerMinute ?? 100_000 },
     links: { temporalUiUrl: 'http://127.0.0.1:8233', namespace: client.options.namespace },
     rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
     temporalReachable: () => temporalReachable(client.connection),
