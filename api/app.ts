@@ -2,17 +2,18 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type AugmentedRequest } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { authenticate, type AuthSettings } from './auth.js';
-import { ApiError, errorHandler } from './errors.js';
+import { ApiError, errorHandler, tooManyRequests } from './errors.js';
 import { requestLogSerializer } from './log-redaction.js';
 import { createMetrics } from './metrics.js';
 import type { LinkSettings } from './present.js';
 import { platformRouter } from './routes/health.js';
 import { fleetRouter } from './routes/fleet.js';
 import { storesRouter } from './routes/stores.js';
+import { securityHeaders } from './security-headers.js';
 import type { StoreService } from './stores.js';
 
 export interface AppDeps {
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps): express.Express {
       customProps: (_req, res) => ({ storeId: res.locals?.storeId as unknown, workflowId: res.locals?.workflowId as unknown }),
     }),
   );
+  app.use(securityHeaders);
   app.use(metrics.timeRequests);
   app.use(platformRouter({ registry: metrics.registry, temporalReachable: deps.temporalReachable }));
   // The dashboard: plain files, no build step; it talks to the API below like any client.
@@ -66,8 +68,8 @@ export function createApp(deps: AppDeps): express.Express {
       standardHeaders: 'draft-8',
       legacyHeaders: false,
       keyGenerator: (req) => (deps.auth.enabled && req.caller ? `owner:${req.caller.owner}` : ipKeyGenerator(req.ip ?? 'unknown')),
-      handler: (_req, _res, next, options) =>
-        next(new ApiError(429, 'rate_limited', `more than ${deps.rateLimitPerMinute} requests a minute; slow down`, undefined, { 'Retry-After': String(Math.ceil(options.windowMs / 1000)) })),
+      handler: (req, _res, next, options) =>
+        next(tooManyRequests('rate_limited', `more than ${deps.rateLimitPerMinute} requests a minute; slow down`, (req as AugmentedRequest).rateLimit?.resetTime ?? new Date(Date.now() + options.windowMs))),
     }),
   );
   api.use(express.json({ limit: '16kb' }));

@@ -43,8 +43,11 @@ export function methodNotAllowed(allowed: string[]): RequestHandler {
 
 /** Errors of body-parser and friends carry a `type` and a `status`. */
 function fromHttpError(error: unknown): ApiError | undefined {
-  if (!error || typeof error !== 'object' || !('type' in error)) return undefined;
-  switch ((error).type) {
+  if (!error || typeof error !== 'object') return undefined;
+  // A compressed body that does not decompress: zlib's error (it has an errno), passed on as a 400.
+  if ('errno' in error && 'status' in error && error.status === 400) return new ApiError(400, 'invalid_body', 'the request body could not be decompressed');
+  if (!('type' in error)) return undefined;
+  switch (error.type) {
     case 'entity.too.large':
       return new ApiError(413, 'payload_too_large', 'the request body is too large');
     case 'entity.parse.failed':

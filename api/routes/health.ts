@@ -1,7 +1,7 @@
 // Liveness (the process answers), readiness (Temporal answers), metrics, and the API's own docs.
 import { Router } from 'express';
 import type { Registry } from 'prom-client';
-import { docsPage } from '../docs-page.js';
+import { docsPage, docsScript, docsStyle } from '../docs-page.js';
 import { openApiDocument } from '../openapi.js';
 
 export function platformRouter(deps: { registry: Registry; temporalReachable: () => Promise<void> }): Router {
@@ -21,5 +21,7 @@ export function platformRouter(deps: { registry: Registry; temporalReachable: ()
   });
   router.get('/openapi.json', (_req, res) => void res.json(document));
   router.get('/docs', (_req, res) => void res.type('html').send(docsPage));
+  router.get('/docs.css', (_req, res) => void res.type('css').send(docsStyle));
+  router.get('/docs.js', (_req, res) => void res.type('js').send(docsScript));
   return router;
 }

@@ -1,5 +1,7 @@
 // Every failure answers {"error":{"code","message"}} with the right status, from real requests.
 import { Client, Connection } from '@temporalio/client';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type TestApi } from '../harness/api.js';
 import { temporalClient } from '../harness/clients.js';
@@ -61,6 +63,16 @@ describe('errors', () => {
     await expectError(await postRaw(JSON.stringify({ storeId: 'big', engine: 'medusa', pad: 'x'.repeat(64 * 1024) })), 413, 'payload_too_large');
   });
 
+  it('when a compressed body does not decompress, then 400 invalid_body and no error in the log', async () => {
+    const truncated = gzipSync(JSON.stringify({ storeId: 'abc', engine: 'medusa' })).subarray(0, 12);
+    for (const [encoding, body] of [['gzip', Buffer.from('junk, not gzip')], ['gzip', truncated], ['deflate', Buffer.from('junk')], ['br', Buffer.from('junk')]] as const) {
+      const res = await fetch(`${api.url}/api/v1/stores`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Encoding': encoding }, body });
+      const requestId = res.headers.get('x-request-id')!;
+      await expectError(res, 400, 'invalid_body');
+      expect(api.logs.filter((line) => line.includes(requestId) && line.includes('"level":50'))).toEqual([]);
+    }
+  });
+
   it('when the body is not JSON by content type, then 415', async () => {
     await expectError(await postRaw('storeId=abc', 'application/x-www-form-urlencoded'), 415, 'unsupported_media_type');
   });
@@ -68,10 +80,15 @@ describe('errors', () => {
   it('when a key sends too many requests, then 429 with Retry-After', async () => {
     const limited = await startApi({ taskQueue, rateLimitPerMinute: 2 });
     try {
+      const windowStart = Date.now();
       await fetch(`${limited.url}/stores/a-store`);
       await fetch(`${limited.url}/stores/a-store`);
+      await sleep(2000);
       const res = await fetch(`${limited.url}/stores/a-store`);
-      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+      // Retry-After is when the limiter's window really ends, not a whole window from now.
+      const left = 60 - (Date.now() - windowStart) / 1000;
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(Math.floor(left));
+      expect(Number(res.headers.get('retry-after'))).toBeLessThanOrEqual(Math.ceil(left) + 1);
       await expectError(res, 429, 'rate_limited');
     } finally {
       await limited.close();
