@@ -1,7 +1,6 @@
 // The API process: config, Temporal client, HTTP server; on SIGTERM/SIGINT it stops accepting,
 // lets in-flight requests finish, ends event streams and exits.
 import type { Server } from 'node:http';
-import { Client, Connection } from '@temporalio/client';
 import { pino } from 'pino';
 import { ConfigError } from '../core/environment.js';
 import { createApp } from './app.js';
@@ -9,6 +8,7 @@ import { loadApiConfig } from './config.js';
 import { pageTokenKey } from './installation.js';
 import { createPageTokens } from './page-token.js';
 import { createStoreService } from './stores.js';
+import { apiTemporalClient } from './temporal-client.js';
 import { temporalReachable } from './temporal-errors.js';
 
 const drainMs = 10_000;
@@ -16,9 +16,8 @@ const drainMs = 10_000;
 async function main(): Promise<void> {
   const config = loadApiConfig();
   const log = pino({ level: config.logLevel, base: { service: 'storefleet-api' }, redact: ['req.headers.authorization'] });
-  // Lazy: the API comes up even while Temporal is down, answering 503 until it is back.
-  const connection = Connection.lazy({ address: config.temporal.address, tls: config.temporal.tls });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  // The API comes up even while Temporal is down, answering 503 until it is back.
+  const client = apiTemporalClient(config.temporal, config.queryTimeoutMs);
   const shutdown = new AbortController();
   const tokenKey = pageTokenKey({ configured: config.pageTokenKey, client, taskQueue: config.temporal.taskQueue });
   // Starts the installation workflow now, not on the first paged list; failing that, that list tries again.
@@ -30,7 +29,7 @@ async function main(): Promise<void> {
     auth: config.auth,
     links: { temporalUiUrl: config.temporalUiUrl, namespace: config.temporal.namespace },
     rateLimitPerMinute: config.rateLimitPerMinute,
-    temporalReachable: () => temporalReachable(connection),
+    temporalReachable: () => temporalReachable(client.connection),
   });
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(config.port, config.host, () => resolve(listening)).once('error', reject);
@@ -51,7 +50,7 @@ async function main(): Promise<void> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-  await connection.close();
+  await client.connection.close();
   log.info('api stopped');
 }
 

@@ -272,7 +272,7 @@ export const errorResponse = z
   })
   .meta({ id: 'Error' });
 
-export const healthResponse = z.object({ status: z.enum(['ok', 'unavailable']), detail: z.string().optional() }).meta({ id: 'Health' });
+export const healthResponse = z.object({ status: z.enum(['ok', 'unavailable']), temporal: z.enum(['reachable', 'unreachable']).optional() }).meta({ id: 'Health' });
 
 export type StoreResponse = z.infer<typeof storeResponse>;
 export type StoreSummary = z.infer<typeof storeSummary>;

@@ -10,17 +10,23 @@ import type { fleetUsageWorkflow, planChangeWorkflow, planStoreWorkflow, storeUs
 import { ApiError } from './errors.js';
 import { temporalCall } from './temporal-errors.js';
 
+const resultMarginMs = 2000;
+
 export function createWorkerReads(options: { client: Client; taskQueue: string; timeoutMs: number }) {
   async function ask<Reader extends (...args: never[]) => Promise<unknown>>(name: string, args: Parameters<Reader>): Promise<Awaited<ReturnType<Reader>>> {
     try {
+      // Waiting for the result is a long poll: its deadline is the read's own bound, not the API's
+      // default for a call, with a little room for the timeout to arrive as an answer.
       return await temporalCall(() =>
-        options.client.workflow.execute(name, {
-          taskQueue: options.taskQueue,
-          workflowId: workerReadWorkflowId(name, randomUUID()),
-          args,
-          // No worker, or a cluster that does not answer: the caller hears so instead of waiting.
-          workflowExecutionTimeout: options.timeoutMs,
-        }) as Promise<Awaited<ReturnType<Reader>>>,
+        options.client.connection.withDeadline(Date.now() + options.timeoutMs + resultMarginMs, () =>
+          options.client.workflow.execute(name, {
+            taskQueue: options.taskQueue,
+            workflowId: workerReadWorkflowId(name, randomUUID()),
+            args,
+            // No worker, or a cluster that does not answer: the caller hears so instead of waiting.
+            workflowExecutionTimeout: options.timeoutMs,
+          }) as Promise<Awaited<ReturnType<Reader>>>,
+        ),
       );
     } catch (error) {
       if (!(error instanceof WorkflowFailedError)) throw error;

@@ -5,7 +5,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { Client, Connection } from '@temporalio/client';
 import { loadPlatformConfig, portSettings, type Ports } from '../dev/config.js';
 import { processRegistry, startPlatform, type RunningPlatform } from '../dev/platform.js';
 import { freePort } from '../dev/ports.js';
@@ -83,10 +82,8 @@ async function startContext(stateDir: string, stops: Array<() => Promise<void>>)
   let worker = await startWorker(services);
   stops.push(() => worker.stop());
 
-  const connection = await Connection.connect({ address: platform.temporalAddress });
-  stops.push(() => connection.close());
   // Limits far above the load, so the benchmark measures the API, not its rate limiter or quota.
-  const api: TestApi = await startApi({ taskQueue: workerConfig.temporal.taskQueue, client: new Client({ connection }), storesPerOwner: 100_000, rateLimitPerMinute: 1e9 });
+  const api: TestApi = await startApi({ taskQueue: workerConfig.temporal.taskQueue, temporalAddress: platform.temporalAddress, storesPerOwner: 100_000, rateLimitPerMinute: 1e9 });
   stops.push(() => api.close());
 
   const kubeConfig = new KubeConfig();

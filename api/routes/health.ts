@@ -8,12 +8,14 @@ export function platformRouter(deps: { registry: Registry; temporalReachable: ()
   const router = Router();
   const document = openApiDocument();
   router.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
-  router.get('/readyz', async (_req, res) => {
+  router.get('/readyz', async (req, res) => {
     try {
       await deps.temporalReachable();
-      res.json({ status: 'ok' });
+      res.json({ status: 'ok', temporal: 'reachable' });
     } catch (error) {
-      res.status(503).json({ status: 'unavailable', detail: `Temporal not reachable: ${error instanceof Error ? error.message : String(error)}` });
+      // What is down, not where or how: gRPC messages name internal addresses. The log has them.
+      req.log.warn({ err: error }, 'not ready: Temporal unreachable');
+      res.status(503).json({ status: 'unavailable', temporal: 'unreachable' });
     }
   });
   router.get('/metrics', async (_req, res) => {

@@ -1,10 +1,8 @@
 // Every failure answers {"error":{"code","message"}} with the right status, from real requests.
-import { Client, Connection } from '@temporalio/client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type TestApi } from '../harness/api.js';
-import { temporalClient } from '../harness/clients.js';
 
 let api: TestApi;
 const taskQueue = 'no-worker-needed';
@@ -96,7 +94,7 @@ describe('errors', () => {
   });
 
   it('when Temporal is unreachable, then 503 with Retry-After and readyz says unavailable', async () => {
-    const down = await startApi({ taskQueue, client: new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s' }) }) });
+    const down = await startApi({ taskQueue, temporalAddress: '127.0.0.1:1' });
     try {
       const res = await fetch(`${down.url}/stores`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ storeId: 'abc', engine: 'medusa' }) });
       expect(res.headers.get('retry-after')).toBe('5');
@@ -110,8 +108,7 @@ describe('errors', () => {
 
   it('when something unexpected fails, then 500 without internals, and the request id finds it in the log', async () => {
     // A namespace that does not exist: Temporal rejects every call in a way the API has no mapping for.
-    const connection = (await temporalClient()).connection;
-    const broken = await startApi({ taskQueue, client: new Client({ connection, namespace: 'no-such-namespace' }) });
+    const broken = await startApi({ taskQueue, namespace: 'no-such-namespace' });
     try {
       const res = await fetch(`${broken.url}/stores`);
       const requestId = res.headers.get('x-request-id');

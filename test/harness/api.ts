@@ -1,14 +1,14 @@
 // The real API for a test file: createApp over the run's Temporal server, on 127.0.0.1 and a free
 // port, with its log lines captured.
 import type { Server } from 'node:http';
-import type { Client } from '@temporalio/client';
 import { pino } from 'pino';
+import { inject } from 'vitest';
 import { createApp } from '../../api/app.js';
 import { pageTokenKey } from '../../api/installation.js';
 import { createPageTokens } from '../../api/page-token.js';
 import { createStoreService } from '../../api/stores.js';
+import { apiTemporalClient } from '../../api/temporal-client.js';
 import { temporalReachable } from '../../api/temporal-errors.js';
-import { temporalClient } from './clients.js';
 
 export interface ApiOptions {
   /** The task queue of the store worker that should provision the API's stores. */
@@ -19,8 +19,10 @@ export interface ApiOptions {
   authFailuresPerMinute?: number;
   queryTimeoutMs?: number;
   workerReadTimeoutMs?: number;
-  /** Another Temporal client, e.g. one whose server is down. */
-  client?: Client;
+  /** Another Temporal server than the run's, e.g. one that is down or paused. */
+  temporalAddress?: string;
+  /** Another Temporal namespace than `default`, e.g. one that does not exist. */
+  namespace?: string;
 }
 
 export interface TestApi {
@@ -30,19 +32,23 @@ export interface TestApi {
 }
 
 export async function startApi(options: ApiOptions): Promise<TestApi> {
-  const client = options.client ?? (await temporalClient());
+  const queryTimeoutMs = options.queryTimeoutMs ?? 3000;
+  // The API's own client, built as api/main.ts builds it (a deadline on every call).
+  const client = apiTemporalClient({ address: options.temporalAddress ?? inject('temporalAddress'), namespace: options.namespace ?? 'default', tls: false }, queryTimeoutMs);
+  const shutdown = new AbortController();
   const logs: string[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
   const keys = options.auth?.keys ?? new Map<string, string>();
   const adminKeys = options.auth?.adminKeys ?? new Set<string>();
   const app = createApp({
-    stores: createStoreService({ client, taskQueue: options.taskQueue, queryTimeoutMs: options.queryTimeoutMs ?? 3000, storesPerOwner: options.storesPerOwner ?? 1000, workerReadTimeoutMs: options.workerReadTimeoutMs ?? 10_000, pageTokens: createPageTokens(pageTokenKey({ client, taskQueue: options.taskQueue })) }),
+    stores: createStoreService({ client, taskQueue: options.taskQueue, queryTimeoutMs, storesPerOwner: options.storesPerOwner ?? 1000, workerReadTimeoutMs: options.workerReadTimeoutMs ?? 10_000, pageTokens: createPageTokens(pageTokenKey({ client, taskQueue: options.taskQueue })) }),
     log,
     auth: { enabled: keys.size > 0 || adminKeys.size > 0, keys, adminKeys, failuresPerMinute: options.authFailuresPerMinute ?? 100_000 },
     links: { temporalUiUrl: 'http://127.0.0.1:8233', namespace: client.options.namespace },
     rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
     temporalReachable: () => temporalReachable(client.connection),
     streamPollMs: 200,
+    shutdown: shutdown.signal,
   });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
@@ -52,10 +58,13 @@ export async function startApi(options: ApiOptions): Promise<TestApi> {
   return {
     url: `http://127.0.0.1:${port}`,
     logs,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      shutdown.abort();
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      await client.connection.close();
+    },
   };
 }
