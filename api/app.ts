@@ -15,6 +15,7 @@ import { fleetRouter } from './routes/fleet.js';
 import { storesRouter } from './routes/stores.js';
 import { securityHeaders } from './security-headers.js';
 import type { StoreService } from './stores.js';
+import { createStreamSlots, defaultStreamsPerOwner } from './stream-slots.js';
 
 export interface AppDeps {
   stores: StoreService;
@@ -25,8 +26,12 @@ export interface AppDeps {
   temporalReachable: () => Promise<void>;
   /** How often a stream looks at the store. */
   streamPollMs?: number;
-  /** Aborted on shutdown: open event streams end. */
+  /** Aborted on shutdown: open event streams end, the store counts stop refreshing. */
   shutdown?: AbortSignal;
+  /** Event streams one owner may hold open at once. */
+  streamsPerOwner?: number;
+  /** How often /metrics' store counts are refreshed (default 15 s). */
+  storeCountRefreshMs?: number;
   /** The dashboard's files, served at `/`. */
   webDir?: string;
 }
@@ -38,7 +43,9 @@ const requestIdPattern = /^[\w.-]{8,128}$/;
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  const metrics = createMetrics((phase) => deps.stores.countByPhase(phase));
+  const shutdown = deps.shutdown ?? new AbortController().signal;
+  const streamSlots = createStreamSlots(deps.streamsPerOwner ?? defaultStreamsPerOwner);
+  const metrics = createMetrics({ countByPhase: (phase) => deps.stores.countByPhase(phase), openStreams: streamSlots.open, shutdown, storeCountRefreshMs: deps.storeCountRefreshMs });
 
   app.use(
     pinoHttp({
@@ -73,7 +80,7 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   api.use(express.json({ limit: '16kb' }));
-  api.use(storesRouter({ stores: deps.stores, links: deps.links, streamPollMs: deps.streamPollMs ?? 1000, shutdown: deps.shutdown ?? new AbortController().signal }));
+  api.use(storesRouter({ stores: deps.stores, links: deps.links, streamPollMs: deps.streamPollMs ?? 1000, shutdown, streamSlots }));
   api.use(fleetRouter({ upgrades: deps.stores.fleetUpgrades }));
 
   app.use('/api/v1', api);

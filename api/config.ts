@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ConfigError, parseEnvironment } from '../core/environment.js';
 import { temporalConnection, temporalConnectionEnv } from '../core/temporal-connection.js';
 import { adminKeys, ownerKeys, sharedKeyProblems } from './key-settings.js';
+import { defaultStreamsPerOwner } from './stream-slots.js';
 
 const positiveInt = z.coerce.number().int().positive();
 
@@ -20,6 +21,7 @@ const envSchema = z.object({
   STOREFLEET_RATE_LIMIT_PER_MINUTE: positiveInt.default(300),
   STOREFLEET_QUERY_TIMEOUT_MS: positiveInt.default(3000),
   STOREFLEET_WORKER_READ_TIMEOUT_MS: positiveInt.default(15_000),
+  STOREFLEET_STREAMS_PER_OWNER: positiveInt.default(defaultStreamsPerOwner),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
 }).superRefine((values, ctx) => {
   for (const message of sharedKeyProblems(values.STOREFLEET_API_KEYS, values.STOREFLEET_ADMIN_KEYS)) ctx.addIssue({ code: 'custom', path: ['STOREFLEET_ADMIN_KEYS'], message });
@@ -48,6 +50,7 @@ export function loadApiConfig(env: Record<string, string | undefined> = process.
     rateLimitPerMinute: values.STOREFLEET_RATE_LIMIT_PER_MINUTE,
     queryTimeoutMs: values.STOREFLEET_QUERY_TIMEOUT_MS,
     workerReadTimeoutMs: values.STOREFLEET_WORKER_READ_TIMEOUT_MS,
+    streamsPerOwner: values.STOREFLEET_STREAMS_PER_OWNER,
     logLevel: values.LOG_LEVEL,
   };
 }

@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     links: { temporalUiUrl: config.temporalUiUrl, namespace: config.temporal.namespace },
     rateLimitPerMinute: config.rateLimitPerMinute,
     temporalReachable: () => temporalReachable(client.connection),
+    streamsPerOwner: config.streamsPerOwner,
   });
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(config.port, config.host, () => resolve(listening)).once('error', reject);

@@ -1,10 +1,47 @@
-// /metrics: request durations by route and status, and stores by phase (counted from visibility on
-// each scrape, so it is right whichever API replica is scraped).
+// /metrics: request durations by route and status, open event streams, and stores by phase. The
+// store counts come from visibility (so every API replica reports the same), refreshed in the
+// background: a scrape never waits for Temporal, and scrapes cost Temporal nothing.
 import type { RequestHandler } from 'express';
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { phases } from '../core/status.js';
 
-export function createMetrics(countByPhase: (phase: string) => Promise<number>) {
+/** How often the store counts are refreshed by default: seven count queries each time. */
+const defaultRefreshMs = 15_000;
+
+export interface MetricsOptions {
+  countByPhase: (phase: string) => Promise<number>;
+  openStreams: () => number;
+  /** Aborted when the app shuts down: the background refresh stops. */
+  shutdown: AbortSignal;
+  storeCountRefreshMs?: number;
+}
+
+/**
+ * The last counts by phase, refreshed now and every refreshMs until shutdown. A phase whose
+ * count fails (Temporal down) keeps its last value. The timer does not keep the process alive.
+ */
+function storeCountsInBackground(options: MetricsOptions, refreshMs: number): Map<string, number> {
+  const counts = new Map<string, number>();
+  let refreshing = false;
+  const refresh = async () => {
+    // A refresh slower than the interval is not joined by another.
+    if (refreshing || options.shutdown.aborted) return;
+    refreshing = true;
+    await Promise.all(
+      Object.keys(phases).map(async (phase) => {
+        const count = await options.countByPhase(phase).catch(() => undefined);
+        if (count !== undefined) counts.set(phase, count);
+      }),
+    );
+    refreshing = false;
+  };
+  const timer = setInterval(() => void refresh(), refreshMs).unref();
+  options.shutdown.addEventListener('abort', () => clearInterval(timer), { once: true });
+  void refresh();
+  return counts;
+}
+
+export function createMetrics(options: MetricsOptions) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const duration = new Histogram({
@@ -14,17 +51,23 @@ export function createMetrics(countByPhase: (phase: string) => Promise<number>) 
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
+  const refreshMs = options.storeCountRefreshMs ?? defaultRefreshMs;
+  const storeCounts = storeCountsInBackground(options, refreshMs);
   new Gauge({
     name: 'storefleet_stores',
-    help: 'Stores by phase',
+    help: `Stores by phase, counted every ${refreshMs / 1000} s`,
     labelNames: ['phase'] as const,
     registers: [registry],
-    async collect() {
-      for (const phase of Object.keys(phases)) {
-        // A scrape while Temporal is down leaves the last values rather than failing the scrape.
-        const count = await countByPhase(phase).catch(() => undefined);
-        if (count !== undefined) this.set({ phase }, count);
-      }
+    collect() {
+      for (const [phase, count] of storeCounts) this.set({ phase }, count);
+    },
+  });
+  new Gauge({
+    name: 'storefleet_api_event_streams',
+    help: 'Event streams open on this API process',
+    registers: [registry],
+    collect() {
+      this.set(options.openStreams());
     },
   });
 

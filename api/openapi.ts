@@ -16,7 +16,7 @@ const errorCodes: Record<string, string> = {
   '413': 'body too large',
   '415': 'body is not JSON',
   '431': 'request line or headers too large (answered by the HTTP server, without a body)',
-  '429': 'rate limited; see Retry-After',
+  '429': 'rate limited, or (event streams) too many open for this owner; see Retry-After',
   '503': 'Temporal unreachable, or no worker answered in time; see Retry-After',
   '500': 'unexpected error; X-Request-Id finds it in the log',
   '502': 'the worker could not read the cluster',

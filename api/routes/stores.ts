@@ -6,6 +6,7 @@ import { ApiError, methodNotAllowed, parseOr400 } from '../errors.js';
 import { storeLinks, storeResponse, storeSummary, storeUsageResponse, type LinkSettings } from '../present.js';
 import { changeStoreBody, createStoreBody, dryRunQuery, fleetUsageQuery, listStoresQuery, storeIdParams } from '../schemas.js';
 import type { StoreService } from '../stores.js';
+import type { StreamSlots } from '../stream-slots.js';
 import { streamStore } from './stream.js';
 
 export interface StoresRouterDeps {
@@ -13,11 +14,12 @@ export interface StoresRouterDeps {
   links: LinkSettings;
   streamPollMs: number;
   shutdown: AbortSignal;
+  streamSlots: StreamSlots;
 }
 
 const storeIdOf = (req: Request) => parseOr400(storeIdParams, req.params, 'path').id;
 
-export function storesRouter({ stores, links, streamPollMs, shutdown }: StoresRouterDeps): Router {
+export function storesRouter({ stores, links, streamPollMs, shutdown, streamSlots }: StoresRouterDeps): Router {
   const router = Router();
 
   router.param('id', (req, res, next, id: string) => {
@@ -122,7 +124,7 @@ export function storesRouter({ stores, links, streamPollMs, shutdown }: StoresRo
 
   router
     .route('/stores/:id/stream')
-    .get((req, res) => streamStore(req, res, { stores, storeId: storeIdOf(req), caller: callerOf(req), pollMs: streamPollMs, shutdown }))
+    .get((req, res) => streamStore(req, res, { stores, storeId: storeIdOf(req), caller: callerOf(req), pollMs: streamPollMs, shutdown, slots: streamSlots }))
     .all(methodNotAllowed(['GET']));
 
   router

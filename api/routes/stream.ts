@@ -1,8 +1,10 @@
 // GET /stores/:id/stream: Server-Sent Events of the store's phase changes (`phase`) and new timeline
-// entries (`event`) until the client goes away or the store is Deleted.
+// entries (`event`) until the client goes away or the store is Deleted; each holds one of its owner's
+// stream slots (stream-slots.ts) while it is open.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Request, Response } from 'express';
 import type { StoreEvent } from '../../core/status.js';
+import type { StreamSlots } from '../stream-slots.js';
 import type { Caller, StoreService } from '../stores.js';
 
 const keepAliveMs = 15_000;
@@ -23,20 +25,32 @@ export interface StreamOptions {
   pollMs: number;
   /** Aborted when the server shuts down: streams end cleanly instead of being cut. */
   shutdown: AbortSignal;
+  slots: StreamSlots;
 }
 
 export async function streamStore(req: Request, res: Response, options: StreamOptions): Promise<void> {
-  await options.stores.find(options.storeId, options.caller); // 404 before the stream starts
-  res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+  const release = options.slots.take(options.caller.owner); // 429 before anything reaches Temporal
   const gone = new AbortController();
-  req.on('close', () => gone.abort());
-  options.shutdown.addEventListener('abort', () => gone.abort(), { once: true });
-  const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  const end = () => gone.abort();
+  req.on('close', end);
+  // The shutdown signal lives as long as the server: its listener must go with the stream.
+  options.shutdown.addEventListener('abort', end, { once: true });
+  try {
+    await options.stores.find(options.storeId, options.caller); // 404 before the stream starts
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    await pollStore(res, options, gone.signal);
+  } finally {
+    options.shutdown.removeEventListener('abort', end);
+    release();
+  }
+}
 
+async function pollStore(res: Response, options: StreamOptions, gone: AbortSignal): Promise<void> {
+  const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   let phase: string | undefined;
   let lastEvent: StoreEvent | undefined;
   let lastWrite = Date.now();
-  while (!gone.signal.aborted) {
+  while (!gone.aborted) {
     try {
       const view = await options.stores.view(options.storeId, options.caller);
       const current = view.live ? view.status.phase : view.record.phase;
@@ -59,7 +73,7 @@ export async function streamStore(req: Request, res: Response, options: StreamOp
       res.write(': keep-alive\n\n');
       lastWrite = Date.now();
     }
-    await sleep(options.pollMs, undefined, { signal: gone.signal }).catch(() => undefined);
+    await sleep(options.pollMs, undefined, { signal: gone }).catch(() => undefined);
   }
   res.end();
 }

@@ -6,7 +6,7 @@ import { inject } from 'vitest';
 import { createApp } from '../../api/app.js';
 import { pageTokenKey } from '../../api/installation.js';
 import { createPageTokens } from '../../api/page-token.js';
-import { createStoreService } from '../../api/stores.js';
+import { createStoreService, type StoreService } from '../../api/stores.js';
 import { apiTemporalClient } from '../../api/temporal-client.js';
 import { temporalReachable } from '../../api/temporal-errors.js';
 
@@ -19,10 +19,14 @@ export interface ApiOptions {
   authFailuresPerMinute?: number;
   queryTimeoutMs?: number;
   workerReadTimeoutMs?: number;
+  streamsPerOwner?: number;
+  storeCountRefreshMs?: number;
   /** Another Temporal server than the run's, e.g. one that is down or paused. */
   temporalAddress?: string;
   /** Another Temporal namespace than `default`, e.g. one that does not exist. */
   namespace?: string;
+  /** Wraps the store service the app uses, e.g. to count the calls it makes. */
+  wrapStores?: (stores: StoreService) => StoreService;
 }
 
 export interface TestApi {
@@ -40,8 +44,9 @@ export async function startApi(options: ApiOptions): Promise<TestApi> {
   const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
   const keys = options.auth?.keys ?? new Map<string, string>();
   const adminKeys = options.auth?.adminKeys ?? new Set<string>();
+  const stores = createStoreService({ client, taskQueue: options.taskQueue, queryTimeoutMs, storesPerOwner: options.storesPerOwner ?? 1000, workerReadTimeoutMs: options.workerReadTimeoutMs ?? 10_000, pageTokens: createPageTokens(pageTokenKey({ client, taskQueue: options.taskQueue })) });
   const app = createApp({
-    stores: createStoreService({ client, taskQueue: options.taskQueue, queryTimeoutMs, storesPerOwner: options.storesPerOwner ?? 1000, workerReadTimeoutMs: options.workerReadTimeoutMs ?? 10_000, pageTokens: createPageTokens(pageTokenKey({ client, taskQueue: options.taskQueue })) }),
+    stores: options.wrapStores ? options.wrapStores(stores) : stores,
     log,
     auth: { enabled: keys.size > 0 || adminKeys.size > 0, keys, adminKeys, failuresPerMinute: options.authFailuresPerMinute ?? 100_000 },
     links: { temporalUiUrl: 'http://127.0.0.1:8233', namespace: client.options.namespace },
@@ -49,6 +54,8 @@ export async function startApi(options: ApiOptions): Promise<TestApi> {
     temporalReachable: () => temporalReachable(client.connection),
     streamPollMs: 200,
     shutdown: shutdown.signal,
+    streamsPerOwner: options.streamsPerOwner,
+    storeCountRefreshMs: options.storeCountRefreshMs,
   });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));

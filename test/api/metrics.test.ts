@@ -1,0 +1,51 @@
+// /metrics serves the store counts from a cache refreshed in the background: scrapes cost Temporal
+// nothing, and the refresh ends with the app.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StoreService } from '../../api/stores.js';
+import { startApi, type TestApi } from '../harness/api.js';
+import { eventually, uniqueName } from '../harness/clients.js';
+
+const taskQueue = uniqueName('no-worker');
+let api: TestApi | undefined;
+afterEach(() => api?.close());
+
+/** A store service whose count queries are counted. */
+function countingCounts() {
+  const counted = { queries: 0 };
+  const wrap = (stores: StoreService): StoreService => ({
+    ...stores,
+    countByPhase: (phase) => {
+      counted.queries++;
+      return stores.countByPhase(phase);
+    },
+  });
+  return { counted, wrap };
+}
+
+const scrape = async (url: string) => (await fetch(`${url}/metrics`)).text();
+
+describe('store counts on /metrics', () => {
+  it('when scraped fifty times, then Temporal is asked only by the background refresh', async () => {
+    const { counted, wrap } = countingCounts();
+    api = await startApi({ taskQueue, wrapStores: wrap });
+    const url = api.url;
+    await eventually('the first counts', async () => (/^storefleet_stores\{phase="Ready"\} \d+$/m.test(await scrape(url)) ? true : undefined), 10_000);
+    const phases = counted.queries;
+    expect(phases).toBeGreaterThan(0);
+    for (let i = 0; i < 50; i++) await scrape(url);
+    // The refresh at start, and at most one more if its interval (15 s) came round meanwhile.
+    expect(counted.queries).toBeLessThanOrEqual(2 * phases);
+  });
+
+  it('when the app shuts down, then the counts stop refreshing', async () => {
+    const { counted, wrap } = countingCounts();
+    api = await startApi({ taskQueue, wrapStores: wrap, storeCountRefreshMs: 100 });
+    await eventually('a few refreshes', () => (counted.queries >= 21 ? true : undefined), 10_000);
+    await api.close();
+    api = undefined;
+    const atShutdown = counted.queries;
+    await sleep(500);
+    expect(counted.queries).toBe(atShutdown);
+  });
+});
