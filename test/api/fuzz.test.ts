@@ -1,6 +1,7 @@
 // schemathesis fuzzes the real API from its own /openapi.json: no 5xx, and every response (status,
-// headers, body) as documented. The stores it creates are provisioned by a real worker.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// headers, body) as documented. The stores it creates are provisioned by a real worker. It works as
+// one owner while another owner has stores, and no answer it gets may name one of those.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +9,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schemathesisBin } from '../../dev/python-tools.js';
 import { startApi, type TestApi } from '../harness/api.js';
-import { startStoreWorker, type TestStoreWorker } from '../harness/store-worker.js';
+import { startStoreWorker, storeId, type TestStoreWorker } from '../harness/store-worker.js';
 
 const resultsDir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
 
@@ -48,6 +49,8 @@ checks.not_a_server_error.enabled = false
 // created, not every store the other test files left running on this Temporal server.
 const owner = `fuzz-${Date.now()}`;
 const ownerKey = `${owner}-key`;
+// The other tenant: its stores exist while the fuzzer runs, and must never show in what it is told.
+const peer = { owner: `${owner}-peer`, key: `${owner}-peer-key`, stores: [storeId('fuzz-peer'), storeId('fuzz-peer')] };
 
 beforeAll(async () => {
   worker = await startStoreWorker({ maxProvisionSeconds: 20 });
@@ -55,7 +58,11 @@ beforeAll(async () => {
   // Hibernate, wake, a change and usage wait for the worker; under the fuzzer's load (and another test
   // file beside it) that can take seconds, and the API must say 503 before schemathesis gives up on
   // the request (--request-timeout).
-  api = await startApi({ taskQueue: worker.taskQueue, auth: { keys: new Map([[ownerKey, owner]]), adminKeys: new Set() }, workerReadTimeoutMs: 10_000 });
+  api = await startApi({ taskQueue: worker.taskQueue, auth: { keys: new Map([[ownerKey, owner], [peer.key, peer.owner]]), adminKeys: new Set() }, workerReadTimeoutMs: 10_000 });
+  for (const id of peer.stores) {
+    const created = await fetch(`${api.url}/api/v1/stores`, { method: 'POST', headers: { Authorization: `Bearer ${peer.key}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ storeId: id, engine: 'medusa' }) });
+    expect(created.status, await created.text()).toBe(201);
+  }
   // schemathesis and hypothesis write into their cwd: keep that out of the repo.
   workDir = mkdtempSync(join(tmpdir(), 'storefleet-fuzz-'));
 });
@@ -69,6 +76,7 @@ describe('fuzzing the API', () => {
   it('when schemathesis runs every check against every operation, then it finds no failure', async () => {
     const st = await schemathesisBin();
     writeFileSync(join(workDir, 'schemathesis.toml'), config);
+    const har = join(workDir, 'fuzz.har');
     const result = await execa(
       st,
       [
@@ -84,6 +92,9 @@ describe('fuzzing the API', () => {
         '--request-timeout', '15',
         '--generation-database', 'none',
         '--output-sanitize', 'false',
+        // Every request and response of the run, for the tenant check below.
+        '--report', 'har',
+        '--report-har-path', har,
         '--no-color',
       ],
       { cwd: workDir, reject: false, all: true, env: { NO_PROXY: '127.0.0.1', no_proxy: '127.0.0.1' }, timeout: 270_000 },
@@ -96,5 +107,24 @@ describe('fuzzing the API', () => {
     writeFileSync(join(resultsDir, 'fuzz-cases.txt'), `${cases}\n`);
     expect(result.exitCode, 'schemathesis found failures; see its output above').toBe(0);
     expect(cases).toBeGreaterThan(0);
+
+    const answers = answersIn(har);
+    expect(answers.some((answer) => answer.includes('"storeId"')), 'the report holds response bodies').toBe(true);
+    for (const name of [...peer.stores, peer.owner]) expect(answers.filter((answer) => answer.includes(name)), `answers naming ${name}`).toEqual([]);
+    // The premise held: the peer's stores existed all along.
+    for (const id of peer.stores) expect((await fetch(`${api.url}/api/v1/stores/${id}`, { headers: { Authorization: `Bearer ${peer.key}` } })).status).toBe(200);
   }, 300_000);
 });
+
+interface HarEntry {
+  request: { method: string; url: string };
+  response: { status: number; headers: Array<{ name: string; value: string }>; content: { text?: string } };
+}
+
+/** Each response of a HAR file as one text: its request line, status, headers and body. */
+function answersIn(harFile: string): string[] {
+  const { log } = JSON.parse(readFileSync(harFile, 'utf8')) as { log: { entries: HarEntry[] } };
+  return log.entries.map(({ request, response }) =>
+    [`${request.method} ${request.url} -> ${response.status}`, ...response.headers.map((h) => `${h.name}: ${h.value}`), response.content.text ?? ''].join('\n'),
+  );
+}
