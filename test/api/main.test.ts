@@ -1,10 +1,11 @@
 // api/main.ts as a process: refuses an unsafe configuration, serves, and on SIGTERM stops accepting,
 // ends open streams and exits.
 import { execa } from 'execa';
-import { describe, expect, it, inject } from 'vitest';
+import { describe, expect, it, inject, onTestFinished } from 'vitest';
 import { repoRoot } from '../../dev/config.js';
 import { freePort } from '../../dev/ports.js';
 import { eventually, uniqueName } from '../harness/clients.js';
+import { startStoreWorker } from '../harness/store-worker.js';
 
 const runApi = (env: Record<string, string>) =>
   execa(process.execPath, ['--import', 'tsx', 'api/main.ts'], { cwd: repoRoot, env: { TEMPORAL_ADDRESS: inject('temporalAddress'), LOG_LEVEL: 'info', ...env }, reject: false, all: true });
@@ -34,9 +35,11 @@ describe('the API process', () => {
 
   it('when SIGTERM arrives during an open event stream, then it stops accepting, ends the stream and exits cleanly', async () => {
     const port = await freePort();
-    // Without auth every store is owner "default"'s, and the other test files' stores on this Temporal
-    // server count against its limit too.
-    const api = runApi({ STOREFLEET_API_PORT: String(port), STOREFLEET_TASK_QUEUE: uniqueName('no-worker'), STOREFLEET_STORES_PER_OWNER: '100000' });
+    // A create reserves a slot in the owner's quota workflow, which a worker runs. Without auth every
+    // store is owner "default"'s, and the other test files' stores on this Temporal server count too.
+    const worker = await startStoreWorker();
+    onTestFinished(() => worker.stop());
+    const api = runApi({ STOREFLEET_API_PORT: String(port), STOREFLEET_TASK_QUEUE: worker.taskQueue, STOREFLEET_STORES_PER_OWNER: '100000' });
     const url = `http://127.0.0.1:${port}`;
     await eventually('the API to answer', async () => ((await fetch(`${url}/healthz`).catch(() => undefined))?.ok ? true : undefined), 60_000);
     const id = uniqueName('drain');

@@ -15,6 +15,8 @@ export interface ApiOptions {
   taskQueue: string;
   auth?: { keys: Map<string, string>; adminKeys: Set<string> };
   storesPerOwner?: number;
+  /** Where the owner quota workflows run, when the stores' task queue has no worker on purpose. */
+  quotaTaskQueue?: string;
   rateLimitPerMinute?: number;
   authFailuresPerMinute?: number;
   queryTimeoutMs?: number;
@@ -44,7 +46,7 @@ export async function startApi(options: ApiOptions): Promise<TestApi> {
   const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
   const keys = options.auth?.keys ?? new Map<string, string>();
   const adminKeys = options.auth?.adminKeys ?? new Set<string>();
-  const stores = createStoreService({ client, taskQueue: options.taskQueue, queryTimeoutMs, storesPerOwner: options.storesPerOwner ?? 1000, workerReadTimeoutMs: options.workerReadTimeoutMs ?? 10_000, pageTokens: createPageTokens(pageTokenKey({ client, taskQueue: options.taskQueue })) });
+  const stores = createStoreService({ client, taskQueue: options.taskQueue, queryTimeoutMs, storesPerOwner: options.storesPerOwner ?? 1000, quotaTaskQueue: options.quotaTaskQueue, workerReadTimeoutMs: options.workerReadTimeoutMs ?? 10_000, pageTokens: createPageTokens(pageTokenKey({ client, taskQueue: options.taskQueue })) });
   const app = createApp({
     stores: options.wrapStores ? options.wrapStores(stores) : stores,
     log,
