@@ -6,13 +6,19 @@ import { say } from './output.js';
 import { PortInUseError } from './ports.js';
 import { ProcessStartError } from './process.js';
 import { start } from './start.js';
+import { components } from './toolchain/components.js';
 import { ensureToolchain, ToolchainError } from './toolchain/ensure.js';
+import { localComponents } from './toolchain/local-components.js';
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   start: () => start(),
   test: (args) => runChecks(args),
-  toolchain: async () => {
-    const toolchain = await ensureToolchain({ cacheDir: defaultCacheDir() });
+  // `--local` adds what a real node needs (kubelet, kube-proxy, CoreDNS, kube-router, local-path-provisioner).
+  toolchain: async (args) => {
+    const toolchain = await ensureToolchain({
+      cacheDir: defaultCacheDir(),
+      components: args.includes('--local') ? [...components, ...localComponents] : components,
+    });
     for (const [binary, path] of Object.entries(toolchain)) say(`  ${binary.padEnd(24)} ${path}`);
     return 0;
   },

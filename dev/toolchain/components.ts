@@ -2,7 +2,7 @@
 // machines, so each is built from Go modules once into the cache and then reused.
 import { fileURLToPath } from 'node:url';
 
-const modulesDir = fileURLToPath(new URL('./modules/', import.meta.url));
+export const modulesDir = fileURLToPath(new URL('./modules/', import.meta.url));
 
 export type BuildRecipe =
   /** `go install pkg@version`: for modules that build without replace directives. */
@@ -18,12 +18,16 @@ export interface Component {
   versionArgs: string[];
   versionText: string;
   build: BuildRecipe;
+  /** Build under `nice -n 19`, leaving the CPU to timing-sensitive tests that share the machine. */
+  lowPriority?: boolean;
+  /** The command that builds it, named when only looking finds it missing; `npm run toolchain` by default. */
+  buildCommand?: string;
   /** Rough cold-build time on 2 cores, shown so a long build is expected. */
   coldBuildMinutes: number;
 }
 
-const KUBE_VERSION = 'v1.34.2';
-const kubeLdflags = [
+export const KUBE_VERSION = 'v1.34.2';
+export const kubeLdflags = [
   `-X k8s.io/component-base/version.gitVersion=${KUBE_VERSION}`,
   '-X k8s.io/component-base/version.gitMajor=1',
   '-X k8s.io/component-base/version.gitMinor=34',

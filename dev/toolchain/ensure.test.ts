@@ -1,10 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultCacheDir } from '../config.js';
 import { components, type Component } from './components.js';
-import { ensureToolchain, ToolchainError } from './ensure.js';
+import { componentDir, ensureToolchain, ToolchainError } from './ensure.js';
+import { localComponents } from './local-components.js';
 
 const originalPath = process.env.PATH;
 afterEach(() => {
@@ -59,5 +60,50 @@ describe('ensureToolchain', () => {
   it('when only looking (build: false) and a binary is missing, then it says to run npm run toolchain', async () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'storefleet-cache-'));
     await expect(ensureToolchain({ cacheDir, build: false, components: [brokenModule()] })).rejects.toThrow(/npm run toolchain/);
+  });
+});
+
+/** A `nice` first on PATH that notes its arguments, then runs the real one. */
+function recordingNice(): { dir: string; record: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'storefleet-nice-'));
+  const record = join(dir, 'args');
+  writeFileSync(join(dir, 'nice'), `#!/bin/sh\nprintf '%s ' "$@" > '${record}'\nexec /usr/bin/nice "$@"\n`);
+  chmodSync(join(dir, 'nice'), 0o755);
+  return { dir, record };
+}
+
+describe('local-mode components', () => {
+  it('when the default toolchain is ensured, then it contains none of the local-mode binaries', () => {
+    const defaultBinaries = new Set(components.flatMap((component) => component.binaries));
+    for (const component of localComponents) {
+      for (const binary of component.binaries) expect(defaultBinaries.has(binary), binary).toBe(false);
+    }
+  });
+
+  it('when kubelet and kube-proxy are added, then they get a cache dir of their own and the control plane keeps its own', () => {
+    const cacheDir = '/cache';
+    const controlPlane = components.find((component) => component.name === 'kube')!;
+    const node = localComponents.find((component) => component.binaries.includes('kubelet'))!;
+    expect(node.version).toBe(controlPlane.version);
+    expect(componentDir(cacheDir, controlPlane)).toBe('/cache/toolchain/kube-v1.34.2');
+    expect(componentDir(cacheDir, node)).not.toBe(componentDir(cacheDir, controlPlane));
+    expect(node.build.kind === 'module' && node.build.dir).not.toBe(controlPlane.build.kind === 'module' && controlPlane.build.dir);
+  });
+
+  it('when a local-mode component is built, then go runs under nice -n 19', async () => {
+    const nice = recordingNice();
+    process.env.PATH = `${nice.dir}:${originalPath}`;
+    const cacheDir = mkdtempSync(join(tmpdir(), 'storefleet-cache-'));
+    const lowPriority = { ...brokenModule(), lowPriority: true };
+    await expect(ensureToolchain({ cacheDir, components: [lowPriority] })).rejects.toThrow(/go build failed/);
+    expect(readFileSync(nice.record, 'utf8')).toMatch(/^-n 19 go build /);
+  });
+
+  it('when only looking (build: false) and a local-mode binary is missing, then it says to run npm run toolchain -- --local', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'storefleet-cache-'));
+    process.env.PATH = pathWithoutGo();
+    await expect(ensureToolchain({ cacheDir, build: false, components: localComponents })).rejects.toThrow(
+      /kube-node: v1\.34\.2 is not built yet; run `npm run toolchain -- --local` first/,
+    );
   });
 });

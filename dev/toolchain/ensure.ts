@@ -42,7 +42,7 @@ async function ensureComponent(component: Component, options: EnsureOptions): Pr
   const found = await findComponent(component, binDir);
   if (found) return found;
   if (options.build === false) {
-    throw new ToolchainError(component.name, `${component.version} is not built yet; run \`npm run toolchain\` first.`);
+    throw new ToolchainError(component.name, `${component.version} is not built yet; run \`${component.buildCommand ?? 'npm run toolchain'}\` first.`);
   }
   await buildComponent(component, binDir, options.progressEverySeconds ?? 30);
   const built = await findComponent(component, binDir);
@@ -85,11 +85,11 @@ async function buildComponent(component: Component, binDir: string, progressEver
   const { recipe, cwd } = goCommand(component, binDir);
   say(
     `[toolchain] ${component.name} ${component.version}: building ${component.binaries.join(', ')} from Go modules ` +
-      `(cold build about ${component.coldBuildMinutes} min on 2 cores; log ${logPath})`,
+      `(cold build about ${component.coldBuildMinutes} min on 2 cores${component.lowPriority ? ', at low priority' : ''}; log ${logPath})`,
   );
   const started = Date.now();
   const log = createWriteStream(logPath);
-  const child = execa('go', recipe, {
+  const child = execa(component.lowPriority ? 'nice' : 'go', component.lowPriority ? ['-n', '19', 'go', ...recipe] : recipe, {
     cwd,
     env: { GOFLAGS: '-buildvcs=false', CGO_ENABLED: '0', ...(component.build.kind === 'install' ? { GOBIN: binDir } : {}) },
     all: true,
