@@ -42,6 +42,10 @@ const requiredFiles: Array<[string, string]> = [
   ['debootstrap', 'debootstrap'],
   // The pause image is a static C program built on the machine.
   ['gcc', 'gcc'],
+  // The small image for tests and debugging.
+  ['/bin/busybox', 'busybox-static'],
+  // The certificates between the apiserver and kubelet.
+  ['openssl', 'openssl'],
 ];
 
 /** kubelet's cgroup manager needs these controllers (cgroup v1 or v2). */

@@ -1,0 +1,187 @@
+// Puts the host back as a real node found it, after a stop or after a run that was killed: stray
+// container processes and shims, mounts, network namespaces, interfaces, iptables chains, cgroups,
+// directories outside the state dir, sysctls. Safe to run twice; returns what it removed.
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { execa } from 'execa';
+import { listLinks, listNetns, NETNS_DIR, OUTSIDE_PATHS, restoreSysctls, type HostRecord } from './local-host.js';
+import { FAMILIES, removeNodeChains } from './local-iptables.js';
+import { CGROUP_ROOT, CNI_BRIDGE, NODE_INTERFACE, type NodeLayout } from './local-layout.js';
+import { isAlive } from '../process.js';
+
+export async function cleanUpHost(layout: NodeLayout, record: HostRecord): Promise<string[]> {
+  const removed: string[] = [];
+  removed.push(...(await killStrayProcesses(layout)));
+  removed.push(...(await unmountUnder([layout.dir, ...newNetns(record).map((name) => join(NETNS_DIR, name)), ...newOutsidePaths(record)])));
+  for (const name of newNetns(record)) {
+    rmSync(join(NETNS_DIR, name), { force: true });
+    removed.push(`network namespace ${name}`);
+  }
+  for (const link of listLinks().filter((name) => !record.links.includes(name) && isNodeLink(name))) {
+    await execa('ip', ['link', 'delete', link], { reject: false });
+    removed.push(`interface ${link}`);
+  }
+  for (const family of FAMILIES) removed.push(...(await removeNodeChains(family, new Set(record.chains[family] ?? []))));
+  removed.push(...removeCgroups());
+  for (const path of newOutsidePaths(record)) {
+    rmSync(path, { recursive: true, force: true });
+    removed.push(path);
+  }
+  // Pre-existing /var/log/containers keeps its own entries; the node's links into its state dir go.
+  removed.push(...removeLinksInto('/var/log/containers', layout.dir));
+  removed.push(...restoreSysctls(record).map((change) => `sysctl ${change}`));
+  return removed;
+}
+
+/** "7 processes, 12 mounts, 2 interfaces, ...": the gist of a cleanup, for one progress line. */
+export function summarizeRemoved(removed: string[]): string {
+  const counts = new Map<string, number>();
+  for (const entry of removed) {
+    const kind = entry.startsWith('/') ? 'directory' : (entry.split(' ')[0] ?? '');
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  }
+  const names: Record<string, [string, string]> = {
+    process: ['process', 'processes'],
+    directory: ['directory outside the state dir', 'directories outside the state dir'],
+    iptables: ['iptables chain', 'iptables chains'],
+    ip6tables: ['ip6tables chain', 'ip6tables chains'],
+  };
+  return [...counts]
+    .map(([kind, count]) => {
+      const [one, many] = names[kind] ?? [kind, `${kind}s`];
+      return `${count} ${count === 1 ? one : many}`;
+    })
+    .join(', ');
+}
+
+function newNetns(record: HostRecord): string[] {
+  return listNetns().filter((name) => !record.netns.includes(name));
+}
+
+function newOutsidePaths(record: HostRecord): string[] {
+  return OUTSIDE_PATHS.filter((path) => !record.existingPaths.includes(path) && existsSync(path));
+}
+
+/** Our bridges, and the host ends of pod veths (they usually go with their namespace, but not always). */
+function isNodeLink(name: string): boolean {
+  return name === CNI_BRIDGE || name === NODE_INTERFACE || name.startsWith('veth');
+}
+
+const NODE_DAEMON = /(^|\/)(containerd|containerd-shim-runc-v2|kubelet|kube-proxy)$/;
+
+/**
+ * The node's processes a stop did not end (or a killed run left): containerd, kubelet, kube-proxy and the
+ * shims, which all name a path of the node dir in their arguments, and its containers (its cgroups).
+ */
+async function killStrayProcesses(layout: NodeLayout): Promise<string[]> {
+  const containerPids = cgroupDirs().flatMap((dir) => readPids(join(dir, 'cgroup.procs')));
+  const daemonPids = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      const args = readText(`/proc/${pid}/cmdline`).split('\0');
+      return NODE_DAEMON.test(args[0] ?? '') && args.some((arg) => arg.includes(`${layout.dir}/`));
+    })
+    .map(Number);
+  const pids = [...new Set([...daemonPids, ...containerPids])].filter((pid) => pid !== process.pid);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  const deadline = Date.now() + 10_000;
+  while (pids.some(isAlive) && Date.now() < deadline) await sleep(100);
+  return pids.map((pid) => `process ${pid}`);
+}
+
+/** Unmounts every mount at or below the given paths, deepest first (lazily if it is busy). */
+async function unmountUnder(roots: string[]): Promise<string[]> {
+  const under = (mountPoint: string) => roots.some((root) => mountPoint === root || mountPoint.startsWith(`${root}/`));
+  const unmounted: string[] = [];
+  for (let pass = 0; pass < 5; pass++) {
+    const mounts = mountPoints().filter(under).sort((a, b) => b.length - a.length);
+    if (!mounts.length) break;
+    for (const mountPoint of mounts) {
+      const result = await execa('umount', [mountPoint], { reject: false });
+      if (result.exitCode !== 0) await execa('umount', ['-l', mountPoint], { reject: false });
+      unmounted.push(`mount ${mountPoint}`);
+    }
+  }
+  return [...new Set(unmounted)];
+}
+
+export function mountPoints(): string[] {
+  // mountinfo's fifth field is the mount point, with spaces and the like escaped as octal.
+  return readText('/proc/self/mountinfo')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => (line.split(' ')[4] ?? '').replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))));
+}
+
+/** CGROUP_ROOT in every mounted hierarchy (v1: one per controller; v2: the one). */
+export function cgroupDirs(): string[] {
+  const roots = existsSync('/sys/fs/cgroup/cgroup.controllers')
+    ? ['/sys/fs/cgroup']
+    : readdirSync('/sys/fs/cgroup').map((name) => join('/sys/fs/cgroup', name)).filter((dir) => isRealDir(dir));
+  return roots.map((root) => join(root, CGROUP_ROOT)).filter((dir) => existsSync(dir)).flatMap((dir) => [dir, ...subdirs(dir)]);
+}
+
+/** Removes the node's cgroups, deepest first; a cgroup can only go once it holds no process. */
+function removeCgroups(): string[] {
+  const dirs = cgroupDirs().sort((a, b) => b.length - a.length);
+  const removed: string[] = [];
+  for (const dir of dirs) {
+    try {
+      rmdirSync(dir);
+      removed.push(`cgroup ${dir}`);
+    } catch {
+      // still busy or already gone; the check after a stop reports what is left
+    }
+  }
+  return removed.filter((entry) => entry.endsWith(CGROUP_ROOT)).map((entry) => `${entry} (and below)`);
+}
+
+function removeLinksInto(dir: string, target: string): string[] {
+  if (!existsSync(dir)) return [];
+  const removed: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    try {
+      if (readlinkSync(path).startsWith(target)) {
+        rmSync(path, { force: true });
+        removed.push(path);
+      }
+    } catch {
+      // not a link
+    }
+  }
+  return removed;
+}
+
+function subdirs(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .flatMap((entry) => [join(dir, entry.name), ...subdirs(join(dir, entry.name))]);
+}
+
+function isRealDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function readPids(file: string): number[] {
+  return readText(file).split('\n').filter(Boolean).map(Number);
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,89 @@
+// Readies the host for a real node, after recording how it was (local-host.ts) and cleaning up what a
+// killed run left behind (local-cleanup.ts): forwarding and bridge netfilter on, the node's address on
+// an interface of its own, its cgroup root in every hierarchy, and the guard that keeps traffic local.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { execa } from 'execa';
+import { cgroupDirs, cleanUpHost } from './local-cleanup.js';
+import { forgetHostRecord, loadHostRecord, ownerIsRunning, recordHost, saveHostRecord, writeSysctl, type HostRecord } from './local-host.js';
+import { installGuard } from './local-iptables.js';
+import { CGROUP_ROOT, NODE_INTERFACE, NODE_IP, nodeLayout, type NodeLayout } from './local-layout.js';
+
+export interface PreparedHost {
+  record: HostRecord;
+  /** What an earlier run left behind and this start removed. */
+  leftovers: string[];
+}
+
+export async function prepareHost(layout: NodeLayout, stateDir: string): Promise<PreparedHost> {
+  let leftovers: string[] = [];
+  const earlier = loadHostRecord();
+  if (earlier && ownerIsRunning(earlier)) {
+    throw new Error(
+      `a local node of ${earlier.stateDir} is running on this machine (pid ${earlier.owner.pid}); ` +
+        'there can be one at a time (one bridge, one cgroup root): stop it first.',
+    );
+  }
+  if (earlier) {
+    // An earlier run did not finish its stop: its record still says how the host was before it.
+    leftovers = await cleanUpHost(nodeLayout(earlier.stateDir), earlier.record);
+    forgetHostRecord();
+  }
+  const record = await recordHost();
+  saveHostRecord(stateDir, record);
+
+  try {
+    writeSysctl('net.ipv4.ip_forward', '1');
+    writeSysctl('net.bridge.bridge-nf-call-iptables', '1');
+    writeSysctl('net.bridge.bridge-nf-call-ip6tables', '1');
+    await addNodeInterface();
+    createCgroupRoot();
+    await installGuard();
+  } catch (error) {
+    await restoreHost(layout, record);
+    throw error;
+  }
+  return { record, leftovers };
+}
+
+/** Undoes prepareHost and everything the node did since; returns what it removed or restored. */
+export async function restoreHost(layout: NodeLayout, record: HostRecord): Promise<string[]> {
+  const removed = await cleanUpHost(layout, record);
+  forgetHostRecord();
+  return removed;
+}
+
+async function addNodeInterface(): Promise<void> {
+  // A bridge with no ports: this kernel has no dummy interfaces, and a bridge holds a local address as well.
+  for (const args of [
+    ['link', 'add', NODE_INTERFACE, 'type', 'bridge'],
+    ['addr', 'add', `${NODE_IP}/32`, 'dev', NODE_INTERFACE],
+    ['link', 'set', NODE_INTERFACE, 'up'],
+  ]) {
+    const result = await execa('ip', args, { reject: false, all: true });
+    if (result.exitCode !== 0) throw new Error(`ip ${args.join(' ')} failed: ${result.all}`);
+  }
+}
+
+/** kubelet needs its cgroup root to exist in every hierarchy; cpuset ones also need cpus and mems to hold tasks. */
+function createCgroupRoot(): void {
+  const hierarchies = existsSync('/sys/fs/cgroup/cgroup.controllers') ? ['/sys/fs/cgroup'] : v1Hierarchies();
+  for (const hierarchy of hierarchies) {
+    const dir = join(hierarchy, CGROUP_ROOT);
+    mkdirSync(dir, { recursive: true });
+    for (const file of ['cpuset.cpus', 'cpuset.mems']) {
+      const path = join(dir, file);
+      if (existsSync(path) && !readFileSync(path, 'utf8').trim()) writeFileSync(path, readFileSync(join(dirname(dir), file), 'utf8'));
+    }
+  }
+  if (!cgroupDirs().length) throw new Error(`could not create the cgroup ${CGROUP_ROOT}`);
+}
+
+/** Mounted v1 hierarchies, from /proc/self/mountinfo (the dirs under /sys/fs/cgroup include symlinks). */
+function v1Hierarchies(): string[] {
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .filter((line) => line.includes(' - cgroup '))
+    .map((line) => line.split(' ')[4] ?? '')
+    .filter(Boolean);
+}

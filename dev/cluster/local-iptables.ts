@@ -1,0 +1,97 @@
+// iptables for a real node: a guard of ours that keeps pod and Service traffic on this machine, and
+// the removal of every chain the node's pieces made (kubelet and kube-proxy's KUBE-*, the CNI
+// plugins' CNI-*, our STOREFLEET-*) together with the rules that jump to them.
+import { execa } from 'execa';
+import { CLUSTER_CIDR, CNI_BRIDGE, SERVICE_CIDR } from './local-layout.js';
+
+export type IptablesFamily = 'iptables' | 'ip6tables';
+export const FAMILIES: IptablesFamily[] = ['iptables', 'ip6tables'];
+
+/** Chains whose names say a Kubernetes node, its CNI plugins or storefleet made them. */
+export const NODE_CHAIN = /^(KUBE-|CNI-|STOREFLEET-)/;
+
+export interface SavedTable {
+  table: string;
+  chains: string[];
+  /** Rules as iptables-save prints them, without the leading `-A `. */
+  rules: string[];
+}
+
+/** Parses iptables-save output into tables, their chains and rules. */
+export function parseIptablesSave(text: string): SavedTable[] {
+  const tables: SavedTable[] = [];
+  for (const line of text.split('\n')) {
+    if (line.startsWith('*')) tables.push({ table: line.slice(1).trim(), chains: [], rules: [] });
+    const current = tables.at(-1);
+    if (!current) continue;
+    if (line.startsWith(':')) current.chains.push(line.slice(1).split(' ')[0] ?? '');
+    if (line.startsWith('-A ')) current.rules.push(line.slice(3));
+  }
+  return tables;
+}
+
+/** `table:chain` of every node chain now present, so a cleanup can leave the ones that were there before. */
+export async function nodeChains(family: IptablesFamily): Promise<string[]> {
+  return parseIptablesSave(await iptablesSave(family)).flatMap(({ table, chains }) =>
+    chains.filter((chain) => NODE_CHAIN.test(chain)).map((chain) => `${table}:${chain}`),
+  );
+}
+
+/**
+ * iptables-restore input that deletes every node chain not in `keep`: first the rules elsewhere that jump
+ * to one, then their rules, then the chains themselves.
+ */
+export function chainRemovalScript(tables: SavedTable[], keep: Set<string>): string {
+  const lines: string[] = [];
+  for (const { table, chains, rules } of tables) {
+    const removed = new Set(chains.filter((chain) => NODE_CHAIN.test(chain) && !keep.has(`${table}:${chain}`)));
+    if (!removed.size) continue;
+    const jumps = rules.filter((rule) => {
+      const [chain] = rule.split(' ');
+      const target = /(?:^| )-[jg] (\S+)/.exec(rule)?.[1];
+      return !removed.has(chain ?? '') && target !== undefined && removed.has(target);
+    });
+    lines.push(`*${table}`, ...jumps.map((rule) => `-D ${rule}`), ...[...removed].map((c) => `-F ${c}`), ...[...removed].map((c) => `-X ${c}`), 'COMMIT');
+  }
+  return lines.length ? `${lines.join('\n')}\n` : '';
+}
+
+/** Removes the node chains not in `keep`; returns `family table:chain` of each removed one. */
+export async function removeNodeChains(family: IptablesFamily, keep: Set<string>): Promise<string[]> {
+  const tables = parseIptablesSave(await iptablesSave(family));
+  const script = chainRemovalScript(tables, keep);
+  if (!script) return [];
+  const result = await execa(`${family}-restore`, ['--noflush'], { input: script, reject: false, all: true });
+  if (result.exitCode !== 0) throw new Error(`${family}-restore failed removing node chains: ${result.all}\n${script}`);
+  return tables.flatMap(({ table, chains }) =>
+    chains.filter((chain) => NODE_CHAIN.test(chain) && !keep.has(`${table}:${chain}`)).map((chain) => `${family} ${table}:${chain}`),
+  );
+}
+
+/**
+ * Keeps pod and Service traffic on this machine. The bridge does no masquerading, but a pod's packet to
+ * an outside address would still be routed out, as would the host's to a Service IP kube-proxy did not
+ * translate. In mangle POSTROUTING the out interface is the final one (after kube-proxy's DNAT) and the
+ * source still the pod's (before any masquerade): anything of the pod or Service networks that is not
+ * leaving through the pod bridge is dropped.
+ */
+export function guardScript(): string {
+  return `*mangle
+:STOREFLEET-EGRESS - [0:0]
+-A STOREFLEET-EGRESS -d ${SERVICE_CIDR} -j DROP
+-A STOREFLEET-EGRESS -d ${CLUSTER_CIDR} ! -o ${CNI_BRIDGE} -j DROP
+-A STOREFLEET-EGRESS -s ${CLUSTER_CIDR} ! -o ${CNI_BRIDGE} -j DROP
+-I POSTROUTING 1 -j STOREFLEET-EGRESS
+COMMIT
+`;
+}
+
+export async function installGuard(): Promise<void> {
+  const result = await execa('iptables-restore', ['--noflush'], { input: guardScript(), reject: false, all: true });
+  if (result.exitCode !== 0) throw new Error(`iptables-restore failed installing the storefleet guard chain: ${result.all}`);
+}
+
+async function iptablesSave(family: IptablesFamily): Promise<string> {
+  const result = await execa(`${family}-save`, [], { reject: false });
+  return result.exitCode === 0 ? result.stdout : '';
+}

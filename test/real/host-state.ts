@@ -1,0 +1,55 @@
+// What a real node may leave on the host, read the same way before a start and after a stop so a
+// test can say exactly what differs.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execa } from 'execa';
+import { cgroupDirs, mountPoints } from '../../dev/cluster/local-cleanup.js';
+import { listLinks, listNetns, NODE_SYSCTLS, OUTSIDE_PATHS, readSysctl } from '../../dev/cluster/local-host.js';
+import { FAMILIES, NODE_CHAIN, parseIptablesSave } from '../../dev/cluster/local-iptables.js';
+
+export interface HostState {
+  mountsUnderStateDir: string[];
+  nodeProcesses: string[];
+  links: string[];
+  netns: string[];
+  nodeChains: string[];
+  sysctls: Record<string, string | undefined>;
+  outsidePaths: string[];
+  cgroups: string[];
+}
+
+/** Processes of a node: containerd, its shims, kubelet, kube-proxy, and anything started from the state dir. */
+export function nodeProcesses(stateDir: string): string[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      let cmdline = '';
+      try {
+        cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+      } catch {
+        return [];
+      }
+      const command = cmdline.split(' ')[0] ?? '';
+      const isNode = /(^|\/)(containerd|containerd-shim-runc-v2|kubelet|kube-proxy)$/.test(command) || cmdline.includes(stateDir);
+      return isNode && Number(pid) !== process.pid ? [`${pid} ${cmdline}`] : [];
+    });
+}
+
+export async function readHostState(stateDir: string): Promise<HostState> {
+  const nodeChains: string[] = [];
+  for (const family of FAMILIES) {
+    const saved = await execa(`${family}-save`, [], { reject: false });
+    for (const { table, chains } of parseIptablesSave(saved.stdout)) {
+      nodeChains.push(...chains.filter((chain) => NODE_CHAIN.test(chain)).map((chain) => `${family} ${table}:${chain}`));
+    }
+  }
+  return {
+    mountsUnderStateDir: mountPoints().filter((mountPoint) => mountPoint.startsWith(stateDir)),
+    nodeProcesses: nodeProcesses(stateDir),
+    links: listLinks().sort(),
+    netns: listNetns(),
+    nodeChains,
+    sysctls: Object.fromEntries(NODE_SYSCTLS.map((key) => [key, readSysctl(key)])),
+    outsidePaths: OUTSIDE_PATHS.filter((path) => existsSync(path)),
+    cgroups: cgroupDirs(),
+  };
+}
