@@ -1,0 +1,45 @@
+// Local mode's ingress as a process of `npm start`: Debian's nginx on a host address, configured from
+// the cluster's Ingress objects of class `nginx`. Settings come from the environment, checked at start.
+import { KubeConfig } from '@kubernetes/client-node';
+import { pino } from 'pino';
+import { z } from 'zod';
+import { ConfigError, parseEnvironment } from '../../core/environment.js';
+import { runIngressController } from './controller.js';
+import { NginxConfigError, startNginx } from './nginx.js';
+
+const envSchema = z.object({
+  KUBECONFIG: z.string().min(1),
+  STOREFLEET_INGRESS_STATE_DIR: z.string().min(1),
+  STOREFLEET_INGRESS_LISTEN: z.string().regex(/^[\d.]+:\d+$/, 'expected address:port, e.g. 127.0.0.1:80').default('127.0.0.1:80'),
+  STOREFLEET_INGRESS_CLASS: z.string().min(1).default('nginx'),
+  STOREFLEET_NGINX_BIN: z.string().min(1).default('nginx'),
+  STOREFLEET_INGRESS_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
+});
+
+async function main(): Promise<void> {
+  const env = parseEnvironment(envSchema, process.env);
+  const log = pino({ base: { component: 'ingress' } });
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(env.KUBECONFIG);
+
+  const nginx = await startNginx({ binary: env.STOREFLEET_NGINX_BIN, stateDir: env.STOREFLEET_INGRESS_STATE_DIR, listen: env.STOREFLEET_INGRESS_LISTEN }, (line) => log.info({ nginx: line }, 'nginx'));
+  log.info({ listen: env.STOREFLEET_INGRESS_LISTEN, className: env.STOREFLEET_INGRESS_CLASS }, 'ingress running');
+
+  const stopping = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stopping.abort());
+  void nginx.exited.then((code) => {
+    if (stopping.signal.aborted) return;
+    log.error({ code }, 'nginx exited; the ingress stops');
+    process.exitCode = 1;
+    stopping.abort();
+  });
+  await runIngressController({ kubeConfig, nginx, render: { className: env.STOREFLEET_INGRESS_CLASS, claimUnclassed: false, listen: env.STOREFLEET_INGRESS_LISTEN }, log, intervalMs: env.STOREFLEET_INGRESS_INTERVAL_MS, signal: stopping.signal });
+  await nginx.stop();
+  log.info('ingress stopped');
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof NginxConfigError) process.stderr.write(`storefleet ingress: ${error.message}\n`);
+  else process.stderr.write(`storefleet ingress failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
