@@ -11,9 +11,10 @@ const quote = (value: string) => `'${value.replace(/'/g, "\\'")}'`;
 
 export function createOwnerQuotaActivities() {
   return {
-    async ownerStoresInUse(owner: string): Promise<string[]> {
+    /** The owner's running stores on the quota's task queue. */
+    async ownerStoresInUse(owner: string, taskQueue: string): Promise<string[]> {
       const ids: string[] = [];
-      const query = `WorkflowType = 'storeWorkflow' AND ExecutionStatus = 'Running' AND StoreOwner = ${quote(owner)}`;
+      const query = `WorkflowType = 'storeWorkflow' AND ExecutionStatus = 'Running' AND StoreOwner = ${quote(owner)} AND TaskQueue = ${quote(taskQueue)}`;
       for await (const execution of Context.current().client.workflow.list({ query })) {
         const storeId = storeIdOfWorkflow(execution.workflowId);
         if (storeId) ids.push(storeId);

@@ -26,7 +26,7 @@ export function createOwnerQuota({ client, taskQueue, limit, timeoutMs }: OwnerQ
     /** Holds a slot for the store id (403 when the owner's quota is full, 503 when no worker answers). */
     async reserve(owner: string, storeId: string): Promise<void> {
       const startWorkflowOperation = new WithStartWorkflowOperation<typeof ownerQuotaWorkflow>('ownerQuotaWorkflow', {
-        workflowId: ownerQuotaWorkflowId(owner),
+        workflowId: ownerQuotaWorkflowId(taskQueue, owner),
         taskQueue,
         args: [owner],
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
@@ -44,14 +44,14 @@ export function createOwnerQuota({ client, taskQueue, limit, timeoutMs }: OwnerQ
 
     /** Frees the slot; a signal, so it lands even while no worker runs. */
     async release(owner: string, storeId: string): Promise<void> {
-      await temporalCall(() => client.workflow.getHandle(ownerQuotaWorkflowId(owner)).signal(releaseStoreSignal, storeId)).catch((error: unknown) => {
+      await temporalCall(() => client.workflow.getHandle(ownerQuotaWorkflowId(taskQueue, owner)).signal(releaseStoreSignal, storeId)).catch((error: unknown) => {
         if (!(error instanceof WorkflowNotFoundError)) throw error;
       });
     },
 
     /** For a dry run: 403 when the owner holds all its slots (a create would first look for stores that are gone). */
     async check(owner: string): Promise<void> {
-      const usage = await temporalCall(() => client.connection.withDeadline(Date.now() + timeoutMs, () => client.workflow.getHandle(ownerQuotaWorkflowId(owner)).query(quotaUsageQuery))).catch(
+      const usage = await temporalCall(() => client.connection.withDeadline(Date.now() + timeoutMs, () => client.workflow.getHandle(ownerQuotaWorkflowId(taskQueue, owner)).query(quotaUsageQuery))).catch(
         (error: unknown) => {
           if (error instanceof WorkflowNotFoundError) return { used: 0 };
           throw error;

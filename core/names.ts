@@ -8,8 +8,11 @@ export const storeWorkflowId = (storeId: string) => `store-${storeId}`;
 export const cleanupWorkflowId = (storeId: string) => `store-${storeId}-cleanup`;
 /** Read-only workflows the API runs on the worker (usage reports); never a store's id. */
 export const workerReadWorkflowId = (workflowType: string, requestId: string) => `read-${workflowType}-${requestId}`;
-/** The workflow that keeps one owner's store quota (api/owner-quota.ts reserves slots through it). */
-export const ownerQuotaWorkflowId = (owner: string) => `owner-quota-${owner}`;
+/**
+ * The workflow that keeps one owner's store quota (api/owner-quota.ts reserves slots through it), one
+ * per task queue: an installation has one; test files each run their own worker and queue.
+ */
+export const ownerQuotaWorkflowId = (taskQueue: string, owner: string) => `owner-quota/${taskQueue}/${owner}`;
 /** A fleet upgrade's workflow; `id` is the one the API hands out. */
 export const fleetUpgradeWorkflowId = (id: string) => `fleet-upgrade-${id}`;
 /** The workflow id back to the store id, or undefined for workflows that are not stores. */

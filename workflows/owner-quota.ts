@@ -51,7 +51,7 @@ export async function ownerQuotaWorkflow(owner: string, carried?: OwnerQuotaStat
   if (!state.seeded) {
     // The stores this owner had before its quota workflow existed; stale ones are pruned like any.
     const long = new Date(0).toISOString();
-    for (const storeId of await ownerStoresInUse(owner)) state.reserved[storeId] ??= long;
+    for (const storeId of await ownerStoresInUse(owner, workflowInfo().taskQueue)) state.reserved[storeId] ??= long;
     state.seeded = true;
   }
 

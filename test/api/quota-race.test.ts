@@ -55,7 +55,7 @@ describe('the per-owner store quota', () => {
     expect(result.created).toBe(limit);
     expect(result.refused).toHaveLength(10);
     expect(result.refused[0]?.message).toContain(`owner ${owners.one} already has ${limit} stores (limit ${limit})`);
-    await recordHistory('owner-quota-full', ownerQuotaWorkflowId(owners.one));
+    await recordHistory('owner-quota-full', ownerQuotaWorkflowId(worker.taskQueue, owners.one));
   });
 
   it(`when they arrive through two API processes, then still exactly ${limit}`, async () => {

@@ -3,7 +3,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { namespaceName, releaseName } from '../../core/names.js';
+import { namespaceName, releaseName, storeLabels } from '../../core/names.js';
 import { helm, kubeConfig } from '../harness/clients.js';
 import { chartsDir, startStoreWorker, storeId, waitForPhase, type TestStoreWorker } from '../harness/store-worker.js';
 
@@ -32,7 +32,8 @@ async function markLatestRevision(namespace: string, release: string, status: st
 async function installBeforehand(id: string, revisions: number): Promise<{ namespace: string; release: string }> {
   const namespace = namespaceName(id);
   const release = releaseName('woocommerce', id);
-  await core.createNamespace({ body: { metadata: { name: namespace } } });
+  // Labelled as storefleet labels it, as a crashed run would have left it (no incarnation: any run of the store adopts it).
+  await core.createNamespace({ body: { metadata: { name: namespace, labels: storeLabels({ storeId: id, engine: 'woocommerce', plan: 'small', owner: 'default' }) } } });
   const values = JSON.stringify({ storeId: id, host: `${id}.127.0.0.1.nip.io`, plan: 'small', existingSecret: 'store-admin' });
   for (let i = 0; i < revisions; i++) {
     const result = await helm(['upgrade', '--install', release, `${chartsDir}/woocommerce`, '-n', namespace, '-f', '-'], { input: values });

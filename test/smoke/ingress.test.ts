@@ -83,8 +83,8 @@ describe('the local ingress', () => {
     const pid = Number(readFileSync(join(stateDir, 'nginx.pid'), 'utf8'));
     ingressProcess.kill('SIGTERM');
     const result = await ingressProcess;
-    expect(result.exitCode, result.all).toBe(0);
-    expect(result.all).toContain('ingress stopped');
+    expect(result.exitCode, String(result.all)).toBe(0);
+    expect(String(result.all)).toContain('ingress stopped');
     expect(() => process.kill(pid, 0)).toThrow();
   });
 });

@@ -110,8 +110,9 @@ describe('dashboard: changing a store', () => {
     })()`);
     await form.getByRole('button', { name: 'Apply change' }).click();
     await page.locator('#action-result', { hasText: 'change accepted' }).waitFor();
-    await page.waitForFunction('window.seenPhases.includes("Upgrading")');
-    await page.waitForFunction('window.seenPhases.indexOf("Ready", window.seenPhases.indexOf("Upgrading")) > 0', undefined, { timeout: provisionMs });
+    // Polled from here: page.waitForFunction evaluates its text inside the page, which the dashboard's CSP forbids.
+    await expect.poll(() => page.evaluate('window.seenPhases.includes("Upgrading")')).toBe(true);
+    await expect.poll(() => page.evaluate('window.seenPhases.indexOf("Ready", window.seenPhases.indexOf("Upgrading")) > 0'), { timeout: provisionMs }).toBe(true);
     expect(await page.evaluate('window.seenPhases')).not.toContain('Failed');
 
     const lastChange = page.locator('#detail-last-change .last-change[data-result="Upgraded"]');
