@@ -5,20 +5,17 @@ import { existsSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync,
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
-import { listLinks, listNetns, NETNS_DIR, OUTSIDE_PATHS, restoreSysctls, type HostRecord } from './local-host.js';
+import { CNI_CACHE_DIR, listLinks, OUTSIDE_PATHS, restoreSysctls, type HostRecord } from './local-host.js';
 import { FAMILIES, removeNodeChains } from './local-iptables.js';
-import { CGROUP_ROOT, CNI_BRIDGE, NODE_INTERFACE, type NodeLayout } from './local-layout.js';
+import { CGROUP_ROOT, CNI_BRIDGE, CNI_NETWORK, NODE_INTERFACE, type NodeLayout } from './local-layout.js';
 import { isAlive } from '../process.js';
 
 export async function cleanUpHost(layout: NodeLayout, record: HostRecord): Promise<string[]> {
   const removed: string[] = [];
   removed.push(...(await killStrayProcesses(layout)));
-  removed.push(...(await unmountUnder([layout.dir, ...newNetns(record).map((name) => join(NETNS_DIR, name)), ...newOutsidePaths(record)])));
-  for (const name of newNetns(record)) {
-    rmSync(join(NETNS_DIR, name), { force: true });
-    removed.push(`network namespace ${name}`);
-  }
-  for (const link of listLinks().filter((name) => !record.links.includes(name) && isNodeLink(name))) {
+  // Pod network namespaces are under the state dir too (containerd's netns_mounts_under_state_dir).
+  removed.push(...(await unmountUnder([layout.dir, ...newOutsidePaths(record)])));
+  for (const link of nodeLinks().filter((name) => !record.links.includes(name))) {
     await execa('ip', ['link', 'delete', link], { reject: false });
     removed.push(`interface ${link}`);
   }
@@ -28,9 +25,55 @@ export async function cleanUpHost(layout: NodeLayout, record: HostRecord): Promi
     rmSync(path, { recursive: true, force: true });
     removed.push(path);
   }
+  removed.push(...removeCniCache(record));
   // Pre-existing /var/log/containers keeps its own entries; the node's links into its state dir go.
   removed.push(...removeLinksInto('/var/log/containers', layout.dir));
-  removed.push(...restoreSysctls(record).map((change) => `sysctl ${change}`));
+  removed.push(...restoreSysctls(record, { keepForwarding: otherContainersNeedForwarding() }).map((change) => `sysctl ${change}`));
+  return removed;
+}
+
+function newOutsidePaths(record: HostRecord): string[] {
+  return OUTSIDE_PATHS.filter((path) => !record.existingPaths.includes(path) && existsSync(path));
+}
+
+/** Our two bridges, and host ends of pod veths still on the pod bridge (they usually go with their namespace). */
+function nodeLinks(): string[] {
+  return listLinks().filter((name) => name === CNI_BRIDGE || name === NODE_INTERFACE || linkMaster(name) === CNI_BRIDGE);
+}
+
+function linkMaster(name: string): string | undefined {
+  try {
+    return readlinkSync(`/sys/class/net/${name}/master`).split('/').pop();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Veths of other container tools (buildah, podman) still up: their containers need forwarding on. */
+function otherContainersNeedForwarding(): boolean {
+  return listLinks().some((name) => existsSync(`/sys/class/net/${name}/master`) && name.startsWith('veth'));
+}
+
+/** go-cni's cached results of the node's pods (named after the network, "storefleet-<id>-<ifname>"). */
+function removeCniCache(record: HostRecord): string[] {
+  const results = join(CNI_CACHE_DIR, 'results');
+  const removed: string[] = [];
+  if (existsSync(results)) {
+    for (const name of readdirSync(results).filter((entry) => entry.startsWith(`${CNI_NETWORK}-`))) {
+      rmSync(join(results, name), { force: true });
+      removed.push(`cni cache ${name}`);
+    }
+  }
+  if (!record.existingPaths.includes(CNI_CACHE_DIR)) {
+    for (const dir of [results, CNI_CACHE_DIR]) {
+      try {
+        rmdirSync(dir);
+        removed.push(dir);
+      } catch {
+        // not there, or another CNI user keeps something in it
+      }
+    }
+  }
   return removed;
 }
 
@@ -53,19 +96,6 @@ export function summarizeRemoved(removed: string[]): string {
       return `${count} ${count === 1 ? one : many}`;
     })
     .join(', ');
-}
-
-function newNetns(record: HostRecord): string[] {
-  return listNetns().filter((name) => !record.netns.includes(name));
-}
-
-function newOutsidePaths(record: HostRecord): string[] {
-  return OUTSIDE_PATHS.filter((path) => !record.existingPaths.includes(path) && existsSync(path));
-}
-
-/** Our bridges, and the host ends of pod veths (they usually go with their namespace, but not always). */
-function isNodeLink(name: string): boolean {
-  return name === CNI_BRIDGE || name === NODE_INTERFACE || name.startsWith('veth');
 }
 
 const NODE_DAEMON = /(^|\/)(containerd|containerd-shim-runc-v2|kubelet|kube-proxy)$/;

@@ -30,28 +30,22 @@ export const NODE_SYSCTLS = [
   'net.netfilter.nf_conntrack_udp_timeout_stream',
 ];
 
-/** Places outside the state dir that kubelet, containerd or the CNI plugins write to, whatever their settings. */
-export const OUTSIDE_PATHS = [
-  '/var/lib/kubelet',
-  '/var/log/containers',
-  '/var/log/pods',
-  '/var/lib/cni',
-  '/run/containerd',
-  '/run/netns',
-  '/etc/cni',
-  '/opt/cni',
-  '/opt/containerd',
-  // buildah's blob info cache, wherever its storage is.
-  '/var/lib/containers',
-];
+/**
+ * Places outside the state dir that kubelet or containerd write to whatever their settings, and that
+ * nothing else on the machine uses: removed after a stop when they were not there before it.
+ */
+export const OUTSIDE_PATHS = ['/var/lib/kubelet', '/var/log/containers', '/var/log/pods', '/run/containerd', '/opt/containerd'];
 
-export const NETNS_DIR = '/run/netns';
+/**
+ * Shared with other CNI users (buildah, podman): go-cni keeps each pod's result here. Only the node's
+ * own entries go, and the directories once empty, if the node made them.
+ */
+export const CNI_CACHE_DIR = '/var/lib/cni';
 
 export interface HostRecord {
   sysctls: Record<string, string>;
-  /** OUTSIDE_PATHS that existed before: those are never removed, only what the node put in them. */
+  /** OUTSIDE_PATHS (and CNI_CACHE_DIR) that existed before: those are never removed, only what the node put in them. */
   existingPaths: string[];
-  netns: string[];
   links: string[];
   /** `table:chain` of node-like chains that were there before, per family. */
   chains: Record<string, string[]>;
@@ -77,10 +71,6 @@ export function listLinks(): string[] {
   return readdirSync('/sys/class/net');
 }
 
-export function listNetns(): string[] {
-  return existsSync(NETNS_DIR) ? readdirSync(NETNS_DIR) : [];
-}
-
 export async function recordHost(): Promise<HostRecord> {
   const sysctls: Record<string, string> = {};
   for (const key of NODE_SYSCTLS) {
@@ -89,7 +79,7 @@ export async function recordHost(): Promise<HostRecord> {
   }
   const chains: Record<string, string[]> = {};
   for (const family of FAMILIES) chains[family] = await nodeChains(family);
-  return { sysctls, existingPaths: OUTSIDE_PATHS.filter((path) => existsSync(path)), netns: listNetns(), links: listLinks(), chains };
+  return { sysctls, existingPaths: [...OUTSIDE_PATHS, CNI_CACHE_DIR].filter((path) => existsSync(path)), links: listLinks(), chains };
 }
 
 /**
@@ -138,12 +128,21 @@ function readCmdline(pid: number): string {
   }
 }
 
-/** Writes back every recorded sysctl that differs now; returns `key: now -> before` of each. */
-export function restoreSysctls(record: HostRecord): string[] {
+const FORWARDING = ['net.ipv4.ip_forward', 'net.ipv4.conf.all.forwarding', 'net.ipv6.conf.all.forwarding'];
+
+/**
+ * Writes back every recorded sysctl that differs now; returns `key: now -> before` of each. Forwarding
+ * stays on while other tools' containers (buildah's, podman's) may be using it, and says so.
+ */
+export function restoreSysctls(record: HostRecord, options: { keepForwarding?: boolean } = {}): string[] {
   const restored: string[] = [];
   for (const [key, before] of Object.entries(record.sysctls)) {
     const now = readSysctl(key);
     if (now === undefined || now === before) continue;
+    if (options.keepForwarding && FORWARDING.includes(key)) {
+      restored.push(`${key}: left at ${now} (was ${before}): other containers on this machine may be using it`);
+      continue;
+    }
     writeSysctl(key, before);
     restored.push(`${key}: ${now.replace(/\s+/g, ' ')} -> ${before.replace(/\s+/g, ' ')}`);
   }

@@ -1,6 +1,6 @@
 // iptables for a real node: a guard of ours that keeps pod and Service traffic on this machine, and
-// the removal of every chain the node's pieces made (kubelet and kube-proxy's KUBE-*, the CNI
-// plugins' CNI-*, our STOREFLEET-*) together with the rules that jump to them.
+// the removal of every chain the node's pieces made (kubelet and kube-proxy's KUBE-*, our
+// STOREFLEET-*, the CNI plugins' CNI-* of our pods) together with the rules that jump to them.
 import { execa } from 'execa';
 import { CLUSTER_CIDR, CNI_BRIDGE, SERVICE_CIDR } from './local-layout.js';
 
@@ -9,6 +9,28 @@ export const FAMILIES: IptablesFamily[] = ['iptables', 'ip6tables'];
 
 /** Chains whose names say a Kubernetes node, its CNI plugins or storefleet made them. */
 export const NODE_CHAIN = /^(KUBE-|CNI-|STOREFLEET-)/;
+
+/** Every address of CLUSTER_CIDR (a /16) starts so. */
+const POD_NETWORK_PREFIX = `${CLUSTER_CIDR.split('.').slice(0, 2).join('.')}.`;
+
+/**
+ * Whether a chain is the node's to remove. CNI-* chains are shared with other CNI users on the machine
+ * (buildah and podman make CNI-FORWARD, CNI-HOSTPORT-*): only those empty or naming the pod network are.
+ */
+export function isNodeChain(chain: string, rulesOfChain: string[]): boolean {
+  if (/^(KUBE-|STOREFLEET-)/.test(chain)) return true;
+  return chain.startsWith('CNI-') && (rulesOfChain.length === 0 || rulesOfChain.some((rule) => rule.includes(POD_NETWORK_PREFIX)));
+}
+
+
+function rulesOf(table: SavedTable, chain: string): string[] {
+  return table.rules.filter((rule) => rule.startsWith(`${chain} `));
+}
+
+/** The node's chains of a table that are not in `keep`. */
+export function removableChains(table: SavedTable, keep: Set<string>): string[] {
+  return table.chains.filter((chain) => !keep.has(`${table.table}:${chain}`) && isNodeChain(chain, rulesOf(table, chain)));
+}
 
 export interface SavedTable {
   table: string;
@@ -38,34 +60,39 @@ export async function nodeChains(family: IptablesFamily): Promise<string[]> {
 }
 
 /**
- * iptables-restore input that deletes every node chain not in `keep`: first the rules elsewhere that jump
- * to one, then their rules, then the chains themselves.
+ * iptables-restore input that deletes the node's chains not in `keep`: first the rules elsewhere that
+ * jump to one, then their rules, then the chains themselves.
  */
 export function chainRemovalScript(tables: SavedTable[], keep: Set<string>): string {
   const lines: string[] = [];
-  for (const { table, chains, rules } of tables) {
-    const removed = new Set(chains.filter((chain) => NODE_CHAIN.test(chain) && !keep.has(`${table}:${chain}`)));
+  for (const table of tables) {
+    const removed = new Set(removableChains(table, keep));
     if (!removed.size) continue;
-    const jumps = rules.filter((rule) => {
+    const jumps = table.rules.filter((rule) => {
       const [chain] = rule.split(' ');
       const target = /(?:^| )-[jg] (\S+)/.exec(rule)?.[1];
       return !removed.has(chain ?? '') && target !== undefined && removed.has(target);
     });
-    lines.push(`*${table}`, ...jumps.map((rule) => `-D ${rule}`), ...[...removed].map((c) => `-F ${c}`), ...[...removed].map((c) => `-X ${c}`), 'COMMIT');
+    lines.push(`*${table.table}`, ...jumps.map((rule) => `-D ${rule}`), ...[...removed].map((c) => `-F ${c}`), ...[...removed].map((c) => `-X ${c}`), 'COMMIT');
   }
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
 
-/** Removes the node chains not in `keep`; returns `family table:chain` of each removed one. */
+/**
+ * Removes the node's chains not in `keep`; returns `family table:chain` of each removed one. Twice: a
+ * shared CNI chain whose only rules jumped to the node's own is empty, and so the node's, after one pass.
+ */
 export async function removeNodeChains(family: IptablesFamily, keep: Set<string>): Promise<string[]> {
-  const tables = parseIptablesSave(await iptablesSave(family));
-  const script = chainRemovalScript(tables, keep);
-  if (!script) return [];
-  const result = await execa(`${family}-restore`, ['--noflush'], { input: script, reject: false, all: true });
-  if (result.exitCode !== 0) throw new Error(`${family}-restore failed removing node chains: ${result.all}\n${script}`);
-  return tables.flatMap(({ table, chains }) =>
-    chains.filter((chain) => NODE_CHAIN.test(chain) && !keep.has(`${table}:${chain}`)).map((chain) => `${family} ${table}:${chain}`),
-  );
+  const removed: string[] = [];
+  for (let pass = 0; pass < 2; pass++) {
+    const tables = parseIptablesSave(await iptablesSave(family));
+    const script = chainRemovalScript(tables, keep);
+    if (!script) break;
+    const result = await execa(`${family}-restore`, ['--noflush'], { input: script, reject: false, all: true });
+    if (result.exitCode !== 0) throw new Error(`${family}-restore failed removing node chains: ${result.all}\n${script}`);
+    removed.push(...tables.flatMap((table) => removableChains(table, keep).map((chain) => `${family} ${table.table}:${chain}`)));
+  }
+  return removed;
 }
 
 /**

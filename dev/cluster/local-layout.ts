@@ -7,8 +7,9 @@ export const NODE_NAME = 'storefleet-node';
 /** A port-less bridge holding NODE_IP: kubelet refuses a loopback node IP, and eth0 would expose its ports. */
 export const NODE_INTERFACE = 'sf-node0';
 export const NODE_IP = '10.250.0.1';
-/** The CNI bridge the pods' veths join. */
+/** The CNI bridge the pods' veths join, and the name of the CNI network. */
 export const CNI_BRIDGE = 'sf-cni0';
+export const CNI_NETWORK = 'storefleet';
 export const POD_CIDR = '10.244.0.0/24';
 export const CLUSTER_CIDR = '10.244.0.0/16';
 export const POD_GATEWAY = '10.244.0.1';

@@ -71,6 +71,8 @@ export async function startNodeProcesses(options: NodeProcessesOptions, started:
         `--config=${layout.kubeletConfig}`,
         `--kubeconfig=${layout.kubeletKubeconfig}`,
         `--root-dir=${layout.kubeletRoot}`,
+        // Its default is /var/lib/kubelet/pki whatever the root dir.
+        `--cert-dir=${join(layout.kubeletRoot, 'pki')}`,
         `--hostname-override=${NODE_NAME}`,
         `--node-ip=${NODE_IP}`,
         '--v=1',

@@ -3,14 +3,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { cgroupDirs, mountPoints } from '../../dev/cluster/local-cleanup.js';
-import { listLinks, listNetns, NODE_SYSCTLS, OUTSIDE_PATHS, readSysctl } from '../../dev/cluster/local-host.js';
-import { FAMILIES, NODE_CHAIN, parseIptablesSave } from '../../dev/cluster/local-iptables.js';
+import { CNI_CACHE_DIR, listLinks, NODE_SYSCTLS, OUTSIDE_PATHS, readSysctl } from '../../dev/cluster/local-host.js';
+import { FAMILIES, parseIptablesSave, removableChains } from '../../dev/cluster/local-iptables.js';
 
 export interface HostState {
   mountsUnderStateDir: string[];
   nodeProcesses: string[];
-  links: string[];
-  netns: string[];
+  /** Interfaces named like the node's (other tools' bridges and veths come and go meanwhile). */
+  nodeLinks: string[];
   nodeChains: string[];
   sysctls: Record<string, string | undefined>;
   outsidePaths: string[];
@@ -38,18 +38,17 @@ export async function readHostState(stateDir: string): Promise<HostState> {
   const nodeChains: string[] = [];
   for (const family of FAMILIES) {
     const saved = await execa(`${family}-save`, [], { reject: false });
-    for (const { table, chains } of parseIptablesSave(saved.stdout)) {
-      nodeChains.push(...chains.filter((chain) => NODE_CHAIN.test(chain)).map((chain) => `${family} ${table}:${chain}`));
+    for (const table of parseIptablesSave(saved.stdout)) {
+      nodeChains.push(...removableChains(table, new Set()).map((chain) => `${family} ${table.table}:${chain}`));
     }
   }
   return {
     mountsUnderStateDir: mountPoints().filter((mountPoint) => mountPoint.startsWith(stateDir)),
     nodeProcesses: nodeProcesses(stateDir),
-    links: listLinks().sort(),
-    netns: listNetns(),
+    nodeLinks: listLinks().filter((name) => name.startsWith('sf-')),
     nodeChains,
     sysctls: Object.fromEntries(NODE_SYSCTLS.map((key) => [key, readSysctl(key)])),
-    outsidePaths: OUTSIDE_PATHS.filter((path) => existsSync(path)),
+    outsidePaths: [...OUTSIDE_PATHS, CNI_CACHE_DIR].filter((path) => existsSync(path)),
     cgroups: cgroupDirs(),
   };
 }

@@ -1,22 +1,71 @@
 // A real node on this machine: containerd, kubelet and kube-proxy under the control plane, a pod with
-// real containers, and a host that is exactly as before once the node stops. Needs root and the Debian
-// packages of local mode (dev/cluster/local-checks.ts), so it runs only with STOREFLEET_REAL_NODE=1.
+// real containers, and a host that is exactly as before once the node stops, or once the next start
+// has cleaned up after a killed run. Needs root and the Debian packages of local mode
+// (dev/cluster/local-checks.ts), so it runs only with STOREFLEET_REAL_NODE=1. One node per machine:
+// the describes run one after the other, in this one file.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCluster, type RunningLocalCluster } from '../../dev/cluster/local.js';
-import { defaultCacheDir } from '../../dev/config.js';
+import { busyboxImage, imageRef } from '../../dev/cluster/local-images.js';
+import { defaultCacheDir, repoRoot } from '../../dev/config.js';
 import { freePort } from '../../dev/ports.js';
 import { ProcessRegistry } from '../../dev/process.js';
 import { components } from '../../dev/toolchain/components.js';
-import { ensureToolchain } from '../../dev/toolchain/ensure.js';
+import { ensureToolchain, type Toolchain } from '../../dev/toolchain/ensure.js';
 import { localComponents } from '../../dev/toolchain/local-components.js';
 import { readHostState, type HostState } from './host-state.js';
+import { isReady, waitForPod, webPod } from './pods.js';
 
 const enabled = process.env.STOREFLEET_REAL_NODE === '1';
 const nodeBinaries = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd', 'kubelet', 'kube-proxy'];
+
+const nodeToolchain = () =>
+  ensureToolchain({
+    cacheDir: defaultCacheDir(),
+    build: false,
+    components: [...components, ...localComponents].filter((c) => c.binaries.some((binary) => nodeBinaries.includes(binary))),
+  });
+
+async function startNode(stateDir: string, toolchain: Toolchain): Promise<{ cluster: RunningLocalCluster; core: CoreV1Api }> {
+  const port = () => freePort();
+  const cluster = await startLocalCluster({
+    stateDir,
+    toolchain,
+    ports: { etcd: await port(), etcdPeer: await port(), apiserver: await port(), controllerManager: await port(), scheduler: await port() },
+    nodePorts: { kubelet: await port(), kubeletHealthz: await port(), kubeProxyHealthz: await port(), kubeProxyMetrics: await port() },
+    registry: new ProcessRegistry(join(stateDir, 'pids.json')),
+    ephemeral: true,
+  });
+  return { cluster, core: coreApi(cluster.kubeconfigPath) };
+}
+
+function coreApi(kubeconfigPath: string): CoreV1Api {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfigPath);
+  return kc.makeApiClient(CoreV1Api);
+}
+
+/** Nothing of the node may be left, and everything it changed must be as it was. */
+function expectHostAsBefore(after: HostState, before: HostState, removed: string[]): void {
+  expect(after.mountsUnderStateDir).toEqual([]);
+  expect(after.nodeProcesses).toEqual([]);
+  expect(after.nodeLinks).toEqual(before.nodeLinks);
+  expect(after.nodeChains).toEqual(before.nodeChains);
+  // Forwarding may stay on for other tools' containers running meanwhile; the stop then says so.
+  const kept = new Set(removed.filter((entry) => entry.includes(': left at ')).map((entry) => entry.split(' ')[1]?.replace(/:$/, '')));
+  expect(Object.entries(after.sysctls).filter(([key]) => !kept.has(key))).toEqual(Object.entries(before.sysctls).filter(([key]) => !kept.has(key)));
+  expect(after.outsidePaths).toEqual(before.outsidePaths);
+  expect(after.cgroups).toEqual(before.cgroups);
+}
+
+// Under /tmp, not the repo: containerd's socket path must stay short.
+const tempStateDir = () => mkdtempSync('/tmp/storefleet-real-');
+const removeStateDir = (dir: string | undefined) => {
+  if (dir && !process.env.STOREFLEET_KEEP_TEST_STATE) rmSync(dir, { recursive: true, force: true });
+};
 
 describe.skipIf(!enabled)('a real node (STOREFLEET_REAL_NODE=1)', () => {
   let stateDir: string;
@@ -25,36 +74,20 @@ describe.skipIf(!enabled)('a real node (STOREFLEET_REAL_NODE=1)', () => {
   let core: CoreV1Api;
 
   beforeAll(async () => {
-    // Under /tmp, not the repo: containerd's socket path must stay short.
-    stateDir = mkdtempSync('/tmp/storefleet-real-');
-    const toolchain = await ensureToolchain({
-      cacheDir: defaultCacheDir(),
-      build: false,
-      components: [...components, ...localComponents].filter((c) => c.binaries.some((binary) => nodeBinaries.includes(binary))),
-    });
+    stateDir = tempStateDir();
+    const toolchain = await nodeToolchain();
     before = await readHostState(stateDir);
-    const port = () => freePort();
-    cluster = await startLocalCluster({
-      stateDir,
-      toolchain,
-      ports: { etcd: await port(), etcdPeer: await port(), apiserver: await port(), controllerManager: await port(), scheduler: await port() },
-      nodePorts: { kubelet: await port(), kubeletHealthz: await port(), kubeProxyHealthz: await port(), kubeProxyMetrics: await port() },
-      registry: new ProcessRegistry(join(stateDir, 'pids.json')),
-      ephemeral: true,
-    });
-    const kc = new KubeConfig();
-    kc.loadFromFile(cluster.kubeconfigPath);
-    core = kc.makeApiClient(CoreV1Api);
+    ({ cluster, core } = await startNode(stateDir, toolchain));
   }, 300_000);
 
   afterAll(async () => {
     await cluster?.stop();
-    if (!process.env.STOREFLEET_KEEP_TEST_STATE) rmSync(stateDir, { recursive: true, force: true });
+    removeStateDir(stateDir);
   }, 180_000);
 
   it('when a pod runs on the node, then it is Running and Ready, answers on its pod IP, and its log reads through the API', async () => {
-    await core.createNamespacedPod({ namespace: 'default', body: webPod(cluster!.images.busybox) });
-    const pod = await waitForPod(core, 'web', 120_000, (p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false);
+    await core.createNamespacedPod({ namespace: 'default', body: webPod('web', cluster!.images.busybox) });
+    const pod = await waitForPod(core, 'web', 120_000, isReady);
     expect(pod.status?.phase).toBe('Running');
     expect(pod.spec?.nodeName).toBe(cluster!.nodeName);
     expect(pod.status?.podIP).toMatch(/^10\.244\.0\./);
@@ -69,46 +102,68 @@ describe.skipIf(!enabled)('a real node (STOREFLEET_REAL_NODE=1)', () => {
 
   it('when the node stops, then the host is as it was: no mounts, processes, bridges, namespaces, chains or cgroups left, sysctls restored', async () => {
     const removed = await cluster!.stop();
-    expect(removed.some((entry) => entry.startsWith('sysctl '))).toBe(true);
-    const after = await readHostState(stateDir);
-    expect(after.mountsUnderStateDir).toEqual([]);
-    expect(after.nodeProcesses).toEqual([]);
-    expect(after.links).toEqual(before.links);
-    expect(after.netns).toEqual(before.netns);
-    expect(after.nodeChains).toEqual(before.nodeChains);
-    expect(after.sysctls).toEqual(before.sysctls);
-    expect(after.outsidePaths).toEqual(before.outsidePaths);
-    expect(after.cgroups).toEqual(before.cgroups);
+    // kubelet sets kernel.panic to 10 whatever it was; the stop must have put it back.
+    if (before.sysctls['kernel.panic'] !== '10') expect(removed).toContain(`sysctl kernel.panic: 10 -> ${before.sysctls['kernel.panic']}`);
+    expectHostAsBefore(await readHostState(stateDir), before, removed);
   }, 180_000);
 });
 
-/** busybox's httpd on 8080 behind a readiness probe, after one line of log. */
-function webPod(image: string): V1Pod {
-  return {
-    metadata: { name: 'web' },
-    spec: {
-      terminationGracePeriodSeconds: 2,
-      containers: [
-        {
-          name: 'web',
-          image,
-          imagePullPolicy: 'Never',
-          command: ['sh', '-c', 'echo hello from a real pod; mkdir -p /www; echo served by a real container > /www/index.html; exec httpd -f -p 8080 -h /www'],
-          ports: [{ containerPort: 8080 }],
-          readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 1 },
-        },
-      ],
-    },
-  };
-}
+describe.skipIf(!enabled)('a killed run of a real node (STOREFLEET_REAL_NODE=1)', () => {
+  let stateDir: string;
+  let before: HostState;
+  let child: ChildProcess | undefined;
+  let cluster: RunningLocalCluster | undefined;
 
-async function waitForPod(core: CoreV1Api, name: string, timeoutMs: number, done: (pod: V1Pod) => boolean): Promise<V1Pod> {
-  const deadline = Date.now() + timeoutMs;
-  let pod: V1Pod | undefined;
-  while (Date.now() < deadline) {
-    pod = await core.readNamespacedPod({ name, namespace: 'default' }).catch(() => undefined);
-    if (pod && done(pod)) return pod;
-    await sleep(500);
-  }
-  throw new Error(`pod ${name} not ready after ${timeoutMs / 1000}s: ${JSON.stringify(pod?.status, null, 2)}`);
+  beforeAll(() => {
+    stateDir = tempStateDir();
+  });
+
+  afterAll(async () => {
+    child?.kill('SIGKILL');
+    await cluster?.stop();
+    removeStateDir(stateDir);
+  }, 180_000);
+
+  it('when a run is killed with its pods running, then the next start removes what it left, says so, and its stop leaves the host as before', async () => {
+    const toolchain = await nodeToolchain();
+    before = await readHostState(stateDir);
+    // The node by hand (dev/cluster/run-local.ts), as npm start would run it, then killed outright.
+    child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'dev/cluster/run-local.ts'), stateDir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const kubeconfigPath = await readyKubeconfig(child, 300_000);
+    const core = coreApi(kubeconfigPath);
+    await core.createNamespacedPod({ namespace: 'default', body: webPod('web', imageRef(busyboxImage)) });
+    await waitForPod(core, 'web', 120_000, isReady);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child!.once('exit', resolve));
+
+    // What the next start finds first (npm start does the same): processes of the registry, then the host.
+    const stopped = await new ProcessRegistry(join(stateDir, 'pids.json')).cleanLeftovers();
+    expect(stopped.join(' ')).toMatch(/kubelet/);
+    ({ cluster } = await startNode(stateDir, toolchain));
+    expect(cluster.leftovers).toContain('interface sf-cni0');
+    expect(cluster.leftovers.some((entry) => entry.startsWith('process '))).toBe(true);
+    expect(cluster.leftovers.some((entry) => entry.startsWith('mount '))).toBe(true);
+
+    const removed = await cluster.stop();
+    expectHostAsBefore(await readHostState(stateDir), before, removed);
+  }, 600_000);
+});
+
+/** Waits for run-local.ts to say the node is Ready; returns the kubeconfig it names. */
+function readyKubeconfig(child: ChildProcess, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`run-local.ts not Ready after ${timeoutMs / 1000}s:\n${output}`)), timeoutMs);
+    const onData = (data: Buffer) => {
+      output += data.toString();
+      const match = /export KUBECONFIG=(\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`run-local.ts exited (${code}) before the node was Ready:\n${output}`)));
+  });
 }

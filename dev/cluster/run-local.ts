@@ -1,0 +1,50 @@
+// A real single node by hand, until Ctrl-C or SIGTERM:
+//   node --import tsx dev/cluster/run-local.ts [state dir, default .storefleet/local]
+// It prints the kubeconfig to use and, when it stops, what it put back on the host. The test of a
+// killed run starts it as a child and kills it.
+import { join, resolve } from 'node:path';
+import { startLocalCluster } from './local.js';
+import { summarizeRemoved } from './local-cleanup.js';
+import { loadPlatformConfig } from '../config.js';
+import { say } from '../output.js';
+import { freePort } from '../ports.js';
+import { ProcessRegistry } from '../process.js';
+import { components } from '../toolchain/components.js';
+import { ensureToolchain } from '../toolchain/ensure.js';
+import { localComponents } from '../toolchain/local-components.js';
+
+const config = loadPlatformConfig();
+const stateDir = resolve(process.argv[2] ?? join(config.stateDir, 'local'));
+const registry = new ProcessRegistry(join(stateDir, 'pids.json'));
+const stopped = await registry.cleanLeftovers();
+if (stopped.length) say(`[local] stopped what an earlier run left running: ${stopped.join(', ')}`);
+
+const nodeBinaries = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd', 'kubelet', 'kube-proxy'];
+const toolchain = await ensureToolchain({
+  cacheDir: config.cacheDir,
+  components: [...components, ...localComponents].filter((c) => c.binaries.some((binary) => nodeBinaries.includes(binary))),
+});
+const port = () => freePort();
+const cluster = await startLocalCluster({
+  stateDir,
+  toolchain,
+  ports: { etcd: await port(), etcdPeer: await port(), apiserver: await port(), controllerManager: await port(), scheduler: await port() },
+  nodePorts: { kubelet: await port(), kubeletHealthz: await port(), kubeProxyHealthz: await port(), kubeProxyMetrics: await port() },
+  registry,
+  progress: (line) => say(`[local] ${line}`),
+});
+say(`[local] node ${cluster.nodeName} is Ready: export KUBECONFIG=${cluster.kubeconfigPath}`);
+say(`[local] images: ${Object.values(cluster.images).join(', ')}`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    say('[local] stopping: deleting the pods, then the node, then the control plane');
+    void cluster.stop().then((removed) => {
+      say(`[local] stopped; put back on the host: ${summarizeRemoved(removed)}`);
+      process.exit(0);
+    });
+  });
+}
