@@ -1,4 +1,4 @@
-// The dev commands behind `npm start`, `npm test`, `npm run toolchain` and `npm run bench`
+// The dev commands behind `npm start`, `npm test`, `npm run toolchain`, `npm run bench` and `npm run images`
 // (dev/bootstrap.mjs installs the npm dependencies first). Errors print as one readable message.
 import { ConfigError, defaultCacheDir } from './config.js';
 import { runChecks } from './checks.js';
@@ -24,6 +24,8 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   },
   // Loaded only when asked for: the benchmarks pull in their load generator.
   bench: async (args) => (await import('../bench/main.js')).runBenchmarks(args),
+  // The local images (stand-ins for the official images the store charts name), built with buildah.
+  images: async (args) => (await import('./images/command.js')).runImagesCommand(args),
 };
 
 const [name = '', ...args] = process.argv.slice(2);

@@ -1,0 +1,155 @@
+// Builds the local images without any registry: the Debian base from debootstrap, then each stand-in
+// from its Containerfile with buildah, exported as an OCI archive that containerd imports
+// (`ctr -n k8s.io images import <archive>` names it from the archive). An archive is kept per content
+// key, so an image whose inputs did not change is found and never built again.
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { execa } from 'execa';
+import { formatDuration } from '../output.js';
+import { buildah, buildahStore, hasImage, ImagesError, type BuildahStore } from './buildah.js';
+import { imageKey, imageTag } from './cache-key.js';
+import { baseImageDir, imageRepository, imagesDir, standInImages, type StandInImage } from './catalog.js';
+import { withBuildLock } from './build-lock.js';
+import { DEBIAN_CODENAME, ensureDebianRootfs, recordedRootfs, type DebianRootfs } from './debian-rootfs.js';
+import { unmountBelow } from './mounts.js';
+
+export interface EnsureImagesOptions {
+  /** storefleet's cache (defaultCacheDir()); images live in its images/ directory. */
+  cacheDir: string;
+  /** Which stand-ins (all by default). */
+  names?: string[];
+  progress?: (line: string) => void;
+  /** Build again even when an archive with the same content key exists. */
+  rebuild?: boolean;
+}
+
+export interface LocalImage {
+  name: string;
+  /** `localhost/storefleet/<name>:<version>-<key>`: what pods name (repository + tag). */
+  ref: string;
+  repository: string;
+  tag: string;
+  /** The OCI archive to import into containerd. */
+  archive: string;
+  key: string;
+  /** False when the cached archive was used. */
+  built: boolean;
+}
+
+export async function ensureImages(options: EnsureImagesOptions): Promise<LocalImage[]> {
+  const say = options.progress ?? (() => {});
+  const wanted = selectImages(options.names);
+  const cache = join(options.cacheDir, 'images');
+  // Everything already built: answer from the archives alone, touching neither buildah nor the lock.
+  const recorded = recordedRootfs(cache);
+  if (recorded && !options.rebuild) {
+    const cached = wanted.map((image) => planImage(cache, image, baseKeyOf(recorded)));
+    if (cached.every((plan) => existsSync(plan.archive))) return cached.map((plan) => localImage(plan, false));
+  }
+  await checkMachine();
+  return withBuildLock(cache, say, async () => {
+    const store = buildahStore(cache);
+    const leftovers = await unmountBelow(store.root);
+    if (leftovers.length) say(`[images] unmounted ${leftovers.length} mount(s) a killed build left under ${store.root}`);
+    const rootfs = await ensureDebianRootfs(cache, say);
+    const baseKey = baseKeyOf(rootfs);
+    const base = { rootfs, ref: `${imageRepository('debian-base')}:${imageTag(DEBIAN_CODENAME, baseKey)}` };
+    const results: LocalImage[] = [];
+    for (const image of wanted) {
+      const plan = planImage(cache, image, baseKey);
+      if (existsSync(plan.archive) && !options.rebuild) {
+        results.push(localImage(plan, false));
+        continue;
+      }
+      await ensureBaseImage(store, base, say);
+      await buildImage(store, image, { ...plan, baseRef: base.ref }, say);
+      results.push(localImage(plan, true));
+    }
+    return results;
+  });
+}
+
+/** The base's key: its Containerfile and the root filesystem's sha256. */
+function baseKeyOf(rootfs: DebianRootfs): string {
+  return imageKey({ contextDir: baseImageDir, baseKey: `rootfs ${rootfs.sha256}` });
+}
+
+interface ImagePlan {
+  image: StandInImage;
+  contextDir: string;
+  key: string;
+  repository: string;
+  tag: string;
+  ref: string;
+  /** archives/<name>/<tag>.tar: one directory per image, holding only its newest archive. */
+  archive: string;
+  logPath: string;
+}
+
+function planImage(cache: string, image: StandInImage, baseKey: string): ImagePlan {
+  const contextDir = join(imagesDir, image.name);
+  const key = imageKey({ contextDir, baseKey });
+  const repository = imageRepository(image.name);
+  const tag = imageTag(image.version, key);
+  const archive = join(cache, 'archives', image.name, `${tag}.tar`);
+  return { image, contextDir, key, repository, tag, ref: `${repository}:${tag}`, archive, logPath: join(cache, 'logs', `${image.name}.log`) };
+}
+
+function localImage(plan: ImagePlan, built: boolean): LocalImage {
+  const { image, ref, repository, tag, archive, key } = plan;
+  return { name: image.name, ref, repository, tag, archive, key, built };
+}
+
+function selectImages(names: string[] | undefined): StandInImage[] {
+  if (!names?.length) return standInImages;
+  const unknown = names.filter((name) => !standInImages.some((image) => image.name === name));
+  if (unknown.length) throw new ImagesError(`unknown image ${unknown.join(', ')}; known: ${standInImages.map((i) => i.name).join(', ')}`);
+  return standInImages.filter((image) => names.includes(image.name));
+}
+
+async function checkMachine(): Promise<void> {
+  if (process.getuid?.() !== 0) throw new ImagesError('building images needs root (debootstrap and buildah write a root filesystem).');
+  for (const tool of ['buildah', 'debootstrap']) {
+    const found = await execa('sh', ['-c', `command -v ${tool}`], { reject: false });
+    if (found.exitCode !== 0) throw new ImagesError(`${tool} is not installed; run: apt-get install -y buildah debootstrap`);
+  }
+}
+
+/** The base image in buildah's storage, made from the root filesystem tarball (a few seconds). */
+async function ensureBaseImage(store: BuildahStore, base: { rootfs: DebianRootfs; ref: string }, say: (line: string) => void): Promise<void> {
+  if (await hasImage(store, base.ref)) return;
+  say(`[images] debian-base: importing the root filesystem as ${base.ref}`);
+  await buildah(store, ['bud', '--quiet', '--isolation', 'chroot', '--pull=never', '-f', join(baseImageDir, 'Containerfile'), '-t', base.ref, base.rootfs.dir], {
+    lowPriority: true,
+  });
+}
+
+async function buildImage(store: BuildahStore, image: StandInImage, plan: ImagePlan & { baseRef: string }, say: (line: string) => void): Promise<void> {
+  say(`[images] ${image.name}: building ${plan.ref}, stand-in for ${image.standsInFor} (about ${image.coldBuildMinutes} min on 2 cores; log ${plan.logPath})...`);
+  const started = Date.now();
+  const ticker = { everySeconds: 30, say, what: `[images] ${image.name}` };
+  // --layers keeps each step's result, so a change to a copied script reruns only the steps after it.
+  await buildah(
+    store,
+    ['bud', '--isolation', 'chroot', '--layers', '--pull=never', '--build-arg', `BASE=${plan.baseRef}`, '-f', join(plan.contextDir, 'Containerfile'), '-t', plan.ref, plan.contextDir],
+    { logPath: plan.logPath, lowPriority: true, ticker },
+  );
+  mkdirSync(dirname(plan.archive), { recursive: true });
+  rmSync(`${plan.archive}.tmp`, { force: true });
+  // The archive's index names the image by its full reference, which `ctr images import` keeps.
+  await buildah(store, ['push', '--quiet', plan.ref, `oci-archive:${plan.archive}.tmp:${plan.ref}`], { lowPriority: true });
+  renameSync(`${plan.archive}.tmp`, plan.archive);
+  await dropOlderVersions(store, plan);
+  say(`[images] ${image.name}: built in ${formatDuration(Date.now() - started)}: ${plan.archive}`);
+}
+
+/** Older archives and tags of the same image: only the newest content is kept. */
+async function dropOlderVersions(store: BuildahStore, plan: ImagePlan): Promise<void> {
+  const archives = dirname(plan.archive);
+  for (const file of readdirSync(archives)) {
+    if (join(archives, file) !== plan.archive) rmSync(join(archives, file), { force: true });
+  }
+  const listed = await buildah(store, ['images', '--format', '{{.Name}}:{{.Tag}}']);
+  const older = listed.split('\n').filter((ref) => ref.startsWith(`${plan.repository}:`) && ref !== plan.ref);
+  if (older.length) await buildah(store, ['rmi', ...older]);
+}
