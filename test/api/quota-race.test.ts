@@ -58,7 +58,7 @@ describe('the per-owner store quota', () => {
     await recordHistory('owner-quota-full', ownerQuotaWorkflowId(worker.taskQueue, owners.one));
   });
 
-  it(`when they arrive through two API processes, then still exactly ${limit}`, async () => {
+  it(`when they arrive through two API instances, each with its own Temporal connection as two replicas have, then still exactly ${limit}`, async () => {
     const result = await createAtOnce(keys.two, apis);
     expect(result.other).toEqual([]);
     expect(result.created).toBe(limit);
