@@ -8,6 +8,30 @@ set -eu
 log() { printf '[setup] %s\n' "$*"; }
 wp() { php -d memory_limit="${PHP_MEMORY_LIMIT:-384M}" /usr/local/bin/wp --path=/var/www/html "$@"; }
 
+# The outcome, one line per part, in the container's termination message, where the worker reads it
+# (the Job has no API access). Best effort: outside Kubernetes the file may not be writable.
+outcome() {
+  log "outcome: $*"
+  ( printf '%s\n' "$*" >>"${SETUP_OUTCOME_FILE:-/dev/termination-log}" ) 2>/dev/null || true
+}
+
+# Runs a wp command whose failure the WooCommerce steps handle; its error output still goes to stderr,
+# and its reason (the last "Error:" line, else the last line) is left in $wc_error.
+wc_error=""
+plugin_step() {
+  errors="${TMPDIR:-/tmp}/setup-plugin-errors"
+  status=0
+  wp "$@" 2>"$errors" || status=$?
+  cat "$errors" >&2
+  [ "$status" -eq 0 ] && return 0
+  wc_error="$(sed -n 's/^Error: //p' "$errors" | tail -n 1)"
+  [ -n "$wc_error" ] || wc_error="$(grep -v '^[[:space:]]*$' "$errors" | tail -n 1 || true)"
+  [ -n "$wc_error" ] || wc_error="wp $1 $2 exited with status ${status}"
+  # One line, bounded: a termination message holds at most 4 KiB.
+  wc_error="$(printf '%s' "wp $1 $2: ${wc_error}" | tr -d '\r' | tr '\n' ' ' | cut -c1-600)"
+  return "$status"
+}
+
 log "waiting for the database at ${WORDPRESS_DB_HOST}"
 attempt=0
 until php -r '
@@ -41,18 +65,46 @@ if [ -z "$(wp option get permalink_structure)" ]; then
   wp rewrite structure '/%postname%/'
 fi
 
+outcome "wordpress: done"
+
+# WooCommerce comes from woocommerce.source: wordpress.org (the pinned version, by slug), a URL of a zip,
+# or a zip file in the image or on a mounted volume.
+wc_source="${WC_SOURCE:-wordpress.org}"
+wc_ok=true
 if wp plugin is-installed woocommerce; then
   log "WooCommerce is already installed"
   if ! wp plugin is-active woocommerce; then
-    wp plugin activate woocommerce
+    plugin_step plugin activate woocommerce || wc_ok=false
   fi
 else
-  log "installing WooCommerce ${WC_VERSION:-(newest)}"
-  if [ -n "${WC_VERSION:-}" ]; then
-    wp plugin install woocommerce --version="$WC_VERSION" --activate
-  else
-    wp plugin install woocommerce --activate
+  case "$wc_source" in
+    wordpress.org)
+      log "installing WooCommerce ${WC_VERSION:-(newest)}"
+      if [ -n "${WC_VERSION:-}" ]; then
+        plugin_step plugin install woocommerce --version="$WC_VERSION" --activate || wc_ok=false
+      else
+        plugin_step plugin install woocommerce --activate || wc_ok=false
+      fi
+      ;;
+    *)
+      log "installing WooCommerce from ${wc_source}"
+      plugin_step plugin install "$wc_source" --activate || wc_ok=false
+      ;;
+  esac
+fi
+
+# Without the plugin: fail (woocommerce.required, the default) or finish the WordPress site and say
+# that the shop was skipped and why. Never report WooCommerce as done when it is not.
+if [ "$wc_ok" != true ]; then
+  if [ "${WC_REQUIRED:-true}" != false ]; then
+    outcome "woocommerce: failed: ${wc_error}"
+    log "WooCommerce could not be installed from ${wc_source}, and woocommerce.required is true"
+    exit 1
   fi
+  outcome "woocommerce: skipped: ${wc_error}"
+  log "skipped WooCommerce (woocommerce.required is false): the site is WordPress only, not a shop"
+  log "finished: site ${SITE_URL}/ admin ${SITE_URL}/wp-admin/, without WooCommerce"
+  exit 0
 fi
 
 log "enabling Cash on Delivery"
@@ -72,4 +124,5 @@ else
     --description="A sample product created by storefleet; pay for it with Cash on Delivery." --porcelain
 fi
 
+outcome "woocommerce: done"
 log "done: store ${SITE_URL}/ admin ${SITE_URL}/wp-admin/"
