@@ -6,7 +6,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../dev/ports.js';
-import { createStorefrontActivities, storefrontPages } from './storefront.js';
+import { createStorefrontActivities, isLocalhostName, storefrontPages } from './storefront.js';
 
 let server: Server;
 let url: string;
@@ -34,8 +34,13 @@ const activities = createStorefrontActivities({
 });
 type Checked = Awaited<ReturnType<typeof activities.checkStorefront>>;
 type CheckArgs = Parameters<typeof activities.checkStorefront>;
-const check = (engine: 'woocommerce' | 'medusa', base = url) =>
-  new MockActivityEnvironment().run<CheckArgs, Checked, (...args: CheckArgs) => Promise<Checked>>((...args) => activities.checkStorefront(...args), { storeId: 'shop', engine, plan: 'small', owner: 'default' }, base);
+const check = (engine: 'woocommerce' | 'medusa', base = url, options: CheckArgs[2] = {}) =>
+  new MockActivityEnvironment().run<CheckArgs, Checked, (...args: CheckArgs) => Promise<Checked>>(
+    (...args) => activities.checkStorefront(...args),
+    { storeId: 'shop', engine, plan: 'small', owner: 'default' },
+    base,
+    options,
+  );
 
 describe('checkStorefront', () => {
   it('when the home page, the admin login (a redirect) and the product list answer, then the storefront is reachable', async () => {
@@ -63,5 +68,36 @@ describe('checkStorefront', () => {
 
   it('when the engine is medusa, then the home page and the admin are checked', () => {
     expect(storefrontPages('medusa', 'http://s.example').map((p) => p.url)).toEqual(['http://s.example/', 'http://s.example/app']);
+  });
+
+  it('when the store URL is under .localhost (local mode), then the check reaches it on loopback without a resolver, as browsers do', async () => {
+    answers.set('/', { status: 200, body: '<html>' });
+    answers.set('/wp-login.php', { status: 200 });
+    answers.set('/wp-json/wc/store/v1/products', { status: 200, body: '[]' });
+    const port = new URL(url).port;
+    expect(await check('woocommerce', `http://shop1.localhost:${port}`)).toEqual({ ok: true, summary: 'home page HTTP 200; admin login HTTP 200; product list (Store API) HTTP 200' });
+    answers.set('/app', { status: 200 });
+    expect(await check('medusa', `http://a.b.LOCALHOST:${port}`)).toMatchObject({ ok: true });
+  });
+
+  it('when the store has no WooCommerce (CommerceReady False), then the Store API is not asked and the summary says why', async () => {
+    answers.set('/', { status: 200, body: '<html>' });
+    answers.set('/wp-login.php', { status: 200 });
+    answers.set('/wp-json/wc/store/v1/products', { status: 404 });
+    expect(await check('woocommerce', url, { commerce: false })).toEqual({
+      ok: true,
+      summary: 'home page HTTP 200; admin login HTTP 200; product list (Store API) not checked: the store has no WooCommerce (condition CommerceReady)',
+    });
+  });
+
+  it.each([
+    ['shop1.localhost', true],
+    ['localhost', true],
+    ['a.b.localhost.', true],
+    ['localhost.example.com', false],
+    ['notlocalhost', false],
+    ['shop1.127.0.0.1.nip.io', false],
+  ])('when the host is %s, then it is a localhost name: %s', (host, expected) => {
+    expect(isLocalhostName(host)).toBe(expected);
   });
 });

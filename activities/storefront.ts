@@ -1,5 +1,10 @@
 // The storefront smoke check after Ready: what a shopper and an admin would open first, requested
 // through the store's real URL (the ingress), so a store that is "ready" but unreachable says so.
+// Names under `.localhost` (local mode's base domain) go to 127.0.0.1 as browsers and curl send them
+// (RFC 6761); Node's own resolver (glibc getaddrinfo) does not know them.
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { Engine, StoreSpec } from '../core/store-spec.js';
 import { activityLogger, type ActivityDeps } from './deps.js';
 
@@ -9,9 +14,13 @@ export interface PageCheck {
   ok: boolean;
   status?: number;
   error?: string;
+  /** Not requested, and why (e.g. the Store API of a store whose WooCommerce was skipped). */
+  skipped?: string;
 }
 
 const pageTimeoutMs = 10_000;
+/** A JSON answer larger than this is not read to the end: a product list of a new store is small. */
+const maxJsonBytes = 1024 * 1024;
 
 /** WooCommerce's Store API lists products without credentials; Medusa's store API needs a key. */
 export function storefrontPages(engine: Engine, url: string): Array<{ name: string; url: string; json?: boolean }> {
@@ -19,12 +28,62 @@ export function storefrontPages(engine: Engine, url: string): Array<{ name: stri
   return pages[engine].map(([name, path]) => ({ name, url: `${url}${path}`, ...(path.includes('/wp-json/') ? { json: true } : {}) }));
 }
 
+/** `localhost` and every name under it (RFC 6761: they are loopback), without asking a resolver. */
+export const isLocalhostName = (hostname: string) => /(^|\.)localhost\.?$/i.test(hostname);
+
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+const systemLookup = dnsLookup as unknown as (hostname: string, options: LookupOptions, callback: LookupCallback) => void;
+
+/** dns.lookup, except that `.localhost` names are 127.0.0.1 (for `all` lookups too, which Node's happy eyeballs makes). */
+export function storefrontLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
+  if (!isLocalhostName(hostname)) systemLookup(hostname, options, callback);
+  else if (options.all) callback(null, [{ address: '127.0.0.1', family: 4 }]);
+  else callback(null, '127.0.0.1', 4);
+}
+
+/**
+ * One GET, redirects not followed (a redirect to a login form or to https is an answer: the store is
+ * there). The body is read only when it is to be parsed as JSON.
+ */
+function get(url: string, readBody: boolean): Promise<{ status: number; body?: string }> {
+  const target = new URL(url);
+  const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = request(target, { method: 'GET', lookup: storefrontLookup, signal: AbortSignal.timeout(pageTimeoutMs), headers: { accept: readBody ? 'application/json' : '*/*' } }, (res: IncomingMessage) => {
+      const status = res.statusCode ?? 0;
+      if (!readBody || status !== 200) {
+        res.resume();
+        resolve({ status });
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > maxJsonBytes) res.destroy();
+        else chunks.push(chunk);
+      });
+      res.on('close', () => resolve({ status, body: size > maxJsonBytes ? '' : Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const isJsonList = (body: string | undefined) => {
+  try {
+    return Array.isArray(JSON.parse(body ?? ''));
+  } catch {
+    return false;
+  }
+};
+
 async function checkPage(page: { name: string; url: string; json?: boolean }): Promise<PageCheck> {
   try {
-    // A redirect (to a login form, to https) is an answer: the store is there.
-    const res = await fetch(page.url, { redirect: 'manual', signal: AbortSignal.timeout(pageTimeoutMs) });
+    const res = await get(page.url, Boolean(page.json));
     if (res.status >= 400) return { name: page.name, url: page.url, ok: false, status: res.status, error: `HTTP ${res.status}` };
-    if (page.json && res.status === 200 && !Array.isArray(await res.json().catch(() => undefined))) {
+    if (page.json && res.status === 200 && !isJsonList(res.body)) {
       return { name: page.name, url: page.url, ok: false, status: res.status, error: 'not a JSON list' };
     }
     return { name: page.name, url: page.url, ok: true, status: res.status };
@@ -35,14 +94,19 @@ async function checkPage(page: { name: string; url: string; json?: boolean }): P
 }
 
 export function describeChecks(pages: PageCheck[]): string {
-  return pages.map((p) => `${p.name} ${p.ok ? `HTTP ${p.status}` : `failed: ${p.error}`}`).join('; ');
+  return pages.map((p) => `${p.name} ${p.skipped ? `not checked: ${p.skipped}` : p.ok ? `HTTP ${p.status}` : `failed: ${p.error}`}`).join('; ');
 }
 
 export function createStorefrontActivities(deps: ActivityDeps) {
   return {
     /** Never throws for a page that fails: the answer is the finding, recorded as a condition. */
-    async checkStorefront(spec: StoreSpec, url: string): Promise<{ ok: boolean; summary: string }> {
-      const pages = await Promise.all(storefrontPages(spec.engine, url).map(checkPage));
+    async checkStorefront(spec: StoreSpec, url: string, options: { commerce?: boolean } = {}): Promise<{ ok: boolean; summary: string }> {
+      // A store whose WooCommerce was skipped has no Store API: that is CommerceReady's finding, not the URL's.
+      const pages = await Promise.all(
+        storefrontPages(spec.engine, url).map((page) =>
+          page.json && options.commerce === false ? Promise.resolve<PageCheck>({ name: page.name, url: page.url, ok: true, skipped: 'the store has no WooCommerce (condition CommerceReady)' }) : checkPage(page),
+        ),
+      );
       const ok = pages.every((p) => p.ok);
       activityLogger(deps.log, spec.storeId).info({ pages, ok }, 'storefront checked');
       return { ok, summary: describeChecks(pages) };
