@@ -14,8 +14,11 @@ const signalTimeoutMs = 5_000;
 type Activity = (...args: never) => Promise<unknown>;
 type AnyActivity = (...args: unknown[]) => Promise<unknown>;
 
-/** Signals the activity's own workflow; the cleanup workflow passes it on to its store. */
-async function report(log: Logger, event: Omit<StoreEvent, 'time'>): Promise<void> {
+/**
+ * Adds an event to the store's timeline: signals the activity's own workflow (the cleanup workflow
+ * passes it on to its store). Best effort: a signal that cannot be sent is logged, never thrown.
+ */
+export async function reportEvent(log: Logger, event: Omit<StoreEvent, 'time'>): Promise<void> {
   try {
     const { client, info } = Context.current();
     const workflowId = info.workflowExecution?.workflowId;
@@ -30,11 +33,11 @@ async function report(log: Logger, event: Omit<StoreEvent, 'time'>): Promise<voi
 function reportUnreachable(log: Logger, step: string, error: unknown): Promise<void> {
   const { attempt } = Context.current().info;
   const message = `${step} (attempt ${attempt}) cannot reach the Kubernetes API: ${describeUnreachable(error)}`;
-  return report(log, { type: 'Warning', reason: reasons.KubernetesUnreachable, message });
+  return reportEvent(log, { type: 'Warning', reason: reasons.KubernetesUnreachable, message });
 }
 
 function reportReachable(log: Logger, message: string): Promise<void> {
-  return report(log, { type: 'Normal', reason: reasons.KubernetesReachable, message });
+  return reportEvent(log, { type: 'Normal', reason: reasons.KubernetesReachable, message });
 }
 
 function reportingOutages(step: string, run: AnyActivity, log: Logger): AnyActivity {

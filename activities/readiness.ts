@@ -1,14 +1,36 @@
 // Waits until the release's Deployments, StatefulSets and Jobs are ready, heartbeating what it sees,
-// and gives up at the store's provisioning deadline naming what kept it from being ready.
-import { AppsV1Api, BatchV1Api, CoreV1Api } from '@kubernetes/client-node';
+// and gives up at the store's provisioning deadline naming what kept it from being ready; at once when
+// waiting cannot help (a failed Job, an image the node may never pull). A crashing container or a failed
+// setup pod is explained by its last log lines, read through the API and masked with the store's Secret.
+import { AppsV1Api, BatchV1Api, CoreV1Api, Observable, type RequestContext, type ResponseContext } from '@kubernetes/client-node';
 import { Context } from '@temporalio/activity';
+import type { Logger } from 'pino';
 import { ApplicationFailure } from '@temporalio/common';
 import { failureTypes } from '../core/failures.js';
-import { namespaceName, releaseName } from '../core/names.js';
+import { adminSecretName, namespaceName, releaseName } from '../core/names.js';
+import { reasons } from '../core/status.js';
 import type { StoreSpec } from '../core/store-spec.js';
 import { activityLogger, type ActivityDeps } from './deps.js';
-import { pollingOutage } from './outage-events.js';
-import { assessReadiness, describeReport, type ReadinessReport, type Workloads } from './readiness-report.js';
+import { boundLogTail, logRequest, secretMask, type Mask } from './log-tail.js';
+import { pollingOutage, reportEvent } from './outage-events.js';
+import { assessReadiness, commerceFinding, describeReport, logTargets, type CommerceFinding, type LogTarget, type ReadinessReport, type Workloads } from './readiness-report.js';
+
+/** A log read waits this long at most: a node that does not answer (a simulated one) costs no more. */
+const logReadTimeoutMs = 5_000;
+
+/** Aborts one API request after `ms` (the client has no per-call timeout of its own). */
+const timeoutOption = (ms: number) => ({
+  middleware: [
+    {
+      pre: (context: RequestContext) => {
+        context.setSignal(AbortSignal.timeout(ms));
+        return new Observable(Promise.resolve(context));
+      },
+      post: (response: ResponseContext) => new Observable(Promise.resolve(response)),
+    },
+  ],
+  middlewareMergeStrategy: 'append' as const,
+});
 
 export function createReadinessActivities(deps: ActivityDeps) {
   const apps = deps.kubeConfig.makeApiClient(AppsV1Api);
@@ -26,17 +48,85 @@ export function createReadinessActivities(deps: ActivityDeps) {
     return { deployments: deployments.items, statefulSets: statefulSets.items, jobs: jobs.items, pods: pods.items };
   }
 
+  /** Every value of the store's Secret; undefined when it cannot be read, and then nothing unmasked is recorded. */
+  async function readMask(namespace: string): Promise<Mask | undefined> {
+    try {
+      const secret = await core.readNamespacedSecret({ name: adminSecretName, namespace });
+      const values = Object.values(secret.data ?? {}).map((value) => Buffer.from(value, 'base64').toString('utf8'));
+      return secretMask([...values, ...Object.values(secret.stringData ?? {})]);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The masked, bounded tail of one container's log; undefined when there is none or it cannot be read (kwok's pods have no logs). */
+  async function readTail(namespace: string, target: LogTarget, mask: Mask, log: Logger): Promise<string | undefined> {
+    const started = Date.now();
+    try {
+      const text = await core.readNamespacedPodLog(
+        { name: target.pod, namespace, container: target.container, previous: target.previous, ...logRequest },
+        timeoutOption(logReadTimeoutMs),
+      );
+      return boundLogTail(String(text), mask, { cut: Buffer.byteLength(String(text)) >= logRequest.limitBytes });
+    } catch (error) {
+      // Expected where pods run nothing (kwok): the finding goes without a tail.
+      const reason = error instanceof Error ? error.message.split('\n')[0]?.slice(0, 200) : String(error);
+      log.info({ pod: target.pod, container: target.container, ms: Date.now() - started, error: reason }, 'no log tail: the log could not be read');
+      return undefined;
+    }
+  }
+
   return {
-    async waitForReady(spec: StoreSpec, options: { deadline: string }): Promise<{ summary: string }> {
+    async waitForReady(spec: StoreSpec, options: { deadline: string }): Promise<{ summary: string; commerce: CommerceFinding }> {
       const context = Context.current();
       const log = activityLogger(deps.log, spec.storeId);
+      const namespace = namespaceName(spec.storeId);
       const deadline = Date.parse(options.deadline);
       let report: ReadinessReport | undefined;
       let lastLogged = '';
+      let mask: Mask | undefined;
+      // Tails by target key (a newer run of a container is a new key); undefined: tried, nothing to show.
+      const tails = new Map<string, string | undefined>();
+      const crashesReported = new Set<string>();
       const outage = pollingOutage(log, 'waitForReady');
+
+      /** Reads the tails not read yet (only with a mask: no tail is better than an unmasked one). */
+      async function withTails(workloads: Workloads): Promise<Workloads> {
+        const targets = logTargets(workloads);
+        const fresh = targets.filter((t) => !tails.has(t.key));
+        if (fresh.length > 0 && mask) {
+          const read = await Promise.all(fresh.map((t) => readTail(namespace, t, mask!, log)));
+          fresh.forEach((t, i) => tails.set(t.key, read[i]));
+        }
+        const logTails: Record<string, string> = {};
+        for (const t of targets) {
+          const tail = tails.get(t.key);
+          if (tail) logTails[`${t.pod}/${t.container}`] = tail;
+        }
+        return { ...workloads, logTails };
+      }
+
+      /** Kubelet's messages and the setup Job's report, masked like the log tails. */
+      const masked = (text: string) => (mask ? mask(text) : text);
+      const maskReport = (r: ReadinessReport): ReadinessReport => ({ ...r, problems: r.problems.map(masked), fatal: r.fatal.map(masked) });
+
+      /** One ContainerCrashing event per crashing container and attempt, with its last log lines. */
+      async function reportCrashes(r: ReadinessReport): Promise<void> {
+        for (const finding of r.problems) {
+          const container = /^pod (\S+): container (\S+): CrashLoopBackOff/.exec(finding);
+          if (!container || crashesReported.has(`${container[1]}/${container[2]}`)) continue;
+          crashesReported.add(`${container[1]}/${container[2]}`);
+          await reportEvent(log, { type: 'Warning', reason: reasons.ContainerCrashing, message: finding });
+        }
+      }
+
       for (;;) {
+        let workloads: Workloads | undefined;
         try {
-          report = assessReadiness(await observe(spec));
+          // The store's Secret exists before its release does; read once, again only while it fails.
+          mask ??= await readMask(namespace);
+          workloads = await withTails(await observe(spec));
+          report = maskReport(assessReadiness(workloads));
           await outage.succeeded();
         } catch (error) {
           // The API server may blip; keep the last finding and look again.
@@ -44,15 +134,27 @@ export function createReadinessActivities(deps: ActivityDeps) {
           await outage.failed(error);
         }
         context.heartbeat(report);
-        if (report?.ready) {
-          log.info({ summary: report.summary }, 'store ready');
-          return { summary: report.summary };
+        if (report?.ready && workloads) {
+          const finding = commerceFinding(spec.engine, workloads);
+          // A reason from the setup pod is recorded only masked; the other messages are our own words.
+          const unshown = finding.status === 'False' && !mask;
+          const commerce = { ...finding, message: unshown ? 'WooCommerce was skipped; the reason is not shown: the store Secret could not be read to mask it' : masked(finding.message) };
+          log.info({ summary: report.summary, commerce: commerce.status, commerceReason: commerce.reason }, 'store ready');
+          return { summary: report.summary, commerce };
         }
         const finding = report ? describeReport(report) : 'workloads not readable yet';
         if (finding !== lastLogged) log.info({ summary: report?.summary, finding }, 'waiting for readiness');
         lastLogged = finding;
+        if (report) await reportCrashes(report);
         if (report && report.failedJobs.length > 0) {
           throw ApplicationFailure.create({ type: failureTypes.JobFailed, message: `a job of the release failed (${report.summary}): ${finding}`, nonRetryable: true });
+        }
+        if (report && report.fatal.length > 0) {
+          throw ApplicationFailure.create({
+            type: failureTypes.ImageUnavailable,
+            message: `an image the node cannot get without help (${report.summary}): ${report.fatal.join('; ')}`,
+            nonRetryable: true,
+          });
         }
         if (Date.now() >= deadline) {
           throw ApplicationFailure.create({

@@ -7,6 +7,11 @@ export const failureTypes = {
   ProvisionTimeout: 'ProvisionTimeout',
   /** A Job of the release failed for good (its backoffLimit is spent): waiting longer cannot help. */
   JobFailed: 'JobFailed',
+  /**
+   * A container's image is not on the node and its pull policy forbids pulling it (ErrImageNeverPull),
+   * or its name is invalid (InvalidImageName): nothing changes that without someone acting.
+   */
+  ImageUnavailable: 'ImageUnavailable',
   /** The charts directory has no chart of the engine at the version asked for. */
   ChartVersionNotFound: 'ChartVersionNotFound',
   /** A plan or chart change refused before anything changed (e.g. the usage does not fit the new plan). */
@@ -22,6 +27,7 @@ export const nonRetryableFailureTypes: string[] = [
   failureTypes.QuotaExceeded,
   failureTypes.ProvisionTimeout,
   failureTypes.JobFailed,
+  failureTypes.ImageUnavailable,
   failureTypes.ChartVersionNotFound,
   failureTypes.ChangeRefused,
   failureTypes.ForeignRemains,

@@ -19,6 +19,8 @@ export const conditionTypes = {
   GuardrailsApplied: 'GuardrailsApplied',
   ReleaseDeployed: 'ReleaseDeployed',
   StoreReady: 'StoreReady',
+  /** The store sells: WooCommerce installed and active (or a Medusa store). A skipped plugin is False. */
+  CommerceReady: 'CommerceReady',
   StorefrontReachable: 'StorefrontReachable',
 } as const;
 export type ConditionType = keyof typeof conditionTypes;
@@ -45,6 +47,17 @@ export const reasons = {
   /** The store's namespace belongs to another owner's store of the same id: the cleanup did not touch it. */
   ForeignRemainsKept: 'ForeignRemainsKept',
   Deleted: 'Deleted',
+  /** WooCommerce is installed and active (the setup Job said so), or the store is a Medusa store. */
+  CommerceReady: 'CommerceReady',
+  /**
+   * The setup Job skipped WooCommerce (woocommerce.required false) because the plugin could not be had:
+   * the store is a WordPress site, not a shop. The message says why (the Job's termination message).
+   */
+  PluginUnavailable: 'PluginUnavailable',
+  /** The setup Job completed without saying how WooCommerce went (its pod ran no script, or it is gone). */
+  SetupOutcomeUnknown: 'SetupOutcomeUnknown',
+  /** A container keeps crashing (CrashLoopBackOff) while the store waits for readiness; its last log lines, masked. */
+  ContainerCrashing: 'ContainerCrashing',
   /** Every page of the storefront check answered. */
   StorefrontReachable: 'StorefrontReachable',
   /** A page of the check failed; the store stays Ready, the message names the page and the error. */

@@ -1,7 +1,8 @@
 // Pure helpers that change a store's status: one place decides how phases, conditions and the bounded
 // event timeline evolve, for the store workflow and its unit tests alike.
+import type { CommerceFinding } from '../activities/readiness-report.js';
 import { adminSecretName } from '../core/names.js';
-import { conditionTypes, maxEvents, type Condition, type ConditionStatus, type ConditionType, type Phase, type StoreEvent, type StoreStatus } from '../core/status.js';
+import { conditionTypes, reasons, maxEvents, type Condition, type ConditionStatus, type ConditionType, type Phase, type StoreEvent, type StoreStatus } from '../core/status.js';
 import type { StoreSpec } from '../core/store-spec.js';
 
 export function initialStatus(spec: StoreSpec, now: string): StoreStatus {
@@ -63,4 +64,25 @@ export function failOpenConditions(status: StoreStatus, reason: string, message:
 /** A retry starts from scratch: conditions go back to Unknown until each step proves itself again. */
 export function resetConditions(status: StoreStatus, now: string): void {
   for (const condition of status.conditions) setCondition(status, condition.type, 'Unknown', 'Retrying', '', now);
+}
+
+/**
+ * Records how the store's commerce came out (what waitForReady read from the setup Job) as condition
+ * CommerceReady, with a Warning event when it turns False: a store without its shop is never described
+ * as one. A readiness result without it (a worker from before the report) leaves it Unknown.
+ */
+export function recordCommerce(status: StoreStatus, commerce: CommerceFinding | undefined, now: string): void {
+  const finding = commerce ?? { status: 'Unknown', reason: reasons.SetupOutcomeUnknown, message: 'the readiness check did not report how the commerce setup went' };
+  const before = status.conditions.find((c) => c.type === 'CommerceReady');
+  setCondition(status, 'CommerceReady', finding.status, finding.reason, finding.message, now);
+  if (finding.status === 'False' && !(before?.status === 'False' && before.reason === finding.reason && before.message === finding.message)) {
+    recordEvent(status, { type: 'Warning', reason: finding.reason, message: finding.message }, now);
+  }
+}
+
+/** The StoreReady event's message: where the store is, and that it is no shop when its commerce is missing. */
+export function readyMessage(status: StoreStatus): string {
+  const commerce = status.conditions.find((c) => c.type === 'CommerceReady');
+  if (commerce?.status === 'False') return `the site is ready at ${status.url}, but it is not a shop (${commerce.reason}): ${commerce.message}`;
+  return `store is ready at ${status.url}`;
 }

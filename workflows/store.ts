@@ -27,7 +27,7 @@ import { cleanupStoreWorkflow } from './cleanup.js';
 import { recordReportedEvent, type KubeOutage } from './kube-outage.js';
 import { activityRetry, storeMetrics } from './options.js';
 import { upsertStoreSearchAttributes } from './search-attributes.js';
-import { failOpenConditions, initialStatus, recordEvent, resetConditions, setCondition, setPhase } from './store-status.js';
+import { failOpenConditions, initialStatus, readyMessage, recordCommerce, recordEvent, resetConditions, setCondition, setPhase } from './store-status.js';
 import { scaleStore } from './hibernation.js';
 import { checkStorefront } from './storefront-check.js';
 import { abandonChange, acceptChange, upgradeStore } from './upgrade.js';
@@ -157,6 +157,8 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
     setCondition(status, 'ReleaseDeployed', 'True', reasons.ReleaseDeployed, `release ${release.name} revision ${release.revision}${release.recovered ? ` (${release.recovered})` : ''}`, now());
     const readiness = await helm.waitForReady(spec, { deadline: deadline.toISOString() });
     setCondition(status, 'StoreReady', 'True', reasons.StoreReady, readiness.summary, now());
+    // Status only, no command: replays of histories from before it stay deterministic.
+    recordCommerce(status, readiness.commerce, now());
     status.url = url;
     status.adminUrl = adminUrl(spec.engine, url);
   }
@@ -182,7 +184,7 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
       setPhase(status, 'Ready', now());
       status.readyAt = now();
       status.lastError = undefined;
-      recordEvent(status, { type: 'Normal', reason: reasons.StoreReady, message: `store is ready at ${status.url}` }, now());
+      recordEvent(status, { type: 'Normal', reason: reasons.StoreReady, message: readyMessage(status) }, now());
       storeMetrics.provisioningSeconds().record((new Date().getTime() - started.getTime()) / 1000);
       upsertStoreSearchAttributes(status);
       await checkStorefront(kube, spec, status, settings.storefrontCheck ?? false);

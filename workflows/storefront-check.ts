@@ -15,7 +15,9 @@ export async function checkStorefront(kube: ActivityInterfaceFor<StoreActivities
     return;
   }
   try {
-    const { ok, summary } = await kube.checkStorefront(spec, status.url);
+    // Without WooCommerce there is no Store API to ask: CommerceReady says so, not this check.
+    const commerce = status.conditions.find((c) => c.type === 'CommerceReady')?.status !== 'False';
+    const { ok, summary } = await kube.checkStorefront(spec, status.url, { commerce });
     setCondition(status, 'StorefrontReachable', ok ? 'True' : 'False', ok ? reasons.StorefrontReachable : reasons.StorefrontUnreachable, summary, now());
     if (!ok) recordEvent(status, { type: 'Warning', reason: reasons.StorefrontUnreachable, message: summary }, now());
   } catch (error) {

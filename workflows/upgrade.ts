@@ -9,7 +9,7 @@ import { planNames } from '../core/plans.js';
 import { reasons, type ChangeOutcome, type StoreStatus } from '../core/status.js';
 import type { StoreSpec } from '../core/store-spec.js';
 import { upsertStoreSearchAttributes } from './search-attributes.js';
-import { recordEvent, setCondition, setPhase } from './store-status.js';
+import { recordCommerce, recordEvent, setCondition, setPhase } from './store-status.js';
 
 export interface UpgradeRun {
   /** What the store runs now, and what it should run. */
@@ -89,12 +89,14 @@ export async function upgradeStore(run: UpgradeRun): Promise<StoreSpec> {
     const release = await within(async (deadline) => {
       await kube.applyGuardrails(larger(spec, target));
       const deployed = await helm.helmUpgradeInstall(target, { host: run.host });
-      await helm.waitForReady(target, { deadline });
+      const ready = await helm.waitForReady(target, { deadline });
       if (target.plan !== spec.plan) await kube.applyGuardrails(target);
-      return deployed;
+      return { ...deployed, commerce: ready.commerce };
     });
     Object.assign(status, { plan: target.plan, chartVersion: release.chartVersion, revision: release.revision });
     setCondition(status, 'ReleaseDeployed', 'True', reasons.ReleaseDeployed, `release ${release.name} revision ${release.revision} (chart ${release.chartVersion}, plan ${target.plan})`, now());
+    // A new setup Job may have run (changed values): what it said about the shop.
+    recordCommerce(status, release.commerce, now());
     finish('Upgraded', `${what}: revision ${release.revision} is ready`);
     recordEvent(status, { type: 'Normal', reason: reasons.Upgraded, message: `${what}: release revision ${release.revision} is ready` }, now());
     setPhase(status, 'Ready', now());
@@ -108,10 +110,11 @@ export async function upgradeStore(run: UpgradeRun): Promise<StoreSpec> {
       const rollback = await within(async (deadline) => {
         const back = await helm.rollbackRelease(spec, { revision: change.from.revision });
         await kube.applyGuardrails(spec);
-        await helm.waitForReady(spec, { deadline });
-        return back;
+        const ready = await helm.waitForReady(spec, { deadline });
+        return { ...back, commerce: ready.commerce };
       });
       status.revision = rollback.revision;
+      recordCommerce(status, rollback.commerce, now());
       setCondition(status, 'ReleaseDeployed', 'True', reasons.RolledBack, `release rolled back to revision ${change.from.revision ?? 'before'} as revision ${rollback.revision} after: ${failure}`, now());
       finish('RolledBack', `${what} failed (${failure}); rolled back, the store runs plan ${spec.plan}, chart ${status.chartVersion ?? 'as shipped'}`);
       recordEvent(status, { type: 'Warning', reason: reasons.RolledBack, message: change.message }, now());

@@ -2,6 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { ignoreNotFound } from '../../activities/kube-objects.js';
+import { dedent, runningJobPod, stageObject, statusPatch } from '../../dev/cluster/default-stages.js';
 import { applyStage, deleteStage, jobPodFailStage, podFaultStage, podReadyDelayStage, type PodFaultReason, type PodScope } from '../../dev/cluster/stages.js';
 import { kubeConfig, uniqueName } from './clients.js';
 
@@ -16,10 +17,14 @@ export interface Injected {
  * fault and then the pods it left stuck: kwok never revisits them on its own, but their controllers
  * make new pods, which start normally.
  */
-export async function injectPodFault(namespace: string, reason: PodFaultReason, message?: string): Promise<Injected> {
+export async function injectPodFault(namespace: string, reason: PodFaultReason, message?: string): Promise<Injected>;
+/** Kubelet's reason for an image that is not on the node under pull policy Never; the message is kubelet's. */
+export async function injectPodFault(namespace: string, reason: 'ErrImageNeverPull', message: string): Promise<Injected>;
+export async function injectPodFault(namespace: string, reason: PodFaultReason | 'ErrImageNeverPull', message?: string): Promise<Injected> {
   const kc = kubeConfig();
   const stageName = uniqueName(`fault-${namespace}`);
-  await applyStage(kc, podFaultStage({ name: stageName, namespace, reason, ...(message === undefined ? {} : { message }) }));
+  // The stage writes any waiting reason; only its default messages are per reason, and this one brings its own.
+  await applyStage(kc, podFaultStage({ name: stageName, namespace, reason: reason as PodFaultReason, ...(message === undefined ? {} : { message }) }));
   return {
     stageName,
     remove: async () => {
@@ -37,6 +42,44 @@ export async function injectJobFailure(namespace: string, labels?: Record<string
   return { stageName, remove: () => deleteStage(kc, stageName) };
 }
 
+/**
+ * From now on, Job pods of the namespace complete (exit 0) with this termination message, as the
+ * WooCommerce setup script writes it (e.g. "woocommerce: skipped: <reason>"); remove() ends it.
+ */
+export async function injectJobOutcome(namespace: string, message: string): Promise<Injected> {
+  const kc = kubeConfig();
+  const stageName = uniqueName(`outcome-${namespace}`);
+  const template = dedent(`
+    {{ $now := Now }}
+    containerStatuses:
+    {{ range .spec.containers }}
+    - image: {{ .image | Quote }}
+      name: {{ .name | Quote }}
+      ready: false
+      restartCount: 0
+      started: false
+      state:
+        terminated:
+          exitCode: 0
+          finishedAt: {{ $now | Quote }}
+          reason: Completed
+          startedAt: {{ $now | Quote }}
+          message: ${JSON.stringify(message)}
+    {{ end }}
+    phase: Succeeded
+  `);
+  await applyStage(
+    kc,
+    stageObject(stageName, 'runtime', {
+      resourceRef: { apiGroup: 'v1', kind: 'Pod' },
+      selector: { matchExpressions: [...runningJobPod, { key: '.metadata.namespace', operator: 'In', values: [namespace] }] },
+      weight: 1_000_000,
+      next: statusPatch(template),
+    }),
+  );
+  return { stageName, remove: () => deleteStage(kc, stageName) };
+}
+
 /** Pods in scope become Ready only after delayMs (+ up to jitterMs); pods already waiting keep their delay. */
 export async function injectPodReadyDelay(scope: PodScope, delayMs: number, jitterMs = 0): Promise<Injected> {
   const kc = kubeConfig();
@@ -45,14 +88,14 @@ export async function injectPodReadyDelay(scope: PodScope, delayMs: number, jitt
   return { stageName, remove: () => deleteStage(kc, stageName) };
 }
 
-function isStuck(pod: V1Pod, reason: PodFaultReason): boolean {
+function isStuck(pod: V1Pod, reason: string): boolean {
   const waiting = pod.status?.containerStatuses?.some((status) => status.state?.waiting?.reason === reason);
   return Boolean(waiting) && !pod.metadata?.deletionTimestamp;
 }
 
 // A pod created just before kwok saw the stage go away can still get stuck after a first sweep, so
 // sweep until one finds nothing.
-async function deleteStuckPods(core: CoreV1Api, namespace: string, reason: PodFaultReason, timeoutMs = 30_000): Promise<void> {
+async function deleteStuckPods(core: CoreV1Api, namespace: string, reason: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const stuck = (await core.listNamespacedPod({ namespace })).items.filter((pod) => isStuck(pod, reason));

@@ -141,12 +141,13 @@ describe('worker', () => {
     ]);
   });
 
-  it('when rendered, then the ClusterRole uses no wildcard, no watch and nothing on RBAC, pods beyond list, or nodes', async () => {
+  it('when rendered, then the ClusterRole uses no wildcard, no watch and nothing on RBAC, pods beyond list and reading logs, or nodes', async () => {
     const role = find(await renderOk(), 'ClusterRole', 'store-platform-worker') as Manifest & { rules: Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }> };
     const flat = role.rules.flatMap((r) => r.resources.flatMap((res) => r.verbs.map((verb) => `${r.apiGroups[0] || 'core'}/${res}:${verb}`)));
     expect(flat.some((p) => p.includes('*'))).toBe(false);
     expect(flat.filter((p) => /:(watch|deletecollection|escalate|bind|impersonate)$/.test(p))).toEqual([]);
-    expect(flat.filter((p) => p.startsWith('core/pods'))).toEqual(['core/pods:list']);
+    // Logs for the masked tails of crashing containers and failed setup pods; never exec, create or delete.
+    expect(flat.filter((p) => p.startsWith('core/pods'))).toEqual(['core/pods:list', 'core/pods/log:get']);
     expect(flat.filter((p) => /rbac|nodes|serviceaccounts|customresourcedefinitions/.test(p))).toEqual([]);
   });
 });

@@ -170,6 +170,9 @@ describe('least privilege', () => {
     // ...while what it does need is granted (the check above is not vacuous).
     const needed = await asWorker.createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: { verb: 'create', resource: 'namespaces' } } } });
     expect(needed.status?.allowed).toBe(true);
+    // Reading a container's log (the masked tail of a crash or a failed setup) is, exec is not (above).
+    const logs = await asWorker.createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: { verb: 'get', resource: 'pods', subresource: 'log', namespace: 'store-any' } } } });
+    expect(logs.status?.allowed).toBe(true);
   });
 
   it("when the API's ServiceAccount asks the cluster for anything, then it is refused: the API needs no Kubernetes access", async () => {
