@@ -23,6 +23,11 @@ export interface ControlPlaneOptions {
   ephemeral?: boolean;
   /** More kube-apiserver flags (local mode: how to reach and authenticate to a real kubelet). */
   apiserverArgs?: string[];
+  /**
+   * Where kube-apiserver listens and what it advertises as the `kubernetes` Service's endpoint; 127.0.0.1
+   * by default. Local mode gives the node's address, which pods reach and loopback would not be.
+   */
+  apiserverAddress?: string;
   progress?: (line: string) => void;
 }
 
@@ -50,7 +55,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const logDir = join(stateDir, 'logs');
   const credentials = ensureCredentials(stateDir);
   const kubeconfigPath = join(stateDir, 'kubeconfig');
-  const server = `https://127.0.0.1:${ports.apiserver}`;
+  const apiserverAddress = options.apiserverAddress ?? '127.0.0.1';
+  const server = `https://${apiserverAddress}:${ports.apiserver}`;
   const caFile = join(credentials.pkiDir, 'apiserver.crt');
   const etcdUrl = `http://127.0.0.1:${ports.etcd}`;
   const peerUrl = `http://127.0.0.1:${ports.etcdPeer}`;
@@ -62,8 +68,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
       command: bin('kube-apiserver'),
       args: [
         `--etcd-servers=${etcdUrl}`,
-        '--bind-address=127.0.0.1',
-        '--advertise-address=127.0.0.1',
+        `--bind-address=${apiserverAddress}`,
+        `--advertise-address=${apiserverAddress}`,
         `--secure-port=${ports.apiserver}`,
         `--cert-dir=${credentials.pkiDir}`,
         `--token-auth-file=${credentials.tokenFile}`,

@@ -37,6 +37,8 @@ const requiredFiles: Array<[string, string]> = [
   ['iptables-save', 'iptables'],
   ['iptables-restore', 'iptables'],
   ['conntrack', 'conntrack'],
+  // kube-router's NetworkPolicy firewall keeps each policy's pods in ipsets.
+  ['ipset', 'ipset'],
   ['ip', 'iproute2'],
   ['buildah', 'buildah'],
   ['debootstrap', 'debootstrap'],

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { CNI_CACHE_DIR, listLinks, OUTSIDE_PATHS, restoreSysctls, type HostRecord } from './local-host.js';
-import { FAMILIES, removeNodeChains } from './local-iptables.js';
+import { FAMILIES, removeNodeChains, removeNodeIpsets } from './local-iptables.js';
 import { CGROUP_ROOT, CNI_BRIDGE, CNI_NETWORK, NODE_INTERFACE, type NodeLayout } from './local-layout.js';
 import { isAlive } from '../process.js';
 
@@ -20,6 +20,7 @@ export async function cleanUpHost(layout: NodeLayout, record: HostRecord): Promi
     removed.push(`interface ${link}`);
   }
   for (const family of FAMILIES) removed.push(...(await removeNodeChains(family, new Set(record.chains[family] ?? []))));
+  removed.push(...(await removeNodeIpsets(new Set(record.ipsets ?? []))));
   removed.push(...removeCgroups());
   for (const path of newOutsidePaths(record)) {
     rmSync(path, { recursive: true, force: true });
@@ -89,6 +90,7 @@ export function summarizeRemoved(removed: string[]): string {
     directory: ['directory outside the state dir', 'directories outside the state dir'],
     iptables: ['iptables chain', 'iptables chains'],
     ip6tables: ['ip6tables chain', 'ip6tables chains'],
+    ipset: ['ipset', 'ipsets'],
   };
   return [...counts]
     .map(([kind, count]) => {
@@ -98,11 +100,12 @@ export function summarizeRemoved(removed: string[]): string {
     .join(', ');
 }
 
-const NODE_DAEMON = /(^|\/)(containerd|containerd-shim-runc-v2|kubelet|kube-proxy)$/;
+export const NODE_DAEMON = /(^|\/)(containerd|containerd-shim-runc-v2|kubelet|kube-proxy|kube-router|local-path-provisioner)$/;
 
 /**
- * The node's processes a stop did not end (or a killed run left): containerd, kubelet, kube-proxy and the
- * shims, which all name a path of the node dir in their arguments, and its containers (its cgroups).
+ * The node's processes a stop did not end (or a killed run left): containerd, kubelet, kube-proxy, the
+ * add-ons kube-router and local-path-provisioner, and the shims, which all name a path of the node dir
+ * in their arguments, and its containers (its cgroups).
  */
 async function killStrayProcesses(layout: NodeLayout): Promise<string[]> {
   const containerPids = cgroupDirs().flatMap((dir) => readPids(join(dir, 'cgroup.procs')));

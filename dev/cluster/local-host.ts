@@ -3,7 +3,7 @@
 // network namespaces, interfaces and iptables chains.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { FAMILIES, nodeChains } from './local-iptables.js';
+import { FAMILIES, nodeChains, nodeIpsets } from './local-iptables.js';
 
 /**
  * Sysctls the node changes: ours (forwarding, bridge netfilter), kubelet's kernel tunables (it sets
@@ -49,6 +49,8 @@ export interface HostRecord {
   links: string[];
   /** `table:chain` of node-like chains that were there before, per family. */
   chains: Record<string, string[]>;
+  /** Node-like ipsets that were there before (absent in records of runs without kube-router). */
+  ipsets?: string[];
 }
 
 export function sysctlPath(key: string): string {
@@ -79,7 +81,7 @@ export async function recordHost(): Promise<HostRecord> {
   }
   const chains: Record<string, string[]> = {};
   for (const family of FAMILIES) chains[family] = await nodeChains(family);
-  return { sysctls, existingPaths: [...OUTSIDE_PATHS, CNI_CACHE_DIR].filter((path) => existsSync(path)), links: listLinks(), chains };
+  return { sysctls, existingPaths: [...OUTSIDE_PATHS, CNI_CACHE_DIR].filter((path) => existsSync(path)), links: listLinks(), chains, ipsets: await nodeIpsets() };
 }
 
 /**

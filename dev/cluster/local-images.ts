@@ -36,6 +36,18 @@ export const busyboxImage: ImageRecipe = {
   },
 };
 
+/** Cluster DNS: the toolchain's static CoreDNS binary, alone in an image (it is a pod like upstream's). */
+export function corednsImage(binary: string): ImageRecipe {
+  return {
+    name: 'coredns',
+    inputs: [binary],
+    prepare: (context) => {
+      copyFileSync(binary, join(context, 'coredns'));
+      return Promise.resolve();
+    },
+  };
+}
+
 /** `localhost/storefleet/<name>:<first 12 hex of the inputs' sha256>`, the naming of all local images. */
 export function imageRef(recipe: ImageRecipe): string {
   const hash = createHash('sha256');
@@ -74,6 +86,16 @@ export async function ensureImage(recipe: ImageRecipe, store: ImageStore): Promi
     rmSync(work, { recursive: true, force: true });
   }
   return ref;
+}
+
+/** Imports an OCI archive built elsewhere (dev/images/) unless containerd already holds `ref`; true when it imported. */
+export async function importImageArchive(ref: string, archive: string, store: Pick<ImageStore, 'containerdSocket' | 'progress'>): Promise<boolean> {
+  const ctr = ['-a', store.containerdSocket, '-n', 'k8s.io'];
+  const listed = await run('ctr', [...ctr, 'images', 'ls', '-q']);
+  if (listed.split('\n').includes(ref)) return false;
+  store.progress?.(`importing image ${ref}`);
+  await run('ctr', [...ctr, 'images', 'import', archive]);
+  return true;
 }
 
 async function run(command: string, args: string[]): Promise<string> {

@@ -1,6 +1,7 @@
 // iptables for a real node: a guard of ours that keeps pod and Service traffic on this machine, and
-// the removal of every chain the node's pieces made (kubelet and kube-proxy's KUBE-*, our
-// STOREFLEET-*, the CNI plugins' CNI-* of our pods) together with the rules that jump to them.
+// the removal of every chain the node's pieces made (kubelet, kube-proxy and kube-router's KUBE-*, our
+// STOREFLEET-*, the CNI plugins' CNI-* of our pods) together with the rules that jump to them, and of
+// kube-router's ipsets once no rule refers to them.
 import { execa } from 'execa';
 import { CLUSTER_CIDR, CNI_BRIDGE, SERVICE_CIDR } from './local-layout.js';
 
@@ -116,6 +117,26 @@ COMMIT
 export async function installGuard(): Promise<void> {
   const result = await execa('iptables-restore', ['--noflush'], { input: guardScript(), reject: false, all: true });
   if (result.exitCode !== 0) throw new Error(`iptables-restore failed installing the storefleet guard chain: ${result.all}`);
+}
+
+/** kube-router's firewall keeps the pods of each policy in ipsets: KUBE-SRC-*, KUBE-DST-* (inet6: for IPv6). */
+export const NODE_IPSET = /^(inet6:)?KUBE-/;
+
+/** Names of the node-like ipsets now present (none when ipset is not installed). */
+export async function nodeIpsets(): Promise<string[]> {
+  const result = await execa('ipset', ['list', '-n'], { reject: false });
+  return result.exitCode === 0 ? result.stdout.split('\n').filter((name) => NODE_IPSET.test(name)) : [];
+}
+
+/** Destroys the node's ipsets not in `keep` (after its chains are gone: a set in use cannot go); returns `ipset <name>` of each. */
+export async function removeNodeIpsets(keep: Set<string>): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of (await nodeIpsets()).filter((set) => !keep.has(set))) {
+    const result = await execa('ipset', ['destroy', name], { reject: false, all: true });
+    if (result.exitCode !== 0) throw new Error(`ipset destroy ${name} failed: ${result.all}`);
+    removed.push(`ipset ${name}`);
+  }
+  return removed;
 }
 
 async function iptablesSave(family: IptablesFamily): Promise<string> {

@@ -38,6 +38,12 @@ export interface NodeLayout {
   imagesDir: string;
   /** The CA kubelet trusts for client certificates, and the apiserver's client certificate. */
   pkiDir: string;
+  kubeRouterKubeconfig: string;
+  localPathKubeconfig: string;
+  localPathConfig: string;
+  localPathHelperPod: string;
+  /** Where local-path-provisioner makes the volumes' directories: data, kept across restarts like etcd's. */
+  volumesDir: string;
 }
 
 /** Short paths on purpose: containerd's socket path must stay under the 108-byte limit of unix sockets. */
@@ -61,5 +67,10 @@ export function nodeLayout(clusterStateDir: string): NodeLayout {
     kubeProxyKubeconfig: join(dir, 'kube-proxy.kubeconfig'),
     imagesDir: join(dir, 'images'),
     pkiDir: join(dir, 'pki'),
+    kubeRouterKubeconfig: join(dir, 'kube-router.kubeconfig'),
+    localPathKubeconfig: join(dir, 'local-path.kubeconfig'),
+    localPathConfig: join(dir, 'local-path', 'config.json'),
+    localPathHelperPod: join(dir, 'local-path', 'helperPod.yaml'),
+    volumesDir: join(clusterStateDir, 'volumes'),
   };
 }

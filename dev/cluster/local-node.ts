@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import type { RunningControlPlane } from './control-plane.js';
 import type { NodeCredentials } from './local-credentials.js';
 import { busyboxImage, ensureImage, imageRef, pauseImage } from './local-images.js';
-import { NODE_IP, NODE_NAME, type NodeLayout } from './local-layout.js';
+import { CLUSTER_CIDR, NODE_IP, NODE_NAME, SERVICE_CIDR, type NodeLayout } from './local-layout.js';
 import { cniConflist, containerdConfig, kubeletConfig, kubeProxyConfig, tokenKubeconfig, type NodePorts } from './local-node-config.js';
 import { startProcess, type ManagedProcess, type ProcessRegistry } from '../process.js';
 import type { Toolchain } from '../toolchain/ensure.js';
@@ -29,9 +29,11 @@ export interface NodeProcesses {
 
 /**
  * Any pull fails at once on this machine instead of reaching for a registry: containerd (and its CNI
- * plugins) get a proxy where nothing listens, so no DNS query or connection ever leaves the host.
+ * plugins) and kubelet get a proxy where nothing listens, so no DNS query or connection ever leaves the
+ * host. The node's own address (the apiserver's) and the cluster's networks are reached directly.
  */
-const NO_EGRESS_ENV = { HTTP_PROXY: 'http://127.0.0.1:9', HTTPS_PROXY: 'http://127.0.0.1:9', http_proxy: 'http://127.0.0.1:9', https_proxy: 'http://127.0.0.1:9', NO_PROXY: '', no_proxy: '' };
+const NO_PROXY = [NODE_IP, CLUSTER_CIDR, SERVICE_CIDR].join(',');
+const NO_EGRESS_ENV = { HTTP_PROXY: 'http://127.0.0.1:9', HTTPS_PROXY: 'http://127.0.0.1:9', http_proxy: 'http://127.0.0.1:9', https_proxy: 'http://127.0.0.1:9', NO_PROXY, no_proxy: NO_PROXY };
 
 /** Starts the node's processes into `started` (so a failure half-way still stops what is running). */
 export async function startNodeProcesses(options: NodeProcessesOptions, started: ManagedProcess[]): Promise<NodeProcesses['images']> {

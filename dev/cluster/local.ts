@@ -1,16 +1,21 @@
 // A real single-node Kubernetes on this machine: the control plane of the simulated cluster, plus
-// containerd, kubelet and kube-proxy running real containers. The host is recorded before anything
-// starts and put back after the stop (or by the next start, if this run was killed).
+// containerd, kubelet and kube-proxy running real containers, and the add-ons a store needs (cluster
+// DNS, a NetworkPolicy firewall, a volume provisioner). The host is recorded before anything starts
+// and put back after the stop (or by the next start, if this run was killed).
+import { X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, DiscoveryV1Api, KubeConfig } from '@kubernetes/client-node';
 import { startControlPlane, type ClusterPorts, type RunningControlPlane } from './control-plane.js';
+import { startAddons } from './local-addons.js';
 import { ensureCredentials } from './credentials.js';
 import { assertMachineCanRunLocalNode } from './local-checks.js';
 import { summarizeRemoved } from './local-cleanup.js';
 import { ensureNodeCredentials } from './local-credentials.js';
 import { drainNode } from './local-drain.js';
 import { prepareHost, restoreHost } from './local-host-setup.js';
-import { NODE_NAME, nodeLayout } from './local-layout.js';
+import { NODE_IP, NODE_NAME, nodeLayout } from './local-layout.js';
 import { cleanUpKubeProxy, startNodeProcesses, type NodeProcesses } from './local-node.js';
 import type { NodePorts } from './local-node-config.js';
 import type { ManagedProcess, ProcessRegistry } from '../process.js';
@@ -33,7 +38,7 @@ export interface RunningLocalCluster {
   server: string;
   nodeName: string;
   processes: ManagedProcess[];
-  images: NodeProcesses['images'];
+  images: NodeProcesses['images'] & { coredns: string };
   /** What an earlier, killed run had left on the host and this start removed. */
   leftovers: string[];
   /** Deletes the pods, stops everything and puts the host back; returns what it removed or restored. */
@@ -60,18 +65,21 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<R
       await drainNode(adminConfig(controlPlane.kubeconfigPath), { containerdSocket: layout.containerdSocket }).catch(() => 0);
     }
     for (const child of [...nodeProcesses].reverse()) await child.stop();
-    await cleanUpKubeProxy(options.toolchain, layout);
-    const removed = await restoreHost(layout, host.record);
     await controlPlane?.stop();
-    return removed;
+    await cleanUpKubeProxy(options.toolchain, layout);
+    // Last: the apiserver listens on the node's address, which goes with its interface.
+    return restoreHost(layout, host.record);
   };
 
   try {
     const clusterCredentials = ensureCredentials(options.stateDir);
     const credentials = await ensureNodeCredentials(clusterCredentials, layout.pkiDir, NODE_NAME);
+    forgetServingCertWithout(clusterCredentials.pkiDir, NODE_IP);
     controlPlane = await startControlPlane({
       ...options,
       progress,
+      // On the node's address, so pods reach it through the `kubernetes` Service (loopback would be theirs).
+      apiserverAddress: NODE_IP,
       apiserverArgs: [
         // Reach kubelet (logs, exec, port-forward) at the node's address, not by a name nothing resolves.
         '--kubelet-preferred-address-types=InternalIP,Hostname',
@@ -79,18 +87,24 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<R
         `--kubelet-client-key=${credentials.apiserverClientKey}`,
       ],
     });
+    await pointKubernetesServiceAt(adminConfig(controlPlane.kubeconfigPath), options.ports.apiserver);
     const images = await startNodeProcesses(
       { layout, toolchain: options.toolchain, registry: options.registry, controlPlane, credentials, ports: options.nodePorts, progress },
       nodeProcesses,
     );
     progress(`waiting for node ${NODE_NAME} to be Ready`);
-    await waitForReadyNode(adminConfig(controlPlane.kubeconfigPath), 120_000);
+    const kubeConfig = adminConfig(controlPlane.kubeconfigPath);
+    await waitForReadyNode(kubeConfig, 120_000);
+    const addons = await startAddons(
+      { layout, toolchain: options.toolchain, registry: options.registry, controlPlane, credentials, kubeConfig, busyboxImage: images.busybox, progress },
+      nodeProcesses,
+    );
     return {
       kubeconfigPath: controlPlane.kubeconfigPath,
       server: controlPlane.server,
       nodeName: NODE_NAME,
       processes: [...controlPlane.processes, ...nodeProcesses],
-      images,
+      images: { ...images, coredns: addons.coredns },
       leftovers: host.leftovers,
       stop,
     };
@@ -98,6 +112,40 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<R
     await stop();
     throw error;
   }
+}
+
+/**
+ * kube-apiserver makes its self-signed serving certificate once, for the address it advertises then. One
+ * made for another address (a state dir first used by an older layout) is dropped, so a new one names the node's.
+ */
+function forgetServingCertWithout(pkiDir: string, ip: string): void {
+  const cert = join(pkiDir, 'apiserver.crt');
+  if (!existsSync(cert)) return;
+  const names = new X509Certificate(readFileSync(cert)).subjectAltName ?? '';
+  if (names.split(', ').includes(`IP Address:${ip}`)) return;
+  rmSync(cert, { force: true });
+  rmSync(join(pkiDir, 'apiserver.key'), { force: true });
+}
+
+/**
+ * The apiserver sets the `kubernetes` Service's port (and its endpoints') only when it creates them, so a
+ * state dir started again with another apiserver port keeps pods dialling the old one. Put the port right.
+ */
+async function pointKubernetesServiceAt(kc: KubeConfig, port: number): Promise<void> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const discovery = kc.makeApiClient(DiscoveryV1Api);
+  const target = { name: 'kubernetes', namespace: 'default' };
+  const service = await core.readNamespacedService(target).catch(() => undefined);
+  const https = service?.spec?.ports?.find((servicePort) => servicePort.name === 'https');
+  if (!service || !https || https.targetPort === port) return;
+  https.targetPort = port;
+  await core.replaceNamespacedService({ ...target, body: service });
+  const endpoints = await core.readNamespacedEndpoints(target).catch(() => undefined);
+  for (const subset of endpoints?.subsets ?? []) for (const endpointPort of subset.ports ?? []) endpointPort.port = port;
+  if (endpoints) await core.replaceNamespacedEndpoints({ ...target, body: endpoints });
+  const slice = await discovery.readNamespacedEndpointSlice(target).catch(() => undefined);
+  for (const slicePort of slice?.ports ?? []) slicePort.port = port;
+  if (slice) await discovery.replaceNamespacedEndpointSlice({ ...target, body: slice });
 }
 
 function adminConfig(kubeconfigPath: string): KubeConfig {

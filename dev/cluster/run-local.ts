@@ -9,9 +9,8 @@ import { loadPlatformConfig } from '../config.js';
 import { say } from '../output.js';
 import { freePort } from '../ports.js';
 import { ProcessRegistry } from '../process.js';
-import { components } from '../toolchain/components.js';
 import { ensureToolchain } from '../toolchain/ensure.js';
-import { localComponents } from '../toolchain/local-components.js';
+import { localNodeComponents } from '../toolchain/local-components.js';
 
 const config = loadPlatformConfig();
 const stateDir = resolve(process.argv[2] ?? join(config.stateDir, 'local'));
@@ -19,11 +18,7 @@ const registry = new ProcessRegistry(join(stateDir, 'pids.json'));
 const stopped = await registry.cleanLeftovers();
 if (stopped.length) say(`[local] stopped what an earlier run left running: ${stopped.join(', ')}`);
 
-const nodeBinaries = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd', 'kubelet', 'kube-proxy'];
-const toolchain = await ensureToolchain({
-  cacheDir: config.cacheDir,
-  components: [...components, ...localComponents].filter((c) => c.binaries.some((binary) => nodeBinaries.includes(binary))),
-});
+const toolchain = await ensureToolchain({ cacheDir: config.cacheDir, components: localNodeComponents });
 const port = () => freePort();
 const cluster = await startLocalCluster({
   stateDir,

@@ -1,7 +1,7 @@
 // What local mode (a real single node) needs on top of the control plane: kubelet and kube-proxy,
 // cluster DNS, a NetworkPolicy enforcer and a dynamic volume provisioner. A set of its own, built only
 // when asked for (`npm run toolchain -- --local`), so the default toolchain and CI stay as they are.
-import { KUBE_VERSION, kubeLdflags, modulesDir, type Component } from './components.js';
+import { components, KUBE_VERSION, kubeLdflags, modulesDir, type Component } from './components.js';
 
 const buildCommand = 'npm run toolchain -- --local';
 
@@ -66,3 +66,6 @@ export const localComponents: Component[] = [
     coldBuildMinutes: 2,
   },
 ];
+
+/** What a real node runs: the control plane's binaries (kube, etcd) and the whole local set. */
+export const localNodeComponents: Component[] = [...components.filter((c) => ['kube', 'etcd'].includes(c.name)), ...localComponents];

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { cgroupDirs, mountPoints } from '../../dev/cluster/local-cleanup.js';
 import { CNI_CACHE_DIR, listLinks, NODE_SYSCTLS, OUTSIDE_PATHS, readSysctl } from '../../dev/cluster/local-host.js';
-import { FAMILIES, parseIptablesSave, removableChains } from '../../dev/cluster/local-iptables.js';
+import { FAMILIES, nodeIpsets, parseIptablesSave, removableChains } from '../../dev/cluster/local-iptables.js';
 
 export interface HostState {
   mountsUnderStateDir: string[];
@@ -12,12 +12,17 @@ export interface HostState {
   /** Interfaces named like the node's (other tools' bridges and veths come and go meanwhile). */
   nodeLinks: string[];
   nodeChains: string[];
+  /** kube-router's ipsets. */
+  ipsets: string[];
   sysctls: Record<string, string | undefined>;
   outsidePaths: string[];
   cgroups: string[];
 }
 
-/** Processes of a node: containerd, its shims, kubelet, kube-proxy, and anything started from the state dir. */
+/**
+ * Processes of a node: containerd, its shims, kubelet, kube-proxy, the add-ons (kube-router,
+ * local-path-provisioner, CoreDNS in its container), and anything started from the state dir.
+ */
 export function nodeProcesses(stateDir: string): string[] {
   return readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
@@ -29,7 +34,7 @@ export function nodeProcesses(stateDir: string): string[] {
         return [];
       }
       const command = cmdline.split(' ')[0] ?? '';
-      const isNode = /(^|\/)(containerd|containerd-shim-runc-v2|kubelet|kube-proxy)$/.test(command) || cmdline.includes(stateDir);
+      const isNode = /(^|\/)(containerd|containerd-shim-runc-v2|kubelet|kube-proxy|kube-router|local-path-provisioner|coredns)$/.test(command) || cmdline.includes(stateDir);
       return isNode && Number(pid) !== process.pid ? [`${pid} ${cmdline}`] : [];
     });
 }
@@ -47,6 +52,7 @@ export async function readHostState(stateDir: string): Promise<HostState> {
     nodeProcesses: nodeProcesses(stateDir),
     nodeLinks: listLinks().filter((name) => name.startsWith('sf-')),
     nodeChains,
+    ipsets: await nodeIpsets(),
     sysctls: Object.fromEntries(NODE_SYSCTLS.map((key) => [key, readSysctl(key)])),
     outsidePaths: [...OUTSIDE_PATHS, CNI_CACHE_DIR].filter((path) => existsSync(path)),
     cgroups: cgroupDirs(),

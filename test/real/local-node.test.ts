@@ -1,10 +1,11 @@
 // A real node on this machine: containerd, kubelet and kube-proxy under the control plane, a pod with
-// real containers, and a host that is exactly as before once the node stops, or once the next start
-// has cleaned up after a killed run. Needs root and the Debian packages of local mode
+// real containers, the add-ons (cluster DNS, volumes, the NetworkPolicy firewall) doing their jobs with
+// real traffic and files, and a host that is exactly as before once the node stops, or once the next
+// start has cleaned up after a killed run. Needs root and the Debian packages of local mode
 // (dev/cluster/local-checks.ts), so it runs only with STOREFLEET_REAL_NODE=1. One node per machine:
 // the describes run one after the other, in this one file.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,21 +14,17 @@ import { busyboxImage, imageRef } from '../../dev/cluster/local-images.js';
 import { defaultCacheDir, repoRoot } from '../../dev/config.js';
 import { freePort } from '../../dev/ports.js';
 import { ProcessRegistry } from '../../dev/process.js';
-import { components } from '../../dev/toolchain/components.js';
 import { ensureToolchain, type Toolchain } from '../../dev/toolchain/ensure.js';
-import { localComponents } from '../../dev/toolchain/local-components.js';
+import { localNodeComponents } from '../../dev/toolchain/local-components.js';
+import { applyObject } from '../../activities/kube-objects.js';
+import { guardrailManifests } from '../../activities/guardrails.js';
+import { namespaceName } from '../../core/names.js';
 import { readHostState, type HostState } from './host-state.js';
-import { isReady, waitForPod, webPod } from './pods.js';
+import { hasEnded, isReady, runScript, scriptPod, waitForPod, webPod, webService } from './pods.js';
 
 const enabled = process.env.STOREFLEET_REAL_NODE === '1';
-const nodeBinaries = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd', 'kubelet', 'kube-proxy'];
 
-const nodeToolchain = () =>
-  ensureToolchain({
-    cacheDir: defaultCacheDir(),
-    build: false,
-    components: [...components, ...localComponents].filter((c) => c.binaries.some((binary) => nodeBinaries.includes(binary))),
-  });
+const nodeToolchain = () => ensureToolchain({ cacheDir: defaultCacheDir(), build: false, components: localNodeComponents });
 
 async function startNode(stateDir: string, toolchain: Toolchain): Promise<{ cluster: RunningLocalCluster; core: CoreV1Api }> {
   const port = () => freePort();
@@ -42,10 +39,14 @@ async function startNode(stateDir: string, toolchain: Toolchain): Promise<{ clus
   return { cluster, core: coreApi(cluster.kubeconfigPath) };
 }
 
-function coreApi(kubeconfigPath: string): CoreV1Api {
+function kubeConfig(kubeconfigPath: string): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromFile(kubeconfigPath);
-  return kc.makeApiClient(CoreV1Api);
+  return kc;
+}
+
+function coreApi(kubeconfigPath: string): CoreV1Api {
+  return kubeConfig(kubeconfigPath).makeApiClient(CoreV1Api);
 }
 
 /** Nothing of the node may be left, and everything it changed must be as it was. */
@@ -54,6 +55,7 @@ function expectHostAsBefore(after: HostState, before: HostState, removed: string
   expect(after.nodeProcesses).toEqual([]);
   expect(after.nodeLinks).toEqual(before.nodeLinks);
   expect(after.nodeChains).toEqual(before.nodeChains);
+  expect(after.ipsets).toEqual(before.ipsets);
   // Forwarding may stay on for other tools' containers running meanwhile; the stop then says so.
   const kept = new Set(removed.filter((entry) => entry.includes(': left at ')).map((entry) => entry.split(' ')[1]?.replace(/:$/, '')));
   expect(Object.entries(after.sysctls).filter(([key]) => !kept.has(key))).toEqual(Object.entries(before.sysctls).filter(([key]) => !kept.has(key)));
@@ -99,6 +101,85 @@ describe.skipIf(!enabled)('a real node (STOREFLEET_REAL_NODE=1)', () => {
     const log = await core.readNamespacedPodLog({ name: 'web', namespace: 'default' });
     expect(log).toContain('hello from a real pod');
   }, 180_000);
+
+  it('when a pod looks up a Service by its short and its full name, then cluster DNS answers, the pod connects, and names outside the cluster do not exist', async () => {
+    const namespace = 'dns-check';
+    await core.createNamespace({ body: { metadata: { name: namespace } } });
+    await core.createNamespacedPod({ namespace, body: webPod('web', cluster!.images.busybox, { app: 'web' }) });
+    const service = await core.createNamespacedService({ namespace, body: webService('web') });
+    await waitForPod(core, 'web', 120_000, isReady, namespace);
+    const script = [
+      `nslookup web.${namespace}.svc.cluster.local`,
+      'nslookup web',
+      'nslookup example.com',
+      // busybox's nc resolves the short name through the pod's search path, then talks HTTP to httpd.
+      "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 5 web 80",
+    ].join('; ');
+    const { log } = await runScript(core, namespace, 'client', cluster!.images.busybox, script);
+    const clusterIP = service.spec?.clusterIP ?? '';
+    expect(log).toMatch(new RegExp(`Name:\\s+web\\.${namespace}\\.svc\\.cluster\\.local\\s+Address: ${clusterIP.replace(/\./g, '\\.')}`));
+    // Both lookups found it (busybox prints each hit once).
+    expect(log.split(`Address: ${clusterIP}`).length - 1).toBe(2);
+    expect(log).toContain("can't find example.com: NXDOMAIN");
+    expect(log).toContain('served by a real container');
+  }, 180_000);
+
+  it('when a claim of the default StorageClass is used by a pod, then it is Bound to a directory under the state dir that holds what the pod wrote', async () => {
+    const namespace = 'volume-check';
+    await core.createNamespace({ body: { metadata: { name: namespace } } });
+    await core.createNamespacedPersistentVolumeClaim({
+      namespace,
+      body: { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+    });
+    const writer = scriptPod('writer', cluster!.images.busybox, 'echo written by a real pod > /data/proof.txt');
+    writer.spec!.containers[0]!.volumeMounts = [{ name: 'data', mountPath: '/data' }];
+    writer.spec!.volumes = [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }];
+    await core.createNamespacedPod({ namespace, body: writer });
+    const ended = await waitForPod(core, 'writer', 120_000, hasEnded, namespace);
+    expect(ended.status?.phase).toBe('Succeeded');
+
+    const claim = await core.readNamespacedPersistentVolumeClaim({ name: 'data', namespace });
+    expect(claim.status?.phase).toBe('Bound');
+    expect(claim.spec?.storageClassName).toBe('standard');
+    const volume = await core.readPersistentVolume({ name: claim.spec?.volumeName ?? '' });
+    const path = volume.spec?.hostPath?.path ?? volume.spec?.local?.path ?? '';
+    expect(path.startsWith(join(stateDir, 'volumes') + '/')).toBe(true);
+    expect(readFileSync(join(path, 'proof.txt'), 'utf8')).toBe('written by a real pod\n');
+  }, 180_000);
+
+  it("when a store's network policies guard namespace A, then a pod of namespace B cannot open a TCP connection to A's pod or Service, while a pod of A can, by name", async () => {
+    const spec = { storeId: 'netpol-a', engine: 'woocommerce' as const, plan: 'small' as const, owner: 'default' };
+    const storeNamespace = namespaceName(spec.storeId);
+    const other = 'netpol-b';
+    for (const name of [storeNamespace, other]) await core.createNamespace({ body: { metadata: { name } } });
+    // The very policies a store gets: default deny in and out, same namespace, the ingress controller's namespace, DNS.
+    const policies = guardrailManifests(spec, 'ingress-nginx').filter((object) => object.kind === 'NetworkPolicy');
+    expect(policies.length).toBeGreaterThanOrEqual(4);
+    for (const policy of policies) await applyObject(kubeConfig(cluster!.kubeconfigPath), policy);
+    await core.createNamespacedPod({ namespace: storeNamespace, body: webPod('web', cluster!.images.busybox, { app: 'web' }) });
+    const service = await core.createNamespacedService({ namespace: storeNamespace, body: webService('web') });
+    const web = await waitForPod(core, 'web', 120_000, isReady, storeNamespace);
+    const podIP = web.status?.podIP ?? '';
+
+    // kube-router adds a new pod to its policies' sets a moment after the pod starts (as any enforcer
+    // does): each target gets 10 tries a second apart, so "closed" means closed for all of them.
+    const probe = (targets: string[]) =>
+      targets
+        .map(
+          (target) =>
+            `r=closed; for i in 1 2 3 4 5 6 7 8 9 10; do if printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${target} 2>/dev/null | grep -q 'served by a real container'; then r=open; break; fi; sleep 1; done; echo "${target} $r"`,
+        )
+        .join('; ');
+    const inside = await runScript(core, storeNamespace, 'probe', cluster!.images.busybox, probe([`${podIP} 8080`, 'web 80']));
+    expect(inside.log).toContain(`${podIP} 8080 open`);
+    expect(inside.log).toContain('web 80 open');
+
+    const outside = await runScript(core, other, 'probe', cluster!.images.busybox, probe([`${podIP} 8080`, `${service.spec?.clusterIP} 80`]));
+    expect(outside.log).toContain(`${podIP} 8080 closed`);
+    expect(outside.log).toContain(`${service.spec?.clusterIP} 80 closed`);
+    // The node itself (where local mode's ingress runs) still reaches the store's pod.
+    expect(await (await fetch(`http://${podIP}:8080/`)).text()).toContain('served by a real container');
+  }, 240_000);
 
   it('when the node stops, then the host is as it was: no mounts, processes, bridges, namespaces, chains or cgroups left, sysctls restored', async () => {
     const removed = await cluster!.stop();

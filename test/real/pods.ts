@@ -1,11 +1,11 @@
 // Pods for the real-node tests, and waiting for them.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CoreV1Api, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Api, V1Pod, V1Service } from '@kubernetes/client-node';
 
 /** busybox's httpd on 8080 behind a readiness probe, after one line of log. */
-export function webPod(name: string, image: string): V1Pod {
+export function webPod(name: string, image: string, labels: Record<string, string> = {}): V1Pod {
   return {
-    metadata: { name },
+    metadata: { name, labels },
     spec: {
       terminationGracePeriodSeconds: 2,
       containers: [
@@ -22,15 +22,41 @@ export function webPod(name: string, image: string): V1Pod {
   };
 }
 
-export const isReady = (pod: V1Pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+/** A Service on port 80 in front of the pods labelled `app: <name>` (webPod's port 8080). */
+export function webService(name: string): V1Service {
+  return { metadata: { name }, spec: { selector: { app: name }, ports: [{ port: 80, targetPort: 8080 }] } };
+}
 
-export async function waitForPod(core: CoreV1Api, name: string, timeoutMs: number, done: (pod: V1Pod) => boolean): Promise<V1Pod> {
+/** A pod that runs one shell script to its end; its log is the script's output. */
+export function scriptPod(name: string, image: string, script: string): V1Pod {
+  return {
+    metadata: { name },
+    spec: {
+      restartPolicy: 'Never',
+      terminationGracePeriodSeconds: 1,
+      containers: [{ name: 'script', image, imagePullPolicy: 'Never', command: ['sh', '-c', script] }],
+    },
+  };
+}
+
+export const isReady = (pod: V1Pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+export const hasEnded = (pod: V1Pod) => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+
+export async function waitForPod(core: CoreV1Api, name: string, timeoutMs: number, done: (pod: V1Pod) => boolean, namespace = 'default'): Promise<V1Pod> {
   const deadline = Date.now() + timeoutMs;
   let pod: V1Pod | undefined;
   while (Date.now() < deadline) {
-    pod = await core.readNamespacedPod({ name, namespace: 'default' }).catch(() => undefined);
+    pod = await core.readNamespacedPod({ name, namespace }).catch(() => undefined);
     if (pod && done(pod)) return pod;
     await sleep(500);
   }
-  throw new Error(`pod ${name} not ready after ${timeoutMs / 1000}s: ${JSON.stringify(pod?.status, null, 2)}`);
+  throw new Error(`pod ${namespace}/${name} not there after ${timeoutMs / 1000}s: ${JSON.stringify(pod?.status, null, 2)}`);
+}
+
+/** Runs a script pod to its end; returns its phase and log. */
+export async function runScript(core: CoreV1Api, namespace: string, name: string, image: string, script: string): Promise<{ phase: string; log: string }> {
+  await core.createNamespacedPod({ namespace, body: scriptPod(name, image, script) });
+  const pod = await waitForPod(core, name, 120_000, hasEnded, namespace);
+  const log = await core.readNamespacedPodLog({ name, namespace });
+  return { phase: pod.status?.phase ?? '', log };
 }
