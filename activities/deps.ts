@@ -4,6 +4,7 @@ import { Context } from '@temporalio/activity';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { StoreSettings } from '../core/settings.js';
+import type { Engine } from '../core/store-spec.js';
 
 export interface ActivityDeps {
   kubeConfig: KubeConfig;
@@ -11,12 +12,16 @@ export interface ActivityDeps {
   kubeconfigPath: string;
   helmBinary: string;
   chartsDir: string;
+  /** Values every release of an engine gets beneath the store's own (STOREFLEET_CHART_VALUES_FILE). */
+  chartValues?: Partial<Record<Engine, Record<string, unknown>>>;
   settings: StoreSettings;
   /** Namespace of the ingress controller that may reach the stores' pods. */
   ingressNamespace: string;
   log: Logger;
   /** How often waitForReady looks at the cluster. */
   readinessPollMs?: number;
+  /** How long a waiting reason that never clears by itself (ErrImageNeverPull) must last before the store fails; 30 s. */
+  fatalWaitGraceMs?: number;
 }
 
 /** A logger whose every line names the store and the workflow the activity works for. */

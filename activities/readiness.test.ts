@@ -101,6 +101,7 @@ const activities = () =>
     chartsDir: '',
     ingressNamespace: 'ingress-nginx',
     readinessPollMs: 50,
+    fatalWaitGraceMs: 300,
     settings: { maxProvisionSeconds: 60, driftCheckSeconds: 60, baseDomain: 'localhost', historyEventLimit: 2000 },
   });
 const spec = { storeId: 'shop', engine: 'woocommerce', plan: 'small', owner: 'default' } as const;
@@ -180,5 +181,41 @@ describe('waitForReady with log tails', () => {
       reason: 'PluginUnavailable',
       message: 'setup Job setup-abc skipped WooCommerce, so the store is a WordPress site without a shop: wp plugin install: Download failed for https://mirror/wc.zip?token=***',
     });
+  });
+});
+
+describe('waitForReady with an image the node may never pull', () => {
+  const neverPull: V1Pod = {
+    metadata: { name: 'web-1' },
+    status: {
+      phase: 'Pending',
+      containerStatuses: [
+        { name: 'wordpress', image: 'localhost/storefleet/wordpress:x', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ErrImageNeverPull', message: 'Container image "localhost/storefleet/wordpress:x" is not present with pull policy of Never' } } },
+      ],
+    },
+  };
+
+  it('when ErrImageNeverPull lasts the grace period, then the store fails long before its deadline, naming pod, container and kubelet\'s message', async () => {
+    cluster.deployments = [notReady];
+    cluster.pods = [neverPull];
+    const started = Date.now();
+    const { error } = await waitForReady(10_000);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(error).toMatchObject({ type: 'ImageUnavailable', nonRetryable: true });
+    expect(error?.message).toBe(
+      'an image the node cannot get without help (0/1 workloads ready): pod web-1: container wordpress: ErrImageNeverPull: Container image "localhost/storefleet/wordpress:x" is not present with pull policy of Never',
+    );
+  });
+
+  it('when the image turns up within the grace period (imported before a retry; kubelet looks again), then the store gets ready', async () => {
+    cluster.deployments = [notReady];
+    cluster.pods = [neverPull];
+    setTimeout(() => {
+      cluster.deployments = [ready];
+      cluster.pods = [];
+    }, 150);
+    const { result, error } = await waitForReady(10_000);
+    expect(error).toBeUndefined();
+    expect(result?.summary).toBe('1/1 workloads ready');
   });
 });

@@ -1,6 +1,6 @@
 // Waits until the release's Deployments, StatefulSets and Jobs are ready, heartbeating what it sees,
-// and gives up at the store's provisioning deadline naming what kept it from being ready; at once when
-// waiting cannot help (a failed Job, an image the node may never pull). A crashing container or a failed
+// and gives up at the store's provisioning deadline naming what kept it from being ready; sooner when
+// waiting cannot help (a failed Job at once, an image the node may never pull after a short grace). A crashing container or a failed
 // setup pod is explained by its last log lines, read through the API and masked with the store's Secret.
 import { AppsV1Api, BatchV1Api, CoreV1Api, Observable, type RequestContext, type ResponseContext } from '@kubernetes/client-node';
 import { Context } from '@temporalio/activity';
@@ -17,6 +17,12 @@ import { assessReadiness, commerceFinding, describeReport, logTargets, type Comm
 
 /** A log read waits this long at most: a node that does not answer (a simulated one) costs no more. */
 const logReadTimeoutMs = 5_000;
+
+/**
+ * How long a fatal waiting reason must last before the store fails. Kubelet looks at a failing pod again
+ * about every 10 s, so a retry right after the image was imported sees it start instead of the old status.
+ */
+const defaultFatalWaitGraceMs = 30_000;
 
 /** Aborts one API request after `ms` (the client has no per-call timeout of its own). */
 const timeoutOption = (ms: number) => ({
@@ -88,6 +94,19 @@ export function createReadinessActivities(deps: ActivityDeps) {
       // Tails by target key (a newer run of a container is a new key); undefined: tried, nothing to show.
       const tails = new Map<string, string | undefined>();
       const crashesReported = new Set<string>();
+      // When each container with a fatal waiting reason was first seen so (`pod x: container y`).
+      const fatalSince = new Map<string, number>();
+      const fatalWaitGraceMs = deps.fatalWaitGraceMs ?? defaultFatalWaitGraceMs;
+
+      /** The fatal findings that have lasted the grace period; a container that moved on starts over. */
+      function lastingFatal(r: ReadinessReport): string[] {
+        const now = Date.now();
+        const key = (finding: string) => /^pod \S+: container \S+/.exec(finding)?.[0] ?? finding;
+        const current = new Set(r.fatal.map(key));
+        for (const seen of [...fatalSince.keys()]) if (!current.has(seen)) fatalSince.delete(seen);
+        for (const k of current) if (!fatalSince.has(k)) fatalSince.set(k, now);
+        return r.fatal.filter((finding) => now - (fatalSince.get(key(finding)) ?? now) >= fatalWaitGraceMs);
+      }
       const outage = pollingOutage(log, 'waitForReady');
 
       /** Reads the tails not read yet (only with a mask: no tail is better than an unmasked one). */
@@ -149,10 +168,11 @@ export function createReadinessActivities(deps: ActivityDeps) {
         if (report && report.failedJobs.length > 0) {
           throw ApplicationFailure.create({ type: failureTypes.JobFailed, message: `a job of the release failed (${report.summary}): ${finding}`, nonRetryable: true });
         }
-        if (report && report.fatal.length > 0) {
+        const fatal = report ? lastingFatal(report) : [];
+        if (report && fatal.length > 0) {
           throw ApplicationFailure.create({
             type: failureTypes.ImageUnavailable,
-            message: `an image the node cannot get without help (${report.summary}): ${report.fatal.join('; ')}`,
+            message: `an image the node cannot get without help (${report.summary}): ${fatal.join('; ')}`,
             nonRetryable: true,
           });
         }

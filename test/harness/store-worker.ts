@@ -24,6 +24,8 @@ export interface StoreWorkerOptions extends Partial<StoreSettings> {
   wrapActivities?: (activities: StoreActivities) => StoreActivities;
   /** Another cluster than the run's, e.g. one a fault test may take down. */
   kubeconfigPath?: string;
+  /** How long ErrImageNeverPull must last before the store fails (the worker's default: 30 s). */
+  fatalWaitGraceMs?: number;
 }
 
 export interface TestStoreWorker {
@@ -48,6 +50,7 @@ export async function startStoreWorker(options: StoreWorkerOptions = {}): Promis
     ingressNamespace: 'ingress-nginx',
     log,
     readinessPollMs: 250,
+    ...(options.fatalWaitGraceMs === undefined ? {} : { fatalWaitGraceMs: options.fatalWaitGraceMs }),
     settings: {
       maxProvisionSeconds: options.maxProvisionSeconds ?? 120,
       driftCheckSeconds: options.driftCheckSeconds ?? 300,
