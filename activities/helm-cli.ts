@@ -69,16 +69,30 @@ export function chartOf(chartsDir: string, engine: Engine, version?: string): Ch
   return chart;
 }
 
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** `over` merged into `base`, mappings key by key (as helm merges values files); anything else replaced. */
+export function mergeValues(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const merged = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const current = merged[key];
+    merged[key] = isObject(current) && isObject(value) ? mergeValues(current, value) : value;
+  }
+  return merged;
+}
+
 /**
  * The release, its chart and its values (JSON for `-f -`: no file ever holds them). `host` is the
- * store's as the workflow recorded it; by default the one the settings give.
+ * store's as the workflow recorded it; by default the one the settings give. The installation's values
+ * for the engine (STOREFLEET_CHART_VALUES_FILE) go beneath the store's own.
  */
 export function storeRelease(deps: ActivityDeps, spec: StoreSpec, host = new URL(storeUrl(spec.storeId, deps.settings.baseDomain)).host) {
   const chart = chartOf(deps.chartsDir, spec.engine, spec.chartVersion);
+  const own = { storeId: spec.storeId, host, plan: spec.plan, existingSecret: adminSecretName };
   return {
     name: releaseName(spec.engine, spec.storeId),
     chart: chart.path,
     chartVersion: chart.version,
-    values: JSON.stringify({ storeId: spec.storeId, host, plan: spec.plan, existingSecret: adminSecretName }),
+    values: JSON.stringify(mergeValues(deps.chartValues?.[spec.engine] ?? {}, own)),
   };
 }

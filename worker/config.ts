@@ -1,8 +1,10 @@
 // The worker's configuration, read from the environment once at start-up (see README "Settings").
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
+import { loadYaml } from '@kubernetes/client-node';
 import { z } from 'zod';
-import { parseEnvironment } from '../core/environment.js';
+import { ConfigError, parseEnvironment } from '../core/environment.js';
+import { engines, type Engine } from '../core/store-spec.js';
 import { temporalConnection, temporalConnectionEnv } from '../core/temporal-connection.js';
 
 const positiveInt = z.coerce.number().int().positive();
@@ -21,7 +23,34 @@ const envSchema = z.object({
   STOREFLEET_STOREFRONT_CHECK: z.enum(['on', 'off']).default('on'),
   STOREFLEET_WORKER_METRICS: z.string().regex(/^[\w.-]+:\d+$/, 'must be host:port').default('127.0.0.1:9464'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
+  STOREFLEET_CHART_VALUES_FILE: z.string().min(1).optional(),
 });
+
+/** Chart values per engine, beneath the ones storefleet sets for each store. */
+export type ChartValues = Partial<Record<Engine, Record<string, unknown>>>;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * STOREFLEET_CHART_VALUES_FILE: YAML (or JSON) whose top-level keys are engines, each holding values
+ * for every release of that engine (local mode points the images at its stand-ins). Read once at start.
+ */
+export function loadChartValues(path: string | undefined, read: (path: string) => string = (file) => readFileSync(file, 'utf8')): ChartValues {
+  if (path === undefined) return {};
+  const problem = (what: string) => new ConfigError(`STOREFLEET_CHART_VALUES_FILE (${path}): ${what}`);
+  let parsed: unknown;
+  try {
+    parsed = loadYaml(read(path));
+  } catch (error) {
+    throw problem(`cannot be read as YAML or JSON: ${(error as Error).message}`);
+  }
+  if (!isObject(parsed)) throw problem(`expected a mapping of engine to chart values (${engines.join(', ')})`);
+  for (const [engine, values] of Object.entries(parsed)) {
+    if (!(engines as readonly string[]).includes(engine)) throw problem(`unknown engine "${engine}" (expected ${engines.join(', ')})`);
+    if (!isObject(values)) throw problem(`the values of ${engine} must be a mapping`);
+  }
+  return parsed;
+}
 
 export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;
 
@@ -32,6 +61,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
     kubeconfigPath: values.KUBECONFIG,
     chartsDir: values.STOREFLEET_CHARTS_DIR,
     helmBinary: values.STOREFLEET_HELM_BIN,
+    chartValues: loadChartValues(values.STOREFLEET_CHART_VALUES_FILE),
     ingressNamespace: values.STOREFLEET_INGRESS_NAMESPACE,
     maxConcurrentProvisions: values.MAX_CONCURRENT_PROVISIONS,
     settings: {

@@ -46,6 +46,7 @@ async function main(): Promise<void> {
       kubeconfigPath: config.kubeconfigPath ?? '',
       helmBinary: config.helmBinary,
       chartsDir: config.chartsDir,
+      chartValues: config.chartValues,
       settings: config.settings,
       ingressNamespace: config.ingressNamespace,
       log,

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { loadChartValues } from './config.js';
+
+const fromText = (text: string) => loadChartValues('/etc/values.yaml', () => text);
+
+describe('STOREFLEET_CHART_VALUES_FILE', () => {
+  it('when it is unset, then there are no extra chart values', () => {
+    expect(loadChartValues(undefined)).toEqual({});
+  });
+
+  it('when it holds values per engine, as YAML or JSON, then they are read', () => {
+    expect(fromText('woocommerce:\n  woocommerce: {required: false}\n')).toEqual({ woocommerce: { woocommerce: { required: false } } });
+    expect(fromText('{"medusa": {"server": {"image": {"tag": "x"}}}}')).toEqual({ medusa: { server: { image: { tag: 'x' } } } });
+  });
+
+  it.each([
+    ['an unknown engine', 'shopify: {a: 1}', /unknown engine "shopify"/],
+    ['values that are not a mapping', 'woocommerce: [1]', /values of woocommerce must be a mapping/],
+    ['a list at the top', '- woocommerce', /expected a mapping of engine to chart values/],
+    ['text that is not YAML', 'a: [', /cannot be read as YAML or JSON/],
+  ])('when it holds %s, then the worker stops naming the variable', (_what, text, message) => {
+    expect(() => fromText(text)).toThrow(message);
+    expect(() => fromText(text)).toThrow(/STOREFLEET_CHART_VALUES_FILE \(\/etc\/values\.yaml\)/);
+  });
+
+  it('when the file cannot be read, then the worker stops naming the variable', () => {
+    expect(() => loadChartValues('/nonexistent/values.yaml')).toThrow(/STOREFLEET_CHART_VALUES_FILE \(\/nonexistent\/values\.yaml\): cannot be read/);
+  });
+});
