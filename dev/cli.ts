@@ -2,6 +2,8 @@
 // (dev/bootstrap.mjs installs the npm dependencies first). Errors print as one readable message.
 import { ConfigError, defaultCacheDir } from './config.js';
 import { runChecks } from './checks.js';
+import { LocalMachineError } from './cluster/local-checks.js';
+import { ImagesError } from './images/buildah.js';
 import { say } from './output.js';
 import { PortInUseError } from './ports.js';
 import { ProcessStartError } from './process.js';
@@ -38,7 +40,13 @@ try {
   process.exitCode = await command(args);
 } catch (error) {
   // Expected problems (bad config, busy port, failed build) read best without a stack trace.
-  const expected = error instanceof ConfigError || error instanceof PortInUseError || error instanceof ToolchainError || error instanceof ProcessStartError;
+  const expected =
+    error instanceof ConfigError ||
+    error instanceof PortInUseError ||
+    error instanceof ToolchainError ||
+    error instanceof ProcessStartError ||
+    error instanceof LocalMachineError ||
+    error instanceof ImagesError;
   const detail = error instanceof Error ? (expected ? error.message : (error.stack ?? error.message)) : String(error);
   console.error(`[storefleet] ${name} failed: ${detail}`);
   process.exitCode = 1;

@@ -20,6 +20,17 @@ describe('loadPlatformConfig', () => {
       env: { STOREFLEET_CLUSTER: 'kubeconfig', KUBECONFIG: '/k/config' },
       then: (c) => expect(c.cluster).toEqual({ mode: 'kubeconfig', kubeconfigPath: '/k/config' }),
     },
+    {
+      when: 'local mode is chosen',
+      env: { STOREFLEET_CLUSTER: 'local' },
+      then: (c) => {
+        expect(c.cluster).toEqual({ mode: 'local' });
+        expect(c.stateDir).toMatch(/\.storefleet\/local$/);
+        expect(c.ports.ingress).toBe(80);
+      },
+    },
+    { when: 'local mode is given a state dir', env: { STOREFLEET_CLUSTER: 'local', STOREFLEET_STATE_DIR: '/s' }, then: (c) => expect(c.stateDir).toBe('/s') },
+    { when: 'the ingress port is set', env: { STOREFLEET_INGRESS_PORT: '8000' }, then: (c) => expect(c.ports.ingress).toBe(8000) },
     { when: 'more nodes are asked for', env: { STOREFLEET_SIMULATED_NODES: '5' }, then: (c) => expect(c.cluster).toEqual({ mode: 'simulated', nodes: 5 }) },
   ];
   for (const { when, env, then } of cases) {

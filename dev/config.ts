@@ -7,7 +7,10 @@ import { ConfigError, parseEnvironment } from '../core/environment.js';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
-/** Every port the local platform listens on (127.0.0.1 only), with the env var that moves it. */
+/**
+ * Every port the local platform listens on, with the env var that moves it: on 127.0.0.1, except in
+ * local mode the apiserver and kubelet, which listen on the node's own address (10.250.0.1).
+ */
 export const portSettings = {
   temporal: { envVar: 'STOREFLEET_TEMPORAL_PORT', fallback: 7233, what: 'Temporal gRPC' },
   temporalUi: { envVar: 'STOREFLEET_TEMPORAL_UI_PORT', fallback: 8233, what: 'Temporal Web UI' },
@@ -20,6 +23,12 @@ export const portSettings = {
   scheduler: { envVar: 'STOREFLEET_SCHEDULER_PORT', fallback: 10259, what: 'kube-scheduler health' },
   workerMetrics: { envVar: 'STOREFLEET_WORKER_METRICS_PORT', fallback: 9464, what: 'worker metrics' },
   api: { envVar: 'STOREFLEET_API_PORT', fallback: 8080, what: 'storefleet API' },
+  // Local mode only (STOREFLEET_CLUSTER=local).
+  ingress: { envVar: 'STOREFLEET_INGRESS_PORT', fallback: 80, what: "local mode's ingress (store URLs)" },
+  kubelet: { envVar: 'STOREFLEET_KUBELET_PORT', fallback: 10250, what: 'kubelet' },
+  kubeletHealthz: { envVar: 'STOREFLEET_KUBELET_HEALTHZ_PORT', fallback: 10248, what: 'kubelet health' },
+  kubeProxyHealthz: { envVar: 'STOREFLEET_KUBE_PROXY_HEALTHZ_PORT', fallback: 10256, what: 'kube-proxy health' },
+  kubeProxyMetrics: { envVar: 'STOREFLEET_KUBE_PROXY_METRICS_PORT', fallback: 10249, what: 'kube-proxy metrics' },
 } as const;
 
 export type PortName = keyof typeof portSettings;
@@ -31,7 +40,7 @@ const envSchema = z.object({
   STOREFLEET_STATE_DIR: z.string().optional(),
   STOREFLEET_CACHE_DIR: z.string().optional(),
   XDG_CACHE_HOME: z.string().optional(),
-  STOREFLEET_CLUSTER: z.enum(['simulated', 'kubeconfig']).default('simulated'),
+  STOREFLEET_CLUSTER: z.enum(['simulated', 'kubeconfig', 'local']).default('simulated'),
   KUBECONFIG: z.string().optional(),
   STOREFLEET_SIMULATED_NODES: z.coerce.number().int().min(1).max(50).default(3),
   ...Object.fromEntries(Object.values(portSettings).map((p) => [p.envVar, port.default(p.fallback)])),
@@ -40,7 +49,7 @@ const envSchema = z.object({
 export interface PlatformConfig {
   stateDir: string;
   cacheDir: string;
-  cluster: { mode: 'simulated'; nodes: number } | { mode: 'kubeconfig'; kubeconfigPath: string };
+  cluster: { mode: 'simulated'; nodes: number } | { mode: 'kubeconfig'; kubeconfigPath: string } | { mode: 'local' };
   ports: Ports;
 }
 
@@ -60,8 +69,11 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
     if (!values.KUBECONFIG) throw new ConfigError('STOREFLEET_CLUSTER=kubeconfig needs KUBECONFIG to name the kubeconfig file of your cluster.');
     cluster = { mode: 'kubeconfig', kubeconfigPath: resolve(values.KUBECONFIG) };
   }
+  if (values.STOREFLEET_CLUSTER === 'local') cluster = { mode: 'local' };
+  // Local mode keeps its own Temporal and etcd: the simulated cluster's stores never meet the real node's.
+  const defaultStateDir = cluster.mode === 'local' ? join(repoRoot, '.storefleet', 'local') : join(repoRoot, '.storefleet');
   return {
-    stateDir: resolve(values.STOREFLEET_STATE_DIR ?? join(repoRoot, '.storefleet')),
+    stateDir: resolve(values.STOREFLEET_STATE_DIR ?? defaultStateDir),
     cacheDir: defaultCacheDir(env),
     cluster,
     ports,

@@ -1,7 +1,10 @@
-// The local platform's servers: Temporal and a Kubernetes cluster (simulated, or the operator's own).
-// `npm start` and the test harness both start them through here.
+// The local platform's servers: Temporal and a Kubernetes cluster (simulated, a real node on this
+// machine, or the operator's own). `npm start` and the test harness both start them through here.
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { assertMachineCanRunLocalNode } from './cluster/local-checks.js';
+import { summarizeRemoved } from './cluster/local-cleanup.js';
+import { startLocalPlatform, type RunningLocalPlatform } from './cluster/local-platform.js';
 import { startSimulatedCluster } from './cluster/simulated.js';
 import { portSettings, type PlatformConfig, type PortName } from './config.js';
 import { assertPortFree } from './ports.js';
@@ -25,6 +28,8 @@ export interface RunningPlatform {
   temporalUiUrl: string | undefined;
   kubeconfigPath: string;
   processes: ManagedProcess[];
+  /** Local mode: the ingress, the images, the worker settings. */
+  local?: Pick<RunningLocalPlatform, 'ingressUrl' | 'images' | 'workerEnv'>;
   stop(): Promise<void>;
 }
 
@@ -36,10 +41,14 @@ export async function startPlatform(config: PlatformConfig, toolchain: Toolchain
   const progress = options.progress ?? (() => undefined);
   const { ports } = config;
   const simulated = config.cluster.mode === 'simulated';
+  const local = config.cluster.mode === 'local';
+  // Before anything starts: a machine that cannot run a real node says so once, naming what is missing.
+  if (local) assertMachineCanRunLocalNode();
   const needed: PortName[] = ['temporal', 'temporalHttp', 'temporalMetrics'];
   if (options.temporalUi) needed.push('temporalUi');
   if (options.services) needed.push('workerMetrics', 'api');
-  if (simulated) needed.push('kubeApiserver', 'etcd', 'etcdPeer', 'controllerManager', 'scheduler');
+  if (simulated || local) needed.push('kubeApiserver', 'etcd', 'etcdPeer', 'controllerManager', 'scheduler');
+  if (local) needed.push('ingress', 'kubelet', 'kubeletHealthz', 'kubeProxyHealthz', 'kubeProxyMetrics');
   for (const name of needed) await assertPortFree(ports[name], portSettings[name].what, portSettings[name].envVar);
 
   const registry = processRegistry(config.stateDir);
@@ -61,7 +70,34 @@ export async function startPlatform(config: PlatformConfig, toolchain: Toolchain
     processes.push(temporal.process);
 
     let kubeconfigPath: string;
-    if (config.cluster.mode === 'simulated') {
+    let localPlatform: RunningLocalPlatform | undefined;
+    if (config.cluster.mode === 'local') {
+      localPlatform = await startLocalPlatform({
+        stateDir: join(config.stateDir, 'cluster'),
+        cacheDir: config.cacheDir,
+        toolchain,
+        registry,
+        ephemeral: options.ephemeral ?? false,
+        ports: {
+          apiserver: ports.kubeApiserver,
+          etcd: ports.etcd,
+          etcdPeer: ports.etcdPeer,
+          controllerManager: ports.controllerManager,
+          scheduler: ports.scheduler,
+          nodePorts: { kubelet: ports.kubelet, kubeletHealthz: ports.kubeletHealthz, kubeProxyHealthz: ports.kubeProxyHealthz, kubeProxyMetrics: ports.kubeProxyMetrics },
+          ingress: ports.ingress,
+        },
+        progress: (line) => progress(`cluster: ${line}`),
+      });
+      const running = localPlatform;
+      stops.push(async () => {
+        progress('cluster: stopping the real node: deleting its pods, then its processes, then putting the host back');
+        const removed = await running.stop();
+        progress(`cluster: the host is as before; removed or restored: ${summarizeRemoved(removed)}`);
+      });
+      processes.push(...running.processes);
+      kubeconfigPath = running.kubeconfigPath;
+    } else if (config.cluster.mode === 'simulated') {
       const cluster = await startSimulatedCluster({
         stateDir: join(config.stateDir, 'cluster'),
         toolchain,
@@ -95,6 +131,7 @@ export async function startPlatform(config: PlatformConfig, toolchain: Toolchain
         helmBinary: toolchain.helm ?? 'helm',
         ports: { workerMetrics: ports.workerMetrics, api: ports.api },
         storefrontCheck: !simulated,
+        workerEnv: localPlatform?.workerEnv,
       };
       progress('starting the storefleet worker and API');
       for (const start of [startWorker, startApi]) {
@@ -103,7 +140,8 @@ export async function startPlatform(config: PlatformConfig, toolchain: Toolchain
         processes.push(service);
       }
     }
-    return { temporalAddress: temporal.address, temporalUiUrl: temporal.uiUrl, kubeconfigPath, processes, stop };
+    const localInfo = localPlatform && { ingressUrl: localPlatform.ingressUrl, images: localPlatform.images, workerEnv: localPlatform.workerEnv };
+    return { temporalAddress: temporal.address, temporalUiUrl: temporal.uiUrl, kubeconfigPath, processes, ...(localInfo ? { local: localInfo } : {}), stop };
   } catch (error) {
     await stop();
     throw error;

@@ -15,6 +15,8 @@ export interface ServicesOptions {
   ports: { workerMetrics: number; api: number };
   /** Request Ready stores' storefronts: only where pods run real containers (not the simulated cluster). */
   storefrontCheck: boolean;
+  /** More worker settings (local mode: base domain, chart values); they win over the ones above. */
+  workerEnv?: Record<string, string>;
 }
 
 function startService(options: ServicesOptions, name: string, entry: string, env: Record<string, string>, isReady: () => Promise<boolean>): Promise<ManagedProcess> {
@@ -42,6 +44,7 @@ export function startWorker(options: ServicesOptions): Promise<ManagedProcess> {
       STOREFLEET_HELM_BIN: options.helmBinary,
       STOREFLEET_WORKER_METRICS: `127.0.0.1:${options.ports.workerMetrics}`,
       STOREFLEET_STOREFRONT_CHECK: options.storefrontCheck ? 'on' : 'off',
+      ...options.workerEnv,
     },
     // Ready once it polls its task queues, i.e. after bundling the workflows (a few seconds).
     () => Promise.resolve(existsSync(logFile) && readFileSync(logFile, 'utf8').includes('"msg":"worker running"')),

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { loadPlatformConfig, type PlatformConfig } from './config.js';
 import { formatDuration, say } from './output.js';
 import { processRegistry, startPlatform, type RunningPlatform } from './platform.js';
+import { components } from './toolchain/components.js';
 import { ensureToolchain } from './toolchain/ensure.js';
+import { localComponents } from './toolchain/local-components.js';
 
 export async function start(): Promise<number> {
   const began = Date.now();
@@ -16,7 +18,8 @@ export async function start(): Promise<number> {
     const leftovers = await processRegistry(config.stateDir).cleanLeftovers();
     if (leftovers.length > 0) say(`[storefleet] stopped leftovers of an earlier run that did not shut down cleanly: ${leftovers.join(', ')}`);
 
-    const toolchain = await ensureToolchain({ cacheDir: config.cacheDir });
+    // Local mode needs the node's binaries too (kubelet, kube-proxy, CoreDNS, kube-router, local-path-provisioner).
+    const toolchain = await ensureToolchain({ cacheDir: config.cacheDir, components: config.cluster.mode === 'local' ? [...components, ...localComponents] : components });
     const platform = await startPlatform(config, toolchain, { temporalUi: true, services: true, progress: (line) => say(`[storefleet] ${line}`) });
     printBanner(config, platform, Date.now() - began);
     const reason = await untilStopRequested(platform);
@@ -72,9 +75,10 @@ function printBanner(config: PlatformConfig, platform: RunningPlatform, elapsedM
     `  storefleet API      http://127.0.0.1:${config.ports.api}   (docs /docs, e.g. curl http://localhost:${config.ports.api}/stores)`,
     `  Temporal Web UI     ${platform.temporalUiUrl ?? '(disabled)'}`,
     `  Temporal address    ${platform.temporalAddress}   (namespace default)`,
-    `  Kubernetes          ${config.cluster.mode === 'simulated' ? `simulated, ${config.cluster.nodes} kwok nodes` : 'your cluster'}`,
+    `  Kubernetes          ${describeCluster(config)}`,
     `  kubeconfig          ${platform.kubeconfigPath}`,
     `                      export KUBECONFIG=${platform.kubeconfigPath}`,
+    ...(platform.local ? localLines(config, platform.local) : []),
     `  worker              task queue storefleet, metrics http://127.0.0.1:${config.ports.workerMetrics}/metrics`,
     `  logs                ${join(config.stateDir, 'logs')}, ${join(config.stateDir, 'temporal', 'logs')}, ${join(config.stateDir, 'cluster', 'logs')}`,
     '',
@@ -82,4 +86,21 @@ function printBanner(config: PlatformConfig, platform: RunningPlatform, elapsedM
     '',
   ];
   say(lines.join('\n'));
+}
+
+function describeCluster(config: PlatformConfig): string {
+  if (config.cluster.mode === 'simulated') return `simulated, ${config.cluster.nodes} kwok nodes`;
+  if (config.cluster.mode === 'local') return 'local: a real node (containerd, kubelet, CoreDNS, kube-router firewall, local-path volumes)';
+  return 'your cluster';
+}
+
+/** Where stores answer in local mode, and how to open one. */
+function localLines(config: PlatformConfig, local: NonNullable<RunningPlatform['local']>): string[] {
+  const port = config.ports.ingress === 80 ? '' : `:${config.ports.ingress}`;
+  return [
+    `  ingress             ${local.ingressUrl}   (nginx, routes the stores' Ingress objects)`,
+    `  stores              http://<storeId>.localhost${port}/   e.g. curl http://demo1.localhost${port}/ or open it in a browser on this machine`,
+    `                      admin: http://<storeId>.localhost${port}/wp-admin/ (password: the store's admin Secret, see the dashboard)`,
+    `  images              ${local.images.map((image) => image.ref).join(', ')}`,
+  ];
 }

@@ -48,6 +48,8 @@ const requiredFiles: Array<[string, string]> = [
   ['/bin/busybox', 'busybox-static'],
   // The certificates between the apiserver and kubelet.
   ['openssl', 'openssl'],
+  // Local mode's ingress proxy (dev/ingress).
+  ['nginx', 'nginx-light'],
 ];
 
 /** kubelet's cgroup manager needs these controllers (cgroup v1 or v2). */

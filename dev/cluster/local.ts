@@ -37,6 +37,8 @@ export interface RunningLocalCluster {
   kubeconfigPath: string;
   server: string;
   nodeName: string;
+  /** containerd's socket, for importing more images (`ctr -a <socket> -n k8s.io images import`). */
+  containerdSocket: string;
   processes: ManagedProcess[];
   images: NodeProcesses['images'] & { coredns: string };
   /** What an earlier, killed run had left on the host and this start removed. */
@@ -103,6 +105,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<R
       kubeconfigPath: controlPlane.kubeconfigPath,
       server: controlPlane.server,
       nodeName: NODE_NAME,
+      containerdSocket: layout.containerdSocket,
       processes: [...controlPlane.processes, ...nodeProcesses],
       images: { ...images, coredns: addons.coredns },
       leftovers: host.leftovers,

@@ -1,5 +1,5 @@
 // A real single node by hand, until Ctrl-C or SIGTERM:
-//   node --import tsx dev/cluster/run-local.ts [state dir, default .storefleet/local]
+//   node --import tsx dev/cluster/run-local.ts [state dir, default .storefleet/local-node]
 // It prints the kubeconfig to use and, when it stops, what it put back on the host. The test of a
 // killed run starts it as a child and kills it.
 import { join, resolve } from 'node:path';
@@ -13,7 +13,7 @@ import { ensureToolchain } from '../toolchain/ensure.js';
 import { localNodeComponents } from '../toolchain/local-components.js';
 
 const config = loadPlatformConfig();
-const stateDir = resolve(process.argv[2] ?? join(config.stateDir, 'local'));
+const stateDir = resolve(process.argv[2] ?? join(config.stateDir, 'local-node'));
 const registry = new ProcessRegistry(join(stateDir, 'pids.json'));
 const stopped = await registry.cleanLeftovers();
 if (stopped.length) say(`[local] stopped what an earlier run left running: ${stopped.join(', ')}`);

@@ -1,5 +1,6 @@
-// Starts one Temporal dev server and one simulated cluster for the whole test run, on free ports in a
-// temp state dir, bundles the workflows once, and hands their addresses to the tests via inject().
+// Starts one Temporal dev server and one simulated cluster (or, with STOREFLEET_CLUSTER=local, a real
+// node with its ingress) for the whole test run, on free ports in a temp state dir, bundles the
+// workflows once, and hands their addresses to the tests via inject().
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,9 @@ import type { TestProject } from 'vitest/node';
 import { loadPlatformConfig, portSettings, type Ports } from '../../dev/config.js';
 import { startPlatform } from '../../dev/platform.js';
 import { freePort } from '../../dev/ports.js';
+import { components } from '../../dev/toolchain/components.js';
 import { ensureToolchain } from '../../dev/toolchain/ensure.js';
+import { localComponents } from '../../dev/toolchain/local-components.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,6 +21,8 @@ declare module 'vitest' {
     workflowBundlePath: string;
     toolchain: Record<string, string>;
     stateDir: string;
+    /** STOREFLEET_CLUSTER=local: the ingress and the worker settings of local mode (base domain, chart values); otherwise null. */
+    localPlatform: { ingressUrl: string; workerEnv: Record<string, string> } | null;
   }
 }
 
@@ -27,7 +32,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const base = loadPlatformConfig();
   const ports = {} as Ports;
   for (const name of Object.keys(portSettings) as Array<keyof Ports>) ports[name] = await freePort();
-  const toolchain = await ensureToolchain({ cacheDir: base.cacheDir, build: false });
+  // STOREFLEET_CLUSTER=local runs the whole suite against a real node: it needs the node's binaries too.
+  const toolchain = await ensureToolchain({ cacheDir: base.cacheDir, build: false, components: base.cluster.mode === 'local' ? [...components, ...localComponents] : components });
   const [platform, bundle] = await Promise.all([
     startPlatform({ ...base, stateDir, ports }, toolchain, { ephemeral: true }),
     bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)), logger: quietBundlerLogger }),
@@ -40,6 +46,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('workflowBundlePath', workflowBundlePath);
   project.provide('toolchain', toolchain);
   project.provide('stateDir', stateDir);
+  project.provide('localPlatform', platform.local ? { ingressUrl: platform.local.ingressUrl, workerEnv: platform.local.workerEnv } : null);
   process.stdout.write(`[harness] platform up in ${Date.now() - began} ms (state ${stateDir})\n`);
 
   return async () => {
