@@ -40,7 +40,10 @@ ensure_installed() {
         source_args+=(--exclude "./$content")
       fi
     done
-    tar "${source_args[@]}" . | tar "${target_args[@]}"
+    # The mount points themselves (. and wp-content) are never entries: Debian's tar 1.34 still tries
+    # to chmod an existing directory under --no-overwrite-dir, which a uid that does not own it may not.
+    (cd /usr/src/wordpress && { find . -mindepth 1 -maxdepth 1 ! -name wp-content; find ./wp-content -mindepth 1 -maxdepth 1; }) \
+      | tar "${source_args[@]}" --files-from - | tar "${target_args[@]}"
     echo >&2 "Complete! WordPress has been successfully copied to $PWD"
   fi
 

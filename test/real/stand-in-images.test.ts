@@ -47,9 +47,12 @@ describe.skipIf(!enabled)('the stand-in images (STOREFLEET_REAL_NODE=1)', () => 
     images = Object.fromEntries(built.map((image) => [image.name, image]));
     sandbox = await ImageSandbox.create();
     dirs = { data: join(sandbox.dir, 'mysql'), html: join(sandbox.dir, 'html'), content: join(sandbox.dir, 'wp-content') };
-    for (const [dir, uid] of [[dirs.data, 999], [dirs.html, 33], [dirs.content, 33]] as const) {
+    mkdirSync(dirs.data);
+    chownSync(dirs.data, 999, 999);
+    // As a pod gets them: an emptyDir and a local-path volume are root's, mode 0777, not uid 33's.
+    for (const dir of [dirs.html, dirs.content]) {
       mkdirSync(dir);
-      chownSync(dir, uid, uid);
+      chmodSync(dir, 0o777);
     }
     chmodSync(sandbox.dir, 0o755);
     for (const name of ['mariadb', 'wordpress', 'wp-cli']) await sandbox.from(images[name]!.archive, name);
