@@ -71,6 +71,8 @@ export async function startPlatform(config: PlatformConfig, toolchain: Toolchain
 
     let kubeconfigPath: string;
     let localPlatform: RunningLocalPlatform | undefined;
+    // The control plane's ports, the same in both modes that run one.
+    const controlPlanePorts = { apiserver: ports.kubeApiserver, etcd: ports.etcd, etcdPeer: ports.etcdPeer, controllerManager: ports.controllerManager, scheduler: ports.scheduler };
     if (config.cluster.mode === 'local') {
       localPlatform = await startLocalPlatform({
         stateDir: join(config.stateDir, 'cluster'),
@@ -79,11 +81,7 @@ export async function startPlatform(config: PlatformConfig, toolchain: Toolchain
         registry,
         ephemeral: options.ephemeral ?? false,
         ports: {
-          apiserver: ports.kubeApiserver,
-          etcd: ports.etcd,
-          etcdPeer: ports.etcdPeer,
-          controllerManager: ports.controllerManager,
-          scheduler: ports.scheduler,
+          ...controlPlanePorts,
           nodePorts: { kubelet: ports.kubelet, kubeletHealthz: ports.kubeletHealthz, kubeProxyHealthz: ports.kubeProxyHealthz, kubeProxyMetrics: ports.kubeProxyMetrics },
           ingress: ports.ingress,
         },
@@ -104,13 +102,7 @@ export async function startPlatform(config: PlatformConfig, toolchain: Toolchain
         registry,
         nodes: config.cluster.nodes,
         ephemeral: options.ephemeral ?? false,
-        ports: {
-          apiserver: ports.kubeApiserver,
-          etcd: ports.etcd,
-          etcdPeer: ports.etcdPeer,
-          controllerManager: ports.controllerManager,
-          scheduler: ports.scheduler,
-        },
+        ports: controlPlanePorts,
         progress: (line) => progress(`cluster: ${line}`),
       });
       stops.push(() => cluster.stop());

@@ -18,6 +18,7 @@ import { prepareHost, restoreHost } from './local-host-setup.js';
 import { NODE_IP, NODE_NAME, nodeLayout } from './local-layout.js';
 import { cleanUpKubeProxy, startNodeProcesses, type NodeProcesses } from './local-node.js';
 import type { NodePorts } from './local-node-config.js';
+import { freePort } from '../ports.js';
 import type { ManagedProcess, ProcessRegistry } from '../process.js';
 import type { Toolchain } from '../toolchain/ensure.js';
 
@@ -45,6 +46,15 @@ export interface RunningLocalCluster {
   leftovers: string[];
   /** Deletes the pods, stops everything and puts the host back; returns what it removed or restored. */
   stop: () => Promise<string[]>;
+}
+
+/** Free ports for a node started by hand or by a test (npm start takes its ports from dev/config.ts). */
+export async function freeLocalClusterPorts(): Promise<Pick<LocalClusterOptions, 'ports' | 'nodePorts'>> {
+  const port = () => freePort();
+  return {
+    ports: { etcd: await port(), etcdPeer: await port(), apiserver: await port(), controllerManager: await port(), scheduler: await port() },
+    nodePorts: { kubelet: await port(), kubeletHealthz: await port(), kubeProxyHealthz: await port(), kubeProxyMetrics: await port() },
+  };
 }
 
 export async function startLocalCluster(options: LocalClusterOptions): Promise<RunningLocalCluster> {

@@ -3,11 +3,10 @@
 // It prints the kubeconfig to use and, when it stops, what it put back on the host. The test of a
 // killed run starts it as a child and kills it.
 import { join, resolve } from 'node:path';
-import { startLocalCluster } from './local.js';
+import { freeLocalClusterPorts, startLocalCluster } from './local.js';
 import { summarizeRemoved } from './local-cleanup.js';
 import { loadPlatformConfig } from '../config.js';
 import { say } from '../output.js';
-import { freePort } from '../ports.js';
 import { ProcessRegistry } from '../process.js';
 import { ensureToolchain } from '../toolchain/ensure.js';
 import { localNodeComponents } from '../toolchain/local-components.js';
@@ -19,12 +18,10 @@ const stopped = await registry.cleanLeftovers();
 if (stopped.length) say(`[local] stopped what an earlier run left running: ${stopped.join(', ')}`);
 
 const toolchain = await ensureToolchain({ cacheDir: config.cacheDir, components: localNodeComponents });
-const port = () => freePort();
 const cluster = await startLocalCluster({
   stateDir,
   toolchain,
-  ports: { etcd: await port(), etcdPeer: await port(), apiserver: await port(), controllerManager: await port(), scheduler: await port() },
-  nodePorts: { kubelet: await port(), kubeletHealthz: await port(), kubeProxyHealthz: await port(), kubeProxyMetrics: await port() },
+  ...(await freeLocalClusterPorts()),
   registry,
   progress: (line) => say(`[local] ${line}`),
 });

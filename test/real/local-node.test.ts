@@ -9,10 +9,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalCluster, type RunningLocalCluster } from '../../dev/cluster/local.js';
+import { freeLocalClusterPorts, startLocalCluster, type RunningLocalCluster } from '../../dev/cluster/local.js';
 import { busyboxImage, imageRef } from '../../dev/cluster/local-images.js';
 import { defaultCacheDir, repoRoot } from '../../dev/config.js';
-import { freePort } from '../../dev/ports.js';
 import { ProcessRegistry } from '../../dev/process.js';
 import { ensureToolchain, type Toolchain } from '../../dev/toolchain/ensure.js';
 import { localNodeComponents } from '../../dev/toolchain/local-components.js';
@@ -27,12 +26,10 @@ const enabled = process.env.STOREFLEET_REAL_NODE === '1';
 const nodeToolchain = () => ensureToolchain({ cacheDir: defaultCacheDir(), build: false, components: localNodeComponents });
 
 async function startNode(stateDir: string, toolchain: Toolchain): Promise<{ cluster: RunningLocalCluster; core: CoreV1Api }> {
-  const port = () => freePort();
   const cluster = await startLocalCluster({
     stateDir,
     toolchain,
-    ports: { etcd: await port(), etcdPeer: await port(), apiserver: await port(), controllerManager: await port(), scheduler: await port() },
-    nodePorts: { kubelet: await port(), kubeletHealthz: await port(), kubeProxyHealthz: await port(), kubeProxyMetrics: await port() },
+    ...(await freeLocalClusterPorts()),
     registry: new ProcessRegistry(join(stateDir, 'pids.json')),
     ephemeral: true,
   });
