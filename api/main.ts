@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   const config = loadApiConfig();
   const log = pino({ level: config.logLevel, base: { service: 'storefleet-api' }, redact: ['req.headers.authorization'] });
   // The API comes up even while Temporal is down, answering 503 until it is back.
-  const client = apiTemporalClient(config.temporal, config.queryTimeoutMs);
+  const temporal = apiTemporalClient(config.temporal, config.queryTimeoutMs);
+  const { client } = temporal;
   const shutdown = new AbortController();
   const tokenKey = pageTokenKey({ configured: config.pageTokenKey, client, taskQueue: config.temporal.taskQueue });
   // Starts the installation workflow now, not on the first paged list; failing that, that list tries again.
@@ -42,7 +43,12 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info({ signal }, 'stopping: no new connections, ending event streams, draining in-flight requests');
-      server.close(() => resolve());
+      // A keep-alive connection goes idle when its last response is sent: close those as they come.
+      const closeIdle = setInterval(() => server.closeIdleConnections(), 200);
+      server.close(() => {
+        clearInterval(closeIdle);
+        resolve();
+      });
       shutdown.abort();
       server.closeIdleConnections();
       // A request still running after the drain period is cut.
@@ -51,7 +57,7 @@ async function main(): Promise<void> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-  await client.connection.close();
+  await temporal.close();
   log.info('api stopped');
 }
 

@@ -61,4 +61,20 @@ describe('the API process', () => {
     expect(result.all).toContain('stopping');
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
   });
+
+  it('when SIGTERM arrives while a Temporal call waits to retry, then the process waits for it and exits cleanly', async () => {
+    const port = await freePort();
+    // Nothing listens on port 1: every call fails fast and the client schedules a retry.
+    const api = runApi({ STOREFLEET_API_PORT: String(port), TEMPORAL_ADDRESS: '127.0.0.1:1', STOREFLEET_QUERY_TIMEOUT_MS: '3000' });
+    const url = `http://127.0.0.1:${port}`;
+    await eventually('the API to answer', async () => ((await fetch(`${url}/healthz`).catch(() => undefined))?.ok ? true : undefined), 60_000);
+    const listing = fetch(`${url}/stores`).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    api.kill('SIGTERM');
+    const result = await api;
+    await listing;
+    expect(result.all).not.toContain('Channel has been shut down');
+    expect(result.exitCode).toBe(0);
+    expect(result.all).toContain('api stopped');
+  });
 });

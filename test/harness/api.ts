@@ -40,7 +40,8 @@ export interface TestApi {
 export async function startApi(options: ApiOptions): Promise<TestApi> {
   const queryTimeoutMs = options.queryTimeoutMs ?? 3000;
   // The API's own client, built as api/main.ts builds it (a deadline on every call).
-  const client = apiTemporalClient({ address: options.temporalAddress ?? inject('temporalAddress'), namespace: options.namespace ?? 'default', tls: false }, queryTimeoutMs);
+  const temporal = apiTemporalClient({ address: options.temporalAddress ?? inject('temporalAddress'), namespace: options.namespace ?? 'default', tls: false }, queryTimeoutMs);
+  const { client } = temporal;
   const shutdown = new AbortController();
   const logs: string[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
@@ -73,7 +74,7 @@ export async function startApi(options: ApiOptions): Promise<TestApi> {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await client.connection.close();
+      await temporal.close();
     },
   };
 }
