@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,9 +8,18 @@ import { componentDir, ensureToolchain, ToolchainError } from './ensure.js';
 import { localComponents } from './local-components.js';
 
 const originalPath = process.env.PATH;
+const tempDirs: string[] = [];
 afterEach(() => {
   process.env.PATH = originalPath;
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
+
+/** A directory under the OS temp dir, removed after the test. */
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
 
 /** PATH without any Go: a build attempt would fail, so success proves nothing was built. */
 function pathWithoutGo(): string {
@@ -18,7 +27,7 @@ function pathWithoutGo(): string {
 }
 
 function brokenModule(): Component {
-  const dir = mkdtempSync(join(tmpdir(), 'storefleet-broken-'));
+  const dir = tempDir('storefleet-broken-');
   writeFileSync(join(dir, 'go.mod'), 'module example.test/broken\n\ngo 1.24\n');
   writeFileSync(join(dir, 'main.go'), 'package main\n\nfunc main() { this is not go }\n');
   return {
@@ -42,7 +51,7 @@ describe('ensureToolchain', () => {
   });
 
   it('when a build fails, then the error names the component and shows the tail of the Go error', async () => {
-    const cacheDir = mkdtempSync(join(tmpdir(), 'storefleet-cache-'));
+    const cacheDir = tempDir('storefleet-cache-');
     const error = await ensureToolchain({ cacheDir, components: [brokenModule()] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ToolchainError);
     expect((error as Error).message).toMatch(/^\[toolchain\] broken: go build failed/);
@@ -51,21 +60,21 @@ describe('ensureToolchain', () => {
 
   it('when Go is missing and a build is needed, then the error says so and names the env vars to use instead', async () => {
     process.env.PATH = pathWithoutGo();
-    const cacheDir = mkdtempSync(join(tmpdir(), 'storefleet-cache-'));
+    const cacheDir = tempDir('storefleet-cache-');
     const error = await ensureToolchain({ cacheDir, components: [brokenModule()] }).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/broken: building it needs Go/);
     expect((error as Error).message).toContain('STOREFLEET_BROKEN_BIN');
   });
 
   it('when only looking (build: false) and a binary is missing, then it says to run npm run toolchain', async () => {
-    const cacheDir = mkdtempSync(join(tmpdir(), 'storefleet-cache-'));
+    const cacheDir = tempDir('storefleet-cache-');
     await expect(ensureToolchain({ cacheDir, build: false, components: [brokenModule()] })).rejects.toThrow(/npm run toolchain/);
   });
 });
 
 /** A `nice` first on PATH that notes its arguments, then runs the real one. */
 function recordingNice(): { dir: string; record: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'storefleet-nice-'));
+  const dir = tempDir('storefleet-nice-');
   const record = join(dir, 'args');
   writeFileSync(join(dir, 'nice'), `#!/bin/sh\nprintf '%s ' "$@" > '${record}'\nexec /usr/bin/nice "$@"\n`);
   chmodSync(join(dir, 'nice'), 0o755);
@@ -93,14 +102,14 @@ describe('local-mode components', () => {
   it('when a local-mode component is built, then go runs under nice -n 19', async () => {
     const nice = recordingNice();
     process.env.PATH = `${nice.dir}:${originalPath}`;
-    const cacheDir = mkdtempSync(join(tmpdir(), 'storefleet-cache-'));
+    const cacheDir = tempDir('storefleet-cache-');
     const lowPriority = { ...brokenModule(), lowPriority: true };
     await expect(ensureToolchain({ cacheDir, components: [lowPriority] })).rejects.toThrow(/go build failed/);
     expect(readFileSync(nice.record, 'utf8')).toMatch(/^-n 19 go build /);
   });
 
   it('when only looking (build: false) and a local-mode binary is missing, then it says to run npm run toolchain -- --local', async () => {
-    const cacheDir = mkdtempSync(join(tmpdir(), 'storefleet-cache-'));
+    const cacheDir = tempDir('storefleet-cache-');
     process.env.PATH = pathWithoutGo();
     await expect(ensureToolchain({ cacheDir, build: false, components: localComponents })).rejects.toThrow(
       /kube-node: v1\.34\.2 is not built yet; run `npm run toolchain -- --local` first/,
