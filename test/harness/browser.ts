@@ -25,8 +25,13 @@ export function chromiumPath(): string {
   throw new Error('Chromium not found: install it (apt-get install chromium) or set STOREFLEET_CHROMIUM_BIN to its path');
 }
 
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), args: launchArgs });
+/**
+ * `proxy`: every request, loopback names too, goes to this host:port as a proxy request (local mode's
+ * ingress on a port other than 80 answers store URLs, which carry no port, this way).
+ */
+export async function launchBrowser(options: { proxy?: string } = {}): Promise<Browser> {
+  const proxyArgs = options.proxy ? [`--proxy-server=http://${options.proxy}`, '--proxy-bypass-list=<-loopback>'] : [];
+  return chromium.launch({ executablePath: chromiumPath(), args: [...launchArgs, ...proxyArgs] });
 }
 
 export interface TestPage {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { WorkflowIdConflictPolicy, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { pino } from 'pino';
 import { inject } from 'vitest';
+import type { ActivityDeps } from '../../activities/deps.js';
 import { createActivities, type StoreActivities } from '../../activities/index.js';
 import { storeWorkflowId } from '../../core/names.js';
 import type { StoreSettings } from '../../core/settings.js';
@@ -26,6 +27,10 @@ export interface StoreWorkerOptions extends Partial<StoreSettings> {
   kubeconfigPath?: string;
   /** How long ErrImageNeverPull must last before the store fails (the worker's default: 30 s). */
   fatalWaitGraceMs?: number;
+  /** Chart values per engine beneath storefleet's own, as STOREFLEET_CHART_VALUES_FILE gives them (local mode's stand-in images). */
+  chartValues?: ActivityDeps['chartValues'];
+  /** The namespace the stores' policies admit the ingress from (the worker's default: ingress-nginx). */
+  ingressNamespace?: string;
 }
 
 export interface TestStoreWorker {
@@ -47,7 +52,8 @@ export async function startStoreWorker(options: StoreWorkerOptions = {}): Promis
     kubeconfigPath,
     helmBinary: inject('toolchain').helm ?? 'helm',
     chartsDir: options.chartsDir ?? chartsDir,
-    ingressNamespace: 'ingress-nginx',
+    ingressNamespace: options.ingressNamespace ?? 'ingress-nginx',
+    ...(options.chartValues ? { chartValues: options.chartValues } : {}),
     log,
     readinessPollMs: 250,
     ...(options.fatalWaitGraceMs === undefined ? {} : { fatalWaitGraceMs: options.fatalWaitGraceMs }),

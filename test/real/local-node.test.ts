@@ -3,7 +3,7 @@
 // real traffic and files, and a host that is exactly as before once the node stops, or once the next
 // start has cleaned up after a killed run. Needs root and the Debian packages of local mode
 // (dev/cluster/local-checks.ts), so it runs only with STOREFLEET_REAL_NODE=1. One node per machine:
-// the describes run one after the other, in this one file.
+// the describes run one after the other, and the file takes its turn with the other real-node files.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,9 +19,17 @@ import { applyObject } from '../../activities/kube-objects.js';
 import { guardrailManifests } from '../../activities/guardrails.js';
 import { namespaceName } from '../../core/names.js';
 import { readHostState, type HostState } from './host-state.js';
+import { takeNodeTurn } from './node-turn.js';
 import { hasEnded, isReady, runScript, scriptPod, waitForPod, webPod, webService } from './pods.js';
 
 const enabled = process.env.STOREFLEET_REAL_NODE === '1';
+
+if (enabled) {
+  let releaseNode: (() => void) | undefined;
+  // The other real-node file may hold the node: wait for it, however long its tests take.
+  beforeAll(async () => void (releaseNode = await takeNodeTurn()), 40 * 60_000);
+  afterAll(() => releaseNode?.());
+}
 
 const nodeToolchain = () => ensureToolchain({ cacheDir: defaultCacheDir(), build: false, components: localNodeComponents });
 
