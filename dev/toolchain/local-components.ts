@@ -1,4 +1,4 @@
-// What local mode (a real single node) needs on top of the control plane: kubelet and kube-proxy,
+// What local mode (a real single node) needs on top of the control plane: kubelet and kube-proxy (and kubectl),
 // cluster DNS, a NetworkPolicy enforcer and a dynamic volume provisioner. A set of its own, built only
 // when asked for (`npm run toolchain -- --local`), so the default toolchain and CI stay as they are.
 import { components, KUBE_VERSION, kubeLdflags, modulesDir, type Component } from './components.js';
@@ -23,6 +23,19 @@ export const localComponents: Component[] = [
     lowPriority: true,
     buildCommand,
     coldBuildMinutes: 12,
+  },
+  {
+    // For looking inside a real store (logs, exec, port-forward): nothing else on these machines has it.
+    // Built from the node's module, where its requirements are pinned beside kubelet's.
+    name: 'kubectl',
+    version: KUBE_VERSION,
+    binaries: ['kubectl'],
+    versionArgs: ['version', '--client'],
+    versionText: `Client Version: ${KUBE_VERSION}`,
+    build: { kind: 'module', dir: `${modulesDir}kube-node`, packages: ['k8s.io/kubernetes/cmd/kubectl'], ldflags: kubeLdflags },
+    lowPriority: true,
+    buildCommand,
+    coldBuildMinutes: 5,
   },
   {
     name: 'coredns',
