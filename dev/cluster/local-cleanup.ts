@@ -55,12 +55,27 @@ function otherContainersNeedForwarding(): boolean {
   return listLinks().some((name) => existsSync(`/sys/class/net/${name}/master`) && name.startsWith('veth'));
 }
 
-/** go-cni's cached results of the node's pods (named after the network, "storefleet-<id>-<ifname>"). */
+/**
+ * go-cni's cached results of the node's pods: one per network a sandbox joined, "<network>-<sandbox
+ * id>-<ifname>", ours ("storefleet-<id>-eth0") and containerd's loopback ("cni-loopback-<id>-lo").
+ * A graceful stop's CNI DEL removes both; after a kill both stay, and only ours name the node: the
+ * loopback entries that go are those of the same sandboxes.
+ */
+export function nodeCniCacheEntries(entries: string[]): string[] {
+  const ours = entries.filter((entry) => entry.startsWith(`${CNI_NETWORK}-`));
+  const sandboxes = new Set(ours.map((entry) => entry.slice(CNI_NETWORK.length + 1).replace(/-[^-]+$/, '')));
+  const loopback = entries.filter((entry) => {
+    const sandbox = /^cni-loopback-(.+)-lo$/.exec(entry)?.[1];
+    return sandbox !== undefined && sandboxes.has(sandbox);
+  });
+  return [...ours, ...loopback];
+}
+
 function removeCniCache(record: HostRecord): string[] {
   const results = join(CNI_CACHE_DIR, 'results');
   const removed: string[] = [];
   if (existsSync(results)) {
-    for (const name of readdirSync(results).filter((entry) => entry.startsWith(`${CNI_NETWORK}-`))) {
+    for (const name of nodeCniCacheEntries(readdirSync(results))) {
       rmSync(join(results, name), { force: true });
       removed.push(`cni cache ${name}`);
     }
