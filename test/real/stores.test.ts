@@ -277,4 +277,48 @@ describe.skipIf(!enabled)('WordPress stores on a real node (STOREFLEET_REAL_NODE
     const rules = await execa('iptables-save');
     for (const ns of namespaces) expect(rules.stdout).not.toContain(ns);
   }, 600_000);
+
+  // Last, on an emptier node: a 2-core node fits four small stores' CPU requests, system pods included.
+  it('when the web container keeps crashing, or the setup Job fails, then the store says so with the last log lines, and never a secret', async () => {
+    type Images = Record<string, { repository: string; tag: string; pullPolicy: string }>;
+    const values = localChartValues(platform!.images) as { woocommerce: { images: Images; woocommerce: Record<string, unknown> } };
+    const settings = { kubeconfigPath: platform!.kubeconfigPath, ingressNamespace: LOCAL_INGRESS_NAMESPACE, baseDomain: LOCAL_BASE_DOMAIN };
+    // MariaDB's image where WordPress's belongs: its entrypoint finds no MARIADB_* settings and exits 1.
+    const crashing = await startStoreWorker({
+      ...settings,
+      maxProvisionSeconds: 150,
+      chartValues: { woocommerce: { ...values.woocommerce, images: { ...values.woocommerce.images, wordpress: values.woocommerce.images.mariadb! } } },
+    });
+    // The production default: a WooCommerce plugin that cannot be had fails the setup Job (after one
+    // retry here, not the chart's six, whose back-off adds up to ten minutes).
+    const strict = await startStoreWorker({
+      ...settings,
+      maxProvisionSeconds: provisionMs / 1000,
+      chartValues: { woocommerce: { ...values.woocommerce, woocommerce: { required: true }, setup: { backoffLimit: 1 } } },
+    });
+    try {
+      const [crash, job] = await Promise.all([crashing.createStore({ storeId: storeId('crash'), engine: 'woocommerce' }), strict.createStore({ storeId: storeId('nojob'), engine: 'woocommerce' })]);
+      const [crashed, jobFailed] = await Promise.all([waitForPhase(crash, 'Failed', provisionMs), waitForPhase(job, 'Failed', provisionMs)]);
+
+      const crashEvent = crashed.events.find((event) => event.reason === reasons.ContainerCrashing);
+      expect(crashEvent?.message).toMatch(/^pod \S+-wordpress-\S+: container wordpress: CrashLoopBackOff/);
+      // The container's own words, from its log: the MariaDB entrypoint refusing to start.
+      expect(crashEvent?.message).toMatch(/MARIADB_ROOT_PASSWORD|MYSQL_ROOT_PASSWORD/);
+      expect(crashed.lastError).toContain('CrashLoopBackOff');
+
+      expect(jobFailed.lastError).toContain('setup');
+      expect(jobFailed.lastError).toContain('cannot be installed here');
+
+      for (const [store, status] of [[crash.workflowId, crashed], [job.workflowId, jobFailed]] as const) {
+        const secrets = Object.values(await secretValues(store.replace(/^store-/, ''))).filter((value) => value.length >= 8);
+        const recorded = JSON.stringify(status);
+        for (const secret of secrets) expect(recorded).not.toContain(secret);
+      }
+      for (const handle of [crash, job]) await handle.signal(deleteSignal);
+      await Promise.all([crash, job].map((handle) => waitForPhase(handle, 'Deleted', 300_000)));
+    } finally {
+      await crashing.stop();
+      await strict.stop();
+    }
+  }, 2 * provisionMs);
 });
