@@ -8,7 +8,9 @@ import { eventually, uniqueName } from '../harness/clients.js';
 import { startStoreWorker } from '../harness/store-worker.js';
 
 const runApi = (env: Record<string, string>) =>
-  execa(process.execPath, ['--import', 'tsx', 'api/main.ts'], { cwd: repoRoot, env: { TEMPORAL_ADDRESS: inject('temporalAddress'), LOG_LEVEL: 'info', ...env }, reject: false, all: true });
+  // A stop waits for requests and Temporal calls in flight (each ends by its deadline); execa's SIGKILL
+  // 5 s after a SIGTERM came first on a loaded machine, so it waits longer than any of them.
+  execa(process.execPath, ['--import', 'tsx', 'api/main.ts'], { cwd: repoRoot, env: { TEMPORAL_ADDRESS: inject('temporalAddress'), LOG_LEVEL: 'info', ...env }, reject: false, all: true, forceKillAfterDelay: 30_000 });
 
 describe('the API process', () => {
   it('when it would listen on all interfaces without API keys, then it refuses to start with a clear message', async () => {
@@ -74,6 +76,7 @@ describe('the API process', () => {
     const result = await api;
     await listing;
     expect(result.all).not.toContain('Channel has been shut down');
+    expect(result.signal).toBeUndefined();
     expect(result.exitCode).toBe(0);
     expect(result.all).toContain('api stopped');
   });
