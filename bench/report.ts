@@ -1,8 +1,10 @@
-// What the benchmarks print and write: each figure as it is measured, and the list of results as
-// bench/results/latest.json.
+// What the benchmarks print and write: each figure as it is measured, and the results as
+// bench/results/latest.json, with the commit whose code measured them.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../dev/config.js';
 import { say } from '../dev/output.js';
 import type { BenchResult } from './stats.js';
 
@@ -32,6 +34,12 @@ export class ResultLog {
 
   write(file = latestResultsFile): void {
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify(this.results, null, 2)}\n`);
+    writeFileSync(file, `${JSON.stringify({ ...measuredCode(), measuredAt: new Date().toISOString(), results: this.results }, null, 2)}\n`);
   }
+}
+
+/** The commit the figures describe, and whether the working tree differed from it (then they describe neither exactly). */
+function measuredCode(): { commit: string; uncommittedChanges: boolean } {
+  const git = (args: string[]) => execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).trim();
+  return { commit: git(['rev-parse', 'HEAD']), uncommittedChanges: git(['status', '--porcelain', '--untracked-files=no']) !== '' };
 }

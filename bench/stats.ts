@@ -1,5 +1,5 @@
 // The pure arithmetic of the benchmarks: percentiles, and one result record per figure with its
-// baseline, ratio and whether it met its target (bench/results/latest.json holds a list of them).
+// baseline, ratio and whether it met its target (bench/results/latest.json holds them, with the commit measured).
 
 export interface Target {
   /** What the limit applies to: the figure itself, or figure ÷ baseline. */
