@@ -3,7 +3,6 @@
 // policies against real traffic, recovering from real faults, and gone without a trace once deleted.
 // Needs root and local mode's Debian packages, so it runs only with STOREFLEET_REAL_NODE=1.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { execa } from 'execa';
@@ -21,8 +20,9 @@ import { ensureToolchain } from '../../dev/toolchain/ensure.js';
 import { localNodeComponents } from '../../dev/toolchain/local-components.js';
 import { startApi, type TestApi } from '../harness/api.js';
 import { launchBrowser, openPage } from '../harness/browser.js';
+import { requestWithHost } from '../harness/host-request.js';
 import { eventually, kubeConfig } from '../harness/clients.js';
-import { historyText, startStoreWorker, storeId, storeStatus, waitForPhase, type TestStoreWorker } from '../harness/store-worker.js';
+import { historyText, startStoreWorker, storeId, storeStatus, waitForPhase, type StoreWorkerOptions, type TestStoreWorker } from '../harness/store-worker.js';
 import { screenshot } from '../web/dashboard-page.js';
 import { takeNodeTurn } from './node-turn.js';
 import { isReady, runScript } from './pods.js';
@@ -30,26 +30,6 @@ import { isReady, runScript } from './pods.js';
 const enabled = process.env.STOREFLEET_REAL_NODE === '1';
 // A real WordPress store: MariaDB initialising its volume, Apache with PHP, the setup Job's wp-cli.
 const provisionMs = 10 * 60_000;
-
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** A request to a store's host through the ingress, as a browser resolving <id>.localhost sends it. */
-function storeRequest(ingressUrl: string, host: string, path: string, options: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
-  const { hostname, port } = new URL(ingressUrl);
-  return new Promise((resolve, reject) => {
-    const req = request({ hostname, port, path, method: options.method ?? 'GET', headers: { Host: host, ...options.headers } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.setTimeout(30_000, () => req.destroy(new Error(`${host}${path}: no answer in 30 s`)));
-    req.on('error', reject).end(options.body);
-  });
-}
 
 const hostOf = (id: string) => `${id}.${LOCAL_BASE_DOMAIN}`;
 
@@ -80,13 +60,26 @@ describe.skipIf(!enabled)('WordPress stores on a real node (STOREFLEET_REAL_NODE
   };
   const homePageAnswers = (id: string) =>
     eventually(`the home page of ${id} through the ingress`, async () => {
-      const page = await storeRequest(platform!.ingressUrl, hostOf(id), '/').catch(() => undefined);
+      const page = await requestWithHost(platform!.ingressUrl, hostOf(id), '/').catch(() => undefined);
       return page?.status === 200 ? page : undefined;
     }, 180_000);
   const secretValues = async (id: string) => {
     const secret = await core.readNamespacedSecret({ name: adminSecretName, namespace: namespaceName(id) });
     return Object.fromEntries(adminSecretKeys.map((key) => [key, Buffer.from(secret.data?.[key] ?? '', 'base64').toString()])) as Record<(typeof adminSecretKeys)[number], string>;
   };
+
+  type StandIns = { images: Record<string, { repository: string; tag: string; pullPolicy: string }>; woocommerce: Record<string, unknown> };
+  const standIns = () => (localChartValues(platform!.images) as { woocommerce: StandIns }).woocommerce;
+  /** A worker as local mode runs it, with the WooCommerce chart values `change` makes of the stand-ins'. */
+  const localWorker = (options: StoreWorkerOptions = {}, change: (values: StandIns) => Record<string, unknown> = (values) => values) =>
+    startStoreWorker({
+      kubeconfigPath: platform!.kubeconfigPath,
+      ingressNamespace: LOCAL_INGRESS_NAMESPACE,
+      baseDomain: LOCAL_BASE_DOMAIN,
+      maxProvisionSeconds: provisionMs / 1000,
+      ...options,
+      chartValues: { woocommerce: change(standIns()) },
+    });
 
   beforeAll(async () => {
     // The other real-node file may hold the node: wait for it, however long its tests take.
@@ -105,13 +98,7 @@ describe.skipIf(!enabled)('WordPress stores on a real node (STOREFLEET_REAL_NODE
       progress: (line) => process.stdout.write(`[real stores] ${line}\n`),
     });
     core = kubeConfig(platform.kubeconfigPath).makeApiClient(CoreV1Api);
-    worker = await startStoreWorker({
-      kubeconfigPath: platform.kubeconfigPath,
-      chartValues: localChartValues(platform.images),
-      ingressNamespace: LOCAL_INGRESS_NAMESPACE,
-      baseDomain: LOCAL_BASE_DOMAIN,
-      maxProvisionSeconds: provisionMs / 1000,
-    });
+    worker = await localWorker();
     api = await startApi({ taskQueue: worker.taskQueue });
   }, 40 * 60_000);
 
@@ -133,20 +120,20 @@ describe.skipIf(!enabled)('WordPress stores on a real node (STOREFLEET_REAL_NODE
     // Made by PHP: WordPress writes its generator tag and the store's own URL into the page.
     expect(home.body).toMatch(/<meta name="generator" content="WordPress [\d.]+"/);
     expect(home.body).toContain(`http://${hostOf(shop)}/`);
-    const login = await storeRequest(platform!.ingressUrl, hostOf(shop), '/wp-login.php');
+    const login = await requestWithHost(platform!.ingressUrl, hostOf(shop), '/wp-login.php');
     expect(login.status).toBe(200);
     expect(login.body).toContain('name="log"');
 
     const { 'admin-username': user, 'admin-password': password } = await secretValues(shop);
     const form = new URLSearchParams({ log: user, pwd: password, 'wp-submit': 'Log In', testcookie: '1' }).toString();
-    const loggedIn = await storeRequest(platform!.ingressUrl, hostOf(shop), '/wp-login.php', {
+    const loggedIn = await requestWithHost(platform!.ingressUrl, hostOf(shop), '/wp-login.php', {
       method: 'POST',
       body: form,
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: 'wordpress_test_cookie=WP%20Cookie%20check' },
     });
     expect(loggedIn.status).toBe(302);
     expect(String(loggedIn.headers['set-cookie'])).toMatch(/wordpress_logged_in_[0-9a-f]+=/);
-    const wrong = await storeRequest(platform!.ingressUrl, hostOf(shop), '/wp-login.php', {
+    const wrong = await requestWithHost(platform!.ingressUrl, hostOf(shop), '/wp-login.php', {
       method: 'POST',
       body: new URLSearchParams({ log: user, pwd: `${password}-wrong`, testcookie: '1' }).toString(),
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: 'wordpress_test_cookie=WP%20Cookie%20check' },
@@ -221,17 +208,9 @@ describe.skipIf(!enabled)('WordPress stores on a real node (STOREFLEET_REAL_NODE
   }, 300_000);
 
   it('when the WordPress image is missing, then the store is Failed with ImageUnavailable naming pod and container; once the image is there, a retry makes it Ready', async () => {
-    const values = localChartValues(platform!.images) as { woocommerce: { images: Record<string, { repository: string; tag: string; pullPolicy: string }> } };
-    const present = values.woocommerce.images.wordpress!;
+    const present = standIns().images.wordpress!;
     const absent = { ...present, tag: `${present.tag}-absent` };
-    const missing = await startStoreWorker({
-      kubeconfigPath: platform!.kubeconfigPath,
-      chartValues: { woocommerce: { ...values.woocommerce, images: { ...values.woocommerce.images, wordpress: absent } } },
-      ingressNamespace: LOCAL_INGRESS_NAMESPACE,
-      baseDomain: LOCAL_BASE_DOMAIN,
-      maxProvisionSeconds: provisionMs / 1000,
-      fatalWaitGraceMs: 15_000,
-    });
+    const missing = await localWorker({ fatalWaitGraceMs: 15_000 }, (values) => ({ ...values, images: { ...values.images, wordpress: absent } }));
     try {
       const id = storeId('noimg');
       const handle = await missing.createStore({ storeId: id, engine: 'woocommerce' });
@@ -280,22 +259,11 @@ describe.skipIf(!enabled)('WordPress stores on a real node (STOREFLEET_REAL_NODE
 
   // Last, on an emptier node: a 2-core node fits four small stores' CPU requests, system pods included.
   it('when the web container keeps crashing, or the setup Job fails, then the store says so with the last log lines, and never a secret', async () => {
-    type Images = Record<string, { repository: string; tag: string; pullPolicy: string }>;
-    const values = localChartValues(platform!.images) as { woocommerce: { images: Images; woocommerce: Record<string, unknown> } };
-    const settings = { kubeconfigPath: platform!.kubeconfigPath, ingressNamespace: LOCAL_INGRESS_NAMESPACE, baseDomain: LOCAL_BASE_DOMAIN };
     // MariaDB's image where WordPress's belongs: its entrypoint finds no MARIADB_* settings and exits 1.
-    const crashing = await startStoreWorker({
-      ...settings,
-      maxProvisionSeconds: 150,
-      chartValues: { woocommerce: { ...values.woocommerce, images: { ...values.woocommerce.images, wordpress: values.woocommerce.images.mariadb! } } },
-    });
+    const crashing = await localWorker({ maxProvisionSeconds: 150 }, (values) => ({ ...values, images: { ...values.images, wordpress: values.images.mariadb! } }));
     // The production default: a WooCommerce plugin that cannot be had fails the setup Job (after one
     // retry here, not the chart's six, whose back-off adds up to ten minutes).
-    const strict = await startStoreWorker({
-      ...settings,
-      maxProvisionSeconds: provisionMs / 1000,
-      chartValues: { woocommerce: { ...values.woocommerce, woocommerce: { required: true }, setup: { backoffLimit: 1 } } },
-    });
+    const strict = await localWorker({}, (values) => ({ ...values, woocommerce: { required: true }, setup: { backoffLimit: 1 } }));
     try {
       const [crash, job] = await Promise.all([crashing.createStore({ storeId: storeId('crash'), engine: 'woocommerce' }), strict.createStore({ storeId: storeId('nojob'), engine: 'woocommerce' })]);
       const [crashed, jobFailed] = await Promise.all([waitForPhase(crash, 'Failed', provisionMs), waitForPhase(job, 'Failed', provisionMs)]);

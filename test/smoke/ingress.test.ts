@@ -3,7 +3,6 @@
 // no pod network, so nothing here is proxied to a cluster IP (the real-node tests do that): a backend
 // that exists shows up as a proxy_pass line in the config it applied.
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, NetworkingV1Api, type V1Ingress } from '@kubernetes/client-node';
@@ -12,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { repoRoot } from '../../dev/config.js';
 import { freePort } from '../../dev/ports.js';
 import { eventually, kubeConfig, uniqueName } from '../harness/clients.js';
+import { requestWithHost } from '../harness/host-request.js';
 
 const namespace = uniqueName('ingress');
 const stateDir = mkdtempSync(join(tmpdir(), 'storefleet-ingress-'));
@@ -24,17 +24,10 @@ const ingress = (name: string, host: string, service: string, className = 'nginx
   metadata: { name, namespace },
   spec: { ingressClassName: className, rules: [{ host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: service, port: { name: 'http' } } } }] } }] },
 });
-/** A GET with this Host header (fetch drops Host: it is a forbidden header there). */
-const get = (host: string) =>
-  new Promise<{ status: number; text: string }>((resolve, reject) => {
-    request(url, { headers: { Host: host } }, (res) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    })
-      .on('error', reject)
-      .end();
-  });
+const get = async (host: string) => {
+  const reply = await requestWithHost(url, host, '/');
+  return { status: reply.status, text: reply.body };
+};
 
 beforeAll(async () => {
   const port = await freePort();
