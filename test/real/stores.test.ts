@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { adminSecretKeys } from '../../activities/secrets.js';
 import { deleteSignal, retrySignal } from '../../core/messages.js';
-import { adminSecretName, namespaceName, storeWorkflowId } from '../../core/names.js';
+import { adminSecretName, namespaceName, storeUrl, storeWorkflowId } from '../../core/names.js';
 import { reasons } from '../../core/status.js';
 import { freeLocalClusterPorts } from '../../dev/cluster/local.js';
 import { localChartValues, LOCAL_BASE_DOMAIN, LOCAL_INGRESS_NAMESPACE, startLocalPlatform, type RunningLocalPlatform } from '../../dev/cluster/local-platform.js';
@@ -31,7 +31,8 @@ const enabled = process.env.STOREFLEET_REAL_NODE === '1';
 // A real WordPress store: MariaDB initialising its volume, Apache with PHP, the setup Job's wp-cli.
 const provisionMs = 10 * 60_000;
 
-const hostOf = (id: string) => `${id}.${LOCAL_BASE_DOMAIN}`;
+/** The host the worker gives the store's Ingress, from the same helper. */
+const hostOf = (id: string) => new URL(storeUrl(id, LOCAL_BASE_DOMAIN)).host;
 
 describe.skipIf(!enabled)('WordPress stores on a real node (STOREFLEET_REAL_NODE=1)', () => {
   let releaseNode: (() => void) | undefined;
