@@ -42,7 +42,9 @@ const deterministicRules = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.storefleet/**', 'bench/results/**', 'coverage/**', '.scratch/**'] },
+  // images/medusa-server is a Medusa project with dependencies of its own: its Containerfile's build
+  // (`medusa build`, TypeScript) checks it.
+  { ignores: ['node_modules/**', 'dist/**', '.storefleet/**', 'bench/results/**', 'coverage/**', '.scratch/**', 'images/*/node_modules/**', 'images/*/dist/**', 'images/medusa-server/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -13,7 +13,7 @@ const image = (name: string): LocalImage => ({
   key: 'abc',
   built: false,
 });
-const images = ['mariadb', 'wordpress', 'wp-cli'].map(image);
+const images = ['mariadb', 'wordpress', 'wp-cli', 'postgres', 'redis', 'node', 'medusa-server', 'medusa-storefront'].map(image);
 
 describe("local mode's chart values", () => {
   it('when the stand-ins are known, then WooCommerce releases run them, never pulled, and do not require the plugin', () => {
@@ -26,20 +26,29 @@ describe("local mode's chart values", () => {
       },
       woocommerce: { required: false },
     });
-    expect(Object.keys(values)).toEqual(['woocommerce']);
+    expect(Object.keys(values)).toEqual(['woocommerce', 'medusa']);
+  });
+
+  it('when the images are known, then Medusa releases run the Medusa images and the PostgreSQL and Redis stand-ins, never pulled', () => {
+    const values = localChartValues(images) as { medusa: Record<string, unknown> };
+    const local = (name: string) => ({ image: { repository: `localhost/storefleet/${name}`, tag: 'v-abc', pullPolicy: 'Never' } });
+    expect(values.medusa).toEqual({ server: local('medusa-server'), storefront: local('medusa-storefront'), postgres: local('postgres'), redis: local('redis') });
   });
 
   it('when a stand-in is missing, then it says which', () => {
     expect(() => localChartValues(images.slice(1))).toThrow(/no mariadb image/);
   });
 
-  it('when the chart renders with them (as the worker merges them), then every container names a stand-in', async () => {
-    const values = { ...(localChartValues(images) as { woocommerce: Record<string, unknown> }).woocommerce, storeId: 'demo1', host: 'demo1.localhost', plan: 'small', existingSecret: 'store-admin' };
-    const chart = fileURLToPath(new URL('../../charts/woocommerce', import.meta.url));
-    const rendered = await execa(inject('toolchain').helm ?? 'helm', ['template', 'woocommerce-demo1', chart, '-n', 'store-demo1', '-f', '-'], { input: JSON.stringify(values) });
+  it.each([
+    ['woocommerce', /^localhost\/storefleet\/(mariadb|wordpress|wp-cli):v-abc$/, 4],
+    ['medusa', /^localhost\/storefleet\/(medusa-server|medusa-storefront|postgres|redis):v-abc$/, 5],
+  ] as const)('when the %s chart renders with them (as the worker merges them), then every container names a local image', async (engine, localImage, atLeast) => {
+    const values = { ...(localChartValues(images) as Record<string, Record<string, unknown>>)[engine], storeId: 'demo1', host: 'demo1.localhost', plan: 'small', existingSecret: 'store-admin' };
+    const chart = fileURLToPath(new URL(`../../charts/${engine}`, import.meta.url));
+    const rendered = await execa(inject('toolchain').helm ?? 'helm', ['template', `${engine}-demo1`, chart, '-n', 'store-demo1', '-f', '-'], { input: JSON.stringify(values) });
     const named = [...rendered.stdout.matchAll(/^\s+image: "?([^"\s]+)"?$/gm)].map((match) => match[1]);
-    expect(named.length).toBeGreaterThanOrEqual(4);
-    for (const ref of named) expect(ref).toMatch(/^localhost\/storefleet\/(mariadb|wordpress|wp-cli):v-abc$/);
+    expect(named.length).toBeGreaterThanOrEqual(atLeast);
+    for (const ref of named) expect(ref).toMatch(localImage);
     expect(rendered.stdout).not.toMatch(/imagePullPolicy: (IfNotPresent|Always)/);
   });
 });

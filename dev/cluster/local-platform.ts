@@ -43,7 +43,7 @@ export interface RunningLocalPlatform {
   stop: () => Promise<string[]>;
 }
 
-/** The values every WooCommerce release gets in local mode: the stand-in images, never pulled; no plugin download. */
+/** The values every release gets in local mode: images built here, never pulled; no plugin download. */
 export function localChartValues(images: LocalImage[]): Record<string, unknown> {
   const image = (name: string) => {
     const found = images.find((candidate) => candidate.name === name);
@@ -57,12 +57,18 @@ export function localChartValues(images: LocalImage[]): Record<string, unknown> 
       // WooCommerce steps as skipped, and the store says so (CommerceReady False).
       woocommerce: { required: false },
     },
+    medusa: {
+      server: { image: image('medusa-server') },
+      storefront: { image: image('medusa-storefront') },
+      postgres: { image: image('postgres') },
+      redis: { image: image('redis') },
+    },
   };
 }
 
 export async function startLocalPlatform(options: LocalPlatformOptions): Promise<RunningLocalPlatform> {
   const progress = options.progress ?? (() => undefined);
-  progress('images: the stand-ins for the official MariaDB, WordPress and wp-cli images (built here when missing)');
+  progress('images: the stand-ins for the official MariaDB, WordPress, wp-cli, PostgreSQL, Redis and Node images, and the Medusa images (built here when missing)');
   const images = await ensureImages({ cacheDir: options.cacheDir, progress });
 
   const { nodePorts, ingress, ...clusterPorts } = options.ports;

@@ -6,12 +6,16 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
-/** Every file under dir, as sorted paths relative to it with "/" separators. */
+/** What a build of a Node project outside its Containerfile leaves; each such image's .dockerignore names them too. */
+const BUILD_OUTPUTS = new Set(['node_modules', 'dist', '.medusa']);
+
+/** Every file under dir (build outputs left out), as sorted paths relative to it with "/" separators. */
 export function contextFiles(dir: string): string[] {
   const files: string[] = [];
   const walk = (current: string): void => {
     for (const entry of readdirSync(current, { withFileTypes: true })) {
       const path = join(current, entry.name);
+      if (entry.isDirectory() && BUILD_OUTPUTS.has(entry.name)) continue;
       if (entry.isDirectory()) walk(path);
       else files.push(relative(dir, path).split(sep).join('/'));
     }

@@ -43,7 +43,7 @@ export async function ensureImages(options: EnsureImagesOptions): Promise<LocalI
   // Everything already built: answer from the archives alone, touching neither buildah nor the lock.
   const recorded = recordedRootfs(cache);
   if (recorded && !options.rebuild) {
-    const cached = wanted.map((image) => planImage(cache, image, baseKeyOf(recorded)));
+    const cached = planImages(cache, wanted, debianBase(recorded));
     if (cached.every((plan) => existsSync(plan.archive))) return cached.map((plan) => localImage(plan, false));
   }
   await checkMachine();
@@ -52,30 +52,38 @@ export async function ensureImages(options: EnsureImagesOptions): Promise<LocalI
     const leftovers = await unmountBelow(store.root);
     if (leftovers.length) say(`[images] unmounted ${leftovers.length} mount(s) a killed build left under ${store.root}`);
     const rootfs = await ensureDebianRootfs(cache, say);
-    const baseKey = baseKeyOf(rootfs);
-    const base = { rootfs, ref: `${imageRepository('debian-base')}:${imageTag(DEBIAN_CODENAME, baseKey)}` };
+    const debian = debianBase(rootfs);
     const results: LocalImage[] = [];
-    for (const image of wanted) {
-      const plan = planImage(cache, image, baseKey);
+    for (const plan of planImages(cache, wanted, debian)) {
       if (existsSync(plan.archive) && !options.rebuild) {
         results.push(localImage(plan, false));
         continue;
       }
-      await ensureBaseImage(store, base, say);
-      await buildImage(store, image, { ...plan, baseRef: base.ref }, say);
+      if (plan.base === debian) await ensureDebianImage(store, rootfs, debian.ref, say);
+      else await ensureStoredImage(store, plan.base);
+      await buildImage(store, plan, say);
       results.push(localImage(plan, true));
     }
     return results;
   });
 }
 
-/** The base's key: its Containerfile and the root filesystem's sha256. */
-function baseKeyOf(rootfs: DebianRootfs): string {
-  return imageKey({ contextDir: baseImageDir, baseKey: `rootfs ${rootfs.sha256}` });
+/** What an image starts from: its reference in buildah's storage, its content key and, for ours, its archive. */
+interface BaseImage {
+  ref: string;
+  key: string;
+  archive?: string;
+}
+
+/** The Debian base, keyed by its Containerfile and the root filesystem's sha256. */
+function debianBase(rootfs: DebianRootfs): BaseImage {
+  const key = imageKey({ contextDir: baseImageDir, baseKey: `rootfs ${rootfs.sha256}` });
+  return { ref: `${imageRepository('debian-base')}:${imageTag(DEBIAN_CODENAME, key)}`, key };
 }
 
 interface ImagePlan {
   image: StandInImage;
+  base: BaseImage;
   contextDir: string;
   key: string;
   repository: string;
@@ -86,13 +94,21 @@ interface ImagePlan {
   logPath: string;
 }
 
-function planImage(cache: string, image: StandInImage, baseKey: string): ImagePlan {
-  const contextDir = join(imagesDir, image.name);
-  const key = imageKey({ contextDir, baseKey });
-  const repository = imageRepository(image.name);
-  const tag = imageTag(image.version, key);
-  const archive = join(cache, 'archives', image.name, `${tag}.tar`);
-  return { image, contextDir, key, repository, tag, ref: `${repository}:${tag}`, archive, logPath: join(cache, 'logs', `${image.name}.log`) };
+/** Plans in catalog order, so an image's base is planned (and built) before it. */
+function planImages(cache: string, wanted: StandInImage[], debian: BaseImage): ImagePlan[] {
+  const plans = new Map<string, ImagePlan>();
+  for (const image of wanted) {
+    const base = image.base ? plans.get(image.base) : debian;
+    if (!base) throw new ImagesError(`image ${image.name} starts from ${image.base}, which is not planned before it`);
+    const contextDir = join(imagesDir, image.name);
+    const key = imageKey({ contextDir, baseKey: base.key });
+    const repository = imageRepository(image.name);
+    const tag = imageTag(image.version, key);
+    const archive = join(cache, 'archives', image.name, `${tag}.tar`);
+    const logPath = join(cache, 'logs', `${image.name}.log`);
+    plans.set(image.name, { image, base, contextDir, key, repository, tag, ref: `${repository}:${tag}`, archive, logPath });
+  }
+  return [...plans.values()];
 }
 
 function localImage(plan: ImagePlan, built: boolean): LocalImage {
@@ -104,7 +120,14 @@ function selectImages(names: string[] | undefined): StandInImage[] {
   if (!names?.length) return standInImages;
   const unknown = names.filter((name) => !standInImages.some((image) => image.name === name));
   if (unknown.length) throw new ImagesError(`unknown image ${unknown.join(', ')}; known: ${standInImages.map((i) => i.name).join(', ')}`);
-  return standInImages.filter((image) => names.includes(image.name));
+  const needed = new Set<string>();
+  const need = (name: string): void => {
+    needed.add(name);
+    const base = standInImages.find((image) => image.name === name)?.base;
+    if (base) need(base);
+  };
+  names.forEach(need);
+  return standInImages.filter((image) => needed.has(image.name));
 }
 
 async function checkMachine(): Promise<void> {
@@ -115,23 +138,33 @@ async function checkMachine(): Promise<void> {
   }
 }
 
-/** The base image in buildah's storage, made from the root filesystem tarball (a few seconds). */
-async function ensureBaseImage(store: BuildahStore, base: { rootfs: DebianRootfs; ref: string }, say: (line: string) => void): Promise<void> {
-  if (await hasImage(store, base.ref)) return;
-  say(`[images] debian-base: importing the root filesystem as ${base.ref}`);
-  await buildah(store, ['bud', '--quiet', '--isolation', 'chroot', '--pull=never', '-f', join(baseImageDir, 'Containerfile'), '-t', base.ref, base.rootfs.dir], {
+/** The Debian base in buildah's storage, made from the root filesystem tarball (a few seconds). */
+async function ensureDebianImage(store: BuildahStore, rootfs: DebianRootfs, ref: string, say: (line: string) => void): Promise<void> {
+  if (await hasImage(store, ref)) return;
+  say(`[images] debian-base: importing the root filesystem as ${ref}`);
+  await buildah(store, ['bud', '--quiet', '--isolation', 'chroot', '--pull=never', '-f', join(baseImageDir, 'Containerfile'), '-t', ref, rootfs.dir], {
     lowPriority: true,
   });
 }
 
-async function buildImage(store: BuildahStore, image: StandInImage, plan: ImagePlan & { baseRef: string }, say: (line: string) => void): Promise<void> {
-  say(`[images] ${image.name}: building ${plan.ref}, stand-in for ${image.standsInFor} (about ${image.coldBuildMinutes} min on 2 cores; log ${plan.logPath})...`);
+/** One of our images as a base: in buildah's storage already, or loaded from its archive (a cache kept only the archive). */
+async function ensureStoredImage(store: BuildahStore, base: BaseImage): Promise<void> {
+  if (await hasImage(store, base.ref)) return;
+  if (!base.archive) throw new ImagesError(`base image ${base.ref} is neither in buildah's storage nor archived`);
+  const id = (await buildah(store, ['pull', '--quiet', `oci-archive:${base.archive}`], { lowPriority: true })).trim();
+  await buildah(store, ['tag', id, base.ref]);
+}
+
+async function buildImage(store: BuildahStore, plan: ImagePlan, say: (line: string) => void): Promise<void> {
+  const { image } = plan;
+  const what = image.own ? `storefleet's ${image.standsInFor}` : `stand-in for ${image.standsInFor}`;
+  say(`[images] ${image.name}: building ${plan.ref}, ${what} (about ${image.coldBuildMinutes} min on 2 cores; log ${plan.logPath})...`);
   const started = Date.now();
   const ticker = { everySeconds: 30, say, what: `[images] ${image.name}` };
   // --layers keeps each step's result, so a change to a copied script reruns only the steps after it.
   await buildah(
     store,
-    ['bud', '--isolation', 'chroot', '--layers', '--pull=never', '--build-arg', `BASE=${plan.baseRef}`, '-f', join(plan.contextDir, 'Containerfile'), '-t', plan.ref, plan.contextDir],
+    ['bud', '--isolation', 'chroot', '--layers', '--pull=never', '--build-arg', `BASE=${plan.base.ref}`, '-f', join(plan.contextDir, 'Containerfile'), '-t', plan.ref, plan.contextDir],
     { logPath: plan.logPath, lowPriority: true, ticker },
   );
   mkdirSync(dirname(plan.archive), { recursive: true });

@@ -1,7 +1,9 @@
 #!/bin/sh
 # First-run setup of a Medusa store, run by the setup Job in the server image (after its init
-# container saw PostgreSQL accept connections). Safe to run again: migrations only apply what is
-# pending, and an admin user that already exists counts as done.
+# container saw PostgreSQL accept connections): migrations, the administrator, and what the store needs
+# to sell at once (region, sales channel and publishable key, shipping option, a sample product in
+# stock). Safe to run again: migrations apply only what is pending, an existing admin counts as done,
+# and the seed makes only what it does not find.
 # Credentials come from the environment (the store Secret); no line holding the password is printed.
 set -eu
 
@@ -11,10 +13,10 @@ redact() { grep -vF -- "$ADMIN_PASSWORD" || true; }
 
 log "running database migrations"
 # --execute-safe-links: never stop at an interactive prompt about link tables.
-npx --no medusa db:migrate --execute-safe-links
+medusa db:migrate --execute-safe-links
 
 log "ensuring the admin user ${ADMIN_EMAIL}"
-if output="$(npx --no medusa user -e "$ADMIN_EMAIL" -p "$ADMIN_PASSWORD" 2>&1)"; then
+if output="$(medusa user -e "$ADMIN_EMAIL" -p "$ADMIN_PASSWORD" 2>&1)"; then
   printf '%s\n' "$output" | redact
   log "admin user created"
 elif printf '%s\n' "$output" | grep -qi 'already exists'; then
@@ -24,5 +26,8 @@ else
   log "creating the admin user failed"
   exit 1
 fi
+
+log "seeding the region, sales channel, shipping and sample product"
+medusa exec ./src/scripts/seed.js
 
 log "done: store ${STORE_URL}/ admin ${STORE_URL}/app"
