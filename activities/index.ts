@@ -7,6 +7,7 @@ import { createGuardrailActivities } from './guardrails.js';
 import { createHelmActivities } from './helm.js';
 import { createHibernationActivities } from './hibernation.js';
 import { createNamespaceActivities } from './namespace.js';
+import { createOrderCheckActivities } from './order-check.js';
 import { createOwnerQuotaActivities } from './owner-quota.js';
 import { withOutageEvents } from './outage-events.js';
 import { createPlanActivities } from './plan.js';
@@ -34,6 +35,7 @@ export function createActivities(deps: ActivityDeps) {
         ...createCleanupActivities(deps),
         ...createHibernationActivities(deps),
         ...createStorefrontActivities(deps),
+        ...createOrderCheckActivities(deps),
         ...createChangeCheckActivities(deps),
       },
       deps.log,

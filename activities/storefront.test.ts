@@ -6,7 +6,8 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../dev/ports.js';
-import { createStorefrontActivities, isLocalhostName, storefrontPages } from './storefront.js';
+import { isLocalhostName } from './store-http.js';
+import { createStorefrontActivities, storefrontPages } from './storefront.js';
 
 let server: Server;
 let url: string;

@@ -1,12 +1,8 @@
 // The storefront smoke check after Ready: what a shopper and an admin would open first, requested
 // through the store's real URL (the ingress), so a store that is "ready" but unreachable says so.
-// Names under `.localhost` (local mode's base domain) go to 127.0.0.1 as browsers and curl send them
-// (RFC 6761); Node's own resolver (glibc getaddrinfo) does not know them.
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import type { Engine, StoreSpec } from '../core/store-spec.js';
 import { activityLogger, type ActivityDeps } from './deps.js';
+import { storeRequest } from './store-http.js';
 
 export interface PageCheck {
   name: string;
@@ -28,49 +24,6 @@ export function storefrontPages(engine: Engine, url: string): Array<{ name: stri
   return pages[engine].map(([name, path]) => ({ name, url: `${url}${path}`, ...(path.includes('/wp-json/') ? { json: true } : {}) }));
 }
 
-/** `localhost` and every name under it (RFC 6761: they are loopback), without asking a resolver. */
-export const isLocalhostName = (hostname: string) => /(^|\.)localhost\.?$/i.test(hostname);
-
-type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
-const systemLookup = dnsLookup as unknown as (hostname: string, options: LookupOptions, callback: LookupCallback) => void;
-
-/** dns.lookup, except that `.localhost` names are 127.0.0.1 (for `all` lookups too, which Node's happy eyeballs makes). */
-export function storefrontLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
-  if (!isLocalhostName(hostname)) systemLookup(hostname, options, callback);
-  else if (options.all) callback(null, [{ address: '127.0.0.1', family: 4 }]);
-  else callback(null, '127.0.0.1', 4);
-}
-
-/**
- * One GET, redirects not followed (a redirect to a login form or to https is an answer: the store is
- * there). The body is read only when it is to be parsed as JSON.
- */
-function get(url: string, readBody: boolean): Promise<{ status: number; body?: string }> {
-  const target = new URL(url);
-  const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const req = request(target, { method: 'GET', lookup: storefrontLookup, signal: AbortSignal.timeout(pageTimeoutMs), headers: { accept: readBody ? 'application/json' : '*/*' } }, (res: IncomingMessage) => {
-      const status = res.statusCode ?? 0;
-      if (!readBody || status !== 200) {
-        res.resume();
-        resolve({ status });
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > maxJsonBytes) res.destroy();
-        else chunks.push(chunk);
-      });
-      res.on('close', () => resolve({ status, body: size > maxJsonBytes ? '' : Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 const isJsonList = (body: string | undefined) => {
   try {
     return Array.isArray(JSON.parse(body ?? ''));
@@ -81,7 +34,7 @@ const isJsonList = (body: string | undefined) => {
 
 async function checkPage(page: { name: string; url: string; json?: boolean }): Promise<PageCheck> {
   try {
-    const res = await get(page.url, Boolean(page.json));
+    const res = await storeRequest(page.url, { timeoutMs: pageTimeoutMs, readBody: Boolean(page.json), maxBytes: maxJsonBytes, headers: { accept: page.json ? 'application/json' : '*/*' } });
     if (res.status >= 400) return { name: page.name, url: page.url, ok: false, status: res.status, error: `HTTP ${res.status}` };
     if (page.json && res.status === 200 && !isJsonList(res.body)) {
       return { name: page.name, url: page.url, ok: false, status: res.status, error: 'not a JSON list' };

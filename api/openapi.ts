@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { storeIdSchema } from '../core/schemas.js';
 import { fleetUpgradeAccepted, fleetUpgradeBody, fleetUpgradeList, fleetUpgradeResponse } from './schemas.js';
-import { acceptedResponse, changeDryRunResponse, changeStoreBody, createStoreBody, dryRunQuery, dryRunResponse, errorResponse, eventsResponse, healthResponse, historyResponse, listStoresQuery, fleetUsageQuery, fleetUsageResponse, storeUsageResponse, storeListResponse, storeResponse, storeSummary } from './schemas.js';
+import { acceptedResponse, changeDryRunResponse, changeStoreBody, createStoreBody, dryRunQuery, dryRunResponse, errorResponse, eventsResponse, healthResponse, historyResponse, listStoresQuery, orderCheckResponse, fleetUsageQuery, fleetUsageResponse, storeUsageResponse, storeListResponse, storeResponse, storeSummary } from './schemas.js';
 
 const ref = (schema: z.ZodType) => ({ $ref: `#/components/schemas/${(z.globalRegistry.get(schema) as { id: string }).id}` });
 const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema: ref(schema) } } });
@@ -91,6 +91,13 @@ export function openApiDocument(): object {
         post: store({
           summary: 'Wake a Hibernated store: replicas come back and it is Ready once its workloads are',
           responses: { '202': json(acceptedResponse, 'wake-up requested'), ...errors('400', '404', '409', ...common) },
+        }),
+      },
+      '/stores/{id}/checks/order': {
+        post: store({
+          summary:
+            "Place an order through the store's URL as a shopper would (Medusa: manual payment; WooCommerce: Cash on Delivery), see it through the admin API with the store's credentials, then cancel it. Answers when done (seconds, at most about 3 minutes); the condition OrderFlow keeps the outcome",
+          responses: { '200': json(orderCheckResponse, 'the check ran: ok says whether every step succeeded, steps say how each went'), ...errors('400', '404', '409', ...common) },
         }),
       },
       '/stores/{id}/history': {

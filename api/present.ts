@@ -59,6 +59,7 @@ export function storeResponse(view: StoreView, settings: LinkSettings): StoreRes
     ...(s.chartVersion ? { chartVersion: s.chartVersion } : {}),
     ...(s.revision !== undefined ? { revision: s.revision } : {}),
     ...(s.lastChange ? { lastChange: s.lastChange } : {}),
+    ...(s.lastOrderCheck ? { lastOrderCheck: s.lastOrderCheck } : {}),
     attempts: s.attempts,
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,

@@ -80,6 +80,19 @@ const lastChange = z
   })
   .meta({ id: 'StoreChangeOutcome' });
 
+export const orderCheck = z
+  .object({
+    ok: z.boolean().meta({ description: 'every step succeeded: the order was placed, seen in the admin and cancelled' }),
+    orderId: z.string().optional().meta({ description: 'the order the check placed, once it got that far' }),
+    steps: z.array(z.object({ name: z.string(), ok: z.boolean(), message: z.string() })).meta({ description: 'in the order they ran; the first failure ends the check (the cancel still runs once an order exists)' }),
+    requestedBy: z.string(),
+    startedAt: z.string(),
+    finishedAt: z.string(),
+  })
+  .meta({ id: 'OrderCheck' });
+
+export const orderCheckResponse = orderCheck.extend({ storeId: z.string() }).meta({ id: 'OrderCheckResult' });
+
 export const storeSummary = z
   .object({
     storeId: z.string(),
@@ -105,6 +118,7 @@ export const storeResponse = storeSummary
     chartVersion: z.string().optional().meta({ description: 'the chart version deployed' }),
     revision: z.number().int().optional().meta({ description: 'the Helm release revision deployed' }),
     lastChange: lastChange.optional(),
+    lastOrderCheck: orderCheck.optional(),
     attempts: z.number().int().optional(),
     updatedAt: z.string().optional(),
     readyAt: z.string().optional(),

@@ -6,10 +6,10 @@ import type { TypedSearchAttributes, UpdateDefinition } from '@temporalio/common
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import { optionalTsToDate } from '@temporalio/common/lib/time.js';
 import proto from '@temporalio/proto';
-import { changeUpdate, deleteSignal, hibernateUpdate, retrySignal, statusQuery, wakeUpdate, type ChangeRequest } from '../core/messages.js';
+import { changeUpdate, checkOrderUpdate, deleteSignal, hibernateUpdate, retrySignal, statusQuery, wakeUpdate, type ChangeRequest } from '../core/messages.js';
 import { namespaceName, storeIdOfWorkflow, storeWorkflowId } from '../core/names.js';
 import { StoreEngine, StoreId, StoreOwner, StorePhase, StorePlan } from '../workflows/search-attributes.js';
-import type { StoreStatus } from '../core/status.js';
+import type { OrderCheck, StoreStatus } from '../core/status.js';
 import type { Engine, StoreSpec } from '../core/store-spec.js';
 import type { ChangeTarget } from '../activities/change-check.js';
 import type { Plan } from '../core/plans.js';
@@ -42,6 +42,8 @@ export interface StoreServiceOptions {
 }
 
 const keys = { StoreEngine, StorePlan, StorePhase, StoreOwner, StoreId };
+/** The workflow's order check activity may take 3 minutes; the answer waits a little longer than that. */
+const orderCheckTimeoutMs = 200_000;
 
 /** What visibility knows of a store without asking its workflow. */
 export interface StoreRecord {
@@ -187,14 +189,22 @@ export function createStoreService(options: StoreServiceOptions) {
   }
 
   /** Runs one of the store's updates for the caller; a refusal is a 409 with `refusedCode` and the reason. */
-  async function updateAs<Args extends object>(caller: Caller, storeId: string, update: UpdateDefinition<StoreStatus, [Args & ChangeRequest]>, args: Args, refusedCode: string): Promise<StoreStatus> {
+  /** An update sent as the caller; `timeoutMs` bounds it whole (accepted and done), the worker read timeout by default. */
+  async function updateAs<Result, Args extends object>(
+    caller: Caller,
+    storeId: string,
+    update: UpdateDefinition<Result, [Args & ChangeRequest]>,
+    args: Args,
+    refusedCode: string,
+    timeoutMs = options.workerReadTimeoutMs,
+  ): Promise<Result> {
     const handle = client.workflow.getHandle(storeWorkflowId(storeId));
-    return runUpdate(() => client.connection.withDeadline(Date.now() + options.workerReadTimeoutMs, () => handle.executeUpdate(update, { args: [{ ...args, by: `API, ${describeRequester(caller)}` }] })), {
+    return runUpdate(() => client.connection.withDeadline(Date.now() + timeoutMs, () => handle.executeUpdate(update, { args: [{ ...args, by: `API, ${describeRequester(caller)}` }] })), {
       refused: (reason) => new ApiError(409, refusedCode, reason),
       // The workflow ended (Deleted) between the lookup and the update.
       gone: () => new ApiError(409, refusedCode, `store ${storeId} is Deleted`),
       name: update.name,
-      timeoutMs: options.workerReadTimeoutMs,
+      timeoutMs,
     });
   }
 
@@ -274,6 +284,16 @@ export function createStoreService(options: StoreServiceOptions) {
       const record = await find(storeId, caller);
       if (!record.running) throw new ApiError(409, 'change_refused', `store ${storeId} is Deleted; only a Ready store can change its plan or chart`);
       return updateAs(caller, storeId, changeUpdate, target, 'change_refused');
+    },
+
+    /**
+     * The order check (the `checkOrder` update): answered once the check is done, which takes a few
+     * seconds up to its 3-minute bound; refused (409) unless the store is Ready and idle.
+     */
+    async checkOrder(storeId: string, caller: Caller): Promise<OrderCheck> {
+      const record = await find(storeId, caller);
+      if (!record.running) throw new ApiError(409, 'store_not_ready', `store ${storeId} is Deleted; only a Ready store can run an order check`);
+      return updateAs(caller, storeId, checkOrderUpdate, {}, 'store_not_ready', orderCheckTimeoutMs);
     },
 
     /** What a change would apply and whether the store would accept it; nothing changes. */

@@ -1,7 +1,7 @@
 // Signals, queries and updates of the store workflows, defined once for the workflows and every client.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Plan } from './plans.js';
-import type { StoreEvent, StoreStatus } from './status.js';
+import type { OrderCheck, StoreEvent, StoreStatus } from './status.js';
 
 export const retrySignal = defineSignal('retry');
 export const deleteSignal = defineSignal('delete');
@@ -17,6 +17,13 @@ export interface ChangeRequest {
 export const hibernateUpdate = defineUpdate<StoreStatus, [ChangeRequest]>('hibernate');
 /** Hibernated -> Ready: replicas restored, then readiness. Refused (validator) unless Hibernated. */
 export const wakeUpdate = defineUpdate<StoreStatus, [ChangeRequest]>('wake');
+
+/**
+ * Places an order through the store's URL as a shopper would, verifies it through the admin API with the
+ * store's credentials, then cancels it. Refused (validator) unless Ready with no other request pending or
+ * check running; the answer and the condition OrderFlow say how each step went.
+ */
+export const checkOrderUpdate = defineUpdate<OrderCheck, [ChangeRequest]>('checkOrder');
 
 /** A plan change or chart upgrade of one store; at least one of plan and chartVersion. */
 export interface StoreChange extends ChangeRequest {

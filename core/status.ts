@@ -22,6 +22,8 @@ export const conditionTypes = {
   /** The store sells: WooCommerce installed and active (or a Medusa store). A skipped plugin is False. */
   CommerceReady: 'CommerceReady',
   StorefrontReachable: 'StorefrontReachable',
+  /** The last order check (run on request) placed an order through the store's URL, saw it in the admin and cancelled it. */
+  OrderFlow: 'OrderFlow',
 } as const;
 export type ConditionType = keyof typeof conditionTypes;
 
@@ -64,6 +66,12 @@ export const reasons = {
   StorefrontUnreachable: 'StorefrontUnreachable',
   /** The worker does not check storefronts (STOREFLEET_STOREFRONT_CHECK=off). */
   StorefrontCheckSkipped: 'StorefrontCheckSkipped',
+  /** An operator asked for an order check; the message says who. */
+  OrderCheckRequested: 'OrderCheckRequested',
+  /** The order check placed an order, saw it through the admin API and cancelled it; the message names the order. */
+  OrderPlaced: 'OrderPlaced',
+  /** A step of the order check failed; the message names the step and what the store answered. */
+  OrderFlowBroken: 'OrderFlowBroken',
   HibernateRequested: 'HibernateRequested',
   /** Workloads scaled to zero; volumes, secrets and the release are kept. */
   Hibernated: 'Hibernated',
@@ -115,6 +123,24 @@ export interface ChangeOutcome {
   finishedAt?: string;
 }
 
+/** One step of an order check, in the order it ran. */
+export interface OrderCheckStep {
+  name: string;
+  ok: boolean;
+  message: string;
+}
+
+/** What the last order check did (POST /stores/:id/checks/order, the `checkOrder` update). */
+export interface OrderCheck {
+  ok: boolean;
+  /** The order it placed, when it got that far (cancelled again unless a step says otherwise). */
+  orderId?: string;
+  steps: OrderCheckStep[];
+  requestedBy: string;
+  startedAt: string;
+  finishedAt: string;
+}
+
 export interface StoreStatus {
   storeId: string;
   engine: Engine;
@@ -129,6 +155,7 @@ export interface StoreStatus {
   chartVersion?: string;
   revision?: number;
   lastChange?: ChangeOutcome;
+  lastOrderCheck?: OrderCheck;
   lastError?: string;
   /** Provisioning attempts so far: 1 for the first, +1 per retry. */
   attempts: number;

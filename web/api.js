@@ -98,6 +98,7 @@ export const api = {
   /** The dry run: what a create would make and whether it fits the plan; nothing starts. */
   planStore: (spec) => request('POST', '/stores?dryRun=true', spec),
   hibernateStore: (storeId) => request('POST', `${storePath(storeId)}/hibernate`),
+  checkOrder: (storeId) => request('POST', `${storePath(storeId)}/checks/order`),
   wakeStore: (storeId) => request('POST', `${storePath(storeId)}/wake`),
   retryStore: (storeId) => request('POST', `${storePath(storeId)}/retry`),
   deleteStore: (storeId) => request('DELETE', storePath(storeId)),

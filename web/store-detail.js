@@ -1,6 +1,6 @@
 // One store's detail, kept live: GET /stores/:id and /events once, then the SSE stream for phase
 // changes and new timeline entries; every change re-reads the store (conditions, url and lastError are
-// not in the stream). Retry, Hibernate, Wake, Delete and a change of plan or chart act here.
+// not in the stream). Retry, Hibernate, Wake, Delete, an order check and a change of plan or chart act here.
 import { api, ApiError, authEvents } from './api.js';
 import { setupChangeForm } from './change-form.js';
 import { confirmDelete } from './delete-dialog.js';
@@ -25,6 +25,7 @@ export function setupStoreDetail({ onChange }) {
   const deleteButton = /** @type {HTMLButtonElement} */ ($('delete-button'));
   const hibernateButton = /** @type {HTMLButtonElement} */ ($('hibernate-button'));
   const wakeButton = /** @type {HTMLButtonElement} */ ($('wake-button'));
+  const orderCheckButton = /** @type {HTMLButtonElement} */ ($('order-check-button'));
   const actionResult = $('action-result');
   const body = $('detail-body');
   const lastError = $('detail-last-error');
@@ -64,7 +65,7 @@ export function setupStoreDetail({ onChange }) {
     renderTimeline(timeline, []);
     for (const disclosure of disclosures) disclosure.reset();
     actionResult.hidden = true;
-    for (const button of [retryButton, deleteButton, hibernateButton, wakeButton]) button.hidden = true;
+    for (const button of [retryButton, deleteButton, hibernateButton, wakeButton, orderCheckButton]) button.hidden = true;
     void load(current, true);
     startStream(current);
   }
@@ -127,6 +128,7 @@ export function setupStoreDetail({ onChange }) {
     }
     retryButton.hidden = store.phase !== 'Failed';
     hibernateButton.hidden = store.phase !== 'Ready';
+    orderCheckButton.hidden = store.phase !== 'Ready';
     wakeButton.hidden = store.phase !== 'Hibernated';
     deleteButton.hidden = store.phase === 'Deleting' || store.phase === 'Deleted';
     changeForm.show(store);
@@ -221,6 +223,24 @@ export function setupStoreDetail({ onChange }) {
   hibernateButton.addEventListener('click', () => {
     const view = current;
     if (view) void act(view, 'Hibernation', () => api.hibernateStore(view.storeId));
+  });
+  // The answer comes when the check is done (seconds): the button waits with it.
+  orderCheckButton.addEventListener('click', () => {
+    const view = current;
+    if (!view) return;
+    orderCheckButton.disabled = true;
+    showActionResult('info', `Placing a test order in ${view.storeId}…`);
+    void api
+      .checkOrder(view.storeId)
+      .then((check) => {
+        const failed = check.steps.find((step) => !step.ok);
+        if (check.ok) showActionResult('info', `Order check passed: order ${check.orderId} placed, seen in the admin and cancelled.`);
+        else showActionResult('error', `Order check failed at "${failed?.name ?? 'start'}": ${failed?.message ?? 'no step ran'}`);
+        announce(`Order check of store ${view.storeId} ${check.ok ? 'passed' : 'failed'}.`);
+        reload(view);
+      })
+      .catch((error) => showActionResult('error', `Order check refused: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => (orderCheckButton.disabled = false));
   });
   wakeButton.addEventListener('click', () => {
     const view = current;

@@ -5,6 +5,10 @@ import { adminSecretName } from '../core/names.js';
 import { conditionTypes, reasons, maxEvents, type Condition, type ConditionStatus, type ConditionType, type Phase, type StoreEvent, type StoreStatus } from '../core/status.js';
 import type { StoreSpec } from '../core/store-spec.js';
 
+/** Conditions of checks run on request: absent until the first one, and untouched by provisioning's failures and retries. */
+const onRequestConditions: ConditionType[] = ['OrderFlow'];
+const provisioningCondition = (type: ConditionType) => !onRequestConditions.includes(type);
+
 export function initialStatus(spec: StoreSpec, now: string): StoreStatus {
   return {
     storeId: spec.storeId,
@@ -12,7 +16,7 @@ export function initialStatus(spec: StoreSpec, now: string): StoreStatus {
     plan: spec.plan,
     owner: spec.owner,
     phase: 'Provisioning',
-    conditions: (Object.keys(conditionTypes) as ConditionType[]).map((type) => ({
+    conditions: (Object.keys(conditionTypes) as ConditionType[]).filter(provisioningCondition).map((type) => ({
       type,
       status: 'Unknown',
       reason: 'Pending',
@@ -57,13 +61,13 @@ export function setPhase(status: StoreStatus, phase: Phase, now: string): void {
 /** Marks the conditions not yet True as False with the failure, so the status says where it stopped. */
 export function failOpenConditions(status: StoreStatus, reason: string, message: string, now: string): void {
   for (const condition of status.conditions) {
-    if (condition.status !== 'True') setCondition(status, condition.type, 'False', reason, message, now);
+    if (condition.status !== 'True' && provisioningCondition(condition.type)) setCondition(status, condition.type, 'False', reason, message, now);
   }
 }
 
 /** A retry starts from scratch: conditions go back to Unknown until each step proves itself again. */
 export function resetConditions(status: StoreStatus, now: string): void {
-  for (const condition of status.conditions) setCondition(status, condition.type, 'Unknown', 'Retrying', '', now);
+  for (const condition of status.conditions) if (provisioningCondition(condition.type)) setCondition(status, condition.type, 'Unknown', 'Retrying', '', now);
 }
 
 /**

@@ -18,7 +18,7 @@ import {
 import type { StoreActivities } from '../activities/index.js';
 import { failureTypes } from '../core/failures.js';
 import { changeOutcome, storeChangeDoneSignal } from '../core/fleet.js';
-import { changeUpdate, deleteSignal, deleteUpdate, hibernateUpdate, retrySignal, statusQuery, storeEventSignal, wakeUpdate, type ChangeRequest, type StoreChange } from '../core/messages.js';
+import { changeUpdate, checkOrderUpdate, deleteSignal, deleteUpdate, hibernateUpdate, retrySignal, statusQuery, storeEventSignal, wakeUpdate, type ChangeRequest, type StoreChange } from '../core/messages.js';
 import { adminUrl, cleanupWorkflowId, helmTaskQueue, namespaceName, storeUrl } from '../core/names.js';
 import type { StoreSettings } from '../core/settings.js';
 import { reasons, type ChangeOutcome, type Phase, type StoreStatus } from '../core/status.js';
@@ -29,6 +29,7 @@ import { activityRetry, storeMetrics } from './options.js';
 import { upsertStoreSearchAttributes } from './search-attributes.js';
 import { failOpenConditions, initialStatus, readyMessage, recordCommerce, recordEvent, resetConditions, setCondition, setPhase } from './store-status.js';
 import { scaleStore } from './hibernation.js';
+import { runOrderCheck } from './order-check.js';
 import { checkStorefront } from './storefront-check.js';
 import { abandonChange, acceptChange, upgradeStore } from './upgrade.js';
 
@@ -43,6 +44,9 @@ const kube = proxyActivities<StoreActivities>({
 
 // A change request waits on this check: a few quick attempts, not the provisioning budget.
 const { checkChange } = proxyActivities<StoreActivities>({ startToCloseTimeout: '20 seconds', retry: { maximumAttempts: 3, initialInterval: '500 milliseconds' } });
+
+// An order check places a real order: one attempt only, never a second order by retry.
+const orderCheck = proxyActivities<StoreActivities>({ startToCloseTimeout: '3 minutes', retry: { maximumAttempts: 1 } });
 
 const now = () => new Date().toISOString();
 
@@ -61,6 +65,7 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
   let retryRequested = false;
   let provisioning: CancellationScope | undefined;
   let requestedChange: PendingChange | undefined;
+  let orderCheckRunning = false;
   const kubeOutage: KubeOutage = {};
 
   const requestDelete = () => {
@@ -81,8 +86,9 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
   });
   // Changes are updates: the caller learns at once, from the validator, why one is refused.
   const refuseUnless = (from: Phase, what: string) => {
-    if (status.phase !== from || deleteRequested || requestedChange) {
-      throw new Error(`the store is ${deleteRequested ? 'being deleted' : requestedChange ? `already asked to ${requestedChange.kind}` : status.phase}; only a ${from} store can ${what}`);
+    if (status.phase !== from || deleteRequested || requestedChange || orderCheckRunning) {
+      const busy = deleteRequested ? 'being deleted' : requestedChange ? `already asked to ${requestedChange.kind}` : orderCheckRunning ? 'running an order check' : status.phase;
+      throw new Error(`the store is ${busy}; only a ${from} store can ${what}`);
     }
   };
   const change = (direction: 'hibernate' | 'wake', from: Phase, reason: string) => ({
@@ -121,6 +127,18 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
         if (samePlan && sameChart) throw new Error(`nothing to change: the store runs plan ${spec.plan} and chart ${status.chartVersion ?? 'as shipped'}`);
       },
     },
+  );
+  setHandler(
+    checkOrderUpdate,
+    async ({ by }: ChangeRequest) => {
+      orderCheckRunning = true;
+      try {
+        return await runOrderCheck(orderCheck, spec, status, by);
+      } finally {
+        orderCheckRunning = false;
+      }
+    },
+    { validator: (_request: ChangeRequest) => refuseUnless('Ready', 'run an order check') },
   );
   setHandler(storeEventSignal, (event) => recordReportedEvent(status, kubeOutage, event));
 

@@ -99,6 +99,16 @@ export function storesRouter({ stores, links, streamPollMs, shutdown, streamSlot
   }
 
   router
+    .route('/stores/:id/checks/order')
+    .post(async (req, res) => {
+      const storeId = storeIdOf(req);
+      const check = await stores.checkOrder(storeId, callerOf(req));
+      req.log.info({ storeId, workflowId: storeWorkflowId(storeId), ok: check.ok, orderId: check.orderId }, 'order check done');
+      res.json({ storeId, ...check });
+    })
+    .all(methodNotAllowed(['POST']));
+
+  router
     .route('/stores/:id/history')
     .get(async (req, res) => {
       const { record, timeline, runs, truncated } = await stores.history(storeIdOf(req), callerOf(req));
