@@ -17,6 +17,11 @@ export interface ActivityDeps {
   settings: StoreSettings;
   /** Namespace of the ingress controller that may reach the stores' pods. */
   ingressNamespace: string;
+  /**
+   * Where the worker reaches store URLs when their names do not lead there from its host
+   * (STOREFLEET_STORE_INGRESS_URL): the storefront and order checks connect here with the store's Host.
+   */
+  storeIngressUrl?: string;
   log: Logger;
   /** How often waitForReady looks at the cluster. */
   readinessPollMs?: number;

@@ -30,7 +30,7 @@ export function createOrderCheckActivities(deps: ActivityDeps) {
       const secret = await deps.kubeConfig.makeApiClient(CoreV1Api).readNamespacedSecret({ name: adminSecretName, namespace: namespaceName(spec.storeId) });
       const value = (key: string) => Buffer.from(secret.data?.[key] ?? '', 'base64').toString('utf8');
       const credentials: OrderCredentials = { username: value('admin-username'), email: value('admin-email'), password: value('admin-password') };
-      const flow = new OrderFlow(url.replace(/\/+$/, ''), secretMask(secretKeys.map(value)));
+      const flow = new OrderFlow(url.replace(/\/+$/, ''), secretMask(secretKeys.map(value)), deps.storeIngressUrl);
       try {
         await flows[spec.engine](flow, spec.storeId, credentials);
       } catch (error) {

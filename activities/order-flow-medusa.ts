@@ -1,7 +1,7 @@
 // The order check of a Medusa store, through its URL: the admin signs in (for the publishable key and
 // to verify the order), a shopper's cart gets the sample product, checkout with Medusa's manual payment
 // provider, then the admin API shows the order and cancels it.
-import { callStore, checkCustomer, type OrderCredentials, type OrderFlow } from './order-flow.js';
+import { checkCustomer, type OrderCredentials, type OrderFlow } from './order-flow.js';
 
 interface Region {
   id: string;
@@ -20,17 +20,16 @@ const SAMPLE_HANDLE = 'sample-tee';
 const STOREFRONT_KEY_TITLE = 'storefleet storefront';
 
 export async function medusaOrderFlow(flow: OrderFlow, storeId: string, credentials: OrderCredentials): Promise<void> {
-  const url = (path: string) => `${flow.url}${path}`;
   const token = await flow.step(
     'admin sign-in',
-    async () => (await callStore<{ token: string }>(url('/auth/user/emailpass'), { method: 'POST', body: { email: credentials.email, password: credentials.password } })).json.token,
+    async () => (await flow.call<{ token: string }>('/auth/user/emailpass', { method: 'POST', body: { email: credentials.email, password: credentials.password } })).json.token,
     () => `signed in as ${credentials.email}`,
   );
   const admin = { authorization: `Bearer ${token}` };
   const key = await flow.step(
     'publishable key',
     async () => {
-      const { json } = await callStore<{ api_keys: { token: string; title: string; revoked_at: string | null }[] }>(url('/admin/api-keys?type=publishable&limit=50'), { headers: admin });
+      const { json } = await flow.call<{ api_keys: { token: string; title: string; revoked_at: string | null }[] }>('/admin/api-keys?type=publishable&limit=50', { headers: admin });
       const usable = json.api_keys.filter((k) => !k.revoked_at);
       const found = usable.find((k) => k.title === STOREFRONT_KEY_TITLE) ?? usable[0];
       if (!found) throw new Error('the store has no publishable key that is not revoked');
@@ -42,12 +41,12 @@ export async function medusaOrderFlow(flow: OrderFlow, storeId: string, credenti
   const { region, product } = await flow.step(
     'sample product',
     async () => {
-      const { json: regions } = await callStore<{ regions: Region[] }>(url('/store/regions?fields=*countries'), { headers: shopper });
+      const { json: regions } = await flow.call<{ regions: Region[] }>('/store/regions?fields=*countries', { headers: shopper });
       const region = regions.regions[0];
       if (!region) throw new Error('the store has no region');
-      const query = (extra: string) => url(`/store/products?region_id=${region.id}&limit=1&fields=id,handle,title,*variants${extra}`);
-      const sample = (await callStore<{ products: Product[] }>(query(`&handle=${SAMPLE_HANDLE}`), { headers: shopper })).json.products[0];
-      const product = sample ?? (await callStore<{ products: Product[] }>(query(''), { headers: shopper })).json.products[0];
+      const query = (extra: string) => `/store/products?region_id=${region.id}&limit=1&fields=id,handle,title,*variants${extra}`;
+      const sample = (await flow.call<{ products: Product[] }>(query(`&handle=${SAMPLE_HANDLE}`), { headers: shopper })).json.products[0];
+      const product = sample ?? (await flow.call<{ products: Product[] }>(query(''), { headers: shopper })).json.products[0];
       if (!product?.variants[0]) throw new Error('the store sells no product with a variant');
       return { region, product };
     },
@@ -59,9 +58,9 @@ export async function medusaOrderFlow(flow: OrderFlow, storeId: string, credenti
   const cartId = await flow.step(
     'cart',
     async () => {
-      const { json } = await callStore<{ cart: { id: string } }>(url('/store/carts'), { method: 'POST', headers: shopper, body: { region_id: region.id, email: customer.email } });
-      await callStore(url(`/store/carts/${json.cart.id}/line-items`), { method: 'POST', headers: shopper, body: { variant_id: product.variants[0]?.id, quantity: 1 } });
-      await callStore(url(`/store/carts/${json.cart.id}`), { method: 'POST', headers: shopper, body: { shipping_address: address, billing_address: address } });
+      const { json } = await flow.call<{ cart: { id: string } }>('/store/carts', { method: 'POST', headers: shopper, body: { region_id: region.id, email: customer.email } });
+      await flow.call(`/store/carts/${json.cart.id}/line-items`, { method: 'POST', headers: shopper, body: { variant_id: product.variants[0]?.id, quantity: 1 } });
+      await flow.call(`/store/carts/${json.cart.id}`, { method: 'POST', headers: shopper, body: { shipping_address: address, billing_address: address } });
       return json.cart.id;
     },
     (id) => `cart ${id} with 1 × ${product.title}`,
@@ -69,10 +68,10 @@ export async function medusaOrderFlow(flow: OrderFlow, storeId: string, credenti
   await flow.step(
     'shipping',
     async () => {
-      const { json } = await callStore<{ shipping_options: { id: string; name: string }[] }>(url(`/store/shipping-options?cart_id=${cartId}`), { headers: shopper });
+      const { json } = await flow.call<{ shipping_options: { id: string; name: string }[] }>(`/store/shipping-options?cart_id=${cartId}`, { headers: shopper });
       const option = json.shipping_options[0];
       if (!option) throw new Error(`no shipping option for country ${country}`);
-      await callStore(url(`/store/carts/${cartId}/shipping-methods`), { method: 'POST', headers: shopper, body: { option_id: option.id } });
+      await flow.call(`/store/carts/${cartId}/shipping-methods`, { method: 'POST', headers: shopper, body: { option_id: option.id } });
       return option;
     },
     (option) => `"${option.name}"`,
@@ -80,8 +79,8 @@ export async function medusaOrderFlow(flow: OrderFlow, storeId: string, credenti
   await flow.step(
     'payment',
     async () => {
-      const { json } = await callStore<{ payment_collection: { id: string } }>(url('/store/payment-collections'), { method: 'POST', headers: shopper, body: { cart_id: cartId } });
-      await callStore(url(`/store/payment-collections/${json.payment_collection.id}/payment-sessions`), { method: 'POST', headers: shopper, body: { provider_id: 'pp_system_default' } });
+      const { json } = await flow.call<{ payment_collection: { id: string } }>('/store/payment-collections', { method: 'POST', headers: shopper, body: { cart_id: cartId } });
+      await flow.call(`/store/payment-collections/${json.payment_collection.id}/payment-sessions`, { method: 'POST', headers: shopper, body: { provider_id: 'pp_system_default' } });
       return json.payment_collection.id;
     },
     (id) => `manual payment session in ${id}`,
@@ -89,7 +88,7 @@ export async function medusaOrderFlow(flow: OrderFlow, storeId: string, credenti
   const order = await flow.step(
     'checkout',
     async () => {
-      const { json } = await callStore<{ type: string; order?: { id: string; display_id: number; total: number; currency_code: string }; error?: { message?: string } }>(url(`/store/carts/${cartId}/complete`), {
+      const { json } = await flow.call<{ type: string; order?: { id: string; display_id: number; total: number; currency_code: string }; error?: { message?: string } }>(`/store/carts/${cartId}/complete`, {
         method: 'POST',
         headers: shopper,
         body: {},
@@ -104,13 +103,13 @@ export async function medusaOrderFlow(flow: OrderFlow, storeId: string, credenti
   try {
     await flow.step(
       'admin sees the order',
-      async () => (await callStore<{ order: { id: string; status: string; email: string } }>(url(`/admin/orders/${order.id}?fields=id,status,email`), { headers: admin })).json.order,
+      async () => (await flow.call<{ order: { id: string; status: string; email: string } }>(`/admin/orders/${order.id}?fields=id,status,email`, { headers: admin })).json.order,
       (seen) => `order ${seen.id} is ${seen.status}, for ${seen.email}`,
     );
   } finally {
     await flow.step(
       'cancel',
-      async () => (await callStore<{ order: { status: string } }>(url(`/admin/orders/${order.id}/cancel`), { method: 'POST', headers: admin, body: {} })).json.order,
+      async () => (await flow.call<{ order: { status: string } }>(`/admin/orders/${order.id}/cancel`, { method: 'POST', headers: admin, body: {} })).json.order,
       (cancelled) => `order ${order.id} is ${cancelled.status}`,
     );
   }

@@ -37,6 +37,8 @@ function standInStore(state: StandIn): Server {
       const body = await read(req);
       const shopper = req.headers.nonce === nonce && req.headers['cart-token'] === cartToken;
       const admin = (req.headers.cookie ?? '').includes(loggedIn) && req.headers['x-wp-nonce'] === restNonce;
+      // Reached through "the ingress": only the store's own Host is served.
+      if (req.headers.host !== 'shop.example') return json(res, 404, { message: `no store at ${req.headers.host ?? ''}` });
       const route = `${req.method} ${url.pathname}`;
       if (route === 'GET /wp-json/wc/store/v1/products') return json(res, 200, [{ id: 15, name: 'Sample', is_purchasable: true, is_in_stock: !state.breaks?.noStock }]);
       if (route === 'GET /wp-json/wc/store/v1/cart') return json(res, 200, { items: cart }, { Nonce: nonce, 'Cart-Token': cartToken });
@@ -87,8 +89,8 @@ describe('the WooCommerce order check (against a stand-in of the documented APIs
     server = standInStore(state);
     await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    // A .localhost name, as local mode's store URLs are: it must reach 127.0.0.1 without a resolver.
-    const flow = new OrderFlow(`http://shop.localhost:${port}`, secretMask([credentials.password]));
+    // The store's name leads nowhere from here: the check goes to the ingress with the store's Host.
+    const flow = new OrderFlow('http://shop.example', secretMask([credentials.password]), `http://127.0.0.1:${port}`);
     const error = await woocommerceOrderFlow(flow, 'shop', credentials).then(
       () => undefined,
       (caught: unknown) => caught,

@@ -2,8 +2,7 @@
 // API as a shopper uses it (a cart token and nonce from GET /cart, add-item, checkout with Cash on
 // Delivery), then the REST API v3 as the administrator, signed in with the store's credentials (WordPress
 // cookie authentication: wp-login.php, then a REST nonce), to see the order and cancel it.
-import { callStore, checkCustomer, type OrderCredentials, type OrderFlow } from './order-flow.js';
-import { storeRequest } from './store-http.js';
+import { checkCustomer, type OrderCredentials, type OrderFlow } from './order-flow.js';
 
 const STORE_API = '/wp-json/wc/store/v1';
 
@@ -20,11 +19,10 @@ const header = (headers: Record<string, string | string[] | undefined>, name: st
 };
 
 export async function woocommerceOrderFlow(flow: OrderFlow, storeId: string, credentials: OrderCredentials): Promise<void> {
-  const url = (path: string) => `${flow.url}${path}`;
   const product = await flow.step(
     'sample product',
     async () => {
-      const { json } = await callStore<StoreProduct[]>(url(`${STORE_API}/products?per_page=20`));
+      const { json } = await flow.call<StoreProduct[]>(`${STORE_API}/products?per_page=20`);
       const found = json.find((p) => p.is_purchasable !== false && p.is_in_stock !== false);
       if (!found) throw new Error('the store sells no product that is purchasable and in stock');
       return found;
@@ -34,12 +32,12 @@ export async function woocommerceOrderFlow(flow: OrderFlow, storeId: string, cre
   const session = await flow.step(
     'cart',
     async () => {
-      const { headers } = await callStore(url(`${STORE_API}/cart`));
+      const { headers } = await flow.call(`${STORE_API}/cart`);
       const nonce = header(headers, 'Nonce') ?? header(headers, 'X-WC-Store-API-Nonce');
       const cartToken = header(headers, 'Cart-Token');
       if (!nonce || !cartToken) throw new Error('GET /cart answered without the Nonce and Cart-Token headers');
       const shopper = { Nonce: nonce, 'Cart-Token': cartToken };
-      await callStore(url(`${STORE_API}/cart/add-item`), { method: 'POST', headers: shopper, body: { id: product.id, quantity: 1 } });
+      await flow.call(`${STORE_API}/cart/add-item`, { method: 'POST', headers: shopper, body: { id: product.id, quantity: 1 } });
       return shopper;
     },
     () => `cart with 1 × ${product.name}`,
@@ -49,7 +47,7 @@ export async function woocommerceOrderFlow(flow: OrderFlow, storeId: string, cre
   const order = await flow.step(
     'checkout',
     async () => {
-      const { json } = await callStore<{ order_id: number; status: string }>(url(`${STORE_API}/checkout`), {
+      const { json } = await flow.call<{ order_id: number; status: string }>(`${STORE_API}/checkout`, {
         method: 'POST',
         headers: session,
         body: { billing_address: { ...address, email: customer.email }, shipping_address: address, payment_method: 'cod' },
@@ -60,40 +58,39 @@ export async function woocommerceOrderFlow(flow: OrderFlow, storeId: string, cre
     },
     (placed) => `order ${placed.order_id} is ${placed.status} (Cash on Delivery)`,
   );
-  const admin = await flow.step('admin sign-in', () => signIn(flow.url, credentials), () => `signed in as ${credentials.username}`);
-  const orderUrl = url(`/wp-json/wc/v3/orders/${order.order_id}`);
+  const admin = await flow.step('admin sign-in', () => signIn(flow, credentials), () => `signed in as ${credentials.username}`);
+  const orderPath = `/wp-json/wc/v3/orders/${order.order_id}`;
   // Cancelled even when the admin cannot show it: the check leaves no open order behind.
   try {
     await flow.step(
       'admin sees the order',
-      async () => (await callStore<{ id: number; status: string }>(orderUrl, { headers: admin })).json,
+      async () => (await flow.call<{ id: number; status: string }>(orderPath, { headers: admin })).json,
       (seen) => `order ${seen.id} is ${seen.status}`,
     );
   } finally {
     await flow.step(
       'cancel',
-      async () => (await callStore<{ status: string }>(orderUrl, { method: 'PUT', headers: admin, body: { status: 'cancelled' } })).json,
+      async () => (await flow.call<{ status: string }>(orderPath, { method: 'PUT', headers: admin, body: { status: 'cancelled' } })).json,
       (cancelled) => `order ${order.order_id} is ${cancelled.status}`,
     );
   }
 }
 
 /** WordPress cookie authentication: the login cookies, and the REST nonce that must go with them. */
-async function signIn(base: string, credentials: OrderCredentials): Promise<Record<string, string>> {
+async function signIn(flow: OrderFlow, credentials: OrderCredentials): Promise<Record<string, string>> {
   // WordPress refuses a login whose request lacks its test cookie ("cookies are blocked").
   const testCookie = 'wordpress_test_cookie=WP%20Cookie%20check';
-  const login = await storeRequest(`${base}/wp-login.php`, {
+  const login = await flow.request('/wp-login.php', {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: testCookie },
     body: new URLSearchParams({ log: credentials.username, pwd: credentials.password, rememberme: 'forever', testcookie: '1' }).toString(),
-    timeoutMs: 30_000,
   });
   const cookies = (login.headers['set-cookie'] ?? []).map((cookie) => cookie.split(';')[0] ?? '').filter((cookie) => cookie.startsWith('wordpress_'));
   if (login.status !== 302 || !cookies.some((cookie) => cookie.startsWith('wordpress_logged_in'))) {
     throw new Error(`wp-login.php answered HTTP ${login.status} without a login cookie: the store's administrator credentials were refused`);
   }
   const cookie = [testCookie, ...cookies].join('; ');
-  const nonce = await storeRequest(`${base}/wp-admin/admin-ajax.php?action=rest-nonce`, { headers: { cookie }, readBody: true, timeoutMs: 30_000 });
+  const nonce = await flow.request('/wp-admin/admin-ajax.php?action=rest-nonce', { headers: { cookie }, readBody: true });
   const value = nonce.body?.trim() ?? '';
   if (nonce.status !== 200 || !/^[0-9a-f]{6,}$/i.test(value)) throw new Error(`admin-ajax.php?action=rest-nonce answered HTTP ${nonce.status} without a nonce`);
   return { cookie, 'X-WP-Nonce': value };

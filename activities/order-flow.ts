@@ -2,7 +2,7 @@
 // the flow), JSON calls to the store's URL, and masking of the store's secrets in every message.
 import type { OrderCheckStep } from '../core/status.js';
 import type { Mask } from './log-tail.js';
-import { storeRequest } from './store-http.js';
+import { storeRequest, type StoreRequest, type StoreResponse } from './store-http.js';
 
 /** A step failed; its record (with the reason) is already in the flow's steps. */
 export class OrderStepFailed extends Error {}
@@ -23,14 +23,23 @@ export interface OrderCredentials {
   password: string;
 }
 
+export interface JsonCall {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
 export class OrderFlow {
   readonly steps: OrderCheckStep[] = [];
   orderId?: string;
 
   constructor(
+    /** The store's URL, without a trailing slash. */
     readonly url: string,
     /** Masks the store's secret values in every message, whatever a store echoes back. */
     readonly mask: Mask,
+    /** Where store URLs are answered, when not by name (STOREFLEET_STORE_INGRESS_URL). */
+    private readonly ingressUrl?: string,
   ) {}
 
   /** Runs one step; on failure records why and throws OrderStepFailed. */
@@ -44,34 +53,25 @@ export class OrderFlow {
       throw new OrderStepFailed(name);
     }
   }
-}
 
-export interface JsonCall {
-  method?: string;
-  headers?: Record<string, string>;
-  body?: unknown;
-  /** A form body (application/x-www-form-urlencoded) instead of JSON. */
-  form?: Record<string, string>;
-}
+  /** A request to a path of the store, as it comes. */
+  request(path: string, options: Omit<StoreRequest, 'ingressUrl'> = {}): Promise<StoreResponse> {
+    return storeRequest(`${this.url}${path}`, { timeoutMs: 30_000, ...options, ...(this.ingressUrl ? { ingressUrl: this.ingressUrl } : {}) });
+  }
 
-/** A JSON answer with its headers; an HTTP error status throws StoreHttpError with the store's message. */
-export async function callStore<T>(url: string, call: JsonCall = {}): Promise<{ json: T; headers: Record<string, string | string[] | undefined>; status: number }> {
-  const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
-  let body: string | undefined;
-  if (call.form) {
-    headers['content-type'] = 'application/x-www-form-urlencoded';
-    body = new URLSearchParams(call.form).toString();
-  } else if (call.body !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(call.body);
+  /** A JSON call to a path of the store; an HTTP error status throws StoreHttpError with the store's message. */
+  async call<T>(path: string, call: JsonCall = {}): Promise<{ json: T; headers: StoreResponse['headers']; status: number }> {
+    const method = call.method ?? 'GET';
+    const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
+    if (call.body !== undefined) headers['content-type'] = 'application/json';
+    const response = await this.request(path, { method, headers, body: call.body === undefined ? undefined : JSON.stringify(call.body), readBody: true });
+    const json = parseJson(response.body);
+    if (response.status >= 400) {
+      const said = (json as { message?: unknown } | undefined)?.message;
+      throw new StoreHttpError(response.status, `${method} ${path.split('?')[0] ?? path}: HTTP ${response.status}${typeof said === 'string' ? `: ${said}` : ''}`);
+    }
+    return { json: json as T, headers: response.headers, status: response.status };
   }
-  const response = await storeRequest(url, { method: call.method ?? 'GET', headers, body, readBody: true, timeoutMs: 30_000 });
-  const json = parseJson(response.body);
-  if (response.status >= 400) {
-    const said = (json as { message?: unknown } | undefined)?.message;
-    throw new StoreHttpError(response.status, `${call.method ?? 'GET'} ${new URL(url).pathname}: HTTP ${response.status}${typeof said === 'string' ? `: ${said}` : ''}`);
-  }
-  return { json: json as T, headers: response.headers, status: response.status };
 }
 
 function parseJson(text: string | undefined): unknown {

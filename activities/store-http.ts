@@ -19,6 +19,11 @@ export function storefrontLookup(hostname: string, options: LookupOptions, callb
 }
 
 export interface StoreRequest {
+  /**
+   * Where store URLs are answered (the ingress, e.g. http://127.0.0.1:8080), when the worker cannot reach
+   * them by name: the request goes there with the store's host in its Host header (and TLS name).
+   */
+  ingressUrl?: string;
   method?: string;
   headers?: Record<string, string>;
   body?: string;
@@ -37,12 +42,22 @@ export interface StoreResponse {
 /** One request, redirects not followed (a redirect to a login form or to https is an answer: the store is there). */
 export function storeRequest(url: string, options: StoreRequest = {}): Promise<StoreResponse> {
   const target = new URL(url);
-  const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  const connectTo = options.ingressUrl ? new URL(options.ingressUrl) : target;
+  const request = connectTo.protocol === 'https:' ? httpsRequest : httpRequest;
   const maxBytes = options.maxBytes ?? 1024 * 1024;
   return new Promise((resolve, reject) => {
     const req = request(
-      target,
-      { method: options.method ?? 'GET', lookup: storefrontLookup, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000), headers: options.headers ?? {} },
+      {
+        protocol: connectTo.protocol,
+        hostname: connectTo.hostname,
+        port: connectTo.port,
+        path: `${target.pathname}${target.search}`,
+        servername: target.hostname,
+        method: options.method ?? 'GET',
+        lookup: storefrontLookup,
+        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+        headers: { host: target.host, ...options.headers },
+      },
       (res: IncomingMessage) => {
         const status = res.statusCode ?? 0;
         if (!options.readBody) {

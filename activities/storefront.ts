@@ -32,9 +32,9 @@ const isJsonList = (body: string | undefined) => {
   }
 };
 
-async function checkPage(page: { name: string; url: string; json?: boolean }): Promise<PageCheck> {
+async function checkPage(page: { name: string; url: string; json?: boolean }, ingressUrl: string | undefined): Promise<PageCheck> {
   try {
-    const res = await storeRequest(page.url, { timeoutMs: pageTimeoutMs, readBody: Boolean(page.json), maxBytes: maxJsonBytes, headers: { accept: page.json ? 'application/json' : '*/*' } });
+    const res = await storeRequest(page.url, { ...(ingressUrl ? { ingressUrl } : {}), timeoutMs: pageTimeoutMs, readBody: Boolean(page.json), maxBytes: maxJsonBytes, headers: { accept: page.json ? 'application/json' : '*/*' } });
     if (res.status >= 400) return { name: page.name, url: page.url, ok: false, status: res.status, error: `HTTP ${res.status}` };
     if (page.json && res.status === 200 && !isJsonList(res.body)) {
       return { name: page.name, url: page.url, ok: false, status: res.status, error: 'not a JSON list' };
@@ -57,7 +57,7 @@ export function createStorefrontActivities(deps: ActivityDeps) {
       // A store whose WooCommerce was skipped has no Store API: that is CommerceReady's finding, not the URL's.
       const pages = await Promise.all(
         storefrontPages(spec.engine, url).map((page) =>
-          page.json && options.commerce === false ? Promise.resolve<PageCheck>({ name: page.name, url: page.url, ok: true, skipped: 'the store has no WooCommerce (condition CommerceReady)' }) : checkPage(page),
+          page.json && options.commerce === false ? Promise.resolve<PageCheck>({ name: page.name, url: page.url, ok: true, skipped: 'the store has no WooCommerce (condition CommerceReady)' }) : checkPage(page, deps.storeIngressUrl),
         ),
       );
       const ok = pages.every((p) => p.ok);

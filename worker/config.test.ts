@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadChartValues } from './config.js';
+import { loadChartValues, loadWorkerConfig } from './config.js';
 
 const fromText = (text: string) => loadChartValues('/etc/values.yaml', () => text);
 
@@ -25,5 +25,19 @@ describe('STOREFLEET_CHART_VALUES_FILE', () => {
 
   it('when the file cannot be read, then the worker stops naming the variable', () => {
     expect(() => loadChartValues('/nonexistent/values.yaml')).toThrow(/STOREFLEET_CHART_VALUES_FILE \(\/nonexistent\/values\.yaml\): cannot be read/);
+  });
+});
+
+describe('STOREFLEET_STORE_INGRESS_URL', () => {
+  it.each([
+    [undefined, undefined],
+    ['http://127.0.0.1:8080', 'http://127.0.0.1:8080'],
+    ['https://ingress.internal', 'https://ingress.internal'],
+  ])('when it is %s, then the checks reach stores through %s', (value, expected) => {
+    expect(loadWorkerConfig({ ...(value ? { STOREFLEET_STORE_INGRESS_URL: value } : {}) }).storeIngressUrl).toBe(expected);
+  });
+
+  it.each(['127.0.0.1:8080', 'ftp://ingress'])('when it is %s, then the worker stops naming the variable', (value) => {
+    expect(() => loadWorkerConfig({ STOREFLEET_STORE_INGRESS_URL: value })).toThrow(/STOREFLEET_STORE_INGRESS_URL.*http\(s\) URL/);
   });
 });

@@ -16,6 +16,7 @@ const envSchema = z.object({
   STOREFLEET_HELM_BIN: z.string().min(1).default('helm'),
   STOREFLEET_BASE_DOMAIN: z.string().regex(/^[a-z0-9.-]+$/, 'must be a DNS domain such as 127.0.0.1.nip.io').default('127.0.0.1.nip.io'),
   STOREFLEET_INGRESS_NAMESPACE: z.string().min(1).default('ingress-nginx'),
+  STOREFLEET_STORE_INGRESS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8080' }).optional(),
   MAX_CONCURRENT_PROVISIONS: positiveInt.default(10),
   MAX_PROVISION_SECONDS: positiveInt.default(900),
   DRIFT_CHECK_SECONDS: positiveInt.default(300),
@@ -63,6 +64,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
     helmBinary: values.STOREFLEET_HELM_BIN,
     chartValues: loadChartValues(values.STOREFLEET_CHART_VALUES_FILE),
     ingressNamespace: values.STOREFLEET_INGRESS_NAMESPACE,
+    storeIngressUrl: values.STOREFLEET_STORE_INGRESS_URL,
     maxConcurrentProvisions: values.MAX_CONCURRENT_PROVISIONS,
     settings: {
       maxProvisionSeconds: values.MAX_PROVISION_SECONDS,

@@ -49,6 +49,7 @@ async function main(): Promise<void> {
       chartValues: config.chartValues,
       settings: config.settings,
       ingressNamespace: config.ingressNamespace,
+      ...(config.storeIngressUrl ? { storeIngressUrl: config.storeIngressUrl } : {}),
       log,
     }),
   }).finally(bundle.remove);

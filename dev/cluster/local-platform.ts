@@ -110,9 +110,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     });
     processes.push(ingressProcess);
 
-    // Store URLs carry no port: the storefront check can only reach them on port 80.
-    const storefrontCheck = ingress === 80;
-    if (!storefrontCheck) progress(`the ingress is on port ${ingress}, not 80: store URLs need :${ingress} added, and the worker's storefront check is off`);
+    if (ingress !== 80) progress(`the ingress is on port ${ingress}, not 80: store URLs need :${ingress} added (the worker's checks go to ${ingressUrl} directly)`);
     return {
       kubeconfigPath: cluster.kubeconfigPath,
       processes,
@@ -122,7 +120,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
         STOREFLEET_BASE_DOMAIN: LOCAL_BASE_DOMAIN,
         STOREFLEET_INGRESS_NAMESPACE: LOCAL_INGRESS_NAMESPACE,
         STOREFLEET_CHART_VALUES_FILE: chartValuesFile,
-        STOREFLEET_STOREFRONT_CHECK: storefrontCheck ? 'on' : 'off',
+        STOREFLEET_STOREFRONT_CHECK: 'on',
+        // Store URLs carry no port: the worker's checks reach them through the ingress, wherever it listens.
+        STOREFLEET_STORE_INGRESS_URL: ingressUrl,
       },
       cluster,
       stop,

@@ -31,6 +31,8 @@ export interface StoreWorkerOptions extends Partial<StoreSettings> {
   chartValues?: ActivityDeps['chartValues'];
   /** The namespace the stores' policies admit the ingress from (the worker's default: ingress-nginx). */
   ingressNamespace?: string;
+  /** STOREFLEET_STORE_INGRESS_URL: where the storefront and order checks reach store URLs. */
+  storeIngressUrl?: string;
 }
 
 export interface TestStoreWorker {
@@ -53,6 +55,7 @@ export async function startStoreWorker(options: StoreWorkerOptions = {}): Promis
     helmBinary: inject('toolchain').helm ?? 'helm',
     chartsDir: options.chartsDir ?? chartsDir,
     ingressNamespace: options.ingressNamespace ?? 'ingress-nginx',
+    ...(options.storeIngressUrl ? { storeIngressUrl: options.storeIngressUrl } : {}),
     ...(options.chartValues ? { chartValues: options.chartValues } : {}),
     log,
     readinessPollMs: 250,
