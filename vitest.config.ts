@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['**/*.test.ts'],
-    exclude: ['node_modules/**', '.storefleet/**', '.scratch/**'],
+    exclude: ['**/node_modules/**', '.storefleet/**', '.scratch/**'],
     // One Temporal dev server and one simulated cluster for the whole run (test/harness/global-setup.ts).
     globalSetup: ['test/harness/global-setup.ts'],
     pool: 'forks',

@@ -35,10 +35,11 @@ expected-statuses = [400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 428, 429,
 include-name = "GET /stores"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", 400, 401, 403, 404, 409, 429, "5xx"]
 
-# Hibernate, wake, a change and the usage reports wait for the worker; under the fuzzer's load that can
-# exceed the API's bound, and the documented answer is then 503 worker_unavailable with Retry-After.
+# Hibernate, wake, a change, an order check and the usage reports wait for the worker; under the
+# fuzzer's load that can exceed the API's bound, and the documented answer is then 503
+# worker_unavailable with Retry-After.
 [[operations]]
-include-path-regex = "/(hibernate|wake|usage)$"
+include-path-regex = "/(hibernate|wake|usage|checks/order)$"
 checks.not_a_server_error.enabled = false
 
 [[operations]]

@@ -126,6 +126,34 @@ describe('a store over HTTP', () => {
     await expect(core.readNamespace({ name: namespace })).rejects.toMatchObject({ code: 404 });
   });
 
+  it('when an order check is asked of a store, then a Ready one runs it and says which step failed and why (OrderFlow False), the CLI update does the same, and another phase is refused with 409', async () => {
+    const id = storeId('order');
+    expect((await post('/stores', { engine: 'woocommerce', storeId: id })).status).toBe(201);
+    await untilPhase(`/stores/${id}`, 'Ready');
+    // The simulated cluster's pods serve nothing, and the store's name resolves nowhere: the first step fails.
+    const answer = await post(`/stores/${id}/checks/order`, {});
+    expect(answer.status).toBe(200);
+    const check = (await answer.json()) as { storeId: string; ok: boolean; steps: Array<{ name: string; ok: boolean; message: string }>; requestedBy: string };
+    expect(check).toMatchObject({ storeId: id, ok: false, requestedBy: 'API, owner default (key none)' });
+    expect(check.steps).toEqual([{ name: 'sample product', ok: false, message: expect.stringMatching(/\S/) as string }]);
+    const store = await getJson<{ conditions: Array<{ type: string; status: string; reason: string; message: string }>; lastOrderCheck: unknown }>(`/stores/${id}`);
+    expect(store.body.conditions).toContainEqual(expect.objectContaining({ type: 'OrderFlow', status: 'False', reason: 'OrderFlowBroken', message: expect.stringContaining('sample product failed') as string }));
+    expect(store.body.lastOrderCheck).toMatchObject({ ok: false, requestedBy: 'API, owner default (key none)' });
+
+    const cli = await execa(inject('toolchain').temporal ?? 'temporal', [
+      'workflow', 'update', 'execute', '--workflow-id', `store-${id}`, '--name', 'checkOrder', '--input', '{"by":"ops via CLI"}', '--address', inject('temporalAddress'), '--namespace', 'default',
+    ]);
+    expect(cli.stdout).toContain('sample product');
+
+    expect((await post(`/stores/${id}/hibernate`, {})).status).toBe(202);
+    await untilPhase(`/stores/${id}`, 'Hibernated');
+    const refused = await post(`/stores/${id}/checks/order`, {});
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ error: { code: 'store_not_ready', message: 'the store is Hibernated; only a Ready store can run an order check' } });
+    expect((await post(`/stores/${storeId('none')}/checks/order`, {})).status).toBe(404);
+    expect((await fetch(`${api.url}/stores/${id}`, { method: 'DELETE' })).status).toBe(202);
+  });
+
   it('when a store workflow is terminated by hand, then GET says what remains and DELETE removes it and ends Deleted', async () => {
     const id = storeId('term');
     expect((await post('/stores', { engine: 'woocommerce', storeId: id })).status).toBe(201);

@@ -146,6 +146,11 @@ describe('dashboard', () => {
     expect(await page.locator('#fleet-usage-body tr[data-resource="requests.memory"]').textContent()).toMatch(/\d(\.\d)?[MG]i of \d+(\.\d)?Gi/);
     await screenshot(page, 'usage', '#detail-usage');
 
+    // The order check: the simulated store serves no shop, so the banner names the step that failed.
+    await page.getByRole('button', { name: 'Check an order' }).click();
+    await page.locator('#action-result', { hasText: 'Order check failed at "sample product"' }).waitFor({ timeout: 60_000 });
+    await page.locator('#detail-conditions', { hasText: 'OrderFlow' }).waitFor();
+
     // Hibernate and wake from the detail: the buttons follow the phase.
     await page.getByRole('button', { name: 'Hibernate' }).click();
     await page.locator('#action-result', { hasText: 'hibernation requested' }).waitFor();
