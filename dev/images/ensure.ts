@@ -162,9 +162,15 @@ async function buildImage(store: BuildahStore, plan: ImagePlan, say: (line: stri
   const started = Date.now();
   const ticker = { everySeconds: 30, say, what: `[images] ${image.name}` };
   // --layers keeps each step's result, so a change to a copied script reruns only the steps after it.
+  // The machine's CA bundle is lent to the build as a secret (a TLS-inspecting proxy's CA may be in it):
+  // the Containerfiles that download over HTTPS mount it; it never becomes part of an image.
+  const ca = hostCaBundle();
   await buildah(
     store,
-    ['bud', '--isolation', 'chroot', '--layers', '--pull=never', '--build-arg', `BASE=${plan.base.ref}`, '-f', join(plan.contextDir, 'Containerfile'), '-t', plan.ref, plan.contextDir],
+    [
+      'bud', '--isolation', 'chroot', '--layers', '--pull=never', '--build-arg', `BASE=${plan.base.ref}`, ...(ca ? ['--secret', `id=build-ca,src=${ca}`] : []),
+      '-f', join(plan.contextDir, 'Containerfile'), '-t', plan.ref, plan.contextDir,
+    ],
     { logPath: plan.logPath, lowPriority: true, ticker },
   );
   mkdirSync(dirname(plan.archive), { recursive: true });
@@ -174,6 +180,11 @@ async function buildImage(store: BuildahStore, plan: ImagePlan, say: (line: stri
   renameSync(`${plan.archive}.tmp`, plan.archive);
   await dropOlderVersions(store, plan);
   say(`[images] ${image.name}: built in ${formatDuration(Date.now() - started)}: ${plan.archive}`);
+}
+
+/** The CA bundle this machine trusts (SSL_CERT_FILE, else Debian's), when there is one. */
+function hostCaBundle(): string | undefined {
+  return [process.env.SSL_CERT_FILE, '/etc/ssl/certs/ca-certificates.crt'].find((path): path is string => Boolean(path && existsSync(path)));
 }
 
 /** Older archives and tags of the same image: only the newest content is kept. */

@@ -113,12 +113,7 @@ export class StoreApi {
   }
 
   async cart(id: string): Promise<Cart | undefined> {
-    try {
-      return (await this.call<{ cart: Cart }>('GET', `/store/carts/${encodeURIComponent(id)}`)).cart;
-    } catch (error) {
-      if (error instanceof StoreApiError && error.status === 404) return undefined;
-      throw error;
-    }
+    return (await this.unlessMissing(this.call<{ cart: Cart }>('GET', `/store/carts/${encodeURIComponent(id)}`)))?.cart;
   }
 
   async addItem(cartId: string, variantId: string, quantity: number): Promise<Cart> {
@@ -146,8 +141,13 @@ export class StoreApi {
   }
 
   async order(id: string): Promise<Order | undefined> {
+    return (await this.unlessMissing(this.call<{ order: Order }>('GET', `/store/orders/${encodeURIComponent(id)}`)))?.order;
+  }
+
+  /** A 404 is an answer (no such cart or order, e.g. an old cookie), not an error. */
+  private async unlessMissing<T>(call: Promise<T>): Promise<T | undefined> {
     try {
-      return (await this.call<{ order: Order }>('GET', `/store/orders/${encodeURIComponent(id)}`)).order;
+      return await call;
     } catch (error) {
       if (error instanceof StoreApiError && error.status === 404) return undefined;
       throw error;
