@@ -17,7 +17,7 @@ import { ProcessRegistry } from '../../dev/process.js';
 import { ensureToolchain } from '../../dev/toolchain/ensure.js';
 import { localNodeComponents } from '../../dev/toolchain/local-components.js';
 import { startApi, type TestApi } from '../harness/api.js';
-import { eventually, kubeConfig } from '../harness/clients.js';
+import { eventually, GiveUp, kubeConfig } from '../harness/clients.js';
 import { requestWithHost } from '../harness/host-request.js';
 import { startStoreWorker, type StoreWorkerOptions, type TestStoreWorker } from '../harness/store-worker.js';
 import { takeNodeTurn } from './node-turn.js';
@@ -119,7 +119,8 @@ export async function startRealPlatform(label: string, provisionMs: number, work
       untilPhase: (id, phase, timeoutMs = provisionMs) =>
         eventually(`store ${id} to be ${phase}`, async () => {
           const current = await status(id);
-          if (phase === 'Ready' && current.phase === 'Failed') throw new Error(`store ${id} failed: ${current.lastError}`);
+          // A Failed store stays Failed: say why at once instead of waiting out the timeout.
+          if (phase === 'Ready' && current.phase === 'Failed') throw new GiveUp(`store ${id} failed: ${current.lastError}`);
           return current.phase === phase ? current : undefined;
         }, timeoutMs),
       async podOf(id, component) {
