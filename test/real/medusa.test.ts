@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { namespaceName, storeWorkflowId } from '../../core/names.js';
 import { reasons } from '../../core/status.js';
 import { launchBrowser, openPage } from '../harness/browser.js';
+import { eventually } from '../harness/clients.js';
 import { requestWithHost } from '../harness/host-request.js';
 import { historyText, storeId, storeStatus } from '../harness/store-worker.js';
 import { screenshot } from '../web/dashboard-page.js';
@@ -45,7 +46,9 @@ describe.skipIf(!realNodeEnabled)('a Medusa store on a real node (STOREFLEET_REA
     expect((await real.post('/stores', { storeId: shop, engine: 'medusa' })).status).toBe(201);
     const ready = await real.untilPhase(shop, 'Ready');
     expect(ready.conditions).toContainEqual(expect.objectContaining({ type: 'CommerceReady', status: 'True' }));
-    expect(ready.conditions).toContainEqual(expect.objectContaining({ type: 'StorefrontReachable', status: 'True', reason: reasons.StorefrontReachable }));
+    // The storefront check runs right after Ready, through the ingress.
+    const checked = await eventually('the storefront check', async () => ((await real.status(shop)).conditions.find((c) => c.type === 'StorefrontReachable' && c.status !== 'Unknown')), 120_000);
+    expect(checked).toMatchObject({ status: 'True', reason: reasons.StorefrontReachable });
     for (const component of ['database', 'redis', 'server', 'storefront']) expect(isReady(await real.podOf(shop, component))).toBe(true);
     const claims = await real.core.listNamespacedPersistentVolumeClaim({ namespace: namespaceName(shop) });
     expect(claims.items.map((claim) => claim.status?.phase)).toEqual(['Bound']);
