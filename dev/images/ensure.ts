@@ -54,17 +54,22 @@ export async function ensureImages(options: EnsureImagesOptions): Promise<LocalI
     const rootfs = await ensureDebianRootfs(cache, say);
     const debian = debianBase(rootfs);
     const results: LocalImage[] = [];
-    for (const plan of planImages(cache, wanted, debian)) {
-      if (existsSync(plan.archive) && !options.rebuild) {
-        results.push(localImage(plan, false));
-        continue;
+    try {
+      for (const plan of planImages(cache, wanted, debian)) {
+        if (existsSync(plan.archive) && !options.rebuild) {
+          results.push(localImage(plan, false));
+          continue;
+        }
+        if (plan.base === debian) await ensureDebianImage(store, rootfs, debian.ref, say);
+        else await ensureStoredImage(store, plan.base);
+        await buildImage(store, plan, say);
+        results.push(localImage(plan, true));
       }
-      if (plan.base === debian) await ensureDebianImage(store, rootfs, debian.ref, say);
-      else await ensureStoredImage(store, plan.base);
-      await buildImage(store, plan, say);
-      results.push(localImage(plan, true));
+      return results;
+    } finally {
+      // buildah leaves its storage's own bind mount behind, also after a good build: the host keeps none.
+      await unmountBelow(store.root);
     }
-    return results;
   });
 }
 
