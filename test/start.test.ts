@@ -1,6 +1,6 @@
 // `npm start` as an operator runs it: a real supervisor process with its own Temporal and cluster.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,11 +20,14 @@ interface Supervisor {
 }
 
 const running: Supervisor[] = [];
+const stateDirs: string[] = [];
 afterEach(async () => {
   for (const s of running.splice(0)) {
     s.child.kill('SIGTERM');
     await s.exited;
   }
+  // Once every run using them has stopped (a state dir may serve two runs in a test).
+  for (const dir of stateDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 async function freePortsEnv(): Promise<Record<string, string>> {
@@ -47,6 +50,7 @@ function startSupervisor(env: Record<string, string>, stateDir: string): Supervi
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const supervisor = { child, output: () => output, exited, stateDir };
   running.push(supervisor);
+  if (!stateDirs.includes(stateDir)) stateDirs.push(stateDir);
   return supervisor;
 }
 

@@ -2,7 +2,7 @@
 // as they come and go, routes by host, and answers for what it cannot serve. The simulated cluster has
 // no pod network, so nothing here is proxied to a cluster IP (the real-node tests do that): a backend
 // that exists shows up as a proxy_pass line in the config it applied.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, NetworkingV1Api, type V1Ingress } from '@kubernetes/client-node';
@@ -45,6 +45,7 @@ afterAll(async () => {
   ingressProcess.kill('SIGTERM');
   await ingressProcess;
   await core.deleteNamespace({ name: namespace }).catch(() => undefined);
+  rmSync(stateDir, { recursive: true, force: true });
 });
 
 describe('the local ingress', () => {
