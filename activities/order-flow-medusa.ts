@@ -15,9 +15,13 @@ interface Product {
   variants: { id: string; title: string }[];
 }
 
-/** The product the setup Job seeds; any other product with a variant does when a merchant removed it. */
-const SAMPLE_HANDLE = 'sample-tee';
-const STOREFRONT_KEY_TITLE = 'storefleet storefront';
+/**
+ * The product and key the setup Job seeds (images/medusa-server/src/storefront-catalog.ts, built in its
+ * own image context; a test pins the two equal). Any other product with a variant does when a merchant
+ * removed it.
+ */
+export const SAMPLE_HANDLE = 'sample-tee';
+export const STOREFRONT_KEY_TITLE = 'storefleet storefront';
 
 export async function medusaOrderFlow(flow: OrderFlow, storeId: string, credentials: OrderCredentials): Promise<void> {
   const token = await flow.step(

@@ -6,7 +6,7 @@ import type { TypedSearchAttributes, UpdateDefinition } from '@temporalio/common
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import { optionalTsToDate } from '@temporalio/common/lib/time.js';
 import proto from '@temporalio/proto';
-import { changeUpdate, checkOrderUpdate, deleteSignal, hibernateUpdate, retrySignal, statusQuery, wakeUpdate, type ChangeRequest } from '../core/messages.js';
+import { changeUpdate, checkOrderUpdate, deleteSignal, hibernateUpdate, ORDER_CHECK_TIMEOUT_SECONDS, retrySignal, statusQuery, wakeUpdate, type ChangeRequest } from '../core/messages.js';
 import { namespaceName, storeIdOfWorkflow, storeWorkflowId } from '../core/names.js';
 import { StoreEngine, StoreId, StoreOwner, StorePhase, StorePlan } from '../workflows/search-attributes.js';
 import type { OrderCheck, StoreStatus } from '../core/status.js';
@@ -42,8 +42,8 @@ export interface StoreServiceOptions {
 }
 
 const keys = { StoreEngine, StorePlan, StorePhase, StoreOwner, StoreId };
-/** The workflow's order check activity may take 3 minutes; the answer waits a little longer than that. */
-const orderCheckTimeoutMs = 200_000;
+/** The answer to an order check waits a little longer than the check itself may take. */
+const orderCheckTimeoutMs = (ORDER_CHECK_TIMEOUT_SECONDS + 20) * 1000;
 
 /** What visibility knows of a store without asking its workflow. */
 export interface StoreRecord {

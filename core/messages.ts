@@ -23,6 +23,8 @@ export const wakeUpdate = defineUpdate<StoreStatus, [ChangeRequest]>('wake');
  * store's credentials, then cancels it. Refused (validator) unless Ready with no other request pending or
  * check running; the answer and the condition OrderFlow say how each step went.
  */
+/** How long one order check may take (the workflow's activity timeout); clients wait a little longer. */
+export const ORDER_CHECK_TIMEOUT_SECONDS = 180;
 export const checkOrderUpdate = defineUpdate<OrderCheck, [ChangeRequest]>('checkOrder');
 
 /** A plan change or chart upgrade of one store; at least one of plan and chartVersion. */

@@ -18,7 +18,7 @@ import {
 import type { StoreActivities } from '../activities/index.js';
 import { failureTypes } from '../core/failures.js';
 import { changeOutcome, storeChangeDoneSignal } from '../core/fleet.js';
-import { changeUpdate, checkOrderUpdate, deleteSignal, deleteUpdate, hibernateUpdate, retrySignal, statusQuery, storeEventSignal, wakeUpdate, type ChangeRequest, type StoreChange } from '../core/messages.js';
+import { changeUpdate, checkOrderUpdate, deleteSignal, deleteUpdate, hibernateUpdate, ORDER_CHECK_TIMEOUT_SECONDS, retrySignal, statusQuery, storeEventSignal, wakeUpdate, type ChangeRequest, type StoreChange } from '../core/messages.js';
 import { adminUrl, cleanupWorkflowId, helmTaskQueue, namespaceName, storeUrl } from '../core/names.js';
 import type { StoreSettings } from '../core/settings.js';
 import { reasons, type ChangeOutcome, type Phase, type StoreStatus } from '../core/status.js';
@@ -46,7 +46,7 @@ const kube = proxyActivities<StoreActivities>({
 const { checkChange } = proxyActivities<StoreActivities>({ startToCloseTimeout: '20 seconds', retry: { maximumAttempts: 3, initialInterval: '500 milliseconds' } });
 
 // An order check places a real order: one attempt only, never a second order by retry.
-const orderCheck = proxyActivities<StoreActivities>({ startToCloseTimeout: '3 minutes', retry: { maximumAttempts: 1 } });
+const orderCheck = proxyActivities<StoreActivities>({ startToCloseTimeout: ORDER_CHECK_TIMEOUT_SECONDS * 1000, retry: { maximumAttempts: 1 } });
 
 const now = () => new Date().toISOString();
 

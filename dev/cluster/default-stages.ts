@@ -183,8 +183,12 @@ export const podReadyTemplate =
     phase: Running
   `) + podStartedTemplate;
 
-/** Every container terminated with the exit code; the pod Succeeded (0) or Failed (anything else). */
-export function podTerminatedTemplate(exitCode: number): string {
+/**
+ * Every container terminated with the exit code (and termination message, as a Job's script writes
+ * it); the pod Succeeded (0) or Failed (anything else).
+ */
+export function podTerminatedTemplate(exitCode: number, message?: string): string {
+  const messageLine = message === undefined ? '' : `\n          message: ${JSON.stringify(message)}`;
   return dedent(`
     {{ $now := Now }}
     containerStatuses:
@@ -199,7 +203,7 @@ export function podTerminatedTemplate(exitCode: number): string {
           exitCode: ${exitCode}
           finishedAt: {{ $now | Quote }}
           reason: ${exitCode === 0 ? 'Completed' : 'Error'}
-          startedAt: {{ $now | Quote }}
+          startedAt: {{ $now | Quote }}${messageLine}
     {{ end }}
     phase: ${exitCode === 0 ? 'Succeeded' : 'Failed'}
   `);

@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { ignoreNotFound } from '../../activities/kube-objects.js';
-import { dedent, runningJobPod, stageObject, statusPatch } from '../../dev/cluster/default-stages.js';
+import { podTerminatedTemplate, runningJobPod, stageObject, statusPatch } from '../../dev/cluster/default-stages.js';
 import { applyStage, deleteStage, jobPodFailStage, podFaultStage, podReadyDelayStage, type PodFaultReason, type PodScope } from '../../dev/cluster/stages.js';
 import { kubeConfig, uniqueName } from './clients.js';
 
@@ -49,32 +49,13 @@ export async function injectJobFailure(namespace: string, labels?: Record<string
 export async function injectJobOutcome(namespace: string, message: string): Promise<Injected> {
   const kc = kubeConfig();
   const stageName = uniqueName(`outcome-${namespace}`);
-  const template = dedent(`
-    {{ $now := Now }}
-    containerStatuses:
-    {{ range .spec.containers }}
-    - image: {{ .image | Quote }}
-      name: {{ .name | Quote }}
-      ready: false
-      restartCount: 0
-      started: false
-      state:
-        terminated:
-          exitCode: 0
-          finishedAt: {{ $now | Quote }}
-          reason: Completed
-          startedAt: {{ $now | Quote }}
-          message: ${JSON.stringify(message)}
-    {{ end }}
-    phase: Succeeded
-  `);
   await applyStage(
     kc,
     stageObject(stageName, 'runtime', {
       resourceRef: { apiGroup: 'v1', kind: 'Pod' },
       selector: { matchExpressions: [...runningJobPod, { key: '.metadata.namespace', operator: 'In', values: [namespace] }] },
       weight: 1_000_000,
-      next: statusPatch(template),
+      next: statusPatch(podTerminatedTemplate(0, message)),
     }),
   );
   return { stageName, remove: () => deleteStage(kc, stageName) };

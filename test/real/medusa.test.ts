@@ -7,7 +7,6 @@ import { namespaceName, storeWorkflowId } from '../../core/names.js';
 import { reasons } from '../../core/status.js';
 import { launchBrowser, openPage } from '../harness/browser.js';
 import { eventually } from '../harness/clients.js';
-import { requestWithHost } from '../harness/host-request.js';
 import { historyText, storeId, storeStatus } from '../harness/store-worker.js';
 import { screenshot } from '../web/dashboard-page.js';
 import { isReady } from './pods.js';
@@ -27,7 +26,7 @@ describe.skipIf(!realNodeEnabled)('a Medusa store on a real node (STOREFLEET_REA
   const shop = storeId('medusa');
   let checks: OrderCheckAnswer[] = [];
 
-  const viaIngress = (path: string, options: Parameters<typeof requestWithHost>[3] = {}) => requestWithHost(real.platform.ingressUrl, hostOf(shop), path, options);
+  const viaIngress = (path: string, options: Parameters<RealPlatform['viaIngress']>[2]) => real.viaIngress(shop, path, options);
   const adminToken = async () => {
     const { 'admin-email': email, 'admin-password': password } = await real.secretValues(shop);
     const signedIn = await viaIngress('/auth/user/emailpass', { method: 'POST', body: JSON.stringify({ email, password }), headers: { 'Content-Type': 'application/json' } });

@@ -7,6 +7,7 @@ import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { expect, inject } from 'vitest';
 import { adminSecretKeys } from '../../activities/secrets.js';
+import { storeRequest, type StoreRequest, type StoreResponse } from '../../activities/store-http.js';
 import type { Engine } from '../../core/store-spec.js';
 import { adminSecretName, namespaceName, storeUrl } from '../../core/names.js';
 import { freeLocalClusterPorts } from '../../dev/cluster/local.js';
@@ -18,7 +19,6 @@ import { ensureToolchain } from '../../dev/toolchain/ensure.js';
 import { localNodeComponents } from '../../dev/toolchain/local-components.js';
 import { startApi, type TestApi } from '../harness/api.js';
 import { eventually, GiveUp, kubeConfig } from '../harness/clients.js';
-import { requestWithHost } from '../harness/host-request.js';
 import { startStoreWorker, type StoreWorkerOptions, type TestStoreWorker } from '../harness/store-worker.js';
 import { takeNodeTurn } from './node-turn.js';
 
@@ -51,8 +51,10 @@ export interface RealPlatform {
   status(id: string): Promise<StoreView>;
   untilPhase(id: string, phase: string, timeoutMs?: number): Promise<StoreView>;
   podOf(id: string, component: string): Promise<V1Pod>;
+  /** One request to a path of the store through the ingress, as the worker's checks send it; the body is read. */
+  viaIngress(id: string, path: string, options?: Omit<StoreRequest, 'ingressUrl'>): Promise<StoreResponse & { body: string }>;
   /** GET a path of the store through the ingress until it answers 200. */
-  pageAnswers(id: string, path?: string): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }>;
+  pageAnswers(id: string, path?: string): Promise<StoreResponse & { body: string }>;
   secretValues(id: string): Promise<Record<(typeof adminSecretKeys)[number], string>>;
   /** After delete: no namespace, volume or its directory, container or sandbox, or iptables rule of the stores. */
   expectNothingLeft(ids: string[]): Promise<void>;
@@ -105,6 +107,10 @@ export async function startRealPlatform(label: string, provisionMs: number, work
     const apiUrl = api.url;
     const status = async (id: string) => (await (await fetch(`${apiUrl}/stores/${id}`)).json()) as StoreView;
     const ctr = (args: string[]) => execa('ctr', ['-a', running.cluster.containerdSocket, '-n', 'k8s.io', ...args]);
+    const viaIngress = async (id: string, path: string, options: Omit<StoreRequest, 'ingressUrl'> = {}) => {
+      const reply = await storeRequest(`${storeUrl(id, LOCAL_BASE_DOMAIN)}${path}`, { timeoutMs: 30_000, readBody: true, ...options, ingressUrl: running.ingressUrl });
+      return { ...reply, body: reply.body ?? '' };
+    };
     return {
       platform: running,
       stateDir,
@@ -129,9 +135,10 @@ export async function startRealPlatform(label: string, provisionMs: number, work
         if (!pod) throw new Error(`no ${component} pod in ${namespaceName(id)}`);
         return pod;
       },
+      viaIngress,
       pageAnswers: (id, path = '/') =>
         eventually(`${path} of ${id} through the ingress`, async () => {
-          const page = await requestWithHost(running.ingressUrl, hostOf(id), path).catch(() => undefined);
+          const page = await viaIngress(id, path).catch(() => undefined);
           return page?.status === 200 ? page : undefined;
         }, 180_000),
       async secretValues(id) {

@@ -8,7 +8,6 @@ import { namespaceName, storeWorkflowId } from '../../core/names.js';
 import { reasons } from '../../core/status.js';
 import { launchBrowser, openPage } from '../harness/browser.js';
 import { eventually } from '../harness/clients.js';
-import { requestWithHost } from '../harness/host-request.js';
 import { historyText, storeId, storeStatus, waitForPhase, type StoreWorkerOptions } from '../harness/store-worker.js';
 import { screenshot } from '../web/dashboard-page.js';
 import { isReady, runScript } from './pods.js';
@@ -43,20 +42,20 @@ describe.skipIf(!realNodeEnabled)('WordPress stores on a real node (STOREFLEET_R
     // Made by PHP: WordPress writes its generator tag and the store's own URL into the page.
     expect(home.body).toMatch(/<meta name="generator" content="WordPress [\d.]+"/);
     expect(home.body).toContain(`http://${hostOf(shop)}/`);
-    const login = await requestWithHost(real.platform.ingressUrl, hostOf(shop), '/wp-login.php');
+    const login = await real.viaIngress(shop, '/wp-login.php');
     expect(login.status).toBe(200);
     expect(login.body).toContain('name="log"');
 
     const { 'admin-username': user, 'admin-password': password } = await real.secretValues(shop);
     const form = new URLSearchParams({ log: user, pwd: password, 'wp-submit': 'Log In', testcookie: '1' }).toString();
-    const loggedIn = await requestWithHost(real.platform.ingressUrl, hostOf(shop), '/wp-login.php', {
+    const loggedIn = await real.viaIngress(shop, '/wp-login.php', {
       method: 'POST',
       body: form,
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: 'wordpress_test_cookie=WP%20Cookie%20check' },
     });
     expect(loggedIn.status).toBe(302);
     expect(String(loggedIn.headers['set-cookie'])).toMatch(/wordpress_logged_in_[0-9a-f]+=/);
-    const wrong = await requestWithHost(real.platform.ingressUrl, hostOf(shop), '/wp-login.php', {
+    const wrong = await real.viaIngress(shop, '/wp-login.php', {
       method: 'POST',
       body: new URLSearchParams({ log: user, pwd: `${password}-wrong`, testcookie: '1' }).toString(),
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: 'wordpress_test_cookie=WP%20Cookie%20check' },

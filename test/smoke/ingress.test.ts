@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { CoreV1Api, NetworkingV1Api, type V1Ingress } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { storeRequest } from '../../activities/store-http.js';
 import { repoRoot } from '../../dev/config.js';
 import { freePort } from '../../dev/ports.js';
 import { eventually, kubeConfig, uniqueName } from '../harness/clients.js';
-import { requestWithHost } from '../harness/host-request.js';
 
 const namespace = uniqueName('ingress');
 const stateDir = mkdtempSync(join(tmpdir(), 'storefleet-ingress-'));
@@ -25,8 +25,8 @@ const ingress = (name: string, host: string, service: string, className = 'nginx
   spec: { ingressClassName: className, rules: [{ host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: service, port: { name: 'http' } } } }] } }] },
 });
 const get = async (host: string) => {
-  const reply = await requestWithHost(url, host, '/');
-  return { status: reply.status, text: reply.body };
+  const reply = await storeRequest(`http://${host}/`, { ingressUrl: url, readBody: true, timeoutMs: 30_000 });
+  return { status: reply.status, text: reply.body ?? '' };
 };
 
 beforeAll(async () => {
