@@ -86,7 +86,7 @@ export function mergeValues(base: Record<string, unknown>, over: Record<string, 
  * store's as the workflow recorded it; by default the one the settings give. The installation's values
  * for the engine (STOREFLEET_CHART_VALUES_FILE) go beneath the store's own.
  */
-export function storeRelease(deps: ActivityDeps, spec: StoreSpec, host = new URL(storeUrl(spec.storeId, deps.settings.baseDomain)).host) {
+export function storeRelease(deps: Pick<ActivityDeps, 'chartsDir' | 'chartValues' | 'settings'>, spec: StoreSpec, host = new URL(storeUrl(spec.storeId, deps.settings.baseDomain)).host) {
   const chart = chartOf(deps.chartsDir, spec.engine, spec.chartVersion);
   const own = { storeId: spec.storeId, host, plan: spec.plan, existingSecret: adminSecretName };
   return {

@@ -13,7 +13,8 @@ export const adminSecretKeys = ['admin-username', 'admin-email', 'admin-password
 
 const generated = () => randomBytes(24).toString('base64url');
 
-function secretValues(spec: StoreSpec): Record<(typeof adminSecretKeys)[number], string> {
+/** Fresh credentials of a store (what a store's Secret holds; never logged). */
+export function secretValues(spec: StoreSpec): Record<(typeof adminSecretKeys)[number], string> {
   return {
     'admin-username': 'admin',
     'admin-email': `admin@${spec.storeId}.store.invalid`,

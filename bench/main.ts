@@ -7,23 +7,32 @@ import { formatDuration } from '../dev/output.js';
 import { apiLoadBenchmark } from './api-load.js';
 import { cleanupBenchmark } from './cleanup.js';
 import { createBenchState, type BenchContext } from './context.js';
+import { writeBenchmarkDoc } from './doc.js';
 import { fleetBenchmark } from './fleet.js';
+import { imageBuildsBenchmark } from './image-builds.js';
 import { overheadBenchmark } from './overhead.js';
+import { realStoresBenchmark } from './real-stores.js';
 import { latestResultsFile, progress, ResultLog } from './report.js';
 import { selectBenchmarks, UnknownBenchmarkError } from './selection.js';
 import { describeStartupDelays } from './startup-delays.js';
 import { workerMemoryBenchmark } from './worker-memory.js';
 
-type Benchmark = (ctx: BenchContext, results: ResultLog) => Promise<void>;
+/** A benchmark on the shared simulated platform, or one that needs no platform or starts its own. */
+type Benchmark =
+  | { on: 'simulated'; run: (ctx: BenchContext, results: ResultLog) => Promise<void> }
+  | { on: 'own'; run: (results: ResultLog, stateDir: string) => Promise<void> };
 
-// In this order: the API load wants a quiet cluster, and memory wants every other figure taken first
-// (its 200 held stores stay until the end).
+// In this order: images and real stores first, each alone on the machine (the real node starts and
+// stops its own platform); then the simulated platform's, where the API load wants a quiet cluster
+// and memory wants every other figure taken first (its 200 held stores stay until the end).
 const benchmarks: Record<string, Benchmark> = {
-  api: apiLoadBenchmark,
-  overhead: overheadBenchmark,
-  cleanup: cleanupBenchmark,
-  fleet: fleetBenchmark,
-  memory: workerMemoryBenchmark,
+  images: { on: 'own', run: imageBuildsBenchmark },
+  real: { on: 'own', run: realStoresBenchmark },
+  api: { on: 'simulated', run: apiLoadBenchmark },
+  overhead: { on: 'simulated', run: overheadBenchmark },
+  cleanup: { on: 'simulated', run: cleanupBenchmark },
+  fleet: { on: 'simulated', run: fleetBenchmark },
+  memory: { on: 'simulated', run: workerMemoryBenchmark },
 };
 
 export async function runBenchmarks(args: string[]): Promise<number> {
@@ -48,14 +57,17 @@ export async function runBenchmarks(args: string[]): Promise<number> {
   try {
     progress(`running ${selected.join(', ')} (state ${state.stateDir})`);
     progress(`delayed mode: ${describeStartupDelays()}`);
-    const ctx = await state.startContext();
+    let ctx: BenchContext | undefined;
     for (const name of selected) {
       const started = Date.now();
       progress(`--- ${name}`);
-      await benchmarks[name]!(ctx, results);
+      const benchmark = benchmarks[name]!;
+      if (benchmark.on === 'own') await benchmark.run(results, state.stateDir);
+      else await benchmark.run((ctx ??= await state.startContext()), results);
       progress(`--- ${name} done in ${formatDuration(Date.now() - started)}`);
     }
-    results.write();
+    results.write(selected);
+    if (writeBenchmarkDoc()) progress('updated the tables of docs/benchmarks.md from it');
     const judged = results.results.filter((result) => result.met !== null);
     progress(`${judged.filter((result) => result.met).length} of ${judged.length} targets met; a missed target is a finding, not a failed run`);
     progress(`wrote ${relative(repoRoot, latestResultsFile)}; all done in ${formatDuration(Date.now() - began)}`);

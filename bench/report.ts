@@ -1,7 +1,8 @@
 // What the benchmarks print and write: each figure as it is measured, and the results as
 // bench/results/latest.json, with the commit whose code measured them.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, release, totalmem, type } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from '../dev/config.js';
@@ -32,10 +33,37 @@ export class ResultLog {
     }
   }
 
-  write(file = latestResultsFile): void {
+  /**
+   * Into latest.json: this run's results, each with the commit, time and machine that measured it,
+   * replacing the earlier results of the benchmarks that ran; the other benchmarks' results stay as
+   * they were, with their own commits.
+   */
+  write(ran: string[], file = latestResultsFile): void {
+    const measured = { ...measuredCode(), measuredAt: new Date().toISOString(), machine: machineDescription() };
+    const kept = readResults(file).filter((result) => !ran.includes(benchmarkOf(result.name)));
+    const results = [...kept, ...this.results.map((result) => ({ ...result, ...measured }))];
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify({ ...measuredCode(), measuredAt: new Date().toISOString(), results: this.results }, null, 2)}\n`);
+    writeFileSync(file, `${JSON.stringify({ results }, null, 2)}\n`);
   }
+}
+
+/** A result in latest.json: the figure and where it was measured. */
+export type StoredResult = BenchResult & { commit: string; uncommittedChanges: boolean; measuredAt: string; machine?: string; note?: string };
+
+/** The benchmark a result belongs to: the first part of its name (`fleet.delayed.throughput` -> fleet). */
+export const benchmarkOf = (name: string) => name.split('.')[0]!;
+
+/** latest.json's results; a file from before results carried their own commit gets its top-level one. */
+export function readResults(file = latestResultsFile): StoredResult[] {
+  if (!existsSync(file)) return [];
+  const stored = JSON.parse(readFileSync(file, 'utf8')) as { results: StoredResult[]; commit?: string; uncommittedChanges?: boolean; measuredAt?: string; note?: string };
+  const { results, commit, uncommittedChanges, measuredAt, note } = stored;
+  if (commit === undefined) return results;
+  return results.map((result) => ({ ...result, commit, uncommittedChanges: uncommittedChanges ?? false, measuredAt: measuredAt ?? '', ...(note ? { note } : {}) }));
+}
+
+function machineDescription(): string {
+  return `${availableParallelism()} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${type()} ${release()}, Node ${process.version}`;
 }
 
 /** The commit the figures describe, and whether the working tree differed from it (then they describe neither exactly). */

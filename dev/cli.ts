@@ -26,6 +26,12 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   },
   // Loaded only when asked for: the benchmarks pull in their load generator.
   bench: async (args) => (await import('../bench/main.js')).runBenchmarks(args),
+  // The result tables of docs/benchmarks.md, made anew from bench/results/latest.json.
+  'bench-doc': async () => {
+    const changed = (await import('../bench/doc.js')).writeBenchmarkDoc();
+    say(changed ? 'docs/benchmarks.md: tables updated from bench/results/latest.json' : 'docs/benchmarks.md: tables already match bench/results/latest.json');
+    return 0;
+  },
   // The local images (stand-ins for the official images the store charts name), built with buildah.
   images: async (args) => (await import('./images/command.js')).runImagesCommand(args),
 };

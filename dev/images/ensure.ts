@@ -19,8 +19,10 @@ export interface EnsureImagesOptions {
   /** Which stand-ins (all by default). */
   names?: string[];
   progress?: (line: string) => void;
-  /** Build again even when an archive with the same content key exists. */
+  /** Build the named images (all when none are named) again even when an archive with the same content key exists; their bases only when missing. */
   rebuild?: boolean;
+  /** With rebuild: run every Containerfile step again, reusing no layer (a cold build, for its time). */
+  noCache?: boolean;
 }
 
 export interface LocalImage {
@@ -55,14 +57,15 @@ export async function ensureImages(options: EnsureImagesOptions): Promise<LocalI
     const debian = debianBase(rootfs);
     const results: LocalImage[] = [];
     try {
+      const rebuilt = (plan: ImagePlan) => options.rebuild && (!options.names?.length || options.names.includes(plan.image.name));
       for (const plan of planImages(cache, wanted, debian)) {
-        if (existsSync(plan.archive) && !options.rebuild) {
+        if (existsSync(plan.archive) && !rebuilt(plan)) {
           results.push(localImage(plan, false));
           continue;
         }
         if (plan.base === debian) await ensureDebianImage(store, rootfs, debian.ref, say);
         else await ensureStoredImage(store, plan.base);
-        await buildImage(store, plan, say);
+        await buildImage(store, plan, say, options.noCache ?? false);
         results.push(localImage(plan, true));
       }
       return results;
@@ -160,7 +163,7 @@ async function ensureStoredImage(store: BuildahStore, base: BaseImage): Promise<
   await buildah(store, ['tag', id, base.ref]);
 }
 
-async function buildImage(store: BuildahStore, plan: ImagePlan, say: (line: string) => void): Promise<void> {
+async function buildImage(store: BuildahStore, plan: ImagePlan, say: (line: string) => void, noCache: boolean): Promise<void> {
   const { image } = plan;
   const what = image.own ? `storefleet's ${image.standsInFor}` : `stand-in for ${image.standsInFor}`;
   say(`[images] ${image.name}: building ${plan.ref}, ${what} (about ${image.coldBuildMinutes} min on 2 cores; log ${plan.logPath})...`);
@@ -173,7 +176,7 @@ async function buildImage(store: BuildahStore, plan: ImagePlan, say: (line: stri
   await buildah(
     store,
     [
-      'bud', '--isolation', 'chroot', '--layers', '--pull=never', '--build-arg', `BASE=${plan.base.ref}`, ...(ca ? ['--secret', `id=build-ca,src=${ca}`] : []),
+      'bud', '--isolation', 'chroot', '--layers', ...(noCache ? ['--no-cache'] : []), '--pull=never', '--build-arg', `BASE=${plan.base.ref}`, ...(ca ? ['--secret', `id=build-ca,src=${ca}`] : []),
       '-f', join(plan.contextDir, 'Containerfile'), '-t', plan.ref, plan.contextDir,
     ],
     { logPath: plan.logPath, lowPriority: true, ticker },
