@@ -16,7 +16,7 @@ const namespacePollMs = 1000;
 export interface BareStores {
   /** Namespace, guardrails, secret, helm, readiness; resolves once the store is ready. */
   provision(storeId: string, engine: Engine): Promise<void>;
-  /** helm uninstall, namespace delete, and wait until the namespace is gone. */
+  /** The cleanup workflow's steps: helm uninstall, the PVCs, the namespace, and wait until it is gone. */
   remove(storeId: string, engine: Engine): Promise<void>;
 }
 
@@ -52,6 +52,7 @@ export function bareStores(options: { kubeConfig: KubeConfig; kubeconfigPath: st
     async remove(storeId, engine) {
       const target = { storeId, engine };
       await step(() => activities.uninstallRelease(target));
+      await step(() => activities.deletePersistentVolumeClaims(target));
       await step(() => activities.deleteNamespace(target));
       while (!(await step(() => activities.namespaceDeletionStatus(target))).gone) await sleep(namespacePollMs);
     },

@@ -1,5 +1,6 @@
-// Cleanup: delete of a Ready store through the API (store workflow + cleanup child) against bare helm
-// uninstall + namespace delete and wait. Stage delays only shape start-up, so this runs once.
+// Cleanup: delete of a Ready store through the API (store workflow + cleanup child) against the same
+// steps run bare (helm uninstall, the PVCs, the namespace, wait until it is gone). Stage delays only
+// shape start-up, so this runs once.
 import type { BenchContext } from './context.js';
 import { storeIdFor } from './modes.js';
 import { progress, type ResultLog } from './report.js';

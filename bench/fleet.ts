@@ -1,6 +1,7 @@
 // Fleet throughput: 50 stores at once through the API (MAX_CONCURRENT_PROVISIONS caps helm and
-// readiness work) against the bare script doing them one after another. The bare side is a smaller
-// sequential sample extrapolated to 50, to keep the run short; the output says so.
+// readiness work) against what an operator would script instead: the same bare steps for all 50
+// stores, with the same cap (10 at a time), in the same run. A few stores done one after another
+// give the time of a lone store, as context.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BenchContext } from './context.js';
 import { mapLimited } from './map-limited.js';
@@ -10,7 +11,8 @@ import { benchResult, mean, median, percentile } from './stats.js';
 import { bareProvisionSeconds } from './timing.js';
 
 const fleetSize = 50;
-const bareSampleSize = 8;
+/** Stores the bare script does one after another, for a lone store's time (context only). */
+const loneSampleSize = 3;
 const pollMs = 2000;
 
 interface Side {
@@ -35,14 +37,27 @@ function cpuMeter(ctx: BenchContext, idleRate: number): (stores: number) => numb
   return (stores) => (ctx.cpuSeconds() - before - (idleRate * (Date.now() - start)) / 1000) / stores;
 }
 
-async function bareSample(ctx: BenchContext, mode: Mode, idleRate: number): Promise<Side> {
-  const cpuPerStore = cpuMeter(ctx, idleRate);
+async function bareLoneStores(ctx: BenchContext, mode: Mode): Promise<number[]> {
   const seconds: number[] = [];
-  for (let i = 0; i < bareSampleSize; i++) {
-    seconds.push(await bareProvisionSeconds(ctx, storeIdFor(mode, 'fl', 'bare', i), engineFor(i)));
-    progress(`fleet ${mode}: bare sequential ${i + 1}/${bareSampleSize} in ${seconds.at(-1)?.toFixed(2)} s`);
+  for (let i = 0; i < loneSampleSize; i++) {
+    seconds.push(await bareProvisionSeconds(ctx, storeIdFor(mode, 'fl1', 'bare', i), engineFor(i)));
+    progress(`fleet ${mode}: bare lone store ${i + 1}/${loneSampleSize} in ${seconds.at(-1)?.toFixed(2)} s`);
   }
-  return { seconds, cpuPerStore: cpuPerStore(bareSampleSize) };
+  return seconds;
+}
+
+/** The operator's parallel script: every store's bare steps, `cap` stores at a time, each timed from the start. */
+async function bareFleet(ctx: BenchContext, mode: Mode, cap: number, idleRate: number): Promise<Side> {
+  const ids = Array.from({ length: fleetSize }, (_, i) => storeIdFor(mode, 'fl', 'bare', i));
+  const cpuPerStore = cpuMeter(ctx, idleRate);
+  const start = Date.now();
+  let done = 0;
+  const seconds = await mapLimited(ids, cap, async (id, i) => {
+    await ctx.bare.provision(id, engineFor(i));
+    if (++done % 10 === 0) progress(`fleet ${mode}: ${done}/${fleetSize} Ready by the bare script after ${((Date.now() - start) / 1000).toFixed(0)} s`);
+    return (Date.now() - start) / 1000;
+  });
+  return { seconds, cpuPerStore: cpuPerStore(fleetSize) };
 }
 
 async function apiFleet(ctx: BenchContext, mode: Mode, idleRate: number): Promise<Side> {
@@ -74,26 +89,29 @@ export async function fleetBenchmark(ctx: BenchContext, results: ResultLog): Pro
   const idleRate = await idleCpuRate(ctx);
   progress(`fleet: the idle platform burns ${idleRate.toFixed(2)} CPU s/s; CPU per store below is net of that`);
   for (const mode of modes) {
-    const bare = await bareSample(ctx, mode, idleRate);
+    const lone = await bareLoneStores(ctx, mode);
+    const bare = await bareFleet(ctx, mode, cap, idleRate);
     const api = await apiFleet(ctx, mode, idleRate);
     const makespan = Math.max(...api.seconds);
-    const bareTotal = mean(bare.seconds) * fleetSize;
-    // What the fleet cannot beat: waves of `cap` stores each as slow as the slowest bare store, or
+    const bareMakespan = Math.max(...bare.seconds);
+    // What neither side can beat: waves of `cap` stores each as slow as the slowest lone store, or
     // the CPU all stores need spread over every core.
-    const waitLimit = Math.ceil(fleetSize / cap) * Math.max(...bare.seconds);
+    const waitLimit = Math.ceil(fleetSize / cap) * Math.max(...lone);
     const cpuLimit = (bare.cpuPerStore * fleetSize) / ctx.cores;
-    progress(`fleet ${mode}: the bare side is a sequential sample of ${bareSampleSize} stores extrapolated to ${fleetSize} (mean ${mean(bare.seconds).toFixed(2)} s × ${fleetSize} = ${bareTotal.toFixed(0)} s)`);
     progress(
-      `fleet ${mode}: limits: cap × slowest wait = ${Math.ceil(fleetSize / cap)} waves × ${Math.max(...bare.seconds).toFixed(2)} s = ${waitLimit.toFixed(0)} s; ` +
-        `CPU ${bare.cpuPerStore.toFixed(2)} s/store × ${fleetSize} ÷ ${ctx.cores} cores = ${cpuLimit.toFixed(0)} s; the fleet took ${makespan.toFixed(0)} s ` +
-        `with our processes keeping ${((api.cpuPerStore * fleetSize) / makespan + idleRate).toFixed(2)} of ${ctx.cores} cores busy (the machine is shared)`,
+      `fleet ${mode}: limits: cap × slowest lone store = ${Math.ceil(fleetSize / cap)} waves × ${Math.max(...lone).toFixed(2)} s = ${waitLimit.toFixed(0)} s; ` +
+        `CPU ${bare.cpuPerStore.toFixed(2)} s/store × ${fleetSize} ÷ ${ctx.cores} cores = ${cpuLimit.toFixed(0)} s; the fleet took ${makespan.toFixed(0)} s through the API, ${bareMakespan.toFixed(0)} s bare`,
     );
     results.add(
-      benchResult({ name: `fleet.${mode}.throughput`, value: (fleetSize / makespan) * 60, unit: 'stores/min', baseline: (fleetSize / bareTotal) * 60, target: { of: 'ratio', op: '>=', limit: 5 } }),
+      benchResult({ name: `fleet.${mode}.throughput`, value: (fleetSize / makespan) * 60, unit: 'stores/min', baseline: (fleetSize / bareMakespan) * 60, target: { of: 'ratio', op: '>=', limit: 0.8 } }),
       benchResult({ name: `fleet.${mode}.makespan_vs_limit`, value: makespan, unit: 's', baseline: Math.max(waitLimit, cpuLimit) }),
       benchResult({ name: `fleet.${mode}.p50_time_to_ready`, value: median(api.seconds), unit: 's', baseline: median(bare.seconds) }),
       benchResult({ name: `fleet.${mode}.p95_time_to_ready`, value: percentile(api.seconds, 95), unit: 's', baseline: percentile(bare.seconds, 95) }),
+      // Stores should be Ready in about the order they were asked for, not all near the end.
+      benchResult({ name: `fleet.${mode}.p50_share_of_makespan`, value: median(api.seconds) / makespan, unit: '×', baseline: median(bare.seconds) / bareMakespan, target: { of: 'value', op: '<=', limit: 0.6 } }),
       benchResult({ name: `fleet.${mode}.cpu_per_store`, value: api.cpuPerStore, unit: 'cpu-s', baseline: bare.cpuPerStore }),
+      // Context, not a target: one store alone, by the bare script, one after another.
+      benchResult({ name: `fleet.${mode}.lone_store_seconds_context`, value: mean(lone), unit: 's' }),
     );
   }
 }
