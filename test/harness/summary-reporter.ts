@@ -1,4 +1,6 @@
-// Ends the run with one plain line, "tests: N passed, N failed, N skipped", that any CI can read.
+// Ends the run with one plain line, "tests: N passed, N failed, N skipped", that any CI can read; and
+// writes it to STOREFLEET_TEST_SUMMARY_FILE when set, so `npm test` can print it as its own last line.
+import { writeFileSync } from 'node:fs';
 import type { Reporter, SerializedError, TestModule } from 'vitest/node';
 
 export default class SummaryReporter implements Reporter {
@@ -17,6 +19,8 @@ export default class SummaryReporter implements Reporter {
       if (module.state() === 'failed' && counts.failed === failedBefore) counts.failed += 1;
     }
     counts.failed += unhandledErrors.length;
-    process.stdout.write(`\ntests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
+    const summary = `tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`;
+    process.stdout.write(`\n${summary}\n`);
+    if (process.env.STOREFLEET_TEST_SUMMARY_FILE) writeFileSync(process.env.STOREFLEET_TEST_SUMMARY_FILE, summary);
   }
 }

@@ -75,6 +75,8 @@ describe('dashboard', () => {
     ] as const) {
       await input.fill(value);
       await input.blur();
+      // The check runs in the page's own handlers: wait for it (on a loaded machine it can lag the blur).
+      await error.filter({ hasText: message }).waitFor({ state: 'attached', timeout: 10_000 });
       expect(await error.textContent()).toContain(message);
       expect(await input.getAttribute('aria-invalid')).toBe('true');
     }
