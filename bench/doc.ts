@@ -19,7 +19,8 @@ export function resultsTable(results: StoredResult[], benchmark: string): string
   const own = results.filter((result) => benchmarkOf(result.name) === benchmark);
   if (own.length === 0) return `No results of \`${benchmark}\` in bench/results/latest.json yet (\`npm run bench -- ${benchmark}\`).\n`;
   const rows = own.map((r) => `| \`${r.name}\` | ${withUnit(r.value, r.unit)} | ${withUnit(r.baseline, r.unit)} | ${r.ratio ?? ''} | ${verdict(r)} | ${measuredAt(r)} |`);
-  return ['| figure | value | baseline | ratio | target | measured at |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n') + '\n';
+  const machines = [...new Set(own.map((r) => r.machine ?? 'not recorded'))];
+  return ['| figure | value | baseline | ratio | target | measured at |', '| --- | --- | --- | --- | --- | --- |', ...rows, '', `Machine: ${machines.join('; ')}.`].join('\n') + '\n';
 }
 
 /** The doc with every marked table made anew from the results; everything else as it was. */
