@@ -13,6 +13,8 @@ import { startStoreWorker, storeId, type TestStoreWorker } from '../harness/stor
 const owner = uniqueName('fleet');
 const ownerKey = `key-${owner}`;
 const adminKey = `admin-${owner}`;
+/** A second real owner with a store of its own, for isolation. */
+const peer = { owner: `${owner}-peer`, key: `key-${owner}-peer`, store: storeId('flpeer') };
 let catalog: ChartCatalog;
 let worker: TestStoreWorker;
 let api: TestApi;
@@ -38,11 +40,11 @@ async function untilStore(id: string, done: (store: Record<string, unknown>) => 
   }, timeoutMs, () => `it last showed ${JSON.stringify({ phase: last.phase, lastError: last.lastError, conditions: last.conditions })}`);
 }
 
-async function runUpgrade(request: Record<string, unknown>, timeoutMs = 240_000): Promise<FleetUpgradeStatus> {
-  const started = await call<{ id: string; links: { self: string } }>('POST', '/fleet/upgrades', { engine: 'woocommerce', chartVersion: catalog.next, waveSize: 5, ...request });
+async function runUpgrade(request: Record<string, unknown>, timeoutMs = 240_000, key = ownerKey): Promise<FleetUpgradeStatus> {
+  const started = await call<{ id: string; links: { self: string } }>('POST', '/fleet/upgrades', { engine: 'woocommerce', chartVersion: catalog.next, waveSize: 5, ...request }, key);
   expect(started.status).toBe(202);
   return eventually(`fleet upgrade ${started.body.id}`, async () => {
-    const { body } = await call<FleetUpgradeStatus>('GET', `/fleet/upgrades/${started.body.id}`);
+    const { body } = await call<FleetUpgradeStatus>('GET', `/fleet/upgrades/${started.body.id}`, undefined, key);
     return body.finishedAt ? body : undefined;
   }, timeoutMs);
 }
@@ -53,10 +55,11 @@ const finalReleases = (upgrade: FleetUpgradeStatus) => Object.fromEntries(upgrad
 beforeAll(async () => {
   catalog = await chartCatalog();
   worker = await startStoreWorker({ chartsDir: catalog.dir, maxProvisionSeconds: 90 });
-  api = await startApi({ taskQueue: worker.taskQueue, auth: { keys: new Map([[ownerKey, owner]]), adminKeys: new Set([adminKey]) } });
+  api = await startApi({ taskQueue: worker.taskQueue, auth: { keys: new Map([[ownerKey, owner], [peer.key, peer.owner]]), adminKeys: new Set([adminKey]) } });
+  expect((await call('POST', '/stores', { storeId: peer.store, engine: 'woocommerce' }, peer.key)).status).toBe(201);
   ids = Array.from({ length: 20 }, (_, i) => storeId(`fl${String(i).padStart(2, '0')}`)).sort();
   for (const id of ids) expect((await call('POST', '/stores', { storeId: id, engine: 'woocommerce' })).status).toBe(201);
-  await Promise.all(ids.map((id) => untilStore(id, (store) => store.phase === 'Ready', 240_000)));
+  await Promise.all([...ids, peer.store].map((id) => untilStore(id, (store) => store.phase === 'Ready', 240_000)));
   // The 7th store by id is in the second wave of five; its migration Job will fail.
   failing = ids[6]!;
   fault = await injectJobFailure(namespaceName(failing), migrationPods);
@@ -162,11 +165,34 @@ describe('a fleet upgrade of 20 stores in waves of 5, one of which fails its upg
     expect(await untilStore(id, (store) => store.phase === 'Ready')).toMatchObject({ plan: 'medium', lastChange: { result: 'Upgraded' } });
   });
 
-  it('when an owner key names another owner, or another owner asks for the upgrade, then it is refused or not found', async () => {
+  it('when an owner key names another owner, or an unknown key asks for an upgrade, then 403 or 401; an admin sees it', async () => {
     expect(await call('POST', '/fleet/upgrades', { engine: 'woocommerce', chartVersion: catalog.next, selector: { owner: 'someone-else' } })).toMatchObject({ status: 403 });
     const { body } = await call<{ upgrades: Array<{ id: string }> }>('GET', '/fleet/upgrades');
     const other = await fetch(`${api.url}/api/v1/fleet/upgrades/${body.upgrades[0]!.id}`, { headers: { Authorization: 'Bearer nobody' } });
     expect(other.status).toBe(401);
     expect((await call('GET', `/fleet/upgrades/${body.upgrades[0]!.id}`, undefined, adminKey)).status).toBe(200);
+  });
+
+  it("when two real owners each run a fleet upgrade, then each touches only its own stores and cannot see or act on the other's", async () => {
+    const ownUpgrades = (await call<{ upgrades: Array<{ id: string }> }>('GET', '/fleet/upgrades')).body.upgrades.map((u) => u.id);
+    const revisionOf = async (id: string): Promise<[string, number | undefined]> => [id, (await call<{ revision?: number }>('GET', `/stores/${id}`)).body.revision];
+    const revisionsOf = async () => Object.fromEntries(await Promise.all(ids.map(revisionOf)));
+    const before = await revisionsOf();
+
+    const peers = await runUpgrade({ waveSize: 1 }, 240_000, peer.key);
+    expect(peers.waves.flatMap((wave) => wave.stores.map((store) => [store.storeId, store.result]))).toEqual([[peer.store, 'Upgraded']]);
+    expect(await revisionsOf()).toEqual(before);
+    // The first owner's upgrades never listed the peer's store.
+    for (const id of ownUpgrades) {
+      const { body } = await call<FleetUpgradeStatus>('GET', `/fleet/upgrades/${id}`);
+      expect(body.waves.flatMap((wave) => wave.stores.map((store) => store.storeId))).not.toContain(peer.store);
+    }
+
+    const peerSees = (await call<{ upgrades: Array<{ id: string }> }>('GET', '/fleet/upgrades', undefined, peer.key)).body.upgrades.map((u) => u.id);
+    expect(peerSees).toEqual([peers.id]);
+    expect((await call('GET', `/fleet/upgrades/${ownUpgrades[0]}`, undefined, peer.key)).status).toBe(404);
+    expect((await call('POST', `/fleet/upgrades/${ownUpgrades[0]}/cancel`, undefined, peer.key)).status).toBe(404);
+    expect((await call('GET', `/fleet/upgrades/${peers.id}`)).status).toBe(404);
+    expect((await call('GET', `/stores/${peer.store}`)).status).toBe(404);
   });
 });
