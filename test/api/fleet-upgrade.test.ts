@@ -32,10 +32,10 @@ async function call<T = Record<string, unknown>>(method: string, path: string, b
 }
 
 /** Waits for the store to be `done`; a timeout says what the store last showed. */
-async function untilStore(id: string, done: (store: Record<string, unknown>) => boolean, timeoutMs = 120_000): Promise<Record<string, unknown>> {
+async function untilStore(id: string, done: (store: Record<string, unknown>) => boolean, timeoutMs = 120_000, key = ownerKey): Promise<Record<string, unknown>> {
   let last: Record<string, unknown> = {};
   return eventually(`store ${id}`, async () => {
-    last = (await call('GET', `/stores/${id}`)).body;
+    last = (await call('GET', `/stores/${id}`, undefined, key)).body;
     return done(last) ? last : undefined;
   }, timeoutMs, () => `it last showed ${JSON.stringify({ phase: last.phase, lastError: last.lastError, conditions: last.conditions })}`);
 }
@@ -59,7 +59,7 @@ beforeAll(async () => {
   expect((await call('POST', '/stores', { storeId: peer.store, engine: 'woocommerce' }, peer.key)).status).toBe(201);
   ids = Array.from({ length: 20 }, (_, i) => storeId(`fl${String(i).padStart(2, '0')}`)).sort();
   for (const id of ids) expect((await call('POST', '/stores', { storeId: id, engine: 'woocommerce' })).status).toBe(201);
-  await Promise.all([...ids, peer.store].map((id) => untilStore(id, (store) => store.phase === 'Ready', 240_000)));
+  await Promise.all([...ids.map((id) => untilStore(id, (store) => store.phase === 'Ready', 240_000)), untilStore(peer.store, (store) => store.phase === 'Ready', 240_000, peer.key)]);
   // The 7th store by id is in the second wave of five; its migration Job will fail.
   failing = ids[6]!;
   fault = await injectJobFailure(namespaceName(failing), migrationPods);
