@@ -19,6 +19,8 @@ import { cpuSecondsOf } from './proc-stats.js';
 import { progress } from './report.js';
 import { installStartupDelays } from './startup-delays.js';
 
+const simulatedNodes = 10;
+
 /** The cap the fleet benchmark is specified with; the worker process inherits it. */
 const maxConcurrentProvisions = '10';
 
@@ -61,7 +63,10 @@ async function startContext(stateDir: string, stops: Array<() => Promise<void>>)
   for (const name of Object.keys(portSettings) as Array<keyof Ports>) ports[name] = await freePort();
   const base = loadPlatformConfig();
   const toolchain = await ensureToolchain({ cacheDir: base.cacheDir, build: false });
-  const platform: RunningPlatform = await startPlatform({ ...base, stateDir, ports }, toolchain, { ephemeral: true, progress: (line) => progress(line) });
+  // Room for every store the run leaves Ready (the fleet's 50 through the API and 50 bare, per mode):
+  // three simulated nodes of 32 CPUs fill up, and the last stores would wait Unschedulable.
+  const cluster = { mode: 'simulated', nodes: simulatedNodes } as const;
+  const platform: RunningPlatform = await startPlatform({ ...base, cluster, stateDir, ports }, toolchain, { ephemeral: true, progress: (line) => progress(line) });
   stops.push(() => platform.stop());
 
   const helmBinary = toolchain.helm ?? 'helm';
