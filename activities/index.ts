@@ -45,12 +45,7 @@ export function createActivities(deps: ActivityDeps) {
 
 export type StoreActivities = ReturnType<typeof createActivities>;
 
-/**
- * The helm commands, on the helm task queue, whose concurrency MAX_CONCURRENT_PROVISIONS caps. It also
- * serves readiness waits that workflows from before the readiness queue schedule there.
- */
-export const helmQueueActivities = ['helmUpgradeInstall', 'rollbackRelease', 'uninstallRelease', 'waitForReady'] as const satisfies ReadonlyArray<keyof StoreActivities>;
-/** The readiness waits, on their own queue with the same cap, so they never wait behind helm commands. */
-export const readinessQueueActivities = ['waitForReady'] as const satisfies ReadonlyArray<keyof StoreActivities>;
+/** The activities that run on the helm task queue, whose concurrency MAX_CONCURRENT_PROVISIONS caps. */
+export const helmQueueActivities = ['helmUpgradeInstall', 'rollbackRelease', 'waitForReady', 'uninstallRelease'] as const satisfies ReadonlyArray<keyof StoreActivities>;
 
 export type { ActivityDeps };

@@ -20,8 +20,6 @@ export const storeIdOfWorkflow = (workflowId: string) => /^store-(.+)$/.exec(wor
 
 /** Helm and readiness work runs on its own task queue, capped by MAX_CONCURRENT_PROVISIONS. */
 export const helmTaskQueue = (taskQueue: string) => `${taskQueue}-helm`;
-/** Where readiness waits run, beside the helm queue and with the same cap (worker/workers.ts). */
-export const readinessTaskQueue = (taskQueue: string) => `${taskQueue}-readiness`;
 
 export const adminSecretName = 'store-admin';
 /** The guardrails' ResourceQuota and LimitRange in every store namespace. */

@@ -1,10 +1,8 @@
-// The workers of a storefleet worker process: workflows and quick Kubernetes steps on the main task
-// queue; helm commands on `<queue>-helm` and readiness waits on `<queue>-readiness`, each capped at
-// MAX_CONCURRENT_PROVISIONS. Apart, a store's readiness wait never queues behind other stores' helm
-// commands (one queue for both made every store of a burst wait for the last install).
+// The two workers of a storefleet worker process: workflows and quick Kubernetes steps on the main task
+// queue; helm and readiness work on `<queue>-helm`, where MAX_CONCURRENT_PROVISIONS caps concurrency.
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import { helmQueueActivities, readinessQueueActivities, type StoreActivities } from '../activities/index.js';
-import { helmTaskQueue, readinessTaskQueue } from '../core/names.js';
+import { helmQueueActivities, type StoreActivities } from '../activities/index.js';
+import { helmTaskQueue } from '../core/names.js';
 
 export interface StoreWorkersOptions {
   connection: NativeConnection;
@@ -17,13 +15,16 @@ export interface StoreWorkersOptions {
 }
 
 export async function createStoreWorkers(options: StoreWorkersOptions): Promise<Worker[]> {
-  const pick = (names: readonly string[]) => Object.fromEntries(Object.entries(options.activities).filter(([name]) => names.includes(name)));
-  const onOwnQueues = new Set<string>([...helmQueueActivities, ...readinessQueueActivities]);
+  const onHelmQueue = new Set<string>(helmQueueActivities);
+  const pick = (helm: boolean) => Object.fromEntries(Object.entries(options.activities).filter(([name]) => onHelmQueue.has(name) === helm));
   const common = { connection: options.connection, namespace: options.namespace };
-  const capped = { maxConcurrentActivityTaskExecutions: options.maxConcurrentProvisions };
   return Promise.all([
-    Worker.create({ ...common, taskQueue: options.taskQueue, ...options.workflows, activities: pick(Object.keys(options.activities).filter((name) => !onOwnQueues.has(name))) }),
-    Worker.create({ ...common, ...capped, taskQueue: helmTaskQueue(options.taskQueue), activities: pick(helmQueueActivities) }),
-    Worker.create({ ...common, ...capped, taskQueue: readinessTaskQueue(options.taskQueue), activities: pick(readinessQueueActivities) }),
+    Worker.create({ ...common, taskQueue: options.taskQueue, ...options.workflows, activities: pick(false) }),
+    Worker.create({
+      ...common,
+      taskQueue: helmTaskQueue(options.taskQueue),
+      activities: pick(true),
+      maxConcurrentActivityTaskExecutions: options.maxConcurrentProvisions,
+    }),
   ]);
 }

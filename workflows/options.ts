@@ -1,13 +1,7 @@
 // Retry and metric settings shared by the store and cleanup workflows.
 import type { RetryPolicy } from '@temporalio/common';
 import { metricMeter } from '@temporalio/workflow';
-import type { StoreActivities } from '../activities/index.js';
 import { nonRetryableFailureTypes } from '../core/failures.js';
-
-/** The release steps of a store: helm commands on the helm queue, readiness waits on their own queue. */
-export type ReleaseActivities = Pick<StoreActivities, 'helmUpgradeInstall' | 'rollbackRelease' | 'waitForReady'>;
-/** The patched() id under which readiness waits moved from the helm queue to the readiness queue. */
-export const readinessQueuePatch = 'readiness-queue';
 
 /** Backoff with a bounded budget; failures that a retry cannot fix stop at once. */
 export const activityRetry: RetryPolicy = {

@@ -10,7 +10,6 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   ParentClosePolicy,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -20,13 +19,13 @@ import type { StoreActivities } from '../activities/index.js';
 import { failureTypes } from '../core/failures.js';
 import { changeOutcome, storeChangeDoneSignal } from '../core/fleet.js';
 import { changeUpdate, checkOrderUpdate, deleteSignal, deleteUpdate, hibernateUpdate, ORDER_CHECK_TIMEOUT_SECONDS, retrySignal, statusQuery, storeEventSignal, wakeUpdate, type ChangeRequest, type StoreChange } from '../core/messages.js';
-import { adminUrl, cleanupWorkflowId, helmTaskQueue, namespaceName, readinessTaskQueue, storeUrl } from '../core/names.js';
+import { adminUrl, cleanupWorkflowId, helmTaskQueue, namespaceName, storeUrl } from '../core/names.js';
 import type { StoreSettings } from '../core/settings.js';
 import { reasons, type ChangeOutcome, type Phase, type StoreStatus } from '../core/status.js';
 import { parseStoreSpec, type StoreSpec, type StoreSpecInput } from '../core/store-spec.js';
 import { cleanupStoreWorkflow } from './cleanup.js';
 import { recordReportedEvent, type KubeOutage } from './kube-outage.js';
-import { activityRetry, readinessQueuePatch, storeMetrics, type ReleaseActivities } from './options.js';
+import { activityRetry, storeMetrics } from './options.js';
 import { upsertStoreSearchAttributes } from './search-attributes.js';
 import { failOpenConditions, initialStatus, readyMessage, recordCommerce, recordEvent, resetConditions, setCondition, setPhase } from './store-status.js';
 import { scaleStore } from './hibernation.js';
@@ -144,7 +143,8 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
   setHandler(storeEventSignal, (event) => recordReportedEvent(status, kubeOutage, event));
 
   const settings = await loadSettings();
-  const releaseOptions = {
+  const helm = proxyActivities<StoreActivities>({
+    taskQueue: helmTaskQueue(workflowInfo().taskQueue),
     // waitForReady gives up on its own at the provisioning deadline; this only bounds a lost worker.
     startToCloseTimeout: `${settings.maxProvisionSeconds + 60} seconds`,
     heartbeatTimeout: '30 seconds',
@@ -152,17 +152,7 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
     // outage; the provisioning deadline bounds the attempt anyway.
     retry: activityRetry,
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  } as const;
-  const helmQueue = proxyActivities<StoreActivities>({ ...releaseOptions, taskQueue: helmTaskQueue(workflowInfo().taskQueue) });
-  const readinessQueue = proxyActivities<StoreActivities>({ ...releaseOptions, taskQueue: readinessTaskQueue(workflowInfo().taskQueue) });
-  // Readiness waits have their own queue (same cap), so a store's wait never queues behind the helm
-  // commands of stores asked for after it: in a burst, stores get Ready in about the order they were
-  // asked for. A workflow that scheduled its waits on the helm queue before this keeps doing so.
-  const helm: ReleaseActivities = {
-    helmUpgradeInstall: helmQueue.helmUpgradeInstall,
-    rollbackRelease: helmQueue.rollbackRelease,
-    waitForReady: (...args) => (patched(readinessQueuePatch) ? readinessQueue : helmQueue).waitForReady(...args),
-  };
+  });
 
   if (!carried) {
     recordEvent(status, { type: 'Normal', reason: reasons.Created, message: `store ${spec.storeId} (${spec.engine}, plan ${spec.plan}) created` }, now());

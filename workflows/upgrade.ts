@@ -8,7 +8,6 @@ import type { StoreActivities } from '../activities/index.js';
 import { planNames } from '../core/plans.js';
 import { reasons, type ChangeOutcome, type StoreStatus } from '../core/status.js';
 import type { StoreSpec } from '../core/store-spec.js';
-import type { ReleaseActivities } from './options.js';
 import { upsertStoreSearchAttributes } from './search-attributes.js';
 import { recordCommerce, recordEvent, setCondition, setPhase } from './store-status.js';
 
@@ -23,7 +22,7 @@ export interface UpgradeRun {
   /** Bounds the upgrade and, again, the rollback (the provisioning deadline). */
   maxSeconds: number;
   kube: ActivityInterfaceFor<StoreActivities>;
-  helm: ReleaseActivities;
+  helm: ActivityInterfaceFor<StoreActivities>;
   /** Hands over the scope a delete must cancel while it runs. */
   track: (scope: CancellationScope | undefined) => void;
   deleteRequested: () => boolean;
