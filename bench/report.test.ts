@@ -28,6 +28,9 @@ describe('latest.json', () => {
       ['api.get.latency_p99', true],
       ['real.medusa.create_to_ready', false],
     ]);
+    const top = JSON.parse(readFileSync(file, 'utf8')) as { commit: string; commits: Record<string, string[]> };
+    expect(top.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(top.commits).toEqual({ old: ['api'], [top.commit]: ['real'] });
     const fresh = results[1]!;
     expect(fresh.commit).toMatch(/^[0-9a-f]{40}$/);
     expect(fresh.machine).toMatch(/cores/);

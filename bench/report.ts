@@ -41,10 +41,22 @@ export class ResultLog {
   write(ran: string[], file = latestResultsFile): void {
     const measured = { ...measuredCode(), measuredAt: new Date().toISOString(), machine: machineDescription() };
     const kept = readResults(file).filter((result) => !ran.includes(benchmarkOf(result.name)));
-    const results = [...kept, ...this.results.map((result) => ({ ...result, ...measured }))];
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify({ results }, null, 2)}\n`);
+    writeResults(file, measured, [...kept, ...this.results.map((result) => ({ ...result, ...measured }))]);
   }
+}
+
+/**
+ * The file: at the top, the commit (time, machine) of the run that last wrote it and, per commit, the
+ * benchmarks whose figures describe that code; then every result with its own.
+ */
+export function writeResults(file: string, last: Omit<StoredResult, keyof BenchResult>, results: StoredResult[]): void {
+  const commits: Record<string, string[]> = {};
+  for (const { commit, name } of results) {
+    const benchmarks = (commits[commit] ??= []);
+    if (!benchmarks.includes(benchmarkOf(name))) benchmarks.push(benchmarkOf(name));
+  }
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify({ ...last, commits, results }, null, 2)}\n`);
 }
 
 /** A result in latest.json: the figure and where it was measured. */
@@ -53,13 +65,12 @@ export type StoredResult = BenchResult & { commit: string; uncommittedChanges: b
 /** The benchmark a result belongs to: the first part of its name (`fleet.delayed.throughput` -> fleet). */
 export const benchmarkOf = (name: string) => name.split('.')[0]!;
 
-/** latest.json's results; a file from before results carried their own commit gets its top-level one. */
+/** latest.json's results; one without a commit of its own (a file from before results carried theirs) gets the top-level one. */
 export function readResults(file = latestResultsFile): StoredResult[] {
   if (!existsSync(file)) return [];
-  const stored = JSON.parse(readFileSync(file, 'utf8')) as { results: StoredResult[]; commit?: string; uncommittedChanges?: boolean; measuredAt?: string; note?: string };
-  const { results, commit, uncommittedChanges, measuredAt, note } = stored;
-  if (commit === undefined) return results;
-  return results.map((result) => ({ ...result, commit, uncommittedChanges: uncommittedChanges ?? false, measuredAt: measuredAt ?? '', ...(note ? { note } : {}) }));
+  const stored = JSON.parse(readFileSync(file, 'utf8')) as { results: Array<BenchResult & Partial<StoredResult>>; commit?: string; uncommittedChanges?: boolean; measuredAt?: string; note?: string };
+  const { commit = 'unknown', uncommittedChanges = false, measuredAt = '', note } = stored;
+  return stored.results.map((result) => (result.commit === undefined ? { ...result, commit, uncommittedChanges, measuredAt, ...(note ? { note } : {}) } : (result as StoredResult)));
 }
 
 function machineDescription(): string {
