@@ -7,11 +7,18 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { pino } from 'pino';
 import { createActivities } from '../activities/index.js';
 import { storeUrl } from '../core/names.js';
-import { parseStoreSpec, type Engine } from '../core/store-spec.js';
+import { parseStoreSpec, type Engine, type StoreSpec } from '../core/store-spec.js';
 import type { WorkerConfig } from '../worker/config.js';
 
 /** Same first interval as the cleanup workflow's wait for the namespace to go. */
 const namespacePollMs = 1000;
+
+/** The spec of a store the bench creates (default plan); a bad id is the bench's own bug. */
+export function benchStoreSpec(storeId: string, engine: Engine): StoreSpec {
+  const { spec, problems } = parseStoreSpec({ storeId, engine });
+  if (!spec) throw new Error(problems.join('; '));
+  return spec;
+}
 
 export interface BareStores {
   /** Namespace, guardrails, secret, helm, readiness; resolves once the store is ready. */
@@ -38,8 +45,7 @@ export function bareStores(options: { kubeConfig: KubeConfig; kubeconfigPath: st
 
   return {
     async provision(storeId, engine) {
-      const { spec, problems } = parseStoreSpec({ storeId, engine });
-      if (!spec) throw new Error(problems.join('; '));
+      const spec = benchStoreSpec(storeId, engine);
       const deadline = new Date(Date.now() + workerConfig.settings.maxProvisionSeconds * 1000).toISOString();
       // What a store workflow labels its objects with; the bare baseline has no workflow run of its own.
       const incarnation = `bare-${storeId}`;

@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { loadPlatformConfig, portSettings, type Ports } from '../dev/config.js';
+import { loadPlatformConfig } from '../dev/config.js';
 import { processRegistry, startPlatform, type RunningPlatform } from '../dev/platform.js';
-import { freePort } from '../dev/ports.js';
+import { freePlatformPorts } from '../dev/ports.js';
 import type { ManagedProcess } from '../dev/process.js';
 import { startWorker, type ServicesOptions } from '../dev/services.js';
 import { ensureToolchain } from '../dev/toolchain/ensure.js';
@@ -59,8 +59,7 @@ export function createBenchState(): { stateDir: string; stop: StopBench; startCo
 }
 
 async function startContext(stateDir: string, stops: Array<() => Promise<void>>): Promise<BenchContext> {
-  const ports = {} as Ports;
-  for (const name of Object.keys(portSettings) as Array<keyof Ports>) ports[name] = await freePort();
+  const ports = await freePlatformPorts();
   const base = loadPlatformConfig();
   const toolchain = await ensureToolchain({ cacheDir: base.cacheDir, build: false });
   // Room for every store the run leaves Ready (the fleet's 50 through the API and 50 bare, per mode):

@@ -10,8 +10,7 @@ export const benchmarksDoc = join(repoRoot, 'docs', 'benchmarks.md');
 
 const blockPattern = /(<!-- bench:([a-z-]+) -->\n)[\s\S]*?(<!-- \/bench:\2 -->)/g;
 
-const number = (value: number) => String(value);
-const withUnit = (value: number | null, unit: string) => (value === null ? '' : `${number(value)} ${unit}`);
+const withUnit = (value: number | null, unit: string) => (value === null ? '' : `${value} ${unit}`);
 const verdict = (result: StoredResult) => (result.target === null ? '' : `${result.target} ${result.met ? '✓' : '✗'}`);
 const measuredAt = (result: StoredResult) => `\`${result.commit.slice(0, 7)}\`${result.uncommittedChanges ? '+' : ''} ${result.measuredAt.slice(0, 10)}`;
 

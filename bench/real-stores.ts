@@ -9,18 +9,19 @@ import { execa } from 'execa';
 import { storeRelease } from '../activities/helm-cli.js';
 import { ignoreNotFound } from '../activities/kube-objects.js';
 import { secretValues } from '../activities/secrets.js';
-import { adminSecretName, namespaceName } from '../core/names.js';
-import { engines, parseStoreSpec, type Engine, type StoreSpec } from '../core/store-spec.js';
+import { adminSecretName, namespaceName, releaseName } from '../core/names.js';
+import { engines, type Engine } from '../core/store-spec.js';
 import { describeMachineProblems, findMachineProblems, realMachine } from '../dev/cluster/local-checks.js';
-import { defaultCacheDir, portSettings, type Ports } from '../dev/config.js';
+import { defaultCacheDir } from '../dev/config.js';
 import { startPlatform } from '../dev/platform.js';
-import { freePort } from '../dev/ports.js';
+import { freePlatformPorts } from '../dev/ports.js';
 import { components } from '../dev/toolchain/components.js';
 import { ensureToolchain } from '../dev/toolchain/ensure.js';
 import { localComponents } from '../dev/toolchain/local-components.js';
 import { takeNodeTurn } from '../test/real/node-turn.js';
 import { loadWorkerConfig } from '../worker/config.js';
 import { StoreApi } from './api-client.js';
+import { benchStoreSpec } from './bare-store.js';
 import { progress, type ResultLog } from './report.js';
 import { benchResult, median } from './stats.js';
 
@@ -36,8 +37,7 @@ export async function realStoresBenchmark(results: ResultLog, stateDir: string):
     return;
   }
   const releaseNode = await takeNodeTurn();
-  const ports = {} as Ports;
-  for (const name of Object.keys(portSettings) as Array<keyof Ports>) ports[name] = await freePort();
+  const ports = await freePlatformPorts();
   const cacheDir = defaultCacheDir();
   const toolchain = await ensureToolchain({ cacheDir, build: false, components: [...components, ...localComponents] });
   const platform = await startPlatform({ stateDir: join(stateDir, 'real'), cacheDir, cluster: { mode: 'local' }, ports }, toolchain, {
@@ -91,14 +91,9 @@ function bareHelm(kubeconfigPath: string, helmBinary: string, workerEnv: NodeJS.
   const settings = loadWorkerConfig(workerEnv);
   const deps = { chartsDir: settings.chartsDir, chartValues: settings.chartValues, settings: settings.settings };
   const helm = (args: string[], input?: string) => execa(helmBinary, args, { env: { KUBECONFIG: kubeconfigPath }, input });
-  const specOf = (storeId: string, engine: Engine): StoreSpec => {
-    const { spec, problems } = parseStoreSpec({ storeId, engine });
-    if (!spec) throw new Error(problems.join('; '));
-    return spec;
-  };
   return {
     async provision(storeId: string, engine: Engine): Promise<number> {
-      const spec = specOf(storeId, engine);
+      const spec = benchStoreSpec(storeId, engine);
       const namespace = namespaceName(storeId);
       const release = storeRelease(deps, spec);
       const start = Date.now();
@@ -110,7 +105,7 @@ function bareHelm(kubeconfigPath: string, helmBinary: string, workerEnv: NodeJS.
     /** helm uninstall, then the namespace (its volume claims with it) until it is gone. */
     async remove(storeId: string, engine: Engine): Promise<void> {
       const namespace = namespaceName(storeId);
-      await helm(['uninstall', storeRelease(deps, specOf(storeId, engine)).name, '-n', namespace, '--wait']);
+      await helm(['uninstall', releaseName(engine, storeId), '-n', namespace, '--wait']);
       await ignoreNotFound(core.deleteNamespace({ name: namespace }));
       while (await ignoreNotFound(core.readNamespace({ name: namespace }))) await sleep(pollMs);
     },

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { portSettings, type Ports } from './config.js';
 
 export class PortInUseError extends Error {
   constructor(port: number, what: string, envVar: string) {
@@ -55,4 +56,11 @@ export async function freePort(): Promise<number> {
     }
   }
   return listenOnce(0);
+}
+
+/** A free port for every port the platform uses (tests and benchmarks: never the fixed defaults). */
+export async function freePlatformPorts(): Promise<Ports> {
+  const ports = {} as Ports;
+  for (const name of Object.keys(portSettings) as Array<keyof Ports>) ports[name] = await freePort();
+  return ports;
 }

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
-import { loadPlatformConfig, portSettings, type Ports } from '../../dev/config.js';
+import { loadPlatformConfig } from '../../dev/config.js';
 import { startPlatform } from '../../dev/platform.js';
-import { freePort } from '../../dev/ports.js';
+import { freePlatformPorts } from '../../dev/ports.js';
 import { components } from '../../dev/toolchain/components.js';
 import { ensureToolchain } from '../../dev/toolchain/ensure.js';
 import { localComponents } from '../../dev/toolchain/local-components.js';
@@ -30,8 +30,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const began = Date.now();
   const stateDir = mkdtempSync(join(tmpdir(), 'storefleet-test-'));
   const base = loadPlatformConfig();
-  const ports = {} as Ports;
-  for (const name of Object.keys(portSettings) as Array<keyof Ports>) ports[name] = await freePort();
+  const ports = await freePlatformPorts();
   // STOREFLEET_CLUSTER=local runs the whole suite against a real node: it needs the node's binaries too.
   const toolchain = await ensureToolchain({ cacheDir: base.cacheDir, build: false, components: base.cluster.mode === 'local' ? [...components, ...localComponents] : components });
   const [platform, bundle] = await Promise.all([
