@@ -15,20 +15,27 @@ export interface PreparedHost {
   leftovers: string[];
 }
 
-export async function prepareHost(layout: NodeLayout, stateDir: string): Promise<PreparedHost> {
-  let leftovers: string[] = [];
+/**
+ * Puts the host back as it was before an earlier run that was killed before its stop finished (its
+ * record still says how the host was); returns what it removed, nothing when no such run left a record.
+ * Refuses while the node of that record is still running.
+ */
+export async function cleanUpKilledRun(): Promise<string[]> {
   const earlier = loadHostRecord();
-  if (earlier && ownerIsRunning(earlier)) {
+  if (!earlier) return [];
+  if (ownerIsRunning(earlier)) {
     throw new Error(
       `a local node of ${earlier.stateDir} is running on this machine (pid ${earlier.owner.pid}); ` +
         'there can be one at a time (one bridge, one cgroup root): stop it first.',
     );
   }
-  if (earlier) {
-    // An earlier run did not finish its stop: its record still says how the host was before it.
-    leftovers = await cleanUpHost(nodeLayout(earlier.stateDir), earlier.record);
-    forgetHostRecord();
-  }
+  const leftovers = await cleanUpHost(nodeLayout(earlier.stateDir), earlier.record);
+  forgetHostRecord();
+  return leftovers;
+}
+
+export async function prepareHost(layout: NodeLayout, stateDir: string): Promise<PreparedHost> {
+  const leftovers = await cleanUpKilledRun();
   const record = await recordHost();
   saveHostRecord(stateDir, record);
 

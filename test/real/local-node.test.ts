@@ -11,6 +11,7 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeLocalClusterPorts, startLocalCluster, type RunningLocalCluster } from '../../dev/cluster/local.js';
 import { busyboxImage, imageRef } from '../../dev/cluster/local-images.js';
+import { cleanUpKilledRun } from '../../dev/cluster/local-host-setup.js';
 import { defaultCacheDir, repoRoot } from '../../dev/config.js';
 import { ProcessRegistry } from '../../dev/process.js';
 import { ensureToolchain, type Toolchain } from '../../dev/toolchain/ensure.js';
@@ -83,6 +84,9 @@ describe.skipIf(!enabled)('a real node (STOREFLEET_REAL_NODE=1)', () => {
   beforeAll(async () => {
     stateDir = tempStateDir();
     const toolchain = await nodeToolchain();
+    // A run killed earlier (a CI job cut off) may have left its bridges and sysctls: the start would
+    // remove them, so "as before" is the host after that cleanup.
+    await cleanUpKilledRun();
     before = await readHostState(stateDir);
     ({ cluster, core } = await startNode(stateDir, toolchain));
   }, 300_000);
