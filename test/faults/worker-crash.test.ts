@@ -1,5 +1,7 @@
-// A worker killed with SIGKILL in the middle of a store: another worker finishes it, and nothing is
-// duplicated or regenerated (one release, the same secret, the chart's objects once).
+// A worker killed with SIGKILL in the middle of a store, together with the helm it runs (the whole
+// process group, as a crash or an OOM kill of its container would): another worker finishes the store,
+// recovering a release the kill left pending-install, and nothing is duplicated or regenerated (one
+// release, the same secret, the chart's objects once).
 import { CoreV1Api } from '@kubernetes/client-node';
 import { WorkflowIdConflictPolicy, type WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
@@ -7,7 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { adminSecretName, namespaceName, releaseName, storeWorkflowId } from '../../core/names.js';
 import type { storeWorkflow } from '../../workflows/store.js';
 import { eventually, helm, kubeConfig, temporalClient, uniqueName } from '../harness/clients.js';
+import { expectNoSecretShown, expectNothingLeaked, storeSecretValues } from '../harness/end-checks.js';
 import { injectPodReadyDelay } from '../harness/faults.js';
+import { holdHelmInstall, type HeldInstall } from '../harness/hold-webhook.js';
 import { storeStatus, waitForPhase } from '../harness/store-worker.js';
 import { startWorkerProcess } from '../harness/worker-process.js';
 
@@ -18,17 +22,25 @@ async function pendingActivity(handle: WorkflowHandle, type: string): Promise<bo
   return (raw.pendingActivities ?? []).some((a) => a.activityType?.name === type && a.state === proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
 }
 
+async function releaseState(release: string, namespace: string): Promise<string | undefined> {
+  const status = await helm(['status', release, '-n', namespace, '-o', 'json']);
+  return status.exitCode === 0 ? (JSON.parse(status.stdout) as { info?: { status?: string } }).info?.status : undefined;
+}
+
 describe.each([
-  ['helmUpgradeInstall', 'mid-helm'],
-  ['waitForReady', 'mid-readiness'],
-])('a worker killed %s', (activity, label) => {
-  it(`when the worker is SIGKILLed ${label}, then a new worker finishes the store with one release, the same secret and no duplicates`, async () => {
+  ['helmUpgradeInstall', 'while helm creates the chart objects'],
+  ['waitForReady', 'while it waits for readiness'],
+])('a worker killed in %s', (activity, moment) => {
+  it(`when the worker and its helm are SIGKILLed ${moment}, then a new worker finishes the store with one release, the same secret, no duplicates and no secret shown`, async () => {
     const taskQueue = uniqueName('crash');
     const id = uniqueName('crash');
     const namespace = namespaceName(id);
-    // Slow pods keep readiness in flight long enough to be interrupted.
+    const release = releaseName('woocommerce', id);
+    // Slow pods keep readiness in flight long enough to be interrupted; a held admission keeps helm mid-install.
     const delay = await injectPodReadyDelay({ namespaces: [namespace] }, activity === 'waitForReady' ? 8000 : 0);
+    const held: HeldInstall | undefined = activity === 'helmUpgradeInstall' ? await holdHelmInstall(namespace) : undefined;
     let worker = await startWorkerProcess(taskQueue);
+    const outputs: string[] = [];
     try {
       const client = await temporalClient();
       const handle = await client.workflow.start<typeof storeWorkflow>('storeWorkflow', {
@@ -38,29 +50,44 @@ describe.each([
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
       });
       await eventually(`${activity} to be running`, async () => ((await pendingActivity(handle, activity)) ? true : undefined), 60_000);
+      if (held) {
+        await held.arrived;
+        // The kill hits helm itself, mid-install: its process runs, and the release says so.
+        expect(worker.children().filter((command) => command.includes(`upgrade --install ${release}`))).toHaveLength(1);
+        expect(await releaseState(release, namespace)).toBe('pending-install');
+      }
       const secretBefore = await core.readNamespacedSecret({ name: adminSecretName, namespace });
-      await worker.kill('SIGKILL');
+      const killed = worker;
+      await killed.kill('SIGKILL');
+      outputs.push(killed.output());
+      expect(killed.children()).toEqual([]);
+      if (held) {
+        await held.release();
+        expect(await releaseState(release, namespace)).toBe('pending-install');
+      }
 
       worker = await startWorkerProcess(taskQueue);
       const status = await waitForPhase(handle, 'Ready', 150_000);
+      outputs.push(worker.output());
       // Every provisioning condition; the storefront check is skipped on the simulated cluster, and its
       // setup pods run no script that could say how WooCommerce went (CommerceReady Unknown).
       expect(status.conditions.filter((c) => c.type !== 'StorefrontReachable' && c.type !== 'CommerceReady').every((c) => c.status === 'True')).toBe(true);
+      if (held) expect(worker.output()).toContain(`"release":"${release}","msg":"recovered from pending-install by uninstall"`);
 
       const secretAfter = await core.readNamespacedSecret({ name: adminSecretName, namespace });
       expect(secretAfter.metadata?.uid).toBe(secretBefore.metadata?.uid);
       expect(secretAfter.data).toEqual(secretBefore.data);
-      const releases = await helm(['list', '-n', namespace, '-a', '-o', 'json']);
-      expect((JSON.parse(releases.stdout) as Array<{ name: string; status: string }>).map((r) => [r.name, r.status])).toEqual([[releaseName('woocommerce', id), 'deployed']]);
-      // One store Secret (a regenerated one would have another uid above, an extra one shows here) and
-      // the release's own records, none of them failed.
-      const secrets = (await core.listNamespacedSecret({ namespace })).items;
-      expect(secrets.filter((secret) => secret.type !== 'helm.sh/release.v1').map((secret) => secret.metadata?.name)).toEqual([adminSecretName]);
-      expect(secrets.filter((secret) => secret.type === 'helm.sh/release.v1').map((secret) => secret.metadata?.labels?.status)).not.toContain('failed');
+      // A regenerated Secret would have another uid above; a failed install attempt would leave a record here.
+      const records = (await core.listNamespacedSecret({ namespace, labelSelector: 'owner=helm' })).items;
+      expect(records.map((secret) => secret.metadata?.labels?.status)).toEqual(['deployed']);
       expect((await storeStatus(handle)).attempts).toBe(1);
+
+      await expectNothingLeaked({ ready: [{ storeId: id, engine: 'woocommerce' }] });
+      await expectNoSecretShown(client, [id], await storeSecretValues(id), outputs);
     } finally {
       await worker.kill('SIGTERM');
+      await held?.release();
       await delay.remove();
     }
-  });
+  }, 240_000);
 });

@@ -1,11 +1,11 @@
 // A TLS front for the run's Temporal dev server (which speaks only plaintext), standing in for a
 // Temporal frontend behind TLS: certificates from openssl, mutual TLS required, HTTP/2 over ALPN.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect as connectTcp, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:tls';
-import { execa } from 'execa';
+import { issueCertificate, makeCa } from './certificates.js';
 
 export interface TlsFiles {
   ca: string;
@@ -28,24 +28,11 @@ export interface TlsProxy {
 
 const serverName = 'temporal.storefleet.test';
 
-async function openssl(dir: string, args: string[]): Promise<void> {
-  await execa('openssl', args, { cwd: dir });
-}
-
-/** A key and a certificate `<name>.key`/`<name>.crt` signed by `<ca>`, with the given X.509 extensions. */
-async function issue(dir: string, name: string, ca: string, extensions: string): Promise<void> {
-  writeFileSync(join(dir, `${name}.ext`), extensions);
-  await openssl(dir, ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`]);
-  await openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-days', '1', '-out', `${name}.crt`, '-extfile', `${name}.ext`]);
-}
-
 async function makeCertificates(dir: string): Promise<TlsFiles> {
-  for (const ca of ['ca', 'stranger-ca']) {
-    await openssl(dir, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${ca}.key`, '-out', `${ca}.crt`, '-days', '1', '-subj', `/CN=${ca}`]);
-  }
-  await issue(dir, 'server', 'ca', `subjectAltName=DNS:${serverName}\nextendedKeyUsage=serverAuth\n`);
-  await issue(dir, 'client', 'ca', 'extendedKeyUsage=clientAuth\n');
-  await issue(dir, 'stranger', 'stranger-ca', 'extendedKeyUsage=clientAuth\n');
+  for (const ca of ['ca', 'stranger-ca']) await makeCa(dir, ca);
+  await issueCertificate(dir, 'server', 'ca', `subjectAltName=DNS:${serverName}\nextendedKeyUsage=serverAuth\n`);
+  await issueCertificate(dir, 'client', 'ca', 'extendedKeyUsage=clientAuth\n');
+  await issueCertificate(dir, 'stranger', 'stranger-ca', 'extendedKeyUsage=clientAuth\n');
   const at = (file: string) => join(dir, file);
   return {
     ca: at('ca.crt'),

@@ -1,4 +1,6 @@
-// The real worker as its own process (worker/main.ts), so a test can SIGKILL it like a crash would.
+// The real worker as its own process (worker/main.ts) in a process group of its own, so a test can
+// SIGKILL it together with the helm it runs, like a crash or an OOM kill of its container would.
+import { readdirSync, readFileSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import { inject } from 'vitest';
 import { repoRoot } from '../../dev/config.js';
@@ -7,7 +9,25 @@ import { eventually } from './clients.js';
 
 export interface WorkerProcess {
   output(): string;
+  /** The command lines of the group's processes other than the worker itself (helm, while it runs). */
+  children(): string[];
+  /** Signals the whole group and waits for the worker to exit. */
   kill(signal: NodeJS.Signals): Promise<void>;
+}
+
+/** Live processes whose process group is `group`, as `pid command line`. */
+function groupMembers(group: number): string[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      try {
+        // The fields after the command's closing parenthesis: state, ppid, pgrp, ... A zombie has exited.
+        const [state, , pgrp] = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+        return Number(pgrp) === group && state !== 'Z' ? [`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()}`] : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
 export async function startWorkerProcess(taskQueue: string, env: Record<string, string> = {}): Promise<WorkerProcess> {
@@ -16,6 +36,7 @@ export async function startWorkerProcess(taskQueue: string, env: Record<string, 
     cwd: repoRoot,
     reject: false,
     all: true,
+    detached: true,
     env: {
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       KUBECONFIG: inject('kubeconfigPath'),
@@ -25,12 +46,18 @@ export async function startWorkerProcess(taskQueue: string, env: Record<string, 
       ...env,
     },
   });
+  const group = child.pid ?? -1;
   child.all?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await eventually('the worker process to run', () => (output.includes('"msg":"worker running"') ? true : undefined), 90_000);
   return {
     output: () => output,
+    children: () => groupMembers(group).filter((member) => !member.startsWith(`${group} `)),
     async kill(signal) {
-      child.kill(signal);
+      try {
+        process.kill(-group, signal);
+      } catch {
+        // the group is gone already
+      }
       await child;
     },
   };
