@@ -9,7 +9,7 @@ import { createHibernationActivities } from './hibernation.js';
 import { createNamespaceActivities } from './namespace.js';
 import { createOrderCheckActivities } from './order-check.js';
 import { createOwnerQuotaActivities } from './owner-quota.js';
-import { withOutageEvents } from './outage-events.js';
+import { withOutageEvents } from './step-events.js';
 import { createPlanActivities } from './plan.js';
 import { createReadinessActivities } from './readiness.js';
 import { createSecretActivities } from './secrets.js';

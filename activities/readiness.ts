@@ -12,7 +12,7 @@ import { reasons } from '../core/status.js';
 import type { StoreSpec } from '../core/store-spec.js';
 import { activityLogger, type ActivityDeps } from './deps.js';
 import { boundLogTail, logRequest, secretMask, type Mask } from './log-tail.js';
-import { pollingOutage, reportEvent } from './outage-events.js';
+import { pollingOutage, reportEvent } from './step-events.js';
 import { assessReadiness, commerceFinding, describeReport, logTargets, type CommerceFinding, type LogTarget, type ReadinessReport, type Workloads } from './readiness-report.js';
 
 /** A log read waits this long at most: a node that does not answer (a simulated one) costs no more. */

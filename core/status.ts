@@ -86,6 +86,12 @@ export const reasons = {
   RolledBack: 'RolledBack',
   /** Even the rollback failed: the store is Failed; a retry deploys the old plan and chart again. */
   RollbackFailed: 'RollbackFailed',
+  /**
+   * Temporal runs a step again after an attempt that ended for another reason than an unreachable API
+   * (those say so themselves): the message names the step, the attempt, and how the last one ended,
+   * e.g. no heartbeat because its worker was lost.
+   */
+  StepRetried: 'StepRetried',
   /** A step could not reach the Kubernetes API (refused, reset, timed out, 5xx); it is retried. */
   KubernetesUnreachable: 'KubernetesUnreachable',
   /** A step reached it again after such failures; the message says how long it was unreachable. */

@@ -17,7 +17,13 @@ export interface StoreWorkersOptions {
 export async function createStoreWorkers(options: StoreWorkersOptions): Promise<Worker[]> {
   const onHelmQueue = new Set<string>(helmQueueActivities);
   const pick = (helm: boolean) => Object.fromEntries(Object.entries(options.activities).filter(([name]) => onHelmQueue.has(name) === helm));
-  const common = { connection: options.connection, namespace: options.namespace };
+  const common = {
+    connection: options.connection,
+    namespace: options.namespace,
+    // A retried step tells what its lost attempt last said it was doing (activities/step-events.ts): the
+    // SDK would hold heartbeats back for 0.8 of the 30 s timeout, so that could be 24 s stale.
+    maxHeartbeatThrottleInterval: '5 seconds',
+  };
   return Promise.all([
     Worker.create({ ...common, taskQueue: options.taskQueue, ...options.workflows, activities: pick(false) }),
     Worker.create({

@@ -7,6 +7,7 @@ import { WorkflowIdConflictPolicy, type WorkflowHandle } from '@temporalio/clien
 import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { adminSecretName, namespaceName, releaseName, storeWorkflowId } from '../../core/names.js';
+import { reasons } from '../../core/status.js';
 import type { storeWorkflow } from '../../workflows/store.js';
 import { eventually, helm, kubeConfig, temporalClient, uniqueName } from '../harness/clients.js';
 import { expectNoSecretShown, expectNothingLeaked, storeSecretValues } from '../harness/end-checks.js';
@@ -20,6 +21,13 @@ const core = kubeConfig().makeApiClient(CoreV1Api);
 async function pendingActivity(handle: WorkflowHandle, type: string): Promise<boolean> {
   const { raw } = await handle.describe();
   return (raw.pendingActivities ?? []).some((a) => a.activityType?.name === type && a.state === proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
+}
+
+/** What the running activity's last heartbeat that reached Temporal said. */
+async function lastHeartbeat(handle: WorkflowHandle, type: string): Promise<string> {
+  const { raw } = await handle.describe();
+  const data = raw.pendingActivities?.find((a) => a.activityType?.name === type)?.heartbeatDetails?.payloads?.[0]?.data;
+  return data ? Buffer.from(data).toString() : '';
 }
 
 async function releaseState(release: string, namespace: string): Promise<string | undefined> {
@@ -55,6 +63,8 @@ describe.each([
         // The kill hits helm itself, mid-install: its process runs, and the release says so.
         expect(worker.children().filter((command) => command.includes(`upgrade --install ${release}`))).toHaveLength(1);
         expect(await releaseState(release, namespace)).toBe('pending-install');
+        // So that the retry can tell where the lost attempt was (heartbeats reach Temporal every few seconds).
+        await eventually('the heartbeat of helm upgrade --install', async () => ((await lastHeartbeat(handle, activity)).includes('helm upgrade --install') ? true : undefined), 20_000);
       }
       const secretBefore = await core.readNamespacedSecret({ name: adminSecretName, namespace });
       const killed = worker;
@@ -72,6 +82,12 @@ describe.each([
       // Every provisioning condition; the storefront check is skipped on the simulated cluster, and its
       // setup pods run no script that could say how WooCommerce went (CommerceReady Unknown).
       expect(status.conditions.filter((c) => c.type !== 'StorefrontReachable' && c.type !== 'CommerceReady').every((c) => c.status === 'True')).toBe(true);
+      // The retry is in the store's timeline with its cause, and not taken for a Kubernetes outage.
+      const at = held ? ' \\(its last heartbeat said: helm upgrade --install\\)' : '( \\(its last heartbeat said: [^)]+\\))?';
+      expect(status.events.filter((e) => e.reason === reasons.StepRetried).map((e) => e.message)).toEqual([
+        expect.stringMatching(new RegExp(`^${activity} attempt 2 began after attempt 1 sent no heartbeat for 30s${at}: its worker stopped or lost its connection to Temporal$`)),
+      ]);
+      expect(status.events.filter((e) => e.reason === reasons.KubernetesReachable || e.reason === reasons.KubernetesUnreachable)).toEqual([]);
       if (held) expect(worker.output()).toContain(`"release":"${release}","msg":"recovered from pending-install by uninstall"`);
 
       const secretAfter = await core.readNamespacedSecret({ name: adminSecretName, namespace });

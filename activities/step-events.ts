@@ -1,9 +1,12 @@
-// A Kubernetes API outage in the store's timeline, told by the steps that meet it: a step that fails
-// because the API is unreachable signals its own workflow a Warning before Temporal retries it, and a
-// step that succeeds on a retry signals that it got through. The workflow keeps when the outage began and
-// drops the "got through" of retries that had other causes (workflows/kube-outage.ts). Reporting is best
-// effort: a signal that cannot be sent is logged and never fails or delays the step for long.
+// What Temporal's retries hide from the store's timeline, told by the steps themselves. A step that fails
+// because the Kubernetes API is unreachable signals its own workflow a Warning before Temporal retries it,
+// and a step that succeeds on a retry signals that it got through; the workflow keeps when the outage
+// began and drops the "got through" of retries that had other causes (workflows/kube-outage.ts). A retry
+// for any other cause (a lost worker, a failed command) says so when it begins, with how the attempt
+// before ended, as Temporal recorded it. Reporting is best effort: a signal that cannot be sent is logged
+// and never fails or delays the step for long.
 import { Context } from '@temporalio/activity';
+import proto from '@temporalio/proto';
 import type { Logger } from 'pino';
 import { storeEventSignal } from '../core/messages.js';
 import { reasons, type StoreEvent } from '../core/status.js';
@@ -40,8 +43,47 @@ function reportReachable(log: Logger, message: string): Promise<void> {
   return reportEvent(log, { type: 'Normal', reason: reasons.KubernetesReachable, message });
 }
 
+type Failure = proto.temporal.api.failure.v1.IFailure;
+const { TimeoutType } = proto.temporal.api.enums.v1;
+
+/**
+ * How an attempt ended, in words for the timeline, from the failure Temporal kept for it: a heartbeat
+ * timeout is a lost worker (its process died, or it lost Temporal); `lastStep` is what the attempt's
+ * last heartbeat said it was doing.
+ */
+export function describeAttemptEnding(failure: Failure, options: { heartbeatTimeoutMs?: number; lastStep?: string }): string {
+  // What the last heartbeat that reached Temporal said, not necessarily the last thing the attempt did.
+  const at = options.lastStep ? ` (its last heartbeat said: ${options.lastStep})` : '';
+  switch (failure.timeoutFailureInfo?.timeoutType) {
+    case TimeoutType.TIMEOUT_TYPE_HEARTBEAT:
+      return `sent no heartbeat for ${Math.round((options.heartbeatTimeoutMs ?? 0) / 1000)}s${at}: its worker stopped or lost its connection to Temporal`;
+    case TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE:
+      return `ran out of time${at}`;
+    default:
+      return `failed${at}: ${describeUnreachable(new Error(failure.message ?? 'no message'))}`;
+  }
+}
+
+/** Tells the timeline why this attempt runs, unless an unreachable API, which its own events tell. */
+async function reportRetry(log: Logger, step: string): Promise<void> {
+  const { client, info } = Context.current();
+  if (!info.workflowExecution) return;
+  try {
+    const { workflowId, runId } = info.workflowExecution;
+    const { raw } = await client.withDeadline(Date.now() + signalTimeoutMs, () => client.workflow.getHandle(workflowId, runId).describe());
+    const failure = raw.pendingActivities?.find((activity) => activity.activityId === info.activityId)?.lastFailure;
+    if (!failure || isKubernetesUnreachable(failure)) return;
+    const lastStep = (info.heartbeatDetails as { step?: unknown } | undefined)?.step;
+    const ending = describeAttemptEnding(failure, { heartbeatTimeoutMs: info.heartbeatTimeoutMs, ...(typeof lastStep === 'string' ? { lastStep } : {}) });
+    await reportEvent(log, { type: 'Warning', reason: reasons.StepRetried, message: `${step} attempt ${info.attempt} began after attempt ${info.attempt - 1} ${ending}` });
+  } catch (error) {
+    log.warn({ step, error: error instanceof Error ? error.message : String(error) }, 'could not tell the store timeline why the step is retried');
+  }
+}
+
 function reportingOutages(step: string, run: AnyActivity, log: Logger): AnyActivity {
   return async (...args) => {
+    if (Context.current().info.attempt > 1) await reportRetry(log, step);
     try {
       const result = await run(...args);
       const { attempt } = Context.current().info;
