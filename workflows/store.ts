@@ -24,6 +24,7 @@ import type { StoreSettings } from '../core/settings.js';
 import { reasons, type ChangeOutcome, type Phase, type StoreStatus } from '../core/status.js';
 import { parseStoreSpec, type StoreSpec, type StoreSpecInput } from '../core/store-spec.js';
 import { cleanupStoreWorkflow } from './cleanup.js';
+import { recordDeleteStarted, recordDeletionProgress } from './deletion-status.js';
 import { recordReportedEvent, type KubeOutage } from './kube-outage.js';
 import { activityRetry, storeMetrics } from './options.js';
 import { upsertStoreSearchAttributes } from './search-attributes.js';
@@ -140,7 +141,10 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
     },
     { validator: (_request: ChangeRequest) => refuseUnless('Ready', 'run an order check') },
   );
-  setHandler(storeEventSignal, (event) => recordReportedEvent(status, kubeOutage, event));
+  setHandler(storeEventSignal, (event) => {
+    recordReportedEvent(status, kubeOutage, event);
+    recordDeletionProgress(status, event);
+  });
 
   const settings = await loadSettings();
   const helm = proxyActivities<StoreActivities>({
@@ -286,6 +290,7 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
   }
 
   setPhase(status, 'Deleting', now());
+  recordDeleteStarted(status, now());
   upsertStoreSearchAttributes(status);
   await executeChild(cleanupStoreWorkflow, {
     workflowId: cleanupWorkflowId(spec.storeId),
@@ -295,6 +300,8 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
   });
   setPhase(status, 'Deleted', now());
   status.deletedAt = now();
+  // A stuck namespace that finally went is no error any more (its event stays in the timeline).
+  status.lastError = undefined;
   status.url = undefined;
   status.adminUrl = undefined;
   for (const c of status.conditions) setCondition(status, c.type, 'False', reasons.Deleted, 'the store was deleted', now());

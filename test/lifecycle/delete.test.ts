@@ -107,7 +107,12 @@ describe('deleting a store', () => {
       60_000,
     );
     expect(stuck.message).toContain('storefleet.io/test-hold');
-    expect((await storeStatus(handle)).phase).toBe('Deleting');
+    // What GET shows meanwhile: why it is stuck, and nothing of the store claimed to be true any more.
+    const during = await storeStatus(handle);
+    expect(during.phase).toBe('Deleting');
+    expect(during.lastError).toBe(stuck.message);
+    expect(during.conditions.filter((c) => c.status === 'True').map((c) => c.type)).toEqual([]);
+    expect(during.conditions.find((c) => c.type === 'ReleaseDeployed')).toMatchObject({ status: 'False', reason: 'ReleaseUninstalled' });
 
     await core.patchNamespacedConfigMap({ name: 'held', namespace, body: [{ op: 'remove', path: '/metadata/finalizers' }] });
     await expectDeletedWithoutLeftovers(id, handle);
