@@ -1,8 +1,9 @@
 // The cleanup steps after the release is uninstalled: volumes, then the namespace, then watching it
-// go. Each is idempotent: what is already gone counts as done.
+// go. Each is idempotent: what is already gone counts as done, and each heartbeats.
 import { CoreV1Api, type V1Namespace } from '@kubernetes/client-node';
 import { namespaceName } from '../core/names.js';
 import { activityLogger, type ActivityDeps } from './deps.js';
+import { withHeartbeat } from './heartbeat.js';
 import type { ReleaseTarget } from './helm.js';
 import { ignoreNotFound } from './kube-objects.js';
 import { foreignOwnership } from './ownership.js';
@@ -16,10 +17,20 @@ export function deletionBlockers(namespace: V1Namespace): string | undefined {
   return reasons.length > 0 ? reasons.join('; ') : undefined;
 }
 
+/**
+ * The steps heartbeat while their calls run, so a worker lost mid-cleanup is noticed within the
+ * cleanup's short heartbeat timeout instead of at the end of its start-to-close timeout.
+ */
+function heartbeating<T extends Record<string, (...args: never[]) => Promise<unknown>>>(steps: T): T {
+  return Object.fromEntries(
+    Object.entries(steps).map(([step, run]) => [step, (...args: never[]) => withHeartbeat(() => ({ step }), () => run(...args))]),
+  ) as T;
+}
+
 export function createCleanupActivities(deps: ActivityDeps) {
   const core = deps.kubeConfig.makeApiClient(CoreV1Api);
 
-  return {
+  return heartbeating({
     /**
      * Why the store's namespace must not be cleaned up by this store (it belongs to another owner's
      * store of the same id, or not to storefleet), or nothing when it may; an absent namespace may.
@@ -56,5 +67,5 @@ export function createCleanupActivities(deps: ActivityDeps) {
       const blockers = deletionBlockers(namespace);
       return blockers ? { gone: false, blockers } : { gone: false };
     },
-  };
+  });
 }

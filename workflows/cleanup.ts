@@ -22,7 +22,9 @@ export interface CleanupInput {
 
 // Compensation never gives up: it retries with backoff until the cluster lets it finish.
 const cleanupRetry = { ...activityRetry, maximumAttempts: Number.POSITIVE_INFINITY, maximumInterval: '1 minute' };
-const kube = proxyActivities<StoreActivities>({ startToCloseTimeout: '1 minute', retry: cleanupRetry });
+// The steps heartbeat (every 2 s, reaching Temporal at least every 5 s): a lost worker costs ~10 s.
+const cleanupHeartbeatTimeout = '10 seconds';
+const kube = proxyActivities<StoreActivities>({ startToCloseTimeout: '1 minute', heartbeatTimeout: cleanupHeartbeatTimeout, retry: cleanupRetry });
 
 /** A namespace terminating longer than this gets its blockers reported; shorter is normal. */
 const stuckAfterMs = 15_000;
@@ -34,7 +36,7 @@ export async function cleanupStoreWorkflow(input: CleanupInput): Promise<void> {
   const helm = proxyActivities<StoreActivities>({
     taskQueue: helmTaskQueue(workflowInfo().taskQueue),
     startToCloseTimeout: '5 minutes',
-    heartbeatTimeout: '30 seconds',
+    heartbeatTimeout: cleanupHeartbeatTimeout,
     retry: cleanupRetry,
   });
 

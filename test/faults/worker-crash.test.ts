@@ -6,13 +6,14 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { WorkflowIdConflictPolicy, type WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
-import { adminSecretName, namespaceName, releaseName, storeWorkflowId } from '../../core/names.js';
+import { deleteSignal } from '../../core/messages.js';
+import { adminSecretName, cleanupWorkflowId, namespaceName, releaseName, storeWorkflowId } from '../../core/names.js';
 import { reasons } from '../../core/status.js';
 import type { storeWorkflow } from '../../workflows/store.js';
 import { eventually, helm, kubeConfig, temporalClient, uniqueName } from '../harness/clients.js';
 import { expectNoSecretShown, expectNothingLeaked, storeSecretValues } from '../harness/end-checks.js';
 import { injectPodReadyDelay } from '../harness/faults.js';
-import { holdHelmInstall, type HeldInstall } from '../harness/hold-webhook.js';
+import { holdHelmInstall, holdNamespaceDeletion, type HeldRequests } from '../harness/hold-webhook.js';
 import { storeStatus, waitForPhase } from '../harness/store-worker.js';
 import { startWorkerProcess } from '../harness/worker-process.js';
 
@@ -46,7 +47,7 @@ describe.each([
     const release = releaseName('woocommerce', id);
     // Slow pods keep readiness in flight long enough to be interrupted; a held admission keeps helm mid-install.
     const delay = await injectPodReadyDelay({ namespaces: [namespace] }, activity === 'waitForReady' ? 8000 : 0);
-    const held: HeldInstall | undefined = activity === 'helmUpgradeInstall' ? await holdHelmInstall(namespace) : undefined;
+    const held: HeldRequests | undefined = activity === 'helmUpgradeInstall' ? await holdHelmInstall(namespace) : undefined;
     let worker = await startWorkerProcess(taskQueue);
     const outputs: string[] = [];
     try {
@@ -104,6 +105,50 @@ describe.each([
       await worker.kill('SIGTERM');
       await held?.release();
       await delay.remove();
+    }
+  }, 240_000);
+});
+
+describe('a worker killed in cleanup', () => {
+  it('when the worker is SIGKILLed while the cleanup deletes the namespace, then the next worker takes the step over once its 10 s heartbeat is missed and the store ends Deleted with nothing left and no secret shown', async () => {
+    const taskQueue = uniqueName('crash');
+    const id = uniqueName('crash');
+    const namespace = namespaceName(id);
+    let worker = await startWorkerProcess(taskQueue);
+    let held: HeldRequests | undefined;
+    const outputs: string[] = [];
+    try {
+      const client = await temporalClient();
+      const handle = await client.workflow.start<typeof storeWorkflow>('storeWorkflow', {
+        taskQueue,
+        workflowId: storeWorkflowId(id),
+        args: [{ storeId: id, engine: 'woocommerce' }],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      });
+      await waitForPhase(handle, 'Ready', 150_000);
+      const secrets = await storeSecretValues(id);
+      held = await holdNamespaceDeletion(namespace);
+      await handle.signal(deleteSignal);
+      await held.arrived;
+      await eventually('deleteNamespace to be running', async () => ((await pendingActivity(client.workflow.getHandle(cleanupWorkflowId(id)), 'deleteNamespace')) ? true : undefined), 30_000);
+      const killed = worker;
+      await killed.kill('SIGKILL');
+      outputs.push(killed.output());
+      await held.release();
+
+      worker = await startWorkerProcess(taskQueue);
+      const final = await handle.result();
+      outputs.push(worker.output());
+      expect(final.phase).toBe('Deleted');
+      // Taken over at the heartbeat timeout, not at the step's one-minute start-to-close timeout ("ran out of time").
+      expect(final.events.filter((e) => e.reason === reasons.StepRetried).map((e) => e.message)).toEqual([
+        'deleteNamespace attempt 2 began after attempt 1 sent no heartbeat for 10s (its last heartbeat said: deleteNamespace): its worker stopped or lost its connection to Temporal',
+      ]);
+      await expectNothingLeaked({ deleted: [{ storeId: id, engine: 'woocommerce' }] });
+      await expectNoSecretShown(client, [id], secrets, outputs);
+    } finally {
+      await worker.kill('SIGTERM');
+      await held?.release();
     }
   }, 240_000);
 });

@@ -1,7 +1,8 @@
-// Holds helm in the middle of an install, for as long as a test needs: a validating admission webhook
-// the apiserver must ask before it creates a chart's objects in one namespace, which does not answer
-// until released. By then helm has recorded the release as pending-install, and its process is waiting
-// on the apiserver: the moment a crash leaves the release stuck.
+// Holds a request to the apiserver for as long as a test needs: a validating admission webhook the
+// apiserver must ask before it acts, which does not answer until released. Held on the creation of a
+// chart's objects, helm has recorded the release as pending-install and its process waits on the
+// apiserver: the moment a crash leaves the release stuck. Held on the deletion of a namespace, a
+// cleanup step is mid-call.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -12,8 +13,8 @@ import { ignoreNotFound } from '../../activities/kube-objects.js';
 import { issueCertificate, makeCa } from './certificates.js';
 import { kubeConfig, uniqueName } from './clients.js';
 
-export interface HeldInstall {
-  /** Resolves when the apiserver first asks, i.e. helm is creating the chart's objects. */
+export interface HeldRequests {
+  /** Resolves when the apiserver first asks, i.e. a held request is in flight. */
   arrived: Promise<void>;
   /** Lets every held and later request through, and removes the webhook. */
   release(): Promise<void>;
@@ -23,7 +24,23 @@ interface AdmissionReview {
   request?: { uid?: string };
 }
 
-export async function holdHelmInstall(namespace: string): Promise<HeldInstall> {
+/** Which requests to hold: operations on resources, in (or, for namespaces, of) one namespace. */
+export interface HeldRule {
+  namespace: string;
+  operations: Array<'CREATE' | 'UPDATE' | 'DELETE'>;
+  resources: string[];
+  scope: 'Namespaced' | 'Cluster';
+  objectLabels?: Record<string, string>;
+}
+
+/** Helm creating the chart's objects (not the namespace's guardrails and Secret, which come before helm). */
+export const holdHelmInstall = (namespace: string) =>
+  holdRequests({ namespace, operations: ['CREATE'], resources: ['*'], scope: 'Namespaced', objectLabels: { 'app.kubernetes.io/managed-by': 'Helm' } });
+
+/** The deletion of the namespace itself (a cleanup step). */
+export const holdNamespaceDeletion = (namespace: string) => holdRequests({ namespace, operations: ['DELETE'], resources: ['namespaces'], scope: 'Cluster' });
+
+export async function holdRequests(rule: HeldRule): Promise<HeldRequests> {
   const dir = mkdtempSync(join(tmpdir(), 'storefleet-webhook-'));
   await makeCa(dir, 'ca');
   await issueCertificate(dir, 'webhook', 'ca', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
@@ -59,10 +76,10 @@ export async function holdHelmInstall(namespace: string): Promise<HeldInstall> {
         {
           name: 'hold.storefleet.test',
           clientConfig: { url: `https://127.0.0.1:${port}/`, caBundle: readFileSync(join(dir, 'ca.crt')).toString('base64') },
-          rules: [{ operations: ['CREATE'], apiGroups: ['*'], apiVersions: ['*'], resources: ['*'], scope: 'Namespaced' }],
-          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
-          // The chart's objects only: the namespace's guardrails and Secret come before helm.
-          objectSelector: { matchLabels: { 'app.kubernetes.io/managed-by': 'Helm' } },
+          rules: [{ operations: rule.operations, apiGroups: ['*'], apiVersions: ['*'], resources: rule.resources, scope: rule.scope }],
+          // For a Namespace, the selector matches the namespace object itself.
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': rule.namespace } },
+          ...(rule.objectLabels ? { objectSelector: { matchLabels: rule.objectLabels } } : {}),
           sideEffects: 'None',
           admissionReviewVersions: ['v1'],
           // The longest the apiserver waits; then it lets the object through (Ignore).
