@@ -66,18 +66,19 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
 async function stopGroup(pid: number, graceMs: number): Promise<void> {
-  const signalGroup = (signal: NodeJS.Signals) => {
-    try {
-      process.kill(-pid, signal);
-    } catch {
-      // already gone
-    }
-  };
-  signalGroup('SIGTERM');
+  signalGroup(pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
   while (isAlive(pid) && Date.now() < deadline) await sleep(100);
-  signalGroup('SIGKILL');
+  signalGroup(pid, 'SIGKILL');
   while (isAlive(pid)) await sleep(50);
 }
 
@@ -128,8 +129,20 @@ export class ManagedProcess {
 
   async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;
+    await this.end(() => stopGroup(this.pid, graceMs));
+  }
+
+  /**
+   * Kills the whole group at once with SIGKILL, no SIGTERM first, as a crash or an OOM kill would (fault
+   * tests). Not a stop: whoever watches the process sees it exit unexpectedly, as after a real crash.
+   */
+  async crash(): Promise<void> {
+    await this.end(() => signalGroup(this.pid, 'SIGKILL'));
+  }
+
+  private async end(signal: () => Promise<void> | void): Promise<void> {
     if (this.child.exitCode === null && this.child.signalCode === null) {
-      await stopGroup(this.pid, graceMs);
+      await signal();
       await this.exited;
     }
     this.registry.remove(this.pid);

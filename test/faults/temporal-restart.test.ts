@@ -1,86 +1,181 @@
-// The Temporal server restarts (same db file) while a store is provisioning: workers and clients
-// reconnect, and the store still reaches Ready.
-import { mkdtempSync, rmSync } from 'node:fs';
+// The Temporal server crashes (SIGKILL to its whole process group, no SIGTERM first, as an OOM kill
+// would) and restarts on the same db file, once while a store is provisioning and once while a deleted
+// store's cleanup runs: the worker and the client reconnect, the stores end Ready and Deleted, nothing
+// leaked and no secret shown.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection, WorkflowIdConflictPolicy } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { Client, Connection, WorkflowIdConflictPolicy, type WorkflowHandle } from '@temporalio/client';
+import proto from '@temporalio/proto';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import { pino } from 'pino';
-import { describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { withHeartbeat } from '../../activities/heartbeat.js';
 import { createActivities } from '../../activities/index.js';
-import { namespaceName, storeWorkflowId } from '../../core/names.js';
+import { deleteSignal } from '../../core/messages.js';
+import { cleanupWorkflowId, namespaceName, releaseName, storeWorkflowId } from '../../core/names.js';
+import { reasons } from '../../core/status.js';
 import { freePort } from '../../dev/ports.js';
-import { ProcessRegistry } from '../../dev/process.js';
-import { startTemporal, type TemporalOptions } from '../../dev/temporal.js';
+import { isAlive, ProcessRegistry } from '../../dev/process.js';
+import { startTemporal, type RunningTemporal, type TemporalOptions } from '../../dev/temporal.js';
 import { createStoreWorkers } from '../../worker/workers.js';
 import type { storeWorkflow } from '../../workflows/store.js';
 import { eventually, installQuietRuntime, kubeConfig, uniqueName } from '../harness/clients.js';
+import { expectNoSecretShown, expectNothingLeaked, storeSecretValues } from '../harness/end-checks.js';
 import { injectPodReadyDelay } from '../harness/faults.js';
 import { chartsDir, storeStatus, waitForPhase } from '../harness/store-worker.js';
 
-describe('a Temporal restart', () => {
-  it('when the Temporal server restarts during provisioning, then the store still reaches Ready', async () => {
-    installQuietRuntime();
-    const stateDir = mkdtempSync(join(tmpdir(), 'storefleet-restart-'));
-    const options: TemporalOptions = {
-      binary: inject('toolchain').temporal ?? 'temporal',
-      stateDir,
-      ports: { grpc: await freePort(), http: await freePort(), metrics: await freePort() },
-      registry: new ProcessRegistry(join(stateDir, 'pids.json')),
-    };
-    let temporal = await startTemporal(options);
+let stateDir: string;
+let options: TemporalOptions;
+let temporal: RunningTemporal;
+let connection: NativeConnection;
+let clientConnection: Connection;
+let client: Client;
+let workers: Worker[] = [];
+let running: Promise<unknown>;
+const taskQueue = uniqueName('restart');
+/** The worker's pino lines, searched for secrets at the end. */
+const logs: string[] = [];
+
+// The deleted store's uninstallRelease, once helm has uninstalled, waits for the test before it
+// reports: the cleanup's activity is pending, its effect done, while Temporal is killed.
+const deletedId = uniqueName('restart-del');
+let letUninstallReport: () => void = () => undefined;
+const uninstallMayReport = new Promise<void>((resolve) => (letUninstallReport = resolve));
+
+beforeAll(async () => {
+  installQuietRuntime();
+  stateDir = mkdtempSync(join(tmpdir(), 'storefleet-restart-'));
+  options = {
+    binary: inject('toolchain').temporal ?? 'temporal',
+    stateDir,
+    ports: { grpc: await freePort(), http: await freePort(), metrics: await freePort() },
+    registry: new ProcessRegistry(join(stateDir, 'pids.json')),
+  };
+  temporal = await startTemporal(options);
+  connection = await NativeConnection.connect({ address: temporal.address });
+  clientConnection = await Connection.connect({ address: temporal.address });
+  client = new Client({ connection: clientConnection });
+  const activities = createActivities({
+    kubeConfig: kubeConfig(),
+    kubeconfigPath: inject('kubeconfigPath'),
+    helmBinary: inject('toolchain').helm ?? 'helm',
+    chartsDir,
+    ingressNamespace: 'ingress-nginx',
+    log: pino({ level: 'info' }, { write: (line: string) => void logs.push(line) }),
+    readinessPollMs: 250,
+    settings: { maxProvisionSeconds: 180, driftCheckSeconds: 300, baseDomain: '127.0.0.1.nip.io', historyEventLimit: 2000 },
+  });
+  workers = await createStoreWorkers({
+    connection,
+    namespace: 'default',
+    taskQueue,
+    maxConcurrentProvisions: 2,
+    workflows: { workflowBundle: { codePath: inject('workflowBundlePath') } },
+    activities: {
+      ...activities,
+      async uninstallRelease(target) {
+        const result = await activities.uninstallRelease(target);
+        // Heartbeats keep this very attempt alive across the restart, so its result is what reaches the workflow.
+        if (target.storeId === deletedId) await withHeartbeat(() => ({ step: 'held by the test' }), () => uninstallMayReport);
+        return result;
+      },
+    },
+  });
+  running = Promise.all(workers.map((worker) => worker.run()));
+}, 120_000);
+
+afterAll(async () => {
+  letUninstallReport();
+  for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+  await running;
+  await connection?.close();
+  await clientConnection?.close();
+  await temporal?.process.stop();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+function startStore(id: string) {
+  return client.workflow.start<typeof storeWorkflow>('storeWorkflow', {
+    taskQueue,
+    workflowId: storeWorkflowId(id),
+    args: [{ storeId: id, engine: 'woocommerce' }],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+  });
+}
+
+async function pendingActivity(handle: WorkflowHandle, type: string): Promise<boolean> {
+  const { raw } = await handle.describe();
+  return (raw.pendingActivities ?? []).some((a) => a.activityType?.name === type && a.state === proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
+}
+
+/** Any process of the group left? Signal 0 only asks. */
+function groupAlive(group: number): boolean {
+  try {
+    process.kill(-group, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/** SIGKILL to the server's whole group, proof that nothing of it runs, then a new server on the same db. */
+async function crashAndRestart(): Promise<void> {
+  const killed = temporal.process;
+  await killed.crash();
+  // A signal, not an exit of its own: no exit code.
+  expect(await killed.exited).toBeNull();
+  expect(isAlive(killed.pid)).toBe(false);
+  expect(existsSync(`/proc/${killed.pid}`)).toBe(false);
+  expect(groupAlive(killed.pid)).toBe(false);
+  temporal = await startTemporal(options);
+}
+
+describe('a Temporal server crash', () => {
+  it('when the Temporal server is SIGKILLed while a store awaits readiness and restarted on its db, then the store reaches Ready, nothing leaked and no secret shown', async () => {
     const id = uniqueName('restart');
+    // Slow pods keep readiness in flight long enough to crash the server under it.
     const delay = await injectPodReadyDelay({ namespaces: [namespaceName(id)] }, 10_000);
-    const connection = await NativeConnection.connect({ address: temporal.address });
-    const clientConnection = await Connection.connect({ address: temporal.address });
-    const taskQueue = uniqueName('restart');
-    const workers = await createStoreWorkers({
-      connection,
-      namespace: 'default',
-      taskQueue,
-      maxConcurrentProvisions: 2,
-      workflows: { workflowBundle: { codePath: inject('workflowBundlePath') } },
-      activities: createActivities({
-        kubeConfig: kubeConfig(),
-        kubeconfigPath: inject('kubeconfigPath'),
-        helmBinary: inject('toolchain').helm ?? 'helm',
-        chartsDir,
-        ingressNamespace: 'ingress-nginx',
-        log: pino({ level: 'silent' }),
-        readinessPollMs: 250,
-        settings: { maxProvisionSeconds: 180, driftCheckSeconds: 300, baseDomain: '127.0.0.1.nip.io', historyEventLimit: 2000 },
-      }),
-    });
-    const running = Promise.all(workers.map((worker) => worker.run()));
     try {
-      const client = new Client({ connection: clientConnection });
-      const handle = await client.workflow.start<typeof storeWorkflow>('storeWorkflow', {
-        taskQueue,
-        workflowId: storeWorkflowId(id),
-        args: [{ storeId: id, engine: 'woocommerce' }],
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      });
+      const handle = await startStore(id);
       await eventually('readiness to be awaited', async () => {
         const status = await storeStatus(handle);
-        return status.conditions.find((c) => c.type === 'ReleaseDeployed')?.status === 'True' ? true : undefined;
+        return status.conditions.find((c) => c.type === 'ReleaseDeployed')?.status === 'True' && (await pendingActivity(handle, 'waitForReady')) ? true : undefined;
       });
 
-      await temporal.process.stop();
-      temporal = await startTemporal(options);
+      await crashAndRestart();
 
       const ready = await waitForPhase(handle, 'Ready', 150_000);
       expect(ready.attempts).toBe(1);
       // Every provisioning condition; the storefront check is skipped on the simulated cluster, and its
       // setup pods run no script that could say how WooCommerce went (CommerceReady Unknown).
       expect(ready.conditions.filter((c) => c.type !== 'StorefrontReachable' && c.type !== 'CommerceReady').every((c) => c.status === 'True')).toBe(true);
+
+      await expectNothingLeaked({ ready: [{ storeId: id, engine: 'woocommerce' }] });
+      await expectNoSecretShown(client, [id], await storeSecretValues(id), logs);
     } finally {
-      for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-      await connection.close();
-      await clientConnection.close();
-      await temporal.process.stop();
       await delay.remove();
-      rmSync(stateDir, { recursive: true, force: true });
     }
-  }, 300_000);
+  }, 240_000);
+
+  it('when the Temporal server is SIGKILLed while a deleted store\'s cleanup uninstalls its release and restarted on its db, then the store ends Deleted, nothing leaked and no secret shown', async () => {
+    const handle = await startStore(deletedId);
+    await waitForPhase(handle, 'Ready', 120_000);
+    // Read while the store exists: the delete takes its Secret along.
+    const secrets = await storeSecretValues(deletedId);
+    await handle.signal(deleteSignal);
+    const cleanup = client.workflow.getHandle(cleanupWorkflowId(deletedId));
+    await eventually('the cleanup to be uninstalling the release', async () => ((await pendingActivity(cleanup, 'uninstallRelease')) ? true : undefined));
+
+    await crashAndRestart();
+    letUninstallReport();
+
+    const final = await handle.result();
+    expect(final.phase).toBe('Deleted');
+    // The attempt the crash interrupted reported, not a retry (which would have found no release).
+    expect(final.events.find((e) => e.reason === reasons.ReleaseUninstalled)?.message).toBe(`release ${releaseName('woocommerce', deletedId)} uninstalled`);
+
+    await expectNothingLeaked({ deleted: [{ storeId: deletedId, engine: 'woocommerce' }] });
+    await expectNoSecretShown(client, [deletedId], secrets, logs);
+  }, 240_000);
 });

@@ -1,16 +1,14 @@
 // Readiness against kubelet's own statuses, faked by kwok stages: an image the node may never pull fails
 // the store at once, a crash loop is told in the timeline and lastError (kwok's pods have no logs, so
 // without a log tail and without an error), and a setup Job that skipped WooCommerce leaves a Ready store
-// that says it is no shop. No value of the store's Secret ends up in the history.
-import { CoreV1Api } from '@kubernetes/client-node';
+// that says it is no shop. No value of the store's Secret ends up in its history or the worker's log.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminSecretName, namespaceName } from '../../core/names.js';
-import { kubeConfig } from '../harness/clients.js';
+import { namespaceName } from '../../core/names.js';
+import { expectNoSecretShown, storeSecretValues } from '../harness/end-checks.js';
 import { injectJobOutcome, injectPodFault } from '../harness/faults.js';
-import { historyText, startStoreWorker, storeId, waitForPhase, type TestStoreWorker } from '../harness/store-worker.js';
+import { startStoreWorker, storeId, waitForPhase, type TestStoreWorker } from '../harness/store-worker.js';
 
 let worker: TestStoreWorker;
-const core = kubeConfig().makeApiClient(CoreV1Api);
 // Long enough that failing fast is visibly not the deadline; the crash-loop case gets its own worker.
 const maxProvisionSeconds = 90;
 // ErrImageNeverPull must last this long (30 s by default; activities/readiness.test.ts covers the grace).
@@ -23,12 +21,6 @@ afterAll(() => worker.stop());
 
 const secondsBetween = (events: Array<{ reason: string; time: string }>, from: string, to: string) =>
   (Date.parse(events.findLast((e) => e.reason === to)?.time ?? '') - Date.parse(events.findLast((e) => e.reason === from)?.time ?? '')) / 1000;
-
-async function secretValues(id: string): Promise<string[]> {
-  const secret = await core.readNamespacedSecret({ name: adminSecretName, namespace: namespaceName(id) });
-  // 'admin' is the user name, too common a word to search a history for.
-  return Object.values(secret.data ?? {}).map((v) => Buffer.from(v, 'base64').toString()).filter((v) => v.length > 8);
-}
 
 describe('a store on kubelet statuses', () => {
   it('when an image is not on the node and may never be pulled (ErrImageNeverPull), then the store fails after a short grace, not at the deadline, naming pod, container and kubelet\'s message', async () => {
@@ -66,8 +58,7 @@ describe('a store on kubelet statuses', () => {
       expect(readyEvent?.message).toMatch(/but it is not a shop \(PluginUnavailable\)/);
       expect(readyEvent?.message).not.toMatch(/store is ready/);
 
-      const history = await historyText(handle);
-      for (const value of await secretValues(id)) expect(history).not.toContain(value);
+      await expectNoSecretShown(worker.client, [id], await storeSecretValues(id), worker.logs);
     } finally {
       await outcome.remove();
     }
