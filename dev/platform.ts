@@ -9,6 +9,7 @@ import { startSimulatedCluster } from './cluster/simulated.js';
 import { portSettings, type PlatformConfig, type PortName } from './config.js';
 import { assertPortFree } from './ports.js';
 import { ProcessRegistry, type ManagedProcess } from './process.js';
+import { keepRestarting, type RestartingService } from './restarting.js';
 import { startTemporal } from './temporal.js';
 import type { Toolchain } from './toolchain/ensure.js';
 import { startApi, startWorker } from './services.js';
@@ -27,7 +28,10 @@ export interface RunningPlatform {
   temporalAddress: string;
   temporalUiUrl: string | undefined;
   kubeconfigPath: string;
+  /** Temporal and the cluster's processes: their state is on disk, so one that dies stops the platform. */
   processes: ManagedProcess[];
+  /** storefleet's worker and API, restarted when they crash. */
+  services: RestartingService[];
   /** Local mode: the ingress, the images, the worker settings. */
   local?: Pick<RunningLocalPlatform, 'ingressUrl' | 'images' | 'workerEnv'>;
   stop(): Promise<void>;
@@ -54,6 +58,7 @@ export async function startPlatform(config: PlatformConfig, toolchain: Toolchain
   const registry = processRegistry(config.stateDir);
   const stops: Array<() => Promise<void>> = [];
   const processes: ManagedProcess[] = [];
+  const restarting: RestartingService[] = [];
   const stop = async () => {
     for (const stopOne of stops.reverse()) await stopOne();
   };
@@ -127,13 +132,13 @@ export async function startPlatform(config: PlatformConfig, toolchain: Toolchain
       };
       progress('starting the storefleet worker and API');
       for (const start of [startWorker, startApi]) {
-        const service = await start(services);
+        const service = keepRestarting(await start(services), () => start(services), progress);
         stops.push(() => service.stop());
-        processes.push(service);
+        restarting.push(service);
       }
     }
     const localInfo = localPlatform && { ingressUrl: localPlatform.ingressUrl, images: localPlatform.images, workerEnv: localPlatform.workerEnv };
-    return { temporalAddress: temporal.address, temporalUiUrl: temporal.uiUrl, kubeconfigPath, processes, ...(localInfo ? { local: localInfo } : {}), stop };
+    return { temporalAddress: temporal.address, temporalUiUrl: temporal.uiUrl, kubeconfigPath, processes, services: restarting, ...(localInfo ? { local: localInfo } : {}), stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,5 +1,6 @@
 // `npm start`: the supervisor of the local platform. Starts every piece, prints where things are,
-// and on Ctrl-C / SIGTERM (or when a piece dies) stops them all, leaving no process behind.
+// restarts a crashed worker or API, and on Ctrl-C / SIGTERM (or when Temporal or a piece of the
+// cluster dies) stops them all, leaving no process behind.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadPlatformConfig, type PlatformConfig } from './config.js';
@@ -58,9 +59,14 @@ function untilStopRequested(platform: RunningPlatform): Promise<string> {
     // `on`, not `once`: Ctrl-C or a group-wide SIGTERM also arrives forwarded by the bootstrap; a second
     // copy must not kill the supervisor half-way through stopping everything.
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => resolve(`received ${signal}`));
+    // The worker and API restart on their own (dev/restarting.ts); these hold the platform's state.
     for (const child of platform.processes) {
       void child.exited.then((code) => {
-        if (!child.isStopping) resolve(`${child.name} exited unexpectedly (code ${code}); last lines of ${child.logFile}:\n${child.logTail()}\n`);
+        if (child.isStopping) return;
+        resolve(
+          `${child.name} exited unexpectedly (${code === null ? 'killed by a signal' : `code ${code}`}); its state is on disk, and the next npm start resumes from it. ` +
+            `Last lines of ${child.logFile}:\n${child.logTail()}\n`,
+        );
       });
     }
   });

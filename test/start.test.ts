@@ -69,8 +69,20 @@ async function untilUp(s: Supervisor): Promise<void> {
   }, 120_000, printed);
 }
 
+function registered(stateDir: string): Array<{ name: string; pid: number }> {
+  return JSON.parse(readFileSync(join(stateDir, 'pids.json'), 'utf8')) as Array<{ name: string; pid: number }>;
+}
+
 function registeredPids(stateDir: string): number[] {
-  return (JSON.parse(readFileSync(join(stateDir, 'pids.json'), 'utf8')) as Array<{ pid: number }>).map((e) => e.pid);
+  return registered(stateDir).map((e) => e.pid);
+}
+
+/** Kills a piece of the platform as a crash would: SIGKILL to its whole process group. */
+function crash(stateDir: string, name: string): number {
+  const pid = registered(stateDir).find((e) => e.name === name)?.pid;
+  if (!pid) throw new Error(`no ${name} in ${stateDir}/pids.json`);
+  process.kill(-pid, 'SIGKILL');
+  return pid;
 }
 
 describe('npm start', () => {
@@ -142,6 +154,31 @@ describe('npm start', () => {
     await untilUp(second);
     expect(second.output()).toContain('stopped leftovers of an earlier run');
     expect(orphans.filter(isAlive)).toEqual([]);
+  }, 300_000);
+
+  it('when the worker and then the API crash, then npm start says so and restarts each, and a store still gets Ready; when Temporal crashes, then it stops everything saying the state is on disk', async () => {
+    const env = await freePortsEnv();
+    const s = startSupervisor(env, mkdtempSync(join(tmpdir(), 'storefleet-start-')));
+    await untilUp(s);
+    for (const name of ['worker', 'api']) {
+      const crashed = crash(s.stateDir, name);
+      await eventually(`${name} to be restarted`, () => (new RegExp(`${name} restarted \\(pid (?!${crashed}\\))`).test(s.output()) ? true : undefined), 120_000, () => s.output().slice(-2000));
+      expect(s.output()).toContain(`${name} exited unexpectedly (killed by a signal); restarting it in 1s (crash 1 in a row)`);
+    }
+    expect(s.child.exitCode).toBeNull();
+    expect(registered(s.stateDir).map((e) => e.name).sort()).toEqual(['api', 'etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'temporal', 'worker']);
+
+    const api = `http://127.0.0.1:${env.STOREFLEET_API_PORT}`;
+    const created = await fetch(`${api}/stores`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ engine: 'woocommerce', storeId: 'after-crash' }) });
+    expect(created.status).toBe(201);
+    await eventually('the store to be Ready', async () => (((await (await fetch(`${api}/stores/after-crash`)).json()) as { phase: string }).phase === 'Ready' ? true : undefined), 90_000);
+
+    const pids = registeredPids(s.stateDir);
+    crash(s.stateDir, 'temporal');
+    expect(await s.exited).toBe(1);
+    expect(s.output()).toContain('temporal exited unexpectedly (killed by a signal); its state is on disk, and the next npm start resumes from it');
+    expect(s.output()).toContain('stopped.');
+    expect(pids.filter(isAlive)).toEqual([]);
   }, 300_000);
 
   it('when a port is taken, then it exits with a message naming the port and the env var to change it', async () => {
