@@ -1,6 +1,6 @@
 import { ApiException } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { describeUnreachable, isKubernetesUnreachable } from './kube-unreachable.js';
+import { describeOutage, describeUnreachable, isKubernetesUnreachable } from './kube-unreachable.js';
 
 /** What node-fetch throws under @kubernetes/client-node when nothing listens on the port. */
 const refused = Object.assign(new Error('request to https://127.0.0.1:6443/api/v1/namespaces failed, reason: connect ECONNREFUSED 127.0.0.1:6443'), {
@@ -37,5 +37,23 @@ describe('describeUnreachable', () => {
     const line = describeUnreachable(new Error(`Kubernetes cluster unreachable:\n${'x'.repeat(500)}`));
     expect(line).not.toContain('\n');
     expect(line.length).toBeLessThanOrEqual(300);
+  });
+});
+
+describe('describeOutage', () => {
+  it.each([
+    ['when the connection was refused, then it could not reach the API', refused, 'could not reach the Kubernetes API: request to https://127.0.0.1:6443/api/v1/namespaces failed, reason: connect ECONNREFUSED 127.0.0.1:6443'],
+    [
+      'when the apiserver answered 500 because etcd is down, then it answered and could not serve',
+      new Error('step failed', { cause: new ApiException(500, 'Internal Server Error', { message: 'etcdserver: request timed out' }, {}) }),
+      'the Kubernetes API answered 500 and could not serve the request: etcdserver: request timed out',
+    ],
+    [
+      'when helm says the server could not return a response, then it answered and could not serve',
+      new Error('helm uninstall x: the server was unable to return a response in the time allotted, but may still be processing the request'),
+      'the Kubernetes API answered but could not serve the request: helm uninstall x: the server was unable to return a response in the time allotted, but may still be processing the request',
+    ],
+  ])('%s', (_name, error, expected) => {
+    expect(describeOutage(error)).toBe(expected);
   });
 });

@@ -32,3 +32,21 @@ export function describeUnreachable(error: unknown): string {
   const line = describeKubeError(error).replace(/\s+/g, ' ').trim();
   return line.length > maxMessageLength ? `${line.slice(0, maxMessageLength - 1)}…` : line;
 }
+
+/** helm's (Go client's) words for an apiserver that answered but could not serve, e.g. with etcd down. */
+const couldNotServeWords = /the server is currently unable to handle the request|the server was unable to return a response|etcdserver|Internal error occurred/i;
+
+/**
+ * What the failure says about the API, in words that claim no more than was seen: connecting failed
+ * ("could not reach"), or the apiserver answered with a 5xx, as it does when its etcd is down ("answered
+ * ... could not serve").
+ */
+export function describeOutage(error: unknown): string {
+  let cause = error;
+  for (let depth = 0; depth < 5 && typeof cause === 'object' && cause !== null; depth++) {
+    if (cause instanceof ApiException && cause.code >= 500) return `the Kubernetes API answered ${cause.code} and could not serve the request: ${describeUnreachable(cause).replace(/^\d+: /, '')}`;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  const line = describeUnreachable(error);
+  return couldNotServeWords.test(line) ? `the Kubernetes API answered but could not serve the request: ${line}` : `could not reach the Kubernetes API: ${line}`;
+}

@@ -10,7 +10,7 @@ import proto from '@temporalio/proto';
 import type { Logger } from 'pino';
 import { storeEventSignal } from '../core/messages.js';
 import { reasons, type StoreEvent } from '../core/status.js';
-import { describeUnreachable, isKubernetesUnreachable } from './kube-unreachable.js';
+import { describeOutage, describeUnreachable, isKubernetesUnreachable } from './kube-unreachable.js';
 
 const signalTimeoutMs = 5_000;
 
@@ -35,7 +35,7 @@ export async function reportEvent(log: Logger, event: Omit<StoreEvent, 'time'>):
 
 function reportUnreachable(log: Logger, step: string, error: unknown): Promise<void> {
   const { attempt } = Context.current().info;
-  const message = `${step} (attempt ${attempt}) cannot reach the Kubernetes API: ${describeUnreachable(error)}`;
+  const message = `${step} (attempt ${attempt}) ${describeOutage(error)}`;
   return reportEvent(log, { type: 'Warning', reason: reasons.KubernetesUnreachable, message });
 }
 

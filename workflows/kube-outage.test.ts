@@ -8,7 +8,7 @@ const unreachable = (time: string, attempt: number): StoreEvent => ({
   time,
   type: 'Warning',
   reason: reasons.KubernetesUnreachable,
-  message: `applyGuardrails (attempt ${attempt}) cannot reach the Kubernetes API: connect ECONNREFUSED`,
+  message: `applyGuardrails (attempt ${attempt}) could not reach the Kubernetes API: connect ECONNREFUSED`,
 });
 const reachable = (time: string): StoreEvent => ({ time, type: 'Normal', reason: reasons.KubernetesReachable, message: 'applyGuardrails succeeded on attempt 3' });
 
@@ -22,7 +22,7 @@ describe('recordReportedEvent', () => {
     expect(status.events.map((e) => e.reason)).toEqual(['KubernetesUnreachable', 'KubernetesUnreachable', 'KubernetesReachable']);
     expect(status.events[2]).toMatchObject({
       time: '2025-01-01T00:00:21.400Z',
-      message: 'the Kubernetes API answers again after 21s unreachable: applyGuardrails succeeded on attempt 3',
+      message: "the Kubernetes API serves again: applyGuardrails succeeded on attempt 3; this store's steps were held up for 21s (from the first failed call, 2025-01-01T00:00:00.000Z, to this success)",
     });
     expect(outage.unreachableSince).toBeUndefined();
   });

@@ -29,14 +29,27 @@ let provisioned: Awaited<ReturnType<TestStoreWorker['createStore']>>;
 let deleted: Awaited<ReturnType<TestStoreWorker['createStore']>>;
 let deletedSecrets: string[];
 
-function expectOutageRecorded(status: StoreStatus, step: string): void {
+/**
+ * Each step that met the outage says so, and the recovery says how long the store's steps were held up:
+ * from the first failed call (after the apiserver stopped) to the success (after its restart began).
+ */
+async function expectOutageRecorded(status: StoreStatus, step: string): Promise<void> {
   const outageEvents = status.events.filter((e) => e.reason === reasons.KubernetesUnreachable || e.reason === reasons.KubernetesReachable);
-  expect(outageEvents[0]).toMatchObject({ type: 'Warning', reason: reasons.KubernetesUnreachable, message: expect.stringMatching(new RegExp(`^${step} \\(attempt 1\\) cannot reach the Kubernetes API: .*(connection refused|ECONNREFUSED)`)) as unknown });
-  expect(outageEvents.at(-1)).toMatchObject({
+  const firstFailure = outageEvents[0];
+  expect(firstFailure).toMatchObject({ type: 'Warning', reason: reasons.KubernetesUnreachable, message: expect.stringMatching(new RegExp(`^${step} \\(attempt 1\\) could not reach the Kubernetes API: .*(connection refused|ECONNREFUSED)`)) as unknown });
+  const recovery = outageEvents.at(-1);
+  expect(recovery).toMatchObject({
     type: 'Normal',
     reason: reasons.KubernetesReachable,
-    message: expect.stringMatching(new RegExp(`^the Kubernetes API answers again after \\d+s unreachable: ${step} succeeded on attempt \\d+$`)) as unknown,
+    message: expect.stringMatching(new RegExp(`^the Kubernetes API serves again: ${step} succeeded on attempt \\d+; this store's steps were held up for \\d+s \\(from the first failed call, ${firstFailure?.time}, to this success\\)$`)) as unknown,
   });
+  const { downAt, restartAt } = await outage.over;
+  const claimedMs = Number(/held up for (\d+)s/.exec(recovery?.message ?? '')?.[1]) * 1000;
+  const failedAt = Date.parse(firstFailure?.time ?? '');
+  expect(failedAt).toBeGreaterThanOrEqual(downAt);
+  // Whole seconds, rounded down: within a second of what the events' own times say, which lie inside the outage's span.
+  expect(claimedMs).toBeLessThanOrEqual(Date.parse(recovery?.time ?? '') - downAt);
+  expect(claimedMs).toBeGreaterThan(restartAt - failedAt - 1000);
 }
 
 beforeAll(async () => {
@@ -73,7 +86,7 @@ describe('a kube-apiserver outage', () => {
   it('when the apiserver is down for ~20 s during helm upgrade --install, then the store ends Ready with one release and one secret and no secret shown, and its events record the outage and the recovery', async () => {
     const ready = await waitForPhase(provisioned, 'Ready', 330_000);
     expect(ready.attempts).toBe(1);
-    expectOutageRecorded(ready, 'helmUpgradeInstall');
+    await expectOutageRecorded(ready, 'helmUpgradeInstall');
 
     const { kubeconfigPath } = cluster!;
     await expectNothingLeaked({ ready: [{ storeId: provisionedId, engine: 'woocommerce' }] }, kubeconfigPath);
@@ -83,7 +96,7 @@ describe('a kube-apiserver outage', () => {
   it('when the apiserver is down for ~20 s during cleanup, then the store ends Deleted with nothing of it left and no secret shown, and its events record the outage and the recovery', async () => {
     const final = await deleted.result();
     expect(final.phase).toBe('Deleted');
-    expectOutageRecorded(final, 'uninstallRelease');
+    await expectOutageRecorded(final, 'uninstallRelease');
 
     await expectNothingLeaked({ deleted: [{ storeId: deletedId, engine: 'woocommerce' }] }, cluster!.kubeconfigPath);
     await expectNoSecretShown(worker!.client, [deletedId], deletedSecrets, worker!.logs);

@@ -13,8 +13,11 @@ export interface HeldStep {
 export interface ApiserverOutage {
   /** For startStoreWorker's wrapActivities. */
   hold: (activities: StoreActivities) => StoreActivities;
-  /** Resolves once the apiserver serves again. */
-  over: Promise<void>;
+  /**
+   * Resolves once the apiserver serves again, with when it was stopped and when its start began (ms): it
+   * served no request in between.
+   */
+  over: Promise<{ downAt: number; restartAt: number }>;
 }
 
 type StoreStep = (target: { storeId: string }, ...rest: unknown[]) => Promise<unknown>;
@@ -25,9 +28,12 @@ export function apiserverOutage(cluster: Pick<RunningCluster, 'stopApiserver' | 
   const notArrived = new Set(held);
   let begin: () => void = () => undefined;
   const down = new Promise<void>((resolve) => (begin = resolve));
+  let downAt = 0;
   const over = down.then(async () => {
     await sleep(downMs);
+    const restartAt = Date.now();
     await cluster.startApiserver();
+    return { downAt, restartAt };
   });
 
   const hold = (activities: StoreActivities): StoreActivities => {
@@ -38,6 +44,7 @@ export function apiserverOutage(cluster: Pick<RunningCluster, 'stopApiserver' | 
         const name = key(activity, target.storeId);
         if (held.has(name)) {
           if (notArrived.delete(name) && notArrived.size === 0) {
+            downAt = Date.now();
             await cluster.stopApiserver();
             begin();
           }
