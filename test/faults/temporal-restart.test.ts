@@ -5,8 +5,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection, WorkflowIdConflictPolicy, type WorkflowHandle } from '@temporalio/client';
-import proto from '@temporalio/proto';
+import { Client, Connection, WorkflowIdConflictPolicy } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -23,6 +22,7 @@ import type { storeWorkflow } from '../../workflows/store.js';
 import { eventually, installQuietRuntime, kubeConfig, uniqueName } from '../harness/clients.js';
 import { expectNoSecretShown, expectNothingLeaked, storeSecretValues } from '../harness/end-checks.js';
 import { injectPodReadyDelay } from '../harness/faults.js';
+import { activityRunning } from '../harness/pending-activities.js';
 import { chartsDir, storeStatus, waitForPhase } from '../harness/store-worker.js';
 
 let stateDir: string;
@@ -104,11 +104,6 @@ function startStore(id: string) {
   });
 }
 
-async function pendingActivity(handle: WorkflowHandle, type: string): Promise<boolean> {
-  const { raw } = await handle.describe();
-  return (raw.pendingActivities ?? []).some((a) => a.activityType?.name === type && a.state === proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
-}
-
 /** Any process of the group left? Signal 0 only asks. */
 function groupAlive(group: number): boolean {
   try {
@@ -140,7 +135,7 @@ describe('a Temporal server crash', () => {
       const handle = await startStore(id);
       await eventually('readiness to be awaited', async () => {
         const status = await storeStatus(handle);
-        return status.conditions.find((c) => c.type === 'ReleaseDeployed')?.status === 'True' && (await pendingActivity(handle, 'waitForReady')) ? true : undefined;
+        return status.conditions.find((c) => c.type === 'ReleaseDeployed')?.status === 'True' && (await activityRunning(handle, 'waitForReady')) ? true : undefined;
       });
 
       await crashAndRestart();
@@ -165,7 +160,7 @@ describe('a Temporal server crash', () => {
     const secrets = await storeSecretValues(deletedId);
     await handle.signal(deleteSignal);
     const cleanup = client.workflow.getHandle(cleanupWorkflowId(deletedId));
-    await eventually('the cleanup to be uninstalling the release', async () => ((await pendingActivity(cleanup, 'uninstallRelease')) ? true : undefined));
+    await eventually('the cleanup to be uninstalling the release', async () => ((await activityRunning(cleanup, 'uninstallRelease')) ? true : undefined));
 
     await crashAndRestart();
     letUninstallReport();

@@ -3,8 +3,7 @@
 // recovering a release the kill left pending-install, and nothing is duplicated or regenerated (one
 // release, the same secret, the chart's objects once).
 import { CoreV1Api } from '@kubernetes/client-node';
-import { WorkflowIdConflictPolicy, type WorkflowHandle } from '@temporalio/client';
-import proto from '@temporalio/proto';
+import { WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { deleteSignal } from '../../core/messages.js';
 import { adminSecretName, cleanupWorkflowId, namespaceName, releaseName, storeWorkflowId } from '../../core/names.js';
@@ -13,27 +12,26 @@ import type { storeWorkflow } from '../../workflows/store.js';
 import { eventually, helm, kubeConfig, temporalClient, uniqueName } from '../harness/clients.js';
 import { expectNoSecretShown, expectNothingLeaked, storeSecretValues } from '../harness/end-checks.js';
 import { injectPodReadyDelay } from '../harness/faults.js';
+import { activityRunning, lastHeartbeat } from '../harness/pending-activities.js';
 import { holdHelmInstall, holdNamespaceDeletion, type HeldRequests } from '../harness/hold-webhook.js';
 import { storeStatus, waitForPhase } from '../harness/store-worker.js';
 import { startWorkerProcess } from '../harness/worker-process.js';
 
 const core = kubeConfig().makeApiClient(CoreV1Api);
 
-async function pendingActivity(handle: WorkflowHandle, type: string): Promise<boolean> {
-  const { raw } = await handle.describe();
-  return (raw.pendingActivities ?? []).some((a) => a.activityType?.name === type && a.state === proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
-}
-
-/** What the running activity's last heartbeat that reached Temporal said. */
-async function lastHeartbeat(handle: WorkflowHandle, type: string): Promise<string> {
-  const { raw } = await handle.describe();
-  const data = raw.pendingActivities?.find((a) => a.activityType?.name === type)?.heartbeatDetails?.payloads?.[0]?.data;
-  return data ? Buffer.from(data).toString() : '';
-}
-
 async function releaseState(release: string, namespace: string): Promise<string | undefined> {
   const status = await helm(['status', release, '-n', namespace, '-o', 'json']);
   return status.exitCode === 0 ? (JSON.parse(status.stdout) as { info?: { status?: string } }).info?.status : undefined;
+}
+
+/** A WooCommerce store on the worker process's task queue, as the API would start it. */
+function startStore(client: Client, taskQueue: string, id: string) {
+  return client.workflow.start<typeof storeWorkflow>('storeWorkflow', {
+    taskQueue,
+    workflowId: storeWorkflowId(id),
+    args: [{ storeId: id, engine: 'woocommerce' }],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+  });
 }
 
 describe.each([
@@ -52,13 +50,8 @@ describe.each([
     const outputs: string[] = [];
     try {
       const client = await temporalClient();
-      const handle = await client.workflow.start<typeof storeWorkflow>('storeWorkflow', {
-        taskQueue,
-        workflowId: storeWorkflowId(id),
-        args: [{ storeId: id, engine: 'woocommerce' }],
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      });
-      await eventually(`${activity} to be running`, async () => ((await pendingActivity(handle, activity)) ? true : undefined), 60_000);
+      const handle = await startStore(client, taskQueue, id);
+      await eventually(`${activity} to be running`, async () => ((await activityRunning(handle, activity)) ? true : undefined), 60_000);
       if (held) {
         await held.arrived;
         // The kill hits helm itself, mid-install: its process runs, and the release says so.
@@ -119,18 +112,13 @@ describe('a worker killed in cleanup', () => {
     const outputs: string[] = [];
     try {
       const client = await temporalClient();
-      const handle = await client.workflow.start<typeof storeWorkflow>('storeWorkflow', {
-        taskQueue,
-        workflowId: storeWorkflowId(id),
-        args: [{ storeId: id, engine: 'woocommerce' }],
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      });
+      const handle = await startStore(client, taskQueue, id);
       await waitForPhase(handle, 'Ready', 150_000);
       const secrets = await storeSecretValues(id);
       held = await holdNamespaceDeletion(namespace);
       await handle.signal(deleteSignal);
       await held.arrived;
-      await eventually('deleteNamespace to be running', async () => ((await pendingActivity(client.workflow.getHandle(cleanupWorkflowId(id)), 'deleteNamespace')) ? true : undefined), 30_000);
+      await eventually('deleteNamespace to be running', async () => ((await activityRunning(client.workflow.getHandle(cleanupWorkflowId(id)), 'deleteNamespace')) ? true : undefined), 30_000);
       const killed = worker;
       await killed.kill('SIGKILL');
       outputs.push(killed.output());
