@@ -16,6 +16,7 @@ import { storesRouter } from './routes/stores.js';
 import { securityHeaders } from './security-headers.js';
 import type { StoreService } from './stores.js';
 import { createStreamSlots, defaultStreamsPerOwner } from './stream-slots.js';
+import type { TemporalReadiness } from './temporal-errors.js';
 
 export interface AppDeps {
   stores: StoreService;
@@ -23,7 +24,7 @@ export interface AppDeps {
   auth: AuthSettings;
   links: LinkSettings;
   rateLimitPerMinute: number;
-  temporalReachable: () => Promise<void>;
+  temporalReadiness: () => Promise<TemporalReadiness>;
   /** How often a stream looks at the store. */
   streamPollMs?: number;
   /** Aborted on shutdown: open event streams end, the store counts stop refreshing. */
@@ -62,7 +63,7 @@ export function createApp(deps: AppDeps): express.Express {
   );
   app.use(securityHeaders);
   app.use(metrics.timeRequests);
-  app.use(platformRouter({ registry: metrics.registry, temporalReachable: deps.temporalReachable }));
+  app.use(platformRouter({ registry: metrics.registry, temporalReadiness: deps.temporalReadiness }));
   // The dashboard: plain files, no build step; it talks to the API below like any client.
   app.use(express.static(deps.webDir ?? defaultWebDir, { index: 'index.html', fallthrough: true, redirect: false }));
 

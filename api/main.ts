@@ -9,7 +9,7 @@ import { pageTokenKey } from './installation.js';
 import { createPageTokens } from './page-token.js';
 import { createStoreService } from './stores.js';
 import { apiTemporalClient } from './temporal-client.js';
-import { temporalReachable } from './temporal-errors.js';
+import { temporalReadiness } from './temporal-errors.js';
 
 const drainMs = 10_000;
 
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     auth: config.auth,
     links: { temporalUiUrl: config.temporalUiUrl, namespace: config.temporal.namespace },
     rateLimitPerMinute: config.rateLimitPerMinute,
-    temporalReachable: () => temporalReachable(client.connection),
+    temporalReadiness: () => temporalReadiness(client.connection, config.temporal.namespace),
     streamsPerOwner: config.streamsPerOwner,
   });
   const server: Server = await new Promise((resolve, reject) => {

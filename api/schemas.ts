@@ -286,7 +286,9 @@ export const errorResponse = z
   })
   .meta({ id: 'Error' });
 
-export const healthResponse = z.object({ status: z.enum(['ok', 'unavailable']), temporal: z.enum(['reachable', 'unreachable']).optional() }).meta({ id: 'Health' });
+export const healthResponse = z
+  .object({ status: z.enum(['ok', 'unavailable']), temporal: z.enum(['reachable', 'unreachable', 'failing']).optional(), detail: z.string().optional() })
+  .meta({ id: 'Health' });
 
 export type StoreResponse = z.infer<typeof storeResponse>;
 export type StoreSummary = z.infer<typeof storeSummary>;

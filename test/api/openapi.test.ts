@@ -97,7 +97,7 @@ describe('the OpenAPI document', () => {
       auth: { enabled: false, keys: new Map(), adminKeys: new Set(), failuresPerMinute: 20 },
       links: { temporalUiUrl: 'http://127.0.0.1:8233', namespace: 'default' },
       rateLimitPerMinute: 1000,
-      temporalReachable: () => Promise.resolve(),
+      temporalReadiness: () => Promise.resolve('reachable' as const),
     });
     const stack = (app as unknown as { router: { stack: Layer[] } }).router.stack;
     const mount = stack.find((layer) => layer.handle.stack && !layer.slash && layer.match('/api/v1'));

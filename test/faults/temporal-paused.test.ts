@@ -75,7 +75,7 @@ describe('a paused Temporal', () => {
     await whilePaused(async () => {
       const { res, ms } = await timed('/readyz');
       expect(res.status).toBe(503);
-      expect(await res.json()).toEqual({ status: 'unavailable', temporal: 'unreachable' });
+      expect(await res.json()).toEqual({ status: 'unavailable', temporal: 'unreachable', detail: 'Temporal did not answer' });
       expect(ms).toBeLessThan(3000);
     });
     expect(await (await fetch(`${api.url}/readyz`)).json()).toEqual({ status: 'ok', temporal: 'reachable' });

@@ -8,7 +8,7 @@ import { pageTokenKey } from '../../api/installation.js';
 import { createPageTokens } from '../../api/page-token.js';
 import { createStoreService, type StoreService } from '../../api/stores.js';
 import { apiTemporalClient } from '../../api/temporal-client.js';
-import { temporalReachable } from '../../api/temporal-errors.js';
+import { temporalReadiness } from '../../api/temporal-errors.js';
 
 export interface ApiOptions {
   /** The task queue of the store worker that should provision the API's stores. */
@@ -54,7 +54,7 @@ export async function startApi(options: ApiOptions): Promise<TestApi> {
     auth: { enabled: keys.size > 0 || adminKeys.size > 0, keys, adminKeys, failuresPerMinute: options.authFailuresPerMinute ?? 100_000 },
     links: { temporalUiUrl: 'http://127.0.0.1:8233', namespace: client.options.namespace },
     rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
-    temporalReachable: () => temporalReachable(client.connection),
+    temporalReadiness: () => temporalReadiness(client.connection, client.options.namespace),
     streamPollMs: 200,
     shutdown: shutdown.signal,
     streamsPerOwner: options.streamsPerOwner,
