@@ -18,6 +18,12 @@ export const failureTypes = {
   ChangeRefused: 'ChangeRefused',
   /** The store's namespace or Secret exists but was made for another owner or an earlier store with this id. */
   ForeignRemains: 'ForeignRemains',
+  /**
+   * An update (hibernate, wake, change, order check) refused by the store workflow in its current phase
+   * or while it is busy. Thrown as an ApplicationFailure so a handler refusing after an await fails the
+   * update, not the workflow task (which would fail again on every retry and wedge the store).
+   */
+  UpdateRefused: 'UpdateRefused',
 } as const;
 export type FailureType = keyof typeof failureTypes;
 

@@ -66,6 +66,10 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
   let retryRequested = false;
   let provisioning: CancellationScope | undefined;
   let requestedChange: PendingChange | undefined;
+  // Who asked for the change whose handler is reading the cluster (checkChange): until it is accepted or
+  // refused, the store is taken, so that no other update is accepted in that window only to be refused
+  // after its await.
+  let changeBeingChecked: string | undefined;
   let orderCheckRunning = false;
   const kubeOutage: KubeOutage = {};
 
@@ -85,11 +89,21 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
     if (status.phase === 'Failed' && !deleteRequested) retryRequested = true;
     else recordEvent(status, { type: 'Normal', reason: reasons.RetryIgnored, message: `retry ignored: the store is ${status.phase}, not Failed` }, now());
   });
-  // Changes are updates: the caller learns at once, from the validator, why one is refused.
+  // Changes are updates: the caller learns at once, from the validator, why one is refused. An
+  // ApplicationFailure, not a plain Error: thrown from a handler (after an await), a plain Error fails
+  // the workflow task instead of the update, on every retry, and no update or query reaches the store.
   const refuseUnless = (from: Phase, what: string) => {
-    if (status.phase !== from || deleteRequested || requestedChange || orderCheckRunning) {
-      const busy = deleteRequested ? 'being deleted' : requestedChange ? `already asked to ${requestedChange.kind}` : orderCheckRunning ? 'running an order check' : status.phase;
-      throw new Error(`the store is ${busy}; only a ${from} store can ${what}`);
+    if (status.phase !== from || deleteRequested || requestedChange || changeBeingChecked || orderCheckRunning) {
+      const busy = deleteRequested
+        ? 'being deleted'
+        : requestedChange
+          ? `already asked to ${requestedChange.kind}`
+          : changeBeingChecked
+            ? `checking a change requested by ${changeBeingChecked}`
+            : orderCheckRunning
+              ? 'running an order check'
+              : status.phase;
+      throw ApplicationFailure.create({ type: failureTypes.UpdateRefused, message: `the store is ${busy}; only a ${from} store can ${what}`, nonRetryable: true });
     }
   };
   const change = (direction: 'hibernate' | 'wake', from: Phase, reason: string) => ({
@@ -110,8 +124,15 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
     // against the new plan first, and refuses (the update fails) with what does not fit.
     async (request: StoreChange) => {
       const target: StoreSpec = { ...spec, plan: request.plan ?? spec.plan, chartVersion: request.chartVersion ?? spec.chartVersion };
-      const { problems } = await checkChange(spec, { plan: request.plan, chartVersion: request.chartVersion });
+      changeBeingChecked = request.by;
+      let problems: string[];
+      try {
+        ({ problems } = await checkChange(spec, { plan: request.plan, chartVersion: request.chartVersion }));
+      } finally {
+        changeBeingChecked = undefined;
+      }
       if (problems.length > 0) throw ApplicationFailure.create({ type: failureTypes.ChangeRefused, message: problems.join('; '), nonRetryable: true });
+      // Only a delete can have come in meanwhile: the check kept every other update out.
       refuseUnless('Ready', 'change its plan or chart');
       // Upgrading from the moment it is accepted: whoever waits for the outcome waits for the phase to leave it.
       const change = acceptChange(status, spec, target, request.by);

@@ -34,17 +34,6 @@ expected-statuses = [400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 428, 429,
 [[operations]]
 include-name = "GET /stores"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", 400, 401, 403, 404, 409, 429, "5xx"]
-
-# Hibernate, wake, a change, an order check and the usage reports wait for the worker; under the
-# fuzzer's load that can exceed the API's bound, and the documented answer is then 503
-# worker_unavailable with Retry-After.
-[[operations]]
-include-path-regex = "/(hibernate|wake|usage|checks/order)$"
-checks.not_a_server_error.enabled = false
-
-[[operations]]
-include-name = "PATCH /stores/{id}"
-checks.not_a_server_error.enabled = false
 `;
 // An owner's key, not an admin's: the fleet upgrades the fuzzer starts then reach only the stores it
 // created, not every store the other test files left running on this Temporal server.
@@ -56,9 +45,11 @@ const peer = { owner: `${owner}-peer`, key: `${owner}-peer-key`, stores: [storeI
 beforeAll(async () => {
   worker = await startStoreWorker({ maxProvisionSeconds: 20 });
   // Auth on: the document requires a bearer key, and schemathesis checks that the API does too.
-  // Hibernate, wake, a change and usage wait for the worker; under the fuzzer's load (and another test
-  // file beside it) that can take seconds, and the API must say 503 before schemathesis gives up on
-  // the request (--request-timeout).
+  // Hibernate, wake and a change are accepted or refused by the store in well under a second (they once
+  // hung until the 503 when a change refused after its check had wedged the store; see
+  // test/api/update-races.test.ts). The dry runs and usage reads run helm or read the cluster: up to
+  // ~6 s measured with another test file beside this one on 2 cores. 10 s is the API's bound, below
+  // schemathesis's --request-timeout, and no 5xx is exempt.
   api = await startApi({ taskQueue: worker.taskQueue, auth: { keys: new Map([[ownerKey, owner], [peer.key, peer.owner]]), adminKeys: new Set() }, workerReadTimeoutMs: 10_000 });
   for (const id of peer.stores) {
     const created = await fetch(`${api.url}/api/v1/stores`, { method: 'POST', headers: { Authorization: `Bearer ${peer.key}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ storeId: id, engine: 'medusa' }) });
