@@ -33,11 +33,22 @@ const call = (key: string | undefined, path: string, init: RequestInit = {}) =>
   fetch(`${api.url}${path}`, { ...init, headers: { 'Content-Type': 'application/json', ...(key ? { Authorization: `Bearer ${key}` } : {}), ...(init.headers as Record<string, string>) } });
 const kubeCore = () => kubeConfig().makeApiClient(CoreV1Api);
 const create = (key: string, id: string) => call(key, '/api/v1/stores', { method: 'POST', body: JSON.stringify({ storeId: id, engine: 'woocommerce' }) });
-const untilReady = (key: string, id: string) =>
-  eventually(`${id} to be Ready`, async () => {
-    const body = (await (await call(key, `/stores/${id}`)).json()) as { phase: string };
-    return body.phase === 'Ready' ? body : undefined;
-  });
+// 120 s like the other store tests: in CI this file can overlap the 30-store fleet test on two cores.
+// On a timeout the error carries the last answer, to tell a slow store from a stuck one.
+const untilReady = (key: string, id: string) => {
+  let last = 'no answer yet';
+  return eventually(
+    `${id} to be Ready`,
+    async () => {
+      const res = await call(key, `/stores/${id}`);
+      const body = (await res.json()) as { phase: string };
+      last = `${res.status} ${JSON.stringify(body)}`;
+      return body.phase === 'Ready' ? body : undefined;
+    },
+    120_000,
+    () => `last GET answered ${last}`,
+  );
+};
 
 describe('owners', () => {
   const mine = storeId('own');
