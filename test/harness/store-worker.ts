@@ -14,6 +14,7 @@ import { statusQuery } from '../../core/messages.js';
 import type { storeWorkflow } from '../../workflows/store.js';
 import { createStoreWorkers } from '../../worker/workers.js';
 import { eventually, GiveUp, kubeConfig, temporalClient, uniqueName, workerConnection } from './clients.js';
+import { expectHistoriesReplay } from './replay-check.js';
 
 export const chartsDir = fileURLToPath(new URL('../../charts', import.meta.url));
 
@@ -92,6 +93,7 @@ export async function startStoreWorker(options: StoreWorkerOptions = {}): Promis
     async stop() {
       for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
+      await expectHistoriesReplay(client, taskQueue);
     },
   };
 }
