@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { portSettings, repoRoot } from '../dev/config.js';
 import { freePort } from '../dev/ports.js';
-import { isAlive } from '../dev/process.js';
+import { isAlive, signalGroup } from '../dev/process.js';
 import { eventually, GiveUp } from './harness/clients.js';
 
 interface Supervisor {
@@ -81,7 +81,7 @@ function registeredPids(stateDir: string): number[] {
 function crash(stateDir: string, name: string): number {
   const pid = registered(stateDir).find((e) => e.name === name)?.pid;
   if (!pid) throw new Error(`no ${name} in ${stateDir}/pids.json`);
-  process.kill(-pid, 'SIGKILL');
+  signalGroup(pid, 'SIGKILL');
   return pid;
 }
 

@@ -5,6 +5,7 @@ import { execa, type ResultPromise } from 'execa';
 import { inject } from 'vitest';
 import { repoRoot } from '../../dev/config.js';
 import { freePort } from '../../dev/ports.js';
+import { signalGroup } from '../../dev/process.js';
 import { eventually } from './clients.js';
 
 export interface WorkerProcess {
@@ -53,11 +54,7 @@ export async function startWorkerProcess(taskQueue: string, env: Record<string, 
     output: () => output,
     children: () => groupMembers(group).filter((member) => !member.startsWith(`${group} `)),
     async kill(signal) {
-      try {
-        process.kill(-group, signal);
-      } catch {
-        // the group is gone already
-      }
+      signalGroup(group, signal);
       await child;
     },
   };
