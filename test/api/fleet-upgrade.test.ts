@@ -3,11 +3,12 @@
 import { keyIdOf } from '../../api/auth.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetUpgradeStatus } from '../../core/fleet.js';
-import { namespaceName } from '../../core/names.js';
+import { fleetUpgradeWorkflowId, namespaceName } from '../../core/names.js';
 import { startApi, type TestApi } from '../harness/api.js';
 import { chartCatalog, migrationPods, type ChartCatalog } from '../harness/chart-catalog.js';
 import { eventually, uniqueName } from '../harness/clients.js';
 import { injectJobFailure, injectPodFault, type Injected } from '../harness/faults.js';
+import { recordHistory, recordHistoryOfType } from '../harness/histories.js';
 import { startStoreWorker, storeId, type TestStoreWorker } from '../harness/store-worker.js';
 
 const owner = uniqueName('fleet');
@@ -87,6 +88,7 @@ describe('changing one store over HTTP', () => {
     const unknown = await call<{ fits: boolean; problems: string[] }>('PATCH', `/stores/${id}?dryRun=true`, { chartVersion: '7.0.0', plan: 'large' });
     expect(unknown.body).toMatchObject({ fits: false, problems: [expect.stringMatching(/no woocommerce chart 7\.0\.0/) as unknown] });
     expect((await call('GET', `/stores/${id}`)).body).toMatchObject({ phase: 'Ready', chartVersion: catalog.shipped, revision: 1 });
+    await recordHistoryOfType('plan-change', worker.taskQueue, 'planChangeWorkflow');
   });
 
   it('when a change is bad or refused, then the answer says why: 400 for the body, 409 with the store\'s reason', async () => {
@@ -114,6 +116,7 @@ describe('a fleet upgrade of 20 stores in waves of 5, one of which fails its upg
     for (const id of ids.slice(10)) expect(releases[id]).toBe(`${catalog.shipped}#1`);
     expect(upgrade.waves[1]!.stores[1]!.message).toMatch(/migrate.*BackoffLimitExceeded.*rolled back/);
     expect((await call('GET', `/stores/${failing}`)).body).toMatchObject({ phase: 'Ready', chartVersion: catalog.shipped, lastChange: { result: 'RolledBack' } });
+    await recordHistory('fleet-upgrade-stopped-on-failure', fleetUpgradeWorkflowId(upgrade.id));
   });
 
   it('when run again with maxFailures 1, then it goes through every wave and only the failing store stays on the old chart', async () => {
@@ -148,6 +151,7 @@ describe('a fleet upgrade of 20 stores in waves of 5, one of which fails its upg
 
     const list = await call<{ upgrades: Array<{ id: string }> }>('GET', '/fleet/upgrades');
     expect(list.body.upgrades.map((u) => u.id)).toContain(started.body.id);
+    await recordHistory('fleet-upgrade-paused-resumed-cancelled', fleetUpgradeWorkflowId(started.body.id));
   });
 
   it('when a store is already changing at its owner\'s request, then the fleet upgrade reports it Refused naming that change, without waiting for it', async () => {

@@ -6,6 +6,7 @@ import { keyIdOf } from '../../api/auth.js';
 import { adminSecretName, namespaceName } from '../../core/names.js';
 import { startApi, type TestApi } from '../harness/api.js';
 import { eventually, kubeConfig, uniqueName } from '../harness/clients.js';
+import { recordHistoryOfType } from '../harness/histories.js';
 import { startStoreWorker, storeId, type TestStoreWorker } from '../harness/store-worker.js';
 
 const keys = { a: 'team-a-key-0123456789', b: 'team-b-key-0123456789', admin: 'admin-key-0123456789' };
@@ -96,6 +97,7 @@ describe('owners', () => {
     expect(usage.volumes.length).toBeGreaterThan(0);
     expect(usage.volumes.every((v) => v.requested.endsWith('Gi') || v.requested.endsWith('Mi'))).toBe(true);
     expect((await call(keys.b, `/stores/${mine}/usage`)).status).toBe(404);
+    await recordHistoryOfType('store-usage', worker.taskQueue, 'storeUsageWorkflow');
   });
 
   it('when the fleet usage is asked, then an owner sees only its stores, another owner is refused, and the admin sees any', async () => {
@@ -106,6 +108,7 @@ describe('owners', () => {
     expect((await call(keys.b, `/api/v1/fleet/usage?owner=${owners.a}`)).status).toBe(403);
     const forAdmin = (await (await call(keys.admin, `/api/v1/fleet/usage?owner=${owners.a}`)).json()) as { stores: Array<{ storeId: string }> };
     expect(forAdmin.stores.map((s) => s.storeId)).toContain(mine);
+    await recordHistoryOfType('fleet-usage', worker.taskQueue, 'fleetUsageWorkflow');
   });
 
   it('when team-a deletes its store, then the history names team-a and its key for the request and the delete, with every step, and shows no secret', async () => {

@@ -9,6 +9,7 @@ import { storeWorkflowId } from '../../core/names.js';
 import { StoreEngine, StoreId, StoreOwner, StorePhase, StorePlan } from '../../workflows/search-attributes.js';
 import { startApi, type TestApi } from '../harness/api.js';
 import { eventually, temporalClient, uniqueName } from '../harness/clients.js';
+import { recordHistory } from '../harness/histories.js';
 
 const owner = uniqueName('pages');
 const key = `${owner}-key-0123456789`;
@@ -94,5 +95,6 @@ describe('page tokens', () => {
     const description = await (await temporalClient()).workflow.getHandle(installationWorkflowId).describe();
     expect(description.status.name).toBe('RUNNING');
     expect(description.memo?.pageTokenKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    await recordHistory('installation', installationWorkflowId);
   });
 });

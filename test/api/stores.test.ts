@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { eventually, kubeConfig } from '../harness/clients.js';
 import { startApi, type TestApi } from '../harness/api.js';
+import { recordHistory, recordHistoryOfType } from '../harness/histories.js';
 import { startStoreWorker, storeId, type TestStoreWorker } from '../harness/store-worker.js';
 
 let worker: TestStoreWorker;
@@ -83,6 +84,7 @@ describe('a store over HTTP', () => {
     expect(again).toMatchObject({ existingPhase: 'Ready', fits: true });
     expect(again.objects.every((o) => o.action === 'update')).toBe(true);
     expect((await post('/stores?dryRun=true', { engine: 'medusa', storeId: id })).status).toBe(409);
+    await recordHistoryOfType('plan-store', worker.taskQueue, 'planStoreWorkflow');
     expect((await post('/stores?dryRun=maybe', { engine: 'medusa', storeId: storeId('dry') })).status).toBe(400);
   });
 
@@ -123,6 +125,7 @@ describe('a store over HTTP', () => {
     await untilPhase(`/stores/${id}`, 'Hibernated');
     expect((await fetch(`${api.url}/stores/${id}`, { method: 'DELETE' })).status).toBe(202);
     await untilPhase(`/stores/${id}`, 'Deleted');
+    await recordHistory('store-hibernated-woken-deleted', `store-${id}`);
     await expect(core.readNamespace({ name: namespace })).rejects.toMatchObject({ code: 404 });
   });
 

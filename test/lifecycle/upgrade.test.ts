@@ -11,6 +11,7 @@ import type { StoreStatus } from '../../core/status.js';
 import { chartCatalog, migrationPods, type ChartCatalog } from '../harness/chart-catalog.js';
 import { helm, kubeConfig } from '../harness/clients.js';
 import { injectJobFailure } from '../harness/faults.js';
+import { recordHistory } from '../harness/histories.js';
 import { startStoreWorker, storeId, storeStatus, waitForPhase, type TestStoreWorker } from '../harness/store-worker.js';
 
 let catalog: ChartCatalog;
@@ -74,6 +75,7 @@ describe('a chart upgrade of one store', () => {
     expect(await deployedRelease(id)).toEqual({ revision: '2', status: 'deployed', chart: `woocommerce-${catalog.next}` });
 
     expect(await refusal(change(handle, { chartVersion: catalog.next }))).toMatch(/nothing to change: the store runs plan small and chart 0.2.0/);
+    await recordHistory('store-upgraded', handle.workflowId);
   });
 
   it('when the new release never gets ready (its migration Job fails), then the store is rolled back and Ready on its old chart, with the failure recorded', async () => {
@@ -93,6 +95,7 @@ describe('a chart upgrade of one store', () => {
       // The migration Job went with the failed revision; the setup Job is the old chart's again.
       const live = jobs.items.filter((job) => !job.metadata?.deletionTimestamp).map((job) => job.metadata?.name);
       expect(live).toEqual([expect.stringMatching(new RegExp(`^${releaseName('woocommerce', id)}-setup-[0-9a-f]{8}$`))]);
+      await recordHistory('store-upgrade-rolled-back', handle.workflowId);
     } finally {
       await fault.remove();
     }
