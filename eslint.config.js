@@ -41,6 +41,12 @@ const deterministicRules = {
   ],
 };
 
+// The SDK's lib/ paths are internals: they move between releases without notice.
+const sdkInternals = {
+  group: ['@temporalio/*/lib/*', '@temporalio/*/lib/**'],
+  message: "SDK internals change without notice: use the package's public exports.",
+};
+
 export default tseslint.config(
   // images/medusa-server is a Medusa project with dependencies of its own: its Containerfile's build
   // (`medusa build`, TypeScript) checks it.
@@ -60,6 +66,31 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.ts'],
+    // The one exception: loading a recorded JSON history into protos outside a replay has no public API.
+    ignores: ['api/history-timeline.test.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [sdkInternals] }] },
+  },
+  {
+    files: ['api/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            sdkInternals,
+            {
+              group: ['**/activities/*', '**/activities', '**/worker/*', '**/worker', '**/workflows/*', '**/workflows'],
+              allowTypeImports: true,
+              message: 'The API reaches workflows and activities only through Temporal: import their types; shared values live in core/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['workflows/**/*.ts'],
     // Unit tests beside the code run in Node, not in the workflow sandbox.
     ignores: ['**/*.test.ts'],
@@ -73,6 +104,7 @@ export default tseslint.config(
             message: 'Workflows are replayed deterministically: do I/O in activities.',
           })),
           patterns: [
+            sdkInternals,
             {
               group: ['**/activities/*', '**/activities'],
               allowTypeImports: true,
@@ -93,10 +125,11 @@ export default tseslint.config(
         {
           patterns: [
             {
-              // @temporalio/workflow only for defineSignal/defineQuery/defineUpdate: pure, shared by
-              // workflows and clients so each message is defined once.
-              regex: '^(?!(zod|@temporalio/workflow)$|\\./|\\.\\./core/)',
-              message: 'core/ is shared with workflows: it may import only zod, @temporalio/workflow and itself.',
+              // @temporalio/workflow only for defineSignal/defineQuery/defineUpdate and @temporalio/common
+              // only for defineSearchAttributeKey: pure, shared by workflows and clients so each message
+              // and search attribute is defined once.
+              regex: '^(?!(zod|@temporalio/workflow|@temporalio/common)$|\\./|\\.\\./core/)',
+              message: 'core/ is shared with workflows: it may import only zod, @temporalio/workflow, @temporalio/common and itself.',
             },
           ],
         },

@@ -5,7 +5,7 @@ import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ReservedStore } from '../core/owner-quota.js';
 import { storeIdOfWorkflow, storeWorkflowId } from '../core/names.js';
-import { StoreOwner } from '../workflows/search-attributes.js';
+import { StoreOwner } from '../core/search-attributes.js';
 
 const quote = (value: string) => `'${value.replace(/'/g, "\\'")}'`;
 

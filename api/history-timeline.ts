@@ -3,11 +3,11 @@
 // to carry no secret (the store spec, the requester, cleanup events); activity inputs and results never
 // appear.
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import proto from '@temporalio/proto';
 import { storeEventSignal, type ChangeRequest } from '../core/messages.js';
 import type { StoreEvent } from '../core/status.js';
-import { StorePhase } from '../workflows/search-attributes.js';
+import { StorePhase } from '../core/search-attributes.js';
+import { storeAttributesOf } from './visibility-fields.js';
 
 type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
 type Failure = proto.temporal.api.failure.v1.IFailure | null | undefined;
@@ -76,7 +76,7 @@ export function timelineOf(events: HistoryEvent[]): TimelineEntry[] {
         break;
       }
       case EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: {
-        const next = decodeTypedSearchAttributes(event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields).get(StorePhase);
+        const next = storeAttributesOf(event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields).get(StorePhase);
         if (next && next !== phase) timeline.push({ time, kind: 'phase', title: phase ? `phase ${phase} → ${next}` : `phase ${next}` });
         phase = next ?? phase;
         break;

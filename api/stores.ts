@@ -3,12 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import type { TypedSearchAttributes, UpdateDefinition } from '@temporalio/common';
-import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
-import { optionalTsToDate } from '@temporalio/common/lib/time.js';
 import proto from '@temporalio/proto';
 import { changeUpdate, checkOrderUpdate, deleteSignal, hibernateUpdate, ORDER_CHECK_TIMEOUT_SECONDS, retrySignal, statusQuery, wakeUpdate, type ChangeRequest } from '../core/messages.js';
 import { namespaceName, storeIdOfWorkflow, storeWorkflowId } from '../core/names.js';
-import { StoreEngine, StoreId, StoreOwner, StorePhase, StorePlan } from '../workflows/search-attributes.js';
+import { StoreEngine, StoreId, StoreOwner, StorePhase, StorePlan } from '../core/search-attributes.js';
 import type { OrderCheck, StoreStatus } from '../core/status.js';
 import type { Engine, StoreSpec } from '../core/store-spec.js';
 import type { ChangeTarget } from '../activities/change-check.js';
@@ -22,6 +20,7 @@ import { createWorkerReads } from './worker-reads.js';
 import { temporalCall } from './temporal-errors.js';
 import { runUpdate } from './update-errors.js';
 import { createOwnerQuota } from './owner-quota.js';
+import { storeAttributesOf, timestampToDate } from './visibility-fields.js';
 
 export interface Caller extends Requester {
   admin: boolean;
@@ -249,8 +248,8 @@ export function createStoreService(options: StoreServiceOptions) {
       const records = (page.executions ?? []).map((execution) =>
         recordOf(
           storeIdOfWorkflow(execution.execution?.workflowId ?? '') ?? '',
-          decodeTypedSearchAttributes(execution.searchAttributes?.indexedFields),
-          optionalTsToDate(execution.startTime),
+          storeAttributesOf(execution.searchAttributes?.indexedFields),
+          timestampToDate(execution.startTime),
           execution.status === proto.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING,
         ),
       );

@@ -27,14 +27,5 @@ export const failureTypes = {
 } as const;
 export type FailureType = keyof typeof failureTypes;
 
-export const nonRetryableFailureTypes: string[] = [
-  failureTypes.InvalidStoreSpec,
-  failureTypes.InvalidChartValues,
-  failureTypes.QuotaExceeded,
-  failureTypes.ProvisionTimeout,
-  failureTypes.JobFailed,
-  failureTypes.ImageUnavailable,
-  failureTypes.ChartVersionNotFound,
-  failureTypes.ChangeRefused,
-  failureTypes.ForeignRemains,
-];
+/** Every type above names something a retry cannot change, so none is retried (UpdateRefused is raised by update handlers, never by an activity). */
+export const nonRetryableFailureTypes: string[] = Object.values(failureTypes);

@@ -29,11 +29,15 @@ export type ConditionType = keyof typeof conditionTypes;
 
 /** Reasons on conditions and events; stable strings that scripts and alerts may match on. */
 export const reasons = {
+  /** A condition not yet decided: its step has not run. */
+  Pending: 'Pending',
   Created: 'Created',
   Progressing: 'Progressing',
   NamespaceCreated: 'NamespaceCreated',
   GuardrailsApplied: 'GuardrailsApplied',
   GuardrailsRestored: 'GuardrailsRestored',
+  /** The periodic drift check could not read or restore the guardrails; the next one tries again. */
+  DriftCheckFailed: 'DriftCheckFailed',
   SecretReady: 'SecretReady',
   ReleaseDeployed: 'ReleaseDeployed',
   StoreReady: 'StoreReady',

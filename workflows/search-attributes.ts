@@ -1,13 +1,7 @@
-// Typed keys of the store search attributes (core/search-attributes.ts lists them for the dev server).
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+// A store workflow keeps its search attributes (core/search-attributes.ts) in step with its status.
 import { upsertSearchAttributes } from '@temporalio/workflow';
+import { StoreEngine, StoreId, StoreOwner, StorePhase, StorePlan } from '../core/search-attributes.js';
 import type { StoreStatus } from '../core/status.js';
-
-export const StoreId = defineSearchAttributeKey('StoreId', SearchAttributeType.KEYWORD);
-export const StoreEngine = defineSearchAttributeKey('StoreEngine', SearchAttributeType.KEYWORD);
-export const StorePlan = defineSearchAttributeKey('StorePlan', SearchAttributeType.KEYWORD);
-export const StorePhase = defineSearchAttributeKey('StorePhase', SearchAttributeType.KEYWORD);
-export const StoreOwner = defineSearchAttributeKey('StoreOwner', SearchAttributeType.KEYWORD);
 
 export function upsertStoreSearchAttributes(status: StoreStatus): void {
   upsertSearchAttributes([

@@ -19,7 +19,7 @@ export function initialStatus(spec: StoreSpec, now: string): StoreStatus {
     conditions: (Object.keys(conditionTypes) as ConditionType[]).filter(provisioningCondition).map((type) => ({
       type,
       status: 'Unknown',
-      reason: 'Pending',
+      reason: reasons.Pending,
       message: '',
       lastTransitionTime: now,
     })),

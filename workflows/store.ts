@@ -247,7 +247,7 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
         recordEvent(status, { type: 'Warning', reason: reasons.GuardrailsRestored, message: `recreated removed guardrails: ${restored.join(', ')}` }, now());
       }
     } catch (error) {
-      recordEvent(status, { type: 'Warning', reason: 'DriftCheckFailed', message: rootCause(error) ?? String(error) }, now());
+      recordEvent(status, { type: 'Warning', reason: reasons.DriftCheckFailed, message: rootCause(error) ?? String(error) }, now());
     }
   }
 

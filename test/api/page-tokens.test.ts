@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installationWorkflowId } from '../../api/installation.js';
 import { storeWorkflowId } from '../../core/names.js';
-import { StoreEngine, StoreId, StoreOwner, StorePhase, StorePlan } from '../../workflows/search-attributes.js';
+import { StoreEngine, StoreId, StoreOwner, StorePhase, StorePlan } from '../../core/search-attributes.js';
 import { startApi, type TestApi } from '../harness/api.js';
 import { eventually, temporalClient, uniqueName } from '../harness/clients.js';
 import { recordHistory } from '../harness/histories.js';

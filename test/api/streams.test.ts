@@ -3,7 +3,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeWorkflowId } from '../../core/names.js';
-import { StoreOwner } from '../../workflows/search-attributes.js';
+import { StoreOwner } from '../../core/search-attributes.js';
 import { startApi, type TestApi } from '../harness/api.js';
 import { eventually, temporalClient, uniqueName } from '../harness/clients.js';
 import { storeId } from '../harness/store-worker.js';
