@@ -7,12 +7,8 @@ import { parseQuantity } from '../core/quantity.js';
 import type { StoreSpec } from '../core/store-spec.js';
 import type { ActivityDeps } from './deps.js';
 import { chartOf } from './helm-cli.js';
-import { createUsageActivities, type QuotaLine } from './usage.js';
-
-export interface ChangeTarget {
-  plan?: Plan;
-  chartVersion?: string;
-}
+import { createUsageActivities } from './usage.js';
+import type { ChangeTarget, QuotaLine } from '../core/reads.js';
 
 /** One line per resource whose current use exceeds what `plan` allows, e.g. `requests.memory: 5Gi in use, plan small allows 4Gi`. */
 export function usageOverPlan(quota: QuotaLine[], plan: Plan): string[] {

@@ -3,14 +3,7 @@
 import type { KubernetesObject, V1Container, V1PersistentVolumeClaim, V1PodSpec } from '@kubernetes/client-node';
 import type { PlanSize } from '../core/plans.js';
 import { parseQuantity } from '../core/quantity.js';
-
-export interface ResourceFit {
-  resource: string;
-  /** Cores for cpu, bytes for memory and storage, else a count. */
-  requested: number;
-  quota: number;
-  fits: boolean;
-}
+import type { ResourceFit } from '../core/reads.js';
 
 type Totals = Record<string, number>;
 const computeKeys = ['requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory'] as const;

@@ -10,24 +10,8 @@ import { guardrailManifests } from './guardrails.js';
 import { classifyHelmError } from './helm.js';
 import { helmRunner, storeRelease } from './helm-cli.js';
 import { ignoreNotFound } from './kube-objects.js';
-import { resourceFits, type ResourceFit } from './plan-resources.js';
-
-export interface PlannedObject {
-  kind: string;
-  name: string;
-  /** storefleet's own objects (namespace, guardrails, secret) or the chart's. */
-  source: 'storefleet' | 'chart';
-  action: 'create' | 'update';
-}
-
-export interface StorePlan {
-  namespace: string;
-  objects: PlannedObject[];
-  resources: ResourceFit[];
-  /** Every resource fits the plan's quota and the chart rendered. */
-  fits: boolean;
-  problems: string[];
-}
+import { resourceFits } from './plan-resources.js';
+import type { PlannedObject, StorePlan } from '../core/reads.js';
 
 export function createPlanActivities(deps: ActivityDeps) {
   const helm = helmRunner(deps);

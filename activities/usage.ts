@@ -3,36 +3,9 @@
 import { CoreV1Api, type V1ResourceQuota } from '@kubernetes/client-node';
 import { namespaceName, quotaName, storeLabelKeys } from '../core/names.js';
 import { parseQuantity, usedFraction } from '../core/quantity.js';
+import type { FleetUsage, QuotaLine, StoreUsage } from '../core/reads.js';
 import type { ActivityDeps } from './deps.js';
 import { ignoreNotFound } from './kube-objects.js';
-
-export interface QuotaLine {
-  resource: string;
-  used: string;
-  hard: string;
-  /** used / hard, when both are quantities and hard is not zero. */
-  usedFraction?: number;
-}
-
-export interface VolumeUsage {
-  name: string;
-  requested: string;
-  capacity?: string;
-  phase: string;
-}
-
-export interface StoreUsage {
-  /** False when the store's namespace (or its quota) does not exist (yet, or any more). */
-  found: boolean;
-  quota: QuotaLine[];
-  volumes: VolumeUsage[];
-}
-
-export interface FleetUsage {
-  stores: Array<{ storeId: string; plan: string; owner: string; quota: QuotaLine[] }>;
-  /** Per resource, summed over the stores; `used` and `hard` in cores (cpu) or bytes (memory, storage), or counts. */
-  totals: Array<{ resource: string; used: number; hard: number; usedFraction?: number }>;
-}
 
 function quotaLines(quota: V1ResourceQuota): QuotaLine[] {
   const hard = quota.status?.hard ?? quota.spec?.hard ?? {};

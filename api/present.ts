@@ -1,6 +1,6 @@
 // Turns what the workflows and visibility know into the API's response bodies (schemas.ts).
 import { adminSecretName, namespaceName, storeWorkflowId } from '../core/names.js';
-import type { StoreUsage } from '../activities/usage.js';
+import type { StoreUsage } from '../core/reads.js';
 import type { StoreResponse, StoreSummary, StoreUsageResponse } from './schemas.js';
 import type { StoreRecord, StoreView } from './stores.js';
 

@@ -9,7 +9,7 @@ import { namespaceName, storeIdOfWorkflow, storeWorkflowId } from '../core/names
 import { StoreEngine, StoreId, StoreOwner, StorePhase, StorePlan } from '../core/search-attributes.js';
 import type { OrderCheck, StoreStatus } from '../core/status.js';
 import type { Engine, StoreSpec } from '../core/store-spec.js';
-import type { ChangeTarget } from '../activities/change-check.js';
+import type { ChangeTarget } from '../core/reads.js';
 import type { Plan } from '../core/plans.js';
 import { ApiError } from './errors.js';
 import { describeRequester, type Requester } from './history-timeline.js';

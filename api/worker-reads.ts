@@ -5,7 +5,7 @@ import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { rootCause, TimeoutFailure } from '@temporalio/common';
 import { workerReadWorkflowId } from '../core/names.js';
 import type { StoreSpec } from '../core/store-spec.js';
-import type { ChangeTarget } from '../activities/change-check.js';
+import type { ChangeTarget } from '../core/reads.js';
 import type { fleetUsageWorkflow, planChangeWorkflow, planStoreWorkflow, storeUsageWorkflow } from '../workflows/readers.js';
 import { ApiError } from './errors.js';
 import { temporalCall } from './temporal-errors.js';

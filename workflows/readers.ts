@@ -1,10 +1,8 @@
 // Short read-only workflows the API runs to learn what only the worker can see (the API has no
 // Kubernetes access): one store's usage, the fleet's, and the dry runs of a create and of a change.
 import { proxyActivities } from '@temporalio/workflow';
-import type { ChangeTarget } from '../activities/change-check.js';
 import type { StoreActivities } from '../activities/index.js';
-import type { StorePlan } from '../activities/plan.js';
-import type { FleetUsage, StoreUsage } from '../activities/usage.js';
+import type { ChangeTarget, FleetUsage, StorePlan, StoreUsage } from '../core/reads.js';
 import type { StoreSpec } from '../core/store-spec.js';
 
 // A reader waits for an answer: a few quick attempts, then the API says what failed.
