@@ -116,6 +116,19 @@ export default tseslint.config(
     },
   },
   {
+    files: ['workflows/**/*.ts'],
+    ignores: ['**/*.test.ts', 'workflows/store-status.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "AssignmentExpression[left.type='MemberExpression'][left.property.name='phase']",
+          message: "Change a store's phase with transition() (workflows/store-status.ts): it also records the event and upserts the search attributes.",
+        },
+      ],
+    },
+  },
+  {
     files: ['core/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {

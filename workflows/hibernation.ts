@@ -5,8 +5,7 @@ import type { ActivityInterfaceFor } from '@temporalio/workflow';
 import type { StoreActivities } from '../activities/index.js';
 import { reasons, type StoreStatus } from '../core/status.js';
 import type { StoreSpec } from '../core/store-spec.js';
-import { upsertStoreSearchAttributes } from './search-attributes.js';
-import { recordEvent, resetConditions, setCondition, setPhase } from './store-status.js';
+import { recordEvent, resetConditions, setCondition, transition } from './store-status.js';
 
 const now = () => new Date().toISOString();
 
@@ -14,10 +13,8 @@ export async function scaleStore(kube: ActivityInterfaceFor<StoreActivities>, sp
   try {
     const { changed } = await kube.scaleStore(spec, direction);
     if (direction === 'hibernate') {
-      setPhase(status, 'Hibernated', now());
       setCondition(status, 'StoreReady', 'False', reasons.Hibernated, `scaled to zero: ${changed.join(', ') || 'nothing was running'}; data kept`, now());
-      recordEvent(status, { type: 'Normal', reason: reasons.Hibernated, message: `scaled to zero (${changed.length} workloads); volumes, secrets and the release are kept` }, now());
-      upsertStoreSearchAttributes(status);
+      transition(status, 'Hibernated', { type: 'Normal', reason: reasons.Hibernated, message: `scaled to zero (${changed.length} workloads); volumes, secrets and the release are kept` }, now());
       return;
     }
   } catch (error) {
@@ -27,6 +24,5 @@ export async function scaleStore(kube: ActivityInterfaceFor<StoreActivities>, sp
     if (direction === 'hibernate') return;
   }
   resetConditions(status, now());
-  setPhase(status, 'Provisioning', now());
-  upsertStoreSearchAttributes(status);
+  transition(status, 'Provisioning', undefined, now());
 }

@@ -4,6 +4,7 @@ import type { CommerceFinding } from '../activities/readiness-report.js';
 import { adminSecretName } from '../core/names.js';
 import { conditionTypes, reasons, maxEvents, type Condition, type ConditionStatus, type ConditionType, type Phase, type StoreEvent, type StoreStatus } from '../core/status.js';
 import type { StoreSpec } from '../core/store-spec.js';
+import { upsertStoreSearchAttributes } from './search-attributes.js';
 
 /** Conditions of checks run on request: absent until the first one, and untouched by provisioning's failures and retries. */
 const onRequestConditions: ConditionType[] = ['OrderFlow'];
@@ -53,9 +54,15 @@ export function setCondition(status: StoreStatus, type: ConditionType, value: Co
   status.updatedAt = now;
 }
 
-export function setPhase(status: StoreStatus, phase: Phase, now: string): void {
+/**
+ * The one way a store's phase changes: sets it, records the event saying why (if any) and upserts the
+ * search attributes in the same step, so the phase the API lists and decides on never goes stale.
+ */
+export function transition(status: StoreStatus, phase: Phase, event: Omit<StoreEvent, 'time'> | undefined, now: string): void {
   status.phase = phase;
   status.updatedAt = now;
+  if (event) recordEvent(status, event, now);
+  upsertStoreSearchAttributes(status);
 }
 
 /** Marks the conditions not yet True as False with the failure, so the status says where it stopped. */

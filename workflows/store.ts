@@ -28,7 +28,7 @@ import { recordDeleteStarted, recordDeletionProgress } from './deletion-status.j
 import { recordReportedEvent, type KubeOutage } from './kube-outage.js';
 import { activityRetry, storeMetrics } from './options.js';
 import { upsertStoreSearchAttributes } from './search-attributes.js';
-import { failOpenConditions, initialStatus, readyMessage, recordCommerce, recordEvent, resetConditions, setCondition, setPhase } from './store-status.js';
+import { failOpenConditions, initialStatus, readyMessage, recordCommerce, recordEvent, resetConditions, setCondition, transition } from './store-status.js';
 import { scaleStore } from './hibernation.js';
 import { runOrderCheck } from './order-check.js';
 import { checkStorefront } from './storefront-check.js';
@@ -137,8 +137,6 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
       // Upgrading from the moment it is accepted: whoever waits for the outcome waits for the phase to leave it.
       const change = acceptChange(status, spec, target, request.by);
       requestedChange = { kind: 'upgrade', target, change, ...(request.notify ? { notify: request.notify } : {}) };
-      recordEvent(status, { type: 'Normal', reason: reasons.ChangeRequested, message: `${change.message} requested by ${request.by}` }, now());
-      upsertStoreSearchAttributes(status);
       return status;
     },
     {
@@ -207,12 +205,10 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
   }
 
   function fail(reason: string, message: string): void {
-    setPhase(status, 'Failed', now());
     status.lastError = message;
     failOpenConditions(status, reason, message, now());
-    recordEvent(status, { type: 'Warning', reason, message }, now());
+    transition(status, 'Failed', { type: 'Warning', reason, message }, now());
     storeMetrics.failures().add(1, { reason });
-    upsertStoreSearchAttributes(status);
   }
 
   async function provision(): Promise<void> {
@@ -224,12 +220,10 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
     provisioning = new CancellationScope({ cancellable: true, timeout: settings.maxProvisionSeconds * 1000 + 2000 });
     try {
       await provisioning.run(() => provisionSteps(deadline));
-      setPhase(status, 'Ready', now());
       status.readyAt = now();
       status.lastError = undefined;
-      recordEvent(status, { type: 'Normal', reason: reasons.StoreReady, message: readyMessage(status) }, now());
+      transition(status, 'Ready', { type: 'Normal', reason: reasons.StoreReady, message: readyMessage(status) }, now());
       storeMetrics.provisioningSeconds().record((new Date().getTime() - started.getTime()) / 1000);
-      upsertStoreSearchAttributes(status);
       await checkStorefront(kube, spec, status, settings.storefrontCheck ?? false);
     } catch (error) {
       if (deleteRequested) return;
@@ -288,9 +282,7 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
         status.attempts += 1;
         status.lastError = undefined;
         resetConditions(status, now());
-        recordEvent(status, { type: 'Normal', reason: reasons.RetryRequested, message: `retry requested after: ${status.events.at(-1)?.message ?? 'failure'}` }, now());
-        setPhase(status, 'Provisioning', now());
-        upsertStoreSearchAttributes(status);
+        transition(status, 'Provisioning', { type: 'Normal', reason: reasons.RetryRequested, message: `retry requested after: ${status.events.at(-1)?.message ?? 'failure'}` }, now());
       }
     } else {
       const woken = await condition(() => deleteRequested || requestedChange !== undefined, settings.driftCheckSeconds * 1000);
@@ -310,25 +302,22 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
     }
   }
 
-  setPhase(status, 'Deleting', now());
   recordDeleteStarted(status, now());
-  upsertStoreSearchAttributes(status);
+  transition(status, 'Deleting', undefined, now());
   await executeChild(cleanupStoreWorkflow, {
     workflowId: cleanupWorkflowId(spec.storeId),
     args: [{ storeId: spec.storeId, engine: spec.engine, owner: spec.owner, parentWorkflowId: workflowInfo().workflowId }],
     // Garbage must go even if someone terminates the store workflow mid-delete.
     parentClosePolicy: ParentClosePolicy.ABANDON,
   });
-  setPhase(status, 'Deleted', now());
   status.deletedAt = now();
   // A stuck namespace that finally went is no error any more (its event stays in the timeline).
   status.lastError = undefined;
   status.url = undefined;
   status.adminUrl = undefined;
   for (const c of status.conditions) setCondition(status, c.type, 'False', reasons.Deleted, 'the store was deleted', now());
-  recordEvent(status, { type: 'Normal', reason: reasons.Deleted, message: `namespace ${namespaceName(spec.storeId)} and release are gone` }, now());
+  transition(status, 'Deleted', { type: 'Normal', reason: reasons.Deleted, message: `namespace ${namespaceName(spec.storeId)} and release are gone` }, now());
   storeMetrics.deletions().add(1);
-  upsertStoreSearchAttributes(status);
   await condition(allHandlersFinished);
   return status;
 }

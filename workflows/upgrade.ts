@@ -9,7 +9,7 @@ import { planNames } from '../core/plans.js';
 import { reasons, type ChangeOutcome, type StoreStatus } from '../core/status.js';
 import type { StoreSpec } from '../core/store-spec.js';
 import { upsertStoreSearchAttributes } from './search-attributes.js';
-import { recordCommerce, recordEvent, setCondition, setPhase } from './store-status.js';
+import { recordCommerce, recordEvent, setCondition, transition } from './store-status.js';
 
 export interface UpgradeRun {
   /** What the store runs now, and what it should run. */
@@ -54,7 +54,7 @@ export function acceptChange(status: StoreStatus, spec: StoreSpec, target: Store
     startedAt: now(),
   };
   status.lastChange = change;
-  setPhase(status, 'Upgrading', now());
+  transition(status, 'Upgrading', { type: 'Normal', reason: reasons.ChangeRequested, message: `${change.message} requested by ${requestedBy}` }, now());
   return change;
 }
 
@@ -68,6 +68,7 @@ export async function upgradeStore(run: UpgradeRun): Promise<StoreSpec> {
   const { spec, target, status, change, kube, helm } = run;
   const what = change.message;
   recordEvent(status, { type: 'Normal', reason: reasons.Progressing, message: `upgrading: ${what} (from revision ${change.from.revision ?? 'unknown'})` }, now());
+  // A second upsert of what acceptChange's transition sent: every recorded upgrade has it, so it stays.
   upsertStoreSearchAttributes(status);
 
   const within = async <T>(work: (deadline: string) => Promise<T>): Promise<T> => {
@@ -98,9 +99,7 @@ export async function upgradeStore(run: UpgradeRun): Promise<StoreSpec> {
     // A new setup Job may have run (changed values): what it said about the shop.
     recordCommerce(status, release.commerce, now());
     finish('Upgraded', `${what}: revision ${release.revision} is ready`);
-    recordEvent(status, { type: 'Normal', reason: reasons.Upgraded, message: `${what}: release revision ${release.revision} is ready` }, now());
-    setPhase(status, 'Ready', now());
-    upsertStoreSearchAttributes(status);
+    transition(status, 'Ready', { type: 'Normal', reason: reasons.Upgraded, message: `${what}: release revision ${release.revision} is ready` }, now());
     return { ...target, chartVersion: release.chartVersion };
   } catch (error) {
     if (run.deleteRequested()) return spec;
@@ -117,9 +116,7 @@ export async function upgradeStore(run: UpgradeRun): Promise<StoreSpec> {
       recordCommerce(status, rollback.commerce, now());
       setCondition(status, 'ReleaseDeployed', 'True', reasons.RolledBack, `release rolled back to revision ${change.from.revision ?? 'before'} as revision ${rollback.revision} after: ${failure}`, now());
       finish('RolledBack', `${what} failed (${failure}); rolled back, the store runs plan ${spec.plan}, chart ${status.chartVersion ?? 'as shipped'}`);
-      recordEvent(status, { type: 'Warning', reason: reasons.RolledBack, message: change.message }, now());
-      setPhase(status, 'Ready', now());
-      upsertStoreSearchAttributes(status);
+      transition(status, 'Ready', { type: 'Warning', reason: reasons.RolledBack, message: change.message }, now());
     } catch (rollbackError) {
       if (run.deleteRequested()) return spec;
       const message = `${what} failed (${failure}) and the rollback failed too: ${why(rollbackError)}`;
