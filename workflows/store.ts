@@ -21,7 +21,8 @@ import { changeOutcome, storeChangeDoneSignal } from '../core/fleet.js';
 import { changeUpdate, checkOrderUpdate, deleteSignal, deleteUpdate, hibernateUpdate, ORDER_CHECK_TIMEOUT_SECONDS, retrySignal, statusQuery, storeEventSignal, wakeUpdate, type ChangeRequest, type StoreChange } from '../core/messages.js';
 import { adminUrl, cleanupWorkflowId, helmTaskQueue, namespaceName, storeUrl } from '../core/names.js';
 import type { StoreSettings } from '../core/settings.js';
-import { reasons, type ChangeOutcome, type Phase, type StoreStatus } from '../core/status.js';
+import { reasons, type ChangeOutcome, type StoreStatus } from '../core/status.js';
+import { decideRequest, type StoreRequest } from '../core/store-requests.js';
 import { parseStoreSpec, type StoreSpec, type StoreSpecInput } from '../core/store-spec.js';
 import { cleanupStoreWorkflow } from './cleanup.js';
 import { recordDeleteStarted, recordDeletionProgress } from './deletion-status.js';
@@ -85,38 +86,31 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
     requestDelete();
     return status;
   });
+  const decide = (request: StoreRequest) =>
+    decideRequest(status.phase, { deleting: deleteRequested, pendingChange: requestedChange?.kind, changeCheckedFor: changeBeingChecked, orderCheckRunning }, request);
   setHandler(retrySignal, () => {
-    if (status.phase === 'Failed' && !deleteRequested) retryRequested = true;
-    else recordEvent(status, { type: 'Normal', reason: reasons.RetryIgnored, message: `retry ignored: the store is ${status.phase}, not Failed` }, now());
+    const decision = decide('retry');
+    if (decision.accepted) retryRequested = true;
+    else recordEvent(status, { type: 'Normal', reason: reasons.RetryIgnored, message: `retry ignored: ${decision.message}` }, now());
   });
   // Changes are updates: the caller learns at once, from the validator, why one is refused. An
   // ApplicationFailure, not a plain Error: thrown from a handler (after an await), a plain Error fails
   // the workflow task instead of the update, on every retry, and no update or query reaches the store.
-  const refuseUnless = (from: Phase, what: string) => {
-    if (status.phase !== from || deleteRequested || requestedChange || changeBeingChecked || orderCheckRunning) {
-      const busy = deleteRequested
-        ? 'being deleted'
-        : requestedChange
-          ? `already asked to ${requestedChange.kind}`
-          : changeBeingChecked
-            ? `checking a change requested by ${changeBeingChecked}`
-            : orderCheckRunning
-              ? 'running an order check'
-              : status.phase;
-      throw ApplicationFailure.create({ type: failureTypes.UpdateRefused, message: `the store is ${busy}; only a ${from} store can ${what}`, nonRetryable: true });
-    }
+  const refuseUnlessTaken = (request: StoreRequest) => {
+    const decision = decide(request);
+    if (!decision.accepted) throw ApplicationFailure.create({ type: failureTypes.UpdateRefused, message: decision.message, nonRetryable: true });
   };
-  const change = (direction: 'hibernate' | 'wake', from: Phase, reason: string) => ({
-    validator: (_request: ChangeRequest) => refuseUnless(from, direction),
+  const change = (direction: 'hibernate' | 'wake', reason: string) => ({
+    validator: (_request: ChangeRequest) => refuseUnlessTaken(direction),
     handler: ({ by }: ChangeRequest) => {
       requestedChange = { kind: direction };
       recordEvent(status, { type: 'Normal', reason, message: `${direction} requested by ${by}` }, now());
       return status;
     },
   });
-  const hibernate = change('hibernate', 'Ready', reasons.HibernateRequested);
+  const hibernate = change('hibernate', reasons.HibernateRequested);
   setHandler(hibernateUpdate, hibernate.handler, { validator: hibernate.validator });
-  const wake = change('wake', 'Hibernated', reasons.WakeRequested);
+  const wake = change('wake', reasons.WakeRequested);
   setHandler(wakeUpdate, wake.handler, { validator: wake.validator });
   setHandler(
     changeUpdate,
@@ -133,7 +127,7 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
       }
       if (problems.length > 0) throw ApplicationFailure.create({ type: failureTypes.ChangeRefused, message: problems.join('; '), nonRetryable: true });
       // Only a delete can have come in meanwhile: the check kept every other update out.
-      refuseUnless('Ready', 'change its plan or chart');
+      refuseUnlessTaken('change');
       // Upgrading from the moment it is accepted: whoever waits for the outcome waits for the phase to leave it.
       const change = acceptChange(status, spec, target, request.by);
       requestedChange = { kind: 'upgrade', target, change, ...(request.notify ? { notify: request.notify } : {}) };
@@ -141,7 +135,7 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
     },
     {
       validator: (request: StoreChange) => {
-        refuseUnless('Ready', 'change its plan or chart');
+        refuseUnlessTaken('change');
         const samePlan = request.plan === undefined || request.plan === spec.plan;
         const sameChart = request.chartVersion === undefined || request.chartVersion === status.chartVersion;
         if (samePlan && sameChart) throw new Error(`nothing to change: the store runs plan ${spec.plan} and chart ${status.chartVersion ?? 'as shipped'}`);
@@ -158,7 +152,7 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
         orderCheckRunning = false;
       }
     },
-    { validator: (_request: ChangeRequest) => refuseUnless('Ready', 'run an order check') },
+    { validator: (_request: ChangeRequest) => refuseUnlessTaken('orderCheck') },
   );
   setHandler(storeEventSignal, (event) => {
     recordReportedEvent(status, kubeOutage, event);
