@@ -17,6 +17,10 @@ export class ApiError extends Error {
 
 export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);
 
+/** A 503 for what only a worker can do (a live read, an update) when none took it in time: worth retrying. */
+export const workerUnavailable = (message: string, retryAfterSeconds = 5) =>
+  new ApiError(503, 'worker_unavailable', message, undefined, { 'Retry-After': String(retryAfterSeconds) });
+
 /** A 429 whose Retry-After is the time left until `resetAt`. */
 export const tooManyRequests = (code: string, message: string, resetAt: Date) =>
   new ApiError(429, code, message, undefined, { 'Retry-After': String(Math.max(1, Math.ceil((resetAt.getTime() - Date.now()) / 1000))) });

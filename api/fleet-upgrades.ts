@@ -6,7 +6,7 @@ import { cancelFleetUpgradeSignal, fleetUpgradeQuery, fleetUpgradeSpec, pauseFle
 import type { FleetUpgradeRequest } from '../core/schemas.js';
 import { fleetUpgradeWorkflowId } from '../core/names.js';
 import type { fleetUpgradeWorkflow } from '../workflows/fleet-upgrade.js';
-import { ApiError } from './errors.js';
+import { ApiError, workerUnavailable } from './errors.js';
 import { describeRequester } from './history-timeline.js';
 import type { Caller } from './stores.js';
 import { isTemporalUnavailable, temporalCall } from './temporal-errors.js';
@@ -57,7 +57,7 @@ export function createFleetUpgrades(options: FleetUpgradeOptions) {
       } catch (error) {
         if (error instanceof WorkflowNotFoundError) throw upgradeNotFound(id);
         if (isTemporalUnavailable(error)) {
-          throw new ApiError(503, 'worker_unavailable', `no worker answered within ${options.queryTimeoutMs / 1000} s`, undefined, { 'Retry-After': '5' });
+          throw workerUnavailable(`no worker answered within ${options.queryTimeoutMs / 1000} s`);
         }
         throw error;
       }

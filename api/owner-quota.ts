@@ -6,7 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { ownerQuotaFull, quotaFullMessage, quotaUsageQuery, releaseStoreSignal, reserveStoreUpdate } from '../core/owner-quota.js';
 import { ownerQuotaWorkflowId } from '../core/names.js';
 import type { ownerQuotaWorkflow } from '../workflows/owner-quota.js';
-import { ApiError } from './errors.js';
+import { ApiError, workerUnavailable } from './errors.js';
 import { temporalCall } from './temporal-errors.js';
 import { runUpdate } from './update-errors.js';
 
@@ -36,7 +36,7 @@ export function createOwnerQuota({ client, taskQueue, limit, timeoutMs }: OwnerQ
           if (cause instanceof ApplicationFailure && cause.type === ownerQuotaFull) return quotaExceeded(reason);
           return new ApiError(500, 'internal_error', `the quota of owner ${owner} refused the reservation: ${reason}`);
         },
-        gone: () => new ApiError(503, 'worker_unavailable', `the quota of owner ${owner} is restarting; try again`, undefined, { 'Retry-After': '1' }),
+        gone: () => workerUnavailable(`the quota of owner ${owner} is restarting; try again`, 1),
         name: 'store quota',
         timeoutMs,
       });

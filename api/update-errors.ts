@@ -2,7 +2,7 @@
 // workflow (its reason), the workflow gone, or no worker taking it in time (503, it may still apply).
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { rootCause } from '@temporalio/common';
-import { ApiError } from './errors.js';
+import { workerUnavailable, type ApiError } from './errors.js';
 import { isTemporalUnavailable } from './temporal-errors.js';
 
 export interface UpdateFailures {
@@ -22,7 +22,7 @@ export async function runUpdate<T>(send: () => Promise<T>, failures: UpdateFailu
     if (error instanceof WorkflowUpdateFailedError) throw failures.refused(rootCause(error.cause) ?? error.message, error.cause);
     if (error instanceof WorkflowNotFoundError) throw failures.gone();
     if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isTemporalUnavailable(error)) {
-      throw new ApiError(503, 'worker_unavailable', `no worker accepted the ${failures.name} request within ${failures.timeoutMs / 1000} s; it may still be applied once a worker runs`, undefined, { 'Retry-After': '5' });
+      throw workerUnavailable(`no worker accepted the ${failures.name} request within ${failures.timeoutMs / 1000} s; it may still be applied once a worker runs`);
     }
     throw error;
   }

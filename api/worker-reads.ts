@@ -7,7 +7,7 @@ import { workerReadWorkflowId } from '../core/names.js';
 import type { StoreSpec } from '../core/store-spec.js';
 import type { ChangeTarget } from '../core/reads.js';
 import type { fleetUsageWorkflow, planChangeWorkflow, planStoreWorkflow, storeUsageWorkflow } from '../workflows/readers.js';
-import { ApiError } from './errors.js';
+import { ApiError, workerUnavailable } from './errors.js';
 import { temporalCall } from './temporal-errors.js';
 
 const resultMarginMs = 2000;
@@ -31,7 +31,7 @@ export function createWorkerReads(options: { client: Client; taskQueue: string; 
     } catch (error) {
       if (!(error instanceof WorkflowFailedError)) throw error;
       if (error.cause instanceof TimeoutFailure) {
-        throw new ApiError(503, 'worker_unavailable', `no worker answered within ${options.timeoutMs / 1000} s; is the storefleet worker running?`, undefined, { 'Retry-After': '5' });
+        throw workerUnavailable(`no worker answered within ${options.timeoutMs / 1000} s; is the storefleet worker running?`);
       }
       throw new ApiError(502, 'cluster_read_failed', `the worker could not read the cluster: ${rootCause(error.cause) ?? error.message}`);
     }
