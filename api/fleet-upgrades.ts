@@ -42,7 +42,7 @@ export function createFleetUpgrades(options: FleetUpgradeOptions) {
       const selector = caller.admin ? request.selector : { ...request.selector, owner: caller.owner };
       const id = randomUUID().slice(0, 8);
       const spec = fleetUpgradeSpec({ ...request, ...(selector ? { selector } : {}) }, describeRequester(caller));
-      await temporalCall(() => client.workflow.start('fleetUpgradeWorkflow', { taskQueue: options.taskQueue, workflowId: fleetUpgradeWorkflowId(id), args: [spec], memo: { owner: caller.owner } }));
+      await temporalCall(() => client.workflow.start<typeof fleetUpgradeWorkflow>('fleetUpgradeWorkflow', { taskQueue: options.taskQueue, workflowId: fleetUpgradeWorkflowId(id), args: [spec], memo: { owner: caller.owner } }));
       return { id };
     },
 

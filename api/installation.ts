@@ -4,13 +4,14 @@
 // Neither call needs a worker.
 import { randomBytes } from 'node:crypto';
 import { WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
+import type { installationWorkflow } from '../workflows/installation.js';
 import { temporalCall } from './temporal-errors.js';
 
 export const installationWorkflowId = 'storefleet-installation';
 
 async function installationKey(client: Client, taskQueue: string): Promise<Buffer> {
   const handle = await temporalCall(() =>
-    client.workflow.start('installationWorkflow', {
+    client.workflow.start<typeof installationWorkflow>('installationWorkflow', {
       workflowId: installationWorkflowId,
       taskQueue,
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,

@@ -10,6 +10,7 @@ import { StoreEngine, StoreId, StoreOwner, StorePhase, StorePlan } from '../core
 import type { OrderCheck, StoreStatus } from '../core/status.js';
 import type { Engine, StoreSpec } from '../core/store-spec.js';
 import type { ChangeTarget } from '../core/reads.js';
+import type { storeWorkflow } from '../workflows/store.js';
 import type { Plan } from '../core/plans.js';
 import { ApiError } from './errors.js';
 import { describeRequester, type Requester } from './history-timeline.js';
@@ -98,10 +99,11 @@ function describedRecord(storeId: string, d: WorkflowExecutionDescription): Stor
 
 /** What a store workflow starts with: its spec as input and the search attributes lists filter on. */
 function storeStart(spec: CreateSpec & { owner: string }, options: StoreServiceOptions, memo: Record<string, unknown>) {
+  const args: Parameters<typeof storeWorkflow> = [spec];
   return {
     taskQueue: options.taskQueue,
     workflowId: storeWorkflowId(spec.storeId),
-    args: [spec],
+    args,
     // A Deleted (or ended) store's id may be used again.
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
     memo,
@@ -164,7 +166,7 @@ export function createStoreService(options: StoreServiceOptions) {
   async function start(spec: CreateSpec, caller: Caller): Promise<{ created: boolean; record: StoreRecord }> {
     const requestId = randomUUID();
     const handle = await temporalCall(() =>
-      client.workflow.start('storeWorkflow', {
+      client.workflow.start<typeof storeWorkflow>('storeWorkflow', {
         ...storeStart({ ...spec, owner: caller.owner }, options, { requestId, requestedBy: { owner: caller.owner, keyId: caller.keyId } satisfies Requester }),
         // Concurrent identical creates all land on one workflow.
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
@@ -314,7 +316,7 @@ export function createStoreService(options: StoreServiceOptions) {
       if (record.ended) {
         const spec = { storeId, engine: record.engine as Engine, plan: record.plan as Plan, owner: record.owner };
         await temporalCall(() =>
-          client.workflow.signalWithStart('storeWorkflow', { ...storeStart(spec, options, { requestedBy: { owner: caller.owner, keyId: caller.keyId } }), signal: deleteSignal, signalArgs: [] }),
+          client.workflow.signalWithStart<typeof storeWorkflow, []>('storeWorkflow', { ...storeStart(spec, options, { requestedBy: { owner: caller.owner, keyId: caller.keyId } }), signal: deleteSignal, signalArgs: [] }),
         );
       }
       return record;
