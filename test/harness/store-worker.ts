@@ -79,6 +79,7 @@ export async function startStoreWorker(options: StoreWorkerOptions = {}): Promis
   });
   const running = Promise.all(workers.map((worker) => worker.run()));
   const client = await temporalClient();
+  let stopped: Promise<void> | undefined;
   return {
     taskQueue,
     client,
@@ -90,10 +91,14 @@ export async function startStoreWorker(options: StoreWorkerOptions = {}): Promis
         args: [spec],
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
       }),
-    async stop() {
-      for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-      await expectHistoriesReplay(client, taskQueue);
+    // Once: a test that stops the worker itself, then its afterAll, replays the histories only once.
+    stop() {
+      stopped ??= (async () => {
+        for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+        await expectHistoriesReplay(client, taskQueue);
+      })();
+      return stopped;
     },
   };
 }
