@@ -1,16 +1,16 @@
 import type { V1Deployment, V1Job, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { assessReadiness, commerceFinding, describeReport, logTargets, parseSetupOutcome, type Workloads } from './readiness-report.js';
+import { assessReadiness, commerceFinding, describeReport, logTargets, parseSetupOutcome, statefulSetsLackingPods, type Workloads } from './readiness-report.js';
 
 const deployment = (name: string, ready: number, extra: Partial<V1Deployment['status']> = {}): V1Deployment => ({
   metadata: { name, generation: 1 },
   spec: { replicas: 1, selector: {}, template: {} },
   status: { observedGeneration: 1, updatedReplicas: ready, availableReplicas: ready, readyReplicas: ready, ...extra },
 });
-const statefulSet = (name: string, ready: number): V1StatefulSet => ({
+const statefulSet = (name: string, ready: number, created = 1): V1StatefulSet => ({
   metadata: { name, generation: 1 },
   spec: { replicas: 1, selector: {}, template: {}, serviceName: name },
-  status: { observedGeneration: 1, readyReplicas: ready, availableReplicas: ready, replicas: 1 },
+  status: { observedGeneration: 1, readyReplicas: ready, availableReplicas: ready, replicas: created },
 });
 const job = (name: string, condition?: string): V1Job => ({
   metadata: { name },
@@ -65,6 +65,21 @@ describe('assessReadiness', () => {
     ['when every workload is ready, then the store is ready', { ...none, deployments: [deployment('web', 1)], statefulSets: [statefulSet('db', 1)], jobs: [job('setup', 'Complete')] }, { ready: true, summary: '3/3 workloads ready' }],
     ['when there are no workloads yet, then it waits for the release', none, { ready: false, summary: '0/0 workloads ready', waitingFor: ['the release to create its workloads'] }],
     ['when the database is not ready, then it waits for it', { ...none, deployments: [deployment('web', 1)], statefulSets: [statefulSet('db', 0)] }, { ready: false, summary: '1/2 workloads ready', waitingFor: ['statefulset db'] }],
+    [
+      'when the database\'s controller has not created its pod, then the wait says so',
+      { ...none, statefulSets: [statefulSet('db', 0, 0)] },
+      { ready: false, summary: '0/1 workloads ready', waitingFor: ['statefulset db (0 of 1 pods created)'], problems: [] },
+    ],
+    [
+      'when the database\'s pod was refused (a FailedCreate event), then the refusal is a finding',
+      { ...none, statefulSets: [statefulSet('db', 0, 0)], creationFailures: { db: 'create Pod db-0 in StatefulSet db failed error: pods "db-0" is forbidden: exceeded quota: store-quota' } },
+      {
+        ready: false,
+        summary: '0/1 workloads ready',
+        waitingFor: ['statefulset db (0 of 1 pods created)'],
+        problems: ['statefulset db: FailedCreate: create Pod db-0 in StatefulSet db failed error: pods "db-0" is forbidden: exceeded quota: store-quota'],
+      },
+    ],
     ['when a pod cannot pull its image, then the finding names the pod, container and reason', { ...none, deployments: [deployment('web', 0)], pods: [waitingPod('web-1', 'ImagePullBackOff')] }, { ready: false, summary: '0/1 workloads ready', problems: ['pod web-1: container app: ImagePullBackOff: Back-off pulling image "x"'] }],
     ['when a pod is unschedulable, then the finding says so', { ...none, deployments: [deployment('web', 0)], pods: [unschedulablePod('web-1')] }, { ready: false, summary: '0/1 workloads ready', problems: ['pod web-1: Unschedulable: 0/3 nodes are available'] }],
     ['when a pod is merely starting, then there is no problem yet', { ...none, deployments: [deployment('web', 0)], pods: [waitingPod('web-1', 'ContainerCreating')] }, { ready: false, summary: '0/1 workloads ready', problems: [] }],
@@ -147,6 +162,10 @@ describe('assessReadiness', () => {
       { pod: 'setup-abc-1', container: 'setup', previous: false, key: 'setup-abc-1/setup' },
     ]);
     expect(logTargets({ ...none, deployments: [deployment('web', 1)], pods: [neverPull] })).toEqual([]);
+  });
+
+  it('when a StatefulSet has fewer pods than it wants, then it is the one whose events are worth reading', () => {
+    expect(statefulSetsLackingPods({ ...none, statefulSets: [statefulSet('db', 0, 0), statefulSet('cache', 0, 1), statefulSet('ok', 1)] })).toEqual(['db']);
   });
 
   it('when there are problems, then the description lists them rather than what is awaited', () => {

@@ -13,6 +13,8 @@ export interface Workloads {
   pods: V1Pod[];
   /** Masked, bounded log tails by `<pod>/<container>` (see logTargets); none where logs could not be read. */
   logTails?: Record<string, string>;
+  /** Why a StatefulSet's controller could not create its pods (its newest FailedCreate event), by StatefulSet name. */
+  creationFailures?: Record<string, string>;
 }
 
 export interface ReadinessReport {
@@ -55,6 +57,16 @@ function deploymentReady(d: V1Deployment): boolean {
   const s = d.status ?? {};
   return generationObserved(d) && (s.updatedReplicas ?? 0) >= want && (s.availableReplicas ?? 0) >= want && (s.readyReplicas ?? 0) >= want;
 }
+
+/** How many pods the StatefulSet's controller has created, of how many it wants. */
+const statefulSetPods = (s: V1StatefulSet) => ({ created: s.status?.replicas ?? 0, wanted: s.spec?.replicas ?? 1 });
+
+/**
+ * StatefulSets whose controller has created fewer pods than wanted. Only its events say why (a quota, an
+ * admission policy); a Deployment says so in its ReplicaFailure condition instead.
+ */
+export const statefulSetsLackingPods = (workloads: Workloads): string[] =>
+  workloads.statefulSets.filter((s) => statefulSetPods(s).created < statefulSetPods(s).wanted).map((s) => s.metadata?.name ?? '?');
 
 function statefulSetReady(s: V1StatefulSet): boolean {
   const want = s.spec?.replicas ?? 1;
@@ -159,7 +171,13 @@ export function assessReadiness(workloads: Workloads): ReadinessReport {
     const failure = d.status?.conditions?.find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
     if (failure) problems.push(`deployment ${d.metadata?.name}: ${failure.reason}: ${failure.message ?? ''}`.trim());
   }
-  for (const s of workloads.statefulSets) if (!statefulSetReady(s)) waitingFor.push(`statefulset ${s.metadata?.name}`);
+  for (const s of workloads.statefulSets) {
+    const name = s.metadata?.name ?? '?';
+    const pods = statefulSetPods(s);
+    if (!statefulSetReady(s)) waitingFor.push(`statefulset ${name}${pods.created < pods.wanted ? ` (${pods.created} of ${pods.wanted} pods created)` : ''}`);
+    const failure = workloads.creationFailures?.[name];
+    if (failure) problems.push(`statefulset ${name}: FailedCreate: ${failure}`);
+  }
   for (const job of workloads.jobs) {
     if (jobCondition(job, 'Complete')) continue;
     waitingFor.push(`job ${job.metadata?.name}`);

@@ -2,7 +2,7 @@
 // and gives up at the store's provisioning deadline naming what kept it from being ready; sooner when
 // waiting cannot help (a failed Job at once, an image the node may never pull after a short grace). A crashing container or a failed
 // setup pod is explained by its last log lines, read through the API and masked with the store's Secret.
-import { AppsV1Api, BatchV1Api, CoreV1Api, Observable, type RequestContext, type ResponseContext } from '@kubernetes/client-node';
+import { AppsV1Api, BatchV1Api, CoreV1Api, Observable, type CoreV1Event, type RequestContext, type ResponseContext } from '@kubernetes/client-node';
 import { Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import { ApplicationFailure } from '@temporalio/common';
@@ -13,7 +13,7 @@ import type { StoreSpec } from '../core/store-spec.js';
 import { activityLogger, type ActivityDeps } from './deps.js';
 import { boundLogTail, logRequest, secretMask, type Mask } from './log-tail.js';
 import { pollingOutage, reportEvent } from './step-events.js';
-import { assessReadiness, commerceFinding, describeReport, logTargets, type CommerceFinding, type LogTarget, type ReadinessReport, type Workloads } from './readiness-report.js';
+import { assessReadiness, commerceFinding, describeReport, logTargets, statefulSetsLackingPods, type CommerceFinding, type LogTarget, type ReadinessReport, type Workloads } from './readiness-report.js';
 
 /** A log read waits this long at most: a node that does not answer (a simulated one) costs no more. */
 const logReadTimeoutMs = 5_000;
@@ -51,7 +51,22 @@ export function createReadinessActivities(deps: ActivityDeps) {
       batch.listNamespacedJob(query),
       core.listNamespacedPod(query),
     ]);
-    return { deployments: deployments.items, statefulSets: statefulSets.items, jobs: jobs.items, pods: pods.items };
+    const workloads: Workloads = { deployments: deployments.items, statefulSets: statefulSets.items, jobs: jobs.items, pods: pods.items };
+    const lacking = statefulSetsLackingPods(workloads);
+    return lacking.length === 0 ? workloads : { ...workloads, creationFailures: await creationFailures(query.namespace, lacking) };
+  }
+
+  /** The newest FailedCreate event of each named StatefulSet: what refused its pods (a quota, an admission policy). */
+  async function creationFailures(namespace: string, statefulSets: string[]): Promise<Record<string, string>> {
+    const events = await core.listNamespacedEvent({ namespace, fieldSelector: 'involvedObject.kind=StatefulSet,reason=FailedCreate' });
+    const when = (e: CoreV1Event) => new Date(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? 0).getTime();
+    const newestByName = new Map<string, CoreV1Event>();
+    for (const event of events.items) {
+      const name = event.involvedObject.name ?? '';
+      const seen = newestByName.get(name);
+      if (statefulSets.includes(name) && (!seen || when(event) >= when(seen))) newestByName.set(name, event);
+    }
+    return Object.fromEntries([...newestByName].map(([name, event]) => [name, event.message ?? '']));
   }
 
   /** Every value of the store's Secret; undefined when it cannot be read, and then nothing unmasked is recorded. */

@@ -1,13 +1,14 @@
-// Runtime pod faults and start-up delays for tests, as kwok stages (dev/cluster/stages.ts).
+// Runtime pod faults and start-up delays for tests, as kwok stages (dev/cluster/stages.ts), and pods the apiserver refuses.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import { AdmissionregistrationV1Api, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { ignoreNotFound } from '../../activities/kube-objects.js';
 import { podTerminatedTemplate, runningJobPod, stageObject, statusPatch } from '../../dev/cluster/default-stages.js';
 import { applyStage, deleteStage, jobPodFailStage, podFaultStage, podReadyDelayStage, type PodFaultReason, type PodScope } from '../../dev/cluster/stages.js';
 import { kubeConfig, uniqueName } from './clients.js';
 
 export interface Injected {
-  stageName: string;
+  /** The kwok Stage or admission policy that does it. */
+  name: string;
   /** Undoes the injection; safe to call twice. */
   remove(): Promise<void>;
 }
@@ -26,7 +27,7 @@ export async function injectPodFault(namespace: string, reason: PodFaultReason |
   // The stage writes any waiting reason; only its default messages are per reason, and this one brings its own.
   await applyStage(kc, podFaultStage({ name: stageName, namespace, reason: reason as PodFaultReason, ...(message === undefined ? {} : { message }) }));
   return {
-    stageName,
+    name: stageName,
     remove: async () => {
       await deleteStage(kc, stageName);
       await deleteStuckPods(kc.makeApiClient(CoreV1Api), namespace, reason);
@@ -39,7 +40,7 @@ export async function injectJobFailure(namespace: string, labels?: Record<string
   const kc = kubeConfig();
   const stageName = uniqueName(`jobfail-${namespace}`);
   await applyStage(kc, jobPodFailStage({ name: stageName, namespace, ...(labels ? { labels } : {}) }));
-  return { stageName, remove: () => deleteStage(kc, stageName) };
+  return { name: stageName, remove: () => deleteStage(kc, stageName) };
 }
 
 /**
@@ -58,7 +59,36 @@ export async function injectJobOutcome(namespace: string, message: string): Prom
       next: statusPatch(podTerminatedTemplate(0, message)),
     }),
   );
-  return { stageName, remove: () => deleteStage(kc, stageName) };
+  return { name: stageName, remove: () => deleteStage(kc, stageName) };
+}
+
+/**
+ * From now on, the apiserver refuses the pods a StatefulSet of the namespace creates (a
+ * ValidatingAdmissionPolicy, as a quota or a webhook may refuse them): the pod never appears and the
+ * StatefulSet controller records FailedCreate events naming `message`. remove() lifts the refusal.
+ */
+export async function refuseStatefulSetPods(namespace: string, message: string): Promise<Injected> {
+  const admission = kubeConfig().makeApiClient(AdmissionregistrationV1Api);
+  const name = uniqueName(`refuse-${namespace}`);
+  await admission.createValidatingAdmissionPolicy({
+    body: {
+      metadata: { name },
+      spec: {
+        failurePolicy: 'Fail',
+        matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }] },
+        matchConditions: [{ name: 'in-namespace', expression: `request.namespace == '${namespace}'` }],
+        validations: [{ expression: "!has(object.metadata.ownerReferences) || !object.metadata.ownerReferences.exists(o, o.kind == 'StatefulSet')", message }],
+      },
+    },
+  });
+  await admission.createValidatingAdmissionPolicyBinding({ body: { metadata: { name }, spec: { policyName: name, validationActions: ['Deny'] } } });
+  return {
+    name,
+    remove: async () => {
+      await ignoreNotFound(admission.deleteValidatingAdmissionPolicyBinding({ name }));
+      await ignoreNotFound(admission.deleteValidatingAdmissionPolicy({ name }));
+    },
+  };
 }
 
 /** Pods in scope become Ready only after delayMs (+ up to jitterMs); pods already waiting keep their delay. */
@@ -66,7 +96,7 @@ export async function injectPodReadyDelay(scope: PodScope, delayMs: number, jitt
   const kc = kubeConfig();
   const stageName = uniqueName('ready-delay');
   await applyStage(kc, podReadyDelayStage({ name: stageName, delayMs, jitterMs, scope }));
-  return { stageName, remove: () => deleteStage(kc, stageName) };
+  return { name: stageName, remove: () => deleteStage(kc, stageName) };
 }
 
 function isStuck(pod: V1Pod, reason: string): boolean {

@@ -1,11 +1,12 @@
 // Readiness against kubelet's own statuses, faked by kwok stages: an image the node may never pull fails
 // the store at once, a crash loop is told in the timeline and lastError (kwok's pods have no logs, so
 // without a log tail and without an error), and a setup Job that skipped WooCommerce leaves a Ready store
-// that says it is no shop. No value of the store's Secret ends up in its history or the worker's log.
+// that says it is no shop, and a database pod the apiserver refuses is named with the StatefulSet's
+// FailedCreate event. No value of the store's Secret ends up in its history or the worker's log.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { namespaceName } from '../../core/names.js';
 import { expectNoSecretShown, storeSecretValues } from '../harness/end-checks.js';
-import { injectJobOutcome, injectPodFault } from '../harness/faults.js';
+import { injectJobOutcome, injectPodFault, refuseStatefulSetPods } from '../harness/faults.js';
 import { startStoreWorker, storeId, waitForPhase, type TestStoreWorker } from '../harness/store-worker.js';
 
 let worker: TestStoreWorker;
@@ -72,7 +73,7 @@ describe('a store on kubelet statuses', () => {
   });
 });
 
-describe('a store whose containers crash', () => {
+describe('a store whose containers crash or whose pods are refused', () => {
   let crashWorker: TestStoreWorker;
   beforeAll(async () => {
     crashWorker = await startStoreWorker({ maxProvisionSeconds: 20 });
@@ -103,6 +104,19 @@ describe('a store whose containers crash', () => {
       for (const line of unread) expect(line.ms).toBeLessThan(6_000);
     } finally {
       await fault.remove();
+    }
+  });
+
+  it('when the apiserver refuses the database pod, then lastError names the StatefulSet, that no pod was created, and the refusal from its FailedCreate event', async () => {
+    const id = storeId('refused');
+    const refusal = await refuseStatefulSetPods(namespaceName(id), 'storefleet test: database pods are refused here');
+    try {
+      const handle = await crashWorker.createStore({ storeId: id, engine: 'woocommerce' });
+      const failed = await waitForPhase(handle, 'Failed', 90_000);
+      expect(failed.conditions.find((c) => c.type === 'StoreReady')).toMatchObject({ status: 'False', reason: 'ProvisionTimeout' });
+      expect(failed.lastError).toMatch(/\(\d\/\d workloads ready\): statefulset [a-z0-9-]+-mariadb: FailedCreate: create Pod [a-z0-9-]+-mariadb-0 in StatefulSet [a-z0-9-]+-mariadb failed error: .*storefleet test: database pods are refused here/);
+    } finally {
+      await refusal.remove();
     }
   });
 });

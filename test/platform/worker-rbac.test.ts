@@ -156,6 +156,7 @@ describe('least privilege', () => {
     ['delete every deployment at once', { verb: 'deletecollection', group: 'apps', resource: 'deployments', namespace: 'default' }],
     ['create daemonsets', { verb: 'create', group: 'apps', resource: 'daemonsets', namespace: 'default' }],
     ['create customresourcedefinitions', { verb: 'create', group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' }],
+    ['delete events', { verb: 'delete', resource: 'events', namespace: 'default' }],
     ['create webhooks', { verb: 'create', group: 'admissionregistration.k8s.io', resource: 'mutatingwebhookconfigurations' }],
   ];
 
@@ -173,6 +174,9 @@ describe('least privilege', () => {
     // Reading a container's log (the masked tail of a crash or a failed setup) is, exec is not (above).
     const logs = await asWorker.createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: { verb: 'get', resource: 'pods', subresource: 'log', namespace: 'store-any' } } } });
     expect(logs.status?.allowed).toBe(true);
+    // Listing events (why a StatefulSet's pods were refused) is, writing them is not.
+    const events = await asWorker.createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: { verb: 'list', resource: 'events', namespace: 'store-any' } } } });
+    expect(events.status?.allowed).toBe(true);
   });
 
   it("when the API's ServiceAccount asks the cluster for anything, then it is refused: the API needs no Kubernetes access", async () => {
