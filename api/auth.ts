@@ -5,7 +5,7 @@ import type { RequestHandler } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import { ApiError, tooManyRequests } from './errors.js';
 import { failedLogins } from './failed-logins.js';
-import type { Caller } from './stores.js';
+import type { Caller } from './store-records.js';
 
 export interface AuthSettings {
   enabled: boolean;

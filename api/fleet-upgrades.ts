@@ -8,7 +8,7 @@ import { fleetUpgradeWorkflowId } from '../core/names.js';
 import type { fleetUpgradeWorkflow } from '../workflows/fleet-upgrade.js';
 import { ApiError, workerUnavailable } from './errors.js';
 import { describeRequester } from './history-timeline.js';
-import type { Caller } from './stores.js';
+import type { Caller } from './store-records.js';
 import { isTemporalUnavailable, temporalCall } from './temporal-errors.js';
 
 export interface FleetUpgradeOptions {

@@ -2,7 +2,7 @@
 import { adminSecretName, namespaceName, storeWorkflowId } from '../core/names.js';
 import type { StoreUsage } from '../core/reads.js';
 import type { StoreResponse, StoreSummary, StoreUsageResponse } from './schemas.js';
-import type { StoreRecord, StoreView } from './stores.js';
+import type { StoreRecord, StoreView } from './store-records.js';
 
 export interface LinkSettings {
   temporalUiUrl: string;

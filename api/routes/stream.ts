@@ -5,7 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Request, Response } from 'express';
 import type { StoreEvent } from '../../core/status.js';
 import type { StreamSlots } from '../stream-slots.js';
-import type { Caller, StoreService } from '../stores.js';
+import type { Caller } from '../store-records.js';
+import type { StoreService } from '../stores.js';
 
 const keepAliveMs = 15_000;
 

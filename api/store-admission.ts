@@ -1,0 +1,113 @@
+// Whether a create may start a store, and starting it: an id stays its owner's while a workflow runs
+// or while an ended workflow's remains may exist; the owner's quota slot is reserved before the start
+// and given back when the start does not happen or another owner's create won the id.
+import { randomUUID } from 'node:crypto';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import { namespaceName, storeWorkflowId } from '../core/names.js';
+import type { Plan } from '../core/plans.js';
+import type { Engine } from '../core/store-spec.js';
+import type { storeWorkflow } from '../workflows/store.js';
+import { ApiError } from './errors.js';
+import type { Requester } from './history-timeline.js';
+import type { OwnerQuota } from './owner-quota.js';
+import { describedRecord, storeKeys, type Caller, type StoreRecord } from './store-records.js';
+import { temporalCall } from './temporal-errors.js';
+import type { WorkerReads } from './worker-reads.js';
+
+export type CreateSpec = { storeId: string; engine: Engine; plan: Plan };
+
+const remainsTaken = (storeId: string, ended: string) =>
+  new ApiError(
+    409,
+    'store_remains',
+    `store id ${storeId} is taken: its store workflow was ${ended} before the store was deleted, so its namespace ${namespaceName(storeId)}, release and volumes may remain; its owner or an admin removes them with DELETE /api/v1/stores/${storeId}, and then the id is free again`,
+  );
+
+/** What a store workflow starts with: its spec as input and the search attributes lists filter on. */
+export function storeStart(spec: CreateSpec & { owner: string }, taskQueue: string, memo: Record<string, unknown>) {
+  const args: Parameters<typeof storeWorkflow> = [spec];
+  return {
+    taskQueue,
+    workflowId: storeWorkflowId(spec.storeId),
+    args,
+    // A Deleted (or ended) store's id may be used again.
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    memo,
+    typedSearchAttributes: [
+      { key: storeKeys.StoreId, value: spec.storeId },
+      { key: storeKeys.StoreEngine, value: spec.engine },
+      { key: storeKeys.StorePlan, value: spec.plan },
+      { key: storeKeys.StoreOwner, value: spec.owner },
+      { key: storeKeys.StorePhase, value: 'Provisioning' },
+    ],
+  };
+}
+
+/** The running store a create names again: the same one (returned), else a 409 saying why not. */
+function sameStoreOr409(record: StoreRecord, spec: CreateSpec, caller: Caller): StoreRecord {
+  if (!caller.admin && record.owner !== caller.owner) throw new ApiError(409, 'store_id_taken', `store id ${spec.storeId} is taken`);
+  if (record.phase === 'Deleting') throw new ApiError(409, 'store_deleting', `store ${spec.storeId} is being deleted; create it again once it is Deleted`);
+  if (record.engine !== spec.engine || record.plan !== spec.plan) {
+    throw new ApiError(409, 'store_exists', `store ${spec.storeId} exists as ${record.engine}/${record.plan}, not ${spec.engine}/${spec.plan}`);
+  }
+  return record;
+}
+
+export function createStoreAdmission(options: { client: Client; taskQueue: string; quota: OwnerQuota; reads: WorkerReads }) {
+  const { client, quota } = options;
+
+  /**
+   * The checks before a create: the running store with this id (the same spec, else 409), or
+   * undefined when a new one may start; an id whose remains may exist stays taken (409).
+   */
+  async function admit(spec: CreateSpec, caller: Caller): Promise<StoreRecord | undefined> {
+    const existing = await temporalCall(() => client.workflow.getHandle(storeWorkflowId(spec.storeId)).describe()).catch((error: unknown) => {
+      if (error instanceof ApiError) throw error;
+      return undefined;
+    });
+    if (existing?.status.name === 'RUNNING') return sameStoreOr409(describedRecord(spec.storeId, existing), spec, caller);
+    // Its workflow ended without a delete: what it made may still be there, and stays its owner's.
+    const ended = existing && describedRecord(spec.storeId, existing).ended;
+    if (ended) throw remainsTaken(spec.storeId, ended);
+    return undefined;
+  }
+
+  /** Starts the store workflow, or finds the one a concurrent identical create started. */
+  async function start(spec: CreateSpec, caller: Caller): Promise<{ created: boolean; record: StoreRecord }> {
+    const requestId = randomUUID();
+    const handle = await temporalCall(() =>
+      client.workflow.start<typeof storeWorkflow>('storeWorkflow', {
+        ...storeStart({ ...spec, owner: caller.owner }, options.taskQueue, { requestId, requestedBy: { owner: caller.owner, keyId: caller.keyId } satisfies Requester }),
+        // Concurrent identical creates all land on one workflow.
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      }),
+    );
+    const description = await temporalCall(() => handle.describe());
+    return { created: description.memo?.requestId === requestId, record: describedRecord(spec.storeId, description) };
+  }
+
+  return {
+    /** created: this call started the workflow; false: the same store already existed. */
+    async create(spec: CreateSpec, caller: Caller): Promise<{ created: boolean; record: StoreRecord }> {
+      const existing = await admit(spec, caller);
+      if (existing) return { created: false, record: existing };
+      await quota.reserve(caller.owner, spec.storeId);
+      const started = await start(spec, caller).catch(async (error: unknown) => {
+        // Best effort: a slot that stays reserved is freed once the quota finds no store behind it.
+        await quota.release(caller.owner, spec.storeId).catch(() => undefined);
+        throw error;
+      });
+      if (started.created) return started;
+      // Another owner's concurrent create took the id: this owner's slot holds nothing.
+      if (started.record.owner !== caller.owner) await quota.release(caller.owner, spec.storeId);
+      return { created: false, record: sameStoreOr409(started.record, spec, caller) };
+    },
+
+    /** What a create would do, checked like a create and rendered by a worker; nothing starts. */
+    async dryRunCreate(spec: CreateSpec, caller: Caller) {
+      const existing = await admit(spec, caller);
+      if (!existing) await quota.check(caller.owner);
+      return { existing, plan: await options.reads.planStore({ ...spec, owner: caller.owner }) };
+    },
+  };
+}

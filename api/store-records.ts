@@ -1,0 +1,132 @@
+// What visibility knows of stores, without a worker: one store's record, a page of them, counts by
+// phase; and a store's live status when its workflow answers in time. Who may see what is decided
+// here: an owner sees only its own stores, an admin sees all (others' stores are "not found").
+import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
+import type { TypedSearchAttributes } from '@temporalio/common';
+import proto from '@temporalio/proto';
+import { statusQuery } from '../core/messages.js';
+import { storeIdOfWorkflow, storeWorkflowId } from '../core/names.js';
+import { StoreEngine, StoreId, StoreOwner, StorePhase, StorePlan } from '../core/search-attributes.js';
+import type { StoreStatus } from '../core/status.js';
+import { ApiError } from './errors.js';
+import type { Requester } from './history-timeline.js';
+import type { PageTokens } from './page-token.js';
+import { temporalCall } from './temporal-errors.js';
+import { storeAttributesOf, timestampToDate } from './visibility-fields.js';
+
+export interface Caller extends Requester {
+  admin: boolean;
+}
+
+/** What visibility knows of a store without asking its workflow. */
+export interface StoreRecord {
+  storeId: string;
+  engine: string;
+  plan: string;
+  owner: string;
+  phase: string;
+  createdAt?: string;
+  running: boolean;
+  /** The workflow ended without deleting the store (terminated, failed, timed out): its objects may remain. */
+  ended?: string;
+}
+
+export type StoreView = { live: true; record: StoreRecord; status: StoreStatus } | { live: false; record: StoreRecord; detail: string };
+
+export interface StoreListFilter {
+  phase?: string;
+  engine?: string;
+  owner?: string;
+  limit: number;
+  pageToken?: string;
+}
+
+export const storeKeys = { StoreEngine, StorePlan, StorePhase, StoreOwner, StoreId };
+
+const quote = (value: string) => `'${value.replace(/'/g, "\\'")}'`;
+const storeNotFound = (storeId: string) => new ApiError(404, 'store_not_found', `store ${storeId} not found`);
+
+function recordOf(storeId: string, attributes: TypedSearchAttributes, startTime: Date | undefined, running: boolean, ended?: string): StoreRecord {
+  const attribute = (key: (typeof storeKeys)[keyof typeof storeKeys]) => attributes.get(key) ?? '';
+  return {
+    storeId,
+    engine: attribute(storeKeys.StoreEngine),
+    plan: attribute(storeKeys.StorePlan),
+    owner: attribute(storeKeys.StoreOwner),
+    phase: attribute(storeKeys.StorePhase) || 'Provisioning',
+    ...(startTime ? { createdAt: startTime.toISOString() } : {}),
+    running,
+    ...(ended ? { ended } : {}),
+  };
+}
+
+/** The record of a described store workflow; `ended` says how a workflow that did not delete its store stopped. */
+export function describedRecord(storeId: string, d: WorkflowExecutionDescription): StoreRecord {
+  const status = d.status.name;
+  const ended = status === 'RUNNING' || status === 'COMPLETED' ? undefined : status.toLowerCase().replace('_', ' ');
+  return recordOf(storeId, d.typedSearchAttributes, d.startTime, status === 'RUNNING', ended);
+}
+
+/** Whose stores a caller may look at: its own, or any owner's (all when none is named) for an admin. */
+export function ownerScope(caller: Caller, requested: string | undefined): string | undefined {
+  if (requested && !caller.admin && requested !== caller.owner) throw new ApiError(403, 'forbidden', 'only an admin key may see the stores of another owner');
+  return caller.admin ? requested : caller.owner;
+}
+
+export function createStoreRecords(options: { client: Client; queryTimeoutMs: number; pageTokens: PageTokens }) {
+  const { client } = options;
+
+  /** The store as visibility knows it, if the caller may see it. */
+  async function find(storeId: string, caller: Caller): Promise<StoreRecord> {
+    const description = await temporalCall(() => client.workflow.getHandle(storeWorkflowId(storeId)).describe(), () => storeNotFound(storeId));
+    if (description.type !== 'storeWorkflow') throw storeNotFound(storeId);
+    const record = describedRecord(storeId, description);
+    if (!caller.admin && record.owner !== caller.owner) throw storeNotFound(storeId);
+    return record;
+  }
+
+  /** Live status from the workflow, or the visibility record when no worker answers in time. */
+  async function view(storeId: string, caller: Caller): Promise<StoreView> {
+    const record = await find(storeId, caller);
+    if (record.ended) {
+      return { live: false, record, detail: `the store workflow was ${record.ended} before the store was deleted; its namespace and release may remain: DELETE removes them` };
+    }
+    const handle = client.workflow.getHandle(storeWorkflowId(storeId));
+    try {
+      const status = await client.connection.withDeadline(Date.now() + options.queryTimeoutMs, () => handle.query(statusQuery));
+      return { live: true, record, status };
+    } catch {
+      return { live: false, record, detail: `live detail unavailable: no worker answered within ${options.queryTimeoutMs} ms; phase is from the search attributes` };
+    }
+  }
+
+  async function list(filter: StoreListFilter, caller: Caller): Promise<{ records: StoreRecord[]; nextPageToken: string | undefined }> {
+    const clauses = ["WorkflowType = 'storeWorkflow'", filter.phase === 'Deleted' ? "ExecutionStatus = 'Completed'" : "ExecutionStatus = 'Running'"];
+    const owner = ownerScope(caller, filter.owner);
+    if (owner) clauses.push(`StoreOwner = ${quote(owner)}`);
+    if (filter.phase) clauses.push(`StorePhase = ${quote(filter.phase)}`);
+    if (filter.engine) clauses.push(`StoreEngine = ${quote(filter.engine)}`);
+    const query = clauses.join(' AND ');
+    const nextPageToken = filter.pageToken ? await options.pageTokens.decode(query, filter.pageToken) : undefined;
+    const page = await temporalCall(() => client.workflowService.listWorkflowExecutions({ namespace: client.options.namespace, query, pageSize: filter.limit, nextPageToken }));
+    const records = (page.executions ?? []).map((execution) =>
+      recordOf(
+        storeIdOfWorkflow(execution.execution?.workflowId ?? '') ?? '',
+        storeAttributesOf(execution.searchAttributes?.indexedFields),
+        timestampToDate(execution.startTime),
+        execution.status === proto.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING,
+      ),
+    );
+    const token = page.nextPageToken?.length ? await options.pageTokens.encode(query, page.nextPageToken) : undefined;
+    return { records, nextPageToken: token };
+  }
+
+  async function countByPhase(phase: string): Promise<number> {
+    const status = phase === 'Deleted' ? 'Completed' : 'Running';
+    return (await client.workflow.count(`WorkflowType = 'storeWorkflow' AND ExecutionStatus = ${quote(status)} AND StorePhase = ${quote(phase)}`)).count;
+  }
+
+  return { find, view, list, countByPhase };
+}
+
+export type StoreRecords = ReturnType<typeof createStoreRecords>;
