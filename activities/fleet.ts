@@ -21,7 +21,7 @@ export function fleetQuery(engine: Engine, selector: FleetSelector = {}): string
   return clauses.join(' AND ');
 }
 
-export function createFleetActivities(deps: ActivityDeps) {
+export function createFleetActivities(deps: Pick<ActivityDeps, 'log'>) {
   // A store whose worker is gone must not hold a fleet step for the RPC's default minute.
   const withDeadline = <T>(call: () => Promise<T>) => Context.current().client.connection.withDeadline(Date.now() + 15_000, call);
   return {

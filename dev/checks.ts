@@ -8,7 +8,9 @@ import { execa } from 'execa';
 import { defaultCacheDir, repoRoot } from './config.js';
 import { formatDuration, say } from './output.js';
 import { ensureSchemathesis, schemathesisEnvVar } from './python-tools.js';
+import { components } from './toolchain/components.js';
 import { ensureToolchain } from './toolchain/ensure.js';
+import { testComponents } from './toolchain/test-components.js';
 
 export async function runChecks(vitestArgs: string[]): Promise<number> {
   const summaryDir = mkdtempSync(join(tmpdir(), 'storefleet-test-summary-'));
@@ -27,7 +29,7 @@ export async function runChecks(vitestArgs: string[]): Promise<number> {
 }
 
 async function runSteps(vitestArgs: string[], summaryFile: string): Promise<number> {
-  await ensureToolchain({ cacheDir: defaultCacheDir() });
+  await ensureToolchain({ cacheDir: defaultCacheDir(), components: [...components, ...testComponents] });
   // The API fuzz and OpenAPI tests run schemathesis; a missing Python fails here, not mid-suite.
   const schemathesis = await ensureSchemathesis({ cacheDir: defaultCacheDir() });
   const steps: Array<[string, string, string[]]> = [

@@ -1,5 +1,6 @@
 // The pinned servers and tools the local platform runs. None can be downloaded prebuilt on these
-// machines, so each is built from Go modules once into the cache and then reused.
+// machines, so each is built from Go modules (or fetched from Maven Central) once into the cache and
+// then reused.
 import { fileURLToPath } from 'node:url';
 
 export const modulesDir = fileURLToPath(new URL('./modules/', import.meta.url));
@@ -8,7 +9,9 @@ export type BuildRecipe =
   /** `go install pkg@version`: for modules that build without replace directives. */
   | { kind: 'install'; packages: string[]; ldflags?: string }
   /** `go build` inside a helper module of ours that pins versions (and replaces) in its go.mod. */
-  | { kind: 'module'; dir: string; packages: string[]; ldflags?: string };
+  | { kind: 'module'; dir: string; packages: string[]; ldflags?: string }
+  /** A Java program from Maven Central: its jars fetched by Maven, run by a launcher script of ours. */
+  | { kind: 'maven'; artifact: { groupId: string; artifactId: string; version: string }; mainClass: string };
 
 export interface Component {
   name: string;

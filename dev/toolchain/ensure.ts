@@ -1,7 +1,7 @@
-import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
-import { binaryEnvVar, components, type Component } from './components.js';
+import { binaryEnvVar, components, type BuildRecipe, type Component } from './components.js';
 import { formatDuration, say } from '../output.js';
 
 export type Toolchain = Record<string, string>;
@@ -78,23 +78,30 @@ async function hasVersion(path: string, component: Component): Promise<boolean> 
   return result.all?.includes(component.versionText) ?? false;
 }
 
+/** One build: the command, and what to do once it succeeded. */
+interface BuildRun {
+  /** Names the build in its failure, e.g. `go build failed (exit 1)`. */
+  tool: string;
+  what: string;
+  command: string[];
+  cwd?: string;
+  env: Record<string, string>;
+  finish?: () => void;
+}
+
 async function buildComponent(component: Component, binDir: string, progressEverySeconds: number): Promise<void> {
-  await requireGo(component);
   mkdirSync(binDir, { recursive: true });
   const logPath = join(binDir, '..', 'build.log');
-  const { recipe, cwd } = goCommand(component, binDir);
+  const { build } = component;
+  const run = build.kind === 'maven' ? await mavenRun(component, build, binDir) : await goRun(component, build, binDir);
   say(
-    `[toolchain] ${component.name} ${component.version}: building ${component.binaries.join(', ')} from Go modules ` +
+    `[toolchain] ${component.name} ${component.version}: ${run.what} ` +
       `(cold build about ${component.coldBuildMinutes} min on 2 cores${component.lowPriority ? ', at low priority' : ''}; log ${logPath})`,
   );
   const started = Date.now();
   const log = createWriteStream(logPath);
-  const child = execa(component.lowPriority ? 'nice' : 'go', component.lowPriority ? ['-n', '19', 'go', ...recipe] : recipe, {
-    cwd,
-    env: { GOFLAGS: '-buildvcs=false', CGO_ENABLED: '0', ...(component.build.kind === 'install' ? { GOBIN: binDir } : {}) },
-    all: true,
-    reject: false,
-  });
+  const [command = '', ...args] = component.lowPriority ? ['nice', '-n', '19', ...run.command] : run.command;
+  const child = execa(command, args, { cwd: run.cwd, env: run.env, all: true, reject: false });
   child.all?.pipe(log);
   const ticker = setInterval(() => {
     say(`[toolchain] ${component.name}: still building, ${formatDuration(Date.now() - started)} elapsed`);
@@ -103,27 +110,67 @@ async function buildComponent(component: Component, binDir: string, progressEver
   await new Promise((resolve) => log.end(resolve));
   if (result.exitCode !== 0) {
     const tail = readFileSync(logPath, 'utf8').trimEnd().split('\n').slice(-20).join('\n');
-    throw new ToolchainError(component.name, `go build failed (exit ${result.exitCode}). Last lines of ${logPath}:\n${tail}`);
+    throw new ToolchainError(component.name, `${run.tool} failed (exit ${result.exitCode}). Last lines of ${logPath}:\n${tail}`);
   }
+  run.finish?.();
   say(`[toolchain] ${component.name} ${component.version}: built in ${formatDuration(Date.now() - started)}`);
 }
 
-function goCommand(component: Component, binDir: string): { recipe: string[]; cwd: string | undefined } {
-  const { build } = component;
+async function goRun(component: Component, build: Exclude<BuildRecipe, { kind: 'maven' }>, binDir: string): Promise<BuildRun> {
+  await requireTool(component, 'go', ['version'], 'building it needs Go (>= 1.24) on PATH');
   const ldflags = ['-s -w', build.ldflags].filter(Boolean).join(' ');
-  if (build.kind === 'install') return { recipe: ['install', '-trimpath', '-ldflags', ldflags, ...build.packages], cwd: undefined };
+  const env = { GOFLAGS: '-buildvcs=false', CGO_ENABLED: '0', ...(build.kind === 'install' ? { GOBIN: binDir } : {}) };
+  const what = `building ${component.binaries.join(', ')} from Go modules`;
+  if (build.kind === 'install') return { tool: 'go build', what, command: ['go', 'install', '-trimpath', '-ldflags', ldflags, ...build.packages], env };
   // With several packages, -o names a directory and each command lands there under its own name.
   const output = build.packages.length > 1 ? `${binDir}/` : join(binDir, component.binaries[0] ?? component.name);
-  return { recipe: ['build', '-trimpath', '-ldflags', ldflags, '-o', output, ...build.packages], cwd: build.dir };
+  return { tool: 'go build', what, command: ['go', 'build', '-trimpath', '-ldflags', ldflags, '-o', output, ...build.packages], cwd: build.dir, env };
 }
 
-async function requireGo(component: Component): Promise<void> {
-  const go = await execa('go', ['version'], { reject: false });
-  if (go.exitCode !== 0) {
+/** Maven copies the artifact's jars (with its dependencies) into lib/; a launcher runs its main class on the JVM. */
+async function mavenRun(component: Component, build: Extract<BuildRecipe, { kind: 'maven' }>, binDir: string): Promise<BuildRun> {
+  await requireTool(component, 'mvn', ['--version'], 'fetching it needs Maven on PATH (Debian package maven)');
+  await requireTool(component, 'java', ['-version'], 'running it needs Java (>= 17) on PATH');
+  const dir = join(binDir, '..');
+  const libDir = join(dir, 'lib');
+  const { groupId, artifactId, version } = build.artifact;
+  const pom = join(dir, 'pom.xml');
+  writeFileSync(
+    pom,
+    `<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
+  <groupId>storefleet.toolchain</groupId><artifactId>${component.name}</artifactId><version>${version}</version>
+  <dependencies><dependency><groupId>${groupId}</groupId><artifactId>${artifactId}</artifactId><version>${version}</version></dependency></dependencies>
+</project>
+`,
+  );
+  const jar = `${artifactId}-${version}.jar`;
+  const launcher = [
+    '#!/bin/sh',
+    `# ${groupId}:${artifactId}:${version} from Maven Central, run on the JVM (written by the storefleet toolchain).`,
+    `lib='${libDir}'`,
+    `[ -f "$lib/${jar}" ] || { echo "$lib/${jar} is missing: run '${component.buildCommand ?? 'npm run toolchain'}'" >&2; exit 1; }`,
+    `if [ "$1" = --version ]; then echo '${component.versionText}'; exit 0; fi`,
+    `exec java -cp "$lib/*" ${build.mainClass} "$@"`,
+    '',
+  ].join('\n');
+  return {
+    tool: 'mvn',
+    what: `fetching ${groupId}:${artifactId}:${version} and its dependencies from Maven Central`,
+    command: ['mvn', '-q', '-B', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${libDir}`, '-DincludeScope=runtime'],
+    env: {},
+    finish: () => {
+      for (const binary of component.binaries) writeFileSync(join(binDir, binary), launcher, { mode: 0o755 });
+    },
+  };
+}
+
+async function requireTool(component: Component, tool: string, versionArgs: string[], need: string): Promise<void> {
+  const probe = await execa(tool, versionArgs, { reject: false });
+  if (probe.exitCode !== 0) {
     throw new ToolchainError(
       component.name,
-      `building it needs Go (>= 1.24) on PATH and \`go version\` failed: ${go.stderr || go.message}. ` +
-        `Install Go, or point ${component.binaries.map(binaryEnvVar).join(', ')} at existing ${component.version} binaries.`,
+      `${need} and \`${tool} ${versionArgs.join(' ')}\` failed: ${probe.stderr || probe.message}. ` +
+        `Install it, or point ${component.binaries.map(binaryEnvVar).join(', ')} at existing ${component.version} binaries.`,
     );
   }
 }

@@ -13,6 +13,7 @@ import { freePlatformPorts } from '../../dev/ports.js';
 import { components } from '../../dev/toolchain/components.js';
 import { ensureToolchain } from '../../dev/toolchain/ensure.js';
 import { localComponents } from '../../dev/toolchain/local-components.js';
+import { testComponents } from '../../dev/toolchain/test-components.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -32,7 +33,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const base = loadPlatformConfig();
   const ports = await freePlatformPorts();
   // STOREFLEET_CLUSTER=local runs the whole suite against a real node: it needs the node's binaries too.
-  const toolchain = await ensureToolchain({ cacheDir: base.cacheDir, build: false, components: base.cluster.mode === 'local' ? [...components, ...localComponents] : components });
+  const toolchain = await ensureToolchain({ cacheDir: base.cacheDir, build: false, components: [...components, ...testComponents, ...(base.cluster.mode === 'local' ? localComponents : [])] });
   const [platform, bundle] = await Promise.all([
     startPlatform({ ...base, stateDir, ports }, toolchain, { ephemeral: true }),
     bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)), logger: quietBundlerLogger }),
