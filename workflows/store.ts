@@ -1,38 +1,27 @@
 // One entity workflow per store: provisions it, keeps it (drift checks), retries it on request and
 // deletes it through the cleanup child. Its status query is the store's source of truth.
 import { ActivityCancellationType, ApplicationFailure, rootCause } from '@temporalio/common';
-import {
-  allHandlersFinished,
-  CancellationScope,
-  condition,
-  continueAsNew,
-  executeChild,
-  getExternalWorkflowHandle,
-  isCancellation,
-  ParentClosePolicy,
-  proxyActivities,
-  proxyLocalActivities,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, proxyActivities, proxyLocalActivities, setHandler, workflowInfo, type CancellationScope } from '@temporalio/workflow';
 import type { StoreActivities } from '../activities/index.js';
 import { failureTypes } from '../core/failures.js';
 import { changeOutcome, storeChangeDoneSignal } from '../core/fleet.js';
 import { changeUpdate, checkOrderUpdate, deleteSignal, deleteUpdate, hibernateUpdate, ORDER_CHECK_TIMEOUT_SECONDS, retrySignal, statusQuery, storeEventSignal, wakeUpdate, type ChangeRequest, type StoreChange } from '../core/messages.js';
-import { adminUrl, cleanupWorkflowId, helmTaskQueue, namespaceName, storeUrl } from '../core/names.js';
+import { helmTaskQueue, storeUrl } from '../core/names.js';
 import type { StoreSettings } from '../core/settings.js';
 import { reasons, type ChangeOutcome, type StoreStatus } from '../core/status.js';
 import { decideRequest, type StoreRequest } from '../core/store-requests.js';
 import { parseStoreSpec, type StoreSpec, type StoreSpecInput } from '../core/store-spec.js';
-import { cleanupStoreWorkflow } from './cleanup.js';
-import { recordDeleteStarted, recordDeletionProgress } from './deletion-status.js';
+import { nextStoreAction } from '../core/store-actions.js';
+import { deleteStore } from './delete-store.js';
+import { recordDeletionProgress } from './deletion-status.js';
+import { checkDrift } from './drift-check.js';
 import { recordReportedEvent, type KubeOutage } from './kube-outage.js';
 import { activityRetry, storeMetrics } from './options.js';
 import { upsertStoreSearchAttributes } from './search-attributes.js';
-import { failOpenConditions, initialStatus, readyMessage, recordCommerce, recordEvent, resetConditions, setCondition, transition } from './store-status.js';
+import { failStore, provisionStore } from './provision.js';
+import { initialStatus, recordEvent, resetConditions, transition } from './store-status.js';
 import { scaleStore } from './hibernation.js';
 import { runOrderCheck } from './order-check.js';
-import { checkStorefront } from './storefront-check.js';
 import { abandonChange, acceptChange, upgradeStore } from './upgrade.js';
 
 const { loadSettings } = proxyLocalActivities<StoreActivities>({ startToCloseTimeout: '10 seconds' });
@@ -177,67 +166,8 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
   }
   upsertStoreSearchAttributes(status);
 
-  async function provisionSteps(deadline: Date): Promise<void> {
-    await kube.ensureNamespace(spec, incarnation);
-    setCondition(status, 'NamespaceReady', 'True', reasons.NamespaceCreated, `namespace ${namespaceName(spec.storeId)} exists`, now());
-    await kube.applyGuardrails(spec);
-    setCondition(status, 'GuardrailsApplied', 'True', reasons.GuardrailsApplied, `quota, limits and network policies of plan ${spec.plan} applied`, now());
-    const { secretName } = await kube.ensureAdminSecret(spec, incarnation);
-    recordEvent(status, { type: 'Normal', reason: reasons.SecretReady, message: `admin credentials in Secret ${secretName}` }, now());
-    const url = storeUrl(spec.storeId, settings.baseDomain);
-    const release = await helm.helmUpgradeInstall(spec, { host: new URL(url).host });
-    // The store keeps the chart version it was first deployed with until a change asks for another.
-    if (release.chartVersion) spec = { ...spec, chartVersion: release.chartVersion };
-    Object.assign(status, { chartVersion: release.chartVersion, revision: release.revision });
-    setCondition(status, 'ReleaseDeployed', 'True', reasons.ReleaseDeployed, `release ${release.name} revision ${release.revision}${release.recovered ? ` (${release.recovered})` : ''}`, now());
-    const readiness = await helm.waitForReady(spec, { deadline: deadline.toISOString() });
-    setCondition(status, 'StoreReady', 'True', reasons.StoreReady, readiness.summary, now());
-    // Status only, no command: replays of histories from before it stay deterministic.
-    recordCommerce(status, readiness.commerce, now());
-    status.url = url;
-    status.adminUrl = adminUrl(spec.engine, url);
-  }
-
-  function fail(reason: string, message: string): void {
-    status.lastError = message;
-    failOpenConditions(status, reason, message, now());
-    transition(status, 'Failed', { type: 'Warning', reason, message }, now());
-    storeMetrics.failures().add(1, { reason });
-  }
-
-  async function provision(): Promise<void> {
-    const started = new Date();
-    const deadline = new Date(started.getTime() + settings.maxProvisionSeconds * 1000);
-    recordEvent(status, { type: 'Normal', reason: reasons.Progressing, message: `provisioning attempt ${status.attempts}` }, now());
-    // The scope's timer is the backstop for a step that hangs; waitForReady reports its own timeout
-    // a little earlier with the finding that kept the store from being ready.
-    provisioning = new CancellationScope({ cancellable: true, timeout: settings.maxProvisionSeconds * 1000 + 2000 });
-    try {
-      await provisioning.run(() => provisionSteps(deadline));
-      status.readyAt = now();
-      status.lastError = undefined;
-      transition(status, 'Ready', { type: 'Normal', reason: reasons.StoreReady, message: readyMessage(status) }, now());
-      storeMetrics.provisioningSeconds().record((new Date().getTime() - started.getTime()) / 1000);
-      await checkStorefront(kube, spec, status, settings.storefrontCheck ?? false);
-    } catch (error) {
-      if (deleteRequested) return;
-      if (isCancellation(error)) fail(reasons.ProvisionTimeout, `provisioning did not finish within ${settings.maxProvisionSeconds}s`);
-      else fail(failureReason(error), rootCause(error) ?? String(error));
-    } finally {
-      provisioning = undefined;
-    }
-  }
-
-  async function checkDrift(): Promise<void> {
-    try {
-      const { restored } = await kube.applyGuardrails(spec);
-      if (restored.length > 0) {
-        recordEvent(status, { type: 'Warning', reason: reasons.GuardrailsRestored, message: `recreated removed guardrails: ${restored.join(', ')}` }, now());
-      }
-    } catch (error) {
-      recordEvent(status, { type: 'Warning', reason: reasons.DriftCheckFailed, message: rootCause(error) ?? String(error) }, now());
-    }
-  }
+  const fail = (reason: string, message: string) => failStore(status, reason, message);
+  const track = (scope: CancellationScope | undefined) => (provisioning = scope);
 
   async function applyChange(pending: PendingChange): Promise<void> {
     if (pending.kind !== 'upgrade') return scaleStore(kube, spec, status, pending.kind);
@@ -250,7 +180,7 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
       maxSeconds: settings.maxProvisionSeconds,
       kube,
       helm,
-      track: (scope) => (provisioning = scope),
+      track,
       deleteRequested: () => deleteRequested,
       fail,
     });
@@ -266,28 +196,32 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
     }
   }
 
-  while (!deleteRequested) {
-    if (status.phase === 'Provisioning') {
-      await provision();
-    } else if (status.phase === 'Failed') {
-      await condition(() => retryRequested || deleteRequested);
-      if (retryRequested && !deleteRequested) {
-        retryRequested = false;
-        status.attempts += 1;
-        status.lastError = undefined;
-        resetConditions(status, now());
-        transition(status, 'Provisioning', { type: 'Normal', reason: reasons.RetryRequested, message: `retry requested after: ${status.events.at(-1)?.message ?? 'failure'}` }, now());
-      }
-    } else {
-      const woken = await condition(() => deleteRequested || requestedChange !== undefined, settings.driftCheckSeconds * 1000);
-      if (!woken) await checkDrift();
-      else if (requestedChange && !deleteRequested) await applyChange(requestedChange);
-      if (requestedChange?.kind === 'upgrade') {
-        if (deleteRequested) abandonChange(requestedChange.change, 'the store is being deleted');
-        if (requestedChange.notify) await notifyChangeDone(requestedChange.notify);
-      }
-      requestedChange = undefined;
+  /** A change or a delete, or the drift check when neither comes within the interval. */
+  async function awaitChange(): Promise<void> {
+    const woken = await condition(() => deleteRequested || requestedChange !== undefined, settings.driftCheckSeconds * 1000);
+    if (!woken) await checkDrift(kube, spec, status);
+    else if (requestedChange && !deleteRequested) await applyChange(requestedChange);
+    if (requestedChange?.kind === 'upgrade') {
+      if (deleteRequested) abandonChange(requestedChange.change, 'the store is being deleted');
+      if (requestedChange.notify) await notifyChangeDone(requestedChange.notify);
     }
+    requestedChange = undefined;
+  }
+
+  async function awaitRetry(): Promise<void> {
+    await condition(() => retryRequested || deleteRequested);
+    if (!retryRequested || deleteRequested) return;
+    retryRequested = false;
+    status.attempts += 1;
+    status.lastError = undefined;
+    resetConditions(status, now());
+    transition(status, 'Provisioning', { type: 'Normal', reason: reasons.RetryRequested, message: `retry requested after: ${status.events.at(-1)?.message ?? 'failure'}` }, now());
+  }
+
+  for (let action = nextStoreAction(status.phase, deleteRequested); action !== 'delete'; action = nextStoreAction(status.phase, deleteRequested)) {
+    if (action === 'provision') spec = await provisionStore({ spec, status, settings, incarnation, kube, helm, track, deleteRequested: () => deleteRequested });
+    else if (action === 'awaitRetry') await awaitRetry();
+    else await awaitChange();
     // Steps run only within one pass; an outage still open after it (the attempt failed) gets no recovery.
     kubeOutage.unreachableSince = undefined;
     if (!deleteRequested && historyIsLarge(settings)) {
@@ -296,22 +230,7 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
     }
   }
 
-  recordDeleteStarted(status, now());
-  transition(status, 'Deleting', undefined, now());
-  await executeChild(cleanupStoreWorkflow, {
-    workflowId: cleanupWorkflowId(spec.storeId),
-    args: [{ storeId: spec.storeId, engine: spec.engine, owner: spec.owner, parentWorkflowId: workflowInfo().workflowId }],
-    // Garbage must go even if someone terminates the store workflow mid-delete.
-    parentClosePolicy: ParentClosePolicy.ABANDON,
-  });
-  status.deletedAt = now();
-  // A stuck namespace that finally went is no error any more (its event stays in the timeline).
-  status.lastError = undefined;
-  status.url = undefined;
-  status.adminUrl = undefined;
-  for (const c of status.conditions) setCondition(status, c.type, 'False', reasons.Deleted, 'the store was deleted', now());
-  transition(status, 'Deleted', { type: 'Normal', reason: reasons.Deleted, message: `namespace ${namespaceName(spec.storeId)} and release are gone` }, now());
-  storeMetrics.deletions().add(1);
+  await deleteStore(spec, status);
   await condition(allHandlersFinished);
   return status;
 }
@@ -320,14 +239,3 @@ function historyIsLarge(settings: StoreSettings): boolean {
   const info = workflowInfo();
   return info.continueAsNewSuggested || info.historyLength >= settings.historyEventLimit;
 }
-
-/** The failure type an activity raised on purpose (e.g. QuotaExceeded), else a generic reason. */
-function failureReason(error: unknown): string {
-  let cause: unknown = error;
-  while (cause instanceof Error) {
-    if (cause instanceof ApplicationFailure && cause.type && cause.type in failureTypes) return cause.type;
-    cause = cause.cause;
-  }
-  return reasons.ProvisionFailed;
-}
-
