@@ -2,8 +2,7 @@
 // deadline; Ready with its URL, or Failed with the reason the step gave (or ProvisionTimeout when the
 // attempt's timer cancels a step that hangs). A delete cancels the attempt and decides nothing here.
 import { ApplicationFailure, rootCause } from '@temporalio/common';
-import { CancellationScope, isCancellation, type ActivityInterfaceFor } from '@temporalio/workflow';
-import type { StoreActivities } from '../activities/index.js';
+import { CancellationScope, isCancellation } from '@temporalio/workflow';
 import { failureTypes } from '../core/failures.js';
 import { adminUrl, namespaceName, storeUrl } from '../core/names.js';
 import type { StoreSettings } from '../core/settings.js';
@@ -11,19 +10,13 @@ import { reasons, type StoreStatus } from '../core/status.js';
 import type { StoreSpec } from '../core/store-spec.js';
 import { storeMetrics } from './options.js';
 import { failOpenConditions, readyMessage, recordCommerce, recordEvent, setCondition, transition } from './store-status.js';
+import type { StoreRun } from './store-run.js';
 import { checkStorefront } from './storefront-check.js';
 
-export interface ProvisionRun {
-  spec: StoreSpec;
-  status: StoreStatus;
+export interface ProvisionRun extends StoreRun {
   settings: StoreSettings;
   /** The store workflow's first run id: labels what this store makes (see ensureNamespace). */
   incarnation: string;
-  kube: ActivityInterfaceFor<StoreActivities>;
-  helm: ActivityInterfaceFor<StoreActivities>;
-  /** Hands over the scope a delete must cancel while it runs. */
-  track: (scope: CancellationScope | undefined) => void;
-  deleteRequested: () => boolean;
 }
 
 const now = () => new Date().toISOString();

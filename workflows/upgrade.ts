@@ -3,29 +3,22 @@
 // the release goes back to the revision it had (`helm rollback`) and the store stays Ready on its old
 // plan and chart with the failure recorded; only a rollback that fails too leaves it Failed.
 import { rootCause } from '@temporalio/common';
-import { CancellationScope, isCancellation, type ActivityInterfaceFor } from '@temporalio/workflow';
-import type { StoreActivities } from '../activities/index.js';
+import { CancellationScope, isCancellation } from '@temporalio/workflow';
 import { planNames } from '../core/plans.js';
 import { reasons, type ChangeOutcome, type StoreStatus } from '../core/status.js';
 import type { StoreSpec } from '../core/store-spec.js';
 import { upsertStoreSearchAttributes } from './search-attributes.js';
+import type { StoreRun } from './store-run.js';
 import { recordCommerce, recordEvent, setCondition, transition } from './store-status.js';
 
-export interface UpgradeRun {
-  /** What the store runs now, and what it should run. */
-  spec: StoreSpec;
+export interface UpgradeRun extends StoreRun {
+  /** What the store should run. */
   target: StoreSpec;
   /** The store's lastChange, recorded when the change was accepted (acceptChange). */
   change: ChangeOutcome;
-  status: StoreStatus;
   host: string;
   /** Bounds the upgrade and, again, the rollback (the provisioning deadline). */
   maxSeconds: number;
-  kube: ActivityInterfaceFor<StoreActivities>;
-  helm: ActivityInterfaceFor<StoreActivities>;
-  /** Hands over the scope a delete must cancel while it runs. */
-  track: (scope: CancellationScope | undefined) => void;
-  deleteRequested: () => boolean;
   fail: (reason: string, message: string) => void;
 }
 
