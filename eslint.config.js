@@ -36,7 +36,11 @@ const deterministicRules = {
   ],
   'no-restricted-properties': [
     'error',
-    { object: 'Date', property: 'now', message: 'Use the workflow clock (new Date() inside a workflow) or pass time in.' },
+    {
+      object: 'Date',
+      property: 'now',
+      message: 'Use the workflow clock (new Date() inside a workflow) or pass time in.',
+    },
     { object: 'Math', property: 'random', message: 'Use uuid4() from @temporalio/workflow or pass randomness in.' },
   ],
 };
@@ -50,13 +54,28 @@ const sdkInternals = {
 export default tseslint.config(
   // images/medusa-server is a Medusa project with dependencies of its own: its Containerfile's build
   // (`medusa build`, TypeScript) checks it.
-  { ignores: ['node_modules/**', 'dist/**', '.storefleet/**', 'bench/results/**', 'coverage/**', '.scratch/**', 'images/*/node_modules/**', 'images/*/dist/**', 'images/medusa-server/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      '.storefleet/**',
+      'bench/results/**',
+      'coverage/**',
+      '.scratch/**',
+      'images/*/node_modules/**',
+      'images/*/dist/**',
+      'images/medusa-server/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
       globals: { ...globals.node },
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'dev/*.mjs', 'web/*.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js', 'dev/*.mjs', 'web/*.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -83,7 +102,8 @@ export default tseslint.config(
             {
               group: ['**/activities/*', '**/activities', '**/worker/*', '**/worker', '**/workflows/*', '**/workflows'],
               allowTypeImports: true,
-              message: 'The API reaches workflows and activities only through Temporal: import their types; shared values live in core/.',
+              message:
+                'The API reaches workflows and activities only through Temporal: import their types; shared values live in core/.',
             },
           ],
         },
@@ -123,7 +143,8 @@ export default tseslint.config(
         'error',
         {
           selector: "AssignmentExpression[left.type='MemberExpression'][left.property.name='phase']",
-          message: "Change a store's phase with transition() (workflows/store-status.ts): it also records the event and upserts the search attributes.",
+          message:
+            "Change a store's phase with transition() (workflows/store-status.ts): it also records the event and upserts the search attributes.",
         },
       ],
     },
@@ -142,7 +163,8 @@ export default tseslint.config(
               // only for defineSearchAttributeKey: pure, shared by workflows and clients so each message
               // and search attribute is defined once.
               regex: '^(?!(zod|@temporalio/workflow|@temporalio/common)$|\\./|\\.\\./core/)',
-              message: 'core/ is shared with workflows: it may import only zod, @temporalio/workflow, @temporalio/common and itself.',
+              message:
+                'core/ is shared with workflows: it may import only zod, @temporalio/workflow, @temporalio/common and itself.',
             },
           ],
         },

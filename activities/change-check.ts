@@ -17,7 +17,9 @@ export function usageOverPlan(quota: QuotaLine[], plan: Plan): string[] {
     const allowed = hard[line.resource];
     const used = parseQuantity(line.used);
     const limit = allowed === undefined ? undefined : parseQuantity(allowed);
-    return used !== undefined && limit !== undefined && used > limit ? [`${line.resource}: ${line.used} in use, plan ${plan} allows ${allowed}`] : [];
+    return used !== undefined && limit !== undefined && used > limit
+      ? [`${line.resource}: ${line.used} in use, plan ${plan} allows ${allowed}`]
+      : [];
   });
 }
 

@@ -10,9 +10,18 @@ import { foreignOwnership } from './ownership.js';
 
 /** Why a terminating namespace is not gone yet, from its conditions and finalizers. */
 export function deletionBlockers(namespace: V1Namespace): string | undefined {
-  const blocking = ['NamespaceFinalizersRemaining', 'NamespaceContentRemaining', 'NamespaceDeletionContentFailure', 'NamespaceDeletionDiscoveryFailure'];
-  const reasons = (namespace.status?.conditions ?? []).filter((c) => c.status === 'True' && blocking.includes(c.type)).map((c) => `${c.reason}: ${c.message}`);
-  const finalizers = [...(namespace.spec?.finalizers ?? []), ...(namespace.metadata?.finalizers ?? [])].filter((f) => f !== 'kubernetes');
+  const blocking = [
+    'NamespaceFinalizersRemaining',
+    'NamespaceContentRemaining',
+    'NamespaceDeletionContentFailure',
+    'NamespaceDeletionDiscoveryFailure',
+  ];
+  const reasons = (namespace.status?.conditions ?? [])
+    .filter((c) => c.status === 'True' && blocking.includes(c.type))
+    .map((c) => `${c.reason}: ${c.message}`);
+  const finalizers = [...(namespace.spec?.finalizers ?? []), ...(namespace.metadata?.finalizers ?? [])].filter(
+    (f) => f !== 'kubernetes',
+  );
   if (finalizers.length > 0) reasons.push(`namespace finalizers: ${finalizers.join(', ')}`);
   return reasons.length > 0 ? reasons.join('; ') : undefined;
 }
@@ -23,7 +32,14 @@ export function deletionBlockers(namespace: V1Namespace): string | undefined {
  */
 function heartbeating<T extends Record<string, (...args: never[]) => Promise<unknown>>>(steps: T): T {
   return Object.fromEntries(
-    Object.entries(steps).map(([step, run]) => [step, (...args: never[]) => withHeartbeat(() => ({ step }), () => run(...args))]),
+    Object.entries(steps).map(([step, run]) => [
+      step,
+      (...args: never[]) =>
+        withHeartbeat(
+          () => ({ step }),
+          () => run(...args),
+        ),
+    ]),
   ) as T;
 }
 
@@ -57,7 +73,10 @@ export function createCleanupActivities(deps: ActivityDeps) {
     async deleteNamespace(target: ReleaseTarget): Promise<{ deleted: boolean }> {
       const name = namespaceName(target.storeId);
       const result = await ignoreNotFound(core.deleteNamespace({ name }));
-      activityLogger(deps.log, target.storeId).info({ namespace: name, alreadyGone: result === undefined }, 'namespace deletion requested');
+      activityLogger(deps.log, target.storeId).info(
+        { namespace: name, alreadyGone: result === undefined },
+        'namespace deletion requested',
+      );
       return { deleted: result !== undefined };
     },
 

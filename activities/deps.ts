@@ -32,5 +32,10 @@ export interface ActivityDeps {
 /** A logger whose every line names the store and the workflow the activity works for. */
 export function activityLogger(log: Logger, storeId: string): Logger {
   const { info } = Context.current();
-  return log.child({ storeId, workflowId: info.workflowExecution?.workflowId, activity: info.activityType, attempt: info.attempt });
+  return log.child({
+    storeId,
+    workflowId: info.workflowExecution?.workflowId,
+    activity: info.activityType,
+    attempt: info.attempt,
+  });
 }

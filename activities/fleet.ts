@@ -23,7 +23,8 @@ export function fleetQuery(engine: Engine, selector: FleetSelector = {}): string
 
 export function createFleetActivities(deps: Pick<ActivityDeps, 'log'>) {
   // A store whose worker is gone must not hold a fleet step for the RPC's default minute.
-  const withDeadline = <T>(call: () => Promise<T>) => Context.current().client.connection.withDeadline(Date.now() + 15_000, call);
+  const withDeadline = <T>(call: () => Promise<T>) =>
+    Context.current().client.connection.withDeadline(Date.now() + 15_000, call);
   return {
     async selectFleetStores(engine: Engine, selector?: FleetSelector): Promise<string[]> {
       const ids: string[] = [];
@@ -38,7 +39,12 @@ export function createFleetActivities(deps: Pick<ActivityDeps, 'log'>) {
      * Asks one store for the chart version. Answers at once: AlreadyCurrent, Refused, or Upgrading, in
      * which case the store signals `notify` with the outcome when its change ends (no activity waits).
      */
-    async requestStoreUpgrade(request: { storeId: string; chartVersion: string; by: string; notify: string }): Promise<FleetStoreOutcome> {
+    async requestStoreUpgrade(request: {
+      storeId: string;
+      chartVersion: string;
+      by: string;
+      notify: string;
+    }): Promise<FleetStoreOutcome> {
       const handle = Context.current().client.workflow.getHandle(storeWorkflowId(request.storeId));
       const before = await withDeadline(() => handle.query(statusQuery));
       const current = { storeId: request.storeId, chartVersion: before.chartVersion, revision: before.revision };
@@ -47,25 +53,41 @@ export function createFleetActivities(deps: Pick<ActivityDeps, 'log'>) {
         // A retried attempt finds its own change under way, and the signal still to come; someone
         // else's change would never signal this fleet upgrade.
         if (under?.requestedBy === request.by) return { ...current, result: 'Upgrading' };
-        return { ...current, result: 'Refused', message: `another change is under way: ${under?.message ?? 'unknown'} requested by ${under?.requestedBy ?? 'unknown'}` };
+        return {
+          ...current,
+          result: 'Refused',
+          message: `another change is under way: ${under?.message ?? 'unknown'} requested by ${under?.requestedBy ?? 'unknown'}`,
+        };
       }
-      if (before.chartVersion === request.chartVersion) return { ...current, result: 'AlreadyCurrent', message: `already runs chart ${request.chartVersion}` };
+      if (before.chartVersion === request.chartVersion)
+        return { ...current, result: 'AlreadyCurrent', message: `already runs chart ${request.chartVersion}` };
       try {
-        await withDeadline(() => handle.executeUpdate(changeUpdate, { args: [{ chartVersion: request.chartVersion, by: request.by, notify: request.notify }] }));
+        await withDeadline(() =>
+          handle.executeUpdate(changeUpdate, {
+            args: [{ chartVersion: request.chartVersion, by: request.by, notify: request.notify }],
+          }),
+        );
       } catch (error) {
         if (!(error instanceof WorkflowUpdateFailedError)) throw error;
         return { ...current, result: 'Refused', message: rootCause(error.cause) ?? error.message };
       }
-      deps.log.info({ storeId: request.storeId, workflowId: storeWorkflowId(request.storeId), fleetUpgrade: request.notify }, 'fleet upgrade: store change accepted');
+      deps.log.info(
+        { storeId: request.storeId, workflowId: storeWorkflowId(request.storeId), fleetUpgrade: request.notify },
+        'fleet upgrade: store change accepted',
+      );
       return { ...current, result: 'Upgrading' };
     },
 
     /** What each store runs now, for the fleet upgrade's final report. */
-    async readStoreReleases(storeIds: string[]): Promise<Array<{ storeId: string; chartVersion?: string; revision?: number }>> {
+    async readStoreReleases(
+      storeIds: string[],
+    ): Promise<Array<{ storeId: string; chartVersion?: string; revision?: number }>> {
       const client = Context.current().client;
       return Promise.all(
         storeIds.map(async (storeId) => {
-          const status = await withDeadline(() => client.workflow.getHandle(storeWorkflowId(storeId)).query(statusQuery)).catch(() => undefined);
+          const status = await withDeadline(() =>
+            client.workflow.getHandle(storeWorkflowId(storeId)).query(statusQuery),
+          ).catch(() => undefined);
           return { storeId, chartVersion: status?.chartVersion, revision: status?.revision };
         }),
       );

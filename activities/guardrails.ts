@@ -11,7 +11,15 @@ const privateRanges = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 
 // WooCommerce's setup Job downloads the plugin from wordpress.org; Medusa's images hold all they need.
 const engineEgress: Record<Engine, V1NetworkPolicyEgressRule[]> = {
-  woocommerce: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: privateRanges } }], ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 80 }] }],
+  woocommerce: [
+    {
+      to: [{ ipBlock: { cidr: '0.0.0.0/0', except: privateRanges } }],
+      ports: [
+        { protocol: 'TCP', port: 443 },
+        { protocol: 'TCP', port: 80 },
+      ],
+    },
+  ],
   medusa: [],
 };
 
@@ -36,7 +44,9 @@ export function guardrailManifests(spec: StoreSpec, ingressNamespace: string): K
     policy('allow-from-ingress-controller', {
       podSelector: {},
       policyTypes: ['Ingress'],
-      ingress: [{ _from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ingressNamespace } } }] }],
+      ingress: [
+        { _from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ingressNamespace } } }] },
+      ],
     }),
     policy('allow-dns', {
       podSelector: {},
@@ -44,24 +54,44 @@ export function guardrailManifests(spec: StoreSpec, ingressNamespace: string): K
       egress: [
         {
           to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }],
-          ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+          ports: [
+            { protocol: 'UDP', port: 53 },
+            { protocol: 'TCP', port: 53 },
+          ],
         },
       ],
     }),
   ];
   const egress = engineEgress[spec.engine];
   if (egress.length > 0) {
-    policies.push(policy(`allow-${spec.engine}-setup-egress`, { podSelector: { matchLabels: { 'app.kubernetes.io/component': 'setup' } }, policyTypes: ['Egress'], egress }));
+    policies.push(
+      policy(`allow-${spec.engine}-setup-egress`, {
+        podSelector: { matchLabels: { 'app.kubernetes.io/component': 'setup' } },
+        policyTypes: ['Egress'],
+        egress,
+      }),
+    );
   }
   return [
-    { apiVersion: 'v1', kind: 'ResourceQuota', metadata: metadata(quotaName), spec: { hard: plan.quota } } as KubernetesObject,
+    {
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      metadata: metadata(quotaName),
+      spec: { hard: plan.quota },
+    } as KubernetesObject,
     {
       apiVersion: 'v1',
       kind: 'LimitRange',
       metadata: metadata(limitRangeName),
       spec: {
         limits: [
-          { type: 'Container', max: plan.containerMax, min: plan.containerMin, _default: plan.containerDefault, defaultRequest: plan.containerDefaultRequest },
+          {
+            type: 'Container',
+            max: plan.containerMax,
+            min: plan.containerMin,
+            _default: plan.containerDefault,
+            defaultRequest: plan.containerDefaultRequest,
+          },
         ],
       },
     } as KubernetesObject,

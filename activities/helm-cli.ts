@@ -49,7 +49,10 @@ export function chartVersions(chartsDir: string, engine: Engine): ChartRef[] {
     .map((file) => new RegExp(`^${engine}-(\\d+\\.\\d+\\.\\d+.*)\\.tgz$`).exec(file))
     .filter((match): match is RegExpExecArray => match !== null)
     .map((match) => ({ path: join(chartsDir, match[0]), version: match[1]! }));
-  return [{ path: unpacked, version: String(chartYaml.version) }, ...packaged.filter((chart) => chart.version !== String(chartYaml.version))];
+  return [
+    { path: unpacked, version: String(chartYaml.version) },
+    ...packaged.filter((chart) => chart.version !== String(chartYaml.version)),
+  ];
 }
 
 /**
@@ -69,7 +72,8 @@ export function chartOf(chartsDir: string, engine: Engine, version?: string): Ch
   return chart;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** `over` merged into `base`, mappings key by key (as helm merges values files); anything else replaced. */
 export function mergeValues(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
@@ -86,7 +90,11 @@ export function mergeValues(base: Record<string, unknown>, over: Record<string, 
  * store's as the workflow recorded it; by default the one the settings give. The installation's values
  * for the engine (STOREFLEET_CHART_VALUES_FILE) go beneath the store's own.
  */
-export function storeRelease(deps: Pick<ActivityDeps, 'chartsDir' | 'chartValues' | 'settings'>, spec: StoreSpec, host = new URL(storeUrl(spec.storeId, deps.settings.baseDomain)).host) {
+export function storeRelease(
+  deps: Pick<ActivityDeps, 'chartsDir' | 'chartValues' | 'settings'>,
+  spec: StoreSpec,
+  host = new URL(storeUrl(spec.storeId, deps.settings.baseDomain)).host,
+) {
   const chart = chartOf(deps.chartsDir, spec.engine, spec.chartVersion);
   const own = { storeId: spec.storeId, host, plan: spec.plan, existingSecret: adminSecretName };
   return {

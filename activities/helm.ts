@@ -18,7 +18,11 @@ export interface ReleaseTarget {
 /** What the chart values may not fix by retrying: bad values, or more than the plan allows. */
 const nonRetryable: Array<{ pattern: RegExp; type: string }> = [
   { pattern: /exceeded quota|forbidden: .*quota/i, type: failureTypes.QuotaExceeded },
-  { pattern: /values don't meet the specifications|execution error at|parse error|unable to build kubernetes objects|is invalid:/i, type: failureTypes.InvalidChartValues },
+  {
+    pattern:
+      /values don't meet the specifications|execution error at|parse error|unable to build kubernetes objects|is invalid:/i,
+    type: failureTypes.InvalidChartValues,
+  },
 ];
 
 export function classifyHelmError(output: string): { type?: string; message: string } {
@@ -26,7 +30,11 @@ export function classifyHelmError(output: string): { type?: string; message: str
   // The error is the last `Error:` line and what follows it (helm lists multiple errors as `* ...` lines).
   const start = lines.findLastIndex((line) => line.startsWith('Error:'));
   const errorLines = start >= 0 ? lines.slice(start) : lines.slice(-1);
-  const message = errorLines.map((line) => line.trim().replace(/^\* /, '')).join(' ').replace(/^Error: /, '') || 'helm failed without output';
+  const message =
+    errorLines
+      .map((line) => line.trim().replace(/^\* /, ''))
+      .join(' ')
+      .replace(/^Error: /, '') || 'helm failed without output';
   return { type: nonRetryable.find((rule) => rule.pattern.test(output))?.type, message };
 }
 
@@ -41,8 +49,13 @@ export function createHelmActivities(deps: ActivityDeps) {
     const state = info.info?.status ?? '';
     if (!state.startsWith('pending-')) return undefined;
     const firstInstall = state === 'pending-install' || info.version === 1;
-    const fix = firstInstall ? await helm(['uninstall', release, '-n', namespace]) : await helm(['rollback', release, '-n', namespace]);
-    if (!fix.ok) throw new Error(`release ${release} is ${state} and could not be recovered: ${classifyHelmError(fix.output).message}`);
+    const fix = firstInstall
+      ? await helm(['uninstall', release, '-n', namespace])
+      : await helm(['rollback', release, '-n', namespace]);
+    if (!fix.ok)
+      throw new Error(
+        `release ${release} is ${state} and could not be recovered: ${classifyHelmError(fix.output).message}`,
+      );
     return `recovered from ${state} by ${firstInstall ? 'uninstall' : 'rollback'}`;
   }
 
@@ -50,13 +63,21 @@ export function createHelmActivities(deps: ActivityDeps) {
   async function deleteFailedJobs(release: string, namespace: string): Promise<string[]> {
     const batch = deps.kubeConfig.makeApiClient(BatchV1Api);
     const jobs = await batch.listNamespacedJob({ namespace, labelSelector: `app.kubernetes.io/instance=${release}` });
-    const failed = jobs.items.filter((job) => job.status?.conditions?.some((c) => c.type === 'Failed' && c.status === 'True'));
-    for (const job of failed) await ignoreNotFound(batch.deleteNamespacedJob({ name: job.metadata!.name!, namespace, propagationPolicy: 'Background' }));
+    const failed = jobs.items.filter((job) =>
+      job.status?.conditions?.some((c) => c.type === 'Failed' && c.status === 'True'),
+    );
+    for (const job of failed)
+      await ignoreNotFound(
+        batch.deleteNamespacedJob({ name: job.metadata!.name!, namespace, propagationPolicy: 'Background' }),
+      );
     return failed.map((job) => job.metadata!.name!);
   }
 
   return {
-    async helmUpgradeInstall(spec: StoreSpec, options: { host: string }): Promise<{ name: string; revision: number; chartVersion: string; recovered?: string }> {
+    async helmUpgradeInstall(
+      spec: StoreSpec,
+      options: { host: string },
+    ): Promise<{ name: string; revision: number; chartVersion: string; recovered?: string }> {
       const log = activityLogger(deps.log, spec.storeId);
       const { name: release, chart, chartVersion, values } = storeRelease(deps, spec, options.host);
       const namespace = namespaceName(spec.storeId);
@@ -69,11 +90,19 @@ export function createHelmActivities(deps: ActivityDeps) {
           const rerun = await deleteFailedJobs(release, namespace);
           if (rerun.length > 0) log.info({ release, jobs: rerun }, 'deleted failed jobs so they run again');
           step = 'helm upgrade --install';
-          const result = await helm(['upgrade', '--install', release, chart, '-n', namespace, '-f', '-', '--history-max', '5', '-o', 'json'], values);
+          const result = await helm(
+            ['upgrade', '--install', release, chart, '-n', namespace, '-f', '-', '--history-max', '5', '-o', 'json'],
+            values,
+          );
           if (!result.ok) {
             const { type, message } = classifyHelmError(result.output);
             log.error({ release, type, error: message }, 'helm upgrade --install failed');
-            if (type) throw ApplicationFailure.create({ type, message: `helm upgrade --install ${release}: ${message}`, nonRetryable: true });
+            if (type)
+              throw ApplicationFailure.create({
+                type,
+                message: `helm upgrade --install ${release}: ${message}`,
+                nonRetryable: true,
+              });
             throw new Error(`helm upgrade --install ${release}: ${message}`);
           }
           const revision = (JSON.parse(result.stdout) as { version: number }).version;
@@ -88,7 +117,10 @@ export function createHelmActivities(deps: ActivityDeps) {
      * revision and deployed (the upgrade failed before helm recorded a new one) is left alone.
      * Returns the revision now deployed.
      */
-    async rollbackRelease(spec: StoreSpec, options: { revision?: number }): Promise<{ revision: number; rolledBack: boolean }> {
+    async rollbackRelease(
+      spec: StoreSpec,
+      options: { revision?: number },
+    ): Promise<{ revision: number; rolledBack: boolean }> {
       const release = releaseName(spec.engine, spec.storeId);
       const namespace = namespaceName(spec.storeId);
       const current = async () => {
@@ -101,11 +133,26 @@ export function createHelmActivities(deps: ActivityDeps) {
         () => ({ step: `helm rollback to revision ${options.revision ?? 'before'}` }),
         async () => {
           const before = await current();
-          if (before.revision === options.revision && before.state === 'deployed') return { revision: before.revision, rolledBack: false };
-          const result = await helm(['rollback', release, ...(options.revision === undefined ? [] : [String(options.revision)]), '-n', namespace, '--history-max', '5']);
-          if (!result.ok) throw new Error(`helm rollback ${release} to revision ${options.revision ?? 'before'}: ${classifyHelmError(result.output).message}`);
+          if (before.revision === options.revision && before.state === 'deployed')
+            return { revision: before.revision, rolledBack: false };
+          const result = await helm([
+            'rollback',
+            release,
+            ...(options.revision === undefined ? [] : [String(options.revision)]),
+            '-n',
+            namespace,
+            '--history-max',
+            '5',
+          ]);
+          if (!result.ok)
+            throw new Error(
+              `helm rollback ${release} to revision ${options.revision ?? 'before'}: ${classifyHelmError(result.output).message}`,
+            );
           const after = await current();
-          activityLogger(deps.log, spec.storeId).warn({ release, from: before.revision, to: options.revision, revision: after.revision }, 'release rolled back');
+          activityLogger(deps.log, spec.storeId).warn(
+            { release, from: before.revision, to: options.revision, revision: after.revision },
+            'release rolled back',
+          );
           return { revision: after.revision, rolledBack: true };
         },
       );

@@ -46,6 +46,11 @@ export function createActivities(deps: ActivityDeps) {
 export type StoreActivities = ReturnType<typeof createActivities>;
 
 /** The activities that run on the helm task queue, whose concurrency MAX_CONCURRENT_PROVISIONS caps. */
-export const helmQueueActivities = ['helmUpgradeInstall', 'rollbackRelease', 'waitForReady', 'uninstallRelease'] as const satisfies ReadonlyArray<keyof StoreActivities>;
+export const helmQueueActivities = [
+  'helmUpgradeInstall',
+  'rollbackRelease',
+  'waitForReady',
+  'uninstallRelease',
+] as const satisfies ReadonlyArray<keyof StoreActivities>;
 
 export type { ActivityDeps };

@@ -1,5 +1,11 @@
 // "Make it so" for Kubernetes objects: server-side apply, reporting whether the object was missing.
-import { ApiException, KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import {
+  ApiException,
+  KubernetesObjectApi,
+  PatchStrategy,
+  type KubeConfig,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
 
 export const fieldManager = 'storefleet';
 
@@ -30,7 +36,11 @@ export async function ignoreConflict<T>(call: Promise<T>): Promise<T | undefined
 /** Applies the object as storefleet owns it; true when it had to be created. */
 export async function applyObject(kc: KubeConfig, object: KubernetesObject): Promise<boolean> {
   const client = KubernetesObjectApi.makeApiClient(kc);
-  const header = { apiVersion: object.apiVersion!, kind: object.kind!, metadata: { name: object.metadata!.name!, namespace: object.metadata?.namespace } };
+  const header = {
+    apiVersion: object.apiVersion!,
+    kind: object.kind!,
+    metadata: { name: object.metadata!.name!, namespace: object.metadata?.namespace },
+  };
   const existing = await ignoreNotFound(client.read(header));
   await client.patch(object, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply);
   return existing === undefined;

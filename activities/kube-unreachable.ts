@@ -5,7 +5,17 @@ import { ApiException } from '@kubernetes/client-node';
 import { describeKubeError } from './kube-objects.js';
 
 /** Node's and undici's codes for a connection that could not be made or was lost. */
-const networkErrorCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+const networkErrorCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 /** The same in words, as helm (Go) and node-fetch put it, e.g. `Kubernetes cluster unreachable: ... connection refused`. */
 const unreachableWords =
@@ -34,7 +44,8 @@ export function describeUnreachable(error: unknown): string {
 }
 
 /** helm's (Go client's) words for an apiserver that answered but could not serve, e.g. with etcd down. */
-const couldNotServeWords = /the server is currently unable to handle the request|the server was unable to return a response|etcdserver|Internal error occurred/i;
+const couldNotServeWords =
+  /the server is currently unable to handle the request|the server was unable to return a response|etcdserver|Internal error occurred/i;
 
 /**
  * What the failure says about the API, in words that claim no more than was seen: connecting failed
@@ -44,9 +55,12 @@ const couldNotServeWords = /the server is currently unable to handle the request
 export function describeOutage(error: unknown): string {
   let cause = error;
   for (let depth = 0; depth < 5 && typeof cause === 'object' && cause !== null; depth++) {
-    if (cause instanceof ApiException && cause.code >= 500) return `the Kubernetes API answered ${cause.code} and could not serve the request: ${describeUnreachable(cause).replace(/^\d+: /, '')}`;
+    if (cause instanceof ApiException && cause.code >= 500)
+      return `the Kubernetes API answered ${cause.code} and could not serve the request: ${describeUnreachable(cause).replace(/^\d+: /, '')}`;
     cause = (cause as { cause?: unknown }).cause;
   }
   const line = describeUnreachable(error);
-  return couldNotServeWords.test(line) ? `the Kubernetes API answered but could not serve the request: ${line}` : `could not reach the Kubernetes API: ${line}`;
+  return couldNotServeWords.test(line)
+    ? `the Kubernetes API answered but could not serve the request: ${line}`
+    : `could not reach the Kubernetes API: ${line}`;
 }

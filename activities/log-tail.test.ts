@@ -15,7 +15,11 @@ describe('secretMask', () => {
     ['the user name, even inside a word (the price of masking by value)', 'GET /wp-admin/ 302', 'GET /wp-***/ 302'],
     ['a value as JSON prints it', `{"password":${JSON.stringify(quoted)}}`, '{"password":"***"}'],
     ['a value as a URL carries it', `POST /login?pwd=${encodeURIComponent(quoted)}`, 'POST /login?pwd=***'],
-    ['a text without any value', 'PHP Fatal error: Allowed memory size exhausted', 'PHP Fatal error: Allowed memory size exhausted'],
+    [
+      'a text without any value',
+      'PHP Fatal error: Allowed memory size exhausted',
+      'PHP Fatal error: Allowed memory size exhausted',
+    ],
   ])('when the text holds %s, then it is masked', (_name, text, expected) => {
     expect(mask(text)).toBe(expected);
   });
@@ -39,7 +43,9 @@ describe('boundLogTail', () => {
 
   it('when the log is long, then only the last lines are kept, within the byte limit, and long lines are cut', () => {
     const many = Array.from({ length: 50 }, (_, i) => `line ${i}`).join('\n');
-    expect(boundLogTail(many, mask)?.split(' | ')).toEqual(Array.from({ length: tailLimits.lines }, (_, i) => `line ${40 + i}`));
+    expect(boundLogTail(many, mask)?.split(' | ')).toEqual(
+      Array.from({ length: tailLimits.lines }, (_, i) => `line ${40 + i}`),
+    );
 
     const wide = Array.from({ length: 10 }, () => 'x'.repeat(1000)).join('\n');
     const tail = boundLogTail(wide, mask) ?? '';

@@ -48,7 +48,11 @@ const controls = /\u001b\[[0-9;?]*[ -/]*[@-~]|[\u0000-\u0008\u000b-\u001f\u007f]
  * when nothing is left. `cut` says the text was cut by the API's byte limit, so its last line may be
  * partial: that line is dropped, since a secret cut in half would escape the mask.
  */
-export function boundLogTail(text: string, mask: Mask, options: { cut?: boolean; limits?: TailLimits } = {}): string | undefined {
+export function boundLogTail(
+  text: string,
+  mask: Mask,
+  options: { cut?: boolean; limits?: TailLimits } = {},
+): string | undefined {
   const limits = options.limits ?? tailLimits;
   let lines = text.replace(/\t/g, ' ').split(/\r?\n/);
   if (options.cut) lines = lines.slice(0, -1);

@@ -27,9 +27,15 @@ export function createOrderCheckActivities(deps: ActivityDeps) {
   return {
     async checkOrder(spec: StoreSpec, url: string): Promise<OrderCheckResult> {
       const log = activityLogger(deps.log, spec.storeId);
-      const secret = await deps.kubeConfig.makeApiClient(CoreV1Api).readNamespacedSecret({ name: adminSecretName, namespace: namespaceName(spec.storeId) });
+      const secret = await deps.kubeConfig
+        .makeApiClient(CoreV1Api)
+        .readNamespacedSecret({ name: adminSecretName, namespace: namespaceName(spec.storeId) });
       const value = (key: string) => Buffer.from(secret.data?.[key] ?? '', 'base64').toString('utf8');
-      const credentials: OrderCredentials = { username: value('admin-username'), email: value('admin-email'), password: value('admin-password') };
+      const credentials: OrderCredentials = {
+        username: value('admin-username'),
+        email: value('admin-email'),
+        password: value('admin-password'),
+      };
       const flow = new OrderFlow(url.replace(/\/+$/, ''), secretMask(secretKeys.map(value)), deps.storeIngressUrl);
       try {
         await flows[spec.engine](flow, spec.storeId, credentials);
@@ -38,7 +44,10 @@ export function createOrderCheckActivities(deps: ActivityDeps) {
         if (!(error instanceof OrderStepFailed)) throw error;
       }
       const ok = flow.steps.length > 0 && flow.steps.every((step) => step.ok);
-      log.info({ ok, orderId: flow.orderId, steps: flow.steps.map((step) => `${step.name}: ${step.ok ? 'ok' : 'failed'}`) }, 'order check done');
+      log.info(
+        { ok, orderId: flow.orderId, steps: flow.steps.map((step) => `${step.name}: ${step.ok ? 'ok' : 'failed'}`) },
+        'order check done',
+      );
       return { ok, ...(flow.orderId ? { orderId: flow.orderId } : {}), steps: flow.steps };
     },
   };

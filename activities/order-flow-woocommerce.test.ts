@@ -38,29 +38,49 @@ function standInStore(state: StandIn): Server {
       const shopper = req.headers.nonce === nonce && req.headers['cart-token'] === cartToken;
       const admin = (req.headers.cookie ?? '').includes(loggedIn) && req.headers['x-wp-nonce'] === restNonce;
       // Reached through "the ingress": only the store's own Host is served.
-      if (req.headers.host !== 'shop.example') return json(res, 404, { message: `no store at ${req.headers.host ?? ''}` });
+      if (req.headers.host !== 'shop.example')
+        return json(res, 404, { message: `no store at ${req.headers.host ?? ''}` });
       const route = `${req.method} ${url.pathname}`;
-      if (route === 'GET /wp-json/wc/store/v1/products') return json(res, 200, [{ id: 15, name: 'Sample', is_purchasable: true, is_in_stock: !state.breaks?.noStock }]);
-      if (route === 'GET /wp-json/wc/store/v1/cart') return json(res, 200, { items: cart }, { Nonce: nonce, 'Cart-Token': cartToken });
+      if (route === 'GET /wp-json/wc/store/v1/products')
+        return json(res, 200, [{ id: 15, name: 'Sample', is_purchasable: true, is_in_stock: !state.breaks?.noStock }]);
+      if (route === 'GET /wp-json/wc/store/v1/cart')
+        return json(res, 200, { items: cart }, { Nonce: nonce, 'Cart-Token': cartToken });
       if (route === 'POST /wp-json/wc/store/v1/cart/add-item') {
-        if (!shopper) return json(res, 401, { code: 'woocommerce_rest_missing_nonce', message: 'Missing the Nonce header.' });
+        if (!shopper)
+          return json(res, 401, { code: 'woocommerce_rest_missing_nonce', message: 'Missing the Nonce header.' });
         cart.push(JSON.parse(body) as { id: number; quantity: number });
         return json(res, 201, { items: cart });
       }
       if (route === 'POST /wp-json/wc/store/v1/checkout') {
-        if (!shopper) return json(res, 401, { code: 'woocommerce_rest_missing_nonce', message: 'Missing the Nonce header.' });
+        if (!shopper)
+          return json(res, 401, { code: 'woocommerce_rest_missing_nonce', message: 'Missing the Nonce header.' });
         const order = JSON.parse(body) as { payment_method: string; billing_address: { email: string } };
-        if (!cart.length) return json(res, 400, { code: 'woocommerce_rest_cart_empty', message: 'Cannot create order from empty cart.' });
+        if (!cart.length)
+          return json(res, 400, {
+            code: 'woocommerce_rest_cart_empty',
+            message: 'Cannot create order from empty cart.',
+          });
         const id = 100 + state.orders.size;
-        state.orders.set(id, { status: 'processing', payment_method: order.payment_method, email: order.billing_address.email });
+        state.orders.set(id, {
+          status: 'processing',
+          payment_method: order.payment_method,
+          email: order.billing_address.email,
+        });
         cart = [];
         return json(res, 200, { order_id: id, status: 'processing', payment_method: order.payment_method });
       }
       if (route === 'POST /wp-login.php') {
         const form = new URLSearchParams(body);
-        const ok = !state.breaks?.refuseLogin && form.get('log') === credentials.username && form.get('pwd') === credentials.password && (req.headers.cookie ?? '').includes('wordpress_test_cookie');
+        const ok =
+          !state.breaks?.refuseLogin &&
+          form.get('log') === credentials.username &&
+          form.get('pwd') === credentials.password &&
+          (req.headers.cookie ?? '').includes('wordpress_test_cookie');
         if (!ok) return json(res, 200, { message: 'the user name or password is incorrect' });
-        res.writeHead(302, { location: '/wp-admin/', 'set-cookie': [`${loggedIn}; path=/; HttpOnly`, 'wordpress_sec_abc=x; path=/wp-admin'] });
+        res.writeHead(302, {
+          location: '/wp-admin/',
+          'set-cookie': [`${loggedIn}; path=/; HttpOnly`, 'wordpress_sec_abc=x; path=/wp-admin'],
+        });
         return res.end();
       }
       if (route === 'GET /wp-admin/admin-ajax.php' && url.searchParams.get('action') === 'rest-nonce') {
@@ -69,7 +89,11 @@ function standInStore(state: StandIn): Server {
       }
       const order = /^\/wp-json\/wc\/v3\/orders\/(\d+)$/.exec(url.pathname);
       if (order) {
-        if (!admin) return json(res, 401, { code: 'woocommerce_rest_cannot_view', message: 'Sorry, you cannot view this resource.' });
+        if (!admin)
+          return json(res, 401, {
+            code: 'woocommerce_rest_cannot_view',
+            message: 'Sorry, you cannot view this resource.',
+          });
         const found = state.orders.get(Number(order[1]));
         if (!found) return json(res, 404, { code: 'woocommerce_rest_shop_order_invalid_id', message: 'Invalid ID.' });
         if (req.method === 'GET' && state.breaks?.orderReadFails) return json(res, 500, { message: 'internal error' });
@@ -111,27 +135,50 @@ describe('the WooCommerce order check (against a stand-in of the documented APIs
       ['cancel', true],
     ]);
     expect(flow.orderId).toBe('100');
-    expect(state.orders.get(100)).toEqual({ status: 'cancelled', payment_method: 'cod', email: 'order-check@shop.store.invalid' });
+    expect(state.orders.get(100)).toEqual({
+      status: 'cancelled',
+      payment_method: 'cod',
+      email: 'order-check@shop.store.invalid',
+    });
   });
 
   it.each([
-    ['nothing is in stock', { noStock: true }, 'sample product', /no product that is purchasable and in stock/, undefined],
-    ['the admin credentials are refused', { refuseLogin: true }, 'admin sign-in', /without a login cookie/, 'processing'],
+    [
+      'nothing is in stock',
+      { noStock: true },
+      'sample product',
+      /no product that is purchasable and in stock/,
+      undefined,
+    ],
+    [
+      'the admin credentials are refused',
+      { refuseLogin: true },
+      'admin sign-in',
+      /without a login cookie/,
+      'processing',
+    ],
     ['the admin cannot read the order', { orderReadFails: true }, 'admin sees the order', /HTTP 500/, 'cancelled'],
-  ] as const)('when %s, then the check stops at "%s" and says why', async (_what, breaks, failedStep, why, orderStatus) => {
-    const state: StandIn = { orders: new Map(), breaks };
-    const { flow, error } = await run(state);
-    expect(error).toBeInstanceOf(OrderStepFailed);
-    const failed = flow.steps.find((s) => !s.ok);
-    expect(failed?.name).toBe(failedStep);
-    expect(failed?.message).toMatch(why);
-    expect(state.orders.get(100)?.status).toBe(orderStatus);
-    expect(JSON.stringify(flow.steps)).not.toContain(credentials.password);
-  });
+  ] as const)(
+    'when %s, then the check stops at "%s" and says why',
+    async (_what, breaks, failedStep, why, orderStatus) => {
+      const state: StandIn = { orders: new Map(), breaks };
+      const { flow, error } = await run(state);
+      expect(error).toBeInstanceOf(OrderStepFailed);
+      const failed = flow.steps.find((s) => !s.ok);
+      expect(failed?.name).toBe(failedStep);
+      expect(failed?.message).toMatch(why);
+      expect(state.orders.get(100)?.status).toBe(orderStatus);
+      expect(JSON.stringify(flow.steps)).not.toContain(credentials.password);
+    },
+  );
 
   it("when a store's answer holds a secret value, then the step's message has it masked", async () => {
     const flow = new OrderFlow('http://shop.localhost', secretMask([credentials.password]));
-    const failing = flow.step('admin sign-in', () => Promise.reject(new Error(`refused: ${credentials.password}`)), () => '');
+    const failing = flow.step(
+      'admin sign-in',
+      () => Promise.reject(new Error(`refused: ${credentials.password}`)),
+      () => '',
+    );
     await expect(failing).rejects.toBeInstanceOf(OrderStepFailed);
     expect(flow.steps).toEqual([{ name: 'admin sign-in', ok: false, message: 'refused: ***' }]);
   });

@@ -56,19 +56,34 @@ export class OrderFlow {
 
   /** A request to a path of the store, as it comes. */
   request(path: string, options: Omit<StoreRequest, 'ingressUrl'> = {}): Promise<StoreResponse> {
-    return storeRequest(`${this.url}${path}`, { timeoutMs: 30_000, ...options, ...(this.ingressUrl ? { ingressUrl: this.ingressUrl } : {}) });
+    return storeRequest(`${this.url}${path}`, {
+      timeoutMs: 30_000,
+      ...options,
+      ...(this.ingressUrl ? { ingressUrl: this.ingressUrl } : {}),
+    });
   }
 
   /** A JSON call to a path of the store; an HTTP error status throws StoreHttpError with the store's message. */
-  async call<T>(path: string, call: JsonCall = {}): Promise<{ json: T; headers: StoreResponse['headers']; status: number }> {
+  async call<T>(
+    path: string,
+    call: JsonCall = {},
+  ): Promise<{ json: T; headers: StoreResponse['headers']; status: number }> {
     const method = call.method ?? 'GET';
     const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
     if (call.body !== undefined) headers['content-type'] = 'application/json';
-    const response = await this.request(path, { method, headers, body: call.body === undefined ? undefined : JSON.stringify(call.body), readBody: true });
+    const response = await this.request(path, {
+      method,
+      headers,
+      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      readBody: true,
+    });
     const json = parseJson(response.body);
     if (response.status >= 400) {
       const said = (json as { message?: unknown } | undefined)?.message;
-      throw new StoreHttpError(response.status, `${method} ${path.split('?')[0] ?? path}: HTTP ${response.status}${typeof said === 'string' ? `: ${said}` : ''}`);
+      throw new StoreHttpError(
+        response.status,
+        `${method} ${path.split('?')[0] ?? path}: HTTP ${response.status}${typeof said === 'string' ? `: ${said}` : ''}`,
+      );
     }
     return { json: json as T, headers: response.headers, status: response.status };
   }
@@ -90,5 +105,12 @@ function describeError(error: unknown): string {
 
 /** The customer the checks order as: an address that never receives mail (RFC 2606 .invalid). */
 export function checkCustomer(storeId: string) {
-  return { email: `order-check@${storeId}.store.invalid`, first_name: 'Order', last_name: 'Check', address_1: '1 Check Street', city: 'Springfield', postcode: '12345' };
+  return {
+    email: `order-check@${storeId}.store.invalid`,
+    first_name: 'Order',
+    last_name: 'Check',
+    address_1: '1 Check Street',
+    city: 'Springfield',
+    postcode: '12345',
+  };
 }

@@ -28,7 +28,13 @@ export function createOwnerQuotaActivities() {
         storeIds.map(async (storeId) => {
           try {
             const d = await client.workflow.getHandle(storeWorkflowId(storeId)).describe();
-            return { storeId, found: true, status: d.status.name, owner: d.typedSearchAttributes.get(StoreOwner), ...(d.closeTime ? { closedAt: d.closeTime.toISOString() } : {}) };
+            return {
+              storeId,
+              found: true,
+              status: d.status.name,
+              owner: d.typedSearchAttributes.get(StoreOwner),
+              ...(d.closeTime ? { closedAt: d.closeTime.toISOString() } : {}),
+            };
           } catch (error) {
             if (error instanceof WorkflowNotFoundError) return { storeId, found: false };
             throw error;

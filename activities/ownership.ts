@@ -19,14 +19,19 @@ export interface Claimant {
  * Why the object labelled `labels` is not the claimant's, or undefined when it is. An object without
  * an incarnation label predates incarnations: it is the claimant's when store id and owner match.
  */
-export function foreignOwnership(what: string, labels: Record<string, string> | undefined, { spec, incarnation }: Claimant): string | undefined {
+export function foreignOwnership(
+  what: string,
+  labels: Record<string, string> | undefined,
+  { spec, incarnation }: Claimant,
+): string | undefined {
   const label = (key: string) => labels?.[key];
   const storeId = label(storeLabelKeys.storeId);
   if (!storeId) return `${what} exists but was not made by storefleet (no ${storeLabelKeys.storeId} label)`;
   if (storeId !== spec.storeId) return `${what} belongs to store ${storeId}, not ${spec.storeId}`;
   if (label(storeLabelKeys.owner) !== spec.owner) return `${what} was left by another owner's store ${spec.storeId}`;
   const theirs = label(storeLabelKeys.incarnation);
-  if (incarnation && theirs && theirs !== incarnation) return `${what} was left by an earlier store ${spec.storeId} (incarnation ${theirs})`;
+  if (incarnation && theirs && theirs !== incarnation)
+    return `${what} was left by an earlier store ${spec.storeId} (incarnation ${theirs})`;
   return undefined;
 }
 

@@ -19,7 +19,8 @@ interface Workload extends KubernetesObject {
 
 function containerNeeds(container: V1Container, plan: PlanSize): Totals {
   const { requests = {}, limits = {} } = container.resources ?? {};
-  const pick = (values: Record<string, string>, name: 'cpu' | 'memory', fallback: string) => parseQuantity(values[name] ?? fallback) ?? 0;
+  const pick = (values: Record<string, string>, name: 'cpu' | 'memory', fallback: string) =>
+    parseQuantity(values[name] ?? fallback) ?? 0;
   // The LimitRange fills in a missing request from the limit, else from its default request.
   return {
     'requests.cpu': pick(requests, 'cpu', limits.cpu ?? plan.containerDefaultRequest.cpu),
@@ -32,15 +33,23 @@ function containerNeeds(container: V1Container, plan: PlanSize): Totals {
 /** A pod needs the sum of its containers, or its largest init container if that is more. */
 function podNeeds(pod: V1PodSpec, plan: PlanSize): Totals {
   const needs: Totals = Object.fromEntries(computeKeys.map((key) => [key, 0]));
-  for (const container of pod.containers) for (const key of computeKeys) needs[key]! += containerNeeds(container, plan)[key]!;
-  for (const init of pod.initContainers ?? []) for (const key of computeKeys) needs[key] = Math.max(needs[key]!, containerNeeds(init, plan)[key]!);
+  for (const container of pod.containers)
+    for (const key of computeKeys) needs[key]! += containerNeeds(container, plan)[key]!;
+  for (const init of pod.initContainers ?? [])
+    for (const key of computeKeys) needs[key] = Math.max(needs[key]!, containerNeeds(init, plan)[key]!);
   return needs;
 }
 
-const storageOf = (claim: V1PersistentVolumeClaim) => parseQuantity(claim.spec?.resources?.requests?.storage ?? '0') ?? 0;
+const storageOf = (claim: V1PersistentVolumeClaim) =>
+  parseQuantity(claim.spec?.resources?.requests?.storage ?? '0') ?? 0;
 
 export function resourceFits(objects: KubernetesObject[], plan: PlanSize): ResourceFit[] {
-  const totals: Totals = { pods: 0, persistentvolumeclaims: 0, 'requests.storage': 0, ...Object.fromEntries(computeKeys.map((key) => [key, 0])) };
+  const totals: Totals = {
+    pods: 0,
+    persistentvolumeclaims: 0,
+    'requests.storage': 0,
+    ...Object.fromEntries(computeKeys.map((key) => [key, 0])),
+  };
   for (const object of objects as Workload[]) {
     if (object.kind === 'PersistentVolumeClaim') {
       totals.persistentvolumeclaims! += 1;

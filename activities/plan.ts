@@ -18,32 +18,64 @@ export function createPlanActivities(deps: ActivityDeps) {
 
   /** `helm upgrade --dry-run=server`: the manifest as the release would get it, recording nothing. */
   async function renderUpgrade(release: string, chart: string, namespace: string, values: string) {
-    const result = await helm(['upgrade', release, chart, '-n', namespace, '-f', '-', '--dry-run=server', '-o', 'json'], values);
-    return result.ok ? { ...result, stdout: (JSON.parse(result.stdout) as { manifest?: string }).manifest ?? '' } : result;
+    const result = await helm(
+      ['upgrade', release, chart, '-n', namespace, '-f', '-', '--dry-run=server', '-o', 'json'],
+      values,
+    );
+    return result.ok
+      ? { ...result, stdout: (JSON.parse(result.stdout) as { manifest?: string }).manifest ?? '' }
+      : result;
   }
   return {
     async planStore(spec: StoreSpec): Promise<StorePlan> {
       const namespace = namespaceName(spec.storeId);
       const objects = deps.kubeConfig.makeApiClient(KubernetesObjectApi);
-      const namespaceExists = Boolean(await ignoreNotFound(objects.read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } })));
+      const namespaceExists = Boolean(
+        await ignoreNotFound(objects.read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } })),
+      );
       const actionFor = async (object: KubernetesObject): Promise<PlannedObject['action']> =>
-        namespaceExists && (await ignoreNotFound(objects.read({ apiVersion: object.apiVersion!, kind: object.kind!, metadata: { name: object.metadata!.name!, namespace } }))) ? 'update' : 'create';
+        namespaceExists &&
+        (await ignoreNotFound(
+          objects.read({
+            apiVersion: object.apiVersion!,
+            kind: object.kind!,
+            metadata: { name: object.metadata!.name!, namespace },
+          }),
+        ))
+          ? 'update'
+          : 'create';
 
       const { name: release, chart, values } = storeRelease(deps, spec);
       // A store that exists (the dry run of a change) is rendered against the cluster, so the chart's
       // lookups see what is there, e.g. the volume sizes a plan change keeps; a new one by `helm template`.
       const exists = namespaceExists && (await helm(['status', release, '-n', namespace])).ok;
-      const rendered = exists ? await renderUpgrade(release, chart, namespace, values) : await helm(['template', release, chart, '-n', namespace, '-f', '-'], values);
+      const rendered = exists
+        ? await renderUpgrade(release, chart, namespace, values)
+        : await helm(['template', release, chart, '-n', namespace, '-f', '-'], values);
       const problems = rendered.ok ? [] : [`the chart does not render: ${classifyHelmError(rendered.output).message}`];
-      const chartObjects = rendered.ok ? (loadAllYaml(rendered.stdout) as Array<KubernetesObject | null>).filter((o): o is KubernetesObject => Boolean(o?.kind)) : [];
+      const chartObjects = rendered.ok
+        ? (loadAllYaml(rendered.stdout) as Array<KubernetesObject | null>).filter((o): o is KubernetesObject =>
+            Boolean(o?.kind),
+          )
+        : [];
 
-      const own: KubernetesObject[] = [...guardrailManifests(spec, deps.ingressNamespace), { apiVersion: 'v1', kind: 'Secret', metadata: { name: adminSecretName, namespace } }];
-      const planned: PlannedObject[] = [{ kind: 'Namespace', name: namespace, source: 'storefleet', action: namespaceExists ? 'update' : 'create' }];
-      for (const [source, list] of [['storefleet', own], ['chart', chartObjects]] as const) {
-        for (const object of list) planned.push({ kind: object.kind!, name: object.metadata!.name!, source, action: await actionFor(object) });
+      const own: KubernetesObject[] = [
+        ...guardrailManifests(spec, deps.ingressNamespace),
+        { apiVersion: 'v1', kind: 'Secret', metadata: { name: adminSecretName, namespace } },
+      ];
+      const planned: PlannedObject[] = [
+        { kind: 'Namespace', name: namespace, source: 'storefleet', action: namespaceExists ? 'update' : 'create' },
+      ];
+      for (const [source, list] of [
+        ['storefleet', own],
+        ['chart', chartObjects],
+      ] as const) {
+        for (const object of list)
+          planned.push({ kind: object.kind!, name: object.metadata!.name!, source, action: await actionFor(object) });
       }
       const resources = resourceFits(chartObjects, plans[spec.plan]);
-      for (const fit of resources.filter((r) => !r.fits)) problems.push(`${fit.resource}: the chart asks for ${fit.requested}, plan ${spec.plan} allows ${fit.quota}`);
+      for (const fit of resources.filter((r) => !r.fits))
+        problems.push(`${fit.resource}: the chart asks for ${fit.requested}, plan ${spec.plan} allows ${fit.quota}`);
       return { namespace, objects: planned, resources, fits: problems.length === 0, problems };
     },
   };

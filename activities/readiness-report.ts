@@ -55,7 +55,12 @@ const generationObserved = (o: { metadata?: { generation?: number }; status?: { 
 function deploymentReady(d: V1Deployment): boolean {
   const want = d.spec?.replicas ?? 1;
   const s = d.status ?? {};
-  return generationObserved(d) && (s.updatedReplicas ?? 0) >= want && (s.availableReplicas ?? 0) >= want && (s.readyReplicas ?? 0) >= want;
+  return (
+    generationObserved(d) &&
+    (s.updatedReplicas ?? 0) >= want &&
+    (s.availableReplicas ?? 0) >= want &&
+    (s.readyReplicas ?? 0) >= want
+  );
 }
 
 /** How many pods the StatefulSet's controller has created, of how many it wants. */
@@ -66,17 +71,27 @@ const statefulSetPods = (s: V1StatefulSet) => ({ created: s.status?.replicas ?? 
  * admission policy); a Deployment says so in its ReplicaFailure condition instead.
  */
 export const statefulSetsLackingPods = (workloads: Workloads): string[] =>
-  workloads.statefulSets.filter((s) => statefulSetPods(s).created < statefulSetPods(s).wanted).map((s) => s.metadata?.name ?? '?');
+  workloads.statefulSets
+    .filter((s) => statefulSetPods(s).created < statefulSetPods(s).wanted)
+    .map((s) => s.metadata?.name ?? '?');
 
 function statefulSetReady(s: V1StatefulSet): boolean {
   const want = s.spec?.replicas ?? 1;
-  return generationObserved(s) && (s.status?.readyReplicas ?? 0) >= want && (s.status?.availableReplicas ?? s.status?.readyReplicas ?? 0) >= want;
+  return (
+    generationObserved(s) &&
+    (s.status?.readyReplicas ?? 0) >= want &&
+    (s.status?.availableReplicas ?? s.status?.readyReplicas ?? 0) >= want
+  );
 }
 
-const jobCondition = (job: V1Job, type: string) => job.status?.conditions?.find((c) => c.type === type && c.status === 'True');
+const jobCondition = (job: V1Job, type: string) =>
+  job.status?.conditions?.find((c) => c.type === type && c.status === 'True');
 
 const podName = (pod: V1Pod) => pod.metadata?.name ?? '?';
-const containerStatuses = (pod: V1Pod): V1ContainerStatus[] => [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+const containerStatuses = (pod: V1Pod): V1ContainerStatus[] => [
+  ...(pod.status?.initContainerStatuses ?? []),
+  ...(pod.status?.containerStatuses ?? []),
+];
 const tailKey = (pod: string, container: string) => `${pod}/${container}`;
 
 function withTail(finding: string, workloads: Workloads, pod: string, container: string): string {
@@ -88,20 +103,29 @@ function withTail(finding: string, workloads: Workloads, pod: string, container:
 function lastExit(container: V1ContainerStatus): string {
   const last = container.lastState?.terminated;
   if (!last) return '';
-  const restarts = container.restartCount ? `restarted ${container.restartCount} time${container.restartCount === 1 ? '' : 's'}, ` : '';
+  const restarts = container.restartCount
+    ? `restarted ${container.restartCount} time${container.restartCount === 1 ? '' : 's'}, `
+    : '';
   return ` (${restarts}last exit code ${last.exitCode}${last.reason ? `: ${last.reason}` : ''})`;
 }
 
 function podProblems(pod: V1Pod, workloads: Workloads): { problems: string[]; fatal: string[] } {
   const name = podName(pod);
   const found = { problems: [] as string[], fatal: [] as string[] };
-  if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed' || pod.metadata?.deletionTimestamp) return found;
+  if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed' || pod.metadata?.deletionTimestamp)
+    return found;
   const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
-  if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') found.problems.push(`pod ${name}: Unschedulable: ${scheduled.message ?? ''}`.trim());
+  if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable')
+    found.problems.push(`pod ${name}: Unschedulable: ${scheduled.message ?? ''}`.trim());
   for (const container of containerStatuses(pod)) {
     const waiting = container.state?.waiting;
     if (!waiting?.reason || !troubledWaitingReasons.has(waiting.reason)) continue;
-    const finding = withTail(`pod ${name}: container ${container.name}: ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}${lastExit(container)}`, workloads, name, container.name);
+    const finding = withTail(
+      `pod ${name}: container ${container.name}: ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}${lastExit(container)}`,
+      workloads,
+      name,
+      container.name,
+    );
     found.problems.push(finding);
     if (fatalWaitingReasons.has(waiting.reason)) found.fatal.push(finding);
   }
@@ -109,8 +133,11 @@ function podProblems(pod: V1Pod, workloads: Workloads): { problems: string[]; fa
 }
 
 const ownedBy = (pod: V1Pod, job: V1Job) =>
-  pod.metadata?.ownerReferences?.some((owner) => owner.kind === 'Job' && (owner.uid === job.metadata?.uid || owner.name === job.metadata?.name)) ?? false;
-const created = (o: { metadata?: { creationTimestamp?: Date | string } }) => new Date(o.metadata?.creationTimestamp ?? 0).getTime();
+  pod.metadata?.ownerReferences?.some(
+    (owner) => owner.kind === 'Job' && (owner.uid === job.metadata?.uid || owner.name === job.metadata?.name),
+  ) ?? false;
+const created = (o: { metadata?: { creationTimestamp?: Date | string } }) =>
+  new Date(o.metadata?.creationTimestamp ?? 0).getTime();
 const newest = <T extends { metadata?: { creationTimestamp?: Date | string } }>(items: T[]): T | undefined =>
   items.reduce<T | undefined>((best, item) => (!best || created(item) >= created(best) ? item : best), undefined);
 
@@ -119,18 +146,25 @@ function lastFailedPod(job: V1Job, pods: V1Pod[]): V1Pod | undefined {
   return newest(pods.filter((pod) => pod.status?.phase === 'Failed' && ownedBy(pod, job)));
 }
 
-const failedContainers = (pod: V1Pod) => containerStatuses(pod).filter((c) => (c.state?.terminated?.exitCode ?? 0) !== 0);
+const failedContainers = (pod: V1Pod) =>
+  containerStatuses(pod).filter((c) => (c.state?.terminated?.exitCode ?? 0) !== 0);
 
 /** `pod x: container setup: exit code 1 (Error); last log lines: ...` for the containers of a failed Job's last pod. */
 function failedPodFindings(pod: V1Pod, workloads: Workloads): string[] {
   const name = podName(pod);
   return failedContainers(pod).map((c) => {
     const ended = c.state!.terminated!;
-    return withTail(`pod ${name}: container ${c.name}: exit code ${ended.exitCode}${ended.reason ? ` (${ended.reason})` : ''}`, workloads, name, c.name);
+    return withTail(
+      `pod ${name}: container ${c.name}: exit code ${ended.exitCode}${ended.reason ? ` (${ended.reason})` : ''}`,
+      workloads,
+      name,
+      c.name,
+    );
   });
 }
 
-const isFailedJob = (job: V1Job) => Boolean(jobCondition(job, 'Failed')) && !jobCondition(job, 'Complete') && !job.metadata?.deletionTimestamp;
+const isFailedJob = (job: V1Job) =>
+  Boolean(jobCondition(job, 'Failed')) && !jobCondition(job, 'Complete') && !job.metadata?.deletionTimestamp;
 
 export interface LogTarget {
   pod: string;
@@ -148,15 +182,23 @@ export interface LogTarget {
 export function logTargets(workloads: Workloads): LogTarget[] {
   const targets: LogTarget[] = [];
   for (const pod of workloads.pods) {
-    if (pod.metadata?.deletionTimestamp || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
+    if (pod.metadata?.deletionTimestamp || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed')
+      continue;
     for (const c of containerStatuses(pod)) {
-      if (c.state?.waiting?.reason === 'CrashLoopBackOff') targets.push({ pod: podName(pod), container: c.name, previous: true, key: `${tailKey(podName(pod), c.name)}#${c.restartCount}` });
+      if (c.state?.waiting?.reason === 'CrashLoopBackOff')
+        targets.push({
+          pod: podName(pod),
+          container: c.name,
+          previous: true,
+          key: `${tailKey(podName(pod), c.name)}#${c.restartCount}`,
+        });
     }
   }
   for (const job of workloads.jobs.filter(isFailedJob)) {
     const pod = lastFailedPod(job, workloads.pods);
     if (!pod) continue;
-    for (const c of failedContainers(pod)) targets.push({ pod: podName(pod), container: c.name, previous: false, key: tailKey(podName(pod), c.name) });
+    for (const c of failedContainers(pod))
+      targets.push({ pod: podName(pod), container: c.name, previous: false, key: tailKey(podName(pod), c.name) });
   }
   return targets;
 }
@@ -174,7 +216,10 @@ export function assessReadiness(workloads: Workloads): ReadinessReport {
   for (const s of workloads.statefulSets) {
     const name = s.metadata?.name ?? '?';
     const pods = statefulSetPods(s);
-    if (!statefulSetReady(s)) waitingFor.push(`statefulset ${name}${pods.created < pods.wanted ? ` (${pods.created} of ${pods.wanted} pods created)` : ''}`);
+    if (!statefulSetReady(s))
+      waitingFor.push(
+        `statefulset ${name}${pods.created < pods.wanted ? ` (${pods.created} of ${pods.wanted} pods created)` : ''}`,
+      );
     const failure = workloads.creationFailures?.[name];
     if (failure) problems.push(`statefulset ${name}: FailedCreate: ${failure}`);
   }
@@ -182,7 +227,8 @@ export function assessReadiness(workloads: Workloads): ReadinessReport {
     if (jobCondition(job, 'Complete')) continue;
     waitingFor.push(`job ${job.metadata?.name}`);
     const failed = jobCondition(job, 'Failed');
-    if (failed) problems.push(`job ${job.metadata?.name}: ${failed.reason ?? 'Failed'}: ${failed.message ?? ''}`.trim());
+    if (failed)
+      problems.push(`job ${job.metadata?.name}: ${failed.reason ?? 'Failed'}: ${failed.message ?? ''}`.trim());
     // A failed Job being deleted (a retry clears it so the upgrade recreates it) is not the verdict.
     if (failed && !job.metadata?.deletionTimestamp) {
       failedJobs.push(job.metadata?.name ?? '?');
@@ -229,7 +275,8 @@ export function parseSetupOutcome(message: string | undefined): Record<string, S
   const parts: Record<string, SetupPart> = {};
   for (const line of (message ?? '').split('\n')) {
     const match = /^([a-z][a-z0-9-]*): (done|skipped|failed)(?:: (.*))?$/.exec(line.trim());
-    if (match) parts[match[1]!] = { state: match[2] as SetupPart['state'], ...(match[3] ? { reason: match[3].trim() } : {}) };
+    if (match)
+      parts[match[1]!] = { state: match[2] as SetupPart['state'], ...(match[3] ? { reason: match[3].trim() } : {}) };
   }
   return parts;
 }
@@ -242,9 +289,20 @@ const isSetupJob = (job: V1Job) => job.metadata?.labels?.['app.kubernetes.io/com
  * Unknown when nothing says: a Job whose pods ran no script (the simulated cluster), or pods gone.
  */
 export function commerceFinding(engine: Engine, workloads: Workloads): CommerceFinding {
-  if (engine === 'medusa') return { status: 'True', reason: reasons.CommerceReady, message: "Medusa's commerce API is the store's own server" };
-  const unknown = (message: string): CommerceFinding => ({ status: 'Unknown', reason: reasons.SetupOutcomeUnknown, message });
-  const job = newest(workloads.jobs.filter((j) => isSetupJob(j) && jobCondition(j, 'Complete') && !j.metadata?.deletionTimestamp));
+  if (engine === 'medusa')
+    return {
+      status: 'True',
+      reason: reasons.CommerceReady,
+      message: "Medusa's commerce API is the store's own server",
+    };
+  const unknown = (message: string): CommerceFinding => ({
+    status: 'Unknown',
+    reason: reasons.SetupOutcomeUnknown,
+    message,
+  });
+  const job = newest(
+    workloads.jobs.filter((j) => isSetupJob(j) && jobCondition(j, 'Complete') && !j.metadata?.deletionTimestamp),
+  );
   if (!job) return unknown('no completed setup Job to read the outcome of WooCommerce from');
   const jobName = job.metadata?.name ?? '?';
   const pod = newest(workloads.pods.filter((p) => p.status?.phase === 'Succeeded' && ownedBy(p, job)));
@@ -252,9 +310,16 @@ export function commerceFinding(engine: Engine, workloads: Workloads): CommerceF
   const messages = (pod.status?.containerStatuses ?? []).map((c) => c.state?.terminated?.message ?? '');
   const woocommerce = messages.map((m) => parseSetupOutcome(m).woocommerce).find((part) => part !== undefined);
   if (!woocommerce) {
-    return unknown(`setup Job ${jobName} completed without reporting how WooCommerce went (its pod ran no setup script, as in a simulated cluster, or its chart predates the report)`);
+    return unknown(
+      `setup Job ${jobName} completed without reporting how WooCommerce went (its pod ran no setup script, as in a simulated cluster, or its chart predates the report)`,
+    );
   }
-  if (woocommerce.state === 'done') return { status: 'True', reason: reasons.CommerceReady, message: `WooCommerce is installed and active (setup Job ${jobName})` };
+  if (woocommerce.state === 'done')
+    return {
+      status: 'True',
+      reason: reasons.CommerceReady,
+      message: `WooCommerce is installed and active (setup Job ${jobName})`,
+    };
   return {
     status: 'False',
     reason: reasons.PluginUnavailable,

@@ -30,7 +30,8 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://api');
     requests.push(url);
-    const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const json = (status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     const list = (items: unknown[]) => json(200, { metadata: {}, items });
     const path = url.pathname;
     if (path === `/apis/apps/v1/namespaces/${namespace}/deployments`) return list(cluster.deployments);
@@ -40,19 +41,26 @@ beforeAll(async () => {
     if (path === `/api/v1/namespaces/${namespace}/secrets/store-admin`) {
       if (!cluster.secretReadable) return json(403, { kind: 'Status', code: 403, message: 'forbidden' });
       const data = { 'admin-username': 'admin', 'admin-password': password, 'database-password': dbPassword };
-      return json(200, { metadata: { name: 'store-admin' }, data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])) });
+      return json(200, {
+        metadata: { name: 'store-admin' },
+        data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+      });
     }
     const log = /^\/api\/v1\/namespaces\/[^/]+\/pods\/([^/]+)\/log$/.exec(path);
     if (log) {
       const text = cluster.logs[`${log[1]}/${url.searchParams.get('container')}`];
-      return text === undefined ? json(400, { kind: 'Status', code: 400, message: 'no logs' }) : res.writeHead(200, { 'content-type': 'text/plain' }).end(text);
+      return text === undefined
+        ? json(400, { kind: 'Status', code: 400, message: 'no logs' })
+        : res.writeHead(200, { 'content-type': 'text/plain' }).end(text);
     }
     json(404, { kind: 'Status', code: 404, message: `not faked: ${path}` });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   kubeConfig = new KubeConfig();
   kubeConfig.loadFromOptions({
-    clusters: [{ name: 'fake', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
+    clusters: [
+      { name: 'fake', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true },
+    ],
     users: [{ name: 'fake', token: 'x' }],
     contexts: [{ name: 'fake', cluster: 'fake', user: 'fake' }],
     currentContext: 'fake',
@@ -64,15 +72,43 @@ beforeEach(() => {
   cluster = { deployments: [], jobs: [], pods: [], logs: {}, secretReadable: true };
 });
 
-const notReady = { metadata: { name: 'web', generation: 1 }, spec: { replicas: 1 }, status: { observedGeneration: 1, readyReplicas: 0 } };
-const ready = { ...notReady, status: { observedGeneration: 1, updatedReplicas: 1, availableReplicas: 1, readyReplicas: 1 } };
+const notReady = {
+  metadata: { name: 'web', generation: 1 },
+  spec: { replicas: 1 },
+  status: { observedGeneration: 1, readyReplicas: 0 },
+};
+const ready = {
+  ...notReady,
+  status: { observedGeneration: 1, updatedReplicas: 1, availableReplicas: 1, readyReplicas: 1 },
+};
 const setupJob = (condition: 'Complete' | 'Failed'): V1Job => ({
   metadata: { name: 'setup-abc', uid: 'job-uid', labels: { 'app.kubernetes.io/component': 'setup' } },
-  status: { conditions: [{ type: condition, status: 'True', ...(condition === 'Failed' ? { reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' } : {}) }] },
+  status: {
+    conditions: [
+      {
+        type: condition,
+        status: 'True',
+        ...(condition === 'Failed'
+          ? { reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }
+          : {}),
+      },
+    ],
+  },
 });
-const setupPod = (phase: 'Succeeded' | 'Failed', terminated: { exitCode: number; reason?: string; message?: string }): V1Pod => ({
-  metadata: { name: 'setup-abc-x1', ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'setup-abc', uid: 'job-uid' }] },
-  status: { phase, containerStatuses: [{ name: 'setup', image: 'wp-cli', imageID: '', ready: false, restartCount: 0, state: { terminated } }] },
+const setupPod = (
+  phase: 'Succeeded' | 'Failed',
+  terminated: { exitCode: number; reason?: string; message?: string },
+): V1Pod => ({
+  metadata: {
+    name: 'setup-abc-x1',
+    ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'setup-abc', uid: 'job-uid' }],
+  },
+  status: {
+    phase,
+    containerStatuses: [
+      { name: 'setup', image: 'wp-cli', imageID: '', ready: false, restartCount: 0, state: { terminated } },
+    ],
+  },
 });
 const crashingPod: V1Pod = {
   metadata: { name: 'web-1' },
@@ -85,7 +121,9 @@ const crashingPod: V1Pod = {
         imageID: '',
         ready: false,
         restartCount: 3,
-        state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container=wordpress' } },
+        state: {
+          waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container=wordpress' },
+        },
         lastState: { terminated: { exitCode: 255, reason: 'Error' } },
       },
     ],
@@ -110,35 +148,49 @@ type Result = Awaited<ReturnType<ReturnType<typeof activities>['waitForReady']>>
 async function waitForReady(deadlineMs: number): Promise<{ result?: Result; error?: Error; heartbeats: unknown[] }> {
   const quiet = () => undefined;
   // The SDK logs every failed activity; here failing is what is tested.
-  const env = new MockActivityEnvironment(undefined, { logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet } });
+  const env = new MockActivityEnvironment(undefined, {
+    logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet },
+  });
   const heartbeats: unknown[] = [];
   env.on('heartbeat', (details: unknown) => heartbeats.push(details));
   try {
     type Args = Parameters<ReturnType<typeof activities>['waitForReady']>;
     const wait = activities();
-    const result = await env.run<Args, Result, (...args: Args) => Promise<Result>>((...args) => wait.waitForReady(...args), spec, { deadline: new Date(Date.now() + deadlineMs).toISOString() });
+    const result = await env.run<Args, Result, (...args: Args) => Promise<Result>>(
+      (...args) => wait.waitForReady(...args),
+      spec,
+      { deadline: new Date(Date.now() + deadlineMs).toISOString() },
+    );
     return { result, heartbeats };
   } catch (error) {
     return { error: error as Error, heartbeats };
   }
 }
-const logRequests = () => requests.filter((url) => url.pathname.endsWith('/log')).map((url) => `${url.pathname.split('/')[6]} ${url.searchParams.toString()}`);
+const logRequests = () =>
+  requests
+    .filter((url) => url.pathname.endsWith('/log'))
+    .map((url) => `${url.pathname.split('/')[6]} ${url.searchParams.toString()}`);
 
 describe('waitForReady with log tails', () => {
-  it('when the setup Job failed, then lastError carries its last pod\'s log tail with the Secret\'s values masked', async () => {
+  it("when the setup Job failed, then lastError carries its last pod's log tail with the Secret's values masked", async () => {
     cluster.jobs = [setupJob('Failed')];
     cluster.pods = [setupPod('Failed', { exitCode: 1, reason: 'Error' })];
-    cluster.logs['setup-abc-x1/setup'] = `[setup] waiting for the database\nmysqli: Access denied for user 'wordpress' (using password: ${dbPassword})\nError: install failed for admin ${password}\n`;
+    cluster.logs['setup-abc-x1/setup'] =
+      `[setup] waiting for the database\nmysqli: Access denied for user 'wordpress' (using password: ${dbPassword})\nError: install failed for admin ${password}\n`;
     const { error, heartbeats } = await waitForReady(10_000);
-    expect(error?.message).toMatch(/^a job of the release failed \(0\/1 workloads ready\): job setup-abc: BackoffLimitExceeded: Job has reached the specified backoff limit; pod setup-abc-x1: container setup: exit code 1 \(Error\); last log lines: /);
-    expect(error?.message).toContain("Access denied for user 'wordpress' (using password: ***) | Error: install failed for *** ***");
+    expect(error?.message).toMatch(
+      /^a job of the release failed \(0\/1 workloads ready\): job setup-abc: BackoffLimitExceeded: Job has reached the specified backoff limit; pod setup-abc-x1: container setup: exit code 1 \(Error\); last log lines: /,
+    );
+    expect(error?.message).toContain(
+      "Access denied for user 'wordpress' (using password: ***) | Error: install failed for *** ***",
+    );
     expect(logRequests()).toEqual(['setup-abc-x1 container=setup&limitBytes=16384&previous=false&tailLines=10']);
     const recorded = JSON.stringify([error?.message, heartbeats]);
     expect(recorded).not.toContain(password);
     expect(recorded).not.toContain(dbPassword);
   });
 
-  it('when a container crash-loops, then its previous run\'s tail is read once and shown masked when the deadline passes', async () => {
+  it("when a container crash-loops, then its previous run's tail is read once and shown masked when the deadline passes", async () => {
     cluster.deployments = [notReady];
     cluster.pods = [crashingPod];
     cluster.logs['web-1/wordpress'] = `AH00526: Syntax error\nWORDPRESS_DB_PASSWORD=${dbPassword}\n`;
@@ -173,13 +225,19 @@ describe('waitForReady with log tails', () => {
   it('when the store is ready and the setup Job skipped WooCommerce, then the commerce finding says why, masked', async () => {
     cluster.deployments = [ready];
     cluster.jobs = [setupJob('Complete')];
-    cluster.pods = [setupPod('Succeeded', { exitCode: 0, message: `wordpress: done\nwoocommerce: skipped: wp plugin install: Download failed for https://mirror/wc.zip?token=${password}\n` })];
+    cluster.pods = [
+      setupPod('Succeeded', {
+        exitCode: 0,
+        message: `wordpress: done\nwoocommerce: skipped: wp plugin install: Download failed for https://mirror/wc.zip?token=${password}\n`,
+      }),
+    ];
     const { result } = await waitForReady(5_000);
     expect(result?.summary).toBe('2/2 workloads ready');
     expect(result?.commerce).toEqual({
       status: 'False',
       reason: 'PluginUnavailable',
-      message: 'setup Job setup-abc skipped WooCommerce, so the store is a WordPress site without a shop: wp plugin install: Download failed for https://mirror/wc.zip?token=***',
+      message:
+        'setup Job setup-abc skipped WooCommerce, so the store is a WordPress site without a shop: wp plugin install: Download failed for https://mirror/wc.zip?token=***',
     });
   });
 });
@@ -190,12 +248,24 @@ describe('waitForReady with an image the node may never pull', () => {
     status: {
       phase: 'Pending',
       containerStatuses: [
-        { name: 'wordpress', image: 'localhost/storefleet/wordpress:x', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ErrImageNeverPull', message: 'Container image "localhost/storefleet/wordpress:x" is not present with pull policy of Never' } } },
+        {
+          name: 'wordpress',
+          image: 'localhost/storefleet/wordpress:x',
+          imageID: '',
+          ready: false,
+          restartCount: 0,
+          state: {
+            waiting: {
+              reason: 'ErrImageNeverPull',
+              message: 'Container image "localhost/storefleet/wordpress:x" is not present with pull policy of Never',
+            },
+          },
+        },
       ],
     },
   };
 
-  it('when ErrImageNeverPull lasts the grace period, then the store fails long before its deadline, naming pod, container and kubelet\'s message', async () => {
+  it("when ErrImageNeverPull lasts the grace period, then the store fails long before its deadline, naming pod, container and kubelet's message", async () => {
     cluster.deployments = [notReady];
     cluster.pods = [neverPull];
     const started = Date.now();

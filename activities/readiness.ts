@@ -2,7 +2,15 @@
 // and gives up at the store's provisioning deadline naming what kept it from being ready; sooner when
 // waiting cannot help (a failed Job at once, an image the node may never pull after a short grace). A crashing container or a failed
 // setup pod is explained by its last log lines, read through the API and masked with the store's Secret.
-import { AppsV1Api, BatchV1Api, CoreV1Api, Observable, type CoreV1Event, type RequestContext, type ResponseContext } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  BatchV1Api,
+  CoreV1Api,
+  Observable,
+  type CoreV1Event,
+  type RequestContext,
+  type ResponseContext,
+} from '@kubernetes/client-node';
 import { Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import { ApplicationFailure } from '@temporalio/common';
@@ -13,7 +21,17 @@ import type { StoreSpec } from '../core/store-spec.js';
 import { activityLogger, type ActivityDeps } from './deps.js';
 import { boundLogTail, logRequest, secretMask, type Mask } from './log-tail.js';
 import { pollingOutage, reportEvent } from './step-events.js';
-import { assessReadiness, commerceFinding, describeReport, logTargets, statefulSetsLackingPods, type CommerceFinding, type LogTarget, type ReadinessReport, type Workloads } from './readiness-report.js';
+import {
+  assessReadiness,
+  commerceFinding,
+  describeReport,
+  logTargets,
+  statefulSetsLackingPods,
+  type CommerceFinding,
+  type LogTarget,
+  type ReadinessReport,
+  type Workloads,
+} from './readiness-report.js';
 
 /** A log read waits this long at most: a node that does not answer (a simulated one) costs no more. */
 const logReadTimeoutMs = 5_000;
@@ -44,22 +62,36 @@ export function createReadinessActivities(deps: ActivityDeps) {
   const core = deps.kubeConfig.makeApiClient(CoreV1Api);
 
   async function observe(spec: StoreSpec): Promise<Workloads> {
-    const query = { namespace: namespaceName(spec.storeId), labelSelector: `app.kubernetes.io/instance=${releaseName(spec.engine, spec.storeId)}` };
+    const query = {
+      namespace: namespaceName(spec.storeId),
+      labelSelector: `app.kubernetes.io/instance=${releaseName(spec.engine, spec.storeId)}`,
+    };
     const [deployments, statefulSets, jobs, pods] = await Promise.all([
       apps.listNamespacedDeployment(query),
       apps.listNamespacedStatefulSet(query),
       batch.listNamespacedJob(query),
       core.listNamespacedPod(query),
     ]);
-    const workloads: Workloads = { deployments: deployments.items, statefulSets: statefulSets.items, jobs: jobs.items, pods: pods.items };
+    const workloads: Workloads = {
+      deployments: deployments.items,
+      statefulSets: statefulSets.items,
+      jobs: jobs.items,
+      pods: pods.items,
+    };
     const lacking = statefulSetsLackingPods(workloads);
-    return lacking.length === 0 ? workloads : { ...workloads, creationFailures: await creationFailures(query.namespace, lacking) };
+    return lacking.length === 0
+      ? workloads
+      : { ...workloads, creationFailures: await creationFailures(query.namespace, lacking) };
   }
 
   /** The newest FailedCreate event of each named StatefulSet: what refused its pods (a quota, an admission policy). */
   async function creationFailures(namespace: string, statefulSets: string[]): Promise<Record<string, string>> {
-    const events = await core.listNamespacedEvent({ namespace, fieldSelector: 'involvedObject.kind=StatefulSet,reason=FailedCreate' });
-    const when = (e: CoreV1Event) => new Date(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? 0).getTime();
+    const events = await core.listNamespacedEvent({
+      namespace,
+      fieldSelector: 'involvedObject.kind=StatefulSet,reason=FailedCreate',
+    });
+    const when = (e: CoreV1Event) =>
+      new Date(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? 0).getTime();
     const newestByName = new Map<string, CoreV1Event>();
     for (const event of events.items) {
       const name = event.involvedObject.name ?? '';
@@ -92,13 +124,19 @@ export function createReadinessActivities(deps: ActivityDeps) {
     } catch (error) {
       // Expected where pods run nothing (kwok): the finding goes without a tail.
       const reason = error instanceof Error ? error.message.split('\n')[0]?.slice(0, 200) : String(error);
-      log.info({ pod: target.pod, container: target.container, ms: Date.now() - started, error: reason }, 'no log tail: the log could not be read');
+      log.info(
+        { pod: target.pod, container: target.container, ms: Date.now() - started, error: reason },
+        'no log tail: the log could not be read',
+      );
       return undefined;
     }
   }
 
   return {
-    async waitForReady(spec: StoreSpec, options: { deadline: string }): Promise<{ summary: string; commerce: CommerceFinding }> {
+    async waitForReady(
+      spec: StoreSpec,
+      options: { deadline: string },
+    ): Promise<{ summary: string; commerce: CommerceFinding }> {
       const context = Context.current();
       const log = activityLogger(deps.log, spec.storeId);
       const namespace = namespaceName(spec.storeId);
@@ -142,7 +180,11 @@ export function createReadinessActivities(deps: ActivityDeps) {
 
       /** Kubelet's messages and the setup Job's report, masked like the log tails. */
       const masked = (text: string) => (mask ? mask(text) : text);
-      const maskReport = (r: ReadinessReport): ReadinessReport => ({ ...r, problems: r.problems.map(masked), fatal: r.fatal.map(masked) });
+      const maskReport = (r: ReadinessReport): ReadinessReport => ({
+        ...r,
+        problems: r.problems.map(masked),
+        fatal: r.fatal.map(masked),
+      });
 
       /** One ContainerCrashing event per crashing container and attempt, with its last log lines. */
       async function reportCrashes(r: ReadinessReport): Promise<void> {
@@ -172,8 +214,16 @@ export function createReadinessActivities(deps: ActivityDeps) {
           const finding = commerceFinding(spec.engine, workloads);
           // A reason from the setup pod is recorded only masked; the other messages are our own words.
           const unshown = finding.status === 'False' && !mask;
-          const commerce = { ...finding, message: unshown ? 'WooCommerce was skipped; the reason is not shown: the store Secret could not be read to mask it' : masked(finding.message) };
-          log.info({ summary: report.summary, commerce: commerce.status, commerceReason: commerce.reason }, 'store ready');
+          const commerce = {
+            ...finding,
+            message: unshown
+              ? 'WooCommerce was skipped; the reason is not shown: the store Secret could not be read to mask it'
+              : masked(finding.message),
+          };
+          log.info(
+            { summary: report.summary, commerce: commerce.status, commerceReason: commerce.reason },
+            'store ready',
+          );
           return { summary: report.summary, commerce };
         }
         const finding = report ? describeReport(report) : 'workloads not readable yet';
@@ -181,7 +231,11 @@ export function createReadinessActivities(deps: ActivityDeps) {
         lastLogged = finding;
         if (report) await reportCrashes(report);
         if (report && report.failedJobs.length > 0) {
-          throw ApplicationFailure.create({ type: failureTypes.JobFailed, message: `a job of the release failed (${report.summary}): ${finding}`, nonRetryable: true });
+          throw ApplicationFailure.create({
+            type: failureTypes.JobFailed,
+            message: `a job of the release failed (${report.summary}): ${finding}`,
+            nonRetryable: true,
+          });
         }
         const fatal = report ? lastingFatal(report) : [];
         if (report && fatal.length > 0) {

@@ -9,7 +9,15 @@ import { ignoreConflict } from './kube-objects.js';
 import { refuseForeign } from './ownership.js';
 
 /** The keys the store charts read; docs/charts.md and the charts' README name the same. */
-export const adminSecretKeys = ['admin-username', 'admin-email', 'admin-password', 'database-password', 'database-root-password', 'jwt-secret', 'cookie-secret'] as const;
+export const adminSecretKeys = [
+  'admin-username',
+  'admin-email',
+  'admin-password',
+  'database-password',
+  'database-root-password',
+  'jwt-secret',
+  'cookie-secret',
+] as const;
 
 const generated = () => randomBytes(24).toString('base64url');
 
@@ -51,7 +59,10 @@ export function createSecretActivities(deps: ActivityDeps) {
         const existing = await core.readNamespacedSecret({ name: adminSecretName, namespace });
         refuseForeign(`Secret ${namespace}/${adminSecretName}`, existing.metadata?.labels, { spec, incarnation });
       }
-      activityLogger(deps.log, spec.storeId).info({ secret: adminSecretName, created: created !== undefined }, 'admin secret ensured');
+      activityLogger(deps.log, spec.storeId).info(
+        { secret: adminSecretName, created: created !== undefined },
+        'admin secret ensured',
+      );
       return { secretName: adminSecretName };
     },
   };

@@ -27,9 +27,14 @@ export async function reportEvent(log: Logger, event: Omit<StoreEvent, 'time'>):
     const workflowId = info.workflowExecution?.workflowId;
     if (!workflowId) return;
     const handle = client.workflow.getHandle(workflowId);
-    await client.withDeadline(Date.now() + signalTimeoutMs, () => handle.signal(storeEventSignal, { time: new Date().toISOString(), ...event }));
+    await client.withDeadline(Date.now() + signalTimeoutMs, () =>
+      handle.signal(storeEventSignal, { time: new Date().toISOString(), ...event }),
+    );
   } catch (error) {
-    log.warn({ reason: event.reason, error: error instanceof Error ? error.message : String(error) }, 'could not add the event to the store timeline');
+    log.warn(
+      { reason: event.reason, error: error instanceof Error ? error.message : String(error) },
+      'could not add the event to the store timeline',
+    );
   }
 }
 
@@ -51,7 +56,10 @@ const { TimeoutType } = proto.temporal.api.enums.v1;
  * timeout is a lost worker (its process died, or it lost Temporal); `lastStep` is what the attempt's
  * last heartbeat said it was doing.
  */
-export function describeAttemptEnding(failure: Failure, options: { heartbeatTimeoutMs?: number; lastStep?: string }): string {
+export function describeAttemptEnding(
+  failure: Failure,
+  options: { heartbeatTimeoutMs?: number; lastStep?: string },
+): string {
   // What the last heartbeat that reached Temporal said, not necessarily the last thing the attempt did.
   const at = options.lastStep ? ` (its last heartbeat said: ${options.lastStep})` : '';
   switch (failure.timeoutFailureInfo?.timeoutType) {
@@ -70,14 +78,26 @@ async function reportRetry(log: Logger, step: string): Promise<void> {
   if (!info.workflowExecution) return;
   try {
     const { workflowId, runId } = info.workflowExecution;
-    const { raw } = await client.withDeadline(Date.now() + signalTimeoutMs, () => client.workflow.getHandle(workflowId, runId).describe());
+    const { raw } = await client.withDeadline(Date.now() + signalTimeoutMs, () =>
+      client.workflow.getHandle(workflowId, runId).describe(),
+    );
     const failure = raw.pendingActivities?.find((activity) => activity.activityId === info.activityId)?.lastFailure;
     if (!failure || isKubernetesUnreachable(failure)) return;
     const lastStep = (info.heartbeatDetails as { step?: unknown } | undefined)?.step;
-    const ending = describeAttemptEnding(failure, { heartbeatTimeoutMs: info.heartbeatTimeoutMs, ...(typeof lastStep === 'string' ? { lastStep } : {}) });
-    await reportEvent(log, { type: 'Warning', reason: reasons.StepRetried, message: `${step} attempt ${info.attempt} began after attempt ${info.attempt - 1} ${ending}` });
+    const ending = describeAttemptEnding(failure, {
+      heartbeatTimeoutMs: info.heartbeatTimeoutMs,
+      ...(typeof lastStep === 'string' ? { lastStep } : {}),
+    });
+    await reportEvent(log, {
+      type: 'Warning',
+      reason: reasons.StepRetried,
+      message: `${step} attempt ${info.attempt} began after attempt ${info.attempt - 1} ${ending}`,
+    });
   } catch (error) {
-    log.warn({ step, error: error instanceof Error ? error.message : String(error) }, 'could not tell the store timeline why the step is retried');
+    log.warn(
+      { step, error: error instanceof Error ? error.message : String(error) },
+      'could not tell the store timeline why the step is retried',
+    );
   }
 }
 
@@ -98,7 +118,9 @@ function reportingOutages(step: string, run: AnyActivity, log: Logger): AnyActiv
 
 /** The same activities, each reporting the outages it meets: one wrapper for all, not one per step. */
 export function withOutageEvents<T extends Record<string, Activity>>(activities: T, log: Logger): T {
-  const wrapped = Object.entries(activities).map(([step, run]) => [step, reportingOutages(step, run as AnyActivity, log)] as const);
+  const wrapped = Object.entries(activities).map(
+    ([step, run]) => [step, reportingOutages(step, run as AnyActivity, log)] as const,
+  );
   // Same names, parameters and results: the wrapper only watches.
   return Object.fromEntries(wrapped) as unknown as T;
 }

@@ -9,7 +9,11 @@ import { request as httpsRequest } from 'node:https';
 export const isLocalhostName = (hostname: string) => /(^|\.)localhost\.?$/i.test(hostname);
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
-const systemLookup = dnsLookup as unknown as (hostname: string, options: LookupOptions, callback: LookupCallback) => void;
+const systemLookup = dnsLookup as unknown as (
+  hostname: string,
+  options: LookupOptions,
+  callback: LookupCallback,
+) => void;
 
 /** dns.lookup, except that `.localhost` names are 127.0.0.1 (for `all` lookups too, which Node's happy eyeballs makes). */
 export function storefrontLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
@@ -72,7 +76,13 @@ export function storeRequest(url: string, options: StoreRequest = {}): Promise<S
           if (size > maxBytes) res.destroy();
           else chunks.push(chunk);
         });
-        res.on('close', () => resolve({ status, headers: res.headers, body: size > maxBytes ? '' : Buffer.concat(chunks).toString('utf8') }));
+        res.on('close', () =>
+          resolve({
+            status,
+            headers: res.headers,
+            body: size > maxBytes ? '' : Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
         res.on('error', reject);
       },
     );

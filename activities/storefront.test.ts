@@ -16,7 +16,12 @@ const answers = new Map<string, { status: number; body?: string; location?: stri
 beforeAll(async () => {
   server = createServer((req, res) => {
     const answer = answers.get(req.url ?? '') ?? { status: 404 };
-    res.writeHead(answer.status, { 'content-type': 'application/json', ...(answer.location ? { location: answer.location } : {}) }).end(answer.body ?? '');
+    res
+      .writeHead(answer.status, {
+        'content-type': 'application/json',
+        ...(answer.location ? { location: answer.location } : {}),
+      })
+      .end(answer.body ?? '');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -31,7 +36,13 @@ const activities = createStorefrontActivities({
   helmBinary: 'helm',
   chartsDir: '',
   ingressNamespace: 'ingress-nginx',
-  settings: { maxProvisionSeconds: 60, driftCheckSeconds: 60, baseDomain: 'example.test', historyEventLimit: 2000, storefrontCheck: true },
+  settings: {
+    maxProvisionSeconds: 60,
+    driftCheckSeconds: 60,
+    baseDomain: 'example.test',
+    historyEventLimit: 2000,
+    storefrontCheck: true,
+  },
 });
 type Checked = Awaited<ReturnType<typeof activities.checkStorefront>>;
 type CheckArgs = Parameters<typeof activities.checkStorefront>;
@@ -48,7 +59,10 @@ describe('checkStorefront', () => {
     answers.set('/', { status: 200, body: '<html>' });
     answers.set('/wp-login.php', { status: 302, location: '/wp-login.php?redirect_to=x' });
     answers.set('/wp-json/wc/store/v1/products', { status: 200, body: '[{"id":1,"name":"Sample"}]' });
-    expect(await check('woocommerce')).toEqual({ ok: true, summary: 'home page HTTP 200; admin login HTTP 302; product list (Store API) HTTP 200' });
+    expect(await check('woocommerce')).toEqual({
+      ok: true,
+      summary: 'home page HTTP 200; admin login HTTP 302; product list (Store API) HTTP 200',
+    });
   });
 
   it('when the product list is an error page, then it is not reachable and the summary names that page', async () => {
@@ -64,11 +78,16 @@ describe('checkStorefront', () => {
     const closed = await freePort();
     const result = await check('medusa', `http://127.0.0.1:${closed}`);
     expect(result.ok).toBe(false);
-    expect(result.summary).toBe(`home page failed: connect ECONNREFUSED 127.0.0.1:${closed}; admin failed: connect ECONNREFUSED 127.0.0.1:${closed}`);
+    expect(result.summary).toBe(
+      `home page failed: connect ECONNREFUSED 127.0.0.1:${closed}; admin failed: connect ECONNREFUSED 127.0.0.1:${closed}`,
+    );
   });
 
   it('when the engine is medusa, then the home page and the admin are checked', () => {
-    expect(storefrontPages('medusa', 'http://s.example').map((p) => p.url)).toEqual(['http://s.example/', 'http://s.example/app']);
+    expect(storefrontPages('medusa', 'http://s.example').map((p) => p.url)).toEqual([
+      'http://s.example/',
+      'http://s.example/app',
+    ]);
   });
 
   it('when the store URL is under .localhost (local mode), then the check reaches it on loopback without a resolver, as browsers do', async () => {
@@ -76,7 +95,10 @@ describe('checkStorefront', () => {
     answers.set('/wp-login.php', { status: 200 });
     answers.set('/wp-json/wc/store/v1/products', { status: 200, body: '[]' });
     const port = new URL(url).port;
-    expect(await check('woocommerce', `http://shop1.localhost:${port}`)).toEqual({ ok: true, summary: 'home page HTTP 200; admin login HTTP 200; product list (Store API) HTTP 200' });
+    expect(await check('woocommerce', `http://shop1.localhost:${port}`)).toEqual({
+      ok: true,
+      summary: 'home page HTTP 200; admin login HTTP 200; product list (Store API) HTTP 200',
+    });
     answers.set('/app', { status: 200 });
     expect(await check('medusa', `http://a.b.LOCALHOST:${port}`)).toMatchObject({ ok: true });
   });
@@ -87,7 +109,8 @@ describe('checkStorefront', () => {
     answers.set('/wp-json/wc/store/v1/products', { status: 404 });
     expect(await check('woocommerce', url, { commerce: false })).toEqual({
       ok: true,
-      summary: 'home page HTTP 200; admin login HTTP 200; product list (Store API) not checked: the store has no WooCommerce (condition CommerceReady)',
+      summary:
+        'home page HTTP 200; admin login HTTP 200; product list (Store API) not checked: the store has no WooCommerce (condition CommerceReady)',
     });
   });
 

@@ -27,7 +27,12 @@ function totalsOf(stores: FleetUsage['stores']): FleetUsage['totals'] {
     sum.hard += parseQuantity(line.hard) ?? 0;
     sums.set(line.resource, sum);
   }
-  return [...sums].map(([resource, { used, hard }]) => ({ resource, used, hard, ...(hard > 0 ? { usedFraction: Math.round((used / hard) * 1000) / 1000 } : {}) }));
+  return [...sums].map(([resource, { used, hard }]) => ({
+    resource,
+    used,
+    hard,
+    ...(hard > 0 ? { usedFraction: Math.round((used / hard) * 1000) / 1000 } : {}),
+  }));
 }
 
 export function createUsageActivities(deps: ActivityDeps) {
@@ -49,13 +54,21 @@ export function createUsageActivities(deps: ActivityDeps) {
 
     /** Every store's quota, of one owner or (undefined) of all. */
     async readFleetUsage(owner?: string): Promise<FleetUsage> {
-      const labelSelector = [`${storeLabelKeys.partOf}=storefleet`, ...(owner ? [`${storeLabelKeys.owner}=${owner}`] : [])].join(',');
+      const labelSelector = [
+        `${storeLabelKeys.partOf}=storefleet`,
+        ...(owner ? [`${storeLabelKeys.owner}=${owner}`] : []),
+      ].join(',');
       const quotas = await core().listResourceQuotaForAllNamespaces({ labelSelector });
       const stores = quotas.items
         .filter((quota) => quota.metadata?.name === quotaName)
         .map((quota) => {
           const labels = quota.metadata?.labels ?? {};
-          return { storeId: labels[storeLabelKeys.storeId] ?? '', plan: labels[storeLabelKeys.plan] ?? '', owner: labels[storeLabelKeys.owner] ?? '', quota: quotaLines(quota) };
+          return {
+            storeId: labels[storeLabelKeys.storeId] ?? '',
+            plan: labels[storeLabelKeys.plan] ?? '',
+            owner: labels[storeLabelKeys.owner] ?? '',
+            quota: quotaLines(quota),
+          };
         })
         .sort((a, b) => a.storeId.localeCompare(b.storeId));
       return { stores, totals: totalsOf(stores) };

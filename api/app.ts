@@ -46,7 +46,12 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   const shutdown = deps.shutdown ?? new AbortController().signal;
   const streamSlots = createStreamSlots(deps.streamsPerOwner ?? defaultStreamsPerOwner);
-  const metrics = createMetrics({ countByPhase: (phase) => deps.stores.countByPhase(phase), openStreams: streamSlots.open, shutdown, storeCountRefreshMs: deps.storeCountRefreshMs });
+  const metrics = createMetrics({
+    countByPhase: (phase) => deps.stores.countByPhase(phase),
+    openStreams: streamSlots.open,
+    shutdown,
+    storeCountRefreshMs: deps.storeCountRefreshMs,
+  });
 
   app.use(
     pinoHttp({
@@ -58,7 +63,10 @@ export function createApp(deps: AppDeps): express.Express {
         return id;
       },
       serializers: { req: requestLogSerializer([...deps.auth.keys.keys(), ...deps.auth.adminKeys]) },
-      customProps: (_req, res) => ({ storeId: res.locals?.storeId as unknown, workflowId: res.locals?.workflowId as unknown }),
+      customProps: (_req, res) => ({
+        storeId: res.locals?.storeId as unknown,
+        workflowId: res.locals?.workflowId as unknown,
+      }),
     }),
   );
   app.use(securityHeaders);
@@ -75,13 +83,28 @@ export function createApp(deps: AppDeps): express.Express {
       limit: deps.rateLimitPerMinute,
       standardHeaders: 'draft-8',
       legacyHeaders: false,
-      keyGenerator: (req) => (deps.auth.enabled && req.caller ? `owner:${req.caller.owner}` : ipKeyGenerator(req.ip ?? 'unknown')),
+      keyGenerator: (req) =>
+        deps.auth.enabled && req.caller ? `owner:${req.caller.owner}` : ipKeyGenerator(req.ip ?? 'unknown'),
       handler: (req, _res, next, options) =>
-        next(tooManyRequests('rate_limited', `more than ${deps.rateLimitPerMinute} requests a minute; slow down`, (req as AugmentedRequest).rateLimit?.resetTime ?? new Date(Date.now() + options.windowMs))),
+        next(
+          tooManyRequests(
+            'rate_limited',
+            `more than ${deps.rateLimitPerMinute} requests a minute; slow down`,
+            (req as AugmentedRequest).rateLimit?.resetTime ?? new Date(Date.now() + options.windowMs),
+          ),
+        ),
     }),
   );
   api.use(express.json({ limit: '16kb' }));
-  api.use(storesRouter({ stores: deps.stores, links: deps.links, streamPollMs: deps.streamPollMs ?? 1000, shutdown, streamSlots }));
+  api.use(
+    storesRouter({
+      stores: deps.stores,
+      links: deps.links,
+      streamPollMs: deps.streamPollMs ?? 1000,
+      shutdown,
+      streamSlots,
+    }),
+  );
   api.use(fleetRouter({ upgrades: deps.stores.fleetUpgrades }));
 
   app.use('/api/v1', api);

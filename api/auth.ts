@@ -44,14 +44,28 @@ export function authenticate(settings: AuthSettings): RequestHandler {
     }
     const header = req.get('authorization') ?? '';
     const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-    if (!token) return next(new ApiError(401, 'unauthenticated', 'send an API key as "Authorization: Bearer <key>"', undefined, { 'WWW-Authenticate': 'Bearer' }));
+    if (!token)
+      return next(
+        new ApiError(401, 'unauthenticated', 'send an API key as "Authorization: Bearer <key>"', undefined, {
+          'WWW-Authenticate': 'Bearer',
+        }),
+      );
     // A locked-out address is refused even with a valid key: letting that through would tell a guesser
     // (200, not 429) when it hit one, at full speed.
     const address = ipKeyGenerator(req.ip ?? 'unknown');
     const lockedUntil = failures.lockedUntil(address);
-    if (lockedUntil) return next(tooManyRequests('too_many_failed_logins', `${settings.failuresPerMinute} wrong API keys from this address within a minute; wait for Retry-After before trying again`, lockedUntil));
-    for (const key of settings.adminKeys) if (matches(token, key)) return ((req.caller = { owner: adminOwner, admin: true, keyId: keyIdOf(key) }), next());
-    for (const [key, owner] of settings.keys) if (matches(token, key)) return ((req.caller = { owner, admin: false, keyId: keyIdOf(key) }), next());
+    if (lockedUntil)
+      return next(
+        tooManyRequests(
+          'too_many_failed_logins',
+          `${settings.failuresPerMinute} wrong API keys from this address within a minute; wait for Retry-After before trying again`,
+          lockedUntil,
+        ),
+      );
+    for (const key of settings.adminKeys)
+      if (matches(token, key)) return ((req.caller = { owner: adminOwner, admin: true, keyId: keyIdOf(key) }), next());
+    for (const [key, owner] of settings.keys)
+      if (matches(token, key)) return ((req.caller = { owner, admin: false, keyId: keyIdOf(key) }), next());
     failures.record(address);
     next(new ApiError(401, 'unauthenticated', 'the API key is not valid', undefined, { 'WWW-Authenticate': 'Bearer' }));
   };

@@ -8,24 +8,27 @@ import { defaultStreamsPerOwner } from './stream-slots.js';
 
 const positiveInt = z.coerce.number().int().positive();
 
-const envSchema = z.object({
-  STOREFLEET_API_HOST: z.string().min(1).default('127.0.0.1'),
-  STOREFLEET_API_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  ...temporalConnectionEnv,
-  STOREFLEET_TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
-  STOREFLEET_API_KEYS: ownerKeys,
-  STOREFLEET_ADMIN_KEYS: adminKeys,
-  STOREFLEET_AUTH_FAILURES_PER_MINUTE: positiveInt.default(20),
-  STOREFLEET_PAGE_TOKEN_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
-  STOREFLEET_STORES_PER_OWNER: positiveInt.default(50),
-  STOREFLEET_RATE_LIMIT_PER_MINUTE: positiveInt.default(300),
-  STOREFLEET_QUERY_TIMEOUT_MS: positiveInt.default(3000),
-  STOREFLEET_WORKER_READ_TIMEOUT_MS: positiveInt.default(15_000),
-  STOREFLEET_STREAMS_PER_OWNER: positiveInt.default(defaultStreamsPerOwner),
-  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
-}).superRefine((values, ctx) => {
-  for (const message of sharedKeyProblems(values.STOREFLEET_API_KEYS, values.STOREFLEET_ADMIN_KEYS)) ctx.addIssue({ code: 'custom', path: ['STOREFLEET_ADMIN_KEYS'], message });
-});
+const envSchema = z
+  .object({
+    STOREFLEET_API_HOST: z.string().min(1).default('127.0.0.1'),
+    STOREFLEET_API_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    ...temporalConnectionEnv,
+    STOREFLEET_TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
+    STOREFLEET_API_KEYS: ownerKeys,
+    STOREFLEET_ADMIN_KEYS: adminKeys,
+    STOREFLEET_AUTH_FAILURES_PER_MINUTE: positiveInt.default(20),
+    STOREFLEET_PAGE_TOKEN_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    STOREFLEET_STORES_PER_OWNER: positiveInt.default(50),
+    STOREFLEET_RATE_LIMIT_PER_MINUTE: positiveInt.default(300),
+    STOREFLEET_QUERY_TIMEOUT_MS: positiveInt.default(3000),
+    STOREFLEET_WORKER_READ_TIMEOUT_MS: positiveInt.default(15_000),
+    STOREFLEET_STREAMS_PER_OWNER: positiveInt.default(defaultStreamsPerOwner),
+    LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  })
+  .superRefine((values, ctx) => {
+    for (const message of sharedKeyProblems(values.STOREFLEET_API_KEYS, values.STOREFLEET_ADMIN_KEYS))
+      ctx.addIssue({ code: 'custom', path: ['STOREFLEET_ADMIN_KEYS'], message });
+  });
 
 export type ApiConfig = ReturnType<typeof loadApiConfig>;
 
@@ -44,7 +47,12 @@ export function loadApiConfig(env: Record<string, string | undefined> = process.
     port: values.STOREFLEET_API_PORT,
     temporal: temporalConnection(values, (path) => readFileSync(path)),
     temporalUiUrl: values.STOREFLEET_TEMPORAL_UI_URL.replace(/\/$/, ''),
-    auth: { enabled: authEnabled, keys: values.STOREFLEET_API_KEYS, adminKeys: values.STOREFLEET_ADMIN_KEYS, failuresPerMinute: values.STOREFLEET_AUTH_FAILURES_PER_MINUTE },
+    auth: {
+      enabled: authEnabled,
+      keys: values.STOREFLEET_API_KEYS,
+      adminKeys: values.STOREFLEET_ADMIN_KEYS,
+      failuresPerMinute: values.STOREFLEET_AUTH_FAILURES_PER_MINUTE,
+    },
     pageTokenKey: values.STOREFLEET_PAGE_TOKEN_KEY,
     storesPerOwner: values.STOREFLEET_STORES_PER_OWNER,
     rateLimitPerMinute: values.STOREFLEET_RATE_LIMIT_PER_MINUTE,

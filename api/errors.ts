@@ -23,15 +23,26 @@ export const workerUnavailable = (message: string, retryAfterSeconds = 5) =>
 
 /** A 429 whose Retry-After is the time left until `resetAt`. */
 export const tooManyRequests = (code: string, message: string, resetAt: Date) =>
-  new ApiError(429, code, message, undefined, { 'Retry-After': String(Math.max(1, Math.ceil((resetAt.getTime() - Date.now()) / 1000))) });
+  new ApiError(429, code, message, undefined, {
+    'Retry-After': String(Math.max(1, Math.ceil((resetAt.getTime() - Date.now()) / 1000))),
+  });
 
 export function validationError(error: z.ZodError, where: 'body' | 'query' | 'path'): ApiError {
   const details = error.issues.map((issue) => ({ field: issue.path.join('.') || where, message: issue.message }));
-  return new ApiError(400, 'validation_failed', `invalid request ${where}: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`, details);
+  return new ApiError(
+    400,
+    'validation_failed',
+    `invalid request ${where}: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`,
+    details,
+  );
 }
 
 /** Parses with the schema or throws a 400 naming the offending fields. */
-export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'path'): z.infer<S> {
+export function parseOr400<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: 'body' | 'query' | 'path',
+): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw validationError(parsed.error, where);
   return parsed.data;
@@ -49,7 +60,8 @@ export function methodNotAllowed(allowed: string[]): RequestHandler {
 function fromHttpError(error: unknown): ApiError | undefined {
   if (!error || typeof error !== 'object') return undefined;
   // A compressed body that does not decompress: zlib's error (it has an errno), passed on as a 400.
-  if ('errno' in error && 'status' in error && error.status === 400) return new ApiError(400, 'invalid_body', 'the request body could not be decompressed');
+  if ('errno' in error && 'status' in error && error.status === 400)
+    return new ApiError(400, 'invalid_body', 'the request body could not be decompressed');
   if (!('type' in error)) return undefined;
   switch (error.type) {
     case 'entity.too.large':
@@ -69,9 +81,20 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, next
   const apiError = error instanceof ApiError ? error : fromHttpError(error);
   if (apiError) {
     for (const [name, value] of Object.entries(apiError.headers)) res.setHeader(name, value);
-    res.status(apiError.status).json({ error: { code: apiError.code, message: apiError.message, ...(apiError.details ? { details: apiError.details } : {}) } });
+    res.status(apiError.status).json({
+      error: {
+        code: apiError.code,
+        message: apiError.message,
+        ...(apiError.details ? { details: apiError.details } : {}),
+      },
+    });
     return;
   }
   req.log.error({ err: error }, 'unexpected error');
-  res.status(500).json({ error: { code: 'internal_error', message: 'internal error; the request id in X-Request-Id finds it in the API log' } });
+  res.status(500).json({
+    error: {
+      code: 'internal_error',
+      message: 'internal error; the request id in X-Request-Id finds it in the API log',
+    },
+  });
 };

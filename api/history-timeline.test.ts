@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { timelineOf } from './history-timeline.js';
 
 const fromJson = (history: unknown) => timelineOf(historyFromJSON(history).events ?? []);
-const recorded = (name: string) => fromJson(JSON.parse(readFileSync(new URL(`../test/histories/${name}.json`, import.meta.url), 'utf8')));
+const recorded = (name: string) =>
+  fromJson(JSON.parse(readFileSync(new URL(`../test/histories/${name}.json`, import.meta.url), 'utf8')));
 
 describe('timelineOf', () => {
   it('when a store failed, was retried from the CLI and deleted, then the timeline tells that story in order', () => {
@@ -19,15 +20,32 @@ describe('timelineOf', () => {
       'phase Deleting → Deleted',
     ]);
     const failed = timeline.find((e) => e.kind === 'step' && e.outcome === 'failed');
-    expect(failed).toMatchObject({ title: 'waitForReady', attempts: 1, error: expect.stringContaining('ImagePullBackOff') as string });
-    expect(timeline).toContainEqual(expect.objectContaining({ kind: 'signal', title: 'signal retry', by: 'temporal-cli:root@vm' }));
-    expect(timeline).toContainEqual(expect.objectContaining({ kind: 'step', title: 'cleanup (uninstall, volumes, namespace)', outcome: 'completed' }));
-    expect(timeline).toContainEqual(expect.objectContaining({ kind: 'signal', title: expect.stringMatching(/^ReleaseUninstalled: /) as string, by: 'the cleanup workflow' }));
+    expect(failed).toMatchObject({
+      title: 'waitForReady',
+      attempts: 1,
+      error: expect.stringContaining('ImagePullBackOff') as string,
+    });
+    expect(timeline).toContainEqual(
+      expect.objectContaining({ kind: 'signal', title: 'signal retry', by: 'temporal-cli:root@vm' }),
+    );
+    expect(timeline).toContainEqual(
+      expect.objectContaining({ kind: 'step', title: 'cleanup (uninstall, volumes, namespace)', outcome: 'completed' }),
+    );
+    expect(timeline).toContainEqual(
+      expect.objectContaining({
+        kind: 'signal',
+        title: expect.stringMatching(/^ReleaseUninstalled: /) as string,
+        by: 'the cleanup workflow',
+      }),
+    );
     expect(timeline.at(-1)).toMatchObject({ kind: 'run', title: 'workflow completed' });
   });
 
   it('when a run continued an earlier one, then it starts with that, not with a request', () => {
-    expect(recorded('store-continued-as-new')[0]).toMatchObject({ kind: 'run', title: 'continued as new (history kept short)' });
+    expect(recorded('store-continued-as-new')[0]).toMatchObject({
+      kind: 'run',
+      title: 'continued as new (history kept short)',
+    });
   });
 
   it('when a step needed several attempts, then it shows the count and the cause of the last retry, and no input or result', () => {
@@ -44,7 +62,11 @@ describe('timelineOf', () => {
           eventId: '6',
           eventTime: '2027-01-15T08:00:21Z',
           eventType: 'EVENT_TYPE_ACTIVITY_TASK_STARTED',
-          activityTaskStartedEventAttributes: { scheduledEventId: '5', attempt: 3, lastFailure: { message: 'activity failed', cause: { message: 'connect ECONNREFUSED 127.0.0.1:6443' } } },
+          activityTaskStartedEventAttributes: {
+            scheduledEventId: '5',
+            attempt: 3,
+            lastFailure: { message: 'activity failed', cause: { message: 'connect ECONNREFUSED 127.0.0.1:6443' } },
+          },
         },
         {
           eventId: '7',

@@ -41,7 +41,8 @@ function timeOf({ eventTime }: HistoryEvent): string {
   const seconds = Number(eventTime.seconds?.toString() ?? 0);
   return new Date(seconds * 1000 + Math.floor((eventTime.nanos ?? 0) / 1e6)).toISOString();
 }
-const decode = (payload: Payload | undefined | null): unknown => (payload ? defaultPayloadConverter.fromPayload(payload) : undefined);
+const decode = (payload: Payload | undefined | null): unknown =>
+  payload ? defaultPayloadConverter.fromPayload(payload) : undefined;
 
 /** The innermost message: "activity failed" wraps the one that says what went wrong. */
 function failureMessage(failure: Failure): string | undefined {
@@ -65,7 +66,8 @@ export function timelineOf(events: HistoryEvent[]): TimelineEntry[] {
           timeline.push({ time, kind: 'run', title: 'continued as new (history kept short)' });
           break;
         }
-        const spec = decode(started?.input?.payloads?.[0]) as { storeId?: string; engine?: string; plan?: string } | undefined;
+        const spec = decode(started?.input?.payloads?.[0]) as
+          { storeId?: string; engine?: string; plan?: string } | undefined;
         const requester = decode(started?.memo?.fields?.requestedBy) as Requester | undefined;
         timeline.push({
           time,
@@ -76,13 +78,21 @@ export function timelineOf(events: HistoryEvent[]): TimelineEntry[] {
         break;
       }
       case EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: {
-        const next = storeAttributesOf(event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields).get(StorePhase);
-        if (next && next !== phase) timeline.push({ time, kind: 'phase', title: phase ? `phase ${phase} → ${next}` : `phase ${next}` });
+        const next = storeAttributesOf(
+          event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields,
+        ).get(StorePhase);
+        if (next && next !== phase)
+          timeline.push({ time, kind: 'phase', title: phase ? `phase ${phase} → ${next}` : `phase ${next}` });
         phase = next ?? phase;
         break;
       }
       case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: {
-        const step: TimelineEntry = { time, kind: 'step', title: event.activityTaskScheduledEventAttributes?.activityType?.name ?? 'step', outcome: 'running' };
+        const step: TimelineEntry = {
+          time,
+          kind: 'step',
+          title: event.activityTaskScheduledEventAttributes?.activityType?.name ?? 'step',
+          outcome: 'running',
+        };
         steps.set(String(event.eventId), step);
         timeline.push(step);
         break;
@@ -100,30 +110,55 @@ export function timelineOf(events: HistoryEvent[]): TimelineEntry[] {
         finish(steps.get(String(event.activityTaskCompletedEventAttributes?.scheduledEventId)), time, 'completed');
         break;
       case EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED:
-        finish(steps.get(String(event.activityTaskFailedEventAttributes?.scheduledEventId)), time, 'failed', failureMessage(event.activityTaskFailedEventAttributes?.failure));
+        finish(
+          steps.get(String(event.activityTaskFailedEventAttributes?.scheduledEventId)),
+          time,
+          'failed',
+          failureMessage(event.activityTaskFailedEventAttributes?.failure),
+        );
         break;
       case EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
-        finish(steps.get(String(event.activityTaskTimedOutEventAttributes?.scheduledEventId)), time, 'timed out', failureMessage(event.activityTaskTimedOutEventAttributes?.failure));
+        finish(
+          steps.get(String(event.activityTaskTimedOutEventAttributes?.scheduledEventId)),
+          time,
+          'timed out',
+          failureMessage(event.activityTaskTimedOutEventAttributes?.failure),
+        );
         break;
       case EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED:
         finish(steps.get(String(event.activityTaskCanceledEventAttributes?.scheduledEventId)), time, 'canceled');
         break;
       case EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED: {
-        const step: TimelineEntry = { time, kind: 'step', title: 'cleanup (uninstall, volumes, namespace)', outcome: 'running' };
+        const step: TimelineEntry = {
+          time,
+          kind: 'step',
+          title: 'cleanup (uninstall, volumes, namespace)',
+          outcome: 'running',
+        };
         steps.set(`child-${String(event.eventId)}`, step);
         timeline.push(step);
         break;
       }
       case EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED:
-        finish(steps.get(`child-${String(event.childWorkflowExecutionCompletedEventAttributes?.initiatedEventId)}`), time, 'completed');
+        finish(
+          steps.get(`child-${String(event.childWorkflowExecutionCompletedEventAttributes?.initiatedEventId)}`),
+          time,
+          'completed',
+        );
         break;
       case EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_FAILED:
-        finish(steps.get(`child-${String(event.childWorkflowExecutionFailedEventAttributes?.initiatedEventId)}`), time, 'failed', failureMessage(event.childWorkflowExecutionFailedEventAttributes?.failure));
+        finish(
+          steps.get(`child-${String(event.childWorkflowExecutionFailedEventAttributes?.initiatedEventId)}`),
+          time,
+          'failed',
+          failureMessage(event.childWorkflowExecutionFailedEventAttributes?.failure),
+        );
         break;
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED: {
         const signal = event.workflowExecutionSignaledEventAttributes;
         const name = signal?.signalName ?? 'signal';
-        const recorded = name === storeEventSignal.name ? (decode(signal?.input?.payloads?.[0]) as StoreEvent | undefined) : undefined;
+        const recorded =
+          name === storeEventSignal.name ? (decode(signal?.input?.payloads?.[0]) as StoreEvent | undefined) : undefined;
         timeline.push({
           time,
           kind: 'signal',
@@ -136,12 +171,23 @@ export function timelineOf(events: HistoryEvent[]): TimelineEntry[] {
         const request = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest;
         // Changes carry who asked (core/messages.ts ChangeRequest); the delete update carries nothing.
         const change = decode(request?.input?.args?.payloads?.[0]) as ChangeRequest | undefined;
-        timeline.push({ time, kind: 'update', title: `update ${request?.input?.name ?? ''}`.trim(), by: change?.by ?? request?.meta?.identity ?? undefined });
+        timeline.push({
+          time,
+          kind: 'update',
+          title: `update ${request?.input?.name ?? ''}`.trim(),
+          by: change?.by ?? request?.meta?.identity ?? undefined,
+        });
         break;
       }
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED: {
         const terminated = event.workflowExecutionTerminatedEventAttributes;
-        timeline.push({ time, kind: 'run', title: 'workflow terminated', by: terminated?.identity ?? undefined, ...(terminated?.reason ? { detail: terminated.reason } : {}) });
+        timeline.push({
+          time,
+          kind: 'run',
+          title: 'workflow terminated',
+          by: terminated?.identity ?? undefined,
+          ...(terminated?.reason ? { detail: terminated.reason } : {}),
+        });
         break;
       }
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
@@ -154,7 +200,12 @@ export function timelineOf(events: HistoryEvent[]): TimelineEntry[] {
   return timeline;
 }
 
-function finish(step: TimelineEntry | undefined, time: string, outcome: NonNullable<TimelineEntry['outcome']>, error?: string): void {
+function finish(
+  step: TimelineEntry | undefined,
+  time: string,
+  outcome: NonNullable<TimelineEntry['outcome']>,
+  error?: string,
+): void {
   if (!step) return;
   step.endedAt = time;
   step.outcome = outcome;

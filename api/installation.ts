@@ -20,7 +20,8 @@ async function installationKey(client: Client, taskQueue: string): Promise<Buffe
   );
   const { memo } = await temporalCall(() => handle.describe());
   const key = memo?.pageTokenKey;
-  if (typeof key !== 'string' || key.length < 43) throw new Error(`workflow ${installationWorkflowId} has no pageTokenKey in its memo`);
+  if (typeof key !== 'string' || key.length < 43)
+    throw new Error(`workflow ${installationWorkflowId} has no pageTokenKey in its memo`);
   return Buffer.from(key, 'base64url');
 }
 
@@ -28,7 +29,11 @@ async function installationKey(client: Client, taskQueue: string): Promise<Buffe
  * The key, read once and kept; a failed read (Temporal down at start-up) is tried again on the next
  * use, so the API still comes up without Temporal.
  */
-export function pageTokenKey(options: { configured?: string; client: Client; taskQueue: string }): () => Promise<Buffer> {
+export function pageTokenKey(options: {
+  configured?: string;
+  client: Client;
+  taskQueue: string;
+}): () => Promise<Buffer> {
   const { configured, client, taskQueue } = options;
   if (configured) return () => Promise.resolve(Buffer.from(configured));
   let pending: Promise<Buffer> | undefined;

@@ -7,7 +7,11 @@ import { adminOwner } from './auth.js';
 
 const minKeyLength = 16;
 
-const entries = (text: string) => text.split(',').map((part) => part.trim()).filter(Boolean);
+const entries = (text: string) =>
+  text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
 
 function keyProblem(key: string): string | undefined {
   if (key.length === 0) return 'the key is empty';

@@ -5,8 +5,18 @@
 import { dryRunQuery, fleetUsageQuery, listStoresQuery } from './schemas.js';
 
 const redacted = '[Redacted]';
-const credentialHeaders = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'api-key', 'x-auth-token', 'x-access-token']);
-const apiParameters = new Set([listStoresQuery, dryRunQuery, fleetUsageQuery].flatMap((schema) => Object.keys(schema.shape)));
+const credentialHeaders = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'x-api-key',
+  'api-key',
+  'x-auth-token',
+  'x-access-token',
+]);
+const apiParameters = new Set(
+  [listStoresQuery, dryRunQuery, fleetUsageQuery].flatMap((schema) => Object.keys(schema.shape)),
+);
 
 /** The fields of pino's serialized request this changes. */
 interface LoggedRequest {
@@ -22,13 +32,24 @@ export function requestLogSerializer(keys: Iterable<string>): <R extends LoggedR
   const url = (text: string) => {
     const at = text.indexOf('?');
     if (at < 0) return text;
-    const query = [...new URLSearchParams(text.slice(at + 1))].map(([name, value]) => `${encodeURIComponent(name)}=${shown(name, value) ? encodeURIComponent(value) : redacted}`);
+    const query = [...new URLSearchParams(text.slice(at + 1))].map(
+      ([name, value]) => `${encodeURIComponent(name)}=${shown(name, value) ? encodeURIComponent(value) : redacted}`,
+    );
     return `${text.slice(0, at)}?${query.join('&')}`;
   };
   const query = (parsed: unknown) =>
-    parsed && typeof parsed === 'object' ? Object.fromEntries(Object.entries(parsed).map(([name, value]) => [name, shown(name, String(value)) ? value : redacted])) : parsed;
+    parsed && typeof parsed === 'object'
+      ? Object.fromEntries(
+          Object.entries(parsed).map(([name, value]) => [name, shown(name, String(value)) ? value : redacted]),
+        )
+      : parsed;
   const headers = (all: Record<string, string | string[] | undefined>) =>
-    Object.fromEntries(Object.entries(all).map(([name, value]) => [name, credentialHeaders.has(name) || hasKey(String(value)) ? redacted : value]));
+    Object.fromEntries(
+      Object.entries(all).map(([name, value]) => [
+        name,
+        credentialHeaders.has(name) || hasKey(String(value)) ? redacted : value,
+      ]),
+    );
   return (req) => ({
     ...req,
     ...(req.url === undefined ? {} : { url: url(req.url) }),

@@ -15,17 +15,30 @@ const drainMs = 10_000;
 
 async function main(): Promise<void> {
   const config = loadApiConfig();
-  const log = pino({ level: config.logLevel, base: { service: 'storefleet-api' }, redact: ['req.headers.authorization'] });
+  const log = pino({
+    level: config.logLevel,
+    base: { service: 'storefleet-api' },
+    redact: ['req.headers.authorization'],
+  });
   // The API comes up even while Temporal is down, answering 503 until it is back.
   const temporal = apiTemporalClient(config.temporal, config.queryTimeoutMs);
   const { client } = temporal;
   const shutdown = new AbortController();
   const tokenKey = pageTokenKey({ configured: config.pageTokenKey, client, taskQueue: config.temporal.taskQueue });
   // Starts the installation workflow now, not on the first paged list; failing that, that list tries again.
-  tokenKey().catch((error: unknown) => log.warn({ err: error }, 'page-token key not read from Temporal yet; trying again when a list needs it'));
+  tokenKey().catch((error: unknown) =>
+    log.warn({ err: error }, 'page-token key not read from Temporal yet; trying again when a list needs it'),
+  );
   const app = createApp({
     shutdown: shutdown.signal,
-    stores: createStoreService({ client, taskQueue: config.temporal.taskQueue, queryTimeoutMs: config.queryTimeoutMs, storesPerOwner: config.storesPerOwner, workerReadTimeoutMs: config.workerReadTimeoutMs, pageTokens: createPageTokens(tokenKey) }),
+    stores: createStoreService({
+      client,
+      taskQueue: config.temporal.taskQueue,
+      queryTimeoutMs: config.queryTimeoutMs,
+      storesPerOwner: config.storesPerOwner,
+      workerReadTimeoutMs: config.workerReadTimeoutMs,
+      pageTokens: createPageTokens(tokenKey),
+    }),
     log,
     auth: config.auth,
     links: { temporalUiUrl: config.temporalUiUrl, namespace: config.temporal.namespace },
@@ -38,7 +51,10 @@ async function main(): Promise<void> {
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  log.info({ url: `http://${config.host}:${port}`, auth: config.auth.enabled ? 'api keys' : 'off (loopback only)' }, 'api listening');
+  log.info(
+    { url: `http://${config.host}:${port}`, auth: config.auth.enabled ? 'api keys' : 'off (loopback only)' },
+    'api listening',
+  );
 
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
@@ -63,7 +79,11 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) process.stderr.write(`storefleet api: ${error.message}\n`);
-  else if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') process.stderr.write(`storefleet api: ${error.message}; set STOREFLEET_API_PORT to another port\n`);
-  else process.stderr.write(`storefleet api failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  else if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE')
+    process.stderr.write(`storefleet api: ${error.message}; set STOREFLEET_API_PORT to another port\n`);
+  else
+    process.stderr.write(
+      `storefleet api failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
   process.exit(1);
 });

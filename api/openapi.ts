@@ -2,10 +2,34 @@
 import { z } from 'zod';
 import { storeIdSchema } from '../core/schemas.js';
 import { fleetUpgradeAccepted, fleetUpgradeBody, fleetUpgradeList, fleetUpgradeResponse } from './schemas.js';
-import { acceptedResponse, changeDryRunResponse, changeStoreBody, createStoreBody, dryRunQuery, dryRunResponse, errorResponse, eventsResponse, healthResponse, historyResponse, listStoresQuery, orderCheckResponse, fleetUsageQuery, fleetUsageResponse, storeUsageResponse, storeListResponse, storeResponse, storeSummary } from './schemas.js';
+import {
+  acceptedResponse,
+  changeDryRunResponse,
+  changeStoreBody,
+  createStoreBody,
+  dryRunQuery,
+  dryRunResponse,
+  errorResponse,
+  eventsResponse,
+  healthResponse,
+  historyResponse,
+  listStoresQuery,
+  orderCheckResponse,
+  fleetUsageQuery,
+  fleetUsageResponse,
+  storeUsageResponse,
+  storeListResponse,
+  storeResponse,
+  storeSummary,
+} from './schemas.js';
 
-const ref = (schema: z.ZodType) => ({ $ref: `#/components/schemas/${(z.globalRegistry.get(schema) as { id: string }).id}` });
-const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema: ref(schema) } } });
+const ref = (schema: z.ZodType) => ({
+  $ref: `#/components/schemas/${(z.globalRegistry.get(schema) as { id: string }).id}`,
+});
+const json = (schema: z.ZodType, description: string) => ({
+  description,
+  content: { 'application/json': { schema: ref(schema) } },
+});
 const errorCodes: Record<string, string> = {
   '400': 'invalid JSON, or a field that breaks the schema (details name the fields)',
   '401': 'missing or unknown API key',
@@ -21,11 +45,18 @@ const errorCodes: Record<string, string> = {
   '500': 'unexpected error; X-Request-Id finds it in the log',
   '502': 'the worker could not read the cluster',
 };
-const errors = (...codes: string[]) => Object.fromEntries(codes.map((code) => [code, json(errorResponse, errorCodes[code]!)]));
+const errors = (...codes: string[]) =>
+  Object.fromEntries(codes.map((code) => [code, json(errorResponse, errorCodes[code]!)]));
 const common = ['401', '429', '500', '503'];
 const { $schema: _idSchema, ...storeIdJsonSchema } = z.toJSONSchema(storeIdSchema);
 const idParameter = { name: 'id', in: 'path', required: true, schema: storeIdJsonSchema, description: 'store id' };
-const upgradeIdParameter = { name: 'upgradeId', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{8}$' }, description: 'fleet upgrade id' };
+const upgradeIdParameter = {
+  name: 'upgradeId',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', pattern: '^[0-9a-f]{8}$' },
+  description: 'fleet upgrade id',
+};
 
 function queryParameters(schema: z.ZodObject) {
   return Object.entries(schema.shape).map(([name, field]) => {
@@ -36,11 +67,17 @@ function queryParameters(schema: z.ZodObject) {
 
 export function openApiDocument(): object {
   const { schemas } = z.toJSONSchema(z.globalRegistry, { uri: (id) => `#/components/schemas/${id}` });
-  const components = Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _s, $id: _i, ...schema }]) => [id, schema]));
+  const components = Object.fromEntries(
+    Object.entries(schemas).map(([id, { $schema: _s, $id: _i, ...schema }]) => [id, schema]),
+  );
   const store = (op: object) => ({ tags: ['stores'], parameters: [idParameter], ...op });
   return {
     openapi: '3.1.0',
-    info: { title: 'storefleet API', version: '1', description: 'Isolated e-commerce stores on Kubernetes. Every path also works without the /api/v1 prefix.' },
+    info: {
+      title: 'storefleet API',
+      version: '1',
+      description: 'Isolated e-commerce stores on Kubernetes. Every path also works without the /api/v1 prefix.',
+    },
     servers: [{ url: '/api/v1' }],
     components: { schemas: components, securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
     security: [{ apiKey: [] }],
@@ -53,7 +90,10 @@ export function openApiDocument(): object {
           requestBody: { required: true, content: { 'application/json': { schema: ref(createStoreBody) } } },
           responses: {
             '201': json(storeSummary, 'created'),
-            '200': { description: 'the same store already exists, or (dryRun=true) the plan', content: { 'application/json': { schema: { oneOf: [ref(storeSummary), ref(dryRunResponse)] } } } },
+            '200': {
+              description: 'the same store already exists, or (dryRun=true) the plan',
+              content: { 'application/json': { schema: { oneOf: [ref(storeSummary), ref(dryRunResponse)] } } },
+            },
             ...errors('400', '403', '409', '413', '415', '502', ...common),
           },
         },
@@ -61,30 +101,50 @@ export function openApiDocument(): object {
           tags: ['stores'],
           summary: 'List stores (newest first), filtered and paginated',
           parameters: queryParameters(listStoresQuery),
-          responses: { '200': json(storeListResponse, 'a page of stores'), ...errors('400', '403', ...common), '431': { description: errorCodes['431'] } },
+          responses: {
+            '200': json(storeListResponse, 'a page of stores'),
+            ...errors('400', '403', ...common),
+            '431': { description: errorCodes['431'] },
+          },
         },
       },
       '/stores/{id}': {
-        get: store({ summary: 'A store: phase, conditions, urls, last error', responses: { '200': json(storeResponse, 'the store'), ...errors('400', '404', ...common) } }),
+        get: store({
+          summary: 'A store: phase, conditions, urls, last error',
+          responses: { '200': json(storeResponse, 'the store'), ...errors('400', '404', ...common) },
+        }),
         patch: store({
-          summary: 'Change the plan or upgrade the chart of a Ready store (phase Upgrading); a release that does not get ready is rolled back. With dryRun=true, only say what it would apply',
+          summary:
+            'Change the plan or upgrade the chart of a Ready store (phase Upgrading); a release that does not get ready is rolled back. With dryRun=true, only say what it would apply',
           parameters: [idParameter, ...queryParameters(dryRunQuery)],
           requestBody: { required: true, content: { 'application/json': { schema: ref(changeStoreBody) } } },
           responses: {
-            '202': json(acceptedResponse, 'the change was accepted: the store is Upgrading; GET it to follow (lastChange)'),
+            '202': json(
+              acceptedResponse,
+              'the change was accepted: the store is Upgrading; GET it to follow (lastChange)',
+            ),
             '200': json(changeDryRunResponse, '(dryRun=true) what the change would apply, and its problems'),
             ...errors('400', '404', '409', '413', '415', '502', ...common),
           },
         }),
-        delete: store({ summary: 'Delete a store (idempotent)', responses: { '202': json(acceptedResponse, 'deletion requested'), ...errors('400', '404', ...common) } }),
+        delete: store({
+          summary: 'Delete a store (idempotent)',
+          responses: { '202': json(acceptedResponse, 'deletion requested'), ...errors('400', '404', ...common) },
+        }),
       },
       '/stores/{id}/events': {
-        get: store({ summary: "The store's event timeline", responses: { '200': json(eventsResponse, 'events, oldest first'), ...errors('400', '404', ...common) } }),
+        get: store({
+          summary: "The store's event timeline",
+          responses: { '200': json(eventsResponse, 'events, oldest first'), ...errors('400', '404', ...common) },
+        }),
       },
       '/stores/{id}/hibernate': {
         post: store({
           summary: 'Hibernate a Ready store: its workloads scale to zero, its data stays (phase Hibernated)',
-          responses: { '202': json(acceptedResponse, 'hibernation requested'), ...errors('400', '404', '409', ...common) },
+          responses: {
+            '202': json(acceptedResponse, 'hibernation requested'),
+            ...errors('400', '404', '409', ...common),
+          },
         }),
       },
       '/stores/{id}/wake': {
@@ -97,19 +157,30 @@ export function openApiDocument(): object {
         post: store({
           summary:
             "Place an order through the store's URL as a shopper would (Medusa: manual payment; WooCommerce: Cash on Delivery), see it through the admin API with the store's credentials, then cancel it. Answers when done (seconds, at most about 3 minutes); the condition OrderFlow keeps the outcome",
-          responses: { '200': json(orderCheckResponse, 'the check ran: ok says whether every step succeeded, steps say how each went'), ...errors('400', '404', '409', ...common) },
+          responses: {
+            '200': json(
+              orderCheckResponse,
+              'the check ran: ok says whether every step succeeded, steps say how each went',
+            ),
+            ...errors('400', '404', '409', ...common),
+          },
         }),
       },
       '/stores/{id}/history': {
         get: store({
-          summary: 'The audit trail: who asked, each step with its attempts and retry causes, phase changes, signals and updates',
+          summary:
+            'The audit trail: who asked, each step with its attempts and retry causes, phase changes, signals and updates',
           responses: { '200': json(historyResponse, 'the timeline, oldest first'), ...errors('400', '404', ...common) },
         }),
       },
       '/stores/{id}/usage': {
         get: store({
-          summary: "What the store uses of its plan: the quota's used against hard per resource, its volumes, plan and age",
-          responses: { '200': json(storeUsageResponse, 'the usage, read from the cluster by a worker'), ...errors('400', '404', '502', ...common) },
+          summary:
+            "What the store uses of its plan: the quota's used against hard per resource, its volumes, plan and age",
+          responses: {
+            '200': json(storeUsageResponse, 'the usage, read from the cluster by a worker'),
+            ...errors('400', '404', '502', ...common),
+          },
         }),
       },
       '/fleet/usage': {
@@ -123,16 +194,22 @@ export function openApiDocument(): object {
       '/fleet/upgrades': {
         post: {
           tags: ['fleet'],
-          summary: 'Start a fleet upgrade: the matching stores move to chartVersion wave by wave; it stops when a wave has more than maxFailures failed stores',
+          summary:
+            'Start a fleet upgrade: the matching stores move to chartVersion wave by wave; it stops when a wave has more than maxFailures failed stores',
           requestBody: { required: true, content: { 'application/json': { schema: ref(fleetUpgradeBody) } } },
           responses: { '202': json(fleetUpgradeAccepted, 'started'), ...errors('400', '403', '413', '415', ...common) },
         },
-        get: { tags: ['fleet'], summary: 'Fleet upgrades, newest first', responses: { '200': json(fleetUpgradeList, 'the upgrades'), ...errors(...common) } },
+        get: {
+          tags: ['fleet'],
+          summary: 'Fleet upgrades, newest first',
+          responses: { '200': json(fleetUpgradeList, 'the upgrades'), ...errors(...common) },
+        },
       },
       '/fleet/upgrades/{upgradeId}': {
         get: {
           tags: ['fleet'],
-          summary: "A fleet upgrade: its state, each wave, each store's result and the chart version and revision it runs",
+          summary:
+            "A fleet upgrade: its state, each wave, each store's result and the chart version and revision it runs",
           parameters: [upgradeIdParameter],
           responses: { '200': json(fleetUpgradeResponse, 'the upgrade'), ...errors('400', '404', '409', ...common) },
         },
@@ -145,19 +222,29 @@ export function openApiDocument(): object {
               tags: ['fleet'],
               summary: `${action[0]!.toUpperCase()}${action.slice(1)} a fleet upgrade before its next wave (stores already upgrading finish their change)`,
               parameters: [upgradeIdParameter],
-              responses: { '202': json(fleetUpgradeAccepted, `${action} requested`), ...errors('400', '404', '409', ...common) },
+              responses: {
+                '202': json(fleetUpgradeAccepted, `${action} requested`),
+                ...errors('400', '404', '409', ...common),
+              },
             },
           },
         ]),
       ),
       '/stores/{id}/stream': {
         get: store({
-          summary: 'Server-Sent Events: `phase` on every phase change, `event` for every new timeline entry; ends after Deleted',
-          responses: { '200': { description: 'an event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errors('400', '404', ...common) },
+          summary:
+            'Server-Sent Events: `phase` on every phase change, `event` for every new timeline entry; ends after Deleted',
+          responses: {
+            '200': { description: 'an event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+            ...errors('400', '404', ...common),
+          },
         }),
       },
       '/stores/{id}/retry': {
-        post: store({ summary: 'Retry a Failed store', responses: { '202': json(acceptedResponse, 'retry requested'), ...errors('400', '404', '409', ...common) } }),
+        post: store({
+          summary: 'Retry a Failed store',
+          responses: { '202': json(acceptedResponse, 'retry requested'), ...errors('400', '404', '409', ...common) },
+        }),
       },
     },
     'x-health': { '/healthz': ref(healthResponse), '/readyz': ref(healthResponse) },

@@ -6,10 +6,11 @@ const tokens = createPageTokens(() => Promise.resolve(Buffer.from('k'.repeat(32)
 const query = "WorkflowType = 'storeWorkflow' AND StoreOwner = 'team-a'";
 const temporalToken = Buffer.from('{"LastStartTime":"2025-01-01T00:00:00Z","LastRunID":"abc"}');
 
-const refused = async (promise: Promise<unknown>) => expect(promise).rejects.toMatchObject({ status: 400, code: 'invalid_page_token' });
+const refused = async (promise: Promise<unknown>) =>
+  expect(promise).rejects.toMatchObject({ status: 400, code: 'invalid_page_token' });
 
 describe('page tokens', () => {
-  it('when a token is decoded for the query it was made for, then it gives back Temporal\'s token', async () => {
+  it("when a token is decoded for the query it was made for, then it gives back Temporal's token", async () => {
     expect(await tokens.decode(query, await tokens.encode(query, temporalToken))).toEqual(temporalToken);
   });
 
@@ -26,6 +27,7 @@ describe('page tokens', () => {
     // The last character of 32 bytes in base64 carries 2 spare bits, which decoding ignores.
     const last = token.at(-1)!;
     const spareBits = `${token.slice(0, -1)}${String.fromCharCode(last.charCodeAt(0) ^ 1)}`;
-    for (const bad of [forged, flipped, spareBits, 'bm9wZQ', '', `.${token.split('.')[1]}`]) await refused(tokens.decode(query, bad));
+    for (const bad of [forged, flipped, spareBits, 'bm9wZQ', '', `.${token.split('.')[1]}`])
+      await refused(tokens.decode(query, bad));
   });
 });

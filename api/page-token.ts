@@ -14,13 +14,17 @@ export interface PageTokens {
   decode(query: string, token: string): Promise<Buffer>;
 }
 
-const invalid = () => new ApiError(400, 'invalid_page_token', 'pageToken is not one this API handed out for this query');
+const invalid = () =>
+  new ApiError(400, 'invalid_page_token', 'pageToken is not one this API handed out for this query');
 
 /** `key` may be slow (read from Temporal) and is asked for each token; cache it there. */
 export function createPageTokens(key: () => Promise<Buffer>): PageTokens {
   // The query's length first, so no (query, token) pair can be re-split into another.
   const mac = async (query: string, bytes: Uint8Array) =>
-    createHmac('sha256', await key()).update(`${Buffer.byteLength(query)}:${query}`).update(bytes).digest();
+    createHmac('sha256', await key())
+      .update(`${Buffer.byteLength(query)}:${query}`)
+      .update(bytes)
+      .digest();
   const encode = async (query: string, temporalToken: Uint8Array) =>
     `${Buffer.from(temporalToken).toString('base64url')}.${(await mac(query, temporalToken)).toString('base64url')}`;
   return {

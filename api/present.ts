@@ -38,13 +38,21 @@ export function storeUsageResponse(record: StoreRecord, usage: StoreUsage, now =
     storeId: record.storeId,
     plan: record.plan,
     phase: record.phase,
-    ...(record.createdAt ? { createdAt: record.createdAt, ageSeconds: Math.max(0, Math.round((now - Date.parse(record.createdAt)) / 1000)) } : {}),
+    ...(record.createdAt
+      ? {
+          createdAt: record.createdAt,
+          ageSeconds: Math.max(0, Math.round((now - Date.parse(record.createdAt)) / 1000)),
+        }
+      : {}),
     ...usage,
   };
 }
 
 export function storeResponse(view: StoreView, settings: LinkSettings): StoreResponse {
-  const base = { ...storeSummary(view.record, settings), adminSecret: { name: adminSecretName, namespace: namespaceName(view.record.storeId) } };
+  const base = {
+    ...storeSummary(view.record, settings),
+    adminSecret: { name: adminSecretName, namespace: namespaceName(view.record.storeId) },
+  };
   if (!view.live) return { ...base, live: false, detail: view.detail, conditions: [] };
   const s = view.status;
   return {

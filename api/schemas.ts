@@ -16,16 +16,28 @@ export const createStoreBody = z
   .meta({ id: 'CreateStore', description: 'A new store. plan defaults to small; the owner is the caller.' });
 
 export const dryRunQuery = z.strictObject({
-  dryRun: z.enum(['true', 'false']).optional().meta({ description: 'true: answer what the request would do and whether it fits, and change nothing' }),
+  dryRun: z
+    .enum(['true', 'false'])
+    .optional()
+    .meta({ description: 'true: answer what the request would do and whether it fits, and change nothing' }),
 });
 
 export const changeStoreBody = z
   .strictObject({
     plan: z.enum(planNames).optional(),
-    chartVersion: chartVersionSchema.optional().meta({ description: "a version of the store's chart that the worker's charts directory holds" }),
+    chartVersion: chartVersionSchema
+      .optional()
+      .meta({ description: "a version of the store's chart that the worker's charts directory holds" }),
   })
-  .refine((change) => change.plan !== undefined || change.chartVersion !== undefined, { message: 'give plan, chartVersion or both' })
-  .meta({ id: 'ChangeStore', minProperties: 1, description: 'A plan change, a chart upgrade, or both: applied to a Ready store, rolled back if the new release does not get ready.' });
+  .refine((change) => change.plan !== undefined || change.chartVersion !== undefined, {
+    message: 'give plan, chartVersion or both',
+  })
+  .meta({
+    id: 'ChangeStore',
+    minProperties: 1,
+    description:
+      'A plan change, a chart upgrade, or both: applied to a Ready store, rolled back if the new release does not get ready.',
+  });
 
 export const listStoresQuery = z.strictObject({
   phase: z.enum(Object.keys(phases) as [keyof typeof phases, ...Array<keyof typeof phases>]).optional(),
@@ -33,25 +45,33 @@ export const listStoresQuery = z.strictObject({
   owner: ownerSchema.optional().meta({ description: 'Admin keys only: the stores of this owner.' }),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   // Its shape is checked with its signature (400 invalid_page_token): a well-formed token proves nothing.
-  pageToken: z.string().max(4096).optional().meta({ description: 'nextPageToken of the previous page, with the same filters.' }),
+  pageToken: z
+    .string()
+    .max(4096)
+    .optional()
+    .meta({ description: 'nextPageToken of the previous page, with the same filters.' }),
 });
 
 export const storeIdParams = z.strictObject({ id: storeIdSchema });
 
-const event = z.object({
-  time: z.string(),
-  type: z.enum(['Normal', 'Warning']),
-  reason: z.string(),
-  message: z.string(),
-}).meta({ id: 'StoreEvent' });
+const event = z
+  .object({
+    time: z.string(),
+    type: z.enum(['Normal', 'Warning']),
+    reason: z.string(),
+    message: z.string(),
+  })
+  .meta({ id: 'StoreEvent' });
 
-const condition = z.object({
-  type: z.enum(Object.keys(conditionTypes) as [string, ...string[]]),
-  status: z.enum(['True', 'False', 'Unknown']),
-  reason: z.string(),
-  message: z.string(),
-  lastTransitionTime: z.string(),
-}).meta({ id: 'Condition' });
+const condition = z
+  .object({
+    type: z.enum(Object.keys(conditionTypes) as [string, ...string[]]),
+    status: z.enum(['True', 'False', 'Unknown']),
+    reason: z.string(),
+    message: z.string(),
+    lastTransitionTime: z.string(),
+  })
+  .meta({ id: 'Condition' });
 
 const links = z.object({
   self: z.string(),
@@ -71,9 +91,14 @@ const lastChange = z
     from: release.extend({ revision: z.number().int().optional() }),
     to: release,
     result: z.enum(['Upgrading', 'Upgraded', 'RolledBack', 'Failed']).meta({
-      description: 'Upgraded: the store runs `to`; RolledBack: the upgrade failed and the store runs `from` again, Ready; Failed: the rollback failed too',
+      description:
+        'Upgraded: the store runs `to`; RolledBack: the upgrade failed and the store runs `from` again, Ready; Failed: the rollback failed too',
     }),
-    revision: z.number().int().optional().meta({ description: 'the Helm release revision the store runs after the change' }),
+    revision: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: 'the Helm release revision the store runs after the change' }),
     message: z.string(),
     startedAt: z.string(),
     finishedAt: z.string().optional(),
@@ -82,9 +107,14 @@ const lastChange = z
 
 export const orderCheck = z
   .object({
-    ok: z.boolean().meta({ description: 'every step succeeded: the order was placed, seen in the admin and cancelled' }),
+    ok: z
+      .boolean()
+      .meta({ description: 'every step succeeded: the order was placed, seen in the admin and cancelled' }),
     orderId: z.string().optional().meta({ description: 'the order the check placed, once it got that far' }),
-    steps: z.array(z.object({ name: z.string(), ok: z.boolean(), message: z.string() })).meta({ description: 'in the order they ran; the first failure ends the check (the cancel still runs once an order exists)' }),
+    steps: z.array(z.object({ name: z.string(), ok: z.boolean(), message: z.string() })).meta({
+      description:
+        'in the order they ran; the first failure ends the check (the cancel still runs once an order exists)',
+    }),
     requestedBy: z.string(),
     startedAt: z.string(),
     finishedAt: z.string(),
@@ -139,7 +169,10 @@ const timelineEntry = z
     time: z.string(),
     kind: z.enum(['requested', 'phase', 'step', 'signal', 'update', 'run']),
     title: z.string(),
-    by: z.string().optional().meta({ description: 'owner and key id through the API, else the Temporal client identity' }),
+    by: z
+      .string()
+      .optional()
+      .meta({ description: 'owner and key id through the API, else the Temporal client identity' }),
     endedAt: z.string().optional(),
     outcome: z.enum(['running', 'completed', 'failed', 'timed out', 'canceled']).optional(),
     attempts: z.number().int().optional(),
@@ -152,14 +185,19 @@ const timelineEntry = z
 export const historyResponse = z
   .object({
     storeId: z.string(),
-    runs: z.number().int().meta({ description: 'workflow runs read (a store continues as new when its history grows)' }),
+    runs: z
+      .number()
+      .int()
+      .meta({ description: 'workflow runs read (a store continues as new when its history grows)' }),
     truncated: z.boolean().meta({ description: 'true when older runs were left out; the Temporal UI has them' }),
     timeline: z.array(timelineEntry),
   })
   .meta({ id: 'StoreHistory' });
 
 export const fleetUsageQuery = z.strictObject({
-  owner: ownerSchema.optional().meta({ description: 'Admin keys only: the stores of this owner (all owners when left out).' }),
+  owner: ownerSchema
+    .optional()
+    .meta({ description: 'Admin keys only: the stores of this owner (all owners when left out).' }),
 });
 
 const quotaLine = z
@@ -180,7 +218,9 @@ export const storeUsageResponse = z
     ageSeconds: z.number().int().optional(),
     found: z.boolean().meta({ description: 'false while the namespace or its quota does not exist' }),
     quota: z.array(quotaLine),
-    volumes: z.array(z.object({ name: z.string(), requested: z.string(), capacity: z.string().optional(), phase: z.string() })),
+    volumes: z.array(
+      z.object({ name: z.string(), requested: z.string(), capacity: z.string().optional(), phase: z.string() }),
+    ),
   })
   .meta({ id: 'StoreUsage' });
 
@@ -188,22 +228,34 @@ export const fleetUsageResponse = z
   .object({
     stores: z.array(z.object({ storeId: z.string(), plan: z.string(), owner: z.string(), quota: z.array(quotaLine) })),
     totals: z
-      .array(z.object({ resource: z.string(), used: z.number(), hard: z.number(), usedFraction: z.number().optional() }))
-      .meta({ description: 'per resource, summed over the stores: cores for cpu, bytes for memory and storage, else counts' }),
+      .array(
+        z.object({ resource: z.string(), used: z.number(), hard: z.number(), usedFraction: z.number().optional() }),
+      )
+      .meta({
+        description: 'per resource, summed over the stores: cores for cpu, bytes for memory and storage, else counts',
+      }),
   })
   .meta({ id: 'FleetUsage' });
 
 const plannedChanges = z.object({
-    namespace: z.string(),
-    objects: z.array(
-      z.object({ kind: z.string(), name: z.string(), source: z.enum(['storefleet', 'chart']), action: z.enum(['create', 'update']) }),
-    ),
-    resources: z
-      .array(z.object({ resource: z.string(), requested: z.number(), quota: z.number(), fits: z.boolean() }))
-      .meta({ description: "what the chart's pods and volumes ask of the plan's quota: cores for cpu, bytes for memory and storage, else counts" }),
-    fits: z.boolean(),
-    problems: z.array(z.string()),
-  });
+  namespace: z.string(),
+  objects: z.array(
+    z.object({
+      kind: z.string(),
+      name: z.string(),
+      source: z.enum(['storefleet', 'chart']),
+      action: z.enum(['create', 'update']),
+    }),
+  ),
+  resources: z
+    .array(z.object({ resource: z.string(), requested: z.number(), quota: z.number(), fits: z.boolean() }))
+    .meta({
+      description:
+        "what the chart's pods and volumes ask of the plan's quota: cores for cpu, bytes for memory and storage, else counts",
+    }),
+  fits: z.boolean(),
+  problems: z.array(z.string()),
+});
 
 export const dryRunResponse = plannedChanges
   .extend({
@@ -212,7 +264,9 @@ export const dryRunResponse = plannedChanges
     engine: z.string(),
     plan: z.string(),
     owner: z.string(),
-    existingPhase: phase.optional().meta({ description: 'the store exists already (same spec): a create would change nothing' }),
+    existingPhase: phase
+      .optional()
+      .meta({ description: 'the store exists already (same spec): a create would change nothing' }),
   })
   .meta({ id: 'DryRun' });
 
@@ -225,21 +279,36 @@ export const changeDryRunResponse = plannedChanges
     from: release,
     to: release,
   })
-  .meta({ id: 'ChangeDryRun', description: 'What the change would apply, and problems that would make the store refuse it (the chart version, the usage against the new plan).' });
+  .meta({
+    id: 'ChangeDryRun',
+    description:
+      'What the change would apply, and problems that would make the store refuse it (the chart version, the usage against the new plan).',
+  });
 
 export const fleetUpgradeBody = fleetUpgradeRequestSchema.meta({
   id: 'FleetUpgradeRequest',
-  description: 'Upgrade the chart of the running stores of an engine, wave by wave; an owner key upgrades only its own stores.',
+  description:
+    'Upgrade the chart of the running stores of an engine, wave by wave; an owner key upgrades only its own stores.',
 });
-export const fleetUpgradeParams = z.strictObject({ upgradeId: z.string().regex(/^[0-9a-f]{8}$/, 'a fleet upgrade id is 8 hex digits') });
+export const fleetUpgradeParams = z.strictObject({
+  upgradeId: z.string().regex(/^[0-9a-f]{8}$/, 'a fleet upgrade id is 8 hex digits'),
+});
 
 const fleetUpgradeLinks = z.object({ self: z.string(), pause: z.string(), resume: z.string(), cancel: z.string() });
 
 export const fleetUpgradeResponse = z
   .object({
     id: z.string(),
-    spec: fleetUpgradeRequestSchema.extend({ waveSize: z.number().int(), maxFailures: z.number().int(), pauseBetweenWavesSeconds: z.number().int(), requestedBy: z.string() }),
-    state: z.enum(fleetUpgradeStates).meta({ description: 'Running, Paused (before the next wave), Completed, Stopped (a wave had more failures than maxFailures) or Cancelled' }),
+    spec: fleetUpgradeRequestSchema.extend({
+      waveSize: z.number().int(),
+      maxFailures: z.number().int(),
+      pauseBetweenWavesSeconds: z.number().int(),
+      requestedBy: z.string(),
+    }),
+    state: z.enum(fleetUpgradeStates).meta({
+      description:
+        'Running, Paused (before the next wave), Completed, Stopped (a wave had more failures than maxFailures) or Cancelled',
+    }),
     reason: z.string().optional(),
     waves: z.array(
       z.object({
@@ -250,7 +319,10 @@ export const fleetUpgradeResponse = z
           z.object({
             storeId: z.string(),
             result: z.enum(fleetStoreResults),
-            chartVersion: z.string().optional().meta({ description: 'the chart version the store runs (at the end: its final one)' }),
+            chartVersion: z
+              .string()
+              .optional()
+              .meta({ description: 'the chart version the store runs (at the end: its final one)' }),
             revision: z.number().int().optional(),
             message: z.string().optional(),
           }),
@@ -269,7 +341,11 @@ export const fleetUpgradeAccepted = z
   .meta({ id: 'FleetUpgradeAccepted' });
 
 export const fleetUpgradeList = z
-  .object({ upgrades: z.array(z.object({ id: z.string(), running: z.boolean(), startedAt: z.string(), links: fleetUpgradeLinks })) })
+  .object({
+    upgrades: z.array(
+      z.object({ id: z.string(), running: z.boolean(), startedAt: z.string(), links: fleetUpgradeLinks }),
+    ),
+  })
   .meta({ id: 'FleetUpgradeList' });
 
 export const acceptedResponse = z
@@ -287,7 +363,11 @@ export const errorResponse = z
   .meta({ id: 'Error' });
 
 export const healthResponse = z
-  .object({ status: z.enum(['ok', 'unavailable']), temporal: z.enum(['reachable', 'unreachable', 'failing']).optional(), detail: z.string().optional() })
+  .object({
+    status: z.enum(['ok', 'unavailable']),
+    temporal: z.enum(['reachable', 'unreachable', 'failing']).optional(),
+    detail: z.string().optional(),
+  })
   .meta({ id: 'Health' });
 
 export type StoreResponse = z.infer<typeof storeResponse>;

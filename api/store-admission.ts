@@ -45,15 +45,30 @@ export function storeStart(spec: CreateSpec & { owner: string }, taskQueue: stri
 
 /** The running store a create names again: the same one (returned), else a 409 saying why not. */
 function sameStoreOr409(record: StoreRecord, spec: CreateSpec, caller: Caller): StoreRecord {
-  if (!caller.admin && record.owner !== caller.owner) throw new ApiError(409, 'store_id_taken', `store id ${spec.storeId} is taken`);
-  if (record.phase === 'Deleting') throw new ApiError(409, 'store_deleting', `store ${spec.storeId} is being deleted; create it again once it is Deleted`);
+  if (!caller.admin && record.owner !== caller.owner)
+    throw new ApiError(409, 'store_id_taken', `store id ${spec.storeId} is taken`);
+  if (record.phase === 'Deleting')
+    throw new ApiError(
+      409,
+      'store_deleting',
+      `store ${spec.storeId} is being deleted; create it again once it is Deleted`,
+    );
   if (record.engine !== spec.engine || record.plan !== spec.plan) {
-    throw new ApiError(409, 'store_exists', `store ${spec.storeId} exists as ${record.engine}/${record.plan}, not ${spec.engine}/${spec.plan}`);
+    throw new ApiError(
+      409,
+      'store_exists',
+      `store ${spec.storeId} exists as ${record.engine}/${record.plan}, not ${spec.engine}/${spec.plan}`,
+    );
   }
   return record;
 }
 
-export function createStoreAdmission(options: { client: Client; taskQueue: string; quota: OwnerQuota; reads: WorkerReads }) {
+export function createStoreAdmission(options: {
+  client: Client;
+  taskQueue: string;
+  quota: OwnerQuota;
+  reads: WorkerReads;
+}) {
   const { client, quota } = options;
 
   /**
@@ -61,11 +76,14 @@ export function createStoreAdmission(options: { client: Client; taskQueue: strin
    * undefined when a new one may start; an id whose remains may exist stays taken (409).
    */
   async function admit(spec: CreateSpec, caller: Caller): Promise<StoreRecord | undefined> {
-    const existing = await temporalCall(() => client.workflow.getHandle(storeWorkflowId(spec.storeId)).describe()).catch((error: unknown) => {
+    const existing = await temporalCall(() =>
+      client.workflow.getHandle(storeWorkflowId(spec.storeId)).describe(),
+    ).catch((error: unknown) => {
       if (error instanceof ApiError) throw error;
       return undefined;
     });
-    if (existing?.status.name === 'RUNNING') return sameStoreOr409(describedRecord(spec.storeId, existing), spec, caller);
+    if (existing?.status.name === 'RUNNING')
+      return sameStoreOr409(describedRecord(spec.storeId, existing), spec, caller);
     // Its workflow ended without a delete: what it made may still be there, and stays its owner's.
     const ended = existing && describedRecord(spec.storeId, existing).ended;
     if (ended) throw remainsTaken(spec.storeId, ended);
@@ -77,7 +95,10 @@ export function createStoreAdmission(options: { client: Client; taskQueue: strin
     const requestId = randomUUID();
     const handle = await temporalCall(() =>
       client.workflow.start<typeof storeWorkflow>('storeWorkflow', {
-        ...storeStart({ ...spec, owner: caller.owner }, options.taskQueue, { requestId, requestedBy: { owner: caller.owner, keyId: caller.keyId } satisfies Requester }),
+        ...storeStart({ ...spec, owner: caller.owner }, options.taskQueue, {
+          requestId,
+          requestedBy: { owner: caller.owner, keyId: caller.keyId } satisfies Requester,
+        }),
         // Concurrent identical creates all land on one workflow.
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
       }),

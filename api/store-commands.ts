@@ -4,7 +4,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import { changeUpdate, checkOrderUpdate, deleteSignal, hibernateUpdate, ORDER_CHECK_TIMEOUT_SECONDS, retrySignal, wakeUpdate, type ChangeRequest } from '../core/messages.js';
+import {
+  changeUpdate,
+  checkOrderUpdate,
+  deleteSignal,
+  hibernateUpdate,
+  ORDER_CHECK_TIMEOUT_SECONDS,
+  retrySignal,
+  wakeUpdate,
+  type ChangeRequest,
+} from '../core/messages.js';
 import { storeWorkflowId } from '../core/names.js';
 import type { Plan } from '../core/plans.js';
 import type { ChangeTarget } from '../core/reads.js';
@@ -22,7 +31,13 @@ import type { WorkerReads } from './worker-reads.js';
 /** The answer to an order check waits a little longer than the check itself may take. */
 const orderCheckTimeoutMs = (ORDER_CHECK_TIMEOUT_SECONDS + 20) * 1000;
 
-export function createStoreCommands(options: { client: Client; taskQueue: string; records: StoreRecords; reads: WorkerReads; workerReadTimeoutMs: number }) {
+export function createStoreCommands(options: {
+  client: Client;
+  taskQueue: string;
+  records: StoreRecords;
+  reads: WorkerReads;
+  workerReadTimeoutMs: number;
+}) {
   const { client, records } = options;
 
   /** A signal without arguments whose history event names the caller (the audit trail reads it). */
@@ -48,20 +63,27 @@ export function createStoreCommands(options: { client: Client; taskQueue: string
     timeoutMs = options.workerReadTimeoutMs,
   ): Promise<Result> {
     const handle = client.workflow.getHandle(storeWorkflowId(storeId));
-    return runUpdate(() => client.connection.withDeadline(Date.now() + timeoutMs, () => handle.executeUpdate(update, { args: [{ ...args, by: `API, ${describeRequester(caller)}` }] })), {
-      refused: (reason) => new ApiError(409, refusedCode, reason),
-      // The workflow ended (Deleted) between the lookup and the update.
-      gone: () => new ApiError(409, refusedCode, `store ${storeId} is Deleted`),
-      name: update.name,
-      timeoutMs,
-    });
+    return runUpdate(
+      () =>
+        client.connection.withDeadline(Date.now() + timeoutMs, () =>
+          handle.executeUpdate(update, { args: [{ ...args, by: `API, ${describeRequester(caller)}` }] }),
+        ),
+      {
+        refused: (reason) => new ApiError(409, refusedCode, reason),
+        // The workflow ended (Deleted) between the lookup and the update.
+        gone: () => new ApiError(409, refusedCode, `store ${storeId} is Deleted`),
+        name: update.name,
+        timeoutMs,
+      },
+    );
   }
 
   return {
     async retry(storeId: string, caller: Caller): Promise<StoreRecord> {
       const current = await records.view(storeId, caller);
       const phase = current.live ? current.status.phase : current.record.phase;
-      if (phase !== 'Failed') throw new ApiError(409, 'store_not_failed', `store ${storeId} is ${phase}; only a Failed store can be retried`);
+      if (phase !== 'Failed')
+        throw new ApiError(409, 'store_not_failed', `store ${storeId} is ${phase}; only a Failed store can be retried`);
       await signalAs(caller, storeId, retrySignal.name);
       return current.record;
     },
@@ -71,7 +93,8 @@ export function createStoreCommands(options: { client: Client; taskQueue: string
       const record = await records.find(storeId, caller);
       const from = direction === 'hibernate' ? 'Ready' : 'Hibernated';
       const refused = `store_not_${from.toLowerCase()}`;
-      if (!record.running) throw new ApiError(409, refused, `store ${storeId} is Deleted; only a ${from} store can ${direction}`);
+      if (!record.running)
+        throw new ApiError(409, refused, `store ${storeId} is Deleted; only a ${from} store can ${direction}`);
       await updateAs(caller, storeId, direction === 'hibernate' ? hibernateUpdate : wakeUpdate, {}, refused);
       return record;
     },
@@ -79,7 +102,12 @@ export function createStoreCommands(options: { client: Client; taskQueue: string
     /** A plan change or chart upgrade (the `change` update). */
     async changeRelease(storeId: string, caller: Caller, target: ChangeTarget): Promise<StoreStatus> {
       const record = await records.find(storeId, caller);
-      if (!record.running) throw new ApiError(409, 'change_refused', `store ${storeId} is Deleted; only a Ready store can change its plan or chart`);
+      if (!record.running)
+        throw new ApiError(
+          409,
+          'change_refused',
+          `store ${storeId} is Deleted; only a Ready store can change its plan or chart`,
+        );
       return updateAs(caller, storeId, changeUpdate, target, 'change_refused');
     },
 
@@ -89,7 +117,12 @@ export function createStoreCommands(options: { client: Client; taskQueue: string
      */
     async checkOrder(storeId: string, caller: Caller): Promise<OrderCheck> {
       const record = await records.find(storeId, caller);
-      if (!record.running) throw new ApiError(409, 'store_not_ready', `store ${storeId} is Deleted; only a Ready store can run an order check`);
+      if (!record.running)
+        throw new ApiError(
+          409,
+          'store_not_ready',
+          `store ${storeId} is Deleted; only a Ready store can run an order check`,
+        );
       return updateAs(caller, storeId, checkOrderUpdate, {}, 'store_not_ready', orderCheckTimeoutMs);
     },
 
@@ -98,7 +131,13 @@ export function createStoreCommands(options: { client: Client; taskQueue: string
       const current = await records.view(storeId, caller);
       if (!current.live) throw new ApiError(409, 'change_refused', `store ${storeId}: ${current.detail}`);
       const { status } = current;
-      const spec: StoreSpec = { storeId, engine: status.engine, plan: status.plan, owner: status.owner, ...(status.chartVersion ? { chartVersion: status.chartVersion } : {}) };
+      const spec: StoreSpec = {
+        storeId,
+        engine: status.engine,
+        plan: status.plan,
+        owner: status.owner,
+        ...(status.chartVersion ? { chartVersion: status.chartVersion } : {}),
+      };
       return { status, plan: await options.reads.planChange(spec, target) };
     },
 

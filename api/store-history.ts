@@ -8,7 +8,10 @@ import { temporalCall } from './temporal-errors.js';
 /** Enough for years of drift checks; older runs are left to the Temporal UI. */
 const maxRuns = 20;
 
-export async function storeTimeline(client: Client, storeId: string): Promise<{ timeline: TimelineEntry[]; runs: number; truncated: boolean }> {
+export async function storeTimeline(
+  client: Client,
+  storeId: string,
+): Promise<{ timeline: TimelineEntry[]; runs: number; truncated: boolean }> {
   const runs: TimelineEntry[][] = [];
   let runId: string | undefined;
   do {

@@ -31,7 +31,8 @@ export interface StoreRecord {
   ended?: string;
 }
 
-export type StoreView = { live: true; record: StoreRecord; status: StoreStatus } | { live: false; record: StoreRecord; detail: string };
+export type StoreView =
+  { live: true; record: StoreRecord; status: StoreStatus } | { live: false; record: StoreRecord; detail: string };
 
 export interface StoreListFilter {
   phase?: string;
@@ -46,7 +47,13 @@ export const storeKeys = { StoreEngine, StorePlan, StorePhase, StoreOwner, Store
 const quote = (value: string) => `'${value.replace(/'/g, "\\'")}'`;
 const storeNotFound = (storeId: string) => new ApiError(404, 'store_not_found', `store ${storeId} not found`);
 
-function recordOf(storeId: string, attributes: TypedSearchAttributes, startTime: Date | undefined, running: boolean, ended?: string): StoreRecord {
+function recordOf(
+  storeId: string,
+  attributes: TypedSearchAttributes,
+  startTime: Date | undefined,
+  running: boolean,
+  ended?: string,
+): StoreRecord {
   const attribute = (key: (typeof storeKeys)[keyof typeof storeKeys]) => attributes.get(key) ?? '';
   return {
     storeId,
@@ -69,7 +76,8 @@ export function describedRecord(storeId: string, d: WorkflowExecutionDescription
 
 /** Whose stores a caller may look at: its own, or any owner's (all when none is named) for an admin. */
 export function ownerScope(caller: Caller, requested: string | undefined): string | undefined {
-  if (requested && !caller.admin && requested !== caller.owner) throw new ApiError(403, 'forbidden', 'only an admin key may see the stores of another owner');
+  if (requested && !caller.admin && requested !== caller.owner)
+    throw new ApiError(403, 'forbidden', 'only an admin key may see the stores of another owner');
   return caller.admin ? requested : caller.owner;
 }
 
@@ -78,7 +86,10 @@ export function createStoreRecords(options: { client: Client; queryTimeoutMs: nu
 
   /** The store as visibility knows it, if the caller may see it. */
   async function find(storeId: string, caller: Caller): Promise<StoreRecord> {
-    const description = await temporalCall(() => client.workflow.getHandle(storeWorkflowId(storeId)).describe(), () => storeNotFound(storeId));
+    const description = await temporalCall(
+      () => client.workflow.getHandle(storeWorkflowId(storeId)).describe(),
+      () => storeNotFound(storeId),
+    );
     if (description.type !== 'storeWorkflow') throw storeNotFound(storeId);
     const record = describedRecord(storeId, description);
     if (!caller.admin && record.owner !== caller.owner) throw storeNotFound(storeId);
@@ -89,26 +100,49 @@ export function createStoreRecords(options: { client: Client; queryTimeoutMs: nu
   async function view(storeId: string, caller: Caller): Promise<StoreView> {
     const record = await find(storeId, caller);
     if (record.ended) {
-      return { live: false, record, detail: `the store workflow was ${record.ended} before the store was deleted; its namespace and release may remain: DELETE removes them` };
+      return {
+        live: false,
+        record,
+        detail: `the store workflow was ${record.ended} before the store was deleted; its namespace and release may remain: DELETE removes them`,
+      };
     }
     const handle = client.workflow.getHandle(storeWorkflowId(storeId));
     try {
-      const status = await client.connection.withDeadline(Date.now() + options.queryTimeoutMs, () => handle.query(statusQuery));
+      const status = await client.connection.withDeadline(Date.now() + options.queryTimeoutMs, () =>
+        handle.query(statusQuery),
+      );
       return { live: true, record, status };
     } catch {
-      return { live: false, record, detail: `live detail unavailable: no worker answered within ${options.queryTimeoutMs} ms; phase is from the search attributes` };
+      return {
+        live: false,
+        record,
+        detail: `live detail unavailable: no worker answered within ${options.queryTimeoutMs} ms; phase is from the search attributes`,
+      };
     }
   }
 
-  async function list(filter: StoreListFilter, caller: Caller): Promise<{ records: StoreRecord[]; nextPageToken: string | undefined }> {
-    const clauses = ["WorkflowType = 'storeWorkflow'", filter.phase === 'Deleted' ? "ExecutionStatus = 'Completed'" : "ExecutionStatus = 'Running'"];
+  async function list(
+    filter: StoreListFilter,
+    caller: Caller,
+  ): Promise<{ records: StoreRecord[]; nextPageToken: string | undefined }> {
+    const clauses = [
+      "WorkflowType = 'storeWorkflow'",
+      filter.phase === 'Deleted' ? "ExecutionStatus = 'Completed'" : "ExecutionStatus = 'Running'",
+    ];
     const owner = ownerScope(caller, filter.owner);
     if (owner) clauses.push(`StoreOwner = ${quote(owner)}`);
     if (filter.phase) clauses.push(`StorePhase = ${quote(filter.phase)}`);
     if (filter.engine) clauses.push(`StoreEngine = ${quote(filter.engine)}`);
     const query = clauses.join(' AND ');
     const nextPageToken = filter.pageToken ? await options.pageTokens.decode(query, filter.pageToken) : undefined;
-    const page = await temporalCall(() => client.workflowService.listWorkflowExecutions({ namespace: client.options.namespace, query, pageSize: filter.limit, nextPageToken }));
+    const page = await temporalCall(() =>
+      client.workflowService.listWorkflowExecutions({
+        namespace: client.options.namespace,
+        query,
+        pageSize: filter.limit,
+        nextPageToken,
+      }),
+    );
     const records = (page.executions ?? []).map((execution) =>
       recordOf(
         storeIdOfWorkflow(execution.execution?.workflowId ?? '') ?? '',
@@ -123,7 +157,11 @@ export function createStoreRecords(options: { client: Client; queryTimeoutMs: nu
 
   async function countByPhase(phase: string): Promise<number> {
     const status = phase === 'Deleted' ? 'Completed' : 'Running';
-    return (await client.workflow.count(`WorkflowType = 'storeWorkflow' AND ExecutionStatus = ${quote(status)} AND StorePhase = ${quote(phase)}`)).count;
+    return (
+      await client.workflow.count(
+        `WorkflowType = 'storeWorkflow' AND ExecutionStatus = ${quote(status)} AND StorePhase = ${quote(phase)}`,
+      )
+    ).count;
   }
 
   return { find, view, list, countByPhase };

@@ -27,9 +27,18 @@ export interface StoreServiceOptions {
 
 export function createStoreService(options: StoreServiceOptions) {
   const { client, taskQueue } = options;
-  const records = createStoreRecords({ client, queryTimeoutMs: options.queryTimeoutMs, pageTokens: options.pageTokens });
+  const records = createStoreRecords({
+    client,
+    queryTimeoutMs: options.queryTimeoutMs,
+    pageTokens: options.pageTokens,
+  });
   const reads = createWorkerReads({ client, taskQueue, timeoutMs: options.workerReadTimeoutMs });
-  const quota = createOwnerQuota({ client, taskQueue: options.quotaTaskQueue ?? taskQueue, limit: options.storesPerOwner, timeoutMs: options.workerReadTimeoutMs });
+  const quota = createOwnerQuota({
+    client,
+    taskQueue: options.quotaTaskQueue ?? taskQueue,
+    limit: options.storesPerOwner,
+    timeoutMs: options.workerReadTimeoutMs,
+  });
 
   return {
     ...records,

@@ -17,7 +17,13 @@ export function createStreamSlots(perOwner: number): StreamSlots {
     take(owner) {
       const open = openByOwner.get(owner) ?? 0;
       if (open >= perOwner) {
-        throw new ApiError(429, 'too_many_streams', `${open} event streams are open for this owner (limit ${perOwner}); close one first`, undefined, { 'Retry-After': '10' });
+        throw new ApiError(
+          429,
+          'too_many_streams',
+          `${open} event streams are open for this owner (limit ${perOwner}); close one first`,
+          undefined,
+          { 'Retry-After': '10' },
+        );
       }
       openByOwner.set(owner, open + 1);
       return () => {

@@ -2,7 +2,13 @@
 // deadline, so a Temporal that hangs (paused, overloaded, behind a half-open connection) costs a
 // request that long at most, then a 503, instead of holding it open.
 import { InterceptingCall } from '@grpc/grpc-js';
-import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type ConnectionOptions } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  defaultGrpcRetryOptions,
+  makeGrpcRetryInterceptor,
+  type ConnectionOptions,
+} from '@temporalio/client';
 import type { TemporalTls } from '../core/temporal-connection.js';
 
 type GrpcInterceptor = NonNullable<ConnectionOptions['interceptors']>[number];
@@ -51,9 +57,16 @@ function callsInFlight(): { interceptor: GrpcInterceptor; idle(): Promise<void> 
   };
 }
 
-export function apiTemporalClient(config: { address: string; namespace: string; tls: TemporalTls | false }, callTimeoutMs: number): ApiTemporalClient {
+export function apiTemporalClient(
+  config: { address: string; namespace: string; tls: TemporalTls | false },
+  callTimeoutMs: number,
+): ApiTemporalClient {
   const calls = callsInFlight();
-  const connection = Connection.lazy({ address: config.address, tls: config.tls, interceptors: [calls.interceptor, retriesWithinDeadline(callTimeoutMs)] });
+  const connection = Connection.lazy({
+    address: config.address,
+    tls: config.tls,
+    interceptors: [calls.interceptor, retriesWithinDeadline(callTimeoutMs)],
+  });
   return {
     client: new Client({ connection, namespace: config.namespace }),
     close: async () => {

@@ -8,7 +8,9 @@ const unavailableCodes = new Set([4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE *
 
 function grpcCode(error: unknown): number | undefined {
   const cause = error instanceof ServiceError ? error.cause : error;
-  return cause && typeof cause === 'object' && 'code' in cause && typeof cause.code === 'number' ? cause.code : undefined;
+  return cause && typeof cause === 'object' && 'code' in cause && typeof cause.code === 'number'
+    ? cause.code
+    : undefined;
 }
 
 export function isTemporalUnavailable(error: unknown): boolean {
@@ -18,11 +20,14 @@ export function isTemporalUnavailable(error: unknown): boolean {
 
 function grpcDetails(error: unknown): string {
   const cause = error instanceof ServiceError ? error.cause : error;
-  return cause && typeof cause === 'object' && 'details' in cause && typeof cause.details === 'string' ? cause.details : '';
+  return cause && typeof cause === 'object' && 'details' in cause && typeof cause.details === 'string'
+    ? cause.details
+    : '';
 }
 
 /** The client's own words for a connection it could not make or lost (grpc-js, the SDK's core). */
-const notConnected = /No connection established|Connection dropped|ECONNREFUSED|ECONNRESET|failed to connect|Name resolution failed|transport/i;
+const notConnected =
+  /No connection established|Connection dropped|ECONNREFUSED|ECONNRESET|failed to connect|Name resolution failed|transport/i;
 
 /**
  * What an unavailable Temporal did, in words that claim no more than was seen: it did not answer in
@@ -31,7 +36,9 @@ const notConnected = /No connection established|Connection dropped|ECONNREFUSED|
  */
 export function describeTemporalUnavailable(error: unknown): string {
   if (grpcCode(error) === 4) return 'Temporal did not answer in time';
-  return notConnected.test(grpcDetails(error)) ? 'Temporal is not reachable' : 'Temporal answered that it cannot serve this request now';
+  return notConnected.test(grpcDetails(error))
+    ? 'Temporal is not reachable'
+    : 'Temporal answered that it cannot serve this request now';
 }
 
 /** Runs a Temporal call, turning its well-known failures into API errors. */
@@ -40,7 +47,14 @@ export async function temporalCall<T>(call: () => Promise<T>, missing?: () => Ap
     return await call();
   } catch (error) {
     if (missing && error instanceof WorkflowNotFoundError) throw missing();
-    if (isTemporalUnavailable(error)) throw new ApiError(503, 'temporal_unavailable', `${describeTemporalUnavailable(error)}; try again shortly`, undefined, { 'Retry-After': '5' });
+    if (isTemporalUnavailable(error))
+      throw new ApiError(
+        503,
+        'temporal_unavailable',
+        `${describeTemporalUnavailable(error)}; try again shortly`,
+        undefined,
+        { 'Retry-After': '5' },
+      );
     throw error;
   }
 }
@@ -63,7 +77,9 @@ export async function temporalReadiness(connection: ConnectionLike, namespace: s
     return 'unreachable';
   }
   try {
-    await within(() => connection.workflowService.describeWorkflowExecution({ namespace, execution: { workflowId: probeWorkflowId } }));
+    await within(() =>
+      connection.workflowService.describeWorkflowExecution({ namespace, execution: { workflowId: probeWorkflowId } }),
+    );
     return 'reachable';
   } catch (error) {
     return grpcCode(error) === 5 /* NOT_FOUND */ ? 'reachable' : 'failing';

@@ -1,6 +1,10 @@
 // A workflow update's failures as API errors, the same for every update the API sends: refused by the
 // workflow (its reason), the workflow gone, or no worker taking it in time (503, it may still apply).
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import {
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import { rootCause } from '@temporalio/common';
 import { workerUnavailable, type ApiError } from './errors.js';
 import { isTemporalUnavailable } from './temporal-errors.js';
@@ -19,10 +23,13 @@ export async function runUpdate<T>(send: () => Promise<T>, failures: UpdateFailu
   try {
     return await send();
   } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) throw failures.refused(rootCause(error.cause) ?? error.message, error.cause);
+    if (error instanceof WorkflowUpdateFailedError)
+      throw failures.refused(rootCause(error.cause) ?? error.message, error.cause);
     if (error instanceof WorkflowNotFoundError) throw failures.gone();
     if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isTemporalUnavailable(error)) {
-      throw workerUnavailable(`no worker accepted the ${failures.name} request within ${failures.timeoutMs / 1000} s; it may still be applied once a worker runs`);
+      throw workerUnavailable(
+        `no worker accepted the ${failures.name} request within ${failures.timeoutMs / 1000} s; it may still be applied once a worker runs`,
+      );
     }
     throw error;
   }

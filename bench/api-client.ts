@@ -13,7 +13,8 @@ export interface StoreBody {
 async function call(url: string, init: RequestInit, ok: number[]): Promise<unknown> {
   const response = await fetch(url, init);
   const body: unknown = await response.json().catch(() => undefined);
-  if (!ok.includes(response.status)) throw new Error(`${init.method ?? 'GET'} ${url} answered ${response.status}: ${JSON.stringify(body)}`);
+  if (!ok.includes(response.status))
+    throw new Error(`${init.method ?? 'GET'} ${url} answered ${response.status}: ${JSON.stringify(body)}`);
   return body;
 }
 
@@ -29,7 +30,11 @@ export class StoreApi {
   }
 
   async create(storeId: string, engine: Engine): Promise<void> {
-    await call(`${this.url}/api/v1/stores`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: storeBodyJson(storeId, engine) }, [200, 201]);
+    await call(
+      `${this.url}/api/v1/stores`,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: storeBodyJson(storeId, engine) },
+      [200, 201],
+    );
   }
 
   async get(storeId: string): Promise<StoreBody> {
@@ -47,7 +52,8 @@ export class StoreApi {
       const store = await this.get(storeId);
       if (store.phase === phase) return store;
       if (store.phase === 'Failed') throw new Error(`store ${storeId} failed: ${store.lastError}`);
-      if (Date.now() > deadline) throw new Error(`store ${storeId} not ${phase} after ${timeoutMs / 1000}s (phase ${store.phase})`);
+      if (Date.now() > deadline)
+        throw new Error(`store ${storeId} not ${phase} after ${timeoutMs / 1000}s (phase ${store.phase})`);
       await sleep(pollMs);
     }
   }

@@ -24,13 +24,18 @@ async function startMinimalApp(): Promise<{ url: string; close: () => Promise<vo
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  return { url: `http://127.0.0.1:${port}/minimal`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}/minimal`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 async function measure(label: string, options: Omit<LoadOptions, 'connections' | 'seconds'>): Promise<LoadFigures> {
   await runLoad({ ...options, connections, seconds: warmUpSeconds });
   const figures = await runLoad({ ...options, connections, seconds });
-  progress(`api: ${label}: ${figures.requestsPerSecond.toFixed(0)} req/s, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, ${figures.failed} failed of ${figures.total}`);
+  progress(
+    `api: ${label}: ${figures.requestsPerSecond.toFixed(0)} req/s, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, ${figures.failed} failed of ${figures.total}`,
+  );
   return figures;
 }
 
@@ -41,17 +46,35 @@ export async function apiLoadBenchmark(ctx: BenchContext, results: ResultLog): P
   const minimal = await startMinimalApp();
   try {
     const body = storeBodyJson(storeId, 'woocommerce');
-    progress(`api: ${connections} connections, ${seconds} s per run after a ${warmUpSeconds} s warm-up, autocannon in its own process`);
+    progress(
+      `api: ${connections} connections, ${seconds} s per run after a ${warmUpSeconds} s warm-up, autocannon in its own process`,
+    );
     const runs = {
-      get: [await measure('GET /api/v1/stores/:id', { url: ctx.api.storeUrl(storeId) }), await measure('minimal GET', { url: minimal.url })],
-      post: [await measure('idempotent POST /api/v1/stores', { url: `${ctx.api.url}/api/v1/stores`, method: 'POST', body }), await measure('minimal POST', { url: minimal.url, method: 'POST', body })],
+      get: [
+        await measure('GET /api/v1/stores/:id', { url: ctx.api.storeUrl(storeId) }),
+        await measure('minimal GET', { url: minimal.url }),
+      ],
+      post: [
+        await measure('idempotent POST /api/v1/stores', { url: `${ctx.api.url}/api/v1/stores`, method: 'POST', body }),
+        await measure('minimal POST', { url: minimal.url, method: 'POST', body }),
+      ],
     } as const;
     for (const [operation, [real, floor]] of Object.entries(runs)) {
       results.add(
-        benchResult({ name: `api.${operation}.requests_per_second`, value: real.requestsPerSecond, unit: 'req/s', baseline: floor.requestsPerSecond }),
+        benchResult({
+          name: `api.${operation}.requests_per_second`,
+          value: real.requestsPerSecond,
+          unit: 'req/s',
+          baseline: floor.requestsPerSecond,
+        }),
         benchResult({ name: `api.${operation}.latency_p50`, value: real.p50Ms, unit: 'ms', baseline: floor.p50Ms }),
         benchResult({ name: `api.${operation}.latency_p99`, value: real.p99Ms, unit: 'ms', baseline: floor.p99Ms }),
-        benchResult({ name: `api.${operation}.failed_requests`, value: real.failed, unit: 'requests', target: { of: 'value', op: '=', limit: 0 } }),
+        benchResult({
+          name: `api.${operation}.failed_requests`,
+          value: real.failed,
+          unit: 'requests',
+          target: { of: 'value', op: '=', limit: 0 },
+        }),
       );
     }
   } finally {

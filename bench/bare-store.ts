@@ -27,7 +27,13 @@ export interface BareStores {
   remove(storeId: string, engine: Engine): Promise<void>;
 }
 
-export function bareStores(options: { kubeConfig: KubeConfig; kubeconfigPath: string; helmBinary: string; workerConfig: WorkerConfig; logFile: string }): BareStores {
+export function bareStores(options: {
+  kubeConfig: KubeConfig;
+  kubeconfigPath: string;
+  helmBinary: string;
+  workerConfig: WorkerConfig;
+  logFile: string;
+}): BareStores {
   const { workerConfig } = options;
   // Built like worker/main.ts builds them, so both sides run the same code with the same settings
   // (readiness polls at the worker's default interval too).
@@ -52,7 +58,11 @@ export function bareStores(options: { kubeConfig: KubeConfig; kubeconfigPath: st
       await step(() => activities.ensureNamespace(spec, incarnation));
       await step(() => activities.applyGuardrails(spec));
       await step(() => activities.ensureAdminSecret(spec, incarnation));
-      await step(() => activities.helmUpgradeInstall(spec, { host: new URL(storeUrl(storeId, workerConfig.settings.baseDomain)).host }));
+      await step(() =>
+        activities.helmUpgradeInstall(spec, {
+          host: new URL(storeUrl(storeId, workerConfig.settings.baseDomain)).host,
+        }),
+      );
       await step(() => activities.waitForReady(spec, { deadline }));
     },
     async remove(storeId, engine) {

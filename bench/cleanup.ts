@@ -14,7 +14,10 @@ export async function cleanupBenchmark(ctx: BenchContext, results: ResultLog): P
   const apiIds = index.map((i) => storeIdFor('no-delay', 'rm', 'api', i));
   const bareIds = index.map((i) => storeIdFor('no-delay', 'rm', 'bare', i));
   progress(`cleanup: provisioning ${repetitions} stores through the API and ${repetitions} bare`);
-  await Promise.all([...apiIds.map((id) => apiProvisionSeconds(ctx, id, 'woocommerce')), ...bareIds.map((id) => bareProvisionSeconds(ctx, id, 'woocommerce'))]);
+  await Promise.all([
+    ...apiIds.map((id) => apiProvisionSeconds(ctx, id, 'woocommerce')),
+    ...bareIds.map((id) => bareProvisionSeconds(ctx, id, 'woocommerce')),
+  ]);
   const api: number[] = [];
   const bare: number[] = [];
   for (const i of index) {
@@ -22,5 +25,13 @@ export async function cleanupBenchmark(ctx: BenchContext, results: ResultLog): P
     bare.push(await bareDeleteSeconds(ctx, bareIds[i]!, 'woocommerce'));
     progress(`cleanup ${i + 1}/${repetitions}: API ${api.at(-1)?.toFixed(2)} s, bare ${bare.at(-1)?.toFixed(2)} s`);
   }
-  results.add(benchResult({ name: 'cleanup.delete_to_gone', value: median(api), unit: 's', baseline: median(bare), target: { of: 'ratio', op: '<=', limit: 1.25 } }));
+  results.add(
+    benchResult({
+      name: 'cleanup.delete_to_gone',
+      value: median(api),
+      unit: 's',
+      baseline: median(bare),
+      target: { of: 'ratio', op: '<=', limit: 1.25 },
+    }),
+  );
 }

@@ -47,7 +47,8 @@ export function createBenchState(): { stateDir: string; stop: StopBench; startCo
   let stopping: Promise<void> | undefined;
   const stop: StopBench = (outcome) => {
     stopping ??= (async () => {
-      for (const stopOne of stops.reverse()) await stopOne().catch((error: unknown) => progress(`while stopping: ${String(error)}`));
+      for (const stopOne of stops.reverse())
+        await stopOne().catch((error: unknown) => progress(`while stopping: ${String(error)}`));
       // Whatever started before a failure or Ctrl-C let us record its stop.
       await processRegistry(stateDir).cleanLeftovers();
       if (outcome === 'passed') rmSync(stateDir, { recursive: true, force: true });
@@ -65,12 +66,19 @@ async function startContext(stateDir: string, stops: Array<() => Promise<void>>)
   // Room for every store the run leaves Ready (the fleet's 50 through the API and 50 bare, per mode):
   // three simulated nodes of 32 CPUs fill up, and the last stores would wait Unschedulable.
   const cluster = { mode: 'simulated', nodes: simulatedNodes } as const;
-  const platform: RunningPlatform = await startPlatform({ ...base, cluster, stateDir, ports }, toolchain, { ephemeral: true, progress: (line) => progress(line) });
+  const platform: RunningPlatform = await startPlatform({ ...base, cluster, stateDir, ports }, toolchain, {
+    ephemeral: true,
+    progress: (line) => progress(line),
+  });
   stops.push(() => platform.stop());
 
   const helmBinary = toolchain.helm ?? 'helm';
   process.env.MAX_CONCURRENT_PROVISIONS = maxConcurrentProvisions;
-  const workerConfig = loadWorkerConfig({ ...process.env, KUBECONFIG: platform.kubeconfigPath, STOREFLEET_HELM_BIN: helmBinary });
+  const workerConfig = loadWorkerConfig({
+    ...process.env,
+    KUBECONFIG: platform.kubeconfigPath,
+    STOREFLEET_HELM_BIN: helmBinary,
+  });
   const services: ServicesOptions = {
     stateDir,
     registry: processRegistry(stateDir),
@@ -87,7 +95,12 @@ async function startContext(stateDir: string, stops: Array<() => Promise<void>>)
   stops.push(() => worker.stop());
 
   // Limits far above the load, so the benchmark measures the API, not its rate limiter or quota.
-  const api: TestApi = await startApi({ taskQueue: workerConfig.temporal.taskQueue, temporalAddress: platform.temporalAddress, storesPerOwner: 100_000, rateLimitPerMinute: 1e9 });
+  const api: TestApi = await startApi({
+    taskQueue: workerConfig.temporal.taskQueue,
+    temporalAddress: platform.temporalAddress,
+    storesPerOwner: 100_000,
+    rateLimitPerMinute: 1e9,
+  });
   stops.push(() => api.close());
 
   const kubeConfig = new KubeConfig();
@@ -99,7 +112,13 @@ async function startContext(stateDir: string, stops: Array<() => Promise<void>>)
     kubeConfig,
     workerConfig,
     api: new StoreApi(api.url),
-    bare: bareStores({ kubeConfig, kubeconfigPath: platform.kubeconfigPath, helmBinary, workerConfig, logFile: join(stateDir, 'logs', 'bare.log') }),
+    bare: bareStores({
+      kubeConfig,
+      kubeconfigPath: platform.kubeconfigPath,
+      helmBinary,
+      workerConfig,
+      logFile: join(stateDir, 'logs', 'bare.log'),
+    }),
     cores: availableParallelism(),
     worker: () => worker,
     async restartWorker() {

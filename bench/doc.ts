@@ -12,19 +12,35 @@ const blockPattern = /(<!-- bench:([a-z-]+) -->\n)[\s\S]*?(<!-- \/bench:\2 -->)/
 
 const withUnit = (value: number | null, unit: string) => (value === null ? '' : `${value} ${unit}`);
 const verdict = (result: StoredResult) => (result.target === null ? '' : `${result.target} ${result.met ? '✓' : '✗'}`);
-const measuredAt = (result: StoredResult) => `\`${result.commit.slice(0, 7)}\`${result.uncommittedChanges ? '+' : ''} ${result.measuredAt.slice(0, 10)}`;
+const measuredAt = (result: StoredResult) =>
+  `\`${result.commit.slice(0, 7)}\`${result.uncommittedChanges ? '+' : ''} ${result.measuredAt.slice(0, 10)}`;
 
 export function resultsTable(results: StoredResult[], benchmark: string): string {
   const own = results.filter((result) => benchmarkOf(result.name) === benchmark);
-  if (own.length === 0) return `No results of \`${benchmark}\` in bench/results/latest.json yet (\`npm run bench -- ${benchmark}\`).\n`;
-  const rows = own.map((r) => `| \`${r.name}\` | ${withUnit(r.value, r.unit)} | ${withUnit(r.baseline, r.unit)} | ${r.ratio ?? ''} | ${verdict(r)} | ${measuredAt(r)} |`);
+  if (own.length === 0)
+    return `No results of \`${benchmark}\` in bench/results/latest.json yet (\`npm run bench -- ${benchmark}\`).\n`;
+  const rows = own.map(
+    (r) =>
+      `| \`${r.name}\` | ${withUnit(r.value, r.unit)} | ${withUnit(r.baseline, r.unit)} | ${r.ratio ?? ''} | ${verdict(r)} | ${measuredAt(r)} |`,
+  );
   const machines = [...new Set(own.map((r) => r.machine ?? 'not recorded'))];
-  return ['| figure | value | baseline | ratio | target | measured at |', '| --- | --- | --- | --- | --- | --- |', ...rows, '', `Machine: ${machines.join('; ')}.`].join('\n') + '\n';
+  return (
+    [
+      '| figure | value | baseline | ratio | target | measured at |',
+      '| --- | --- | --- | --- | --- | --- |',
+      ...rows,
+      '',
+      `Machine: ${machines.join('; ')}.`,
+    ].join('\n') + '\n'
+  );
 }
 
 /** The doc with every marked table made anew from the results; everything else as it was. */
 export function updateBenchmarkDoc(doc: string, results: StoredResult[]): string {
-  return doc.replace(blockPattern, (_block, open: string, name: string, close: string) => `${open}${resultsTable(results, name)}${close}`);
+  return doc.replace(
+    blockPattern,
+    (_block, open: string, name: string, close: string) => `${open}${resultsTable(results, name)}${close}`,
+  );
 }
 
 /** `npm run bench:doc` (and the end of `npm run bench`): rewrites the tables; returns whether anything changed. */

@@ -54,7 +54,10 @@ async function bareFleet(ctx: BenchContext, mode: Mode, cap: number, idleRate: n
   let done = 0;
   const seconds = await mapLimited(ids, cap, async (id, i) => {
     await ctx.bare.provision(id, engineFor(i));
-    if (++done % 10 === 0) progress(`fleet ${mode}: ${done}/${fleetSize} Ready by the bare script after ${((Date.now() - start) / 1000).toFixed(0)} s`);
+    if (++done % 10 === 0)
+      progress(
+        `fleet ${mode}: ${done}/${fleetSize} Ready by the bare script after ${((Date.now() - start) / 1000).toFixed(0)} s`,
+      );
     return (Date.now() - start) / 1000;
   });
   return { seconds, cpuPerStore: cpuPerStore(fleetSize) };
@@ -77,7 +80,9 @@ async function apiFleet(ctx: BenchContext, mode: Mode, idleRate: number): Promis
     });
     if (Date.now() - lastReport > 15_000 || readyAt.size === fleetSize) {
       lastReport = Date.now();
-      progress(`fleet ${mode}: ${readyAt.size}/${fleetSize} Ready through the API after ${((Date.now() - start) / 1000).toFixed(0)} s`);
+      progress(
+        `fleet ${mode}: ${readyAt.size}/${fleetSize} Ready through the API after ${((Date.now() - start) / 1000).toFixed(0)} s`,
+      );
     }
   }
   const seconds = [...readyAt.values()].map((at) => (at - start) / 1000);
@@ -103,13 +108,45 @@ export async function fleetBenchmark(ctx: BenchContext, results: ResultLog): Pro
         `CPU ${bare.cpuPerStore.toFixed(2)} s/store × ${fleetSize} ÷ ${ctx.cores} cores = ${cpuLimit.toFixed(0)} s; the fleet took ${makespan.toFixed(0)} s through the API, ${bareMakespan.toFixed(0)} s bare`,
     );
     results.add(
-      benchResult({ name: `fleet.${mode}.throughput`, value: (fleetSize / makespan) * 60, unit: 'stores/min', baseline: (fleetSize / bareMakespan) * 60, target: { of: 'ratio', op: '>=', limit: 0.8 } }),
-      benchResult({ name: `fleet.${mode}.makespan_vs_limit`, value: makespan, unit: 's', baseline: Math.max(waitLimit, cpuLimit) }),
-      benchResult({ name: `fleet.${mode}.p50_time_to_ready`, value: median(api.seconds), unit: 's', baseline: median(bare.seconds) }),
-      benchResult({ name: `fleet.${mode}.p95_time_to_ready`, value: percentile(api.seconds, 95), unit: 's', baseline: percentile(bare.seconds, 95) }),
+      benchResult({
+        name: `fleet.${mode}.throughput`,
+        value: (fleetSize / makespan) * 60,
+        unit: 'stores/min',
+        baseline: (fleetSize / bareMakespan) * 60,
+        target: { of: 'ratio', op: '>=', limit: 0.8 },
+      }),
+      benchResult({
+        name: `fleet.${mode}.makespan_vs_limit`,
+        value: makespan,
+        unit: 's',
+        baseline: Math.max(waitLimit, cpuLimit),
+      }),
+      benchResult({
+        name: `fleet.${mode}.p50_time_to_ready`,
+        value: median(api.seconds),
+        unit: 's',
+        baseline: median(bare.seconds),
+      }),
+      benchResult({
+        name: `fleet.${mode}.p95_time_to_ready`,
+        value: percentile(api.seconds, 95),
+        unit: 's',
+        baseline: percentile(bare.seconds, 95),
+      }),
       // Stores should be Ready in about the order they were asked for, not all near the end.
-      benchResult({ name: `fleet.${mode}.p50_share_of_makespan`, value: median(api.seconds) / makespan, unit: '×', baseline: median(bare.seconds) / bareMakespan, target: { of: 'value', op: '<=', limit: 0.6 } }),
-      benchResult({ name: `fleet.${mode}.cpu_per_store`, value: api.cpuPerStore, unit: 'cpu-s', baseline: bare.cpuPerStore }),
+      benchResult({
+        name: `fleet.${mode}.p50_share_of_makespan`,
+        value: median(api.seconds) / makespan,
+        unit: '×',
+        baseline: median(bare.seconds) / bareMakespan,
+        target: { of: 'value', op: '<=', limit: 0.6 },
+      }),
+      benchResult({
+        name: `fleet.${mode}.cpu_per_store`,
+        value: api.cpuPerStore,
+        unit: 'cpu-s',
+        baseline: bare.cpuPerStore,
+      }),
       // Context, not a target: one store alone, by the bare script, one after another.
       benchResult({ name: `fleet.${mode}.lone_store_seconds_context`, value: mean(lone), unit: 's' }),
     );

@@ -39,7 +39,15 @@ export function loadFigures(output: string): LoadFigures {
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadFigures> {
-  const args = ['--json', '-c', String(options.connections), '-d', String(options.seconds), '-m', options.method ?? 'GET'];
+  const args = [
+    '--json',
+    '-c',
+    String(options.connections),
+    '-d',
+    String(options.seconds),
+    '-m',
+    options.method ?? 'GET',
+  ];
   if (options.body !== undefined) args.push('-H', 'content-type=application/json', '-b', options.body);
   const result = await execa('autocannon', [...args, options.url], { cwd: repoRoot, preferLocal: true });
   return loadFigures(result.stdout);

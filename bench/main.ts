@@ -69,7 +69,9 @@ export async function runBenchmarks(args: string[]): Promise<number> {
     results.write(selected);
     if (writeBenchmarkDoc()) progress('updated the tables of docs/benchmarks.md from it');
     const judged = results.results.filter((result) => result.met !== null);
-    progress(`${judged.filter((result) => result.met).length} of ${judged.length} targets met; a missed target is a finding, not a failed run`);
+    progress(
+      `${judged.filter((result) => result.met).length} of ${judged.length} targets met; a missed target is a finding, not a failed run`,
+    );
     progress(`wrote ${relative(repoRoot, latestResultsFile)}; all done in ${formatDuration(Date.now() - began)}`);
     await state.stop('passed');
     return 0;

@@ -15,9 +15,19 @@ export async function overheadBenchmark(ctx: BenchContext, results: ResultLog): 
     for (let i = 0; i < repetitions; i++) {
       api.push(await apiProvisionSeconds(ctx, storeIdFor(mode, 'ov', 'api', i), 'woocommerce'));
       bare.push(await bareProvisionSeconds(ctx, storeIdFor(mode, 'ov', 'bare', i), 'woocommerce'));
-      progress(`overhead ${mode} ${i + 1}/${repetitions}: API ${api.at(-1)?.toFixed(2)} s, bare ${bare.at(-1)?.toFixed(2)} s`);
+      progress(
+        `overhead ${mode} ${i + 1}/${repetitions}: API ${api.at(-1)?.toFixed(2)} s, bare ${bare.at(-1)?.toFixed(2)} s`,
+      );
     }
     // For one store the limit it approaches is the bare time itself: the baseline.
-    results.add(benchResult({ name: `overhead.${mode}.create_to_ready`, value: median(api), unit: 's', baseline: median(bare), target: { of: 'ratio', op: '<=', limit: 1.25 } }));
+    results.add(
+      benchResult({
+        name: `overhead.${mode}.create_to_ready`,
+        value: median(api),
+        unit: 's',
+        baseline: median(bare),
+        target: { of: 'ratio', op: '<=', limit: 1.25 },
+      }),
+    );
   }
 }

@@ -40,17 +40,25 @@ export async function realStoresBenchmark(results: ResultLog, stateDir: string):
   const ports = await freePlatformPorts();
   const cacheDir = defaultCacheDir();
   const toolchain = await ensureToolchain({ cacheDir, build: false, components: [...components, ...localComponents] });
-  const platform = await startPlatform({ stateDir: join(stateDir, 'real'), cacheDir, cluster: { mode: 'local' }, ports }, toolchain, {
-    ephemeral: true,
-    services: true,
-    progress: (line) => progress(`real: ${line}`),
-  }).catch((error: unknown) => {
+  const platform = await startPlatform(
+    { stateDir: join(stateDir, 'real'), cacheDir, cluster: { mode: 'local' }, ports },
+    toolchain,
+    {
+      ephemeral: true,
+      services: true,
+      progress: (line) => progress(`real: ${line}`),
+    },
+  ).catch((error: unknown) => {
     releaseNode();
     throw error;
   });
   try {
     const api = new StoreApi(`http://127.0.0.1:${ports.api}`);
-    const bare = bareHelm(platform.kubeconfigPath, toolchain.helm ?? 'helm', { ...process.env, ...platform.local?.workerEnv, KUBECONFIG: platform.kubeconfigPath });
+    const bare = bareHelm(platform.kubeconfigPath, toolchain.helm ?? 'helm', {
+      ...process.env,
+      ...platform.local?.workerEnv,
+      KUBECONFIG: platform.kubeconfigPath,
+    });
     for (const engine of engines) {
       const viaApi: number[] = [];
       const byHand: number[] = [];
@@ -62,12 +70,22 @@ export async function realStoresBenchmark(results: ResultLog, stateDir: string):
           async () => byHand.push(await bare.provision(bareId, engine)),
         ];
         for (const side of i % 2 === 0 ? sides : sides.reverse()) await side();
-        progress(`real ${engine} ${i + 1}/${repetitions}: API ${viaApi.at(-1)?.toFixed(1)} s, helm --wait ${byHand.at(-1)?.toFixed(1)} s`);
+        progress(
+          `real ${engine} ${i + 1}/${repetitions}: API ${viaApi.at(-1)?.toFixed(1)} s, helm --wait ${byHand.at(-1)?.toFixed(1)} s`,
+        );
         await api.delete(apiId);
         await api.waitFor(apiId, 'Deleted', pollMs);
         await bare.remove(bareId, engine);
       }
-      results.add(benchResult({ name: `real.${engine}.create_to_ready`, value: median(viaApi), unit: 's', baseline: median(byHand), target: { of: 'ratio', op: '<=', limit: 1.1 } }));
+      results.add(
+        benchResult({
+          name: `real.${engine}.create_to_ready`,
+          value: median(viaApi),
+          unit: 's',
+          baseline: median(byHand),
+          target: { of: 'ratio', op: '<=', limit: 1.1 },
+        }),
+      );
     }
   } finally {
     await platform.stop();
@@ -90,7 +108,8 @@ function bareHelm(kubeconfigPath: string, helmBinary: string, workerEnv: NodeJS.
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const settings = loadWorkerConfig(workerEnv);
   const deps = { chartsDir: settings.chartsDir, chartValues: settings.chartValues, settings: settings.settings };
-  const helm = (args: string[], input?: string) => execa(helmBinary, args, { env: { KUBECONFIG: kubeconfigPath }, input });
+  const helm = (args: string[], input?: string) =>
+    execa(helmBinary, args, { env: { KUBECONFIG: kubeconfigPath }, input });
   return {
     async provision(storeId: string, engine: Engine): Promise<number> {
       const spec = benchStoreSpec(storeId, engine);
@@ -98,8 +117,27 @@ function bareHelm(kubeconfigPath: string, helmBinary: string, workerEnv: NodeJS.
       const release = storeRelease(deps, spec);
       const start = Date.now();
       await core.createNamespace({ body: { metadata: { name: namespace } } });
-      await core.createNamespacedSecret({ namespace, body: { metadata: { name: adminSecretName }, stringData: secretValues(spec) } });
-      await helm(['upgrade', '--install', release.name, release.chart, '-n', namespace, '-f', '-', '--wait', '--wait-for-jobs', '--timeout', helmTimeout], release.values);
+      await core.createNamespacedSecret({
+        namespace,
+        body: { metadata: { name: adminSecretName }, stringData: secretValues(spec) },
+      });
+      await helm(
+        [
+          'upgrade',
+          '--install',
+          release.name,
+          release.chart,
+          '-n',
+          namespace,
+          '-f',
+          '-',
+          '--wait',
+          '--wait-for-jobs',
+          '--timeout',
+          helmTimeout,
+        ],
+        release.values,
+      );
       return (Date.now() - start) / 1000;
     },
     /** helm uninstall, then the namespace (its volume claims with it) until it is gone. */

@@ -13,12 +13,20 @@ const tempFile = () => {
 };
 afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-const stored = (name: string, commit: string): StoredResult => ({ ...benchResult({ name, value: 1, unit: 's' }), commit, uncommittedChanges: false, measuredAt: '2026-11-25' });
+const stored = (name: string, commit: string): StoredResult => ({
+  ...benchResult({ name, value: 1, unit: 's' }),
+  commit,
+  uncommittedChanges: false,
+  measuredAt: '2026-11-25',
+});
 
 describe('latest.json', () => {
   it('when a subset of benchmarks runs, then only their results are replaced and the others keep their own commit', () => {
     const file = tempFile();
-    writeFileSync(file, JSON.stringify({ results: [stored('api.get.latency_p99', 'old'), stored('real.medusa.create_to_ready', 'old')] }));
+    writeFileSync(
+      file,
+      JSON.stringify({ results: [stored('api.get.latency_p99', 'old'), stored('real.medusa.create_to_ready', 'old')] }),
+    );
     const log = new ResultLog();
     log.add(benchResult({ name: 'real.medusa.create_to_ready', value: 90, unit: 's', baseline: 85 }));
     log.write(['real'], file);
@@ -39,7 +47,24 @@ describe('latest.json', () => {
 
   it('when the file has one commit for all results (the earlier format), then each result is read with it', () => {
     const file = tempFile();
-    writeFileSync(file, JSON.stringify({ commit: 'abc', uncommittedChanges: true, measuredAt: '2026-11-25', note: 'n', results: [benchResult({ name: 'fleet.x', value: 2, unit: 's' })] }));
-    expect(readResults(file)).toEqual([expect.objectContaining({ name: 'fleet.x', commit: 'abc', uncommittedChanges: true, measuredAt: '2026-11-25', note: 'n' })]);
+    writeFileSync(
+      file,
+      JSON.stringify({
+        commit: 'abc',
+        uncommittedChanges: true,
+        measuredAt: '2026-11-25',
+        note: 'n',
+        results: [benchResult({ name: 'fleet.x', value: 2, unit: 's' })],
+      }),
+    );
+    expect(readResults(file)).toEqual([
+      expect.objectContaining({
+        name: 'fleet.x',
+        commit: 'abc',
+        uncommittedChanges: true,
+        measuredAt: '2026-11-25',
+        note: 'n',
+      }),
+    ]);
   });
 });

@@ -17,7 +17,8 @@ export function progress(line: string): void {
 
 export function formatResult(result: BenchResult): string {
   const parts = [`${result.name}: ${result.value} ${result.unit}`];
-  if (result.baseline !== null) parts.push(`baseline ${result.baseline} ${result.unit}`, `ratio ${result.ratio ?? '-'}`);
+  if (result.baseline !== null)
+    parts.push(`baseline ${result.baseline} ${result.unit}`, `ratio ${result.ratio ?? '-'}`);
   if (result.target !== null) parts.push(`target ${result.target}: ${result.met ? 'met' : 'NOT met'}`);
   return parts.join(', ');
 }
@@ -60,7 +61,13 @@ export function writeResults(file: string, last: Omit<StoredResult, keyof BenchR
 }
 
 /** A result in latest.json: the figure and where it was measured. */
-export type StoredResult = BenchResult & { commit: string; uncommittedChanges: boolean; measuredAt: string; machine?: string; note?: string };
+export type StoredResult = BenchResult & {
+  commit: string;
+  uncommittedChanges: boolean;
+  measuredAt: string;
+  machine?: string;
+  note?: string;
+};
 
 /** The benchmark a result belongs to: the first part of its name (`fleet.delayed.throughput` -> fleet). */
 export const benchmarkOf = (name: string) => name.split('.')[0]!;
@@ -68,9 +75,19 @@ export const benchmarkOf = (name: string) => name.split('.')[0]!;
 /** latest.json's results; one without a commit of its own (a file from before results carried theirs) gets the top-level one. */
 export function readResults(file = latestResultsFile): StoredResult[] {
   if (!existsSync(file)) return [];
-  const stored = JSON.parse(readFileSync(file, 'utf8')) as { results: Array<BenchResult & Partial<StoredResult>>; commit?: string; uncommittedChanges?: boolean; measuredAt?: string; note?: string };
+  const stored = JSON.parse(readFileSync(file, 'utf8')) as {
+    results: Array<BenchResult & Partial<StoredResult>>;
+    commit?: string;
+    uncommittedChanges?: boolean;
+    measuredAt?: string;
+    note?: string;
+  };
   const { commit = 'unknown', uncommittedChanges = false, measuredAt = '', note } = stored;
-  return stored.results.map((result) => (result.commit === undefined ? { ...result, commit, uncommittedChanges, measuredAt, ...(note ? { note } : {}) } : (result as StoredResult)));
+  return stored.results.map((result) =>
+    result.commit === undefined
+      ? { ...result, commit, uncommittedChanges, measuredAt, ...(note ? { note } : {}) }
+      : (result as StoredResult),
+  );
 }
 
 function machineDescription(): string {
@@ -80,5 +97,8 @@ function machineDescription(): string {
 /** The commit the figures describe, and whether the working tree differed from it (then they describe neither exactly). */
 function measuredCode(): { commit: string; uncommittedChanges: boolean } {
   const git = (args: string[]) => execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).trim();
-  return { commit: git(['rev-parse', 'HEAD']), uncommittedChanges: git(['status', '--porcelain', '--untracked-files=no']) !== '' };
+  return {
+    commit: git(['rev-parse', 'HEAD']),
+    uncommittedChanges: git(['status', '--porcelain', '--untracked-files=no']) !== '',
+  };
 }

@@ -14,6 +14,8 @@ describe('selectBenchmarks', () => {
 
   it('when a name is unknown, then the error names it and lists the known ones', () => {
     expect(() => selectBenchmarks(['api', 'speed'], known)).toThrow(UnknownBenchmarkError);
-    expect(() => selectBenchmarks(['speed'], known)).toThrow('unknown benchmark speed; choose from: api, overhead, cleanup, fleet, memory');
+    expect(() => selectBenchmarks(['speed'], known)).toThrow(
+      'unknown benchmark speed; choose from: api, overhead, cleanup, fleet, memory',
+    );
   });
 });

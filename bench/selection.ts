@@ -8,7 +8,9 @@ export function selectBenchmarks(args: string[], known: readonly string[]): stri
   if (wanted.length === 0) return [...known];
   const unknown = wanted.filter((name) => !known.includes(name));
   if (unknown.length > 0) {
-    throw new UnknownBenchmarkError(`unknown benchmark${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; choose from: ${known.join(', ')} (e.g. npm run bench -- ${known[0]})`);
+    throw new UnknownBenchmarkError(
+      `unknown benchmark${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; choose from: ${known.join(', ')} (e.g. npm run bench -- ${known[0]})`,
+    );
   }
   return known.filter((name) => wanted.includes(name));
 }

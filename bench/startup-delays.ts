@@ -20,9 +20,32 @@ const heldForMs = 3_600_000;
 
 export async function installStartupDelays(kc: KubeConfig): Promise<void> {
   const delayed = { namespacePrefix: namespaceName(delayedStorePrefix) };
-  await applyStage(kc, podReadyDelayStage({ name: 'bench-pod-ready-delay', delayMs: startupDelays.podReadyMs, jitterMs: startupDelays.podJitterMs, scope: delayed }));
-  await applyStage(kc, jobPodCompleteDelayStage({ name: 'bench-job-delay', delayMs: startupDelays.jobRunMs, jitterMs: startupDelays.jobJitterMs, scope: delayed }));
-  await applyStage(kc, podReadyDelayStage({ name: 'bench-pods-held', delayMs: heldForMs, scope: { namespacePrefix: namespaceName(heldStorePrefix) } }));
+  await applyStage(
+    kc,
+    podReadyDelayStage({
+      name: 'bench-pod-ready-delay',
+      delayMs: startupDelays.podReadyMs,
+      jitterMs: startupDelays.podJitterMs,
+      scope: delayed,
+    }),
+  );
+  await applyStage(
+    kc,
+    jobPodCompleteDelayStage({
+      name: 'bench-job-delay',
+      delayMs: startupDelays.jobRunMs,
+      jitterMs: startupDelays.jobJitterMs,
+      scope: delayed,
+    }),
+  );
+  await applyStage(
+    kc,
+    podReadyDelayStage({
+      name: 'bench-pods-held',
+      delayMs: heldForMs,
+      scope: { namespacePrefix: namespaceName(heldStorePrefix) },
+    }),
+  );
 }
 
 export function describeStartupDelays(): string {

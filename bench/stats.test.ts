@@ -20,7 +20,15 @@ describe('percentile', () => {
 
 describe('benchResult', () => {
   it('when a ratio target is given, then the ratio against the baseline decides whether it is met', () => {
-    expect(benchResult({ name: 'overhead', value: 12, unit: 's', baseline: 10, target: { of: 'ratio', op: '<=', limit: 1.25 } })).toEqual({
+    expect(
+      benchResult({
+        name: 'overhead',
+        value: 12,
+        unit: 's',
+        baseline: 10,
+        target: { of: 'ratio', op: '<=', limit: 1.25 },
+      }),
+    ).toEqual({
       name: 'overhead',
       value: 12,
       unit: 's',
@@ -32,15 +40,31 @@ describe('benchResult', () => {
   });
 
   it('when a value target is missed, then met is false and the ratio is still reported', () => {
-    const result = benchResult({ name: 'rss', value: 450, unit: 'MB', baseline: 150, target: { of: 'value', op: '<', limit: 400 } });
+    const result = benchResult({
+      name: 'rss',
+      value: 450,
+      unit: 'MB',
+      baseline: 150,
+      target: { of: 'value', op: '<', limit: 400 },
+    });
     expect(result).toMatchObject({ ratio: 3, target: 'value < 400', met: false });
   });
 
   it('when there is no baseline or target, then ratio, target and met are null', () => {
-    expect(benchResult({ name: 'p95', value: 1.23456, unit: 's' })).toEqual({ name: 'p95', value: 1.235, unit: 's', baseline: null, ratio: null, target: null, met: null });
+    expect(benchResult({ name: 'p95', value: 1.23456, unit: 's' })).toEqual({
+      name: 'p95',
+      value: 1.235,
+      unit: 's',
+      baseline: null,
+      ratio: null,
+      target: null,
+      met: null,
+    });
   });
 
   it('when a ratio target has no usable baseline, then met is null rather than a guess', () => {
-    expect(benchResult({ name: 'x', value: 1, unit: 's', baseline: 0, target: { of: 'ratio', op: '<=', limit: 1 } })).toMatchObject({ ratio: null, met: null });
+    expect(
+      benchResult({ name: 'x', value: 1, unit: 's', baseline: 0, target: { of: 'ratio', op: '<=', limit: 1 } }),
+    ).toMatchObject({ ratio: null, met: null });
   });
 });

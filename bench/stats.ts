@@ -46,7 +46,13 @@ function meets(actual: number, target: Target): boolean {
   }
 }
 
-export function benchResult(figure: { name: string; value: number; unit: string; baseline?: number; target?: Target }): BenchResult {
+export function benchResult(figure: {
+  name: string;
+  value: number;
+  unit: string;
+  baseline?: number;
+  target?: Target;
+}): BenchResult {
   const { name, value, unit, baseline, target } = figure;
   const ratio = baseline === undefined || baseline === 0 ? null : round(value / baseline);
   const judged = target?.of === 'ratio' ? ratio : value;

@@ -15,7 +15,12 @@ async function secondsUntilDone(work: () => Promise<number | void>): Promise<num
  * The request, then the time the workflow recorded for the phase (so the poll interval does not
  * count), or when the API first shows the phase if it answers without the workflow's status.
  */
-function apiSeconds(ctx: BenchContext, storeId: string, phase: 'Ready' | 'Deleted', request: () => Promise<void>): Promise<number> {
+function apiSeconds(
+  ctx: BenchContext,
+  storeId: string,
+  phase: 'Ready' | 'Deleted',
+  request: () => Promise<void>,
+): Promise<number> {
   return secondsUntilDone(async () => {
     await request();
     const store = await ctx.api.waitFor(storeId, phase, pollMs);
@@ -24,10 +29,14 @@ function apiSeconds(ctx: BenchContext, storeId: string, phase: 'Ready' | 'Delete
   });
 }
 
-export const apiProvisionSeconds = (ctx: BenchContext, storeId: string, engine: Engine) => apiSeconds(ctx, storeId, 'Ready', () => ctx.api.create(storeId, engine));
+export const apiProvisionSeconds = (ctx: BenchContext, storeId: string, engine: Engine) =>
+  apiSeconds(ctx, storeId, 'Ready', () => ctx.api.create(storeId, engine));
 
-export const apiDeleteSeconds = (ctx: BenchContext, storeId: string) => apiSeconds(ctx, storeId, 'Deleted', () => ctx.api.delete(storeId));
+export const apiDeleteSeconds = (ctx: BenchContext, storeId: string) =>
+  apiSeconds(ctx, storeId, 'Deleted', () => ctx.api.delete(storeId));
 
-export const bareProvisionSeconds = (ctx: BenchContext, storeId: string, engine: Engine) => secondsUntilDone(() => ctx.bare.provision(storeId, engine));
+export const bareProvisionSeconds = (ctx: BenchContext, storeId: string, engine: Engine) =>
+  secondsUntilDone(() => ctx.bare.provision(storeId, engine));
 
-export const bareDeleteSeconds = (ctx: BenchContext, storeId: string, engine: Engine) => secondsUntilDone(() => ctx.bare.remove(storeId, engine));
+export const bareDeleteSeconds = (ctx: BenchContext, storeId: string, engine: Engine) =>
+  secondsUntilDone(() => ctx.bare.remove(storeId, engine));

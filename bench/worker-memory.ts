@@ -31,7 +31,9 @@ async function waitUntilInFlight(ctx: BenchContext, ids: string[]): Promise<void
       if (store.phase === 'Failed') throw new Error(`store ${id} failed: ${store.lastError}`);
       if (store.conditions?.some((c) => c.type === 'GuardrailsApplied' && c.status === 'True')) waiting.delete(id);
     });
-    progress(`memory: ${ids.length - waiting.size}/${ids.length} stores in flight after ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    progress(
+      `memory: ${ids.length - waiting.size}/${ids.length} stores in flight after ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    );
     if (waiting.size > 0) await sleep(5000);
   }
 }
@@ -46,11 +48,23 @@ export async function workerMemoryBenchmark(ctx: BenchContext, results: ResultLo
   const ids = Array.from({ length: storesInFlight }, (_, i) => `${heldStorePrefix}mem-${i}`);
   const creating = Date.now();
   await mapLimited(ids, 10, (id, i) => ctx.api.create(id, engineFor(i)));
-  progress(`memory: ${storesInFlight} stores created through the API in ${((Date.now() - creating) / 1000).toFixed(0)} s; waiting until each is in flight`);
+  progress(
+    `memory: ${storesInFlight} stores created through the API in ${((Date.now() - creating) / 1000).toFixed(0)} s; waiting until each is in flight`,
+  );
   await waitUntilInFlight(ctx, ids);
   const during = Math.max(...(await rssSamples(pid, 5)));
   results.add(
-    benchResult({ name: 'memory.worker_rss_in_flight', value: during, unit: 'MB', baseline: before, target: { of: 'value', op: '<', limit: 400 } }),
-    benchResult({ name: 'memory.worker_rss_growth_per_store', value: ((during - before) * 1024) / storesInFlight, unit: 'KB/store' }),
+    benchResult({
+      name: 'memory.worker_rss_in_flight',
+      value: during,
+      unit: 'MB',
+      baseline: before,
+      target: { of: 'value', op: '<', limit: 400 },
+    }),
+    benchResult({
+      name: 'memory.worker_rss_growth_per_store',
+      value: ((during - before) * 1024) / storesInFlight,
+      unit: 'KB/store',
+    }),
   );
 }

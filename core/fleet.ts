@@ -6,7 +6,8 @@ import type { FleetUpgradeRequest } from './schemas.js';
 import type { StoreStatus } from './status.js';
 
 export type FleetSelector = NonNullable<FleetUpgradeRequest['selector']>;
-export type FleetUpgradeSpec = Required<Omit<FleetUpgradeRequest, 'selector'>> & Pick<FleetUpgradeRequest, 'selector'> & { requestedBy: string };
+export type FleetUpgradeSpec = Required<Omit<FleetUpgradeRequest, 'selector'>> &
+  Pick<FleetUpgradeRequest, 'selector'> & { requestedBy: string };
 
 export function fleetUpgradeSpec(request: FleetUpgradeRequest, requestedBy: string): FleetUpgradeSpec {
   return { waveSize: 5, maxFailures: 0, pauseBetweenWavesSeconds: 0, ...request, requestedBy };
@@ -20,7 +21,16 @@ export type FleetUpgradeState = (typeof fleetUpgradeStates)[number];
  * old version again, Ready. Failed: even its rollback failed. Refused: the store did not accept the
  * change (not Ready, or its usage). NotStarted: the fleet upgrade stopped or was cancelled first.
  */
-export const fleetStoreResults = ['Pending', 'Upgrading', 'Upgraded', 'AlreadyCurrent', 'RolledBack', 'Failed', 'Refused', 'NotStarted'] as const;
+export const fleetStoreResults = [
+  'Pending',
+  'Upgrading',
+  'Upgraded',
+  'AlreadyCurrent',
+  'RolledBack',
+  'Failed',
+  'Refused',
+  'NotStarted',
+] as const;
 export type FleetStoreResult = (typeof fleetStoreResults)[number];
 /** What counts against maxFailures. */
 export const failedResults: ReadonlySet<FleetStoreResult> = new Set(['RolledBack', 'Failed', 'Refused']);
@@ -64,7 +74,15 @@ export const storeChangeDoneSignal = defineSignal<[FleetStoreOutcome]>('storeCha
 /** What a store's status says of its last change, once it has left Upgrading. */
 export function changeOutcome(status: StoreStatus): FleetStoreOutcome {
   const change = status.lastChange;
-  const result: FleetStoreResult = status.phase === 'Ready' && change?.result === 'Upgraded' ? 'Upgraded' : status.phase === 'Ready' && change?.result === 'RolledBack' ? 'RolledBack' : 'Failed';
-  const message = result === 'Failed' && status.phase !== 'Failed' ? `the store is ${status.phase}` : (change?.message ?? status.lastError ?? `the store is ${status.phase}`);
+  const result: FleetStoreResult =
+    status.phase === 'Ready' && change?.result === 'Upgraded'
+      ? 'Upgraded'
+      : status.phase === 'Ready' && change?.result === 'RolledBack'
+        ? 'RolledBack'
+        : 'Failed';
+  const message =
+    result === 'Failed' && status.phase !== 'Failed'
+      ? `the store is ${status.phase}`
+      : (change?.message ?? status.lastError ?? `the store is ${status.phase}`);
   return { storeId: status.storeId, result, chartVersion: status.chartVersion, revision: status.revision, message };
 }

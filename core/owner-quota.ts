@@ -68,4 +68,5 @@ export function tryReserve(state: OwnerQuotaState, request: ReserveRequest, now:
   return true;
 }
 
-export const quotaFullMessage = (owner: string, used: number, limit: number) => `owner ${owner} already has ${used} stores (limit ${limit})`;
+export const quotaFullMessage = (owner: string, used: number, limit: number) =>
+  `owner ${owner} already has ${used} stores (limit ${limit})`;

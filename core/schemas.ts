@@ -11,7 +11,11 @@ function ruled(rule: TextRule) {
     .superRefine((value, ctx) => {
       for (const message of textProblems(rule, value)) ctx.addIssue({ code: 'custom', message });
     })
-    .meta({ ...(rule.minLength === undefined ? {} : { minLength: rule.minLength }), maxLength: rule.maxLength, pattern: rule.pattern.source });
+    .meta({
+      ...(rule.minLength === undefined ? {} : { minLength: rule.minLength }),
+      maxLength: rule.maxLength,
+      pattern: rule.pattern.source,
+    });
 }
 
 export const storeIdSchema = ruled(storeIdRule);
@@ -22,8 +26,19 @@ export const chartVersionSchema = ruled(chartVersionRule);
 export const fleetUpgradeRequestSchema = z.strictObject({
   engine: z.enum(engines),
   chartVersion: chartVersionSchema,
-  waveSize: z.number().int().min(1).max(100).optional().meta({ description: 'stores upgraded at once, per wave (default 5)' }),
-  maxFailures: z.number().int().min(0).optional().meta({ description: 'a wave with more failed stores than this stops the upgrade (default 0)' }),
+  waveSize: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .optional()
+    .meta({ description: 'stores upgraded at once, per wave (default 5)' }),
+  maxFailures: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .meta({ description: 'a wave with more failed stores than this stops the upgrade (default 0)' }),
   pauseBetweenWavesSeconds: z.number().int().min(0).max(86_400).optional().meta({ description: 'default 0' }),
   selector: z
     .strictObject({
@@ -32,6 +47,8 @@ export const fleetUpgradeRequestSchema = z.strictObject({
       storeIds: z.array(storeIdSchema).min(1).max(1000).optional(),
     })
     .optional()
-    .meta({ description: 'which running stores of the engine to upgrade (all of them when left out); the parts are ANDed' }),
+    .meta({
+      description: 'which running stores of the engine to upgrade (all of them when left out); the parts are ANDed',
+    }),
 });
 export type FleetUpgradeRequest = z.infer<typeof fleetUpgradeRequestSchema>;

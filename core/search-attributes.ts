@@ -12,4 +12,6 @@ export const StoreOwner = defineSearchAttributeKey('StoreOwner', SearchAttribute
 export const storeSearchAttributeKeys = [StoreId, StoreEngine, StorePlan, StorePhase, StoreOwner];
 
 /** Name → type as `temporal operator search-attribute create` and the dev server's `--search-attribute` spell them. */
-export const storeSearchAttributes: Record<string, 'Keyword'> = Object.fromEntries(storeSearchAttributeKeys.map((key) => [key.name, 'Keyword']));
+export const storeSearchAttributes: Record<string, 'Keyword'> = Object.fromEntries(
+  storeSearchAttributeKeys.map((key) => [key.name, 'Keyword']),
+);

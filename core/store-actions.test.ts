@@ -13,11 +13,17 @@ const expected: Record<Phase, StoreAction> = {
 };
 
 describe('nextStoreAction', () => {
-  it.each(Object.keys(phases) as Phase[])('when the store is %s and no delete was asked for, then it does what its phase says', (phase) => {
-    expect(nextStoreAction(phase, false)).toBe(expected[phase]);
-  });
+  it.each(Object.keys(phases) as Phase[])(
+    'when the store is %s and no delete was asked for, then it does what its phase says',
+    (phase) => {
+      expect(nextStoreAction(phase, false)).toBe(expected[phase]);
+    },
+  );
 
-  it.each(Object.keys(phases) as Phase[])('when the store is %s and a delete was asked for, then it deletes', (phase) => {
-    expect(nextStoreAction(phase, true)).toBe('delete');
-  });
+  it.each(Object.keys(phases) as Phase[])(
+    'when the store is %s and a delete was asked for, then it deletes',
+    (phase) => {
+      expect(nextStoreAction(phase, true)).toBe('delete');
+    },
+  );
 });

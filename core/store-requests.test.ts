@@ -44,29 +44,80 @@ const idleTable: Array<[Phase, StoreRequest, string | true]> = [
   ['Deleted', 'orderCheck', 'the store is Deleted; only a Ready store can run an order check'],
 ];
 
-const expected = (outcome: string | true) => (outcome === true ? { accepted: true } : { accepted: false, message: outcome });
+const expected = (outcome: string | true) =>
+  outcome === true ? { accepted: true } : { accepted: false, message: outcome };
 
 describe('decideRequest', () => {
   it('when the table is read, then it has every phase × request pair once', () => {
-    expect(idleTable.map(([phase, request]) => `${phase}/${request}`).sort()).toEqual(allPhases.flatMap((phase) => allRequests.map((request) => `${phase}/${request}`)).sort());
+    expect(idleTable.map(([phase, request]) => `${phase}/${request}`).sort()).toEqual(
+      allPhases.flatMap((phase) => allRequests.map((request) => `${phase}/${request}`)).sort(),
+    );
   });
 
-  it.each(idleTable)('when a %s store is asked to %s with nothing else going on, then %s', (phase, request, outcome) => {
-    expect(decideRequest(phase, idle, request)).toEqual(expected(outcome));
-  });
+  it.each(idleTable)(
+    'when a %s store is asked to %s with nothing else going on, then %s',
+    (phase, request, outcome) => {
+      expect(decideRequest(phase, idle, request)).toEqual(expected(outcome));
+    },
+  );
 
   // In the phase that takes it, what keeps the store busy refuses each request, the first cause named.
   const busyTable: Array<[string, StoreActivity, Record<StoreRequest, string | true>]> = [
-    ['being deleted', { ...idle, deleting: true, pendingChange: 'upgrade' }, { retry: 'being deleted', hibernate: 'being deleted', wake: 'being deleted', change: 'being deleted', orderCheck: 'being deleted' }],
-    ['asked to upgrade', { ...idle, pendingChange: 'upgrade' }, { retry: true, hibernate: 'already asked to upgrade', wake: 'already asked to upgrade', change: 'already asked to upgrade', orderCheck: 'already asked to upgrade' }],
-    ['checking a change', { ...idle, changeCheckedFor: 'owner a (key 1)', orderCheckRunning: true }, { retry: true, hibernate: 'checking a change requested by owner a (key 1)', wake: 'checking a change requested by owner a (key 1)', change: 'checking a change requested by owner a (key 1)', orderCheck: 'checking a change requested by owner a (key 1)' }],
-    ['running an order check', { ...idle, orderCheckRunning: true }, { retry: true, hibernate: 'running an order check', wake: 'running an order check', change: 'running an order check', orderCheck: 'running an order check' }],
+    [
+      'being deleted',
+      { ...idle, deleting: true, pendingChange: 'upgrade' },
+      {
+        retry: 'being deleted',
+        hibernate: 'being deleted',
+        wake: 'being deleted',
+        change: 'being deleted',
+        orderCheck: 'being deleted',
+      },
+    ],
+    [
+      'asked to upgrade',
+      { ...idle, pendingChange: 'upgrade' },
+      {
+        retry: true,
+        hibernate: 'already asked to upgrade',
+        wake: 'already asked to upgrade',
+        change: 'already asked to upgrade',
+        orderCheck: 'already asked to upgrade',
+      },
+    ],
+    [
+      'checking a change',
+      { ...idle, changeCheckedFor: 'owner a (key 1)', orderCheckRunning: true },
+      {
+        retry: true,
+        hibernate: 'checking a change requested by owner a (key 1)',
+        wake: 'checking a change requested by owner a (key 1)',
+        change: 'checking a change requested by owner a (key 1)',
+        orderCheck: 'checking a change requested by owner a (key 1)',
+      },
+    ],
+    [
+      'running an order check',
+      { ...idle, orderCheckRunning: true },
+      {
+        retry: true,
+        hibernate: 'running an order check',
+        wake: 'running an order check',
+        change: 'running an order check',
+        orderCheck: 'running an order check',
+      },
+    ],
   ];
-  it.each(busyTable)('when the store is %s, then each request in its own phase gets the answer of the table', (_what, activity, outcomes) => {
-    for (const request of allRequests) {
-      const { from, what } = requestRules[request];
-      const outcome = outcomes[request];
-      expect(decideRequest(from, activity, request), request).toEqual(expected(outcome === true ? true : `the store is ${outcome}; only a ${from} store can ${what}`));
-    }
-  });
+  it.each(busyTable)(
+    'when the store is %s, then each request in its own phase gets the answer of the table',
+    (_what, activity, outcomes) => {
+      for (const request of allRequests) {
+        const { from, what } = requestRules[request];
+        const outcome = outcomes[request];
+        expect(decideRequest(from, activity, request), request).toEqual(
+          expected(outcome === true ? true : `the store is ${outcome}; only a ${from} store can ${what}`),
+        );
+      }
+    },
+  );
 });

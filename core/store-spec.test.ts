@@ -4,7 +4,9 @@ import { parseStoreSpec } from './store-spec.js';
 
 describe('parseStoreSpec', () => {
   it('when only storeId and engine are given, then plan is small and owner is default', () => {
-    expect(parseStoreSpec({ storeId: 'demo1', engine: 'medusa' })).toEqual({ spec: { storeId: 'demo1', engine: 'medusa', plan: 'small', owner: 'default' } });
+    expect(parseStoreSpec({ storeId: 'demo1', engine: 'medusa' })).toEqual({
+      spec: { storeId: 'demo1', engine: 'medusa', plan: 'small', owner: 'default' },
+    });
   });
 
   it.each([
@@ -30,14 +32,36 @@ describe('parseStoreSpec', () => {
   it.each([
     [null, ['a store spec must be an object with storeId and engine']],
     [{ engine: 'medusa' }, ['storeId: expected a string, got nothing']],
-    [{ storeId: 7, engine: 'medusa', owner: 'x y', chartVersion: 'latest' }, ['storeId: expected a string, got number', 'owner: owner must be letters, digits, "-", "_" or ".", starting and ending with a letter or digit', 'chartVersion: chartVersion must be a SemVer version such as 0.2.0']],
-    [{ storeId: 'A', engine: 'medusa' }, ['storeId: storeId must be at least 3 characters', 'storeId: storeId must be lowercase letters, digits and "-", starting and ending with a letter or digit']],
+    [
+      { storeId: 7, engine: 'medusa', owner: 'x y', chartVersion: 'latest' },
+      [
+        'storeId: expected a string, got number',
+        'owner: owner must be letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
+        'chartVersion: chartVersion must be a SemVer version such as 0.2.0',
+      ],
+    ],
+    [
+      { storeId: 'A', engine: 'medusa' },
+      [
+        'storeId: storeId must be at least 3 characters',
+        'storeId: storeId must be lowercase letters, digits and "-", starting and ending with a letter or digit',
+      ],
+    ],
   ])('when the input is %j, then every problem is named', (input, problems) => {
     expect(parseStoreSpec(input)).toEqual({ problems });
   });
 
   it('when every field is given, then they are kept and unknown fields dropped', () => {
-    expect(parseStoreSpec({ storeId: 'demo1', engine: 'woocommerce', plan: 'large', owner: 'team.a', chartVersion: '0.2.0', colour: 'blue' })).toEqual({
+    expect(
+      parseStoreSpec({
+        storeId: 'demo1',
+        engine: 'woocommerce',
+        plan: 'large',
+        owner: 'team.a',
+        chartVersion: '0.2.0',
+        colour: 'blue',
+      }),
+    ).toEqual({
       spec: { storeId: 'demo1', engine: 'woocommerce', plan: 'large', owner: 'team.a', chartVersion: '0.2.0' },
     });
   });

@@ -27,7 +27,8 @@ export const storeIdRule: TextRule = {
   pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
   patternMessage: 'storeId must be lowercase letters, digits and "-", starting and ending with a letter or digit',
   // store-<x>-cleanup is the workflow id of store x's cleanup: a store named "x-cleanup" would collide.
-  refine: (id) => (id.endsWith('-cleanup') ? 'storeId must not end in "-cleanup" (reserved for cleanup workflows)' : undefined),
+  refine: (id) =>
+    id.endsWith('-cleanup') ? 'storeId must not end in "-cleanup" (reserved for cleanup workflows)' : undefined,
 };
 
 // Owners end up in a label value: at most 63 chars of [A-Za-z0-9_.-], alphanumeric at both ends.
@@ -49,7 +50,8 @@ export const chartVersionRule: TextRule = {
 /** What is wrong with `value` by `rule`; empty when nothing is. */
 export function textProblems(rule: TextRule, value: string): string[] {
   const problems: string[] = [];
-  if (rule.minLength !== undefined && value.length < rule.minLength) problems.push(`${rule.field} must be at least ${rule.minLength} characters`);
+  if (rule.minLength !== undefined && value.length < rule.minLength)
+    problems.push(`${rule.field} must be at least ${rule.minLength} characters`);
   if (value.length > rule.maxLength) problems.push(`${rule.field} must be at most ${rule.maxLength} characters`);
   if (!rule.pattern.test(value)) problems.push(rule.patternMessage);
   const refined = problems.length === 0 ? rule.refine?.(value) : undefined;
@@ -66,7 +68,8 @@ export interface StoreSpec {
 }
 
 /** A store workflow's input: plan defaults to small, owner to "default". */
-export type StoreSpecInput = Pick<StoreSpec, 'storeId' | 'engine'> & Partial<Pick<StoreSpec, 'plan' | 'owner' | 'chartVersion'>>;
+export type StoreSpecInput = Pick<StoreSpec, 'storeId' | 'engine'> &
+  Partial<Pick<StoreSpec, 'plan' | 'owner' | 'chartVersion'>>;
 
 export type ParsedStoreSpec = { spec: StoreSpec; problems?: undefined } | { spec?: undefined; problems: string[] };
 
@@ -75,7 +78,8 @@ export type ParsedStoreSpec = { spec: StoreSpec; problems?: undefined } | { spec
  * characters`), for errors people read. Fields it does not know are dropped.
  */
 export function parseStoreSpec(input: unknown): ParsedStoreSpec {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return { problems: ['a store spec must be an object with storeId and engine'] };
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    return { problems: ['a store spec must be an object with storeId and engine'] };
   const fields = input as Record<string, unknown>;
   const problems: string[] = [];
   const text = (rule: TextRule, required: boolean): string | undefined => {
@@ -91,7 +95,9 @@ export function parseStoreSpec(input: unknown): ParsedStoreSpec {
   const oneOf = <T extends string>(field: string, options: readonly T[], fallback?: T): T | undefined => {
     const value = fields[field] ?? fallback;
     if (options.includes(value as T)) return value as T;
-    problems.push(`${field}: expected one of ${options.map((o) => JSON.stringify(o)).join(', ')}, got ${JSON.stringify(value) ?? 'nothing'}`);
+    problems.push(
+      `${field}: expected one of ${options.map((o) => JSON.stringify(o)).join(', ')}, got ${JSON.stringify(value) ?? 'nothing'}`,
+    );
     return undefined;
   };
   const storeId = text(storeIdRule, true);

@@ -9,7 +9,12 @@ const connect = (env: Record<string, string>) => temporalConnection(schema.parse
 
 describe('temporalConnection', () => {
   it('when nothing is set, then it is plaintext to the local dev server', () => {
-    expect(connect({})).toEqual({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'storefleet', tls: false });
+    expect(connect({})).toEqual({
+      address: '127.0.0.1:7233',
+      namespace: 'default',
+      taskQueue: 'storefleet',
+      tls: false,
+    });
   });
 
   it.each([
@@ -17,7 +22,10 @@ describe('temporalConnection', () => {
     [{ TEMPORAL_TLS_CA: '/ca.crt' }, { serverRootCACertificate: contents('/ca.crt') }],
     [
       { TEMPORAL_TLS_CERT: '/tls.crt', TEMPORAL_TLS_KEY: '/tls.key', TEMPORAL_TLS_SERVER_NAME: 'temporal.example' },
-      { serverNameOverride: 'temporal.example', clientCertPair: { crt: contents('/tls.crt'), key: contents('/tls.key') } },
+      {
+        serverNameOverride: 'temporal.example',
+        clientCertPair: { crt: contents('/tls.crt'), key: contents('/tls.key') },
+      },
     ],
   ])('when %j is set, then TLS is on with %j', (env, tls) => {
     expect(connect(env).tls).toEqual(tls);

@@ -33,8 +33,16 @@ export interface TemporalConnectionConfig {
   tls: TemporalTls | false;
 }
 
-export function temporalConnection(values: ConnectionValues, readFile: (path: string) => Uint8Array): TemporalConnectionConfig {
-  return { address: values.TEMPORAL_ADDRESS, namespace: values.TEMPORAL_NAMESPACE, taskQueue: values.STOREFLEET_TASK_QUEUE, tls: temporalTls(values, readFile) };
+export function temporalConnection(
+  values: ConnectionValues,
+  readFile: (path: string) => Uint8Array,
+): TemporalConnectionConfig {
+  return {
+    address: values.TEMPORAL_ADDRESS,
+    namespace: values.TEMPORAL_NAMESPACE,
+    taskQueue: values.STOREFLEET_TASK_QUEUE,
+    tls: temporalTls(values, readFile),
+  };
 }
 
 /**
@@ -42,21 +50,33 @@ export function temporalConnection(values: ConnectionValues, readFile: (path: st
  * configuration error naming its variable rather than a connection failure later.
  */
 function temporalTls(values: ConnectionValues, readFile: (path: string) => Uint8Array): TemporalTls | false {
-  const { TEMPORAL_TLS: enabled, TEMPORAL_TLS_CA: ca, TEMPORAL_TLS_CERT: cert, TEMPORAL_TLS_KEY: key, TEMPORAL_TLS_SERVER_NAME: serverName } = values;
+  const {
+    TEMPORAL_TLS: enabled,
+    TEMPORAL_TLS_CA: ca,
+    TEMPORAL_TLS_CERT: cert,
+    TEMPORAL_TLS_KEY: key,
+    TEMPORAL_TLS_SERVER_NAME: serverName,
+  } = values;
   if (enabled === 'false' || (!enabled && !ca && !cert && !key)) return false;
   if (Boolean(cert) !== Boolean(key)) {
-    throw new ConfigError('invalid configuration in the environment:\n  TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY: set both (mutual TLS) or neither');
+    throw new ConfigError(
+      'invalid configuration in the environment:\n  TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY: set both (mutual TLS) or neither',
+    );
   }
   const read = (variable: string, file: string): Uint8Array => {
     try {
       return readFile(file);
     } catch (error) {
-      throw new ConfigError(`invalid configuration in the environment:\n  ${variable}: cannot read ${file} (${error instanceof Error ? error.message : String(error)})`);
+      throw new ConfigError(
+        `invalid configuration in the environment:\n  ${variable}: cannot read ${file} (${error instanceof Error ? error.message : String(error)})`,
+      );
     }
   };
   return {
     ...(serverName ? { serverNameOverride: serverName } : {}),
     ...(ca ? { serverRootCACertificate: read('TEMPORAL_TLS_CA', ca) } : {}),
-    ...(cert && key ? { clientCertPair: { crt: read('TEMPORAL_TLS_CERT', cert), key: read('TEMPORAL_TLS_KEY', key) } } : {}),
+    ...(cert && key
+      ? { clientCertPair: { crt: read('TEMPORAL_TLS_CERT', cert), key: read('TEMPORAL_TLS_KEY', key) } }
+      : {}),
   };
 }

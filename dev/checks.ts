@@ -1,4 +1,4 @@
-// `npm test`: the toolchain, then typecheck, lint and the vitest suite, stopping at the first failure.
+// `npm test`: the toolchain, then formatting, typecheck, lint and the vitest suite, stopping at the first failure.
 // Its last line is always the summary `tests: N passed, N failed, N skipped`: the suite's, or one
 // failure when a step before it failed or the suite ended badly without counting a failure.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -33,6 +33,8 @@ async function runSteps(vitestArgs: string[], summaryFile: string): Promise<numb
   // The API fuzz and OpenAPI tests run schemathesis; a missing Python fails here, not mid-suite.
   const schemathesis = await ensureSchemathesis({ cacheDir: defaultCacheDir() });
   const steps: Array<[string, string, string[]]> = [
+    // `npm run format` fixes what this finds.
+    ['format', 'prettier', ['--check', '.']],
     ['typecheck', 'tsc', ['--noEmit']],
     ['lint', 'eslint', ['.']],
     ['tests', 'vitest', ['run', ...vitestArgs]],

@@ -29,7 +29,11 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   // The result tables of docs/benchmarks.md, made anew from bench/results/latest.json.
   'bench-doc': async () => {
     const changed = (await import('../bench/doc.js')).writeBenchmarkDoc();
-    say(changed ? 'docs/benchmarks.md: tables updated from bench/results/latest.json' : 'docs/benchmarks.md: tables already match bench/results/latest.json');
+    say(
+      changed
+        ? 'docs/benchmarks.md: tables updated from bench/results/latest.json'
+        : 'docs/benchmarks.md: tables already match bench/results/latest.json',
+    );
     return 0;
   },
   // The local images (stand-ins for the official images the store charts name), built with buildah.

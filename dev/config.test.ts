@@ -11,10 +11,26 @@ describe('loadPlatformConfig', () => {
     expect(config.stateDir).toMatch(/\.storefleet$/);
   });
 
-  const cases: Array<{ when: string; env: Record<string, string>; then: (c: ReturnType<typeof loadPlatformConfig>) => void }> = [
-    { when: 'a port env var is set', env: { STOREFLEET_TEMPORAL_UI_PORT: '9000' }, then: (c) => expect(c.ports.temporalUi).toBe(9000) },
-    { when: 'the cache dir is set', env: { STOREFLEET_CACHE_DIR: '/tmp/c' }, then: (c) => expect(c.cacheDir).toBe('/tmp/c') },
-    { when: 'XDG_CACHE_HOME is set', env: { XDG_CACHE_HOME: '/x' }, then: (c) => expect(c.cacheDir).toBe('/x/storefleet') },
+  const cases: Array<{
+    when: string;
+    env: Record<string, string>;
+    then: (c: ReturnType<typeof loadPlatformConfig>) => void;
+  }> = [
+    {
+      when: 'a port env var is set',
+      env: { STOREFLEET_TEMPORAL_UI_PORT: '9000' },
+      then: (c) => expect(c.ports.temporalUi).toBe(9000),
+    },
+    {
+      when: 'the cache dir is set',
+      env: { STOREFLEET_CACHE_DIR: '/tmp/c' },
+      then: (c) => expect(c.cacheDir).toBe('/tmp/c'),
+    },
+    {
+      when: 'XDG_CACHE_HOME is set',
+      env: { XDG_CACHE_HOME: '/x' },
+      then: (c) => expect(c.cacheDir).toBe('/x/storefleet'),
+    },
     {
       when: 'kubeconfig mode is chosen with KUBECONFIG',
       env: { STOREFLEET_CLUSTER: 'kubeconfig', KUBECONFIG: '/k/config' },
@@ -29,9 +45,21 @@ describe('loadPlatformConfig', () => {
         expect(c.ports.ingress).toBe(80);
       },
     },
-    { when: 'local mode is given a state dir', env: { STOREFLEET_CLUSTER: 'local', STOREFLEET_STATE_DIR: '/s' }, then: (c) => expect(c.stateDir).toBe('/s') },
-    { when: 'the ingress port is set', env: { STOREFLEET_INGRESS_PORT: '8000' }, then: (c) => expect(c.ports.ingress).toBe(8000) },
-    { when: 'more nodes are asked for', env: { STOREFLEET_SIMULATED_NODES: '5' }, then: (c) => expect(c.cluster).toEqual({ mode: 'simulated', nodes: 5 }) },
+    {
+      when: 'local mode is given a state dir',
+      env: { STOREFLEET_CLUSTER: 'local', STOREFLEET_STATE_DIR: '/s' },
+      then: (c) => expect(c.stateDir).toBe('/s'),
+    },
+    {
+      when: 'the ingress port is set',
+      env: { STOREFLEET_INGRESS_PORT: '8000' },
+      then: (c) => expect(c.ports.ingress).toBe(8000),
+    },
+    {
+      when: 'more nodes are asked for',
+      env: { STOREFLEET_SIMULATED_NODES: '5' },
+      then: (c) => expect(c.cluster).toEqual({ mode: 'simulated', nodes: 5 }),
+    },
   ];
   for (const { when, env, then } of cases) {
     it(`when ${when}, then the config follows it`, () => then(loadPlatformConfig(env)));
@@ -41,7 +69,11 @@ describe('loadPlatformConfig', () => {
     { when: 'a port is not a number', env: { STOREFLEET_TEMPORAL_PORT: 'abc' }, message: /STOREFLEET_TEMPORAL_PORT/ },
     { when: 'a port is out of range', env: { STOREFLEET_KUBE_API_PORT: '70000' }, message: /STOREFLEET_KUBE_API_PORT/ },
     { when: 'the cluster mode is unknown', env: { STOREFLEET_CLUSTER: 'minikube' }, message: /STOREFLEET_CLUSTER/ },
-    { when: 'kubeconfig mode has no KUBECONFIG', env: { STOREFLEET_CLUSTER: 'kubeconfig' }, message: /needs KUBECONFIG/ },
+    {
+      when: 'kubeconfig mode has no KUBECONFIG',
+      env: { STOREFLEET_CLUSTER: 'kubeconfig' },
+      message: /needs KUBECONFIG/,
+    },
   ];
   for (const { when, env, message } of invalid) {
     it(`when ${when}, then it refuses with a message naming the setting`, () => {

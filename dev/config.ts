@@ -19,7 +19,11 @@ export const portSettings = {
   kubeApiserver: { envVar: 'STOREFLEET_KUBE_API_PORT', fallback: 6443, what: 'kube-apiserver' },
   etcd: { envVar: 'STOREFLEET_ETCD_PORT', fallback: 2379, what: 'etcd client' },
   etcdPeer: { envVar: 'STOREFLEET_ETCD_PEER_PORT', fallback: 2380, what: 'etcd peer' },
-  controllerManager: { envVar: 'STOREFLEET_CONTROLLER_MANAGER_PORT', fallback: 10257, what: 'kube-controller-manager health' },
+  controllerManager: {
+    envVar: 'STOREFLEET_CONTROLLER_MANAGER_PORT',
+    fallback: 10257,
+    what: 'kube-controller-manager health',
+  },
   scheduler: { envVar: 'STOREFLEET_SCHEDULER_PORT', fallback: 10259, what: 'kube-scheduler health' },
   workerMetrics: { envVar: 'STOREFLEET_WORKER_METRICS_PORT', fallback: 9464, what: 'worker metrics' },
   api: { envVar: 'STOREFLEET_API_PORT', fallback: 8080, what: 'storefleet API' },
@@ -66,12 +70,16 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
   ) as Ports;
   let cluster: PlatformConfig['cluster'] = { mode: 'simulated', nodes: values.STOREFLEET_SIMULATED_NODES };
   if (values.STOREFLEET_CLUSTER === 'kubeconfig') {
-    if (!values.KUBECONFIG) throw new ConfigError('STOREFLEET_CLUSTER=kubeconfig needs KUBECONFIG to name the kubeconfig file of your cluster.');
+    if (!values.KUBECONFIG)
+      throw new ConfigError(
+        'STOREFLEET_CLUSTER=kubeconfig needs KUBECONFIG to name the kubeconfig file of your cluster.',
+      );
     cluster = { mode: 'kubeconfig', kubeconfigPath: resolve(values.KUBECONFIG) };
   }
   if (values.STOREFLEET_CLUSTER === 'local') cluster = { mode: 'local' };
   // Local mode keeps its own Temporal and etcd: the simulated cluster's stores never meet the real node's.
-  const defaultStateDir = cluster.mode === 'local' ? join(repoRoot, '.storefleet', 'local') : join(repoRoot, '.storefleet');
+  const defaultStateDir =
+    cluster.mode === 'local' ? join(repoRoot, '.storefleet', 'local') : join(repoRoot, '.storefleet');
   return {
     stateDir: resolve(values.STOREFLEET_STATE_DIR ?? defaultStateDir),
     cacheDir: defaultCacheDir(env),

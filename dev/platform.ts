@@ -41,7 +41,11 @@ export function processRegistry(stateDir: string): ProcessRegistry {
   return new ProcessRegistry(join(stateDir, 'pids.json'));
 }
 
-export async function startPlatform(config: PlatformConfig, toolchain: Toolchain, options: PlatformOptions = {}): Promise<RunningPlatform> {
+export async function startPlatform(
+  config: PlatformConfig,
+  toolchain: Toolchain,
+  options: PlatformOptions = {},
+): Promise<RunningPlatform> {
   const progress = options.progress ?? (() => undefined);
   const { ports } = config;
   const simulated = config.cluster.mode === 'simulated';
@@ -67,7 +71,12 @@ export async function startPlatform(config: PlatformConfig, toolchain: Toolchain
     const temporal = await startTemporal({
       binary: toolchain.temporal ?? 'temporal',
       stateDir: join(config.stateDir, 'temporal'),
-      ports: { grpc: ports.temporal, http: ports.temporalHttp, metrics: ports.temporalMetrics, ...(options.temporalUi ? { ui: ports.temporalUi } : {}) },
+      ports: {
+        grpc: ports.temporal,
+        http: ports.temporalHttp,
+        metrics: ports.temporalMetrics,
+        ...(options.temporalUi ? { ui: ports.temporalUi } : {}),
+      },
       registry,
       ephemeral: options.ephemeral ?? false,
     });
@@ -77,7 +86,13 @@ export async function startPlatform(config: PlatformConfig, toolchain: Toolchain
     let kubeconfigPath: string;
     let localPlatform: RunningLocalPlatform | undefined;
     // The control plane's ports, the same in both modes that run one.
-    const controlPlanePorts = { apiserver: ports.kubeApiserver, etcd: ports.etcd, etcdPeer: ports.etcdPeer, controllerManager: ports.controllerManager, scheduler: ports.scheduler };
+    const controlPlanePorts = {
+      apiserver: ports.kubeApiserver,
+      etcd: ports.etcd,
+      etcdPeer: ports.etcdPeer,
+      controllerManager: ports.controllerManager,
+      scheduler: ports.scheduler,
+    };
     if (config.cluster.mode === 'local') {
       localPlatform = await startLocalPlatform({
         stateDir: join(config.stateDir, 'cluster'),
@@ -87,7 +102,12 @@ export async function startPlatform(config: PlatformConfig, toolchain: Toolchain
         ephemeral: options.ephemeral ?? false,
         ports: {
           ...controlPlanePorts,
-          nodePorts: { kubelet: ports.kubelet, kubeletHealthz: ports.kubeletHealthz, kubeProxyHealthz: ports.kubeProxyHealthz, kubeProxyMetrics: ports.kubeProxyMetrics },
+          nodePorts: {
+            kubelet: ports.kubelet,
+            kubeletHealthz: ports.kubeletHealthz,
+            kubeProxyHealthz: ports.kubeProxyHealthz,
+            kubeProxyMetrics: ports.kubeProxyMetrics,
+          },
           ingress: ports.ingress,
         },
         progress: (line) => progress(`cluster: ${line}`),
@@ -137,8 +157,20 @@ export async function startPlatform(config: PlatformConfig, toolchain: Toolchain
         restarting.push(service);
       }
     }
-    const localInfo = localPlatform && { ingressUrl: localPlatform.ingressUrl, images: localPlatform.images, workerEnv: localPlatform.workerEnv };
-    return { temporalAddress: temporal.address, temporalUiUrl: temporal.uiUrl, kubeconfigPath, processes, services: restarting, ...(localInfo ? { local: localInfo } : {}), stop };
+    const localInfo = localPlatform && {
+      ingressUrl: localPlatform.ingressUrl,
+      images: localPlatform.images,
+      workerEnv: localPlatform.workerEnv,
+    };
+    return {
+      temporalAddress: temporal.address,
+      temporalUiUrl: temporal.uiUrl,
+      kubeconfigPath,
+      processes,
+      services: restarting,
+      ...(localInfo ? { local: localInfo } : {}),
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
@@ -151,6 +183,8 @@ async function assertClusterReachable(kubeconfigPath: string): Promise<void> {
   try {
     await kc.makeApiClient(CoreV1Api).listNamespace({ limit: 1 });
   } catch (error) {
-    throw new Error(`cannot reach the cluster of ${kubeconfigPath} (context ${kc.getCurrentContext()}): ${(error as Error).message}`);
+    throw new Error(
+      `cannot reach the cluster of ${kubeconfigPath} (context ${kc.getCurrentContext()}): ${(error as Error).message}`,
+    );
   }
 }

@@ -9,7 +9,10 @@ describe('ports', () => {
   });
 
   it('when a free port is drawn, then it lies below the ephemeral range, where port-0 listeners and outgoing connections cannot take it first', async () => {
-    const [ephemeralStart] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    const [ephemeralStart] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     for (let i = 0; i < 20; i++) {
       const port = await freePort();
       expect(port).toBeGreaterThanOrEqual(20_000);
@@ -22,7 +25,9 @@ describe('ports', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
     try {
-      const error = await assertPortFree(port, 'Temporal Web UI', 'STOREFLEET_TEMPORAL_UI_PORT').catch((e: unknown) => e);
+      const error = await assertPortFree(port, 'Temporal Web UI', 'STOREFLEET_TEMPORAL_UI_PORT').catch(
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(PortInUseError);
       expect((error as Error).message).toContain(`port ${port} (Temporal Web UI)`);
       expect((error as Error).message).toContain('STOREFLEET_TEMPORAL_UI_PORT=');

@@ -4,7 +4,9 @@ import { portSettings, type Ports } from './config.js';
 
 export class PortInUseError extends Error {
   constructor(port: number, what: string, envVar: string) {
-    super(`port ${port} (${what}) is already in use on 127.0.0.1. Stop whatever holds it, or choose another port: ${envVar}=<port> npm start`);
+    super(
+      `port ${port} (${what}) is already in use on 127.0.0.1. Stop whatever holds it, or choose another port: ${envVar}=<port> npm start`,
+    );
   }
 }
 

@@ -181,7 +181,9 @@ export async function startProcess(options: StartOptions): Promise<ManagedProces
     if (await options.isReady().catch(() => false)) return managed;
     if (Date.now() - started > timeout) {
       await managed.stop(2_000);
-      throw new ProcessStartError(`${options.name} was not ready after ${formatDuration(timeout)}. Last lines of ${logFile}:\n${managed.logTail()}`);
+      throw new ProcessStartError(
+        `${options.name} was not ready after ${formatDuration(timeout)}. Last lines of ${logFile}:\n${managed.logTail()}`,
+      );
     }
   }
 }

@@ -23,26 +23,44 @@ export async function ensureSchemathesis(options: { cacheDir: string }): Promise
   const st = join(venv, 'bin', 'st');
   if (await isPinned(st)) return st;
 
-  const python = await execa('python3', ['-c', 'import sys; assert sys.version_info >= (3, 9), sys.version'], { reject: false, all: true });
+  const python = await execa('python3', ['-c', 'import sys; assert sys.version_info >= (3, 9), sys.version'], {
+    reject: false,
+    all: true,
+  });
   if (python.exitCode !== 0) {
-    throw new ToolchainError('schemathesis', `needs Python >= 3.9 as \`python3\` on PATH (${python.all || python.message}). Install it (${pythonPackages}).`);
+    throw new ToolchainError(
+      'schemathesis',
+      `needs Python >= 3.9 as \`python3\` on PATH (${python.all || python.message}). Install it (${pythonPackages}).`,
+    );
   }
-  say(`[toolchain] schemathesis ${schemathesisVersion}: creating a Python venv in ${venv} and installing from PyPI (about 1 min)`);
+  say(
+    `[toolchain] schemathesis ${schemathesisVersion}: creating a Python venv in ${venv} and installing from PyPI (about 1 min)`,
+  );
   const started = Date.now();
   // A venv left half-made by an interrupted run would fail the same way again.
   rmSync(venv, { recursive: true, force: true });
   mkdirSync(venv, { recursive: true });
   const created = await execa('python3', ['-m', 'venv', venv], { reject: false, all: true });
   if (created.exitCode !== 0) {
-    throw new ToolchainError('schemathesis', `\`python3 -m venv\` failed (on Debian the venv module is a package of its own: ${pythonPackages}):\n${created.all}`);
+    throw new ToolchainError(
+      'schemathesis',
+      `\`python3 -m venv\` failed (on Debian the venv module is a package of its own: ${pythonPackages}):\n${created.all}`,
+    );
   }
-  const pip = await execa(join(venv, 'bin', 'python'), ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', `schemathesis==${schemathesisVersion}`], {
-    reject: false,
-    all: true,
-    timeout: 15 * 60_000,
-  });
+  const pip = await execa(
+    join(venv, 'bin', 'python'),
+    ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', `schemathesis==${schemathesisVersion}`],
+    {
+      reject: false,
+      all: true,
+      timeout: 15 * 60_000,
+    },
+  );
   if (pip.exitCode !== 0 || !(await isPinned(st))) {
-    throw new ToolchainError('schemathesis', `pip install schemathesis==${schemathesisVersion} failed (exit ${pip.exitCode}); it needs PyPI:\n${pip.all.split('\n').slice(-20).join('\n')}`);
+    throw new ToolchainError(
+      'schemathesis',
+      `pip install schemathesis==${schemathesisVersion} failed (exit ${pip.exitCode}); it needs PyPI:\n${pip.all.split('\n').slice(-20).join('\n')}`,
+    );
   }
   say(`[toolchain] schemathesis ${schemathesisVersion}: installed in ${formatDuration(Date.now() - started)}`);
   return st;

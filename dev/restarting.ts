@@ -21,7 +21,11 @@ export interface RestartingService {
   stop(): Promise<void>;
 }
 
-export function keepRestarting(first: ManagedProcess, startAgain: () => Promise<ManagedProcess>, say: (line: string) => void): RestartingService {
+export function keepRestarting(
+  first: ManagedProcess,
+  startAgain: () => Promise<ManagedProcess>,
+  say: (line: string) => void,
+): RestartingService {
   let current = first;
   let stopping = false;
   let crashesInARow = 0;
@@ -37,7 +41,9 @@ export function keepRestarting(first: ManagedProcess, startAgain: () => Promise<
       await current.stop();
       crashesInARow = Date.now() - startedAt >= healthyRunMs ? 1 : crashesInARow + 1;
       const delay = restartDelayMs(crashesInARow);
-      say(`${current.name} exited unexpectedly (${code === null ? 'killed by a signal' : `code ${code}`}); restarting it in ${formatDuration(delay)} (crash ${crashesInARow} in a row). Last lines of ${current.logFile}:\n${current.logTail()}`);
+      say(
+        `${current.name} exited unexpectedly (${code === null ? 'killed by a signal' : `code ${code}`}); restarting it in ${formatDuration(delay)} (crash ${crashesInARow} in a row). Last lines of ${current.logFile}:\n${current.logTail()}`,
+      );
       await sleep(delay);
       // A start that fails counts as one more crash in a row; keep trying, with a longer pause each time.
       for (;;) {
@@ -52,7 +58,9 @@ export function keepRestarting(first: ManagedProcess, startAgain: () => Promise<
           if (stopping) return;
           crashesInARow += 1;
           const retryIn = restartDelayMs(crashesInARow);
-          say(`${first.name} did not start again: ${error instanceof Error ? error.message : String(error)}; trying again in ${formatDuration(retryIn)}`);
+          say(
+            `${first.name} did not start again: ${error instanceof Error ? error.message : String(error)}; trying again in ${formatDuration(retryIn)}`,
+          );
           await sleep(retryIn);
         }
       }

@@ -19,7 +19,13 @@ export interface ServicesOptions {
   workerEnv?: Record<string, string>;
 }
 
-function startService(options: ServicesOptions, name: string, entry: string, env: Record<string, string>, isReady: () => Promise<boolean>): Promise<ManagedProcess> {
+function startService(
+  options: ServicesOptions,
+  name: string,
+  entry: string,
+  env: Record<string, string>,
+  isReady: () => Promise<boolean>,
+): Promise<ManagedProcess> {
   return startProcess({
     name,
     command: process.execPath,
@@ -57,7 +63,11 @@ export function startApi(options: ServicesOptions): Promise<ManagedProcess> {
     options,
     'api',
     'api/main.ts',
-    { STOREFLEET_API_HOST: '127.0.0.1', STOREFLEET_API_PORT: String(options.ports.api), ...(options.temporalUiUrl ? { STOREFLEET_TEMPORAL_UI_URL: options.temporalUiUrl } : {}) },
+    {
+      STOREFLEET_API_HOST: '127.0.0.1',
+      STOREFLEET_API_PORT: String(options.ports.api),
+      ...(options.temporalUiUrl ? { STOREFLEET_TEMPORAL_UI_URL: options.temporalUiUrl } : {}),
+    },
     async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.ok === true,
   );
 }

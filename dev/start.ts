@@ -17,11 +17,19 @@ export async function start(): Promise<number> {
   const pidFile = claimStateDir(config.stateDir);
   try {
     const leftovers = await processRegistry(config.stateDir).cleanLeftovers();
-    if (leftovers.length > 0) say(`[storefleet] stopped leftovers of an earlier run that did not shut down cleanly: ${leftovers.join(', ')}`);
+    if (leftovers.length > 0)
+      say(`[storefleet] stopped leftovers of an earlier run that did not shut down cleanly: ${leftovers.join(', ')}`);
 
     // Local mode needs the node's binaries too (kubelet, kube-proxy, CoreDNS, kube-router, local-path-provisioner).
-    const toolchain = await ensureToolchain({ cacheDir: config.cacheDir, components: config.cluster.mode === 'local' ? [...components, ...localComponents] : components });
-    const platform = await startPlatform(config, toolchain, { temporalUi: true, services: true, progress: (line) => say(`[storefleet] ${line}`) });
+    const toolchain = await ensureToolchain({
+      cacheDir: config.cacheDir,
+      components: config.cluster.mode === 'local' ? [...components, ...localComponents] : components,
+    });
+    const platform = await startPlatform(config, toolchain, {
+      temporalUi: true,
+      services: true,
+      progress: (line) => say(`[storefleet] ${line}`),
+    });
     printBanner(config, platform, Date.now() - began);
     const reason = await untilStopRequested(platform);
     say(`[storefleet] ${reason}; stopping everything...`);
@@ -39,7 +47,9 @@ function claimStateDir(stateDir: string): string {
   if (existsSync(pidFile)) {
     const pid = Number(readFileSync(pidFile, 'utf8'));
     if (pid !== process.pid && isSupervisor(pid)) {
-      throw new Error(`storefleet is already running from ${stateDir} (pid ${pid}). Stop it first (Ctrl-C in its terminal, or kill ${pid}).`);
+      throw new Error(
+        `storefleet is already running from ${stateDir} (pid ${pid}). Stop it first (Ctrl-C in its terminal, or kill ${pid}).`,
+      );
     }
   }
   writeFileSync(pidFile, String(process.pid));
@@ -58,7 +68,8 @@ function untilStopRequested(platform: RunningPlatform): Promise<string> {
   return new Promise((resolve) => {
     // `on`, not `once`: Ctrl-C or a group-wide SIGTERM also arrives forwarded by the bootstrap; a second
     // copy must not kill the supervisor half-way through stopping everything.
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => resolve(`received ${signal}`));
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+      process.on(signal, () => resolve(`received ${signal}`));
     // The worker and API restart on their own (dev/restarting.ts); these hold the platform's state.
     for (const child of platform.processes) {
       void child.exited.then((code) => {
@@ -96,7 +107,8 @@ function printBanner(config: PlatformConfig, platform: RunningPlatform, elapsedM
 
 function describeCluster(config: PlatformConfig): string {
   if (config.cluster.mode === 'simulated') return `simulated, ${config.cluster.nodes} kwok nodes`;
-  if (config.cluster.mode === 'local') return 'local: a real node (containerd, kubelet, CoreDNS, kube-router firewall, local-path volumes)';
+  if (config.cluster.mode === 'local')
+    return 'local: a real node (containerd, kubelet, CoreDNS, kube-router firewall, local-path volumes)';
   return 'your cluster';
 }
 

@@ -33,7 +33,10 @@ export const TEMPORAL_NAMESPACE = 'default';
 export async function startTemporal(options: TemporalOptions): Promise<RunningTemporal> {
   const { ports } = options;
   mkdirSync(options.stateDir, { recursive: true });
-  const searchAttributes = Object.entries(storeSearchAttributes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]);
+  const searchAttributes = Object.entries(storeSearchAttributes).flatMap(([name, type]) => [
+    '--search-attribute',
+    `${name}=${type}`,
+  ]);
   const process = await startProcess({
     name: 'temporal',
     command: options.binary,

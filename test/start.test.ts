@@ -62,11 +62,17 @@ async function untilUp(s: Supervisor): Promise<void> {
   const printed = () => `npm start printed:\n${s.output().split('\n').slice(-40).join('\n')}`;
   let exitCode: number | null | undefined;
   void s.exited.then((code) => (exitCode = code));
-  await eventually('the banner', () => {
-    if (s.output().includes('Press Ctrl-C')) return true;
-    if (exitCode !== undefined) throw new GiveUp(`npm start exited (code ${exitCode}) before its banner; ${printed()}`);
-    return undefined;
-  }, 120_000, printed);
+  await eventually(
+    'the banner',
+    () => {
+      if (s.output().includes('Press Ctrl-C')) return true;
+      if (exitCode !== undefined)
+        throw new GiveUp(`npm start exited (code ${exitCode}) before its banner; ${printed()}`);
+      return undefined;
+    },
+    120_000,
+    printed,
+  );
 }
 
 function registered(stateDir: string): Array<{ name: string; pid: number }> {
@@ -98,16 +104,43 @@ describe('npm start', () => {
     const kc = new KubeConfig();
     kc.loadFromFile(kubeconfigPath);
     const nodes = await kc.makeApiClient(CoreV1Api).listNode();
-    expect(nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))).toHaveLength(3);
+    expect(
+      nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')),
+    ).toHaveLength(3);
 
     const temporalAddress = `127.0.0.1:${env.STOREFLEET_TEMPORAL_PORT}`;
-    const temporal = (...args: string[]) => execa(inject('toolchain').temporal ?? 'temporal', [...args, '--address', temporalAddress]);
-    await temporal('workflow', 'start', '--type', 'storeWorkflow', '--task-queue', 'storefleet', '--workflow-id', 'store-cli1', '--input', '{"storeId":"cli1","engine":"woocommerce"}');
-    const status = await eventually('the store started from the CLI to be Ready', async () => {
-      const { stdout } = await temporal('workflow', 'query', '--workflow-id', 'store-cli1', '--name', 'status', '--output', 'json');
-      const result = JSON.parse(stdout) as { queryResult: [{ phase: string; url: string }] };
-      return result.queryResult[0].phase === 'Ready' ? result.queryResult[0] : undefined;
-    }, 90_000);
+    const temporal = (...args: string[]) =>
+      execa(inject('toolchain').temporal ?? 'temporal', [...args, '--address', temporalAddress]);
+    await temporal(
+      'workflow',
+      'start',
+      '--type',
+      'storeWorkflow',
+      '--task-queue',
+      'storefleet',
+      '--workflow-id',
+      'store-cli1',
+      '--input',
+      '{"storeId":"cli1","engine":"woocommerce"}',
+    );
+    const status = await eventually(
+      'the store started from the CLI to be Ready',
+      async () => {
+        const { stdout } = await temporal(
+          'workflow',
+          'query',
+          '--workflow-id',
+          'store-cli1',
+          '--name',
+          'status',
+          '--output',
+          'json',
+        );
+        const result = JSON.parse(stdout) as { queryResult: [{ phase: string; url: string }] };
+        return result.queryResult[0].phase === 'Ready' ? result.queryResult[0] : undefined;
+      },
+      90_000,
+    );
     expect(status.url).toBe('http://cli1.127.0.0.1.nip.io');
     const metrics = await (await fetch(`http://127.0.0.1:${env.STOREFLEET_WORKER_METRICS_PORT}/metrics`)).text();
     expect(metrics).toMatch(/storefleet_stores_created_total\{[^}]*\} 1/);
@@ -117,18 +150,42 @@ describe('npm start', () => {
     const api = `http://localhost:${env.STOREFLEET_API_PORT}`;
     expect(s.output()).toContain(`storefleet API      http://127.0.0.1:${env.STOREFLEET_API_PORT}`);
     const curl = async (...args: string[]) => (await execa('curl', ['-sS', ...args])).stdout;
-    const created = JSON.parse(await curl('-X', 'POST', `${api}/stores`, '-H', 'Content-Type: application/json', '-d', '{"engine":"woocommerce","storeId":"demo1"}')) as { phase: string };
+    const created = JSON.parse(
+      await curl(
+        '-X',
+        'POST',
+        `${api}/stores`,
+        '-H',
+        'Content-Type: application/json',
+        '-d',
+        '{"engine":"woocommerce","storeId":"demo1"}',
+      ),
+    ) as { phase: string };
     expect(created.phase).toBe('Provisioning');
-    await eventually('demo1 to be Ready over the API', async () => ((JSON.parse(await curl(`${api}/stores/demo1`)) as { phase: string }).phase === 'Ready' ? true : undefined), 90_000);
+    await eventually(
+      'demo1 to be Ready over the API',
+      async () =>
+        (JSON.parse(await curl(`${api}/stores/demo1`)) as { phase: string }).phase === 'Ready' ? true : undefined,
+      90_000,
+    );
     const events = JSON.parse(await curl(`${api}/stores/demo1/events`)) as { events: Array<{ reason: string }> };
     expect(events.events.map((e) => e.reason)).toContain('StoreReady');
-    const history = JSON.parse(await curl(`${api}/stores/demo1/history`)) as { timeline: Array<{ kind: string; title: string }> };
-    expect(history.timeline.filter((e) => e.kind === 'phase').map((e) => e.title)).toEqual(['phase Provisioning', 'phase Provisioning → Ready']);
+    const history = JSON.parse(await curl(`${api}/stores/demo1/history`)) as {
+      timeline: Array<{ kind: string; title: string }>;
+    };
+    expect(history.timeline.filter((e) => e.kind === 'phase').map((e) => e.title)).toEqual([
+      'phase Provisioning',
+      'phase Provisioning → Ready',
+    ]);
     await curl('-X', 'DELETE', `${api}/stores/demo1`);
-    await eventually('the demo1 namespace to be gone', async () => {
-      const namespaces = await kc.makeApiClient(CoreV1Api).listNamespace();
-      return namespaces.items.some((n) => n.metadata?.name === 'store-demo1') ? undefined : true;
-    }, 90_000);
+    await eventually(
+      'the demo1 namespace to be gone',
+      async () => {
+        const namespaces = await kc.makeApiClient(CoreV1Api).listNamespace();
+        return namespaces.items.some((n) => n.metadata?.name === 'store-demo1') ? undefined : true;
+      },
+      90_000,
+    );
 
     const pids = registeredPids(s.stateDir);
     expect(pids.length).toBe(8); // temporal, etcd, apiserver, controller-manager, scheduler, kwok, worker, api
@@ -162,29 +219,67 @@ describe('npm start', () => {
     await untilUp(s);
     for (const name of ['worker', 'api']) {
       const crashed = crash(s.stateDir, name);
-      await eventually(`${name} to be restarted`, () => (new RegExp(`${name} restarted \\(pid (?!${crashed}\\))`).test(s.output()) ? true : undefined), 120_000, () => s.output().slice(-2000));
-      expect(s.output()).toContain(`${name} exited unexpectedly (killed by a signal); restarting it in 1s (crash 1 in a row)`);
+      await eventually(
+        `${name} to be restarted`,
+        () => (new RegExp(`${name} restarted \\(pid (?!${crashed}\\))`).test(s.output()) ? true : undefined),
+        120_000,
+        () => s.output().slice(-2000),
+      );
+      expect(s.output()).toContain(
+        `${name} exited unexpectedly (killed by a signal); restarting it in 1s (crash 1 in a row)`,
+      );
     }
     expect(s.child.exitCode).toBeNull();
-    expect(registered(s.stateDir).map((e) => e.name).sort()).toEqual(['api', 'etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'temporal', 'worker']);
+    expect(
+      registered(s.stateDir)
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual([
+      'api',
+      'etcd',
+      'kube-apiserver',
+      'kube-controller-manager',
+      'kube-scheduler',
+      'kwok',
+      'temporal',
+      'worker',
+    ]);
 
     const api = `http://127.0.0.1:${env.STOREFLEET_API_PORT}`;
     // As a client should: a 503 with Retry-After right after the restarts (the workflows' tasks still
     // wait out the dead worker's sticky queue, 10 s) is asked again.
-    const create = () => fetch(`${api}/stores`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ engine: 'woocommerce', storeId: 'after-crash' }) });
-    const created = await eventually('the create to be accepted', async () => {
-      const res = await create();
-      if (res.status === 503 && res.headers.get('retry-after')) return undefined;
-      return res;
-    }, 90_000);
+    const create = () =>
+      fetch(`${api}/stores`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ engine: 'woocommerce', storeId: 'after-crash' }),
+      });
+    const created = await eventually(
+      'the create to be accepted',
+      async () => {
+        const res = await create();
+        if (res.status === 503 && res.headers.get('retry-after')) return undefined;
+        return res;
+      },
+      90_000,
+    );
     // 200 when an earlier try that answered 503 went through after all: the same store, not a second one.
     expect([200, 201], await created.text()).toContain(created.status);
-    await eventually('the store to be Ready', async () => (((await (await fetch(`${api}/stores/after-crash`)).json()) as { phase: string }).phase === 'Ready' ? true : undefined), 90_000);
+    await eventually(
+      'the store to be Ready',
+      async () =>
+        ((await (await fetch(`${api}/stores/after-crash`)).json()) as { phase: string }).phase === 'Ready'
+          ? true
+          : undefined,
+      90_000,
+    );
 
     const pids = registeredPids(s.stateDir);
     crash(s.stateDir, 'temporal');
     expect(await s.exited).toBe(1);
-    expect(s.output()).toContain('temporal exited unexpectedly (killed by a signal); its state is on disk, and the next npm start resumes from it');
+    expect(s.output()).toContain(
+      'temporal exited unexpectedly (killed by a signal); its state is on disk, and the next npm start resumes from it',
+    );
     expect(s.output()).toContain('stopped.');
     expect(pids.filter(isAlive)).toEqual([]);
   }, 300_000);

@@ -62,10 +62,19 @@ export const unreachable = () =>
   new ApiError(0, 'unreachable', 'cannot reach the storefleet API; is it running? (npm start runs it)');
 
 async function send(method, path, body) {
-  const headers = { Accept: 'application/json', ...authHeaders(), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) };
+  const headers = {
+    Accept: 'application/json',
+    ...authHeaders(),
+    ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+  };
   let res;
   try {
-    res = await fetch(`${apiBase}${path}`, { method, headers, cache: 'no-store', ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    res = await fetch(`${apiBase}${path}`, {
+      method,
+      headers,
+      cache: 'no-store',
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
   } catch {
     throw unreachable();
   }

@@ -58,7 +58,10 @@ export function setupChangeForm({ onApplied }) {
       .catch((refusal) => {
         if (store?.storeId !== storeId) return;
         result.hidden = true;
-        showApiError(error, refusal, { otherwise: 'Not changed: ', hints: { change_refused: 'Check first (dry run) lists what stands in the way.' } });
+        showApiError(error, refusal, {
+          otherwise: 'Not changed: ',
+          hints: { change_refused: 'Check first (dry run) lists what stands in the way.' },
+        });
       })
       .finally(() => {
         button.disabled = false;
@@ -70,7 +73,11 @@ export function setupChangeForm({ onApplied }) {
     result.hidden = false;
     send(checkButton, api.planChange, (storeId, plan) => {
       fill(result, renderChangePlan(plan));
-      announce(plan.fits ? `The change of store ${storeId} fits.` : `Store ${storeId} would refuse the change: ${plan.problems.join('; ')}`);
+      announce(
+        plan.fits
+          ? `The change of store ${storeId} fits.`
+          : `Store ${storeId} would refuse the change: ${plan.problems.join('; ')}`,
+      );
     });
   });
 

@@ -71,7 +71,11 @@ export function setupCreateForm({ onCreated }) {
       .planStore(spec)
       .then((plan) => {
         fill(planResult, renderPlan(plan));
-        announce(plan.fits ? `Store ${spec.storeId} fits plan ${spec.plan}.` : `Store ${spec.storeId} does not fit plan ${spec.plan}.`);
+        announce(
+          plan.fits
+            ? `Store ${spec.storeId} fits plan ${spec.plan}.`
+            : `Store ${spec.storeId} does not fit plan ${spec.plan}.`,
+        );
       })
       .catch((error) => {
         planResult.hidden = true;
@@ -91,7 +95,11 @@ export function setupCreateForm({ onCreated }) {
     api
       .createStore(spec)
       .then(({ created }) => {
-        announce(created ? `Store ${spec.storeId} created; provisioning has started.` : `Store ${spec.storeId} already exists with the same engine and plan; showing it.`);
+        announce(
+          created
+            ? `Store ${spec.storeId} created; provisioning has started.`
+            : `Store ${spec.storeId} already exists with the same engine and plan; showing it.`,
+        );
         form.reset();
         touched = false;
         showIdProblem('');

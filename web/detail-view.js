@@ -10,7 +10,9 @@ export function kubectlCommand(secret, key = 'admin-password') {
 
 const link = (url, text = url) => {
   const href = url && safeHref(url);
-  return href ? h('a', { href, target: '_blank', rel: 'noopener' }, text) : h('span', { class: 'muted' }, 'not yet (set once Ready)');
+  return href
+    ? h('a', { href, target: '_blank', rel: 'noopener' }, text)
+    : h('span', { class: 'muted' }, 'not yet (set once Ready)');
 };
 
 function copyButton(text, what) {
@@ -43,7 +45,12 @@ export function renderSummary(store) {
   return h(
     'div',
     { class: 'summary' },
-    store.live === false && h('p', { class: 'banner banner-warning' }, `${store.detail ?? 'live detail unavailable'}. Is the worker running?`),
+    store.live === false &&
+      h(
+        'p',
+        { class: 'banner banner-warning' },
+        `${store.detail ?? 'live detail unavailable'}. Is the worker running?`,
+      ),
     h(
       'dl',
       { class: 'facts' },
@@ -58,14 +65,34 @@ export function renderSummary(store) {
       store.deletedAt && row('Deleted', when(store.deletedAt)),
       ...row('Store URL', link(store.url)),
       ...row('Admin URL', link(store.adminUrl)),
-      ...row('Temporal', h('a', { href: safeHref(store.links.temporalUi) ?? '#', target: '_blank', rel: 'noopener', class: 'temporal-link' }, `workflow store-${store.storeId} in the Temporal Web UI`)),
+      ...row(
+        'Temporal',
+        h(
+          'a',
+          { href: safeHref(store.links.temporalUi) ?? '#', target: '_blank', rel: 'noopener', class: 'temporal-link' },
+          `workflow store-${store.storeId} in the Temporal Web UI`,
+        ),
+      ),
     ),
     h(
       'div',
       { class: 'secret' },
       h('h3', null, 'Admin credentials'),
-      h('p', null, 'In Secret ', h('code', null, store.adminSecret.name), ' of namespace ', h('code', null, store.adminSecret.namespace), ' (keys admin-username, admin-password). Read the password with:'),
-      h('div', { class: 'command' }, h('code', { class: 'kubectl', tabindex: 0 }, command), copyButton(command, 'the kubectl command')),
+      h(
+        'p',
+        null,
+        'In Secret ',
+        h('code', null, store.adminSecret.name),
+        ' of namespace ',
+        h('code', null, store.adminSecret.namespace),
+        ' (keys admin-username, admin-password). Read the password with:',
+      ),
+      h(
+        'div',
+        { class: 'command' },
+        h('code', { class: 'kubectl', tabindex: 0 }, command),
+        copyButton(command, 'the kubectl command'),
+      ),
     ),
   );
 }
@@ -78,7 +105,12 @@ export function renderLastError(store) {
     { class: 'last-error', role: 'note' },
     h('h3', null, store.phase === 'Failed' ? 'Why it failed' : 'Last error'),
     h('p', { class: 'error-text' }, store.lastError),
-    store.phase === 'Failed' && h('p', { class: 'hint' }, 'Fix the cause (docs/store-status.md lists the reasons), then Retry. Everything created so far is kept for inspection.'),
+    store.phase === 'Failed' &&
+      h(
+        'p',
+        { class: 'hint' },
+        'Fix the cause (docs/store-status.md lists the reasons), then Retry. Everything created so far is kept for inspection.',
+      ),
   );
 }
 
@@ -93,14 +125,20 @@ export function renderLastChange(store) {
     'div',
     { class: 'last-change', 'data-result': change.result },
     h('h3', null, 'Last change'),
-    h('p', null, resultBadge(change.result), ` from ${release(change.from)} to ${release(change.to)}${change.revision !== undefined ? `; release revision ${change.revision}` : ''}`),
+    h(
+      'p',
+      null,
+      resultBadge(change.result),
+      ` from ${release(change.from)} to ${release(change.to)}${change.revision !== undefined ? `; release revision ${change.revision}` : ''}`,
+    ),
     h('p', { class: 'change-message' }, change.message),
     h('p', { class: 'hint' }, `Asked by ${change.requestedBy}, started ${when(change.startedAt)}${ended}.`),
   );
 }
 
 export function renderConditions(conditions) {
-  if (!conditions?.length) return h('p', { class: 'muted' }, 'No conditions (the live status is unavailable, or the store is gone).');
+  if (!conditions?.length)
+    return h('p', { class: 'muted' }, 'No conditions (the live status is unavailable, or the store is gone).');
   return dataTable(
     'conditions',
     'Conditions',
@@ -111,8 +149,17 @@ export function renderConditions(conditions) {
         { 'data-condition': c.type },
         h('th', { scope: 'row', 'data-label': 'Condition' }, c.type),
         h('td', { 'data-label': 'Status' }, conditionBadge(c.status)),
-        h('td', { 'data-label': 'Reason', class: 'condition-detail' }, h('strong', null, c.reason), c.message && h('span', { class: 'condition-message' }, c.message)),
-        h('td', { 'data-label': 'Since' }, h('time', { datetime: c.lastTransitionTime, title: c.lastTransitionTime }, when(c.lastTransitionTime))),
+        h(
+          'td',
+          { 'data-label': 'Reason', class: 'condition-detail' },
+          h('strong', null, c.reason),
+          c.message && h('span', { class: 'condition-message' }, c.message),
+        ),
+        h(
+          'td',
+          { 'data-label': 'Since' },
+          h('time', { datetime: c.lastTransitionTime, title: c.lastTransitionTime }, when(c.lastTransitionTime)),
+        ),
       ),
     ),
   );
@@ -123,18 +170,20 @@ export function renderTimeline(list, events) {
   if (events.length === 0) return fill(list, h('li', { class: 'muted' }, 'No events yet.'));
   return fill(
     list,
-    ...[...events].reverse().map((e) =>
-      h(
-        'li',
-        { class: `event event-${e.type === 'Warning' ? 'warning' : 'normal'}` },
-        h('time', { datetime: e.time, title: e.time }, when(e.time)),
-        ' ',
-        h('span', { class: 'event-type' }, e.type === 'Warning' ? 'Warning' : 'Normal'),
-        ' ',
-        h('strong', { class: 'event-reason' }, e.reason),
-        ' ',
-        h('span', { class: 'event-message' }, e.message),
+    ...[...events]
+      .reverse()
+      .map((e) =>
+        h(
+          'li',
+          { class: `event event-${e.type === 'Warning' ? 'warning' : 'normal'}` },
+          h('time', { datetime: e.time, title: e.time }, when(e.time)),
+          ' ',
+          h('span', { class: 'event-type' }, e.type === 'Warning' ? 'Warning' : 'Normal'),
+          ' ',
+          h('strong', { class: 'event-reason' }, e.reason),
+          ' ',
+          h('span', { class: 'event-message' }, e.message),
+        ),
       ),
-    ),
   );
 }

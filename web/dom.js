@@ -14,7 +14,8 @@ export function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs ?? {})) {
     if (value === false || value === null || value === undefined) continue;
-    if (name.startsWith('on') && typeof value === 'function') el.addEventListener(name.slice(2), /** @type {EventListener} */ (value));
+    if (name.startsWith('on') && typeof value === 'function')
+      el.addEventListener(name.slice(2), /** @type {EventListener} */ (value));
     else if (value === true) el.setAttribute(name, '');
     else el.setAttribute(name, String(value));
   }
@@ -71,7 +72,9 @@ export function when(iso, now = new Date()) {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   const today = date.toDateString() === now.toDateString();
-  return today ? date.toLocaleTimeString() : date.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+  return today
+    ? date.toLocaleTimeString()
+    : date.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
 }
 
 /**

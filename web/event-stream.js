@@ -77,7 +77,11 @@ export function followStream(path, { onEvent, onState }) {
       onState('connecting');
       let reason = 'the connection to the API was lost';
       try {
-        const res = await fetch(`${apiBase}${path}`, { headers: { Accept: 'text/event-stream', ...authHeaders() }, cache: 'no-store', signal: aborter.signal });
+        const res = await fetch(`${apiBase}${path}`, {
+          headers: { Accept: 'text/event-stream', ...authHeaders() },
+          cache: 'no-store',
+          signal: aborter.signal,
+        });
         if (!res.ok) {
           const error = await errorOf(res);
           if (res.status >= 400 && res.status < 500 && res.status !== 401 && res.status !== 429) {

@@ -14,10 +14,23 @@ const messageOf = (error) => (error instanceof Error ? error.message : String(er
 function requestOf(form) {
   const data = new FormData(form);
   const text = (name) => String(data.get(name) ?? '').trim();
-  const numbers = ['waveSize', 'maxFailures', 'pauseBetweenWavesSeconds'].filter((name) => text(name) !== '').map((name) => [name, Number(text(name))]);
-  const storeIds = text('storeIds').split(/[\s,]+/).filter(Boolean);
-  const selector = { ...(text('owner') && { owner: text('owner') }), ...(text('plan') && { plan: text('plan') }), ...(storeIds.length > 0 && { storeIds }) };
-  return { engine: text('engine'), chartVersion: text('chartVersion'), ...Object.fromEntries(numbers), ...(Object.keys(selector).length > 0 && { selector }) };
+  const numbers = ['waveSize', 'maxFailures', 'pauseBetweenWavesSeconds']
+    .filter((name) => text(name) !== '')
+    .map((name) => [name, Number(text(name))]);
+  const storeIds = text('storeIds')
+    .split(/[\s,]+/)
+    .filter(Boolean);
+  const selector = {
+    ...(text('owner') && { owner: text('owner') }),
+    ...(text('plan') && { plan: text('plan') }),
+    ...(storeIds.length > 0 && { storeIds }),
+  };
+  return {
+    engine: text('engine'),
+    chartVersion: text('chartVersion'),
+    ...Object.fromEntries(numbers),
+    ...(Object.keys(selector).length > 0 && { selector }),
+  };
 }
 
 export function setupFleetUpgrades() {
@@ -44,15 +57,27 @@ export function setupFleetUpgrades() {
       renderList();
     } catch (error) {
       listState.className = 'list-state error';
-      fill(listState, h('strong', null, 'Could not load the fleet upgrades: '), error instanceof ApiError && error.status === 401 ? 'enter a valid API key at the top.' : messageOf(error));
+      fill(
+        listState,
+        h('strong', null, 'Could not load the fleet upgrades: '),
+        error instanceof ApiError && error.status === 401 ? 'enter a valid API key at the top.' : messageOf(error),
+      );
     }
   }
 
   function renderList() {
     // The list comes from Temporal's visibility store, a moment behind a start: the selected one is always in it.
-    const shown = selected && !upgrades.some((u) => u.id === selected?.id) ? [{ id: selected.id, running: true, startedAt: selected.upgrade?.startedAt }, ...upgrades] : upgrades;
+    const shown =
+      selected && !upgrades.some((u) => u.id === selected?.id)
+        ? [{ id: selected.id, running: true, startedAt: selected.upgrade?.startedAt }, ...upgrades]
+        : upgrades;
     listState.className = shown.length > 0 ? 'list-state' : 'list-state empty';
-    fill(listState, shown.length > 0 ? `${shown.length} ${shown.length === 1 ? 'upgrade' : 'upgrades'}; select one for its waves.` : 'No fleet upgrades yet: start one with the form.');
+    fill(
+      listState,
+      shown.length > 0
+        ? `${shown.length} ${shown.length === 1 ? 'upgrade' : 'upgrades'}; select one for its waves.`
+        : 'No fleet upgrades yet: start one with the form.',
+    );
     fill(
       list,
       ...shown.map((u) => {
@@ -61,7 +86,11 @@ export function setupFleetUpgrades() {
         return h(
           'li',
           { 'data-upgrade': u.id, class: isCurrent ? 'current' : false },
-          h('button', { type: 'button', class: 'small', 'aria-current': isCurrent ? 'true' : false, onclick: () => select(u.id) }, `Upgrade ${u.id}`),
+          h(
+            'button',
+            { type: 'button', class: 'small', 'aria-current': isCurrent ? 'true' : false, onclick: () => select(u.id) },
+            `Upgrade ${u.id}`,
+          ),
           ' ',
           state ? resultBadge(state) : h('span', { class: 'muted' }, 'ended'),
           u.startedAt && h('span', { class: 'muted' }, ` started ${when(u.startedAt)}`),
@@ -97,7 +126,11 @@ export function setupFleetUpgrades() {
       // Not found, or ended by hand (409): nothing more will come. Anything else may be a blip: keep trying.
       more = !(error instanceof ApiError && [400, 404, 409].includes(error.status));
       if (!more) for (const button of Object.values(buttons)) button.hidden = true;
-      if (!more || !view.upgrade) fill(summary, h('p', { class: 'banner banner-error' }, `Could not read upgrade ${view.id}: ${messageOf(error)}`));
+      if (!more || !view.upgrade)
+        fill(
+          summary,
+          h('p', { class: 'banner banner-error' }, `Could not read upgrade ${view.id}: ${messageOf(error)}`),
+        );
     } finally {
       if (view === selected && more) view.timer = setTimeout(() => poll(view), pollMs);
     }
@@ -172,7 +205,12 @@ export function setupFleetUpgrades() {
         announce(`${answer.message}: upgrade ${answer.id}.`);
         select(answer.id);
       })
-      .catch((error) => showApiError(formError, error, { otherwise: 'Not started: ', hints: { forbidden: 'An owner key upgrades only its own stores: leave the owner empty.' } }))
+      .catch((error) =>
+        showApiError(formError, error, {
+          otherwise: 'Not started: ',
+          hints: { forbidden: 'An owner key upgrades only its own stores: leave the owner empty.' },
+        }),
+      )
       .finally(() => {
         submit.disabled = false;
       });

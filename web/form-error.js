@@ -19,10 +19,15 @@ const commonHints = {
 export function showApiError(box, error, { otherwise, hints = {} }) {
   const apiError = error instanceof ApiError ? error : undefined;
   const details = apiError?.details ?? [];
-  const hint = apiError && ({ ...commonHints, ...hints })[apiError.code];
+  const hint = apiError && { ...commonHints, ...hints }[apiError.code];
   fill(
     box,
-    h('p', null, h('strong', null, apiError?.status ? `The API refused (${apiError.status} ${apiError.code}): ` : otherwise), error instanceof Error ? error.message : String(error)),
+    h(
+      'p',
+      null,
+      h('strong', null, apiError?.status ? `The API refused (${apiError.status} ${apiError.code}): ` : otherwise),
+      error instanceof Error ? error.message : String(error),
+    ),
     details.length > 0 && h('ul', null, ...details.map((d) => h('li', null, `${d.field}: ${d.message}`))),
     hint && h('p', { class: 'hint' }, hint),
   );

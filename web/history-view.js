@@ -6,7 +6,11 @@ const seconds = (from, to) => `${Math.max(0, (Date.parse(to) - Date.parse(from))
 
 function outcomeOf(entry) {
   if (entry.kind !== 'step') return entry.detail ?? '';
-  const parts = [entry.outcome === 'running' ? 'running' : `${entry.outcome}${entry.endedAt ? ` in ${seconds(entry.time, entry.endedAt)}` : ''}`];
+  const parts = [
+    entry.outcome === 'running'
+      ? 'running'
+      : `${entry.outcome}${entry.endedAt ? ` in ${seconds(entry.time, entry.endedAt)}` : ''}`,
+  ];
   if (entry.attempts > 1) parts.push(`${entry.attempts} attempts`);
   return h(
     'span',
@@ -22,7 +26,12 @@ export function renderHistory(history) {
   return h(
     'div',
     null,
-    history.truncated && h('p', { class: 'hint' }, `Only the last ${history.runs} workflow runs are shown; the Temporal UI has the older ones.`),
+    history.truncated &&
+      h(
+        'p',
+        { class: 'hint' },
+        `Only the last ${history.runs} workflow runs are shown; the Temporal UI has the older ones.`,
+      ),
     dataTable(
       'conditions history',
       'Audit trail, oldest first',

@@ -13,7 +13,16 @@ export function lazyDetails({ details, body, what, key, load, render }) {
     fill(body, h('p', { class: 'muted' }, `Loading ${what}…`));
     load(wanted)
       .then((data) => key() === wanted && fill(body, render(data)))
-      .catch((error) => fill(body, h('p', { class: 'banner banner-error' }, `Could not read ${what}: ${error instanceof Error ? error.message : String(error)}`)));
+      .catch((error) =>
+        fill(
+          body,
+          h(
+            'p',
+            { class: 'banner banner-error' },
+            `Could not read ${what}: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        ),
+      );
   });
   return { reset: () => ((details.open = false), fill(body)) };
 }

@@ -8,22 +8,60 @@ export const phaseNames = ['Provisioning', 'Ready', 'Upgrading', 'Hibernated', '
 /** SVG paths in a 16x16 box; inline so there is nothing to fetch and no font to depend on. */
 const icons = {
   // a circle two-thirds drawn: work in progress (it spins unless the user prefers reduced motion)
-  Provisioning: () => svg('path', { d: 'M8 2a6 6 0 1 1-6 6', fill: 'none', stroke: 'currentColor', 'stroke-width': 2.2, 'stroke-linecap': 'round' }),
+  Provisioning: () =>
+    svg('path', {
+      d: 'M8 2a6 6 0 1 1-6 6',
+      fill: 'none',
+      stroke: 'currentColor',
+      'stroke-width': 2.2,
+      'stroke-linecap': 'round',
+    }),
   // an arrow up inside the spinning arc: a plan change or chart upgrade in progress (only the arc spins)
   Upgrading: () => [
-    svg('path', { d: 'M8 2a6 6 0 1 1-6 6', fill: 'none', stroke: 'currentColor', 'stroke-width': 2.2, 'stroke-linecap': 'round', class: 'phase-spin' }),
-    svg('path', { d: 'M8 11V5.2M5.6 7.4L8 5l2.4 2.4', fill: 'none', stroke: 'currentColor', 'stroke-width': 1.8, 'stroke-linecap': 'round' }),
+    svg('path', {
+      d: 'M8 2a6 6 0 1 1-6 6',
+      fill: 'none',
+      stroke: 'currentColor',
+      'stroke-width': 2.2,
+      'stroke-linecap': 'round',
+      class: 'phase-spin',
+    }),
+    svg('path', {
+      d: 'M8 11V5.2M5.6 7.4L8 5l2.4 2.4',
+      fill: 'none',
+      stroke: 'currentColor',
+      'stroke-width': 1.8,
+      'stroke-linecap': 'round',
+    }),
   ],
   // a check mark in a disc
-  Ready: () => [svg('circle', { cx: 8, cy: 8, r: 7, fill: 'currentColor' }), svg('path', { d: 'M4.5 8.2l2.3 2.3 4.7-4.8', fill: 'none', stroke: '#fff', 'stroke-width': 2 })],
+  Ready: () => [
+    svg('circle', { cx: 8, cy: 8, r: 7, fill: 'currentColor' }),
+    svg('path', { d: 'M4.5 8.2l2.3 2.3 4.7-4.8', fill: 'none', stroke: '#fff', 'stroke-width': 2 }),
+  ],
   // a crescent moon: asleep
   Hibernated: () => svg('path', { d: 'M10.5 1.5a6.5 6.5 0 1 0 4 11.2A5.2 5.2 0 0 1 10.5 1.5z', fill: 'currentColor' }),
   // an exclamation mark in a triangle
-  Failed: () => [svg('path', { d: 'M8 1.2l7 13H1z', fill: 'currentColor' }), svg('path', { d: 'M8 6v4M8 11.6v1.2', stroke: '#fff', 'stroke-width': 1.8 })],
+  Failed: () => [
+    svg('path', { d: 'M8 1.2l7 13H1z', fill: 'currentColor' }),
+    svg('path', { d: 'M8 6v4M8 11.6v1.2', stroke: '#fff', 'stroke-width': 1.8 }),
+  ],
   // a minus in a ring: going away
-  Deleting: () => [svg('circle', { cx: 8, cy: 8, r: 6.5, fill: 'none', stroke: 'currentColor', 'stroke-width': 1.8 }), svg('path', { d: 'M4.8 8h6.4', stroke: 'currentColor', 'stroke-width': 2 })],
+  Deleting: () => [
+    svg('circle', { cx: 8, cy: 8, r: 6.5, fill: 'none', stroke: 'currentColor', 'stroke-width': 1.8 }),
+    svg('path', { d: 'M4.8 8h6.4', stroke: 'currentColor', 'stroke-width': 2 }),
+  ],
   // an empty dashed ring: gone
-  Deleted: () => svg('circle', { cx: 8, cy: 8, r: 6.5, fill: 'none', stroke: 'currentColor', 'stroke-width': 1.6, 'stroke-dasharray': '2.5 2' }),
+  Deleted: () =>
+    svg('circle', {
+      cx: 8,
+      cy: 8,
+      r: 6.5,
+      fill: 'none',
+      stroke: 'currentColor',
+      'stroke-width': 1.6,
+      'stroke-dasharray': '2.5 2',
+    }),
 };
 
 const hints = {
@@ -41,7 +79,11 @@ function badge(className, title, look, text, data = {}) {
   return h(
     'span',
     { class: `phase ${className}`, title, ...data },
-    svg('svg', { viewBox: '0 0 16 16', width: 16, height: 16, 'aria-hidden': 'true', focusable: 'false', class: 'phase-icon' }, ...[look ? icons[look]() : svg('circle', { cx: 8, cy: 8, r: 3, fill: 'currentColor' })].flat()),
+    svg(
+      'svg',
+      { viewBox: '0 0 16 16', width: 16, height: 16, 'aria-hidden': 'true', focusable: 'false', class: 'phase-icon' },
+      ...[look ? icons[look]() : svg('circle', { cx: 8, cy: 8, r: 3, fill: 'currentColor' })].flat(),
+    ),
     h('span', { class: 'phase-name' }, text),
   );
 }
@@ -49,7 +91,13 @@ function badge(className, title, look, text, data = {}) {
 /** The phase as a badge: icon + name, coloured by a class; title explains what it means. */
 export function phaseBadge(phase) {
   const known = phaseNames.includes(phase);
-  return badge(`phase-${known ? phase.toLowerCase() : 'unknown'}`, known ? `${phase}: ${hints[phase]}` : phase, known ? phase : undefined, phase || 'Unknown', { 'data-phase': phase });
+  return badge(
+    `phase-${known ? phase.toLowerCase() : 'unknown'}`,
+    known ? `${phase}: ${hints[phase]}` : phase,
+    known ? phase : undefined,
+    phase || 'Unknown',
+    { 'data-phase': phase },
+  );
 }
 
 /** A condition status (True/False/Unknown) with the same icon-and-text rule. */
@@ -82,5 +130,7 @@ const results = {
 
 export function resultBadge(result) {
   const [look, hint] = results[result] ?? [undefined, result];
-  return badge(`phase-${look ? look.toLowerCase() : 'unknown'}`, `${result}: ${hint}`, look, result || 'Unknown', { 'data-result': result });
+  return badge(`phase-${look ? look.toLowerCase() : 'unknown'}`, `${result}: ${hint}`, look, result || 'Unknown', {
+    'data-result': result,
+  });
 }

@@ -6,13 +6,25 @@ import { formatTotal, usageRow, usageTable } from './usage-view.js';
 
 /** The quota table and the objects by source; parts with nothing to show are left out. */
 function planDetails(plan, planName) {
-  const bySource = (source) => plan.objects.filter((o) => o.source === source).map((o) => `${o.kind} ${o.name}${o.action === 'update' ? ' (update)' : ''}`);
-  const objects = (source) => bySource(source).length > 0 && h('p', { class: 'hint' }, h('strong', null, `${source}: `), bySource(source).join(', '));
+  const bySource = (source) =>
+    plan.objects
+      .filter((o) => o.source === source)
+      .map((o) => `${o.kind} ${o.name}${o.action === 'update' ? ' (update)' : ''}`);
+  const objects = (source) =>
+    bySource(source).length > 0 &&
+    h('p', { class: 'hint' }, h('strong', null, `${source}: `), bySource(source).join(', '));
   return [
     plan.resources.length > 0 &&
       usageTable(
         `What the chart asks of plan ${planName}`,
-        plan.resources.map((r) => usageRow(r.resource, formatTotal(r.resource, r.requested), formatTotal(r.resource, r.quota), r.quota > 0 ? Math.min(1, r.requested / r.quota) : undefined)),
+        plan.resources.map((r) =>
+          usageRow(
+            r.resource,
+            formatTotal(r.resource, r.requested),
+            formatTotal(r.resource, r.quota),
+            r.quota > 0 ? Math.min(1, r.requested / r.quota) : undefined,
+          ),
+        ),
       ),
     objects('storefleet'),
     objects('chart'),
@@ -26,7 +38,9 @@ export function renderPlan(plan) {
     h(
       'p',
       { class: `banner ${plan.fits ? 'banner-info' : 'banner-error'}` },
-      plan.fits ? `Fits plan ${plan.plan}${plan.existingPhase ? `; the store exists already (${plan.existingPhase}), so a create changes nothing` : ''}.` : `Does not fit plan ${plan.plan}: ${plan.problems.join('; ')}`,
+      plan.fits
+        ? `Fits plan ${plan.plan}${plan.existingPhase ? `; the store exists already (${plan.existingPhase}), so a create changes nothing` : ''}.`
+        : `Does not fit plan ${plan.plan}: ${plan.problems.join('; ')}`,
     ),
     ...planDetails(plan, plan.plan),
   );
@@ -42,9 +56,12 @@ export function renderChangePlan(change) {
     h(
       'p',
       { class: `banner ${change.fits ? 'banner-info' : 'banner-error'}` },
-      change.fits ? `Fits: from ${release(change.from)} to ${release(change.to)}. Nothing changes until you apply it.` : `The store would refuse the change from ${release(change.from)} to ${release(change.to)}:`,
+      change.fits
+        ? `Fits: from ${release(change.from)} to ${release(change.to)}. Nothing changes until you apply it.`
+        : `The store would refuse the change from ${release(change.from)} to ${release(change.to)}:`,
     ),
-    change.problems.length > 0 && h('ul', { class: 'problems' }, ...change.problems.map((problem) => h('li', null, problem))),
+    change.problems.length > 0 &&
+      h('ul', { class: 'problems' }, ...change.problems.map((problem) => h('li', null, problem))),
     ...planDetails(change, change.to.plan),
   );
 }

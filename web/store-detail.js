@@ -34,8 +34,22 @@ export function setupStoreDetail({ onChange }) {
   const timeline = $('detail-timeline');
   const storeId = () => current?.storeId;
   const disclosures = [
-    lazyDetails({ details: /** @type {HTMLDetailsElement} */ ($('detail-usage')), body: $('detail-usage-body'), what: 'the usage', key: storeId, load: api.getUsage, render: renderStoreUsage }),
-    lazyDetails({ details: /** @type {HTMLDetailsElement} */ ($('detail-history')), body: $('detail-history-body'), what: 'the audit trail', key: storeId, load: api.getHistory, render: renderHistory }),
+    lazyDetails({
+      details: /** @type {HTMLDetailsElement} */ ($('detail-usage')),
+      body: $('detail-usage-body'),
+      what: 'the usage',
+      key: storeId,
+      load: api.getUsage,
+      render: renderStoreUsage,
+    }),
+    lazyDetails({
+      details: /** @type {HTMLDetailsElement} */ ($('detail-history')),
+      body: $('detail-history-body'),
+      what: 'the audit trail',
+      key: storeId,
+      load: api.getHistory,
+      render: renderHistory,
+    }),
   ];
   const changeForm = setupChangeForm({
     onApplied(storeId, answer) {
@@ -65,7 +79,8 @@ export function setupStoreDetail({ onChange }) {
     renderTimeline(timeline, []);
     for (const disclosure of disclosures) disclosure.reset();
     actionResult.hidden = true;
-    for (const button of [retryButton, deleteButton, hibernateButton, wakeButton, orderCheckButton]) button.hidden = true;
+    for (const button of [retryButton, deleteButton, hibernateButton, wakeButton, orderCheckButton])
+      button.hidden = true;
     void load(current, true);
     startStream(current);
   }
@@ -84,7 +99,10 @@ export function setupStoreDetail({ onChange }) {
   async function load(view, withEvents = false) {
     try {
       const noEvents = { events: [] };
-      const [store, events] = await Promise.all([api.getStore(view.storeId), withEvents ? api.getEvents(view.storeId).catch(() => noEvents) : noEvents]);
+      const [store, events] = await Promise.all([
+        api.getStore(view.storeId),
+        withEvents ? api.getEvents(view.storeId).catch(() => noEvents) : noEvents,
+      ]);
       if (view !== current) return;
       addEvents(view, events.events);
       show(view, store);
@@ -99,7 +117,9 @@ export function setupStoreDetail({ onChange }) {
         h(
           'p',
           { class: 'banner banner-error' },
-          notFound ? `Store ${view.storeId} was not found: it never existed, it was deleted long ago, or it belongs to another owner. Pick a store from the list.` : `Could not load store ${view.storeId}: ${error instanceof Error ? error.message : String(error)}`,
+          notFound
+            ? `Store ${view.storeId} was not found: it never existed, it was deleted long ago, or it belongs to another owner. Pick a store from the list.`
+            : `Could not load store ${view.storeId}: ${error instanceof Error ? error.message : String(error)}`,
         ),
       );
       if (notFound) view.stream?.close();
@@ -166,7 +186,10 @@ export function setupStoreDetail({ onChange }) {
         } else if (name === 'event') {
           if (addEvents(view, [data])) reload(view);
         } else if (name === 'error') {
-          setStreamState('warning', `The API could not read the store's status just now (${data?.message ?? 'unknown error'}); it keeps trying.`);
+          setStreamState(
+            'warning',
+            `The API could not read the store's status just now (${data?.message ?? 'unknown error'}); it keeps trying.`,
+          );
         }
       },
       onState(state, detail) {
@@ -180,7 +203,10 @@ export function setupStoreDetail({ onChange }) {
         } else if (state === 'retrying') {
           if (!view.wasDown) announce('Lost the connection to the API; reconnecting.');
           view.wasDown = true;
-          setStreamState('warning', `Live updates paused: ${detail?.message}. Reconnecting in ${Math.round((detail?.retryMs ?? 0) / 1000)} s; the page recovers on its own when the API is back.`);
+          setStreamState(
+            'warning',
+            `Live updates paused: ${detail?.message}. Reconnecting in ${Math.round((detail?.retryMs ?? 0) / 1000)} s; the page recovers on its own when the API is back.`,
+          );
         } else if (state === 'stopped') {
           setStreamState('error', `Live updates stopped: ${detail?.message}`);
         }
@@ -234,12 +260,22 @@ export function setupStoreDetail({ onChange }) {
       .checkOrder(view.storeId)
       .then((check) => {
         const failed = check.steps.find((step) => !step.ok);
-        if (check.ok) showActionResult('info', `Order check passed: order ${check.orderId} placed, seen in the admin and cancelled.`);
-        else showActionResult('error', `Order check failed at "${failed?.name ?? 'start'}": ${failed?.message ?? 'no step ran'}`);
+        if (check.ok)
+          showActionResult(
+            'info',
+            `Order check passed: order ${check.orderId} placed, seen in the admin and cancelled.`,
+          );
+        else
+          showActionResult(
+            'error',
+            `Order check failed at "${failed?.name ?? 'start'}": ${failed?.message ?? 'no step ran'}`,
+          );
         announce(`Order check of store ${view.storeId} ${check.ok ? 'passed' : 'failed'}.`);
         reload(view);
       })
-      .catch((error) => showActionResult('error', `Order check refused: ${error instanceof Error ? error.message : String(error)}`))
+      .catch((error) =>
+        showActionResult('error', `Order check refused: ${error instanceof Error ? error.message : String(error)}`),
+      )
       .finally(() => (orderCheckButton.disabled = false));
   });
   wakeButton.addEventListener('click', () => {

@@ -11,6 +11,7 @@ export function storeIdProblem(value) {
   if (value.length < minLength) return `storeId must be at least ${minLength} characters`;
   if (value.length > maxLength) return `storeId must be at most ${maxLength} characters`;
   if (/[A-Z]/.test(value)) return 'storeId must be lowercase: use a-z, 0-9 and "-"';
-  if (!storeIdPattern.test(value)) return 'storeId must be lowercase letters, digits and "-", starting and ending with a letter or digit';
+  if (!storeIdPattern.test(value))
+    return 'storeId must be lowercase letters, digits and "-", starting and ending with a letter or digit';
   return '';
 }

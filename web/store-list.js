@@ -82,23 +82,38 @@ export function setupStoreList({ selected }) {
       return;
     }
     state.className = 'list-state';
-    fill(state, `${stores.length} ${stores.length === 1 ? 'store' : 'stores'}${filter.value ? ` in phase ${filter.value}` : ' running'}${nextPageToken ? ` (the first ${limit}; filter by phase to narrow)` : ''}.`);
+    fill(
+      state,
+      `${stores.length} ${stores.length === 1 ? 'store' : 'stores'}${filter.value ? ` in phase ${filter.value}` : ' running'}${nextPageToken ? ` (the first ${limit}; filter by phase to narrow)` : ''}.`,
+    );
     const now = Date.now();
     const current = selected();
     // The table is rebuilt on every poll; put keyboard focus back where it was (same store, same column).
     const active = document.activeElement;
-    const focus = active && container.contains(active) ? { store: active.closest('tr')?.dataset.store, label: active.closest('[data-label]')?.dataset.label } : undefined;
+    const focus =
+      active && container.contains(active)
+        ? { store: active.closest('tr')?.dataset.store, label: active.closest('[data-label]')?.dataset.label }
+        : undefined;
     fill(
       container,
       h(
         'table',
         { class: 'stores' },
         h('caption', { class: 'visually-hidden' }, 'Stores; select an id for its detail'),
-        h('thead', null, h('tr', null, ...['Store', 'Engine', 'Plan', 'Phase', 'Age', 'URL'].map((name) => h('th', { scope: 'col' }, name)))),
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            ...['Store', 'Engine', 'Plan', 'Phase', 'Age', 'URL'].map((name) => h('th', { scope: 'col' }, name)),
+          ),
+        ),
         h('tbody', null, ...stores.map((store) => row(store, now, store.storeId === current))),
       ),
     );
-    if (focus?.store) container.querySelector(`tr[data-store="${CSS.escape(focus.store)}"] [data-label="${focus.label}"] a`)?.focus();
+    if (focus?.store)
+      container.querySelector(`tr[data-store="${CSS.escape(focus.store)}"] [data-label="${focus.label}"] a`)?.focus();
   }
 
   function row(store, now, isCurrent) {
@@ -107,12 +122,28 @@ export function setupStoreList({ selected }) {
     return h(
       'tr',
       { 'data-store': store.storeId, class: isCurrent ? 'current' : false },
-      h('th', { scope: 'row', 'data-label': 'Store' }, h('a', { href: `#/stores/${encodeURIComponent(store.storeId)}`, 'aria-current': isCurrent ? 'true' : false }, store.storeId)),
+      h(
+        'th',
+        { scope: 'row', 'data-label': 'Store' },
+        h(
+          'a',
+          { href: `#/stores/${encodeURIComponent(store.storeId)}`, 'aria-current': isCurrent ? 'true' : false },
+          store.storeId,
+        ),
+      ),
       h('td', { 'data-label': 'Engine' }, store.engine || '–'),
       h('td', { 'data-label': 'Plan' }, store.plan || '–'),
       h('td', { 'data-label': 'Phase' }, phaseBadge(store.phase)),
-      h('td', { 'data-label': 'Age' }, h('time', { datetime: store.createdAt ?? false, title: store.createdAt ?? false }, age(store.createdAt, now))),
-      h('td', { 'data-label': 'URL', class: 'url' }, href ? h('a', { href, target: '_blank', rel: 'noopener' }, url) : '–'),
+      h(
+        'td',
+        { 'data-label': 'Age' },
+        h('time', { datetime: store.createdAt ?? false, title: store.createdAt ?? false }, age(store.createdAt, now)),
+      ),
+      h(
+        'td',
+        { 'data-label': 'URL', class: 'url' },
+        href ? h('a', { href, target: '_blank', rel: 'noopener' }, url) : '–',
+      ),
     );
   }
 
@@ -123,7 +154,13 @@ export function setupStoreList({ selected }) {
       fill(state, h('strong', null, 'The API needs a valid key: '), 'enter it in the API key field at the top.');
     } else {
       const message = error instanceof Error ? error.message : String(error);
-      fill(state, h('strong', null, 'Could not load the stores: '), message, /[.?!)]$/.test(message) ? ' ' : '. ', `Retrying every ${pollMs / 1000} s; Refresh tries now.`);
+      fill(
+        state,
+        h('strong', null, 'Could not load the stores: '),
+        message,
+        /[.?!)]$/.test(message) ? ' ' : '. ',
+        `Retrying every ${pollMs / 1000} s; Refresh tries now.`,
+      );
     }
     // Keep showing the last rows we had: stale is more useful than nothing while the API restarts.
   }

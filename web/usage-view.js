@@ -1,7 +1,12 @@
 // What a store, or the fleet, uses of its plans: the ResourceQuota's used against hard per resource.
 import { dataTable, h } from './dom.js';
 
-const binary = [['Ti', 2 ** 40], ['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]];
+const binary = [
+  ['Ti', 2 ** 40],
+  ['Gi', 2 ** 30],
+  ['Mi', 2 ** 20],
+  ['Ki', 2 ** 10],
+];
 
 /** Fleet totals are plain numbers: cores for cpu, bytes for memory and storage, else counts. */
 export function formatTotal(resource, value) {
@@ -21,7 +26,17 @@ export function usageRow(resource, used, hard, fraction) {
     h(
       'td',
       { 'data-label': 'Share' },
-      fraction === undefined ? '–' : h('meter', { min: '0', max: '1', low: '0.7', high: '0.9', optimum: '0', value: String(fraction), 'aria-label': `${resource} ${Math.round(fraction * 100)}% used` }),
+      fraction === undefined
+        ? '–'
+        : h('meter', {
+            min: '0',
+            max: '1',
+            low: '0.7',
+            high: '0.9',
+            optimum: '0',
+            value: String(fraction),
+            'aria-label': `${resource} ${Math.round(fraction * 100)}% used`,
+          }),
       fraction === undefined ? '' : ` ${Math.round(fraction * 100)}%`,
     ),
   );
@@ -32,12 +47,25 @@ export function usageTable(caption, rows) {
 }
 
 export function renderStoreUsage(usage) {
-  if (!usage.found) return h('p', { class: 'muted' }, 'No quota yet: the namespace and its guardrails are not there (yet, or any more).');
+  if (!usage.found)
+    return h(
+      'p',
+      { class: 'muted' },
+      'No quota yet: the namespace and its guardrails are not there (yet, or any more).',
+    );
   return h(
     'div',
     null,
-    usageTable(`Quota of plan ${usage.plan}`, usage.quota.map((q) => usageRow(q.resource, q.used, q.hard, q.usedFraction))),
-    usage.volumes.length > 0 && h('p', { class: 'hint' }, `Volumes: ${usage.volumes.map((v) => `${v.name} ${v.capacity ?? v.requested} (${v.phase})`).join('; ')}`),
+    usageTable(
+      `Quota of plan ${usage.plan}`,
+      usage.quota.map((q) => usageRow(q.resource, q.used, q.hard, q.usedFraction)),
+    ),
+    usage.volumes.length > 0 &&
+      h(
+        'p',
+        { class: 'hint' },
+        `Volumes: ${usage.volumes.map((v) => `${v.name} ${v.capacity ?? v.requested} (${v.phase})`).join('; ')}`,
+      ),
   );
 }
 
@@ -47,6 +75,11 @@ export function renderFleetUsage(fleet) {
     'div',
     null,
     h('p', { class: 'hint' }, `${fleet.stores.length} stores; totals of their quotas:`),
-    usageTable('Fleet totals', fleet.totals.map((t) => usageRow(t.resource, formatTotal(t.resource, t.used), formatTotal(t.resource, t.hard), t.usedFraction))),
+    usageTable(
+      'Fleet totals',
+      fleet.totals.map((t) =>
+        usageRow(t.resource, formatTotal(t.resource, t.used), formatTotal(t.resource, t.hard), t.usedFraction),
+      ),
+    ),
   );
 }

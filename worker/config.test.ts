@@ -9,8 +9,12 @@ describe('STOREFLEET_CHART_VALUES_FILE', () => {
   });
 
   it('when it holds values per engine, as YAML or JSON, then they are read', () => {
-    expect(fromText('woocommerce:\n  woocommerce: {required: false}\n')).toEqual({ woocommerce: { woocommerce: { required: false } } });
-    expect(fromText('{"medusa": {"server": {"image": {"tag": "x"}}}}')).toEqual({ medusa: { server: { image: { tag: 'x' } } } });
+    expect(fromText('woocommerce:\n  woocommerce: {required: false}\n')).toEqual({
+      woocommerce: { woocommerce: { required: false } },
+    });
+    expect(fromText('{"medusa": {"server": {"image": {"tag": "x"}}}}')).toEqual({
+      medusa: { server: { image: { tag: 'x' } } },
+    });
   });
 
   it.each([
@@ -24,7 +28,9 @@ describe('STOREFLEET_CHART_VALUES_FILE', () => {
   });
 
   it('when the file cannot be read, then the worker stops naming the variable', () => {
-    expect(() => loadChartValues('/nonexistent/values.yaml')).toThrow(/STOREFLEET_CHART_VALUES_FILE \(\/nonexistent\/values\.yaml\): cannot be read/);
+    expect(() => loadChartValues('/nonexistent/values.yaml')).toThrow(
+      /STOREFLEET_CHART_VALUES_FILE \(\/nonexistent\/values\.yaml\): cannot be read/,
+    );
   });
 });
 
@@ -34,10 +40,14 @@ describe('STOREFLEET_STORE_INGRESS_URL', () => {
     ['http://127.0.0.1:8080', 'http://127.0.0.1:8080'],
     ['https://ingress.internal', 'https://ingress.internal'],
   ])('when it is %s, then the checks reach stores through %s', (value, expected) => {
-    expect(loadWorkerConfig({ ...(value ? { STOREFLEET_STORE_INGRESS_URL: value } : {}) }).storeIngressUrl).toBe(expected);
+    expect(loadWorkerConfig({ ...(value ? { STOREFLEET_STORE_INGRESS_URL: value } : {}) }).storeIngressUrl).toBe(
+      expected,
+    );
   });
 
   it.each(['127.0.0.1:8080', 'ftp://ingress'])('when it is %s, then the worker stops naming the variable', (value) => {
-    expect(() => loadWorkerConfig({ STOREFLEET_STORE_INGRESS_URL: value })).toThrow(/STOREFLEET_STORE_INGRESS_URL.*http\(s\) URL/);
+    expect(() => loadWorkerConfig({ STOREFLEET_STORE_INGRESS_URL: value })).toThrow(
+      /STOREFLEET_STORE_INGRESS_URL.*http\(s\) URL/,
+    );
   });
 });

@@ -12,17 +12,28 @@ const positiveInt = z.coerce.number().int().positive();
 const envSchema = z.object({
   ...temporalConnectionEnv,
   KUBECONFIG: z.string().min(1).optional(),
-  STOREFLEET_CHARTS_DIR: z.string().min(1).default(fileURLToPath(new URL('../charts', import.meta.url))),
+  STOREFLEET_CHARTS_DIR: z
+    .string()
+    .min(1)
+    .default(fileURLToPath(new URL('../charts', import.meta.url))),
   STOREFLEET_HELM_BIN: z.string().min(1).default('helm'),
-  STOREFLEET_BASE_DOMAIN: z.string().regex(/^[a-z0-9.-]+$/, 'must be a DNS domain such as 127.0.0.1.nip.io').default('127.0.0.1.nip.io'),
+  STOREFLEET_BASE_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9.-]+$/, 'must be a DNS domain such as 127.0.0.1.nip.io')
+    .default('127.0.0.1.nip.io'),
   STOREFLEET_INGRESS_NAMESPACE: z.string().min(1).default('ingress-nginx'),
-  STOREFLEET_STORE_INGRESS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8080' }).optional(),
+  STOREFLEET_STORE_INGRESS_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8080' })
+    .optional(),
   MAX_CONCURRENT_PROVISIONS: positiveInt.default(10),
   MAX_PROVISION_SECONDS: positiveInt.default(900),
   DRIFT_CHECK_SECONDS: positiveInt.default(300),
   STOREFLEET_HISTORY_EVENT_LIMIT: positiveInt.min(100).default(2000),
   STOREFLEET_STOREFRONT_CHECK: z.enum(['on', 'off']).default('on'),
-  STOREFLEET_WORKER_METRICS: z.string().regex(/^[\w.-]+:\d+$/, 'must be host:port').default('127.0.0.1:9464'),
+  STOREFLEET_WORKER_METRICS: z
+    .string()
+    .regex(/^[\w.-]+:\d+$/, 'must be host:port')
+    .default('127.0.0.1:9464'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
   STOREFLEET_CHART_VALUES_FILE: z.string().min(1).optional(),
 });
@@ -30,13 +41,17 @@ const envSchema = z.object({
 /** Chart values per engine, beneath the ones storefleet sets for each store. */
 export type ChartValues = Partial<Record<Engine, Record<string, unknown>>>;
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * STOREFLEET_CHART_VALUES_FILE: YAML (or JSON) whose top-level keys are engines, each holding values
  * for every release of that engine (local mode points the images at its stand-ins). Read once at start.
  */
-export function loadChartValues(path: string | undefined, read: (path: string) => string = (file) => readFileSync(file, 'utf8')): ChartValues {
+export function loadChartValues(
+  path: string | undefined,
+  read: (path: string) => string = (file) => readFileSync(file, 'utf8'),
+): ChartValues {
   if (path === undefined) return {};
   const problem = (what: string) => new ConfigError(`STOREFLEET_CHART_VALUES_FILE (${path}): ${what}`);
   let parsed: unknown;
@@ -47,7 +62,8 @@ export function loadChartValues(path: string | undefined, read: (path: string) =
   }
   if (!isObject(parsed)) throw problem(`expected a mapping of engine to chart values (${engines.join(', ')})`);
   for (const [engine, values] of Object.entries(parsed)) {
-    if (!(engines as readonly string[]).includes(engine)) throw problem(`unknown engine "${engine}" (expected ${engines.join(', ')})`);
+    if (!(engines as readonly string[]).includes(engine))
+      throw problem(`unknown engine "${engine}" (expected ${engines.join(', ')})`);
     if (!isObject(values)) throw problem(`the values of ${engine} must be a mapping`);
   }
   return parsed;

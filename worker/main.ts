@@ -14,14 +14,26 @@ async function main(): Promise<void> {
   const log = pino({ level: config.logLevel, base: { service: 'storefleet-worker' } });
   Runtime.install({
     logger: new DefaultLogger(config.logLevel.toUpperCase() as LogLevel, ({ level, message, meta }) =>
-      log[level === 'TRACE' ? 'trace' : level === 'DEBUG' ? 'debug' : level === 'INFO' ? 'info' : level === 'WARN' ? 'warn' : 'error'](meta ?? {}, message),
+      log[
+        level === 'TRACE'
+          ? 'trace'
+          : level === 'DEBUG'
+            ? 'debug'
+            : level === 'INFO'
+              ? 'info'
+              : level === 'WARN'
+                ? 'warn'
+                : 'error'
+      ](meta ?? {}, message),
     ),
     telemetryOptions: {
       metrics: {
         prometheus: {
           bindAddress: config.metricsAddress,
           // Provisioning takes seconds to minutes; the default buckets are for milliseconds.
-          histogramBucketOverrides: { storefleet_store_provisioning_seconds: [5, 15, 30, 60, 120, 300, 600, 900, 1800] },
+          histogramBucketOverrides: {
+            storefleet_store_provisioning_seconds: [5, 15, 30, 60, 120, 300, 600, 900, 1800],
+          },
         },
       },
     },
@@ -54,7 +66,11 @@ async function main(): Promise<void> {
     }),
   }).finally(bundle.remove);
   log.info(
-    { taskQueue: config.temporal.taskQueue, maxConcurrentProvisions: config.maxConcurrentProvisions, metrics: `http://${config.metricsAddress}/metrics` },
+    {
+      taskQueue: config.temporal.taskQueue,
+      maxConcurrentProvisions: config.maxConcurrentProvisions,
+      metrics: `http://${config.metricsAddress}/metrics`,
+    },
     'worker running',
   );
   // The runtime shuts the workers down on SIGINT/SIGTERM; run() resolves once in-flight tasks are done.
@@ -65,6 +81,9 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) process.stderr.write(`storefleet worker: ${error.message}\n`);
-  else process.stderr.write(`storefleet worker failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  else
+    process.stderr.write(
+      `storefleet worker failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
   process.exit(1);
 });

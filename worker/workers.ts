@@ -16,7 +16,8 @@ export interface StoreWorkersOptions {
 
 export async function createStoreWorkers(options: StoreWorkersOptions): Promise<Worker[]> {
   const onHelmQueue = new Set<string>(helmQueueActivities);
-  const pick = (helm: boolean) => Object.fromEntries(Object.entries(options.activities).filter(([name]) => onHelmQueue.has(name) === helm));
+  const pick = (helm: boolean) =>
+    Object.fromEntries(Object.entries(options.activities).filter(([name]) => onHelmQueue.has(name) === helm));
   const common = {
     connection: options.connection,
     namespace: options.namespace,

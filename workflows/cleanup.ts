@@ -1,7 +1,18 @@
 // The compensation for a store: uninstall the release, delete its volumes, delete its namespace and
 // wait until it is gone. Every step is idempotent (absent is success) and runs non-cancellably, so a
 // delete always finishes and leaves nothing behind.
-import { allHandlersFinished, CancellationScope, condition, continueAsNew, getExternalWorkflowHandle, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  CancellationScope,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  patched,
+  proxyActivities,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { StoreActivities } from '../activities/index.js';
 import { storeEventSignal } from '../core/messages.js';
 import { helmTaskQueue, namespaceName, releaseName } from '../core/names.js';
@@ -24,7 +35,11 @@ export interface CleanupInput {
 const cleanupRetry = { ...activityRetry, maximumAttempts: Number.POSITIVE_INFINITY, maximumInterval: '1 minute' };
 // The steps heartbeat (every 2 s, reaching Temporal at least every 5 s): a lost worker costs ~10 s.
 const cleanupHeartbeatTimeout = '10 seconds';
-const kube = proxyActivities<StoreActivities>({ startToCloseTimeout: '1 minute', heartbeatTimeout: cleanupHeartbeatTimeout, retry: cleanupRetry });
+const kube = proxyActivities<StoreActivities>({
+  startToCloseTimeout: '1 minute',
+  heartbeatTimeout: cleanupHeartbeatTimeout,
+  retry: cleanupRetry,
+});
 
 /** A namespace terminating longer than this gets its blockers reported; shorter is normal. */
 const stuckAfterMs = 15_000;
@@ -56,7 +71,11 @@ export async function cleanupStoreWorkflow(input: CleanupInput): Promise<void> {
     if (!input.waitingSince && input.owner && patched('cleanup-spares-foreign-namespace')) {
       const { problem } = await kube.foreignNamespace({ storeId: input.storeId, owner: input.owner });
       if (problem) {
-        await report({ type: 'Warning', reason: reasons.ForeignRemainsKept, message: `${problem}; nothing of it was deleted` });
+        await report({
+          type: 'Warning',
+          reason: reasons.ForeignRemainsKept,
+          message: `${problem}; nothing of it was deleted`,
+        });
         return;
       }
     }
@@ -65,12 +84,22 @@ export async function cleanupStoreWorkflow(input: CleanupInput): Promise<void> {
       await report({
         type: 'Normal',
         reason: reasons.ReleaseUninstalled,
-        message: uninstalled ? `release ${releaseName(input.engine, input.storeId)} uninstalled` : 'no release to uninstall',
+        message: uninstalled
+          ? `release ${releaseName(input.engine, input.storeId)} uninstalled`
+          : 'no release to uninstall',
       });
       const { deleted } = await kube.deletePersistentVolumeClaims(target);
-      await report({ type: 'Normal', reason: reasons.VolumesDeleted, message: deleted.length ? `deleted PVCs ${deleted.join(', ')}` : 'no PVCs to delete' });
+      await report({
+        type: 'Normal',
+        reason: reasons.VolumesDeleted,
+        message: deleted.length ? `deleted PVCs ${deleted.join(', ')}` : 'no PVCs to delete',
+      });
       await kube.deleteNamespace(target);
-      await report({ type: 'Normal', reason: reasons.NamespaceDeleting, message: `deleting namespace ${namespaceName(input.storeId)}` });
+      await report({
+        type: 'Normal',
+        reason: reasons.NamespaceDeleting,
+        message: `deleting namespace ${namespaceName(input.storeId)}`,
+      });
     }
     const waitingSince = new Date(input.waitingSince ?? new Date().toISOString()).getTime();
     let pollMs = 1000;
@@ -81,11 +110,18 @@ export async function cleanupStoreWorkflow(input: CleanupInput): Promise<void> {
       const stuck = new Date().getTime() - waitingSince >= stuckAfterMs;
       if (stuck && deletion.blockers && deletion.blockers !== reportedBlockers) {
         reportedBlockers = deletion.blockers;
-        await report({ type: 'Warning', reason: reasons.NamespaceStuck, message: `namespace ${namespaceName(input.storeId)} is still terminating: ${deletion.blockers}` });
+        await report({
+          type: 'Warning',
+          reason: reasons.NamespaceStuck,
+          message: `namespace ${namespaceName(input.storeId)} is still terminating: ${deletion.blockers}`,
+        });
       }
       if (workflowInfo().historyLength >= historyEventLimit) {
         await condition(allHandlersFinished);
-        await continueAsNew<typeof cleanupStoreWorkflow>({ ...input, waitingSince: new Date(waitingSince).toISOString() });
+        await continueAsNew<typeof cleanupStoreWorkflow>({
+          ...input,
+          waitingSince: new Date(waitingSince).toISOString(),
+        });
       }
       await sleep(pollMs);
       pollMs = Math.min(pollMs * 2, maxPollIntervalMs);
@@ -94,4 +130,3 @@ export async function cleanupStoreWorkflow(input: CleanupInput): Promise<void> {
   // An event still being passed on to the store would be lost with the workflow.
   await condition(allHandlersFinished);
 }
-

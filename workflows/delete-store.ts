@@ -17,7 +17,9 @@ export async function deleteStore(spec: StoreSpec, status: StoreStatus): Promise
   transition(status, 'Deleting', undefined, now());
   await executeChild(cleanupStoreWorkflow, {
     workflowId: cleanupWorkflowId(spec.storeId),
-    args: [{ storeId: spec.storeId, engine: spec.engine, owner: spec.owner, parentWorkflowId: workflowInfo().workflowId }],
+    args: [
+      { storeId: spec.storeId, engine: spec.engine, owner: spec.owner, parentWorkflowId: workflowInfo().workflowId },
+    ],
     parentClosePolicy: ParentClosePolicy.ABANDON,
   });
   status.deletedAt = now();
@@ -25,7 +27,17 @@ export async function deleteStore(spec: StoreSpec, status: StoreStatus): Promise
   status.lastError = undefined;
   status.url = undefined;
   status.adminUrl = undefined;
-  for (const c of status.conditions) setCondition(status, c.type, 'False', reasons.Deleted, 'the store was deleted', now());
-  transition(status, 'Deleted', { type: 'Normal', reason: reasons.Deleted, message: `namespace ${namespaceName(spec.storeId)} and release are gone` }, now());
+  for (const c of status.conditions)
+    setCondition(status, c.type, 'False', reasons.Deleted, 'the store was deleted', now());
+  transition(
+    status,
+    'Deleted',
+    {
+      type: 'Normal',
+      reason: reasons.Deleted,
+      message: `namespace ${namespaceName(spec.storeId)} and release are gone`,
+    },
+    now(),
+  );
   storeMetrics.deletions().add(1);
 }

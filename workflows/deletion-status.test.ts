@@ -12,14 +12,23 @@ function readyStore() {
   return status;
 }
 
-const statusOf = (status: ReturnType<typeof readyStore>, type: ConditionType) => status.conditions.find((c) => c.type === type);
+const statusOf = (status: ReturnType<typeof readyStore>, type: ConditionType) =>
+  status.conditions.find((c) => c.type === type);
 
 describe('a store being deleted', () => {
   it('when the delete begins, then the store is no longer ready or reachable, while its namespace and release still are', () => {
     const status = readyStore();
     recordDeleteStarted(status, 't2');
-    expect(status.conditions.filter((c) => c.status === 'True').map((c) => c.type)).toEqual([conditionTypes.NamespaceReady, conditionTypes.GuardrailsApplied, conditionTypes.ReleaseDeployed]);
-    expect(statusOf(status, 'StoreReady')).toMatchObject({ status: 'False', reason: reasons.DeleteRequested, lastTransitionTime: 't2' });
+    expect(status.conditions.filter((c) => c.status === 'True').map((c) => c.type)).toEqual([
+      conditionTypes.NamespaceReady,
+      conditionTypes.GuardrailsApplied,
+      conditionTypes.ReleaseDeployed,
+    ]);
+    expect(statusOf(status, 'StoreReady')).toMatchObject({
+      status: 'False',
+      reason: reasons.DeleteRequested,
+      lastTransitionTime: 't2',
+    });
   });
 
   it.each([
@@ -29,7 +38,12 @@ describe('a store being deleted', () => {
   ])('when the cleanup reports $reason, then $condition turns False with its message', ({ reason, condition }) => {
     const status = readyStore();
     recordDeletionProgress(status, { time: 't3', type: 'Normal', reason, message: 'what the cleanup said' });
-    expect(statusOf(status, condition)).toMatchObject({ status: 'False', reason, message: 'what the cleanup said', lastTransitionTime: 't3' });
+    expect(statusOf(status, condition)).toMatchObject({
+      status: 'False',
+      reason,
+      message: 'what the cleanup said',
+      lastTransitionTime: 't3',
+    });
   });
 
   it('when the namespace is stuck on a finalizer, then lastError says so', () => {
@@ -41,7 +55,12 @@ describe('a store being deleted', () => {
 
   it('when another event arrives, then the conditions stay as they were', () => {
     const status = readyStore();
-    recordDeletionProgress(status, { time: 't5', type: 'Warning', reason: reasons.KubernetesUnreachable, message: 'x' });
+    recordDeletionProgress(status, {
+      time: 't5',
+      type: 'Warning',
+      reason: reasons.KubernetesUnreachable,
+      message: 'x',
+    });
     expect(status.conditions.every((c) => c.status === 'True')).toBe(true);
     expect(status.lastError).toBeUndefined();
   });

@@ -6,7 +6,12 @@ import { conditionTypes, reasons, type ConditionType, type StoreEvent, type Stor
 import { setCondition } from './store-status.js';
 
 /** What stops being true the moment a delete begins. */
-const servingConditions: ConditionType[] = [conditionTypes.StoreReady, conditionTypes.CommerceReady, conditionTypes.StorefrontReachable, conditionTypes.OrderFlow];
+const servingConditions: ConditionType[] = [
+  conditionTypes.StoreReady,
+  conditionTypes.CommerceReady,
+  conditionTypes.StorefrontReachable,
+  conditionTypes.OrderFlow,
+];
 
 export function recordDeleteStarted(status: StoreStatus, now: string): void {
   for (const condition of status.conditions.filter((c) => servingConditions.includes(c.type) && c.status === 'True')) {
@@ -18,11 +23,19 @@ export function recordDeleteStarted(status: StoreStatus, now: string): void {
 export function recordDeletionProgress(status: StoreStatus, event: StoreEvent): void {
   switch (event.reason) {
     case reasons.ReleaseUninstalled:
-      setCondition(status, conditionTypes.ReleaseDeployed, 'False', reasons.ReleaseUninstalled, event.message, event.time);
+      setCondition(
+        status,
+        conditionTypes.ReleaseDeployed,
+        'False',
+        reasons.ReleaseUninstalled,
+        event.message,
+        event.time,
+      );
       break;
     case reasons.NamespaceDeleting:
       // The quota and policies go with the namespace.
-      for (const type of [conditionTypes.NamespaceReady, conditionTypes.GuardrailsApplied]) setCondition(status, type, 'False', reasons.NamespaceDeleting, event.message, event.time);
+      for (const type of [conditionTypes.NamespaceReady, conditionTypes.GuardrailsApplied])
+        setCondition(status, type, 'False', reasons.NamespaceDeleting, event.message, event.time);
       break;
     case reasons.NamespaceStuck:
       status.lastError = event.message;

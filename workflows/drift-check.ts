@@ -10,13 +10,29 @@ import { recordEvent } from './store-status.js';
 
 const now = () => new Date().toISOString();
 
-export async function checkDrift(kube: ActivityInterfaceFor<StoreActivities>, spec: StoreSpec, status: StoreStatus): Promise<void> {
+export async function checkDrift(
+  kube: ActivityInterfaceFor<StoreActivities>,
+  spec: StoreSpec,
+  status: StoreStatus,
+): Promise<void> {
   try {
     const { restored } = await kube.applyGuardrails(spec);
     if (restored.length > 0) {
-      recordEvent(status, { type: 'Warning', reason: reasons.GuardrailsRestored, message: `recreated removed guardrails: ${restored.join(', ')}` }, now());
+      recordEvent(
+        status,
+        {
+          type: 'Warning',
+          reason: reasons.GuardrailsRestored,
+          message: `recreated removed guardrails: ${restored.join(', ')}`,
+        },
+        now(),
+      );
     }
   } catch (error) {
-    recordEvent(status, { type: 'Warning', reason: reasons.DriftCheckFailed, message: rootCause(error) ?? String(error) }, now());
+    recordEvent(
+      status,
+      { type: 'Warning', reason: reasons.DriftCheckFailed, message: rootCause(error) ?? String(error) },
+      now(),
+    );
   }
 }

@@ -16,8 +16,14 @@ import {
 } from '../core/fleet.js';
 import { activityRetry } from './options.js';
 
-const { selectFleetStores, readStoreReleases } = proxyActivities<StoreActivities>({ startToCloseTimeout: '1 minute', retry: activityRetry });
-const { requestStoreUpgrade } = proxyActivities<StoreActivities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 3 } });
+const { selectFleetStores, readStoreReleases } = proxyActivities<StoreActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: activityRetry,
+});
+const { requestStoreUpgrade } = proxyActivities<StoreActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 3 },
+});
 // A store's change takes up to its provisioning deadline twice (upgrade, then rollback); a store that
 // never reports (its workflow terminated by hand) counts as failed after this.
 const outcomeTimeout = '2 hours';
@@ -25,7 +31,14 @@ const outcomeTimeout = '2 hours';
 const now = () => new Date().toISOString();
 
 export async function fleetUpgradeWorkflow(spec: FleetUpgradeSpec): Promise<FleetUpgradeStatus> {
-  const status: FleetUpgradeStatus = { id: workflowInfo().workflowId.replace(/^fleet-upgrade-/, ''), spec, state: 'Running', waves: [], startedAt: now(), updatedAt: now() };
+  const status: FleetUpgradeStatus = {
+    id: workflowInfo().workflowId.replace(/^fleet-upgrade-/, ''),
+    spec,
+    state: 'Running',
+    waves: [],
+    startedAt: now(),
+    updatedAt: now(),
+  };
   let paused = false;
   let cancelled: string | undefined;
   const touch = () => (status.updatedAt = now());
@@ -49,13 +62,16 @@ export async function fleetUpgradeWorkflow(spec: FleetUpgradeSpec): Promise<Flee
 
   const storeIds = await selectFleetStores(spec.engine, spec.selector);
   for (let start = 0; start < storeIds.length; start += spec.waveSize) {
-    const stores = storeIds.slice(start, start + spec.waveSize).map((storeId): FleetStoreOutcome => ({ storeId, result: 'Pending' }));
+    const stores = storeIds
+      .slice(start, start + spec.waveSize)
+      .map((storeId): FleetStoreOutcome => ({ storeId, result: 'Pending' }));
     status.waves.push({ number: status.waves.length + 1, state: 'Pending', failures: 0, stores });
   }
   touch();
 
   for (const wave of status.waves) {
-    if (wave.number > 1 && spec.pauseBetweenWavesSeconds > 0) await condition(() => cancelled !== undefined, spec.pauseBetweenWavesSeconds * 1000);
+    if (wave.number > 1 && spec.pauseBetweenWavesSeconds > 0)
+      await condition(() => cancelled !== undefined, spec.pauseBetweenWavesSeconds * 1000);
     await condition(() => !paused || cancelled !== undefined);
     if (cancelled !== undefined) return await finish('Cancelled', cancelled);
     status.state = 'Running';
@@ -66,11 +82,27 @@ export async function fleetUpgradeWorkflow(spec: FleetUpgradeSpec): Promise<Flee
         store.result = 'Upgrading';
         try {
           const by = `fleet upgrade ${status.id} (${spec.requestedBy})`;
-          Object.assign(store, await requestStoreUpgrade({ storeId: store.storeId, chartVersion: spec.chartVersion, by, notify: workflowInfo().workflowId }));
+          Object.assign(
+            store,
+            await requestStoreUpgrade({
+              storeId: store.storeId,
+              chartVersion: spec.chartVersion,
+              by,
+              notify: workflowInfo().workflowId,
+            }),
+          );
           touch();
           if (store.result === 'Upgrading') {
             const arrived = await condition(() => reported.has(store.storeId), outcomeTimeout);
-            Object.assign(store, arrived ? reported.get(store.storeId) : { result: 'Failed', message: `the store did not report how its change ended within ${outcomeTimeout}` });
+            Object.assign(
+              store,
+              arrived
+                ? reported.get(store.storeId)
+                : {
+                    result: 'Failed',
+                    message: `the store did not report how its change ended within ${outcomeTimeout}`,
+                  },
+            );
           }
         } catch (error) {
           Object.assign(store, { result: 'Failed', message: error instanceof Error ? error.message : String(error) });
@@ -81,7 +113,11 @@ export async function fleetUpgradeWorkflow(spec: FleetUpgradeSpec): Promise<Flee
     wave.failures = wave.stores.filter((store) => failedResults.has(store.result)).length;
     wave.state = 'Done';
     touch();
-    if (wave.failures > spec.maxFailures) return await finish('Stopped', `wave ${wave.number} had ${wave.failures} failed stores, more than maxFailures ${spec.maxFailures}`);
+    if (wave.failures > spec.maxFailures)
+      return await finish(
+        'Stopped',
+        `wave ${wave.number} had ${wave.failures} failed stores, more than maxFailures ${spec.maxFailures}`,
+      );
   }
   return await finish('Completed');
 
@@ -92,7 +128,11 @@ export async function fleetUpgradeWorkflow(spec: FleetUpgradeSpec): Promise<Flee
       for (const store of wave.stores) store.result = 'NotStarted';
     }
     const releases = new Map((await readStoreReleases(storeIds)).map((release) => [release.storeId, release]));
-    for (const store of status.waves.flatMap((w) => w.stores)) Object.assign(store, { chartVersion: releases.get(store.storeId)?.chartVersion, revision: releases.get(store.storeId)?.revision });
+    for (const store of status.waves.flatMap((w) => w.stores))
+      Object.assign(store, {
+        chartVersion: releases.get(store.storeId)?.chartVersion,
+        revision: releases.get(store.storeId)?.revision,
+      });
     Object.assign(status, { state, finishedAt: now(), ...(reason ? { reason } : {}) });
     touch();
     return status;

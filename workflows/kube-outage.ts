@@ -19,7 +19,14 @@ export function recordReportedEvent(status: StoreStatus, outage: KubeOutage, eve
     // Only what was measured, which is what the store lived through: from the first failure one of its
     // steps met to this success. Not how long the API was down: it may have failed before a step met it,
     // and come back a retry's back-off before this success.
-    recordEvent(status, { ...event, message: `the Kubernetes API serves again: ${event.message}; this store's steps were held up for ${seconds}s (from the first failed call, ${since}, to this success)` }, event.time);
+    recordEvent(
+      status,
+      {
+        ...event,
+        message: `the Kubernetes API serves again: ${event.message}; this store's steps were held up for ${seconds}s (from the first failed call, ${since}, to this success)`,
+      },
+      event.time,
+    );
     return;
   }
   if (event.reason === reasons.KubernetesUnreachable) outage.unreachableSince ??= event.time;

@@ -15,8 +15,18 @@ export const activityRetry: RetryPolicy = {
 // Emitted through the worker's Temporal runtime (one Prometheus endpoint); suppressed during replay.
 export const storeMetrics = {
   created: () => metricMeter.createCounter('storefleet_stores_created_total', '', 'Stores created'),
-  failures: () => metricMeter.createCounter('storefleet_store_failures_total', '', 'Provisioning attempts that ended Failed, by reason'),
+  failures: () =>
+    metricMeter.createCounter(
+      'storefleet_store_failures_total',
+      '',
+      'Provisioning attempts that ended Failed, by reason',
+    ),
   deletions: () => metricMeter.createCounter('storefleet_store_deletions_total', '', 'Stores deleted'),
   provisioningSeconds: () =>
-    metricMeter.createHistogram('storefleet_store_provisioning_seconds', 'float', 's', 'Time from the start of a provisioning attempt to Ready'),
+    metricMeter.createHistogram(
+      'storefleet_store_provisioning_seconds',
+      'float',
+      's',
+      'Time from the start of a provisioning attempt to Ready',
+    ),
 };

@@ -9,12 +9,23 @@ import { recordEvent, setCondition } from './store-status.js';
 
 const now = () => new Date().toISOString();
 
-export async function runOrderCheck(activities: Pick<StoreActivities, 'checkOrder'>, spec: StoreSpec, status: StoreStatus, by: string): Promise<OrderCheck> {
+export async function runOrderCheck(
+  activities: Pick<StoreActivities, 'checkOrder'>,
+  spec: StoreSpec,
+  status: StoreStatus,
+  by: string,
+): Promise<OrderCheck> {
   const startedAt = now();
-  recordEvent(status, { type: 'Normal', reason: reasons.OrderCheckRequested, message: `order check requested by ${by}` }, startedAt);
+  recordEvent(
+    status,
+    { type: 'Normal', reason: reasons.OrderCheckRequested, message: `order check requested by ${by}` },
+    startedAt,
+  );
   const result = await activities.checkOrder(spec, status.url ?? '').catch((error: unknown) => ({
     ok: false,
-    steps: [{ name: 'order check', ok: false, message: `the check could not run: ${rootCause(error) ?? String(error)}` }],
+    steps: [
+      { name: 'order check', ok: false, message: `the check could not run: ${rootCause(error) ?? String(error)}` },
+    ],
   }));
   const check: OrderCheck = { ...result, requestedBy: by, startedAt, finishedAt: now() };
   status.lastOrderCheck = check;

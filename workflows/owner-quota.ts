@@ -3,11 +3,31 @@
 // Slots of stores that are gone are found when the quota looks full, by asking Temporal about each
 // (core/owner-quota.ts unusedSlots says which).
 import { ApplicationFailure } from '@temporalio/common';
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { StoreActivities } from '../activities/index.js';
-import { ownerQuotaFull, quotaFullMessage, quotaUsageQuery, releaseStoreSignal, reserveStoreUpdate, tryReserve, unusedSlots, type OwnerQuotaState, type ReserveRequest } from '../core/owner-quota.js';
+import {
+  ownerQuotaFull,
+  quotaFullMessage,
+  quotaUsageQuery,
+  releaseStoreSignal,
+  reserveStoreUpdate,
+  tryReserve,
+  unusedSlots,
+  type OwnerQuotaState,
+  type ReserveRequest,
+} from '../core/owner-quota.js';
 
-const { ownerStoresInUse, describeReservedStores } = proxyActivities<StoreActivities>({ startToCloseTimeout: '30 seconds', retry: { maximumAttempts: 5, initialInterval: '500 milliseconds' } });
+const { ownerStoresInUse, describeReservedStores } = proxyActivities<StoreActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 5, initialInterval: '500 milliseconds' },
+});
 
 const historyEventLimit = 2000;
 const now = () => new Date().toISOString();
@@ -27,7 +47,10 @@ export async function ownerQuotaWorkflow(owner: string, carried?: OwnerQuotaStat
       }
     })());
 
-  setHandler(quotaUsageQuery, () => ({ used: Object.keys(state.reserved).length, storeIds: Object.keys(state.reserved).sort() }));
+  setHandler(quotaUsageQuery, () => ({
+    used: Object.keys(state.reserved).length,
+    storeIds: Object.keys(state.reserved).sort(),
+  }));
   setHandler(releaseStoreSignal, (storeId) => void delete state.reserved[storeId]);
   setHandler(
     reserveStoreUpdate,
@@ -36,14 +59,19 @@ export async function ownerQuotaWorkflow(owner: string, carried?: OwnerQuotaStat
       if (!tryReserve(state, request, now())) {
         await pruneUnused();
         if (!tryReserve(state, request, now())) {
-          throw ApplicationFailure.create({ type: ownerQuotaFull, message: quotaFullMessage(owner, Object.keys(state.reserved).length, request.limit), nonRetryable: true });
+          throw ApplicationFailure.create({
+            type: ownerQuotaFull,
+            message: quotaFullMessage(owner, Object.keys(state.reserved).length, request.limit),
+            nonRetryable: true,
+          });
         }
       }
       return { used: Object.keys(state.reserved).length };
     },
     {
       validator: (request: ReserveRequest) => {
-        if (!request || typeof request.storeId !== 'string' || !Number.isInteger(request.limit) || request.limit < 1) throw new Error('expected { storeId, limit >= 1 }');
+        if (!request || typeof request.storeId !== 'string' || !Number.isInteger(request.limit) || request.limit < 1)
+          throw new Error('expected { storeId, limit >= 1 }');
       },
     },
   );

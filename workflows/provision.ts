@@ -9,7 +9,14 @@ import type { StoreSettings } from '../core/settings.js';
 import { reasons, type StoreStatus } from '../core/status.js';
 import type { StoreSpec } from '../core/store-spec.js';
 import { storeMetrics } from './options.js';
-import { failOpenConditions, readyMessage, recordCommerce, recordEvent, setCondition, transition } from './store-status.js';
+import {
+  failOpenConditions,
+  readyMessage,
+  recordCommerce,
+  recordEvent,
+  setCondition,
+  transition,
+} from './store-status.js';
 import type { StoreRun } from './store-run.js';
 import { checkStorefront } from './storefront-check.js';
 
@@ -35,7 +42,11 @@ export async function provisionStore(run: ProvisionRun): Promise<StoreSpec> {
   let spec = run.spec;
   const started = new Date();
   const deadline = new Date(started.getTime() + settings.maxProvisionSeconds * 1000);
-  recordEvent(status, { type: 'Normal', reason: reasons.Progressing, message: `provisioning attempt ${status.attempts}` }, now());
+  recordEvent(
+    status,
+    { type: 'Normal', reason: reasons.Progressing, message: `provisioning attempt ${status.attempts}` },
+    now(),
+  );
   // The scope's timer is the backstop for a step that hangs; waitForReady reports its own timeout
   // a little earlier with the finding that kept the store from being ready.
   const scope = new CancellationScope({ cancellable: true, timeout: settings.maxProvisionSeconds * 1000 + 2000 });
@@ -49,7 +60,12 @@ export async function provisionStore(run: ProvisionRun): Promise<StoreSpec> {
     await checkStorefront(run.kube, spec, status, settings.storefrontCheck ?? false);
   } catch (error) {
     if (run.deleteRequested()) return spec;
-    if (isCancellation(error)) failStore(status, reasons.ProvisionTimeout, `provisioning did not finish within ${settings.maxProvisionSeconds}s`);
+    if (isCancellation(error))
+      failStore(
+        status,
+        reasons.ProvisionTimeout,
+        `provisioning did not finish within ${settings.maxProvisionSeconds}s`,
+      );
     else failStore(status, failureReason(error), rootCause(error) ?? String(error));
   } finally {
     run.track(undefined);
@@ -62,18 +78,43 @@ async function provisionSteps(run: ProvisionRun, deadline: Date, deployed: (spec
   const { kube, helm, status, incarnation } = run;
   let spec = run.spec;
   await kube.ensureNamespace(spec, incarnation);
-  setCondition(status, 'NamespaceReady', 'True', reasons.NamespaceCreated, `namespace ${namespaceName(spec.storeId)} exists`, now());
+  setCondition(
+    status,
+    'NamespaceReady',
+    'True',
+    reasons.NamespaceCreated,
+    `namespace ${namespaceName(spec.storeId)} exists`,
+    now(),
+  );
   await kube.applyGuardrails(spec);
-  setCondition(status, 'GuardrailsApplied', 'True', reasons.GuardrailsApplied, `quota, limits and network policies of plan ${spec.plan} applied`, now());
+  setCondition(
+    status,
+    'GuardrailsApplied',
+    'True',
+    reasons.GuardrailsApplied,
+    `quota, limits and network policies of plan ${spec.plan} applied`,
+    now(),
+  );
   const { secretName } = await kube.ensureAdminSecret(spec, incarnation);
-  recordEvent(status, { type: 'Normal', reason: reasons.SecretReady, message: `admin credentials in Secret ${secretName}` }, now());
+  recordEvent(
+    status,
+    { type: 'Normal', reason: reasons.SecretReady, message: `admin credentials in Secret ${secretName}` },
+    now(),
+  );
   const url = storeUrl(spec.storeId, run.settings.baseDomain);
   const release = await helm.helmUpgradeInstall(spec, { host: new URL(url).host });
   // The store keeps the chart version it was first deployed with until a change asks for another.
   if (release.chartVersion) spec = { ...spec, chartVersion: release.chartVersion };
   deployed(spec);
   Object.assign(status, { chartVersion: release.chartVersion, revision: release.revision });
-  setCondition(status, 'ReleaseDeployed', 'True', reasons.ReleaseDeployed, `release ${release.name} revision ${release.revision}${release.recovered ? ` (${release.recovered})` : ''}`, now());
+  setCondition(
+    status,
+    'ReleaseDeployed',
+    'True',
+    reasons.ReleaseDeployed,
+    `release ${release.name} revision ${release.revision}${release.recovered ? ` (${release.recovered})` : ''}`,
+    now(),
+  );
   const readiness = await helm.waitForReady(spec, { deadline: deadline.toISOString() });
   setCondition(status, 'StoreReady', 'True', reasons.StoreReady, readiness.summary, now());
   // Status only, no command: replays of histories from before it stay deterministic.

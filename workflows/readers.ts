@@ -6,7 +6,10 @@ import type { ChangeTarget, FleetUsage, StorePlan, StoreUsage } from '../core/re
 import type { StoreSpec } from '../core/store-spec.js';
 
 // A reader waits for an answer: a few quick attempts, then the API says what failed.
-const { readStoreUsage, readFleetUsage, planStore, checkChange } = proxyActivities<StoreActivities>({ startToCloseTimeout: '20 seconds', retry: { maximumAttempts: 3, initialInterval: '500 milliseconds' } });
+const { readStoreUsage, readFleetUsage, planStore, checkChange } = proxyActivities<StoreActivities>({
+  startToCloseTimeout: '20 seconds',
+  retry: { maximumAttempts: 3, initialInterval: '500 milliseconds' },
+});
 
 export function storeUsageWorkflow(storeId: string): Promise<StoreUsage> {
   return readStoreUsage(storeId);
@@ -22,7 +25,11 @@ export function planStoreWorkflow(spec: StoreSpec): Promise<StorePlan> {
 
 /** The dry run of a plan change or chart upgrade: the target rendered, plus what the store would refuse. */
 export async function planChangeWorkflow(spec: StoreSpec, target: ChangeTarget): Promise<StorePlan> {
-  const next: StoreSpec = { ...spec, plan: target.plan ?? spec.plan, chartVersion: target.chartVersion ?? spec.chartVersion };
+  const next: StoreSpec = {
+    ...spec,
+    plan: target.plan ?? spec.plan,
+    chartVersion: target.chartVersion ?? spec.chartVersion,
+  };
   const { problems, chartFound } = await checkChange(spec, target);
   if (!chartFound) return { namespace: '', objects: [], resources: [], fits: false, problems };
   const plan = await planStore(next);

@@ -12,4 +12,3 @@ export function upsertStoreSearchAttributes(status: StoreStatus): void {
     { key: StorePhase, value: status.phase },
   ]);
 }
-

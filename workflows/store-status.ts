@@ -2,7 +2,17 @@
 // event timeline evolve, for the store workflow and its unit tests alike.
 import type { CommerceFinding } from '../activities/readiness-report.js';
 import { adminSecretName } from '../core/names.js';
-import { conditionTypes, reasons, maxEvents, type Condition, type ConditionStatus, type ConditionType, type Phase, type StoreEvent, type StoreStatus } from '../core/status.js';
+import {
+  conditionTypes,
+  reasons,
+  maxEvents,
+  type Condition,
+  type ConditionStatus,
+  type ConditionType,
+  type Phase,
+  type StoreEvent,
+  type StoreStatus,
+} from '../core/status.js';
 import type { StoreSpec } from '../core/store-spec.js';
 import { upsertStoreSearchAttributes } from './search-attributes.js';
 
@@ -39,7 +49,14 @@ export function recordEvent(status: StoreStatus, event: Omit<StoreEvent, 'time'>
 }
 
 /** Sets a condition; its transition time moves only when its status does, as in Kubernetes. */
-export function setCondition(status: StoreStatus, type: ConditionType, value: ConditionStatus, reason: string, message: string, now: string): void {
+export function setCondition(
+  status: StoreStatus,
+  type: ConditionType,
+  value: ConditionStatus,
+  reason: string,
+  message: string,
+  now: string,
+): void {
   const current = status.conditions.find((c) => c.type === type);
   const next: Condition = {
     type,
@@ -58,7 +75,12 @@ export function setCondition(status: StoreStatus, type: ConditionType, value: Co
  * The one way a store's phase changes: sets it, records the event saying why (if any) and upserts the
  * search attributes in the same step, so the phase the API lists and decides on never goes stale.
  */
-export function transition(status: StoreStatus, phase: Phase, event: Omit<StoreEvent, 'time'> | undefined, now: string): void {
+export function transition(
+  status: StoreStatus,
+  phase: Phase,
+  event: Omit<StoreEvent, 'time'> | undefined,
+  now: string,
+): void {
   status.phase = phase;
   status.updatedAt = now;
   if (event) recordEvent(status, event, now);
@@ -68,13 +90,15 @@ export function transition(status: StoreStatus, phase: Phase, event: Omit<StoreE
 /** Marks the conditions not yet True as False with the failure, so the status says where it stopped. */
 export function failOpenConditions(status: StoreStatus, reason: string, message: string, now: string): void {
   for (const condition of status.conditions) {
-    if (condition.status !== 'True' && provisioningCondition(condition.type)) setCondition(status, condition.type, 'False', reason, message, now);
+    if (condition.status !== 'True' && provisioningCondition(condition.type))
+      setCondition(status, condition.type, 'False', reason, message, now);
   }
 }
 
 /** A retry starts from scratch: conditions go back to Unknown until each step proves itself again. */
 export function resetConditions(status: StoreStatus, now: string): void {
-  for (const condition of status.conditions) if (provisioningCondition(condition.type)) setCondition(status, condition.type, 'Unknown', 'Retrying', '', now);
+  for (const condition of status.conditions)
+    if (provisioningCondition(condition.type)) setCondition(status, condition.type, 'Unknown', 'Retrying', '', now);
 }
 
 /**
@@ -83,10 +107,17 @@ export function resetConditions(status: StoreStatus, now: string): void {
  * as one. A readiness result without it (a worker from before the report) leaves it Unknown.
  */
 export function recordCommerce(status: StoreStatus, commerce: CommerceFinding | undefined, now: string): void {
-  const finding = commerce ?? { status: 'Unknown', reason: reasons.SetupOutcomeUnknown, message: 'the readiness check did not report how the commerce setup went' };
+  const finding = commerce ?? {
+    status: 'Unknown',
+    reason: reasons.SetupOutcomeUnknown,
+    message: 'the readiness check did not report how the commerce setup went',
+  };
   const before = status.conditions.find((c) => c.type === 'CommerceReady');
   setCondition(status, 'CommerceReady', finding.status, finding.reason, finding.message, now);
-  if (finding.status === 'False' && !(before?.status === 'False' && before.reason === finding.reason && before.message === finding.message)) {
+  if (
+    finding.status === 'False' &&
+    !(before?.status === 'False' && before.reason === finding.reason && before.message === finding.message)
+  ) {
     recordEvent(status, { type: 'Warning', reason: finding.reason, message: finding.message }, now);
   }
 }
@@ -94,6 +125,7 @@ export function recordCommerce(status: StoreStatus, commerce: CommerceFinding | 
 /** The StoreReady event's message: where the store is, and that it is no shop when its commerce is missing. */
 export function readyMessage(status: StoreStatus): string {
   const commerce = status.conditions.find((c) => c.type === 'CommerceReady');
-  if (commerce?.status === 'False') return `the site is ready at ${status.url}, but it is not a shop (${commerce.reason}): ${commerce.message}`;
+  if (commerce?.status === 'False')
+    return `the site is ready at ${status.url}, but it is not a shop (${commerce.reason}): ${commerce.message}`;
   return `store is ready at ${status.url}`;
 }

@@ -1,11 +1,34 @@
 // One entity workflow per store: provisions it, keeps it (drift checks), retries it on request and
 // deletes it through the cleanup child. Its status query is the store's source of truth.
 import { ActivityCancellationType, ApplicationFailure, rootCause } from '@temporalio/common';
-import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, proxyActivities, proxyLocalActivities, setHandler, workflowInfo, type CancellationScope } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  workflowInfo,
+  type CancellationScope,
+} from '@temporalio/workflow';
 import type { StoreActivities } from '../activities/index.js';
 import { failureTypes } from '../core/failures.js';
 import { changeOutcome, storeChangeDoneSignal } from '../core/fleet.js';
-import { changeUpdate, checkOrderUpdate, deleteSignal, deleteUpdate, hibernateUpdate, ORDER_CHECK_TIMEOUT_SECONDS, retrySignal, statusQuery, storeEventSignal, wakeUpdate, type ChangeRequest, type StoreChange } from '../core/messages.js';
+import {
+  changeUpdate,
+  checkOrderUpdate,
+  deleteSignal,
+  deleteUpdate,
+  hibernateUpdate,
+  ORDER_CHECK_TIMEOUT_SECONDS,
+  retrySignal,
+  statusQuery,
+  storeEventSignal,
+  wakeUpdate,
+  type ChangeRequest,
+  type StoreChange,
+} from '../core/messages.js';
 import { helmTaskQueue, storeUrl } from '../core/names.js';
 import type { StoreSettings } from '../core/settings.js';
 import { reasons, type ChangeOutcome, type StoreStatus } from '../core/status.js';
@@ -34,20 +57,32 @@ const kube = proxyActivities<StoreActivities>({
 });
 
 // A change request waits on this check: a few quick attempts, not the provisioning budget.
-const { checkChange } = proxyActivities<StoreActivities>({ startToCloseTimeout: '20 seconds', retry: { maximumAttempts: 3, initialInterval: '500 milliseconds' } });
+const { checkChange } = proxyActivities<StoreActivities>({
+  startToCloseTimeout: '20 seconds',
+  retry: { maximumAttempts: 3, initialInterval: '500 milliseconds' },
+});
 
 // An order check places a real order: one attempt only, never a second order by retry.
-const orderCheck = proxyActivities<StoreActivities>({ startToCloseTimeout: ORDER_CHECK_TIMEOUT_SECONDS * 1000, retry: { maximumAttempts: 1 } });
+const orderCheck = proxyActivities<StoreActivities>({
+  startToCloseTimeout: ORDER_CHECK_TIMEOUT_SECONDS * 1000,
+  retry: { maximumAttempts: 1 },
+});
 
 const now = () => new Date().toISOString();
 
 /** What the store was asked to do next, besides provisioning and deleting. */
-type PendingChange = { kind: 'hibernate' | 'wake' } | { kind: 'upgrade'; target: StoreSpec; change: ChangeOutcome; notify?: string };
+type PendingChange =
+  { kind: 'hibernate' | 'wake' } | { kind: 'upgrade'; target: StoreSpec; change: ChangeOutcome; notify?: string };
 
 /** `carried` is the status handed over by continueAsNew; a new store starts without it. */
 export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus): Promise<StoreStatus> {
   const parsed = parseStoreSpec(input);
-  if (parsed.problems) throw ApplicationFailure.create({ type: failureTypes.InvalidStoreSpec, message: parsed.problems.join('; '), nonRetryable: true });
+  if (parsed.problems)
+    throw ApplicationFailure.create({
+      type: failureTypes.InvalidStoreSpec,
+      message: parsed.problems.join('; '),
+      nonRetryable: true,
+    });
   let spec = parsed.spec;
   // Labels the namespace and Secret this store makes, so no later store of the same id adopts them.
   const { firstExecutionRunId: incarnation } = workflowInfo();
@@ -66,7 +101,15 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
   const requestDelete = () => {
     if (deleteRequested) return;
     deleteRequested = true;
-    recordEvent(status, { type: 'Normal', reason: reasons.DeleteRequested, message: `deleting store ${spec.storeId} from phase ${status.phase}` }, now());
+    recordEvent(
+      status,
+      {
+        type: 'Normal',
+        reason: reasons.DeleteRequested,
+        message: `deleting store ${spec.storeId} from phase ${status.phase}`,
+      },
+      now(),
+    );
     provisioning?.cancel();
   };
   setHandler(statusQuery, () => status);
@@ -76,18 +119,37 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
     return status;
   });
   const decide = (request: StoreRequest) =>
-    decideRequest(status.phase, { deleting: deleteRequested, pendingChange: requestedChange?.kind, changeCheckedFor: changeBeingChecked, orderCheckRunning }, request);
+    decideRequest(
+      status.phase,
+      {
+        deleting: deleteRequested,
+        pendingChange: requestedChange?.kind,
+        changeCheckedFor: changeBeingChecked,
+        orderCheckRunning,
+      },
+      request,
+    );
   setHandler(retrySignal, () => {
     const decision = decide('retry');
     if (decision.accepted) retryRequested = true;
-    else recordEvent(status, { type: 'Normal', reason: reasons.RetryIgnored, message: `retry ignored: ${decision.message}` }, now());
+    else
+      recordEvent(
+        status,
+        { type: 'Normal', reason: reasons.RetryIgnored, message: `retry ignored: ${decision.message}` },
+        now(),
+      );
   });
   // Changes are updates: the caller learns at once, from the validator, why one is refused. An
   // ApplicationFailure, not a plain Error: thrown from a handler (after an await), a plain Error fails
   // the workflow task instead of the update, on every retry, and no update or query reaches the store.
   const refuseUnlessTaken = (request: StoreRequest) => {
     const decision = decide(request);
-    if (!decision.accepted) throw ApplicationFailure.create({ type: failureTypes.UpdateRefused, message: decision.message, nonRetryable: true });
+    if (!decision.accepted)
+      throw ApplicationFailure.create({
+        type: failureTypes.UpdateRefused,
+        message: decision.message,
+        nonRetryable: true,
+      });
   };
   const change = (direction: 'hibernate' | 'wake', reason: string) => ({
     validator: (_request: ChangeRequest) => refuseUnlessTaken(direction),
@@ -106,7 +168,11 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
     // The validator cannot read the cluster; the handler checks the chart version and the usage
     // against the new plan first, and refuses (the update fails) with what does not fit.
     async (request: StoreChange) => {
-      const target: StoreSpec = { ...spec, plan: request.plan ?? spec.plan, chartVersion: request.chartVersion ?? spec.chartVersion };
+      const target: StoreSpec = {
+        ...spec,
+        plan: request.plan ?? spec.plan,
+        chartVersion: request.chartVersion ?? spec.chartVersion,
+      };
       changeBeingChecked = request.by;
       let problems: string[];
       try {
@@ -114,7 +180,12 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
       } finally {
         changeBeingChecked = undefined;
       }
-      if (problems.length > 0) throw ApplicationFailure.create({ type: failureTypes.ChangeRefused, message: problems.join('; '), nonRetryable: true });
+      if (problems.length > 0)
+        throw ApplicationFailure.create({
+          type: failureTypes.ChangeRefused,
+          message: problems.join('; '),
+          nonRetryable: true,
+        });
       // Only a delete can have come in meanwhile: the check kept every other update out.
       refuseUnlessTaken('change');
       // Upgrading from the moment it is accepted: whoever waits for the outcome waits for the phase to leave it.
@@ -127,7 +198,10 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
         refuseUnlessTaken('change');
         const samePlan = request.plan === undefined || request.plan === spec.plan;
         const sameChart = request.chartVersion === undefined || request.chartVersion === status.chartVersion;
-        if (samePlan && sameChart) throw new Error(`nothing to change: the store runs plan ${spec.plan} and chart ${status.chartVersion ?? 'as shipped'}`);
+        if (samePlan && sameChart)
+          throw new Error(
+            `nothing to change: the store runs plan ${spec.plan} and chart ${status.chartVersion ?? 'as shipped'}`,
+          );
       },
     },
   );
@@ -161,7 +235,15 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
   });
 
   if (!carried) {
-    recordEvent(status, { type: 'Normal', reason: reasons.Created, message: `store ${spec.storeId} (${spec.engine}, plan ${spec.plan}) created` }, now());
+    recordEvent(
+      status,
+      {
+        type: 'Normal',
+        reason: reasons.Created,
+        message: `store ${spec.storeId} (${spec.engine}, plan ${spec.plan}) created`,
+      },
+      now(),
+    );
     storeMetrics.created().add(1);
   }
   upsertStoreSearchAttributes(status);
@@ -188,17 +270,30 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
 
   /** Tells the fleet upgrade that asked for the change how it ended; one that has ended itself no longer listens. */
   async function notifyChangeDone(workflowId: string): Promise<void> {
-    const outcome = deleteRequested ? { storeId: spec.storeId, result: 'Failed' as const, message: 'the store is being deleted' } : changeOutcome(status);
+    const outcome = deleteRequested
+      ? { storeId: spec.storeId, result: 'Failed' as const, message: 'the store is being deleted' }
+      : changeOutcome(status);
     try {
       await getExternalWorkflowHandle(workflowId).signal(storeChangeDoneSignal, outcome);
     } catch (error) {
-      recordEvent(status, { type: 'Normal', reason: reasons.Progressing, message: `could not tell ${workflowId} how the change ended: ${rootCause(error) ?? String(error)}` }, now());
+      recordEvent(
+        status,
+        {
+          type: 'Normal',
+          reason: reasons.Progressing,
+          message: `could not tell ${workflowId} how the change ended: ${rootCause(error) ?? String(error)}`,
+        },
+        now(),
+      );
     }
   }
 
   /** A change or a delete, or the drift check when neither comes within the interval. */
   async function awaitChange(): Promise<void> {
-    const woken = await condition(() => deleteRequested || requestedChange !== undefined, settings.driftCheckSeconds * 1000);
+    const woken = await condition(
+      () => deleteRequested || requestedChange !== undefined,
+      settings.driftCheckSeconds * 1000,
+    );
     if (!woken) await checkDrift(kube, spec, status);
     else if (requestedChange && !deleteRequested) await applyChange(requestedChange);
     if (requestedChange?.kind === 'upgrade') {
@@ -215,11 +310,34 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
     status.attempts += 1;
     status.lastError = undefined;
     resetConditions(status, now());
-    transition(status, 'Provisioning', { type: 'Normal', reason: reasons.RetryRequested, message: `retry requested after: ${status.events.at(-1)?.message ?? 'failure'}` }, now());
+    transition(
+      status,
+      'Provisioning',
+      {
+        type: 'Normal',
+        reason: reasons.RetryRequested,
+        message: `retry requested after: ${status.events.at(-1)?.message ?? 'failure'}`,
+      },
+      now(),
+    );
   }
 
-  for (let action = nextStoreAction(status.phase, deleteRequested); action !== 'delete'; action = nextStoreAction(status.phase, deleteRequested)) {
-    if (action === 'provision') spec = await provisionStore({ spec, status, settings, incarnation, kube, helm, track, deleteRequested: () => deleteRequested });
+  for (
+    let action = nextStoreAction(status.phase, deleteRequested);
+    action !== 'delete';
+    action = nextStoreAction(status.phase, deleteRequested)
+  ) {
+    if (action === 'provision')
+      spec = await provisionStore({
+        spec,
+        status,
+        settings,
+        incarnation,
+        kube,
+        helm,
+        track,
+        deleteRequested: () => deleteRequested,
+      });
     else if (action === 'awaitRetry') await awaitRetry();
     else await awaitChange();
     // Steps run only within one pass; an outage still open after it (the attempt failed) gets no recovery.

@@ -25,11 +25,22 @@ export function fleetRouter({ upgrades }: { upgrades: FleetUpgrades }): Router {
   router
     .route('/fleet/upgrades')
     .post(async (req, res) => {
-      if (!req.is('application/json')) throw new ApiError(415, 'unsupported_media_type', 'send the upgrade as JSON (Content-Type: application/json)');
+      if (!req.is('application/json'))
+        throw new ApiError(415, 'unsupported_media_type', 'send the upgrade as JSON (Content-Type: application/json)');
       const request = parseOr400(fleetUpgradeBody, req.body, 'body');
       const { id } = await upgrades.start(request, callerOf(req));
-      req.log.info({ workflowId: fleetUpgradeWorkflowId(id), engine: request.engine, chartVersion: request.chartVersion }, 'fleet upgrade started');
-      res.status(202).location(fleetUpgradeLinks(id).self).json({ id, message: `fleet upgrade of ${request.engine} to chart ${request.chartVersion} started`, links: fleetUpgradeLinks(id) });
+      req.log.info(
+        { workflowId: fleetUpgradeWorkflowId(id), engine: request.engine, chartVersion: request.chartVersion },
+        'fleet upgrade started',
+      );
+      res
+        .status(202)
+        .location(fleetUpgradeLinks(id).self)
+        .json({
+          id,
+          message: `fleet upgrade of ${request.engine} to chart ${request.chartVersion} started`,
+          links: fleetUpgradeLinks(id),
+        });
     })
     .get(async (req, res) => {
       const list = await upgrades.list(callerOf(req));
@@ -51,7 +62,11 @@ export function fleetRouter({ upgrades }: { upgrades: FleetUpgrades }): Router {
       .post(async (req, res) => {
         const id = upgradeIdOf(req);
         await upgrades.act(id, callerOf(req), action);
-        res.status(202).json({ id, message: `${action} requested; it takes effect before the next wave`, links: fleetUpgradeLinks(id) });
+        res.status(202).json({
+          id,
+          message: `${action} requested; it takes effect before the next wave`,
+          links: fleetUpgradeLinks(id),
+        });
       })
       .all(methodNotAllowed(['POST']));
   }

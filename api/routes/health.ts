@@ -9,10 +9,14 @@ import type { TemporalReadiness } from '../temporal-errors.js';
 /** What /readyz says when Temporal is not ready; never where it is (gRPC messages name addresses). */
 const notReady: Record<Exclude<TemporalReadiness, 'reachable'>, string> = {
   unreachable: 'Temporal did not answer',
-  failing: 'Temporal answers but cannot look up workflows: its storage may be full or its database down (its log says which)',
+  failing:
+    'Temporal answers but cannot look up workflows: its storage may be full or its database down (its log says which)',
 };
 
-export function platformRouter(deps: { registry: Registry; temporalReadiness: () => Promise<TemporalReadiness> }): Router {
+export function platformRouter(deps: {
+  registry: Registry;
+  temporalReadiness: () => Promise<TemporalReadiness>;
+}): Router {
   const router = Router();
   const document = openApiDocument();
   router.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));

@@ -4,7 +4,14 @@ import { storeWorkflowId } from '../../core/names.js';
 import { callerOf } from '../auth.js';
 import { ApiError, methodNotAllowed, parseOr400 } from '../errors.js';
 import { storeLinks, storeResponse, storeSummary, storeUsageResponse, type LinkSettings } from '../present.js';
-import { changeStoreBody, createStoreBody, dryRunQuery, fleetUsageQuery, listStoresQuery, storeIdParams } from '../schemas.js';
+import {
+  changeStoreBody,
+  createStoreBody,
+  dryRunQuery,
+  fleetUsageQuery,
+  listStoresQuery,
+  storeIdParams,
+} from '../schemas.js';
 import type { StoreService } from '../stores.js';
 import type { StreamSlots } from '../stream-slots.js';
 import { streamStore } from './stream.js';
@@ -33,23 +40,36 @@ export function storesRouter({ stores, links, streamPollMs, shutdown, streamSlot
   router
     .route('/stores')
     .post(async (req, res) => {
-      if (!req.is('application/json')) throw new ApiError(415, 'unsupported_media_type', 'send the store as JSON (Content-Type: application/json)');
+      if (!req.is('application/json'))
+        throw new ApiError(415, 'unsupported_media_type', 'send the store as JSON (Content-Type: application/json)');
       const body = parseOr400(createStoreBody, req.body, 'body');
       const spec = { ...body, plan: body.plan ?? 'small' };
       if (parseOr400(dryRunQuery, req.query, 'query').dryRun === 'true') {
         const { existing, plan } = await stores.dryRunCreate(spec, callerOf(req));
-        res.json({ dryRun: true, ...spec, owner: callerOf(req).owner, ...(existing ? { existingPhase: existing.phase } : {}), ...plan });
+        res.json({
+          dryRun: true,
+          ...spec,
+          owner: callerOf(req).owner,
+          ...(existing ? { existingPhase: existing.phase } : {}),
+          ...plan,
+        });
         return;
       }
       const { created, record } = await stores.create(spec, callerOf(req));
-      req.log.info({ storeId: body.storeId, workflowId: storeWorkflowId(body.storeId), created }, created ? 'store created' : 'store already exists');
+      req.log.info(
+        { storeId: body.storeId, workflowId: storeWorkflowId(body.storeId), created },
+        created ? 'store created' : 'store already exists',
+      );
       const summary = storeSummary(record, links);
       if (created) res.status(201).location(summary.links.self);
       res.json(summary);
     })
     .get(async (req, res) => {
       const page = await stores.list(parseOr400(listStoresQuery, req.query, 'query'), callerOf(req));
-      res.json({ stores: page.records.map((r) => storeSummary(r, links)), ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) });
+      res.json({
+        stores: page.records.map((r) => storeSummary(r, links)),
+        ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}),
+      });
     })
     .all(methodNotAllowed(['GET', 'POST']));
 
@@ -60,23 +80,43 @@ export function storesRouter({ stores, links, streamPollMs, shutdown, streamSlot
     })
     .patch(async (req, res) => {
       const storeId = storeIdOf(req);
-      if (!req.is('application/json')) throw new ApiError(415, 'unsupported_media_type', 'send the change as JSON (Content-Type: application/json)');
+      if (!req.is('application/json'))
+        throw new ApiError(415, 'unsupported_media_type', 'send the change as JSON (Content-Type: application/json)');
       const target = parseOr400(changeStoreBody, req.body, 'body');
       if (parseOr400(dryRunQuery, req.query, 'query').dryRun === 'true') {
         const { status, plan } = await stores.dryRunChange(storeId, callerOf(req), target);
         const from = { plan: status.plan, ...(status.chartVersion ? { chartVersion: status.chartVersion } : {}) };
-        const to = { plan: target.plan ?? status.plan, ...((target.chartVersion ?? status.chartVersion) ? { chartVersion: target.chartVersion ?? status.chartVersion } : {}) };
+        const to = {
+          plan: target.plan ?? status.plan,
+          ...((target.chartVersion ?? status.chartVersion)
+            ? { chartVersion: target.chartVersion ?? status.chartVersion }
+            : {}),
+        };
         res.json({ dryRun: true, storeId, engine: status.engine, phase: status.phase, from, to, ...plan });
         return;
       }
       const status = await stores.changeRelease(storeId, callerOf(req), target);
       req.log.info({ storeId, workflowId: storeWorkflowId(storeId), ...target }, 'store change requested');
-      res.status(202).json({ storeId, phase: status.phase, message: `change accepted: ${status.events.at(-1)?.message ?? ''}`, links: storeLinks(storeId, links) });
+      res.status(202).json({
+        storeId,
+        phase: status.phase,
+        message: `change accepted: ${status.events.at(-1)?.message ?? ''}`,
+        links: storeLinks(storeId, links),
+      });
     })
     .delete(async (req, res) => {
       const record = await stores.remove(storeIdOf(req), callerOf(req));
-      const message = record.running ? 'deletion requested' : record.ended ? `its workflow was ${record.ended}; a new run deletes what is left` : 'the store is already deleted';
-      res.status(202).json({ storeId: record.storeId, phase: record.running ? record.phase : record.ended ? 'Deleting' : 'Deleted', message, links: storeSummary(record, links).links });
+      const message = record.running
+        ? 'deletion requested'
+        : record.ended
+          ? `its workflow was ${record.ended}; a new run deletes what is left`
+          : 'the store is already deleted';
+      res.status(202).json({
+        storeId: record.storeId,
+        phase: record.running ? record.phase : record.ended ? 'Deleting' : 'Deleted',
+        message,
+        links: storeSummary(record, links).links,
+      });
     })
     .all(methodNotAllowed(['GET', 'PATCH', 'DELETE']));
 
@@ -84,16 +124,25 @@ export function storesRouter({ stores, links, streamPollMs, shutdown, streamSlot
     .route('/stores/:id/events')
     .get(async (req, res) => {
       const view = await stores.view(storeIdOf(req), callerOf(req));
-      res.json(view.live ? { storeId: view.record.storeId, live: true, events: view.status.events } : { storeId: view.record.storeId, live: false, detail: view.detail, events: [] });
+      res.json(
+        view.live
+          ? { storeId: view.record.storeId, live: true, events: view.status.events }
+          : { storeId: view.record.storeId, live: false, detail: view.detail, events: [] },
+      );
     })
     .all(methodNotAllowed(['GET']));
 
-  for (const [direction, message] of [['hibernate', 'hibernation requested'], ['wake', 'wake-up requested']] as const) {
+  for (const [direction, message] of [
+    ['hibernate', 'hibernation requested'],
+    ['wake', 'wake-up requested'],
+  ] as const) {
     router
       .route(`/stores/:id/${direction}`)
       .post(async (req, res) => {
         const record = await stores.change(storeIdOf(req), callerOf(req), direction);
-        res.status(202).json({ storeId: record.storeId, phase: record.phase, message, links: storeSummary(record, links).links });
+        res
+          .status(202)
+          .json({ storeId: record.storeId, phase: record.phase, message, links: storeSummary(record, links).links });
       })
       .all(methodNotAllowed(['POST']));
   }
@@ -103,7 +152,10 @@ export function storesRouter({ stores, links, streamPollMs, shutdown, streamSlot
     .post(async (req, res) => {
       const storeId = storeIdOf(req);
       const check = await stores.checkOrder(storeId, callerOf(req));
-      req.log.info({ storeId, workflowId: storeWorkflowId(storeId), ok: check.ok, orderId: check.orderId }, 'order check done');
+      req.log.info(
+        { storeId, workflowId: storeWorkflowId(storeId), ok: check.ok, orderId: check.orderId },
+        'order check done',
+      );
       res.json({ storeId, ...check });
     })
     .all(methodNotAllowed(['POST']));
@@ -134,14 +186,28 @@ export function storesRouter({ stores, links, streamPollMs, shutdown, streamSlot
 
   router
     .route('/stores/:id/stream')
-    .get((req, res) => streamStore(req, res, { stores, storeId: storeIdOf(req), caller: callerOf(req), pollMs: streamPollMs, shutdown, slots: streamSlots }))
+    .get((req, res) =>
+      streamStore(req, res, {
+        stores,
+        storeId: storeIdOf(req),
+        caller: callerOf(req),
+        pollMs: streamPollMs,
+        shutdown,
+        slots: streamSlots,
+      }),
+    )
     .all(methodNotAllowed(['GET']));
 
   router
     .route('/stores/:id/retry')
     .post(async (req, res) => {
       const record = await stores.retry(storeIdOf(req), callerOf(req));
-      res.status(202).json({ storeId: record.storeId, phase: 'Failed', message: 'retry requested', links: storeSummary(record, links).links });
+      res.status(202).json({
+        storeId: record.storeId,
+        phase: 'Failed',
+        message: 'retry requested',
+        links: storeSummary(record, links).links,
+      });
     })
     .all(methodNotAllowed(['POST']));
 

@@ -10,7 +10,8 @@ import type { StoreService } from '../stores.js';
 
 const keepAliveMs = 15_000;
 
-const sameEvent = (a: StoreEvent, b: StoreEvent) => a.time === b.time && a.reason === b.reason && a.message === b.message;
+const sameEvent = (a: StoreEvent, b: StoreEvent) =>
+  a.time === b.time && a.reason === b.reason && a.message === b.message;
 
 /** The events after `last` (the timeline is capped, so match by content, not by index). */
 export function eventsAfter(events: StoreEvent[], last: StoreEvent | undefined): StoreEvent[] {
@@ -38,7 +39,12 @@ export async function streamStore(req: Request, res: Response, options: StreamOp
   options.shutdown.addEventListener('abort', end, { once: true });
   try {
     await options.stores.find(options.storeId, options.caller); // 404 before the stream starts
-    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
     await pollStore(res, options, gone.signal);
   } finally {
     options.shutdown.removeEventListener('abort', end);

@@ -167,7 +167,17 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     for (const started of controllers) if (started.status === 'fulfilled') processes.push(started.value);
     const failed = controllers.find((started) => started.status === 'rejected');
     if (failed) throw failed.reason;
-    return { kubeconfigPath, server, credentials, caFile, processes, stopApiserver, startApiserver, stopControllers, stop };
+    return {
+      kubeconfigPath,
+      server,
+      credentials,
+      caFile,
+      processes,
+      stopApiserver,
+      startApiserver,
+      stopControllers,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

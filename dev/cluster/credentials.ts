@@ -32,7 +32,9 @@ export function ensureCredentials(stateDir: string): ClusterCredentials {
   const tokenFile = join(pkiDir, 'tokens.csv');
   if (!existsSync(tokenFile)) {
     // token,user,uid,"groups": system:masters makes this user cluster-admin.
-    writeFileSync(tokenFile, `${randomBytes(24).toString('hex')},${ADMIN_USER},${ADMIN_USER},"system:masters"\n`, { mode: 0o600 });
+    writeFileSync(tokenFile, `${randomBytes(24).toString('hex')},${ADMIN_USER},${ADMIN_USER},"system:masters"\n`, {
+      mode: 0o600,
+    });
   }
   const adminToken = readFileSync(tokenFile, 'utf8').split(',')[0] ?? '';
   return { pkiDir, serviceAccountKey, serviceAccountPub, tokenFile, adminToken };

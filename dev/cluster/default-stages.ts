@@ -224,7 +224,12 @@ export const DEFAULT_STAGES: Stage[] = [
   // Liveness comes from the node Lease kwok renews (--node-lease-duration-seconds), so status is rare.
   stageObject('node-heartbeat-with-lease', 'default', {
     resourceRef: node,
-    selector: { matchExpressions: [{ key: '.status.phase', operator: 'In', values: ['Running'] }, { ...nodeReady, operator: 'In' }] },
+    selector: {
+      matchExpressions: [
+        { key: '.status.phase', operator: 'In', values: ['Running'] },
+        { ...nodeReady, operator: 'In' },
+      ],
+    },
     delay: { durationMilliseconds: 600_000, jitterDurationMilliseconds: 610_000 },
     next: statusPatch(nodeHeartbeatTemplate),
   }),

@@ -48,5 +48,6 @@ export async function createFakeNodes(kc: KubeConfig, count: number): Promise<st
 
 export async function countReadyNodes(kc: KubeConfig): Promise<number> {
   const nodes = await kc.makeApiClient(CoreV1Api).listNode();
-  return nodes.items.filter((node) => node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
+  return nodes.items.filter((node) => node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+    .length;
 }

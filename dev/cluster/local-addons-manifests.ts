@@ -17,7 +17,11 @@ export const STORAGE_CLASS = 'standard';
 
 type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
 
-function clusterRoleFor(name: string, subject: { kind: 'User' | 'ServiceAccount'; name: string; namespace?: string }, rules: Rule[]): KubernetesObject[] {
+function clusterRoleFor(
+  name: string,
+  subject: { kind: 'User' | 'ServiceAccount'; name: string; namespace?: string },
+  rules: Rule[],
+): KubernetesObject[] {
   return [
     { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules } as KubernetesObject,
     {
@@ -67,7 +71,12 @@ export function dnsManifests(image: string): KubernetesObject[] {
       { apiGroups: [''], resources: ['endpoints', 'services', 'pods', 'namespaces'], verbs: ['list', 'watch'] },
       { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
     ]),
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata('coredns'), data: { Corefile: corefile() } } as KubernetesObject,
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: metadata('coredns'),
+      data: { Corefile: corefile() },
+    } as KubernetesObject,
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -96,7 +105,11 @@ export function dnsManifests(image: string): KubernetesObject[] {
                 resources: { requests: { cpu: '50m', memory: '32Mi' }, limits: { memory: '170Mi' } },
                 readinessProbe: { httpGet: { path: '/ready', port: 8181 }, periodSeconds: 2 },
                 livenessProbe: { httpGet: { path: '/health', port: 8080 }, initialDelaySeconds: 30, periodSeconds: 10 },
-                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] } },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] },
+                },
                 volumeMounts: [{ name: 'config', mountPath: '/etc/coredns', readOnly: true }],
               },
             ],
@@ -142,12 +155,21 @@ export function localPathManifests(): KubernetesObject[] {
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: LOCAL_PATH_NAMESPACE } },
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: metadata(LOCAL_PATH_SERVICE_ACCOUNT) },
     ...clusterRoleFor('storefleet:local-path-provisioner', { kind: 'User', name: LOCAL_PATH_USER }, [
-      { apiGroups: [''], resources: ['nodes', 'persistentvolumeclaims', 'configmaps', 'pods', 'pods/log'], verbs: read },
+      {
+        apiGroups: [''],
+        resources: ['nodes', 'persistentvolumeclaims', 'configmaps', 'pods', 'pods/log'],
+        verbs: read,
+      },
       { apiGroups: [''], resources: ['persistentvolumes'], verbs: [...read, 'create', 'patch', 'update', 'delete'] },
       { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
       { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: read },
     ]),
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: metadata('storefleet:local-path-provisioner'), rules: [{ apiGroups: [''], resources: ['pods'], verbs: [...read, 'create', 'patch', 'update', 'delete'] }] } as KubernetesObject,
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: metadata('storefleet:local-path-provisioner'),
+      rules: [{ apiGroups: [''], resources: ['pods'], verbs: [...read, 'create', 'patch', 'update', 'delete'] }],
+    } as KubernetesObject,
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',

@@ -56,7 +56,11 @@ export async function startAddons(options: AddonsOptions, started: ManagedProces
 
   progress('starting kube-router (NetworkPolicy firewall only)');
   await apply(kubeRouterManifests());
-  writeFileSync(layout.kubeRouterKubeconfig, tokenKubeconfig(controlPlane.server, caData, KUBE_ROUTER_USER, credentials.kubeRouterToken), { mode: 0o600 });
+  writeFileSync(
+    layout.kubeRouterKubeconfig,
+    tokenKubeconfig(controlPlane.server, caData, KUBE_ROUTER_USER, credentials.kubeRouterToken),
+    { mode: 0o600 },
+  );
   started.push(
     await startProcess({
       name: 'kube-router',
@@ -80,12 +84,18 @@ export async function startAddons(options: AddonsOptions, started: ManagedProces
       logDir: layout.logDir,
       registry,
       // Its chains exist once the first sync of the policies is done.
-      isReady: async () => (await execa('iptables', ['-w', '-t', 'filter', '-n', '-L', 'KUBE-ROUTER-FORWARD'], { reject: false })).exitCode === 0,
+      isReady: async () =>
+        (await execa('iptables', ['-w', '-t', 'filter', '-n', '-L', 'KUBE-ROUTER-FORWARD'], { reject: false }))
+          .exitCode === 0,
     }),
   );
 
   progress('starting CoreDNS (cluster DNS, no upstream resolvers)');
-  const coredns = await ensureImage(corednsImage(bin('coredns')), { containerdSocket: layout.containerdSocket, workDir: layout.imagesDir, progress });
+  const coredns = await ensureImage(corednsImage(bin('coredns')), {
+    containerdSocket: layout.containerdSocket,
+    workDir: layout.imagesDir,
+    progress,
+  });
   await apply(dnsManifests(coredns));
 
   progress('starting local-path-provisioner (default StorageClass standard)');
@@ -93,7 +103,11 @@ export async function startAddons(options: AddonsOptions, started: ManagedProces
   mkdirSync(dirname(layout.localPathConfig), { recursive: true });
   writeFileSync(layout.localPathConfig, localPathConfig(layout.volumesDir));
   writeFileSync(layout.localPathHelperPod, localPathHelperPod(options.busyboxImage));
-  writeFileSync(layout.localPathKubeconfig, tokenKubeconfig(controlPlane.server, caData, LOCAL_PATH_USER, credentials.localPathToken), { mode: 0o600 });
+  writeFileSync(
+    layout.localPathKubeconfig,
+    tokenKubeconfig(controlPlane.server, caData, LOCAL_PATH_USER, credentials.localPathToken),
+    { mode: 0o600 },
+  );
   await apply(localPathManifests());
   const logFile = join(layout.logDir, 'local-path-provisioner.log');
   const logOffset = sizeOf(logFile);

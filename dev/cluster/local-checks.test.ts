@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { assertMachineCanRunLocalNode, describeMachineProblems, findMachineProblems, LocalMachineError, realMachine, type MachineProbe } from './local-checks.js';
+import {
+  assertMachineCanRunLocalNode,
+  describeMachineProblems,
+  findMachineProblems,
+  LocalMachineError,
+  realMachine,
+  type MachineProbe,
+} from './local-checks.js';
 
 const cgroupsV1 = `#subsys_name\thierarchy\tnum_cgroups\tenabled
 cpuset\t3\t1\t1
@@ -10,9 +17,15 @@ pids\t8\t1\t1
 `;
 
 /** A machine that has everything, minus what a test takes away. */
-function machine(overrides: { uid?: number; absent?: string[]; readOnly?: string[]; texts?: Record<string, string> } = {}): MachineProbe {
+function machine(
+  overrides: { uid?: number; absent?: string[]; readOnly?: string[]; texts?: Record<string, string> } = {},
+): MachineProbe {
   const absent = new Set(overrides.absent ?? []);
-  const texts: Record<string, string> = { '/proc/cgroups': cgroupsV1, '/proc/filesystems': 'nodev\tcgroup\nnodev\toverlay\n', ...overrides.texts };
+  const texts: Record<string, string> = {
+    '/proc/cgroups': cgroupsV1,
+    '/proc/filesystems': 'nodev\tcgroup\nnodev\toverlay\n',
+    ...overrides.texts,
+  };
   return {
     uid: overrides.uid ?? 0,
     exists: (path) => !absent.has(path) && path !== '/sys/fs/cgroup/cgroup.controllers',
@@ -32,13 +45,23 @@ describe('local machine checks', () => {
   });
 
   it('when Debian packages are missing, then one message names each file and one apt-get command installs them all', () => {
-    const probe = machine({ absent: [...nowhere('containerd'), ...nowhere('ctr'), ...nowhere('runc'), '/usr/lib/cni/bridge', '/usr/lib/cni/portmap'] });
+    const probe = machine({
+      absent: [
+        ...nowhere('containerd'),
+        ...nowhere('ctr'),
+        ...nowhere('runc'),
+        '/usr/lib/cni/bridge',
+        '/usr/lib/cni/portmap',
+      ],
+    });
     const message = describeMachineProblems(findMachineProblems(probe));
     expect(message).toContain('  - containerd not found');
     expect(message).toContain('  - runc not found');
     expect(message).toContain('  - /usr/lib/cni/bridge not found');
     // Each package once, in the order first needed.
-    expect(message).toContain('apt-get update && apt-get install -y --no-install-recommends containerd runc containernetworking-plugins\n');
+    expect(message).toContain(
+      'apt-get update && apt-get install -y --no-install-recommends containerd runc containernetworking-plugins\n',
+    );
   });
 
   it('when a command is in any of the searched dirs, then it counts as found', () => {
@@ -67,17 +90,23 @@ describe('local machine checks', () => {
 
   it('when no cgroup hierarchy is mounted, then that is the cgroup problem', () => {
     const problems = findMachineProblems(machine({ absent: ['/sys/fs/cgroup/memory'] }));
-    expect(problems.map((p) => p.what)).toEqual(['no cgroup hierarchy is mounted at /sys/fs/cgroup (neither v2 nor the v1 memory controller)']);
+    expect(problems.map((p) => p.what)).toEqual([
+      'no cgroup hierarchy is mounted at /sys/fs/cgroup (neither v2 nor the v1 memory controller)',
+    ]);
   });
 
   it('when a cgroup controller is disabled, then it is named', () => {
-    const problems = findMachineProblems(machine({ texts: { '/proc/cgroups': cgroupsV1.replace('pids\t8\t1\t1', 'pids\t0\t1\t0') } }));
+    const problems = findMachineProblems(
+      machine({ texts: { '/proc/cgroups': cgroupsV1.replace('pids\t8\t1\t1', 'pids\t0\t1\t0') } }),
+    );
     expect(problems.map((p) => p.what)).toEqual(['cgroup controllers not enabled: pids']);
   });
 
   it('when anything is missing, then the error says the simulated cluster still works', () => {
     expect(() => assertMachineCanRunLocalNode(machine({ uid: 1000 }))).toThrow(LocalMachineError);
-    expect(() => assertMachineCanRunLocalNode(machine({ uid: 1000 }))).toThrow(/simulated cluster .* needs none of this/);
+    expect(() => assertMachineCanRunLocalNode(machine({ uid: 1000 }))).toThrow(
+      /simulated cluster .* needs none of this/,
+    );
   });
 
   it('when probing the real machine, then the root and command facts come from this process', () => {

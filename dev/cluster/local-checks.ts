@@ -31,7 +31,10 @@ const requiredFiles: Array<[string, string]> = [
   ['containerd-shim-runc-v2', 'containerd'],
   ['ctr', 'containerd'],
   ['runc', 'runc'],
-  ...['bridge', 'host-local', 'loopback', 'portmap'].map((plugin): [string, string] => [join(CNI_PLUGIN_DIR, plugin), 'containernetworking-plugins']),
+  ...['bridge', 'host-local', 'loopback', 'portmap'].map((plugin): [string, string] => [
+    join(CNI_PLUGIN_DIR, plugin),
+    'containernetworking-plugins',
+  ]),
   ['iptables', 'iptables'],
   ['ip6tables', 'iptables'],
   ['iptables-save', 'iptables'],
@@ -58,21 +61,38 @@ const requiredCgroupControllers = ['cpu', 'cpuacct', 'cpuset', 'memory', 'pids']
 export function findMachineProblems(probe: MachineProbe): MachineProblem[] {
   const problems: MachineProblem[] = [];
   if (probe.uid !== 0) {
-    problems.push({ what: 'not running as root: containerd, kubelet and kube-proxy need root (mounts, network namespaces, iptables)' });
+    problems.push({
+      what: 'not running as root: containerd, kubelet and kube-proxy need root (mounts, network namespaces, iptables)',
+    });
   }
   for (const [file, aptPackage] of requiredFiles) {
-    const found = file.startsWith('/') ? probe.exists(file) : probe.commandDirs.some((dir) => probe.exists(join(dir, file)));
+    const found = file.startsWith('/')
+      ? probe.exists(file)
+      : probe.commandDirs.some((dir) => probe.exists(join(dir, file)));
     if (!found) problems.push({ what: `${file} not found`, aptPackage });
   }
   problems.push(...cgroupProblems(probe));
-  if (!probe.readText('/proc/filesystems')?.split('\n').some((line) => line.trim().endsWith('overlay'))) {
-    problems.push({ what: 'the overlay filesystem is not available (containerd stores image layers with it)', fix: 'modprobe overlay' });
+  if (
+    !probe
+      .readText('/proc/filesystems')
+      ?.split('\n')
+      .some((line) => line.trim().endsWith('overlay'))
+  ) {
+    problems.push({
+      what: 'the overlay filesystem is not available (containerd stores image layers with it)',
+      fix: 'modprobe overlay',
+    });
   }
   if (!probe.exists('/proc/sys/net/bridge/bridge-nf-call-iptables')) {
-    problems.push({ what: 'br_netfilter is not loaded (Service traffic between pods on the bridge must pass iptables)', fix: 'modprobe br_netfilter' });
+    problems.push({
+      what: 'br_netfilter is not loaded (Service traffic between pods on the bridge must pass iptables)',
+      fix: 'modprobe br_netfilter',
+    });
   }
   if (!probe.writable('/proc/sys/net/ipv4/ip_forward')) {
-    problems.push({ what: '/proc/sys/net/ipv4/ip_forward is not writable (pods need IP forwarding; is /proc/sys read-only in this container?)' });
+    problems.push({
+      what: '/proc/sys/net/ipv4/ip_forward is not writable (pods need IP forwarding; is /proc/sys read-only in this container?)',
+    });
   }
   return problems;
 }
@@ -97,10 +117,16 @@ function cgroupProblems(probe: MachineProbe): MachineProblem[] {
 
 /** One message naming everything missing, how to install it, and that simulated mode still works. */
 export function describeMachineProblems(problems: MachineProblem[]): string {
-  const lines = ['STOREFLEET_CLUSTER=local cannot run a real node on this machine:', ...problems.map((p) => `  - ${p.what}`)];
+  const lines = [
+    'STOREFLEET_CLUSTER=local cannot run a real node on this machine:',
+    ...problems.map((p) => `  - ${p.what}`),
+  ];
   const packages = [...new Set(problems.flatMap((p) => (p.aptPackage ? [p.aptPackage] : [])))];
   if (packages.length) {
-    lines.push('Install the missing packages with:', `  apt-get update && apt-get install -y --no-install-recommends ${packages.join(' ')}`);
+    lines.push(
+      'Install the missing packages with:',
+      `  apt-get update && apt-get install -y --no-install-recommends ${packages.join(' ')}`,
+    );
   }
   const fixes = [...new Set(problems.flatMap((p) => (p.fix ? [p.fix] : [])))];
   if (fixes.length) lines.push('Load the missing kernel features with:', ...fixes.map((fix) => `  ${fix}`));
@@ -136,6 +162,8 @@ export function realMachine(): MachineProbe {
         return undefined;
       }
     },
-    commandDirs: [...new Set([...pathDirs, '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'])],
+    commandDirs: [
+      ...new Set([...pathDirs, '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']),
+    ],
   };
 }

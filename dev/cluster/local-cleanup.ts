@@ -19,7 +19,8 @@ export async function cleanUpHost(layout: NodeLayout, record: HostRecord): Promi
     await execa('ip', ['link', 'delete', link], { reject: false });
     removed.push(`interface ${link}`);
   }
-  for (const family of FAMILIES) removed.push(...(await removeNodeChains(family, new Set(record.chains[family] ?? []))));
+  for (const family of FAMILIES)
+    removed.push(...(await removeNodeChains(family, new Set(record.chains[family] ?? []))));
   removed.push(...(await removeNodeIpsets(new Set(record.ipsets ?? []))));
   removed.push(...removeCgroups());
   for (const path of newOutsidePaths(record)) {
@@ -29,7 +30,9 @@ export async function cleanUpHost(layout: NodeLayout, record: HostRecord): Promi
   removed.push(...removeCniCache(record));
   // Pre-existing /var/log/containers keeps its own entries; the node's links into its state dir go.
   removed.push(...removeLinksInto('/var/log/containers', layout.dir));
-  removed.push(...restoreSysctls(record, { keepForwarding: otherContainersNeedForwarding() }).map((change) => `sysctl ${change}`));
+  removed.push(
+    ...restoreSysctls(record, { keepForwarding: otherContainersNeedForwarding() }).map((change) => `sysctl ${change}`),
+  );
   return removed;
 }
 
@@ -39,7 +42,9 @@ function newOutsidePaths(record: HostRecord): string[] {
 
 /** Our two bridges, and host ends of pod veths still on the pod bridge (they usually go with their namespace). */
 function nodeLinks(): string[] {
-  return listLinks().filter((name) => name === CNI_BRIDGE || name === NODE_INTERFACE || linkMaster(name) === CNI_BRIDGE);
+  return listLinks().filter(
+    (name) => name === CNI_BRIDGE || name === NODE_INTERFACE || linkMaster(name) === CNI_BRIDGE,
+  );
 }
 
 function linkMaster(name: string): string | undefined {
@@ -115,7 +120,8 @@ export function summarizeRemoved(removed: string[]): string {
     .join(', ');
 }
 
-export const NODE_DAEMON = /(^|\/)(containerd|containerd-shim-runc-v2|kubelet|kube-proxy|kube-router|local-path-provisioner)$/;
+export const NODE_DAEMON =
+  /(^|\/)(containerd|containerd-shim-runc-v2|kubelet|kube-proxy|kube-router|local-path-provisioner)$/;
 
 /**
  * The node's processes a stop did not end (or a killed run left): containerd, kubelet, kube-proxy, the
@@ -149,7 +155,9 @@ async function unmountUnder(roots: string[]): Promise<string[]> {
   const under = (mountPoint: string) => roots.some((root) => mountPoint === root || mountPoint.startsWith(`${root}/`));
   const unmounted: string[] = [];
   for (let pass = 0; pass < 5; pass++) {
-    const mounts = mountPoints().filter(under).sort((a, b) => b.length - a.length);
+    const mounts = mountPoints()
+      .filter(under)
+      .sort((a, b) => b.length - a.length);
     if (!mounts.length) break;
     for (const mountPoint of mounts) {
       const result = await execa('umount', [mountPoint], { reject: false });
@@ -165,15 +173,24 @@ export function mountPoints(): string[] {
   return readText('/proc/self/mountinfo')
     .split('\n')
     .filter(Boolean)
-    .map((line) => (line.split(' ')[4] ?? '').replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))));
+    .map((line) =>
+      (line.split(' ')[4] ?? '').replace(/\\([0-7]{3})/g, (_, octal: string) =>
+        String.fromCharCode(parseInt(octal, 8)),
+      ),
+    );
 }
 
 /** CGROUP_ROOT in every mounted hierarchy (v1: one per controller; v2: the one). */
 export function cgroupDirs(): string[] {
   const roots = existsSync('/sys/fs/cgroup/cgroup.controllers')
     ? ['/sys/fs/cgroup']
-    : readdirSync('/sys/fs/cgroup').map((name) => join('/sys/fs/cgroup', name)).filter((dir) => isRealDir(dir));
-  return roots.map((root) => join(root, CGROUP_ROOT)).filter((dir) => existsSync(dir)).flatMap((dir) => [dir, ...subdirs(dir)]);
+    : readdirSync('/sys/fs/cgroup')
+        .map((name) => join('/sys/fs/cgroup', name))
+        .filter((dir) => isRealDir(dir));
+  return roots
+    .map((root) => join(root, CGROUP_ROOT))
+    .filter((dir) => existsSync(dir))
+    .flatMap((dir) => [dir, ...subdirs(dir)]);
 }
 
 /** Removes the node's cgroups, deepest first; a cgroup can only go once it holds no process. */

@@ -25,7 +25,11 @@ export interface NodeCredentials {
   apiserverClientKey: string;
 }
 
-export async function ensureNodeCredentials(cluster: ClusterCredentials, pkiDir: string, nodeName: string): Promise<NodeCredentials> {
+export async function ensureNodeCredentials(
+  cluster: ClusterCredentials,
+  pkiDir: string,
+  nodeName: string,
+): Promise<NodeCredentials> {
   const kubeletToken = ensureToken(cluster.tokenFile, `system:node:${nodeName}`, 'system:nodes');
   // RBAC's default binding system:node-proxier names this user.
   const kubeProxyToken = ensureToken(cluster.tokenFile, 'system:kube-proxy');
@@ -37,14 +41,61 @@ export async function ensureNodeCredentials(cluster: ClusterCredentials, pkiDir:
   const apiserverClientKey = join(pkiDir, 'apiserver-kubelet-client.key');
   const apiserverClientCert = join(pkiDir, 'apiserver-kubelet-client.crt');
   if (!existsSync(caCert)) {
-    await openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', caKey, '-out', caCert, '-days', '3650', '-subj', '/CN=storefleet-node-ca']);
+    await openssl([
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      caKey,
+      '-out',
+      caCert,
+      '-days',
+      '3650',
+      '-subj',
+      '/CN=storefleet-node-ca',
+    ]);
   }
   if (!existsSync(apiserverClientCert)) {
     const csr = join(pkiDir, 'apiserver-kubelet-client.csr');
-    await openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', apiserverClientKey, '-out', csr, '-subj', '/O=system:masters/CN=kube-apiserver-kubelet-client']);
-    await openssl(['x509', '-req', '-in', csr, '-CA', caCert, '-CAkey', caKey, '-CAcreateserial', '-out', apiserverClientCert, '-days', '3650']);
+    await openssl([
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      apiserverClientKey,
+      '-out',
+      csr,
+      '-subj',
+      '/O=system:masters/CN=kube-apiserver-kubelet-client',
+    ]);
+    await openssl([
+      'x509',
+      '-req',
+      '-in',
+      csr,
+      '-CA',
+      caCert,
+      '-CAkey',
+      caKey,
+      '-CAcreateserial',
+      '-out',
+      apiserverClientCert,
+      '-days',
+      '3650',
+    ]);
   }
-  return { kubeletToken, kubeProxyToken, kubeRouterToken, localPathToken, caCert, apiserverClientCert, apiserverClientKey };
+  return {
+    kubeletToken,
+    kubeProxyToken,
+    kubeRouterToken,
+    localPathToken,
+    caCert,
+    apiserverClientCert,
+    apiserverClientKey,
+  };
 }
 
 /** The token of `user` in the apiserver's token file, added when missing (the apiserver reads it at start). */

@@ -20,7 +20,11 @@ export async function drainNode(kc: KubeConfig, options: DrainOptions): Promise<
     Promise.all(
       pods.map((pod) =>
         core
-          .deleteNamespacedPod({ name: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace ?? '', gracePeriodSeconds })
+          .deleteNamespacedPod({
+            name: pod.metadata?.name ?? '',
+            namespace: pod.metadata?.namespace ?? '',
+            gracePeriodSeconds,
+          })
           .catch(() => undefined),
       ),
     );

@@ -5,7 +5,15 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { cgroupDirs, cleanUpHost } from './local-cleanup.js';
-import { forgetHostRecord, loadHostRecord, ownerIsRunning, recordHost, saveHostRecord, writeSysctl, type HostRecord } from './local-host.js';
+import {
+  forgetHostRecord,
+  loadHostRecord,
+  ownerIsRunning,
+  recordHost,
+  saveHostRecord,
+  writeSysctl,
+  type HostRecord,
+} from './local-host.js';
 import { installGuard } from './local-iptables.js';
 import { CGROUP_ROOT, NODE_INTERFACE, NODE_IP, nodeLayout, type NodeLayout } from './local-layout.js';
 
@@ -80,7 +88,8 @@ function createCgroupRoot(): void {
     mkdirSync(dir, { recursive: true });
     for (const file of ['cpuset.cpus', 'cpuset.mems']) {
       const path = join(dir, file);
-      if (existsSync(path) && !readFileSync(path, 'utf8').trim()) writeFileSync(path, readFileSync(join(dirname(dir), file), 'utf8'));
+      if (existsSync(path) && !readFileSync(path, 'utf8').trim())
+        writeFileSync(path, readFileSync(join(dirname(dir), file), 'utf8'));
     }
   }
   if (!cgroupDirs().length) throw new Error(`could not create the cgroup ${CGROUP_ROOT}`);

@@ -34,7 +34,13 @@ export const NODE_SYSCTLS = [
  * Places outside the state dir that kubelet or containerd write to whatever their settings, and that
  * nothing else on the machine uses: removed after a stop when they were not there before it.
  */
-export const OUTSIDE_PATHS = ['/var/lib/kubelet', '/var/log/containers', '/var/log/pods', '/run/containerd', '/opt/containerd'];
+export const OUTSIDE_PATHS = [
+  '/var/lib/kubelet',
+  '/var/log/containers',
+  '/var/log/pods',
+  '/run/containerd',
+  '/opt/containerd',
+];
 
 /**
  * Shared with other CNI users (buildah, podman): go-cni keeps each pod's result here. Only the node's
@@ -81,7 +87,13 @@ export async function recordHost(): Promise<HostRecord> {
   }
   const chains: Record<string, string[]> = {};
   for (const family of FAMILIES) chains[family] = await nodeChains(family);
-  return { sysctls, existingPaths: [...OUTSIDE_PATHS, CNI_CACHE_DIR].filter((path) => existsSync(path)), links: listLinks(), chains, ipsets: await nodeIpsets() };
+  return {
+    sysctls,
+    existingPaths: [...OUTSIDE_PATHS, CNI_CACHE_DIR].filter((path) => existsSync(path)),
+    links: listLinks(),
+    chains,
+    ipsets: await nodeIpsets(),
+  };
 }
 
 /**
@@ -115,7 +127,11 @@ export function loadHostRecord(file = HOST_RECORD_FILE): HostRecordFile | undefi
 
 /** The record's owner still runs (the same command: pids get reused). */
 export function ownerIsRunning(saved: HostRecordFile): boolean {
-  return saved.owner.pid !== process.pid && readCmdline(saved.owner.pid) === saved.owner.cmdline && saved.owner.cmdline !== '';
+  return (
+    saved.owner.pid !== process.pid &&
+    readCmdline(saved.owner.pid) === saved.owner.cmdline &&
+    saved.owner.cmdline !== ''
+  );
 }
 
 export function forgetHostRecord(file = HOST_RECORD_FILE): void {

@@ -78,7 +78,18 @@ export async function ensureImage(recipe: ImageRecipe, store: ImageStore): Promi
   const buildah = ['--root', join(work, 'storage'), '--runroot', join(work, 'run'), '--storage-driver', 'vfs'];
   try {
     await recipe.prepare(context);
-    await run('buildah', [...buildah, 'bud', '--isolation', 'chroot', '--quiet', '-f', join(imageDir(recipe.name), 'Containerfile'), '-t', ref, context]);
+    await run('buildah', [
+      ...buildah,
+      'bud',
+      '--isolation',
+      'chroot',
+      '--quiet',
+      '-f',
+      join(imageDir(recipe.name), 'Containerfile'),
+      '-t',
+      ref,
+      context,
+    ]);
     const archive = join(work, 'image.tar');
     await run('buildah', [...buildah, 'push', '--quiet', ref, `oci-archive:${archive}:${ref}`]);
     await run('ctr', [...ctr, 'images', 'import', archive]);
@@ -89,7 +100,11 @@ export async function ensureImage(recipe: ImageRecipe, store: ImageStore): Promi
 }
 
 /** Imports an OCI archive built elsewhere (dev/images/) unless containerd already holds `ref`; true when it imported. */
-export async function importImageArchive(ref: string, archive: string, store: Pick<ImageStore, 'containerdSocket' | 'progress'>): Promise<boolean> {
+export async function importImageArchive(
+  ref: string,
+  archive: string,
+  store: Pick<ImageStore, 'containerdSocket' | 'progress'>,
+): Promise<boolean> {
   const ctr = ['-a', store.containerdSocket, '-n', 'k8s.io'];
   const listed = await run('ctr', [...ctr, 'images', 'ls', '-q']);
   if (listed.split('\n').includes(ref)) return false;
@@ -100,6 +115,7 @@ export async function importImageArchive(ref: string, archive: string, store: Pi
 
 async function run(command: string, args: string[]): Promise<string> {
   const result = await execa(command, args, { reject: false, all: true });
-  if (result.exitCode !== 0) throw new Error(`${command} ${args.slice(0, 6).join(' ')}... failed (exit ${result.exitCode}):\n${result.all}`);
+  if (result.exitCode !== 0)
+    throw new Error(`${command} ${args.slice(0, 6).join(' ')}... failed (exit ${result.exitCode}):\n${result.all}`);
   return result.stdout;
 }

@@ -52,7 +52,10 @@ describe('node iptables chains', () => {
   });
 
   it('when a node chain was there before the node started, then it is left alone', () => {
-    const script = chainRemovalScript(parseIptablesSave(saved), new Set(['filter:KUBE-FIREWALL', 'filter:KUBE-FORWARD']));
+    const script = chainRemovalScript(
+      parseIptablesSave(saved),
+      new Set(['filter:KUBE-FIREWALL', 'filter:KUBE-FORWARD']),
+    );
     expect(script).not.toContain('*filter');
     expect(script).toContain('-X CNI-HOSTPORT-DNAT');
   });

@@ -20,9 +20,11 @@ const POD_NETWORK_PREFIX = `${CLUSTER_CIDR.split('.').slice(0, 2).join('.')}.`;
  */
 export function isNodeChain(chain: string, rulesOfChain: string[]): boolean {
   if (/^(KUBE-|STOREFLEET-)/.test(chain)) return true;
-  return chain.startsWith('CNI-') && (rulesOfChain.length === 0 || rulesOfChain.some((rule) => rule.includes(POD_NETWORK_PREFIX)));
+  return (
+    chain.startsWith('CNI-') &&
+    (rulesOfChain.length === 0 || rulesOfChain.some((rule) => rule.includes(POD_NETWORK_PREFIX)))
+  );
 }
-
 
 function rulesOf(table: SavedTable, chain: string): string[] {
   return table.rules.filter((rule) => rule.startsWith(`${chain} `));
@@ -30,7 +32,9 @@ function rulesOf(table: SavedTable, chain: string): string[] {
 
 /** The node's chains of a table that are not in `keep`. */
 export function removableChains(table: SavedTable, keep: Set<string>): string[] {
-  return table.chains.filter((chain) => !keep.has(`${table.table}:${chain}`) && isNodeChain(chain, rulesOf(table, chain)));
+  return table.chains.filter(
+    (chain) => !keep.has(`${table.table}:${chain}`) && isNodeChain(chain, rulesOf(table, chain)),
+  );
 }
 
 export interface SavedTable {
@@ -74,7 +78,13 @@ export function chainRemovalScript(tables: SavedTable[], keep: Set<string>): str
       const target = /(?:^| )-[jg] (\S+)/.exec(rule)?.[1];
       return !removed.has(chain ?? '') && target !== undefined && removed.has(target);
     });
-    lines.push(`*${table.table}`, ...jumps.map((rule) => `-D ${rule}`), ...[...removed].map((c) => `-F ${c}`), ...[...removed].map((c) => `-X ${c}`), 'COMMIT');
+    lines.push(
+      `*${table.table}`,
+      ...jumps.map((rule) => `-D ${rule}`),
+      ...[...removed].map((c) => `-F ${c}`),
+      ...[...removed].map((c) => `-X ${c}`),
+      'COMMIT',
+    );
   }
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
@@ -90,8 +100,11 @@ export async function removeNodeChains(family: IptablesFamily, keep: Set<string>
     const script = chainRemovalScript(tables, keep);
     if (!script) break;
     const result = await execa(`${family}-restore`, ['--noflush'], { input: script, reject: false, all: true });
-    if (result.exitCode !== 0) throw new Error(`${family}-restore failed removing node chains: ${result.all}\n${script}`);
-    removed.push(...tables.flatMap((table) => removableChains(table, keep).map((chain) => `${family} ${table.table}:${chain}`)));
+    if (result.exitCode !== 0)
+      throw new Error(`${family}-restore failed removing node chains: ${result.all}\n${script}`);
+    removed.push(
+      ...tables.flatMap((table) => removableChains(table, keep).map((chain) => `${family} ${table.table}:${chain}`)),
+    );
   }
   return removed;
 }
@@ -116,7 +129,8 @@ COMMIT
 
 export async function installGuard(): Promise<void> {
   const result = await execa('iptables-restore', ['--noflush'], { input: guardScript(), reject: false, all: true });
-  if (result.exitCode !== 0) throw new Error(`iptables-restore failed installing the storefleet guard chain: ${result.all}`);
+  if (result.exitCode !== 0)
+    throw new Error(`iptables-restore failed installing the storefleet guard chain: ${result.all}`);
 }
 
 /** kube-router's firewall keeps the pods of each policy in ipsets: KUBE-SRC-*, KUBE-DST-* (inet6: for IPv6). */

@@ -20,12 +20,24 @@ describe('real node config files', () => {
 
   it('when the pod network is configured, then it is one bridge without masquerading', () => {
     const conflist = JSON.parse(cniConflist(layout)) as { plugins: Array<Record<string, unknown>> };
-    expect(conflist.plugins[0]).toMatchObject({ type: 'bridge', bridge: 'sf-cni0', ipMasq: false, ipam: { dataDir: layout.cniIpamDir } });
+    expect(conflist.plugins[0]).toMatchObject({
+      type: 'bridge',
+      bridge: 'sf-cni0',
+      ipMasq: false,
+      ipam: { dataDir: layout.cniIpamDir },
+    });
   });
 
   it('when kubelet is configured, then it runs on cgroup v1 with cgroupfs, off swap checks, and never hands pods the host resolvers', () => {
     const config = kubeletConfig(layout, ports);
-    for (const setting of ['cgroupDriver: cgroupfs', 'failCgroupV1: false', 'failSwapOn: false', 'resolvConf: ""', 'readOnlyPort: 0', 'cgroupRoot: /storefleet']) {
+    for (const setting of [
+      'cgroupDriver: cgroupfs',
+      'failCgroupV1: false',
+      'failSwapOn: false',
+      'resolvConf: ""',
+      'readOnlyPort: 0',
+      'cgroupRoot: /storefleet',
+    ]) {
       expect(config).toContain(setting);
     }
     expect(config).toContain(`podLogsDir: ${layout.podLogsDir}`);

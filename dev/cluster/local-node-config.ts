@@ -1,7 +1,17 @@
 // The config files of a real node's containerd, CNI, kubelet and kube-proxy. Each setting that differs
 // from the defaults says why; most keep the node's files under its state dir and its hands off the host.
 import { CNI_PLUGIN_DIR } from './local-checks.js';
-import { CGROUP_ROOT, CLUSTER_CIDR, CLUSTER_DNS, CNI_BRIDGE, CNI_NETWORK, NODE_IP, POD_CIDR, POD_GATEWAY, type NodeLayout } from './local-layout.js';
+import {
+  CGROUP_ROOT,
+  CLUSTER_CIDR,
+  CLUSTER_DNS,
+  CNI_BRIDGE,
+  CNI_NETWORK,
+  NODE_IP,
+  POD_CIDR,
+  POD_GATEWAY,
+  type NodeLayout,
+} from './local-layout.js';
 
 export interface NodePorts {
   kubelet: number;

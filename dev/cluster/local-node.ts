@@ -7,7 +7,14 @@ import type { RunningControlPlane } from './control-plane.js';
 import type { NodeCredentials } from './local-credentials.js';
 import { busyboxImage, ensureImage, imageRef, pauseImage } from './local-images.js';
 import { CLUSTER_CIDR, NODE_IP, NODE_NAME, SERVICE_CIDR, type NodeLayout } from './local-layout.js';
-import { cniConflist, containerdConfig, kubeletConfig, kubeProxyConfig, tokenKubeconfig, type NodePorts } from './local-node-config.js';
+import {
+  cniConflist,
+  containerdConfig,
+  kubeletConfig,
+  kubeProxyConfig,
+  tokenKubeconfig,
+  type NodePorts,
+} from './local-node-config.js';
 import { startProcess, type ManagedProcess, type ProcessRegistry } from '../process.js';
 import type { Toolchain } from '../toolchain/ensure.js';
 
@@ -33,14 +40,25 @@ export interface NodeProcesses {
  * host. The node's own address (the apiserver's) and the cluster's networks are reached directly.
  */
 const NO_PROXY = [NODE_IP, CLUSTER_CIDR, SERVICE_CIDR].join(',');
-const NO_EGRESS_ENV = { HTTP_PROXY: 'http://127.0.0.1:9', HTTPS_PROXY: 'http://127.0.0.1:9', http_proxy: 'http://127.0.0.1:9', https_proxy: 'http://127.0.0.1:9', NO_PROXY, no_proxy: NO_PROXY };
+const NO_EGRESS_ENV = {
+  HTTP_PROXY: 'http://127.0.0.1:9',
+  HTTPS_PROXY: 'http://127.0.0.1:9',
+  http_proxy: 'http://127.0.0.1:9',
+  https_proxy: 'http://127.0.0.1:9',
+  NO_PROXY,
+  no_proxy: NO_PROXY,
+};
 
 /** Starts the node's processes into `started` (so a failure half-way still stops what is running). */
-export async function startNodeProcesses(options: NodeProcessesOptions, started: ManagedProcess[]): Promise<NodeProcesses['images']> {
+export async function startNodeProcesses(
+  options: NodeProcessesOptions,
+  started: ManagedProcess[],
+): Promise<NodeProcesses['images']> {
   const { layout, toolchain, registry, controlPlane, credentials, ports, progress } = options;
   const bin = (name: string) => toolchain[name] ?? name;
   const logDir = layout.logDir;
-  for (const dir of [layout.cniConfDir, layout.cniIpamDir, layout.kubeletRoot, layout.podLogsDir, layout.imagesDir]) mkdirSync(dir, { recursive: true });
+  for (const dir of [layout.cniConfDir, layout.cniIpamDir, layout.kubeletRoot, layout.podLogsDir, layout.imagesDir])
+    mkdirSync(dir, { recursive: true });
 
   progress('starting containerd');
   // The sandbox image's name is known before it is built: its tag is a hash of its sources.
@@ -54,7 +72,8 @@ export async function startNodeProcesses(options: NodeProcessesOptions, started:
       env: NO_EGRESS_ENV,
       logDir,
       registry,
-      isReady: async () => (await execa('ctr', ['-a', layout.containerdSocket, 'version'], { reject: false })).exitCode === 0,
+      isReady: async () =>
+        (await execa('ctr', ['-a', layout.containerdSocket, 'version'], { reject: false })).exitCode === 0,
     }),
   );
 
@@ -62,7 +81,11 @@ export async function startNodeProcesses(options: NodeProcessesOptions, started:
   const images = { pause: await ensureImage(pauseImage, store), busybox: await ensureImage(busyboxImage, store) };
 
   const caData = Buffer.from(readFileSync(controlPlane.caFile)).toString('base64');
-  writeFileSync(layout.kubeletKubeconfig, tokenKubeconfig(controlPlane.server, caData, `system:node:${NODE_NAME}`, credentials.kubeletToken), { mode: 0o600 });
+  writeFileSync(
+    layout.kubeletKubeconfig,
+    tokenKubeconfig(controlPlane.server, caData, `system:node:${NODE_NAME}`, credentials.kubeletToken),
+    { mode: 0o600 },
+  );
   writeFileSync(layout.kubeletConfig, kubeletConfig(layout, ports));
   progress('starting kubelet');
   started.push(
@@ -86,7 +109,11 @@ export async function startNodeProcesses(options: NodeProcessesOptions, started:
     }),
   );
 
-  writeFileSync(layout.kubeProxyKubeconfig, tokenKubeconfig(controlPlane.server, caData, 'system:kube-proxy', credentials.kubeProxyToken), { mode: 0o600 });
+  writeFileSync(
+    layout.kubeProxyKubeconfig,
+    tokenKubeconfig(controlPlane.server, caData, 'system:kube-proxy', credentials.kubeProxyToken),
+    { mode: 0o600 },
+  );
   writeFileSync(layout.kubeProxyConfig, kubeProxyConfig(layout, ports, NODE_NAME));
   progress('starting kube-proxy');
   started.push(
@@ -105,5 +132,7 @@ export async function startNodeProcesses(options: NodeProcessesOptions, started:
 
 /** kube-proxy's own cleanup of everything its iptables mode installed. */
 export async function cleanUpKubeProxy(toolchain: Toolchain, layout: NodeLayout): Promise<void> {
-  await execa(toolchain['kube-proxy'] ?? 'kube-proxy', [`--config=${layout.kubeProxyConfig}`, '--cleanup'], { reject: false });
+  await execa(toolchain['kube-proxy'] ?? 'kube-proxy', [`--config=${layout.kubeProxyConfig}`, '--cleanup'], {
+    reject: false,
+  });
 }

@@ -68,7 +68,9 @@ export function localChartValues(images: LocalImage[]): Record<string, unknown> 
 
 export async function startLocalPlatform(options: LocalPlatformOptions): Promise<RunningLocalPlatform> {
   const progress = options.progress ?? (() => undefined);
-  progress('images: the stand-ins for the official MariaDB, WordPress, wp-cli, PostgreSQL, Redis and Node images, and the Medusa images (built here when missing)');
+  progress(
+    'images: the stand-ins for the official MariaDB, WordPress, wp-cli, PostgreSQL, Redis and Node images, and the Medusa images (built here when missing)',
+  );
   const images = await ensureImages({ cacheDir: options.cacheDir, progress });
 
   const { nodePorts, ingress, ...clusterPorts } = options.ports;
@@ -90,7 +92,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
   };
 
   try {
-    for (const image of images) await importImageArchive(image.ref, image.archive, { containerdSocket: cluster.containerdSocket, progress });
+    for (const image of images)
+      await importImageArchive(image.ref, image.archive, { containerdSocket: cluster.containerdSocket, progress });
     const chartValuesFile = join(options.stateDir, 'chart-values.json');
     writeFileSync(chartValuesFile, `${JSON.stringify(localChartValues(images), null, 2)}\n`);
 
@@ -104,13 +107,20 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       cwd: repoRoot,
       logDir: join(options.stateDir, 'logs'),
       registry: options.registry,
-      env: { KUBECONFIG: cluster.kubeconfigPath, STOREFLEET_INGRESS_STATE_DIR: join(options.stateDir, 'ingress'), STOREFLEET_INGRESS_LISTEN: listen },
+      env: {
+        KUBECONFIG: cluster.kubeconfigPath,
+        STOREFLEET_INGRESS_STATE_DIR: join(options.stateDir, 'ingress'),
+        STOREFLEET_INGRESS_LISTEN: listen,
+      },
       // nginx answers 404 for a host no Ingress claims once it listens.
       isReady: async () => (await fetch(`${ingressUrl}/`).catch(() => undefined))?.status === 404,
     });
     processes.push(ingressProcess);
 
-    if (ingress !== 80) progress(`the ingress is on port ${ingress}, not 80: store URLs need :${ingress} added (the worker's checks go to ${ingressUrl} directly)`);
+    if (ingress !== 80)
+      progress(
+        `the ingress is on port ${ingress}, not 80: store URLs need :${ingress} added (the worker's checks go to ${ingressUrl} directly)`,
+      );
     return {
       kubeconfigPath: cluster.kubeconfigPath,
       processes,

@@ -52,8 +52,19 @@ export interface RunningLocalCluster {
 export async function freeLocalClusterPorts(): Promise<Pick<LocalClusterOptions, 'ports' | 'nodePorts'>> {
   const port = () => freePort();
   return {
-    ports: { etcd: await port(), etcdPeer: await port(), apiserver: await port(), controllerManager: await port(), scheduler: await port() },
-    nodePorts: { kubelet: await port(), kubeletHealthz: await port(), kubeProxyHealthz: await port(), kubeProxyMetrics: await port() },
+    ports: {
+      etcd: await port(),
+      etcdPeer: await port(),
+      apiserver: await port(),
+      controllerManager: await port(),
+      scheduler: await port(),
+    },
+    nodePorts: {
+      kubelet: await port(),
+      kubeletHealthz: await port(),
+      kubeProxyHealthz: await port(),
+      kubeProxyMetrics: await port(),
+    },
   };
 }
 
@@ -63,7 +74,8 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<R
   const layout = nodeLayout(options.stateDir);
   progress('recording the host settings the node will change');
   const host = await prepareHost(layout, options.stateDir);
-  if (host.leftovers.length) progress(`removed what an earlier, killed run left on the host: ${summarizeRemoved(host.leftovers)}`);
+  if (host.leftovers.length)
+    progress(`removed what an earlier, killed run left on the host: ${summarizeRemoved(host.leftovers)}`);
 
   let controlPlane: RunningControlPlane | undefined;
   const nodeProcesses: ManagedProcess[] = [];
@@ -74,7 +86,9 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<R
     await controlPlane?.stopControllers();
     if (controlPlane && nodeProcesses.some((child) => child.name === 'kubelet')) {
       progress('deleting the pods');
-      await drainNode(adminConfig(controlPlane.kubeconfigPath), { containerdSocket: layout.containerdSocket }).catch(() => 0);
+      await drainNode(adminConfig(controlPlane.kubeconfigPath), { containerdSocket: layout.containerdSocket }).catch(
+        () => 0,
+      );
     }
     for (const child of [...nodeProcesses].reverse()) await child.stop();
     await controlPlane?.stop();
@@ -101,14 +115,31 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<R
     });
     await pointKubernetesServiceAt(adminConfig(controlPlane.kubeconfigPath), options.ports.apiserver);
     const images = await startNodeProcesses(
-      { layout, toolchain: options.toolchain, registry: options.registry, controlPlane, credentials, ports: options.nodePorts, progress },
+      {
+        layout,
+        toolchain: options.toolchain,
+        registry: options.registry,
+        controlPlane,
+        credentials,
+        ports: options.nodePorts,
+        progress,
+      },
       nodeProcesses,
     );
     progress(`waiting for node ${NODE_NAME} to be Ready`);
     const kubeConfig = adminConfig(controlPlane.kubeconfigPath);
     await waitForReadyNode(kubeConfig, 120_000);
     const addons = await startAddons(
-      { layout, toolchain: options.toolchain, registry: options.registry, controlPlane, credentials, kubeConfig, busyboxImage: images.busybox, progress },
+      {
+        layout,
+        toolchain: options.toolchain,
+        registry: options.registry,
+        controlPlane,
+        credentials,
+        kubeConfig,
+        busyboxImage: images.busybox,
+        progress,
+      },
       nodeProcesses,
     );
     return {
@@ -154,7 +185,8 @@ async function pointKubernetesServiceAt(kc: KubeConfig, port: number): Promise<v
   https.targetPort = port;
   await core.replaceNamespacedService({ ...target, body: service });
   const endpoints = await core.readNamespacedEndpoints(target).catch(() => undefined);
-  for (const subset of endpoints?.subsets ?? []) for (const endpointPort of subset.ports ?? []) endpointPort.port = port;
+  for (const subset of endpoints?.subsets ?? [])
+    for (const endpointPort of subset.ports ?? []) endpointPort.port = port;
   if (endpoints) await core.replaceNamespacedEndpoints({ ...target, body: endpoints });
   const slice = await discovery.readNamespacedEndpointSlice(target).catch(() => undefined);
   for (const slicePort of slice?.ports ?? []) slicePort.port = port;
@@ -174,7 +206,8 @@ async function waitForReadyNode(kc: KubeConfig, timeoutMs: number): Promise<void
   while (Date.now() < deadline) {
     const node = await core.readNode({ name: NODE_NAME }).catch(() => undefined);
     const ready = node?.status?.conditions?.find((condition) => condition.type === 'Ready');
-    if (ready?.status === 'True' && !node?.spec?.taints?.some((taint) => taint.key === 'node.kubernetes.io/not-ready')) return;
+    if (ready?.status === 'True' && !node?.spec?.taints?.some((taint) => taint.key === 'node.kubernetes.io/not-ready'))
+      return;
     if (ready) last = `Ready=${ready.status}: ${ready.message ?? ready.reason ?? ''}`;
     await sleep(500);
   }

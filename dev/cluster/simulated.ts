@@ -93,7 +93,9 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
     progress(`waiting for ${nodeCount} Ready nodes`);
     await waitFor('nodes Ready and the default ServiceAccount', 60_000, async () => {
       const ready = (await countReadyNodes(kc)) >= nodeCount;
-      const serviceAccount = await kc.makeApiClient(CoreV1Api).readNamespacedServiceAccount({ name: 'default', namespace: 'default' });
+      const serviceAccount = await kc
+        .makeApiClient(CoreV1Api)
+        .readNamespacedServiceAccount({ name: 'default', namespace: 'default' });
       return ready && Boolean(serviceAccount);
     });
     return { kubeconfigPath, server, processes, stopApiserver, startApiserver, stop };

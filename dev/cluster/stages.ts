@@ -10,9 +10,31 @@
 // To recover, delete the stuck pods: their ReplicaSet/StatefulSet/Job makes new ones, which the
 // default pod-ready starts (see test/harness/faults.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiextensionsV1Api, CustomObjectsApi, type KubeConfig, type V1CustomResourceDefinition } from '@kubernetes/client-node';
-import { DEFAULT_STAGES, STAGE_GROUP, STAGE_PLURAL, STAGE_ROLE_LABEL, STAGE_VERSION, dedent, stageObject, statusPatch } from './default-stages.js';
-import { isLive, notStarted, podCompleteTemplate, podReadyTemplate, podStartedTemplate, podTerminatedTemplate, runningJobPod } from './default-stages.js';
+import {
+  ApiextensionsV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+  type V1CustomResourceDefinition,
+} from '@kubernetes/client-node';
+import {
+  DEFAULT_STAGES,
+  STAGE_GROUP,
+  STAGE_PLURAL,
+  STAGE_ROLE_LABEL,
+  STAGE_VERSION,
+  dedent,
+  stageObject,
+  statusPatch,
+} from './default-stages.js';
+import {
+  isLive,
+  notStarted,
+  podCompleteTemplate,
+  podReadyTemplate,
+  podStartedTemplate,
+  podTerminatedTemplate,
+  runningJobPod,
+} from './default-stages.js';
 import type { Stage, StageExpression } from './default-stages.js';
 import { ignoreNotFound, statusOf } from '../../activities/kube-objects.js';
 
@@ -53,7 +75,10 @@ export async function installStages(kc: KubeConfig, timeoutMs = 30_000): Promise
     () => crds.createCustomResourceDefinition({ body: STAGE_CRD }),
     async () => {
       const current = await crds.readCustomResourceDefinition({ name });
-      const body = { ...STAGE_CRD, metadata: { ...STAGE_CRD.metadata, resourceVersion: current.metadata?.resourceVersion } };
+      const body = {
+        ...STAGE_CRD,
+        metadata: { ...STAGE_CRD.metadata, resourceVersion: current.metadata?.resourceVersion },
+      };
       await crds.replaceCustomResourceDefinition({ name, body });
     },
   );
@@ -68,7 +93,9 @@ export async function installStages(kc: KubeConfig, timeoutMs = 30_000): Promise
   await retryWhileStarting(deadline, async () => {
     for (const stage of await listStages(kc)) {
       const role = stage.metadata.labels?.[STAGE_ROLE_LABEL];
-      const stale = role === 'runtime' || (role === 'default' && !DEFAULT_STAGES.some((s) => s.metadata.name === stage.metadata.name));
+      const stale =
+        role === 'runtime' ||
+        (role === 'default' && !DEFAULT_STAGES.some((s) => s.metadata.name === stage.metadata.name));
       if (stale) await deleteStage(kc, stage.metadata.name);
     }
     for (const stage of DEFAULT_STAGES) await applyStage(kc, stage);
@@ -83,7 +110,10 @@ export async function applyStage(kc: KubeConfig, stage: Stage): Promise<void> {
     () => objects.createClusterCustomObject({ ...api, body: stage }),
     async () => {
       const current = (await objects.getClusterCustomObject({ ...api, name })) as Stage;
-      const body: Stage = { ...stage, metadata: { ...stage.metadata, resourceVersion: current.metadata.resourceVersion } };
+      const body: Stage = {
+        ...stage,
+        metadata: { ...stage.metadata, resourceVersion: current.metadata.resourceVersion },
+      };
       await objects.replaceClusterCustomObject({ ...api, name, body });
     },
   );
@@ -109,7 +139,11 @@ function scopeSelector(scope: PodScope, expressions: StageExpression[]): Stage['
   const scoped: StageExpression[] = [...expressions];
   if (scope.namespaces) scoped.push({ key: '.metadata.namespace', operator: 'In', values: scope.namespaces });
   if (scope.namespacePrefix !== undefined) {
-    scoped.push({ key: `.metadata.namespace | startswith(${JSON.stringify(scope.namespacePrefix)})`, operator: 'In', values: ['true'] });
+    scoped.push({
+      key: `.metadata.namespace | startswith(${JSON.stringify(scope.namespacePrefix)})`,
+      operator: 'In',
+      values: ['true'],
+    });
   }
   return { matchExpressions: scoped, ...(scope.labels ? { matchLabels: scope.labels } : {}) };
 }
@@ -133,7 +167,12 @@ const defaultMessages: Record<PodFaultReason, string> = {
  * also what keeps this stage and the default pod-ready from matching the pod again (no loop).
  * Pods started before the fault stay as they are. Simplified: a real CrashLoopBackOff pod is Running.
  */
-export function podFaultStage(options: { name: string; namespace: string; reason: PodFaultReason; message?: string }): Stage {
+export function podFaultStage(options: {
+  name: string;
+  namespace: string;
+  reason: PodFaultReason;
+  message?: string;
+}): Stage {
   const message = options.message === undefined ? defaultMessages[options.reason] : JSON.stringify(options.message);
   const crashed = options.reason === 'CrashLoopBackOff';
   const template =
@@ -178,7 +217,10 @@ export function podFaultStage(options: { name: string; namespace: string; reason
 export function jobPodFailStage(options: { name: string; namespace: string; labels?: Record<string, string> }): Stage {
   return stageObject(options.name, 'runtime', {
     resourceRef: { apiGroup: 'v1', kind: 'Pod' },
-    selector: scopeSelector({ namespaces: [options.namespace], ...(options.labels ? { labels: options.labels } : {}) }, runningJobPod),
+    selector: scopeSelector(
+      { namespaces: [options.namespace], ...(options.labels ? { labels: options.labels } : {}) },
+      runningJobPod,
+    ),
     weight: FAULT_WEIGHT,
     next: statusPatch(podTerminatedTemplate(1)),
   });
@@ -194,7 +236,10 @@ export interface DelayOptions {
 }
 
 function delay(options: DelayOptions): Stage['spec']['delay'] {
-  return { durationMilliseconds: options.delayMs, jitterDurationMilliseconds: options.delayMs + (options.jitterMs ?? 0) };
+  return {
+    durationMilliseconds: options.delayMs,
+    jitterDurationMilliseconds: options.delayMs + (options.jitterMs ?? 0),
+  };
 }
 
 /** Pods in scope become Ready (like the default pod-ready) only after the delay. */

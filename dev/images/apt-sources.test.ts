@@ -43,10 +43,15 @@ describe("the machine's Debian mirrors", () => {
         'deb http://one.example.internal/security bookworm-security main',
       ].join('\n'),
     );
-    expect(pickMirrors(entries, 'bookworm')).toEqual({ archive: 'http://one.example.internal/debian', security: 'http://one.example.internal/security' });
+    expect(pickMirrors(entries, 'bookworm')).toEqual({
+      archive: 'http://one.example.internal/debian',
+      security: 'http://one.example.internal/security',
+    });
   });
 
   it('when no source offers bookworm main, then deb.debian.org is used', () => {
-    expect(pickMirrors(parseOneLineSources('deb http://x.example.internal/ubuntu jammy main'), 'bookworm')).toEqual(defaultMirrors);
+    expect(pickMirrors(parseOneLineSources('deb http://x.example.internal/ubuntu jammy main'), 'bookworm')).toEqual(
+      defaultMirrors,
+    );
   });
 });

@@ -25,7 +25,10 @@ export const defaultMirrors: DebianMirrors = {
 /** Entries of a sources.list file: `deb [options] uri suite component...` (deb-src and comments skipped). */
 export function parseOneLineSources(text: string): SourceEntry[] {
   return text.split('\n').flatMap((raw) => {
-    const line = raw.replace(/#.*/, '').replace(/\[[^\]]*\]/, '').trim();
+    const line = raw
+      .replace(/#.*/, '')
+      .replace(/\[[^\]]*\]/, '')
+      .trim();
     const [type, uri, suite, ...components] = line.split(/\s+/);
     return type === 'deb' && uri && suite ? [{ uris: [uri], suites: [suite], components }] : [];
   });
@@ -48,7 +51,9 @@ export function parseDeb822Sources(text: string): SourceEntry[] {
 /** The first entry offering <suite> with component main, for each of the two mirrors. */
 export function pickMirrors(entries: SourceEntry[], codename: string): DebianMirrors {
   const find = (suite: string) =>
-    entries.find((entry) => entry.suites.includes(suite) && entry.components.includes('main'))?.uris[0]?.replace(/\/+$/, '');
+    entries
+      .find((entry) => entry.suites.includes(suite) && entry.components.includes('main'))
+      ?.uris[0]?.replace(/\/+$/, '');
   return {
     archive: find(codename) ?? defaultMirrors.archive,
     security: find(`${codename}-security`) ?? defaultMirrors.security,

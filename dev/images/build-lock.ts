@@ -6,7 +6,11 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isAlive } from '../process.js';
 
-export async function withBuildLock<T>(imagesCacheDir: string, say: (line: string) => void, work: () => Promise<T>): Promise<T> {
+export async function withBuildLock<T>(
+  imagesCacheDir: string,
+  say: (line: string) => void,
+  work: () => Promise<T>,
+): Promise<T> {
   mkdirSync(imagesCacheDir, { recursive: true });
   const lock = join(imagesCacheDir, 'build.lock');
   let announced = false;

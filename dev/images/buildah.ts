@@ -53,13 +53,20 @@ export async function run(command: string, args: string[], options: RunOptions =
   }
   const started = Date.now();
   const { ticker } = options;
-  const timer = ticker && setInterval(() => ticker.say(`${ticker.what}: still running, ${formatDuration(Date.now() - started)} elapsed`), ticker.everySeconds * 1000);
+  const timer =
+    ticker &&
+    setInterval(
+      () => ticker.say(`${ticker.what}: still running, ${formatDuration(Date.now() - started)} elapsed`),
+      ticker.everySeconds * 1000,
+    );
   const result = await child.finally(() => clearInterval(timer));
   if (log) await new Promise((resolve) => log.end(resolve));
   if (result.exitCode !== 0) {
     const output = options.logPath ? readFileSync(options.logPath, 'utf8') : (result.all ?? '');
     const tail = output.trimEnd().split('\n').slice(-25).join('\n');
-    throw new ImagesError(`${command} ${args.slice(0, 8).join(' ')} failed (exit ${result.exitCode})${options.logPath ? `; log ${options.logPath}` : ''}:\n${tail}`);
+    throw new ImagesError(
+      `${command} ${args.slice(0, 8).join(' ')} failed (exit ${result.exitCode})${options.logPath ? `; log ${options.logPath}` : ''}:\n${tail}`,
+    );
   }
   return typeof result.stdout === 'string' ? result.stdout : '';
 }

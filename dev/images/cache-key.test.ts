@@ -23,7 +23,10 @@ describe('image cache keys', () => {
 
   it('when the Containerfile changes, then the key changes', () => {
     const before = key();
-    writeFileSync(join(dir, 'Containerfile'), 'ARG BASE=debian:bookworm-slim\nFROM ${BASE}\nCOPY entry.sh /usr/local/bin/\n');
+    writeFileSync(
+      join(dir, 'Containerfile'),
+      'ARG BASE=debian:bookworm-slim\nFROM ${BASE}\nCOPY entry.sh /usr/local/bin/\n',
+    );
     expect(key()).not.toBe(before);
   });
 

@@ -25,13 +25,32 @@ export const baseImageDir = join(imagesDir, 'debian-base');
 
 export const standInImages: StandInImage[] = [
   { name: 'mariadb', version: '10.11', standsInFor: 'mariadb:11.8.8', coldBuildMinutes: 1 },
-  { name: 'wordpress', version: '6.1-php8.2-apache', standsInFor: 'wordpress:7.1.0-php8.3-apache', coldBuildMinutes: 2 },
+  {
+    name: 'wordpress',
+    version: '6.1-php8.2-apache',
+    standsInFor: 'wordpress:7.1.0-php8.3-apache',
+    coldBuildMinutes: 2,
+  },
   { name: 'wp-cli', version: 'cli-php8.2', standsInFor: 'wordpress:cli-2.12.0-php8.3', coldBuildMinutes: 1 },
   { name: 'postgres', version: '15', standsInFor: 'postgres:17.9-bookworm', coldBuildMinutes: 1 },
   { name: 'redis', version: '7.0', standsInFor: 'redis:7.4.6-alpine', coldBuildMinutes: 1 },
   { name: 'node', version: '22.23.5', standsInFor: 'node:22.23.5-bookworm-slim', coldBuildMinutes: 1 },
-  { name: 'medusa-server', version: '2.21.2', standsInFor: 'storefleet/medusa-server:2.21.2', own: true, base: 'node', coldBuildMinutes: 6 },
-  { name: 'medusa-storefront', version: '2.21.2', standsInFor: 'storefleet/medusa-storefront:2.21.2', own: true, base: 'node', coldBuildMinutes: 1 },
+  {
+    name: 'medusa-server',
+    version: '2.21.2',
+    standsInFor: 'storefleet/medusa-server:2.21.2',
+    own: true,
+    base: 'node',
+    coldBuildMinutes: 6,
+  },
+  {
+    name: 'medusa-storefront',
+    version: '2.21.2',
+    standsInFor: 'storefleet/medusa-storefront:2.21.2',
+    own: true,
+    base: 'node',
+    coldBuildMinutes: 1,
+  },
 ];
 
 /** Where local images live: a name containerd and kubelet accept without any registry behind it. */

@@ -10,12 +10,22 @@ export async function runImagesCommand(args: string[]): Promise<number> {
   const names = args.filter((arg) => !arg.startsWith('--'));
   const unknownFlags = args.filter((arg) => arg.startsWith('--') && arg !== '--rebuild');
   if (unknownFlags.length) {
-    say(`usage: npm run images -- [${standInImages.map((image) => image.name).join('|')} ...] [--rebuild]   (unknown: ${unknownFlags.join(' ')})`);
+    say(
+      `usage: npm run images -- [${standInImages.map((image) => image.name).join('|')} ...] [--rebuild]   (unknown: ${unknownFlags.join(' ')})`,
+    );
     return 2;
   }
   try {
-    const images = await ensureImages({ cacheDir: defaultCacheDir(), names, rebuild: args.includes('--rebuild'), progress: say });
-    for (const image of images) say(`  ${image.name.padEnd(18)} ${image.ref}${image.built ? '' : ' (cached)'}\n  ${''.padEnd(18)} ${image.archive}`);
+    const images = await ensureImages({
+      cacheDir: defaultCacheDir(),
+      names,
+      rebuild: args.includes('--rebuild'),
+      progress: say,
+    });
+    for (const image of images)
+      say(
+        `  ${image.name.padEnd(18)} ${image.ref}${image.built ? '' : ' (cached)'}\n  ${''.padEnd(18)} ${image.archive}`,
+      );
     say('Import one into containerd with: ctr -n k8s.io images import <archive>');
     return 0;
   } catch (error) {

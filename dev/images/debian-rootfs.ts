@@ -2,7 +2,16 @@
 // (minbase) from the machine's own Debian mirror instead of pulled as debian:bookworm-slim, and
 // trimmed the way that image is. Built once into the cache as rootfs.tar; its sha256 is its identity.
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { machineMirrors, type DebianMirrors } from './apt-sources.js';
 import { run } from './buildah.js';
@@ -25,7 +34,13 @@ interface RootfsRecord {
 }
 
 /** As debian:bookworm-slim: no documentation, manuals or translations, and apt keeps no downloads. */
-const slimDpkgConfig = ['/usr/share/doc/*', '/usr/share/man/*', '/usr/share/info/*', '/usr/share/locale/*', '/usr/share/lintian/*']
+const slimDpkgConfig = [
+  '/usr/share/doc/*',
+  '/usr/share/man/*',
+  '/usr/share/info/*',
+  '/usr/share/locale/*',
+  '/usr/share/lintian/*',
+]
   .map((path) => `path-exclude ${path}`)
   .concat('path-include /usr/share/doc/*/copyright')
   .join('\n');
@@ -57,7 +72,9 @@ export async function ensureDebianRootfs(imagesCacheDir: string, say: (line: str
   const rootfs = join(work, 'rootfs');
   mkdirSync(dir, { recursive: true });
   const logPath = join(imagesCacheDir, 'logs', 'debian-base.log');
-  say(`[images] debian-base: debootstrap ${DEBIAN_CODENAME} (minbase) from ${mirrors.archive} (about 2 min; log ${logPath})...`);
+  say(
+    `[images] debian-base: debootstrap ${DEBIAN_CODENAME} (minbase) from ${mirrors.archive} (about 2 min; log ${logPath})...`,
+  );
   const started = Date.now();
   try {
     await run('debootstrap', ['--variant=minbase', DEBIAN_CODENAME, rootfs, mirrors.archive], {
@@ -68,7 +85,18 @@ export async function ensureDebianRootfs(imagesCacheDir: string, say: (line: str
     slimDown(rootfs, mirrors);
     // Sorted names and numeric owners: the same tree packs the same way. /dev, /proc, /sys stay empty:
     // the container runtime provides them.
-    await run('tar', ['--sort=name', '--numeric-owner', '--exclude=./dev/*', '--exclude=./proc/*', '--exclude=./sys/*', '-C', rootfs, '-cf', `${tarPath}.tmp`, '.']);
+    await run('tar', [
+      '--sort=name',
+      '--numeric-owner',
+      '--exclude=./dev/*',
+      '--exclude=./proc/*',
+      '--exclude=./sys/*',
+      '-C',
+      rootfs,
+      '-cf',
+      `${tarPath}.tmp`,
+      '.',
+    ]);
     renameSync(`${tarPath}.tmp`, tarPath);
   } finally {
     await removeWorkDir(work);
@@ -76,7 +104,9 @@ export async function ensureDebianRootfs(imagesCacheDir: string, say: (line: str
   const sha256 = await fileSha256(tarPath);
   const record: RootfsRecord = { sha256, mirrors, builtAt: new Date().toISOString() };
   writeFileSync(recordPath, `${JSON.stringify(record, null, 2)}\n`);
-  say(`[images] debian-base: root filesystem ready in ${Math.round((Date.now() - started) / 1000)}s (sha256 ${sha256.slice(0, 12)})`);
+  say(
+    `[images] debian-base: root filesystem ready in ${Math.round((Date.now() - started) / 1000)}s (sha256 ${sha256.slice(0, 12)})`,
+  );
   return { dir, tarPath, sha256, mirrors };
 }
 
@@ -84,12 +114,23 @@ function slimDown(rootfs: string, mirrors: DebianMirrors): void {
   const c = DEBIAN_CODENAME;
   writeFileSync(
     join(rootfs, 'etc/apt/sources.list'),
-    [`deb ${mirrors.archive} ${c} main`, `deb ${mirrors.archive} ${c}-updates main`, `deb ${mirrors.security} ${c}-security main`, ''].join('\n'),
+    [
+      `deb ${mirrors.archive} ${c} main`,
+      `deb ${mirrors.archive} ${c}-updates main`,
+      `deb ${mirrors.security} ${c}-security main`,
+      '',
+    ].join('\n'),
   );
   mkdirSync(join(rootfs, 'etc/dpkg/dpkg.cfg.d'), { recursive: true });
   writeFileSync(join(rootfs, 'etc/dpkg/dpkg.cfg.d/storefleet-slim'), `${slimDpkgConfig}\n`);
   writeFileSync(join(rootfs, 'etc/apt/apt.conf.d/storefleet-slim'), `${slimAptConfig}\n`);
-  for (const path of ['usr/share/man', 'usr/share/info', 'usr/share/locale', 'var/lib/apt/lists', 'var/cache/apt/archives']) {
+  for (const path of [
+    'usr/share/man',
+    'usr/share/info',
+    'usr/share/locale',
+    'var/lib/apt/lists',
+    'var/cache/apt/archives',
+  ]) {
     emptyDir(join(rootfs, path), (name) => name === 'partial' || name === 'lock');
   }
   const docs = join(rootfs, 'usr/share/doc');

@@ -52,12 +52,14 @@ export async function ensureImages(options: EnsureImagesOptions): Promise<LocalI
   return withBuildLock(cache, say, async () => {
     const store = buildahStore(cache);
     const leftovers = await unmountBelow(store.root);
-    if (leftovers.length) say(`[images] unmounted ${leftovers.length} mount(s) a killed build left under ${store.root}`);
+    if (leftovers.length)
+      say(`[images] unmounted ${leftovers.length} mount(s) a killed build left under ${store.root}`);
     const rootfs = await ensureDebianRootfs(cache, say);
     const debian = debianBase(rootfs);
     const results: LocalImage[] = [];
     try {
-      const rebuilt = (plan: ImagePlan) => options.rebuild && (!options.names?.length || options.names.includes(plan.image.name));
+      const rebuilt = (plan: ImagePlan) =>
+        options.rebuild && (!options.names?.length || options.names.includes(plan.image.name));
       for (const plan of planImages(cache, wanted, debian)) {
         if (existsSync(plan.archive) && !rebuilt(plan)) {
           results.push(localImage(plan, false));
@@ -114,7 +116,17 @@ function planImages(cache: string, wanted: StandInImage[], debian: BaseImage): I
     const tag = imageTag(image.version, key);
     const archive = join(cache, 'archives', image.name, `${tag}.tar`);
     const logPath = join(cache, 'logs', `${image.name}.log`);
-    plans.set(image.name, { image, base, contextDir, key, repository, tag, ref: `${repository}:${tag}`, archive, logPath });
+    plans.set(image.name, {
+      image,
+      base,
+      contextDir,
+      key,
+      repository,
+      tag,
+      ref: `${repository}:${tag}`,
+      archive,
+      logPath,
+    });
   }
   return [...plans.values()];
 }
@@ -127,7 +139,8 @@ function localImage(plan: ImagePlan, built: boolean): LocalImage {
 function selectImages(names: string[] | undefined): StandInImage[] {
   if (!names?.length) return standInImages;
   const unknown = names.filter((name) => !standInImages.some((image) => image.name === name));
-  if (unknown.length) throw new ImagesError(`unknown image ${unknown.join(', ')}; known: ${standInImages.map((i) => i.name).join(', ')}`);
+  if (unknown.length)
+    throw new ImagesError(`unknown image ${unknown.join(', ')}; known: ${standInImages.map((i) => i.name).join(', ')}`);
   const needed = new Set<string>();
   const need = (name: string): void => {
     needed.add(name);
@@ -139,20 +152,42 @@ function selectImages(names: string[] | undefined): StandInImage[] {
 }
 
 async function checkMachine(): Promise<void> {
-  if (process.getuid?.() !== 0) throw new ImagesError('building images needs root (debootstrap and buildah write a root filesystem).');
+  if (process.getuid?.() !== 0)
+    throw new ImagesError('building images needs root (debootstrap and buildah write a root filesystem).');
   for (const tool of ['buildah', 'debootstrap']) {
     const found = await execa('sh', ['-c', `command -v ${tool}`], { reject: false });
-    if (found.exitCode !== 0) throw new ImagesError(`${tool} is not installed; run: apt-get install -y buildah debootstrap`);
+    if (found.exitCode !== 0)
+      throw new ImagesError(`${tool} is not installed; run: apt-get install -y buildah debootstrap`);
   }
 }
 
 /** The Debian base in buildah's storage, made from the root filesystem tarball (a few seconds). */
-async function ensureDebianImage(store: BuildahStore, rootfs: DebianRootfs, ref: string, say: (line: string) => void): Promise<void> {
+async function ensureDebianImage(
+  store: BuildahStore,
+  rootfs: DebianRootfs,
+  ref: string,
+  say: (line: string) => void,
+): Promise<void> {
   if (await hasImage(store, ref)) return;
   say(`[images] debian-base: importing the root filesystem as ${ref}`);
-  await buildah(store, ['bud', '--quiet', '--isolation', 'chroot', '--pull=never', '-f', join(baseImageDir, 'Containerfile'), '-t', ref, rootfs.dir], {
-    lowPriority: true,
-  });
+  await buildah(
+    store,
+    [
+      'bud',
+      '--quiet',
+      '--isolation',
+      'chroot',
+      '--pull=never',
+      '-f',
+      join(baseImageDir, 'Containerfile'),
+      '-t',
+      ref,
+      rootfs.dir,
+    ],
+    {
+      lowPriority: true,
+    },
+  );
 }
 
 /** One of our images as a base: in buildah's storage already, or loaded from its archive (a cache kept only the archive). */
@@ -163,10 +198,17 @@ async function ensureStoredImage(store: BuildahStore, base: BaseImage): Promise<
   await buildah(store, ['tag', id, base.ref]);
 }
 
-async function buildImage(store: BuildahStore, plan: ImagePlan, say: (line: string) => void, noCache: boolean): Promise<void> {
+async function buildImage(
+  store: BuildahStore,
+  plan: ImagePlan,
+  say: (line: string) => void,
+  noCache: boolean,
+): Promise<void> {
   const { image } = plan;
   const what = image.own ? `storefleet's ${image.standsInFor}` : `stand-in for ${image.standsInFor}`;
-  say(`[images] ${image.name}: building ${plan.ref}, ${what} (about ${image.coldBuildMinutes} min on 2 cores; log ${plan.logPath})...`);
+  say(
+    `[images] ${image.name}: building ${plan.ref}, ${what} (about ${image.coldBuildMinutes} min on 2 cores; log ${plan.logPath})...`,
+  );
   const started = Date.now();
   const ticker = { everySeconds: 30, say, what: `[images] ${image.name}` };
   // --layers keeps each step's result, so a change to a copied script reruns only the steps after it.
@@ -176,15 +218,29 @@ async function buildImage(store: BuildahStore, plan: ImagePlan, say: (line: stri
   await buildah(
     store,
     [
-      'bud', '--isolation', 'chroot', '--layers', ...(noCache ? ['--no-cache'] : []), '--pull=never', '--build-arg', `BASE=${plan.base.ref}`, ...(ca ? ['--secret', `id=build-ca,src=${ca}`] : []),
-      '-f', join(plan.contextDir, 'Containerfile'), '-t', plan.ref, plan.contextDir,
+      'bud',
+      '--isolation',
+      'chroot',
+      '--layers',
+      ...(noCache ? ['--no-cache'] : []),
+      '--pull=never',
+      '--build-arg',
+      `BASE=${plan.base.ref}`,
+      ...(ca ? ['--secret', `id=build-ca,src=${ca}`] : []),
+      '-f',
+      join(plan.contextDir, 'Containerfile'),
+      '-t',
+      plan.ref,
+      plan.contextDir,
     ],
     { logPath: plan.logPath, lowPriority: true, ticker },
   );
   mkdirSync(dirname(plan.archive), { recursive: true });
   rmSync(`${plan.archive}.tmp`, { force: true });
   // The archive's index names the image by its full reference, which `ctr images import` keeps.
-  await buildah(store, ['push', '--quiet', plan.ref, `oci-archive:${plan.archive}.tmp:${plan.ref}`], { lowPriority: true });
+  await buildah(store, ['push', '--quiet', plan.ref, `oci-archive:${plan.archive}.tmp:${plan.ref}`], {
+    lowPriority: true,
+  });
   renameSync(`${plan.archive}.tmp`, plan.archive);
   await dropOlderVersions(store, plan);
   say(`[images] ${image.name}: built in ${formatDuration(Date.now() - started)}: ${plan.archive}`);
@@ -192,7 +248,9 @@ async function buildImage(store: BuildahStore, plan: ImagePlan, say: (line: stri
 
 /** The CA bundle this machine trusts (SSL_CERT_FILE, else Debian's), when there is one. */
 function hostCaBundle(): string | undefined {
-  return [process.env.SSL_CERT_FILE, '/etc/ssl/certs/ca-certificates.crt'].find((path): path is string => Boolean(path && existsSync(path)));
+  return [process.env.SSL_CERT_FILE, '/etc/ssl/certs/ca-certificates.crt'].find((path): path is string =>
+    Boolean(path && existsSync(path)),
+  );
 }
 
 /** Older archives and tags of the same image: only the newest content is kept. */

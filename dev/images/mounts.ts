@@ -7,14 +7,16 @@ import { execa } from 'execa';
 /** Mount points at or below dir, deepest first (the order they can be unmounted in). */
 export function mountPointsBelow(dir: string, mountsText = readFileSync('/proc/self/mounts', 'utf8')): string[] {
   const prefix = dir.replace(/\/+$/, '');
-  return mountsText
-    .split('\n')
-    .map((line) => line.split(' ')[1])
-    .filter((field): field is string => Boolean(field))
-    // /proc/self/mounts escapes spaces and other specials as octal (\040).
-    .map((field) => field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))))
-    .filter((point) => point === prefix || point.startsWith(`${prefix}/`))
-    .sort((a, b) => b.length - a.length);
+  return (
+    mountsText
+      .split('\n')
+      .map((line) => line.split(' ')[1])
+      .filter((field): field is string => Boolean(field))
+      // /proc/self/mounts escapes spaces and other specials as octal (\040).
+      .map((field) => field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))))
+      .filter((point) => point === prefix || point.startsWith(`${prefix}/`))
+      .sort((a, b) => b.length - a.length)
+  );
 }
 
 /** Unmounts everything at or below dir; returns what it unmounted. */

@@ -16,12 +16,19 @@ export interface ControllerOptions {
 }
 
 /** One pass: the config nginx should serve now, applied if it changed. Returns what is served. */
-export async function reconcileOnce(options: Omit<ControllerOptions, 'intervalMs' | 'signal'>, served: { config?: string; skipped: Set<string> }): Promise<void> {
+export async function reconcileOnce(
+  options: Omit<ControllerOptions, 'intervalMs' | 'signal'>,
+  served: { config?: string; skipped: Set<string> },
+): Promise<void> {
   const networking = options.kubeConfig.makeApiClient(NetworkingV1Api);
   const core = options.kubeConfig.makeApiClient(CoreV1Api);
-  const [ingresses, services] = await Promise.all([networking.listIngressForAllNamespaces(), core.listServiceForAllNamespaces()]);
+  const [ingresses, services] = await Promise.all([
+    networking.listIngressForAllNamespaces(),
+    core.listServiceForAllNamespaces(),
+  ]);
   const rendered = renderIngresses(ingresses.items, services.items, options.render);
-  for (const reason of rendered.skipped) if (!served.skipped.has(reason)) options.log.warn({ reason }, 'part of an Ingress is not served');
+  for (const reason of rendered.skipped)
+    if (!served.skipped.has(reason)) options.log.warn({ reason }, 'part of an Ingress is not served');
   served.skipped = new Set(rendered.skipped);
   if (rendered.config === served.config) return;
   await options.nginx.apply(rendered.config);

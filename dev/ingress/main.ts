@@ -10,7 +10,10 @@ import { NginxConfigError, startNginx } from './nginx.js';
 const envSchema = z.object({
   KUBECONFIG: z.string().min(1),
   STOREFLEET_INGRESS_STATE_DIR: z.string().min(1),
-  STOREFLEET_INGRESS_LISTEN: z.string().regex(/^[\d.]+:\d+$/, 'expected address:port, e.g. 127.0.0.1:80').default('127.0.0.1:80'),
+  STOREFLEET_INGRESS_LISTEN: z
+    .string()
+    .regex(/^[\d.]+:\d+$/, 'expected address:port, e.g. 127.0.0.1:80')
+    .default('127.0.0.1:80'),
   STOREFLEET_INGRESS_CLASS: z.string().min(1).default('nginx'),
   STOREFLEET_NGINX_BIN: z.string().min(1).default('nginx'),
   STOREFLEET_INGRESS_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
@@ -22,7 +25,14 @@ async function main(): Promise<void> {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(env.KUBECONFIG);
 
-  const nginx = await startNginx({ binary: env.STOREFLEET_NGINX_BIN, stateDir: env.STOREFLEET_INGRESS_STATE_DIR, listen: env.STOREFLEET_INGRESS_LISTEN }, (line) => log.info({ nginx: line }, 'nginx'));
+  const nginx = await startNginx(
+    {
+      binary: env.STOREFLEET_NGINX_BIN,
+      stateDir: env.STOREFLEET_INGRESS_STATE_DIR,
+      listen: env.STOREFLEET_INGRESS_LISTEN,
+    },
+    (line) => log.info({ nginx: line }, 'nginx'),
+  );
   log.info({ listen: env.STOREFLEET_INGRESS_LISTEN, className: env.STOREFLEET_INGRESS_CLASS }, 'ingress running');
 
   const stopping = new AbortController();
@@ -33,13 +43,24 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     stopping.abort();
   });
-  await runIngressController({ kubeConfig, nginx, render: { className: env.STOREFLEET_INGRESS_CLASS, claimUnclassed: false, listen: env.STOREFLEET_INGRESS_LISTEN }, log, intervalMs: env.STOREFLEET_INGRESS_INTERVAL_MS, signal: stopping.signal });
+  await runIngressController({
+    kubeConfig,
+    nginx,
+    render: { className: env.STOREFLEET_INGRESS_CLASS, claimUnclassed: false, listen: env.STOREFLEET_INGRESS_LISTEN },
+    log,
+    intervalMs: env.STOREFLEET_INGRESS_INTERVAL_MS,
+    signal: stopping.signal,
+  });
   await nginx.stop();
   log.info('ingress stopped');
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof NginxConfigError) process.stderr.write(`storefleet ingress: ${error.message}\n`);
-  else process.stderr.write(`storefleet ingress failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  if (error instanceof ConfigError || error instanceof NginxConfigError)
+    process.stderr.write(`storefleet ingress: ${error.message}\n`);
+  else
+    process.stderr.write(
+      `storefleet ingress failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
   process.exit(1);
 });

@@ -55,13 +55,15 @@ http {
 
 export async function startNginx(options: NginxOptions, onOutput: (line: string) => void): Promise<Nginx> {
   const dir = options.stateDir;
-  for (const sub of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, 'tmp', sub), { recursive: true });
+  for (const sub of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'])
+    mkdirSync(join(dir, 'tmp', sub), { recursive: true });
   const servers = join(dir, 'servers.conf');
   const main = join(dir, 'nginx.conf');
   writeFileSync(servers, '');
   writeFileSync(main, mainConfig(options, servers));
   const child = spawn(options.binary, ['-p', dir, '-c', main], { stdio: ['ignore', 'pipe', 'pipe'] });
-  for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk: Buffer) => chunk.toString().trimEnd().split('\n').forEach(onOutput));
+  for (const stream of [child.stdout, child.stderr])
+    stream.on('data', (chunk: Buffer) => chunk.toString().trimEnd().split('\n').forEach(onOutput));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await untilListening(options.listen, exited);
 
@@ -96,8 +98,9 @@ async function untilListening(listen: string, exited: Promise<number | null>, ti
   const [host = '127.0.0.1', port = '80'] = listen.split(':');
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code));
-  for (const began = Date.now(); Date.now() - began < timeoutMs; ) {
-    if (exitCode !== undefined) throw new NginxConfigError(`nginx exited with code ${exitCode} before it listened on ${listen}`);
+  for (const began = Date.now(); Date.now() - began < timeoutMs;) {
+    if (exitCode !== undefined)
+      throw new NginxConfigError(`nginx exited with code ${exitCode} before it listened on ${listen}`);
     if (await canConnect(host, Number(port))) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

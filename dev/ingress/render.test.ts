@@ -4,17 +4,43 @@ import { renderIngresses } from './render.js';
 
 const options = { className: 'nginx', claimUnclassed: false, listen: '127.0.0.1:8088' };
 
-const service = (namespace: string, name: string, ports: Array<{ name?: string; port: number }>, clusterIP = '10.96.0.10'): V1Service => ({
+const service = (
+  namespace: string,
+  name: string,
+  ports: Array<{ name?: string; port: number }>,
+  clusterIP = '10.96.0.10',
+): V1Service => ({
   metadata: { namespace, name },
   spec: { clusterIP, ports },
 });
 
 type PathSpec = { path: string; pathType?: string; service: string; port: { name?: string; number?: number } };
-const ingress = (name: string, host: string, paths: PathSpec[], extra: { className?: string | null; annotations?: Record<string, string>; created?: string } = {}): V1Ingress => ({
-  metadata: { namespace: 'store-a', name, annotations: extra.annotations, creationTimestamp: extra.created ? new Date(extra.created) : undefined },
+const ingress = (
+  name: string,
+  host: string,
+  paths: PathSpec[],
+  extra: { className?: string | null; annotations?: Record<string, string>; created?: string } = {},
+): V1Ingress => ({
+  metadata: {
+    namespace: 'store-a',
+    name,
+    annotations: extra.annotations,
+    creationTimestamp: extra.created ? new Date(extra.created) : undefined,
+  },
   spec: {
     ...(extra.className === null ? {} : { ingressClassName: extra.className ?? 'nginx' }),
-    rules: [{ host, http: { paths: paths.map((p) => ({ path: p.path, pathType: p.pathType ?? 'Prefix', backend: { service: { name: p.service, port: p.port } } })) } }],
+    rules: [
+      {
+        host,
+        http: {
+          paths: paths.map((p) => ({
+            path: p.path,
+            pathType: p.pathType ?? 'Prefix',
+            backend: { service: { name: p.service, port: p.port } },
+          })),
+        },
+      },
+    ],
   },
 });
 
@@ -27,12 +53,24 @@ describe('renderIngresses', () => {
       'when a WooCommerce-like Ingress has / to a port by name, then the host proxies everything to the cluster IP and port',
       [ingress('shop', 'shop.localhost', [{ path: '/', service: 'web', port: { name: 'http' } }])],
       [web],
-      ['listen 127.0.0.1:8088;', 'server_name shop.localhost;', 'location / {', 'proxy_pass http://10.96.0.10:8080;', 'proxy_set_header Host $host;', 'client_max_body_size 1m;'],
+      [
+        'listen 127.0.0.1:8088;',
+        'server_name shop.localhost;',
+        'location / {',
+        'proxy_pass http://10.96.0.10:8080;',
+        'proxy_set_header Host $host;',
+        'client_max_body_size 1m;',
+      ],
       [],
     ],
     [
       'when a Medusa-like Ingress has server paths and / , then each Prefix path matches itself and below it, not a longer name',
-      [ingress('store', 'm.localhost', [{ path: '/app', service: 'api', port: { name: 'http' } }, { path: '/', service: 'web', port: { name: 'http' } }])],
+      [
+        ingress('store', 'm.localhost', [
+          { path: '/app', service: 'api', port: { name: 'http' } },
+          { path: '/', service: 'web', port: { name: 'http' } },
+        ]),
+      ],
       [web, api],
       ['location = /app {', 'location /app/ {', 'proxy_pass http://10.96.0.20:9000;', 'location / {'],
       ['location /app {'],
@@ -46,7 +84,11 @@ describe('renderIngresses', () => {
     ],
     [
       'when the body size annotation is set, then nginx allows that body size',
-      [ingress('w', 'w.localhost', [{ path: '/', service: 'web', port: { name: 'http' } }], { annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '64m' } })],
+      [
+        ingress('w', 'w.localhost', [{ path: '/', service: 'web', port: { name: 'http' } }], {
+          annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '64m' },
+        }),
+      ],
       [web],
       ['client_max_body_size 64m;'],
       ['client_max_body_size 1m;'],
@@ -79,8 +121,12 @@ describe('renderIngresses', () => {
   });
 
   it('when two Ingresses claim the same host and path, then the older one keeps it and the other is reported', () => {
-    const older = ingress('older', 'a.localhost', [{ path: '/', service: 'web', port: { name: 'http' } }], { created: '2026-01-01T00:00:00Z' });
-    const newer = ingress('newer', 'a.localhost', [{ path: '/', service: 'api', port: { name: 'http' } }], { created: '2026-02-01T00:00:00Z' });
+    const older = ingress('older', 'a.localhost', [{ path: '/', service: 'web', port: { name: 'http' } }], {
+      created: '2026-01-01T00:00:00Z',
+    });
+    const newer = ingress('newer', 'a.localhost', [{ path: '/', service: 'api', port: { name: 'http' } }], {
+      created: '2026-02-01T00:00:00Z',
+    });
     const { config, skipped } = renderIngresses([newer, older], [web, api], options);
     expect(config).toContain('proxy_pass http://10.96.0.10:8080;');
     expect(config).not.toContain('10.96.0.20');
@@ -90,8 +136,12 @@ describe('renderIngresses', () => {
   it('when a host or path could inject nginx directives, then it is not served and the reason is reported', () => {
     const hostile = [
       ingress('h', 'evil.localhost; include /etc/passwd', [{ path: '/', service: 'web', port: { name: 'http' } }]),
-      ingress('p', 'p.localhost', [{ path: '/x { return 200; }', pathType: 'ImplementationSpecific', service: 'web', port: { name: 'http' } }]),
-      ingress('s', 's.localhost', [{ path: '/', service: 'web', port: { name: 'http' } }], { annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '1m; root /' } }),
+      ingress('p', 'p.localhost', [
+        { path: '/x { return 200; }', pathType: 'ImplementationSpecific', service: 'web', port: { name: 'http' } },
+      ]),
+      ingress('s', 's.localhost', [{ path: '/', service: 'web', port: { name: 'http' } }], {
+        annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '1m; root /' },
+      }),
     ];
     const { config, skipped } = renderIngresses(hostile, [web], options);
     expect(config).not.toMatch(/passwd|return 200|root \//);

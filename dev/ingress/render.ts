@@ -41,12 +41,22 @@ const defaultBodySize = '1m';
 
 const key = (namespace: string | undefined, name: string | undefined) => `${namespace ?? ''}/${name ?? ''}`;
 
-function serviceUpstream(ingress: V1Ingress, backend: { name: string; port?: { name?: string; number?: number } }, services: Map<string, V1Service>): { upstream?: string; unavailable?: string } {
+function serviceUpstream(
+  ingress: V1Ingress,
+  backend: { name: string; port?: { name?: string; number?: number } },
+  services: Map<string, V1Service>,
+): { upstream?: string; unavailable?: string } {
   const service = services.get(key(ingress.metadata?.namespace, backend.name));
   const clusterIP = service?.spec?.clusterIP;
-  if (!service || !clusterIP || clusterIP === 'None') return { unavailable: `service ${backend.name} not found or has no cluster IP` };
-  const port = service.spec?.ports?.find((p) => (backend.port?.name ? p.name === backend.port.name : p.port === backend.port?.number));
-  if (!port) return { unavailable: `service ${backend.name} has no port ${backend.port?.name ?? backend.port?.number ?? '(none given)'}` };
+  if (!service || !clusterIP || clusterIP === 'None')
+    return { unavailable: `service ${backend.name} not found or has no cluster IP` };
+  const port = service.spec?.ports?.find((p) =>
+    backend.port?.name ? p.name === backend.port.name : p.port === backend.port?.number,
+  );
+  if (!port)
+    return {
+      unavailable: `service ${backend.name} has no port ${backend.port?.name ?? backend.port?.number ?? '(none given)'}`,
+    };
   return { upstream: `${clusterIP}:${port.port}` };
 }
 
@@ -56,15 +66,25 @@ function isServed(ingress: V1Ingress, options: RenderOptions): boolean {
 }
 
 /** The routes of every served Ingress, by host; the older Ingress keeps a host+path both claim. */
-function collectRoutes(ingresses: V1Ingress[], services: Map<string, V1Service>, options: RenderOptions, skipped: string[]): Map<string, Route[]> {
+function collectRoutes(
+  ingresses: V1Ingress[],
+  services: Map<string, V1Service>,
+  options: RenderOptions,
+  skipped: string[],
+): Map<string, Route[]> {
   const byHost = new Map<string, Route[]>();
   const created = (i: V1Ingress) => new Date(i.metadata?.creationTimestamp ?? 0).getTime();
-  const ordered = [...ingresses].sort((a, b) => created(a) - created(b) || key(a.metadata?.namespace, a.metadata?.name).localeCompare(key(b.metadata?.namespace, b.metadata?.name)));
+  const ordered = [...ingresses].sort(
+    (a, b) =>
+      created(a) - created(b) ||
+      key(a.metadata?.namespace, a.metadata?.name).localeCompare(key(b.metadata?.namespace, b.metadata?.name)),
+  );
   for (const ingress of ordered.filter((i) => isServed(i, options))) {
     const source = `ingress ${key(ingress.metadata?.namespace, ingress.metadata?.name)}`;
     const annotatedSize = ingress.metadata?.annotations?.[bodySizeAnnotation];
     const bodySize = annotatedSize && bodySizePattern.test(annotatedSize) ? annotatedSize : defaultBodySize;
-    if (annotatedSize && bodySize !== annotatedSize) skipped.push(`${source}: ${bodySizeAnnotation} "${annotatedSize}" is not a size; using ${defaultBodySize}`);
+    if (annotatedSize && bodySize !== annotatedSize)
+      skipped.push(`${source}: ${bodySizeAnnotation} "${annotatedSize}" is not a size; using ${defaultBodySize}`);
     for (const rule of ingress.spec?.rules ?? []) {
       const host = rule.host ?? '';
       if (!safeHost.test(host)) {
@@ -80,11 +100,15 @@ function collectRoutes(ingresses: V1Ingress[], services: Map<string, V1Service>,
         }
         const exact = path.pathType === 'Exact';
         if (routes.some((r) => r.path === value && r.exact === exact)) {
-          skipped.push(`${source}: ${host}${value} is already served by ${routes.find((r) => r.path === value)?.source}`);
+          skipped.push(
+            `${source}: ${host}${value} is already served by ${routes.find((r) => r.path === value)?.source}`,
+          );
           continue;
         }
         const service = path.backend.service;
-        const target = service ? serviceUpstream(ingress, service, services) : { unavailable: 'only Service backends are supported' };
+        const target = service
+          ? serviceUpstream(ingress, service, services)
+          : { unavailable: 'only Service backends are supported' };
         routes.push({ path: value, exact, bodySize, source, ...target });
       }
       byHost.set(host, routes);
@@ -105,7 +129,9 @@ function location(match: string, route: Route): string {
         'proxy_set_header X-Real-IP $remote_addr;',
       ]
     : [`return 503 "${route.unavailable ?? 'no backend'}\\n";`];
-  return [`    location ${match} {`, `      # ${route.source}`, ...body.map((line) => `      ${line}`), '    }'].join('\n');
+  return [`    location ${match} {`, `      # ${route.source}`, ...body.map((line) => `      ${line}`), '    }'].join(
+    '\n',
+  );
 }
 
 /**

@@ -50,7 +50,9 @@ export const components: Component[] = [
     build: {
       kind: 'module',
       dir: `${modulesDir}kube`,
-      packages: ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'].map((c) => `k8s.io/kubernetes/cmd/${c}`),
+      packages: ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'].map(
+        (c) => `k8s.io/kubernetes/cmd/${c}`,
+      ),
       ldflags: kubeLdflags,
     },
     coldBuildMinutes: 15,

@@ -23,7 +23,10 @@ function tempDir(prefix: string): string {
 
 /** PATH without any Go: a build attempt would fail, so success proves nothing was built. */
 function pathWithoutGo(): string {
-  return (originalPath ?? '').split(':').filter((dir) => !dir.includes('go')).join(':');
+  return (originalPath ?? '')
+    .split(':')
+    .filter((dir) => !dir.includes('go'))
+    .join(':');
 }
 
 function brokenModule(): Component {
@@ -68,7 +71,9 @@ describe('ensureToolchain', () => {
 
   it('when only looking (build: false) and a binary is missing, then it says to run npm run toolchain', async () => {
     const cacheDir = tempDir('storefleet-cache-');
-    await expect(ensureToolchain({ cacheDir, build: false, components: [brokenModule()] })).rejects.toThrow(/npm run toolchain/);
+    await expect(ensureToolchain({ cacheDir, build: false, components: [brokenModule()] })).rejects.toThrow(
+      /npm run toolchain/,
+    );
   });
 });
 
@@ -96,7 +101,9 @@ describe('local-mode components', () => {
     expect(node.version).toBe(controlPlane.version);
     expect(componentDir(cacheDir, controlPlane)).toBe('/cache/toolchain/kube-v1.34.2');
     expect(componentDir(cacheDir, node)).not.toBe(componentDir(cacheDir, controlPlane));
-    expect(node.build.kind === 'module' && node.build.dir).not.toBe(controlPlane.build.kind === 'module' && controlPlane.build.dir);
+    expect(node.build.kind === 'module' && node.build.dir).not.toBe(
+      controlPlane.build.kind === 'module' && controlPlane.build.dir,
+    );
   });
 
   it('when a local-mode component is built, then go runs under nice -n 19', async () => {

@@ -42,12 +42,18 @@ async function ensureComponent(component: Component, options: EnsureOptions): Pr
   const found = await findComponent(component, binDir);
   if (found) return found;
   if (options.build === false) {
-    throw new ToolchainError(component.name, `${component.version} is not built yet; run \`${component.buildCommand ?? 'npm run toolchain'}\` first.`);
+    throw new ToolchainError(
+      component.name,
+      `${component.version} is not built yet; run \`${component.buildCommand ?? 'npm run toolchain'}\` first.`,
+    );
   }
   await buildComponent(component, binDir, options.progressEverySeconds ?? 30);
   const built = await findComponent(component, binDir);
   if (!built) {
-    throw new ToolchainError(component.name, `the build finished but ${binDir} does not hold ${component.versionText}.`);
+    throw new ToolchainError(
+      component.name,
+      `the build finished but ${binDir} does not hold ${component.versionText}.`,
+    );
   }
   return built;
 }
@@ -70,7 +76,10 @@ async function findComponent(component: Component, binDir: string): Promise<Tool
 }
 
 function pathCandidates(binary: string): string[] {
-  return (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, binary));
+  return (process.env.PATH ?? '')
+    .split(delimiter)
+    .filter(Boolean)
+    .map((dir) => join(dir, binary));
 }
 
 async function hasVersion(path: string, component: Component): Promise<boolean> {
@@ -110,25 +119,48 @@ async function buildComponent(component: Component, binDir: string, progressEver
   await new Promise((resolve) => log.end(resolve));
   if (result.exitCode !== 0) {
     const tail = readFileSync(logPath, 'utf8').trimEnd().split('\n').slice(-20).join('\n');
-    throw new ToolchainError(component.name, `${run.tool} failed (exit ${result.exitCode}). Last lines of ${logPath}:\n${tail}`);
+    throw new ToolchainError(
+      component.name,
+      `${run.tool} failed (exit ${result.exitCode}). Last lines of ${logPath}:\n${tail}`,
+    );
   }
   run.finish?.();
   say(`[toolchain] ${component.name} ${component.version}: built in ${formatDuration(Date.now() - started)}`);
 }
 
-async function goRun(component: Component, build: Exclude<BuildRecipe, { kind: 'maven' }>, binDir: string): Promise<BuildRun> {
+async function goRun(
+  component: Component,
+  build: Exclude<BuildRecipe, { kind: 'maven' }>,
+  binDir: string,
+): Promise<BuildRun> {
   await requireTool(component, 'go', ['version'], 'building it needs Go (>= 1.24) on PATH');
   const ldflags = ['-s -w', build.ldflags].filter(Boolean).join(' ');
   const env = { GOFLAGS: '-buildvcs=false', CGO_ENABLED: '0', ...(build.kind === 'install' ? { GOBIN: binDir } : {}) };
   const what = `building ${component.binaries.join(', ')} from Go modules`;
-  if (build.kind === 'install') return { tool: 'go build', what, command: ['go', 'install', '-trimpath', '-ldflags', ldflags, ...build.packages], env };
+  if (build.kind === 'install')
+    return {
+      tool: 'go build',
+      what,
+      command: ['go', 'install', '-trimpath', '-ldflags', ldflags, ...build.packages],
+      env,
+    };
   // With several packages, -o names a directory and each command lands there under its own name.
   const output = build.packages.length > 1 ? `${binDir}/` : join(binDir, component.binaries[0] ?? component.name);
-  return { tool: 'go build', what, command: ['go', 'build', '-trimpath', '-ldflags', ldflags, '-o', output, ...build.packages], cwd: build.dir, env };
+  return {
+    tool: 'go build',
+    what,
+    command: ['go', 'build', '-trimpath', '-ldflags', ldflags, '-o', output, ...build.packages],
+    cwd: build.dir,
+    env,
+  };
 }
 
 /** Maven copies the artifact's jars (with its dependencies) into lib/; a launcher runs its main class on the JVM. */
-async function mavenRun(component: Component, build: Extract<BuildRecipe, { kind: 'maven' }>, binDir: string): Promise<BuildRun> {
+async function mavenRun(
+  component: Component,
+  build: Extract<BuildRecipe, { kind: 'maven' }>,
+  binDir: string,
+): Promise<BuildRun> {
   await requireTool(component, 'mvn', ['--version'], 'fetching it needs Maven on PATH (Debian package maven)');
   await requireTool(component, 'java', ['-version'], 'running it needs Java (>= 17) on PATH');
   const dir = join(binDir, '..');
@@ -156,7 +188,16 @@ async function mavenRun(component: Component, build: Extract<BuildRecipe, { kind
   return {
     tool: 'mvn',
     what: `fetching ${groupId}:${artifactId}:${version} and its dependencies from Maven Central`,
-    command: ['mvn', '-q', '-B', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${libDir}`, '-DincludeScope=runtime'],
+    command: [
+      'mvn',
+      '-q',
+      '-B',
+      '-f',
+      pom,
+      'dependency:copy-dependencies',
+      `-DoutputDirectory=${libDir}`,
+      '-DincludeScope=runtime',
+    ],
     env: {},
     finish: () => {
       for (const binary of component.binaries) writeFileSync(join(binDir, binary), launcher, { mode: 0o755 });

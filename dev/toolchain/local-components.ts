@@ -32,7 +32,12 @@ export const localComponents: Component[] = [
     binaries: ['kubectl'],
     versionArgs: ['version', '--client'],
     versionText: `Client Version: ${KUBE_VERSION}`,
-    build: { kind: 'module', dir: `${modulesDir}kube-node`, packages: ['k8s.io/kubernetes/cmd/kubectl'], ldflags: kubeLdflags },
+    build: {
+      kind: 'module',
+      dir: `${modulesDir}kube-node`,
+      packages: ['k8s.io/kubernetes/cmd/kubectl'],
+      ldflags: kubeLdflags,
+    },
     lowPriority: true,
     buildCommand,
     coldBuildMinutes: 5,
@@ -81,4 +86,7 @@ export const localComponents: Component[] = [
 ];
 
 /** What a real node runs: the control plane's binaries (kube, etcd) and the whole local set. */
-export const localNodeComponents: Component[] = [...components.filter((c) => ['kube', 'etcd'].includes(c.name)), ...localComponents];
+export const localNodeComponents: Component[] = [
+  ...components.filter((c) => ['kube', 'etcd'].includes(c.name)),
+  ...localComponents,
+];

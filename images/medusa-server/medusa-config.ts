@@ -12,7 +12,11 @@ const redisModules = redisUrl
       { resolve: '@medusajs/medusa/workflow-engine-redis', options: { redis: { redisUrl } } },
       {
         resolve: '@medusajs/medusa/locking',
-        options: { providers: [{ resolve: '@medusajs/medusa/locking-redis', id: 'locking-redis', is_default: true, options: { redisUrl } }] },
+        options: {
+          providers: [
+            { resolve: '@medusajs/medusa/locking-redis', id: 'locking-redis', is_default: true, options: { redisUrl } },
+          ],
+        },
       },
     ]
   : [];

@@ -12,7 +12,11 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-async function expectError(res: Response, status: number, code: string): Promise<{ error: { code: string; message: string; details?: Array<{ field: string }> } }> {
+async function expectError(
+  res: Response,
+  status: number,
+  code: string,
+): Promise<{ error: { code: string; message: string; details?: Array<{ field: string }> } }> {
   const body = (await res.json()) as { error: { code: string; message: string; details?: Array<{ field: string }> } };
   expect(res.status, JSON.stringify(body)).toBe(status);
   expect(body.error.code).toBe(code);
@@ -21,7 +25,8 @@ async function expectError(res: Response, status: number, code: string): Promise
   return body;
 }
 
-const postRaw = (body: string, contentType = 'application/json') => fetch(`${api.url}/api/v1/stores`, { method: 'POST', headers: { 'Content-Type': contentType }, body });
+const postRaw = (body: string, contentType = 'application/json') =>
+  fetch(`${api.url}/api/v1/stores`, { method: 'POST', headers: { 'Content-Type': contentType }, body });
 
 describe('errors', () => {
   it('when the body is not JSON, then 400 invalid_json', async () => {
@@ -29,7 +34,11 @@ describe('errors', () => {
   });
 
   it('when fields break the schema, then 400 naming each field', async () => {
-    const body = await expectError(await postRaw(JSON.stringify({ storeId: 'No', engine: 'magento', extra: 1 })), 400, 'validation_failed');
+    const body = await expectError(
+      await postRaw(JSON.stringify({ storeId: 'No', engine: 'magento', extra: 1 })),
+      400,
+      'validation_failed',
+    );
     expect([...new Set(body.error.details?.map((d) => d.field))].sort()).toEqual(['body', 'engine', 'storeId']);
   });
 
@@ -58,13 +67,26 @@ describe('errors', () => {
   });
 
   it('when the body is too large, then 413', async () => {
-    await expectError(await postRaw(JSON.stringify({ storeId: 'big', engine: 'medusa', pad: 'x'.repeat(64 * 1024) })), 413, 'payload_too_large');
+    await expectError(
+      await postRaw(JSON.stringify({ storeId: 'big', engine: 'medusa', pad: 'x'.repeat(64 * 1024) })),
+      413,
+      'payload_too_large',
+    );
   });
 
   it('when a compressed body does not decompress, then 400 invalid_body and no error in the log', async () => {
     const truncated = gzipSync(JSON.stringify({ storeId: 'abc', engine: 'medusa' })).subarray(0, 12);
-    for (const [encoding, body] of [['gzip', Buffer.from('junk, not gzip')], ['gzip', truncated], ['deflate', Buffer.from('junk')], ['br', Buffer.from('junk')]] as const) {
-      const res = await fetch(`${api.url}/api/v1/stores`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Encoding': encoding }, body });
+    for (const [encoding, body] of [
+      ['gzip', Buffer.from('junk, not gzip')],
+      ['gzip', truncated],
+      ['deflate', Buffer.from('junk')],
+      ['br', Buffer.from('junk')],
+    ] as const) {
+      const res = await fetch(`${api.url}/api/v1/stores`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Content-Encoding': encoding },
+        body,
+      });
       const requestId = res.headers.get('x-request-id')!;
       await expectError(res, 400, 'invalid_body');
       expect(api.logs.filter((line) => line.includes(requestId) && line.includes('"level":50'))).toEqual([]);
@@ -96,7 +118,11 @@ describe('errors', () => {
   it('when Temporal is unreachable, then 503 with Retry-After and readyz says unavailable', async () => {
     const down = await startApi({ taskQueue, temporalAddress: '127.0.0.1:1' });
     try {
-      const res = await fetch(`${down.url}/stores`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ storeId: 'abc', engine: 'medusa' }) });
+      const res = await fetch(`${down.url}/stores`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ storeId: 'abc', engine: 'medusa' }),
+      });
       expect(res.headers.get('retry-after')).toBe('5');
       await expectError(res, 503, 'temporal_unavailable');
       expect((await fetch(`${down.url}/readyz`)).status).toBe(503);
@@ -124,7 +150,9 @@ describe('errors', () => {
     expect(await (await fetch(`${api.url}/healthz`)).json()).toEqual({ status: 'ok' });
     expect((await fetch(`${api.url}/readyz`)).status).toBe(200);
     const metrics = await (await fetch(`${api.url}/metrics`)).text();
-    expect(metrics).toMatch(/storefleet_api_request_duration_seconds_count\{method="GET",route="\/stores\/:id",status="404"\}/);
+    expect(metrics).toMatch(
+      /storefleet_api_request_duration_seconds_count\{method="GET",route="\/stores\/:id",status="404"\}/,
+    );
     expect(metrics).toMatch(/storefleet_stores\{phase="Ready"\} \d+/);
     const docs = await fetch(`${api.url}/docs`);
     expect(docs.headers.get('content-type')).toContain('text/html');

@@ -50,9 +50,23 @@ beforeAll(async () => {
   // test/api/update-races.test.ts). The dry runs and usage reads run helm or read the cluster: up to
   // ~6 s measured with another test file beside this one on 2 cores. 10 s is the API's bound, below
   // schemathesis's --request-timeout, and no 5xx is exempt.
-  api = await startApi({ taskQueue: worker.taskQueue, auth: { keys: new Map([[ownerKey, owner], [peer.key, peer.owner]]), adminKeys: new Set() }, workerReadTimeoutMs: 10_000 });
+  api = await startApi({
+    taskQueue: worker.taskQueue,
+    auth: {
+      keys: new Map([
+        [ownerKey, owner],
+        [peer.key, peer.owner],
+      ]),
+      adminKeys: new Set(),
+    },
+    workerReadTimeoutMs: 10_000,
+  });
   for (const id of peer.stores) {
-    const created = await fetch(`${api.url}/api/v1/stores`, { method: 'POST', headers: { Authorization: `Bearer ${peer.key}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ storeId: id, engine: 'medusa' }) });
+    const created = await fetch(`${api.url}/api/v1/stores`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${peer.key}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ storeId: id, engine: 'medusa' }),
+    });
     expect(created.status, await created.text()).toBe(201);
   }
   // schemathesis and hypothesis write into their cwd: keep that out of the repo.
@@ -72,24 +86,41 @@ describe('fuzzing the API', () => {
     const result = await execa(
       st,
       [
-        '--config-file', join(workDir, 'schemathesis.toml'),
+        '--config-file',
+        join(workDir, 'schemathesis.toml'),
         'run',
         `${api.url}/openapi.json`,
-        '--url', `${api.url}/api/v1`,
-        '--header', `Authorization: Bearer ${ownerKey}`,
-        '--max-examples', '25',
+        '--url',
+        `${api.url}/api/v1`,
+        '--header',
+        `Authorization: Bearer ${ownerKey}`,
+        '--max-examples',
+        '25',
         // An event stream never ends, so no response would ever be complete.
-        '--exclude-path-regex', '/stream$',
-        '--workers', '1',
-        '--request-timeout', '15',
-        '--generation-database', 'none',
-        '--output-sanitize', 'false',
+        '--exclude-path-regex',
+        '/stream$',
+        '--workers',
+        '1',
+        '--request-timeout',
+        '15',
+        '--generation-database',
+        'none',
+        '--output-sanitize',
+        'false',
         // Every request and response of the run, for the tenant check below.
-        '--report', 'har',
-        '--report-har-path', har,
+        '--report',
+        'har',
+        '--report-har-path',
+        har,
         '--no-color',
       ],
-      { cwd: workDir, reject: false, all: true, env: { NO_PROXY: '127.0.0.1', no_proxy: '127.0.0.1' }, timeout: 270_000 },
+      {
+        cwd: workDir,
+        reject: false,
+        all: true,
+        env: { NO_PROXY: '127.0.0.1', no_proxy: '127.0.0.1' },
+        timeout: 270_000,
+      },
     );
     process.stdout.write(`${result.all}\n`);
     // Its summary reads "Test cases:\n  469 generated, ...".
@@ -101,10 +132,20 @@ describe('fuzzing the API', () => {
     expect(cases).toBeGreaterThan(0);
 
     const answers = answersIn(har);
-    expect(answers.some((answer) => answer.includes('"storeId"')), 'the report holds response bodies').toBe(true);
-    for (const name of [...peer.stores, peer.owner]) expect(answers.filter((answer) => answer.includes(name)), `answers naming ${name}`).toEqual([]);
+    expect(
+      answers.some((answer) => answer.includes('"storeId"')),
+      'the report holds response bodies',
+    ).toBe(true);
+    for (const name of [...peer.stores, peer.owner])
+      expect(
+        answers.filter((answer) => answer.includes(name)),
+        `answers naming ${name}`,
+      ).toEqual([]);
     // The premise held: the peer's stores existed all along.
-    for (const id of peer.stores) expect((await fetch(`${api.url}/api/v1/stores/${id}`, { headers: { Authorization: `Bearer ${peer.key}` } })).status).toBe(200);
+    for (const id of peer.stores)
+      expect(
+        (await fetch(`${api.url}/api/v1/stores/${id}`, { headers: { Authorization: `Bearer ${peer.key}` } })).status,
+      ).toBe(200);
   }, 300_000);
 });
 
@@ -117,6 +158,10 @@ interface HarEntry {
 function answersIn(harFile: string): string[] {
   const { log } = JSON.parse(readFileSync(harFile, 'utf8')) as { log: { entries: HarEntry[] } };
   return log.entries.map(({ request, response }) =>
-    [`${request.method} ${request.url} -> ${response.status}`, ...response.headers.map((h) => `${h.name}: ${h.value}`), response.content.text ?? ''].join('\n'),
+    [
+      `${request.method} ${request.url} -> ${response.status}`,
+      ...response.headers.map((h) => `${h.name}: ${h.value}`),
+      response.content.text ?? '',
+    ].join('\n'),
   );
 }

@@ -17,7 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => api?.close());
 
-const get = (base: TestApi, path: string, headers: Record<string, string> = {}) => fetch(`${base.url}${path}`, { headers });
+const get = (base: TestApi, path: string, headers: Record<string, string> = {}) =>
+  fetch(`${base.url}${path}`, { headers });
 const bearer = (value: string) => ({ Authorization: `Bearer ${value}` });
 
 describe('failed logins', () => {
@@ -27,7 +28,9 @@ describe('failed logins', () => {
     expect((await get(api, '/stores', bearer(key))).status).toBe(200);
 
     const began = Date.now();
-    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => get(api, '/stores', bearer(`guess-${i}-0123456789abcdef`))));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => get(api, '/stores', bearer(`guess-${i}-0123456789abcdef`))),
+    );
     expect(answers.filter((res) => res.status === 401)).toHaveLength(failuresPerMinute);
     const refused = answers.filter((res) => res.status === 429);
     expect(refused).toHaveLength(50 - failuresPerMinute);

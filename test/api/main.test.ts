@@ -10,7 +10,13 @@ import { startStoreWorker } from '../harness/store-worker.js';
 const runApi = (env: Record<string, string>) =>
   // A stop waits for requests and Temporal calls in flight (each ends by its deadline); execa's SIGKILL
   // 5 s after a SIGTERM came first on a loaded machine, so it waits longer than any of them.
-  execa(process.execPath, ['--import', 'tsx', 'api/main.ts'], { cwd: repoRoot, env: { TEMPORAL_ADDRESS: inject('temporalAddress'), LOG_LEVEL: 'info', ...env }, reject: false, all: true, forceKillAfterDelay: 30_000 });
+  execa(process.execPath, ['--import', 'tsx', 'api/main.ts'], {
+    cwd: repoRoot,
+    env: { TEMPORAL_ADDRESS: inject('temporalAddress'), LOG_LEVEL: 'info', ...env },
+    reject: false,
+    all: true,
+    forceKillAfterDelay: 30_000,
+  });
 
 describe('the API process', () => {
   it('when it would listen on all interfaces without API keys, then it refuses to start with a clear message', async () => {
@@ -28,7 +34,13 @@ describe('the API process', () => {
       STOREFLEET_ADMIN_KEYS: 'admin-key-0123456789,too-short-admin',
     });
     expect(result.exitCode).toBe(1);
-    for (const problem of ['entry 1: the owner name "admin" is reserved', 'entry 3: the same key as entry 2', 'entry 4: the key contains "="', 'entry 5: the key is empty', 'key 2: the key is shorter than 16 characters']) {
+    for (const problem of [
+      'entry 1: the owner name "admin" is reserved',
+      'entry 3: the same key as entry 2',
+      'entry 4: the key contains "="',
+      'entry 5: the key is empty',
+      'key 2: the key is shorter than 16 characters',
+    ]) {
       expect(result.all).toContain(problem);
     }
     for (const secret of [key, 'admin-key-0123456789', 'too-short-admin']) expect(result.all).not.toContain(secret);
@@ -41,11 +53,27 @@ describe('the API process', () => {
     // store is owner "default"'s, and the other test files' stores on this Temporal server count too.
     const worker = await startStoreWorker();
     onTestFinished(() => worker.stop());
-    const api = runApi({ STOREFLEET_API_PORT: String(port), STOREFLEET_TASK_QUEUE: worker.taskQueue, STOREFLEET_STORES_PER_OWNER: '100000' });
+    const api = runApi({
+      STOREFLEET_API_PORT: String(port),
+      STOREFLEET_TASK_QUEUE: worker.taskQueue,
+      STOREFLEET_STORES_PER_OWNER: '100000',
+    });
     const url = `http://127.0.0.1:${port}`;
-    await eventually('the API to answer', async () => ((await fetch(`${url}/healthz`).catch(() => undefined))?.ok ? true : undefined), 60_000);
+    await eventually(
+      'the API to answer',
+      async () => ((await fetch(`${url}/healthz`).catch(() => undefined))?.ok ? true : undefined),
+      60_000,
+    );
     const id = uniqueName('drain');
-    expect((await fetch(`${url}/stores`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ storeId: id, engine: 'medusa' }) })).status).toBe(201);
+    expect(
+      (
+        await fetch(`${url}/stores`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ storeId: id, engine: 'medusa' }),
+        })
+      ).status,
+    ).toBe(201);
     const stream = await fetch(`${url}/stores/${id}/stream`);
     const reader = stream.body!.getReader();
     await reader.read(); // the first phase event: the stream is open
@@ -67,9 +95,17 @@ describe('the API process', () => {
   it('when SIGTERM arrives while a Temporal call waits to retry, then the process waits for it and exits cleanly', async () => {
     const port = await freePort();
     // Nothing listens on port 1: every call fails fast and the client schedules a retry.
-    const api = runApi({ STOREFLEET_API_PORT: String(port), TEMPORAL_ADDRESS: '127.0.0.1:1', STOREFLEET_QUERY_TIMEOUT_MS: '3000' });
+    const api = runApi({
+      STOREFLEET_API_PORT: String(port),
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+      STOREFLEET_QUERY_TIMEOUT_MS: '3000',
+    });
     const url = `http://127.0.0.1:${port}`;
-    await eventually('the API to answer', async () => ((await fetch(`${url}/healthz`).catch(() => undefined))?.ok ? true : undefined), 60_000);
+    await eventually(
+      'the API to answer',
+      async () => ((await fetch(`${url}/healthz`).catch(() => undefined))?.ok ? true : undefined),
+      60_000,
+    );
     const listing = fetch(`${url}/stores`).catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 500));
     api.kill('SIGTERM');

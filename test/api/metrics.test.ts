@@ -30,7 +30,11 @@ describe('store counts on /metrics', () => {
     const { counted, wrap } = countingCounts();
     api = await startApi({ taskQueue, wrapStores: wrap });
     const url = api.url;
-    await eventually('the first counts', async () => (/^storefleet_stores\{phase="Ready"\} \d+$/m.test(await scrape(url)) ? true : undefined), 10_000);
+    await eventually(
+      'the first counts',
+      async () => (/^storefleet_stores\{phase="Ready"\} \d+$/m.test(await scrape(url)) ? true : undefined),
+      10_000,
+    );
     const phases = counted.queries;
     expect(phases).toBeGreaterThan(0);
     for (let i = 0; i < 50; i++) await scrape(url);

@@ -43,7 +43,12 @@ afterAll(async () => {
   await worker?.stop();
 });
 
-const documented = () => Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).filter((m) => methods.includes(m)).map((m) => `${m.toUpperCase()} ${path}`));
+const documented = () =>
+  Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.keys(ops)
+      .filter((m) => methods.includes(m))
+      .map((m) => `${m.toUpperCase()} ${path}`),
+  );
 
 /** Every route under a router, as "METHOD /path" with OpenAPI's {param} syntax. */
 function routesOf(stack: Layer[], prefix = ''): string[] {
@@ -51,7 +56,9 @@ function routesOf(stack: Layer[], prefix = ''): string[] {
     const route = layer.route;
     if (route) {
       const path = `${prefix}${route.path}`.replace(/:(\w+)/g, '{$1}');
-      return Object.keys(route.methods).filter((m) => m !== '_all').map((m) => `${m.toUpperCase()} ${path}`);
+      return Object.keys(route.methods)
+        .filter((m) => m !== '_all')
+        .map((m) => `${m.toUpperCase()} ${path}`);
     }
     return layer.handle.stack ? routesOf(layer.handle.stack, prefix + (layer.slash ? '' : String(layer.rawPath))) : [];
   });
@@ -92,7 +99,14 @@ describe('the OpenAPI document', () => {
 
   it('when the routes of the app under /api/v1 are listed, then they are exactly the documented operations', async () => {
     const app = createApp({
-      stores: createStoreService({ client: await temporalClient(), taskQueue: worker.taskQueue, queryTimeoutMs: 1000, storesPerOwner: 10, workerReadTimeoutMs: 1000, pageTokens: createPageTokens(() => Promise.resolve(Buffer.alloc(32))) }),
+      stores: createStoreService({
+        client: await temporalClient(),
+        taskQueue: worker.taskQueue,
+        queryTimeoutMs: 1000,
+        storesPerOwner: 10,
+        workerReadTimeoutMs: 1000,
+        pageTokens: createPageTokens(() => Promise.resolve(Buffer.alloc(32))),
+      }),
       log: pino({ level: 'silent' }),
       auth: { enabled: false, keys: new Map(), adminKeys: new Set(), failuresPerMinute: 20 },
       links: { temporalUiUrl: 'http://127.0.0.1:8233', namespace: 'default' },
@@ -109,15 +123,24 @@ describe('the OpenAPI document', () => {
   it('when every documented operation is called on a real store, then none answers as a missing route (404 no route) or 405', async () => {
     const id = storeId('oas');
     const base = `${api.url}${doc.servers[0]!.url}`;
-    const created = await fetch(`${base}/stores`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ storeId: id, engine: 'medusa' }) });
+    const created = await fetch(`${base}/stores`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ storeId: id, engine: 'medusa' }),
+    });
     expect(created.status).toBe(201);
     // DELETE last, so the other operations see the store as it is.
     const operations = documented().sort((a, b) => Number(a.startsWith('DELETE')) - Number(b.startsWith('DELETE')));
     for (const operation of operations) {
       const [method = '', path = ''] = operation.split(' ');
-      const body = method === 'POST' && path === '/stores' ? JSON.stringify({ storeId: id, engine: 'medusa' }) : undefined;
+      const body =
+        method === 'POST' && path === '/stores' ? JSON.stringify({ storeId: id, engine: 'medusa' }) : undefined;
       const aborted = new AbortController(); // the event stream never ends by itself
-      const res = await fetch(`${base}${path.replace('{id}', id)}`, { method, signal: aborted.signal, ...(body ? { body, headers: { 'Content-Type': 'application/json' } } : {}) });
+      const res = await fetch(`${base}${path.replace('{id}', id)}`, {
+        method,
+        signal: aborted.signal,
+        ...(body ? { body, headers: { 'Content-Type': 'application/json' } } : {}),
+      });
       const text = res.headers.get('content-type')?.startsWith('text/event-stream') ? '' : await res.text();
       aborted.abort();
       expect(res.status, `${operation}: ${text}`).not.toBe(405);

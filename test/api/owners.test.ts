@@ -19,7 +19,13 @@ beforeAll(async () => {
   worker = await startStoreWorker();
   api = await startApi({
     taskQueue: worker.taskQueue,
-    auth: { keys: new Map([[keys.a, owners.a], [keys.b, owners.b]]), adminKeys: new Set([keys.admin]) },
+    auth: {
+      keys: new Map([
+        [keys.a, owners.a],
+        [keys.b, owners.b],
+      ]),
+      adminKeys: new Set([keys.admin]),
+    },
     storesPerOwner: 2,
     queryTimeoutMs: 1000,
     workerReadTimeoutMs: 3000,
@@ -31,9 +37,17 @@ afterAll(async () => {
 });
 
 const call = (key: string | undefined, path: string, init: RequestInit = {}) =>
-  fetch(`${api.url}${path}`, { ...init, headers: { 'Content-Type': 'application/json', ...(key ? { Authorization: `Bearer ${key}` } : {}), ...(init.headers as Record<string, string>) } });
+  fetch(`${api.url}${path}`, {
+    ...init,
+    headers: {
+      'Content-Type': 'application/json',
+      ...(key ? { Authorization: `Bearer ${key}` } : {}),
+      ...(init.headers as Record<string, string>),
+    },
+  });
 const kubeCore = () => kubeConfig().makeApiClient(CoreV1Api);
-const create = (key: string, id: string) => call(key, '/api/v1/stores', { method: 'POST', body: JSON.stringify({ storeId: id, engine: 'woocommerce' }) });
+const create = (key: string, id: string) =>
+  call(key, '/api/v1/stores', { method: 'POST', body: JSON.stringify({ storeId: id, engine: 'woocommerce' }) });
 // 120 s like the other store tests: in CI this file can overlap the 30-store fleet test on two cores.
 // On a timeout the error carries the last answer, to tell a slow store from a stuck one.
 const untilReady = (key: string, id: string) => {
@@ -66,28 +80,43 @@ describe('owners', () => {
     const ready = await untilReady(keys.a, mine);
     expect(ready).toMatchObject({ owner: owners.a });
 
-    for (const [method, path] of [['GET', `/stores/${mine}`], ['GET', `/stores/${mine}/events`], ['POST', `/stores/${mine}/retry`], ['DELETE', `/stores/${mine}`]] as const) {
+    for (const [method, path] of [
+      ['GET', `/stores/${mine}`],
+      ['GET', `/stores/${mine}/events`],
+      ['POST', `/stores/${mine}/retry`],
+      ['DELETE', `/stores/${mine}`],
+    ] as const) {
       expect((await call(keys.b, path, { method })).status, `${method} ${path}`).toBe(404);
     }
     expect((await create(keys.b, mine)).status).toBe(409);
     expect((await call(keys.admin, `/stores/${mine}`)).status).toBe(200);
 
     const listed = await eventually('the store in team-a listing', async () => {
-      const body = (await (await call(keys.a, '/stores?limit=100')).json()) as { stores: Array<{ storeId: string; owner: string }> };
+      const body = (await (await call(keys.a, '/stores?limit=100')).json()) as {
+        stores: Array<{ storeId: string; owner: string }>;
+      };
       return body.stores.some((s) => s.storeId === mine) ? body.stores : undefined;
     });
     expect(listed.every((s) => s.owner === owners.a)).toBe(true);
     const forB = (await (await call(keys.b, '/stores?limit=100')).json()) as { stores: Array<{ storeId: string }> };
     expect(forB.stores.some((s) => s.storeId === mine)).toBe(false);
     expect((await call(keys.b, `/stores?owner=${owners.a}`)).status).toBe(403);
-    const forAdmin = (await (await call(keys.admin, `/stores?owner=${owners.a}&limit=100`)).json()) as { stores: Array<{ storeId: string }> };
+    const forAdmin = (await (await call(keys.admin, `/stores?owner=${owners.a}&limit=100`)).json()) as {
+      stores: Array<{ storeId: string }>;
+    };
     expect(forAdmin.stores.some((s) => s.storeId === mine)).toBe(true);
   });
 
-  it('when team-a reads its store\'s usage, then the quota shows what its pods use of the plan, and its volumes', async () => {
+  it("when team-a reads its store's usage, then the quota shows what its pods use of the plan, and its volumes", async () => {
     const res = await call(keys.a, `/stores/${mine}/usage`);
     expect(res.status).toBe(200);
-    const usage = (await res.json()) as { plan: string; found: boolean; ageSeconds: number; quota: Array<{ resource: string; used: string; hard: string; usedFraction?: number }>; volumes: Array<{ name: string; requested: string }> };
+    const usage = (await res.json()) as {
+      plan: string;
+      found: boolean;
+      ageSeconds: number;
+      quota: Array<{ resource: string; used: string; hard: string; usedFraction?: number }>;
+      volumes: Array<{ name: string; requested: string }>;
+    };
     expect(usage).toMatchObject({ plan: 'small', found: true });
     expect(usage.ageSeconds).toBeGreaterThanOrEqual(0);
     const line = (resource: string) => usage.quota.find((q) => q.resource === resource);
@@ -101,12 +130,17 @@ describe('owners', () => {
   });
 
   it('when the fleet usage is asked, then an owner sees only its stores, another owner is refused, and the admin sees any', async () => {
-    const fleet = (await (await call(keys.a, '/api/v1/fleet/usage')).json()) as { stores: Array<{ storeId: string; owner: string }>; totals: Array<{ resource: string; used: number; hard: number }> };
+    const fleet = (await (await call(keys.a, '/api/v1/fleet/usage')).json()) as {
+      stores: Array<{ storeId: string; owner: string }>;
+      totals: Array<{ resource: string; used: number; hard: number }>;
+    };
     expect(fleet.stores.map((s) => s.storeId)).toContain(mine);
     expect(fleet.stores.every((s) => s.owner === owners.a)).toBe(true);
     expect(fleet.totals.find((t) => t.resource === 'pods')?.hard).toBe(20 * fleet.stores.length);
     expect((await call(keys.b, `/api/v1/fleet/usage?owner=${owners.a}`)).status).toBe(403);
-    const forAdmin = (await (await call(keys.admin, `/api/v1/fleet/usage?owner=${owners.a}`)).json()) as { stores: Array<{ storeId: string }> };
+    const forAdmin = (await (await call(keys.admin, `/api/v1/fleet/usage?owner=${owners.a}`)).json()) as {
+      stores: Array<{ storeId: string }>;
+    };
     expect(forAdmin.stores.map((s) => s.storeId)).toContain(mine);
     await recordHistoryOfType('fleet-usage', worker.taskQueue, 'fleetUsageWorkflow');
   });
@@ -115,17 +149,33 @@ describe('owners', () => {
     const secret = await kubeCore().readNamespacedSecret({ name: adminSecretName, namespace: namespaceName(mine) });
     expect((await call(keys.a, `/stores/${mine}`, { method: 'DELETE' })).status).toBe(202);
     const deleted = await eventually(`${mine} to be Deleted in its history`, async () => {
-      const body = (await (await call(keys.a, `/stores/${mine}/history`)).json()) as { timeline: Array<{ kind: string; title: string; by?: string; outcome?: string; attempts?: number }> };
+      const body = (await (await call(keys.a, `/stores/${mine}/history`)).json()) as {
+        timeline: Array<{ kind: string; title: string; by?: string; outcome?: string; attempts?: number }>;
+      };
       return body.timeline.some((e) => e.title === 'phase Deleting → Deleted') ? body : undefined;
     });
     const teamA = `owner ${owners.a} (key ${keyIdOf(keys.a)})`;
-    expect(deleted.timeline[0]).toMatchObject({ kind: 'requested', title: `store ${mine} requested (woocommerce, plan small)`, by: teamA });
+    expect(deleted.timeline[0]).toMatchObject({
+      kind: 'requested',
+      title: `store ${mine} requested (woocommerce, plan small)`,
+      by: teamA,
+    });
     const steps = deleted.timeline.filter((e) => e.kind === 'step');
-    expect(steps.map((e) => e.title)).toEqual(['ensureNamespace', 'applyGuardrails', 'ensureAdminSecret', 'helmUpgradeInstall', 'waitForReady', 'cleanup (uninstall, volumes, namespace)']);
+    expect(steps.map((e) => e.title)).toEqual([
+      'ensureNamespace',
+      'applyGuardrails',
+      'ensureAdminSecret',
+      'helmUpgradeInstall',
+      'waitForReady',
+      'cleanup (uninstall, volumes, namespace)',
+    ]);
     expect(steps.every((e) => e.outcome === 'completed')).toBe(true);
-    expect(deleted.timeline).toContainEqual(expect.objectContaining({ kind: 'signal', title: 'signal delete', by: `storefleet-api: ${teamA}` }));
+    expect(deleted.timeline).toContainEqual(
+      expect.objectContaining({ kind: 'signal', title: 'signal delete', by: `storefleet-api: ${teamA}` }),
+    );
     const text = JSON.stringify(deleted);
-    for (const value of Object.values(secret.data ?? {})) expect(text).not.toContain(Buffer.from(value, 'base64').toString());
+    for (const value of Object.values(secret.data ?? {}))
+      expect(text).not.toContain(Buffer.from(value, 'base64').toString());
     for (const key of Object.values(keys)) expect(text).not.toContain(key);
     expect((await call(keys.b, `/stores/${mine}/history`)).status).toBe(404);
   });
@@ -139,7 +189,11 @@ describe('owners', () => {
     expect(await third.json()).toMatchObject({ error: { code: 'store_quota_exceeded' } });
 
     expect((await call(keys.b, `/stores/${first}`, { method: 'DELETE' })).status).toBe(202);
-    await eventually(`${first} to be Deleted`, async () => ((await (await call(keys.b, `/stores/${first}`)).json()) as { phase: string }).phase === 'Deleted' || undefined);
+    await eventually(
+      `${first} to be Deleted`,
+      async () =>
+        ((await (await call(keys.b, `/stores/${first}`)).json()) as { phase: string }).phase === 'Deleted' || undefined,
+    );
     expect((await create(keys.b, storeId('qb'))).status).toBe(201);
   });
 
@@ -149,7 +203,9 @@ describe('owners', () => {
     const logs = api.logs.join('\n');
     for (const key of Object.values(keys)) expect(logs).not.toContain(key);
     expect(logs).toContain('"authorization":"[Redacted]"');
-    expect(api.logs.some((line) => line.includes('"id":"trace-me-12345678"') && line.includes(`"storeId":"${mine}"`))).toBe(true);
+    expect(
+      api.logs.some((line) => line.includes('"id":"trace-me-12345678"') && line.includes(`"storeId":"${mine}"`)),
+    ).toBe(true);
   });
 
   it('when no worker is running, then GET still answers from the search attributes and says live detail is unavailable', async () => {

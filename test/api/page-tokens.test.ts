@@ -14,14 +14,21 @@ import { recordHistory } from '../harness/histories.js';
 const owner = uniqueName('pages');
 const key = `${owner}-key-0123456789`;
 const otherKey = `${owner}-other-key-0123456789`;
-const auth = { keys: new Map([[key, owner], [otherKey, `${owner}-other`]]), adminKeys: new Set<string>() };
+const auth = {
+  keys: new Map([
+    [key, owner],
+    [otherKey, `${owner}-other`],
+  ]),
+  adminKeys: new Set<string>(),
+};
 const taskQueue = uniqueName('no-worker');
 const ids = [uniqueName('page'), uniqueName('page'), uniqueName('page')];
 let api: TestApi;
 let replica: TestApi;
 
 type Page = { stores: Array<{ storeId: string }>; nextPageToken?: string };
-const list = (base: TestApi, query: string, as = key) => fetch(`${base.url}/api/v1/stores?${query}`, { headers: { Authorization: `Bearer ${as}` } });
+const list = (base: TestApi, query: string, as = key) =>
+  fetch(`${base.url}/api/v1/stores?${query}`, { headers: { Authorization: `Bearer ${as}` } });
 const page = async (base: TestApi, query: string) => {
   const res = await list(base, query);
   expect(res.status, await res.clone().text()).toBe(200);
@@ -46,7 +53,9 @@ beforeAll(async () => {
       ],
     });
   }
-  await eventually('the three stores to be listed', async () => ((await page(api, 'limit=100')).stores.length === 3 ? true : undefined));
+  await eventually('the three stores to be listed', async () =>
+    (await page(api, 'limit=100')).stores.length === 3 ? true : undefined,
+  );
 });
 afterAll(async () => {
   const client = await temporalClient();

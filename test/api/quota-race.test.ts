@@ -18,14 +18,32 @@ const started: string[] = [];
 beforeAll(async () => {
   worker = await startStoreWorker();
   const parked = uniqueName('parked');
-  const options = { taskQueue: parked, quotaTaskQueue: worker.taskQueue, auth: { keys: new Map([[keys.one, owners.one], [keys.two, owners.two]]), adminKeys: new Set<string>() }, storesPerOwner: limit,
+  const options = {
+    taskQueue: parked,
+    quotaTaskQueue: worker.taskQueue,
+    auth: {
+      keys: new Map([
+        [keys.one, owners.one],
+        [keys.two, owners.two],
+      ]),
+      adminKeys: new Set<string>(),
+    },
+    storesPerOwner: limit,
     // 60 updates at once on one workflow take a few seconds on a busy 2-core machine; this is about the count.
-    workerReadTimeoutMs: 60_000 };
+    workerReadTimeoutMs: 60_000,
+  };
   apis = await Promise.all([startApi(options), startApi(options)]);
 });
 afterAll(async () => {
   // Never picked up by a worker, so they made nothing in the cluster: terminating them leaves no garbage.
-  await Promise.all(started.map((id) => worker.client.workflow.getHandle(`store-${id}`).terminate('test over').catch(() => undefined)));
+  await Promise.all(
+    started.map((id) =>
+      worker.client.workflow
+        .getHandle(`store-${id}`)
+        .terminate('test over')
+        .catch(() => undefined),
+    ),
+  );
   await Promise.all(apis.map((api) => api.close()));
   await worker.stop();
 });
@@ -45,7 +63,11 @@ async function createAtOnce(key: string, over: TestApi[], count = 60) {
       return { status: res.status, code: body.error?.code, message: body.error?.message };
     }),
   );
-  return { created: answers.filter((a) => a.status === 201).length, refused: answers.filter((a) => a.status === 403 && a.code === 'store_quota_exceeded'), other: answers.filter((a) => a.status !== 201 && a.status !== 403) };
+  return {
+    created: answers.filter((a) => a.status === 201).length,
+    refused: answers.filter((a) => a.status === 403 && a.code === 'store_quota_exceeded'),
+    other: answers.filter((a) => a.status !== 201 && a.status !== 403),
+  };
 }
 
 describe('the per-owner store quota', () => {

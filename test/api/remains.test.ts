@@ -16,7 +16,17 @@ let api: TestApi;
 
 beforeAll(async () => {
   worker = await startStoreWorker();
-  api = await startApi({ taskQueue: worker.taskQueue, auth: { keys: new Map([[keys.a, owners.a], [keys.b, owners.b]]), adminKeys: new Set() }, storesPerOwner: 10 });
+  api = await startApi({
+    taskQueue: worker.taskQueue,
+    auth: {
+      keys: new Map([
+        [keys.a, owners.a],
+        [keys.b, owners.b],
+      ]),
+      adminKeys: new Set(),
+    },
+    storesPerOwner: 10,
+  });
 });
 afterAll(async () => {
   await api.close();
@@ -24,13 +34,21 @@ afterAll(async () => {
 });
 
 const call = (key: string, path: string, init: RequestInit = {}) =>
-  fetch(`${api.url}/api/v1${path}`, { ...init, headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${key}` } });
-const create = (key: string, id: string) => call(key, '/stores', { method: 'POST', body: JSON.stringify({ storeId: id, engine: 'woocommerce' }) });
+  fetch(`${api.url}/api/v1${path}`, {
+    ...init,
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${key}` },
+  });
+const create = (key: string, id: string) =>
+  call(key, '/stores', { method: 'POST', body: JSON.stringify({ storeId: id, engine: 'woocommerce' }) });
 const untilPhase = (key: string, id: string, phase: string) =>
-  eventually(`${id} to be ${phase}`, async () => {
-    const body = (await (await call(key, `/stores/${id}`)).json()) as { phase: string; lastError?: string };
-    return body.phase === phase ? body : undefined;
-  }, 120_000);
+  eventually(
+    `${id} to be ${phase}`,
+    async () => {
+      const body = (await (await call(key, `/stores/${id}`)).json()) as { phase: string; lastError?: string };
+      return body.phase === phase ? body : undefined;
+    },
+    120_000,
+  );
 const core = () => kubeConfig().makeApiClient(CoreV1Api);
 
 /** The uids that tell one store's objects from another's: namespace, admin Secret, volumes. */
@@ -41,7 +59,12 @@ async function objectUids(id: string) {
     core().readNamespacedSecret({ name: adminSecretName, namespace }),
     core().listNamespacedPersistentVolumeClaim({ namespace }),
   ]);
-  return { namespace: ns.metadata?.uid, secret: secret.metadata?.uid, password: secret.data?.['admin-password'], claims: claims.items.map((c) => c.metadata?.uid).sort() };
+  return {
+    namespace: ns.metadata?.uid,
+    secret: secret.metadata?.uid,
+    password: secret.data?.['admin-password'],
+    claims: claims.items.map((c) => c.metadata?.uid).sort(),
+  };
 }
 
 /** Owner a's store, Ready, whose workflow an operator then terminated: its objects remain. */
@@ -56,7 +79,7 @@ async function terminatedStore(prefix: string) {
 }
 
 describe('what a store leaves behind', () => {
-  it('when a store\'s workflow was terminated, then its id stays taken for everyone (409 store_remains saying how to remove it) until its owner deletes it, and then another owner gets new objects', async () => {
+  it("when a store's workflow was terminated, then its id stays taken for everyone (409 store_remains saying how to remove it) until its owner deletes it, and then another owner gets new objects", async () => {
     const { id, before } = await terminatedStore('rem');
 
     for (const key of [keys.b, keys.a]) {
@@ -71,7 +94,13 @@ describe('what a store leaves behind', () => {
 
     expect((await call(keys.a, `/stores/${id}`, { method: 'DELETE' })).status).toBe(202);
     await untilPhase(keys.a, id, 'Deleted');
-    await eventually(`namespace ${namespaceName(id)} to be gone`, async () => ((await core().readNamespace({ name: namespaceName(id) }).catch(() => undefined)) ? undefined : true));
+    await eventually(`namespace ${namespaceName(id)} to be gone`, async () =>
+      (await core()
+        .readNamespace({ name: namespaceName(id) })
+        .catch(() => undefined))
+        ? undefined
+        : true,
+    );
 
     expect((await create(keys.b, id)).status).toBe(201);
     await untilPhase(keys.b, id, 'Ready');
@@ -82,12 +111,15 @@ describe('what a store leaves behind', () => {
     expect(after.claims.some((uid) => before.claims.includes(uid))).toBe(false);
   });
 
-  it('when another owner\'s store of the same id is started past the API, then it ends Failed with ForeignRemains, adopts nothing, and its delete leaves the remains alone', async () => {
+  it("when another owner's store of the same id is started past the API, then it ends Failed with ForeignRemains, adopts nothing, and its delete leaves the remains alone", async () => {
     const { id, before } = await terminatedStore('foreign');
 
     const intruder = await worker.createStore({ storeId: id, engine: 'woocommerce', owner: owners.b });
     const failed = await waitForPhase(intruder, 'Failed', 60_000);
-    expect(failed.conditions.find((c) => c.type === 'NamespaceReady')).toMatchObject({ status: 'False', reason: 'ForeignRemains' });
+    expect(failed.conditions.find((c) => c.type === 'NamespaceReady')).toMatchObject({
+      status: 'False',
+      reason: 'ForeignRemains',
+    });
     expect(failed.lastError).toContain(`namespace ${namespaceName(id)} was left by another owner's store ${id}`);
     expect(failed.lastError).toContain('storefleet does not adopt it');
     // One attempt: retrying cannot change whose the namespace is.

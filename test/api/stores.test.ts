@@ -20,16 +20,25 @@ afterAll(async () => {
   await worker.stop();
 });
 
-const post = (path: string, body: unknown) => fetch(`${api.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+const post = (path: string, body: unknown) =>
+  fetch(`${api.url}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 const getJson = async <T = Record<string, unknown>>(path: string) => {
   const res = await fetch(`${api.url}${path}`);
   return { status: res.status, body: (await res.json()) as T };
 };
 const untilPhase = (path: string, phase: string, timeoutMs = 90_000) =>
-  eventually(`${path} to be ${phase}`, async () => {
-    const { body } = await getJson<{ phase: string }>(path);
-    return body.phase === phase ? body : undefined;
-  }, timeoutMs);
+  eventually(
+    `${path} to be ${phase}`,
+    async () => {
+      const { body } = await getJson<{ phase: string }>(path);
+      return body.phase === phase ? body : undefined;
+    },
+    timeoutMs,
+  );
 
 describe('a store over HTTP', () => {
   it('when created, inspected and deleted as the operations guide does, then it goes Ready and then Deleted with its namespace gone', async () => {
@@ -37,7 +46,12 @@ describe('a store over HTTP', () => {
     const created = await post('/stores', { engine: 'woocommerce', storeId: id });
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe(`/api/v1/stores/${id}`);
-    expect(await created.json()).toMatchObject({ storeId: id, engine: 'woocommerce', plan: 'small', phase: 'Provisioning' });
+    expect(await created.json()).toMatchObject({
+      storeId: id,
+      engine: 'woocommerce',
+      plan: 'small',
+      phase: 'Provisioning',
+    });
 
     const ready = (await untilPhase(`/stores/${id}`, 'Ready')) as Record<string, unknown>;
     expect(ready).toMatchObject({
@@ -45,7 +59,11 @@ describe('a store over HTTP', () => {
       url: `http://${id}.127.0.0.1.nip.io`,
       adminUrl: `http://${id}.127.0.0.1.nip.io/wp-admin/`,
       adminSecret: { name: 'store-admin', namespace: `store-${id}` },
-      links: { self: `/api/v1/stores/${id}`, events: `/api/v1/stores/${id}/events`, temporalUi: `http://127.0.0.1:8233/namespaces/default/workflows/store-${id}` },
+      links: {
+        self: `/api/v1/stores/${id}`,
+        events: `/api/v1/stores/${id}/events`,
+        temporalUi: `http://127.0.0.1:8233/namespaces/default/workflows/store-${id}`,
+      },
     });
     expect(JSON.stringify(ready)).not.toMatch(/password/i);
     const events = await getJson<{ events: Array<{ reason: string }> }>(`/api/v1/stores/${id}/events`);
@@ -59,17 +77,28 @@ describe('a store over HTTP', () => {
   });
 
   it('when a create is dry-run, then it lists the objects it would make and what the chart asks of the plan, and starts nothing', async () => {
-    type DryRun = { dryRun: boolean; fits: boolean; existingPhase?: string; problems: string[]; objects: Array<{ kind: string; name: string; source: string; action: string }>; resources: Array<{ resource: string; requested: number; quota: number; fits: boolean }> };
+    type DryRun = {
+      dryRun: boolean;
+      fits: boolean;
+      existingPhase?: string;
+      problems: string[];
+      objects: Array<{ kind: string; name: string; source: string; action: string }>;
+      resources: Array<{ resource: string; requested: number; quota: number; fits: boolean }>;
+    };
     const id = storeId('dry');
     const res = await post('/api/v1/stores?dryRun=true', { engine: 'woocommerce', storeId: id });
     expect(res.status).toBe(200);
     const plan = (await res.json()) as DryRun;
     expect(plan).toMatchObject({ dryRun: true, fits: true, problems: [] });
     const planned = (kind: string) => plan.objects.filter((o) => o.kind === kind);
-    expect(planned('Namespace')).toEqual([{ kind: 'Namespace', name: `store-${id}`, source: 'storefleet', action: 'create' }]);
+    expect(planned('Namespace')).toEqual([
+      { kind: 'Namespace', name: `store-${id}`, source: 'storefleet', action: 'create' },
+    ]);
     expect(planned('ResourceQuota')).toEqual([expect.objectContaining({ name: 'store-quota', action: 'create' })]);
     expect(planned('NetworkPolicy').length).toBeGreaterThanOrEqual(4);
-    expect(plan.objects.filter((o) => o.source === 'chart').map((o) => o.kind)).toEqual(expect.arrayContaining(['Deployment', 'StatefulSet', 'Job', 'Service', 'Ingress']));
+    expect(plan.objects.filter((o) => o.source === 'chart').map((o) => o.kind)).toEqual(
+      expect.arrayContaining(['Deployment', 'StatefulSet', 'Job', 'Service', 'Ingress']),
+    );
     const pods = plan.resources.find((r) => r.resource === 'pods');
     expect(pods).toMatchObject({ quota: 20, fits: true });
     expect(pods?.requested).toBeGreaterThanOrEqual(3);
@@ -92,7 +121,10 @@ describe('a store over HTTP', () => {
     const apps = kubeConfig().makeApiClient(AppsV1Api);
     const id = storeId('nap');
     const namespace = `store-${id}`;
-    const replicas = async () => Object.fromEntries((await apps.listNamespacedDeployment({ namespace })).items.map((d) => [d.metadata!.name!, d.spec?.replicas]));
+    const replicas = async () =>
+      Object.fromEntries(
+        (await apps.listNamespacedDeployment({ namespace })).items.map((d) => [d.metadata!.name!, d.spec?.replicas]),
+      );
     expect((await post('/stores', { engine: 'woocommerce', storeId: id })).status).toBe(201);
     await untilPhase(`/stores/${id}`, 'Ready');
     const before = await replicas();
@@ -102,25 +134,54 @@ describe('a store over HTTP', () => {
     const asleep = await post(`/api/v1/stores/${id}/hibernate`, {});
     expect(asleep.status).toBe(202);
     expect(await asleep.json()).toMatchObject({ storeId: id, message: 'hibernation requested' });
-    const hibernated = (await untilPhase(`/stores/${id}`, 'Hibernated')) as unknown as { conditions: Array<{ type: string; status: string; reason: string }> };
-    expect(hibernated.conditions.find((c) => c.type === 'StoreReady')).toMatchObject({ status: 'False', reason: 'Hibernated' });
+    const hibernated = (await untilPhase(`/stores/${id}`, 'Hibernated')) as unknown as {
+      conditions: Array<{ type: string; status: string; reason: string }>;
+    };
+    expect(hibernated.conditions.find((c) => c.type === 'StoreReady')).toMatchObject({
+      status: 'False',
+      reason: 'Hibernated',
+    });
     expect(Object.values(await replicas()).every((r) => r === 0)).toBe(true);
     expect((await apps.listNamespacedStatefulSet({ namespace })).items.every((s) => s.spec?.replicas === 0)).toBe(true);
-    expect((await core.listNamespacedPersistentVolumeClaim({ namespace })).items.map((c) => c.metadata?.name)).toEqual(claims);
+    expect((await core.listNamespacedPersistentVolumeClaim({ namespace })).items.map((c) => c.metadata?.name)).toEqual(
+      claims,
+    );
     const refused = await post(`/stores/${id}/hibernate`, {});
     expect(refused.status).toBe(409);
-    expect(await refused.json()).toMatchObject({ error: { code: 'store_not_ready', message: expect.stringContaining('the store is Hibernated') as string } });
-    expect((await getJson<{ stores: Array<{ storeId: string }> }>('/stores?phase=Hibernated&limit=100')).body.stores.map((s) => s.storeId)).toContain(id);
+    expect(await refused.json()).toMatchObject({
+      error: { code: 'store_not_ready', message: expect.stringContaining('the store is Hibernated') as string },
+    });
+    expect(
+      (await getJson<{ stores: Array<{ storeId: string }> }>('/stores?phase=Hibernated&limit=100')).body.stores.map(
+        (s) => s.storeId,
+      ),
+    ).toContain(id);
 
     expect((await post(`/stores/${id}/wake`, {})).status).toBe(202);
     await untilPhase(`/stores/${id}`, 'Ready');
     expect(await replicas()).toEqual(before);
-    const history = await getJson<{ timeline: Array<{ kind: string; title: string; by?: string }> }>(`/stores/${id}/history`);
-    expect(history.body.timeline).toContainEqual(expect.objectContaining({ kind: 'update', title: 'update hibernate', by: 'API, owner default (key none)' }));
+    const history = await getJson<{ timeline: Array<{ kind: string; title: string; by?: string }> }>(
+      `/stores/${id}/history`,
+    );
+    expect(history.body.timeline).toContainEqual(
+      expect.objectContaining({ kind: 'update', title: 'update hibernate', by: 'API, owner default (key none)' }),
+    );
 
     // Again, as the operations guide does it with the temporal CLI; then delete the hibernated store.
     await execa(inject('toolchain').temporal ?? 'temporal', [
-      'workflow', 'update', 'execute', '--workflow-id', `store-${id}`, '--name', 'hibernate', '--input', '{"by":"ops via CLI"}', '--address', inject('temporalAddress'), '--namespace', 'default',
+      'workflow',
+      'update',
+      'execute',
+      '--workflow-id',
+      `store-${id}`,
+      '--name',
+      'hibernate',
+      '--input',
+      '{"by":"ops via CLI"}',
+      '--address',
+      inject('temporalAddress'),
+      '--namespace',
+      'default',
     ]);
     await untilPhase(`/stores/${id}`, 'Hibernated');
     expect((await fetch(`${api.url}/stores/${id}`, { method: 'DELETE' })).status).toBe(202);
@@ -136,15 +197,44 @@ describe('a store over HTTP', () => {
     // The simulated cluster's pods serve nothing, and the store's name resolves nowhere: the first step fails.
     const answer = await post(`/stores/${id}/checks/order`, {});
     expect(answer.status).toBe(200);
-    const check = (await answer.json()) as { storeId: string; ok: boolean; steps: Array<{ name: string; ok: boolean; message: string }>; requestedBy: string };
+    const check = (await answer.json()) as {
+      storeId: string;
+      ok: boolean;
+      steps: Array<{ name: string; ok: boolean; message: string }>;
+      requestedBy: string;
+    };
     expect(check).toMatchObject({ storeId: id, ok: false, requestedBy: 'API, owner default (key none)' });
-    expect(check.steps).toEqual([{ name: 'sample product', ok: false, message: expect.stringMatching(/\S/) as string }]);
-    const store = await getJson<{ conditions: Array<{ type: string; status: string; reason: string; message: string }>; lastOrderCheck: unknown }>(`/stores/${id}`);
-    expect(store.body.conditions).toContainEqual(expect.objectContaining({ type: 'OrderFlow', status: 'False', reason: 'OrderFlowBroken', message: expect.stringContaining('sample product failed') as string }));
+    expect(check.steps).toEqual([
+      { name: 'sample product', ok: false, message: expect.stringMatching(/\S/) as string },
+    ]);
+    const store = await getJson<{
+      conditions: Array<{ type: string; status: string; reason: string; message: string }>;
+      lastOrderCheck: unknown;
+    }>(`/stores/${id}`);
+    expect(store.body.conditions).toContainEqual(
+      expect.objectContaining({
+        type: 'OrderFlow',
+        status: 'False',
+        reason: 'OrderFlowBroken',
+        message: expect.stringContaining('sample product failed') as string,
+      }),
+    );
     expect(store.body.lastOrderCheck).toMatchObject({ ok: false, requestedBy: 'API, owner default (key none)' });
 
     const cli = await execa(inject('toolchain').temporal ?? 'temporal', [
-      'workflow', 'update', 'execute', '--workflow-id', `store-${id}`, '--name', 'checkOrder', '--input', '{"by":"ops via CLI"}', '--address', inject('temporalAddress'), '--namespace', 'default',
+      'workflow',
+      'update',
+      'execute',
+      '--workflow-id',
+      `store-${id}`,
+      '--name',
+      'checkOrder',
+      '--input',
+      '{"by":"ops via CLI"}',
+      '--address',
+      inject('temporalAddress'),
+      '--namespace',
+      'default',
     ]);
     expect(cli.stdout).toContain('sample product');
 
@@ -152,7 +242,9 @@ describe('a store over HTTP', () => {
     await untilPhase(`/stores/${id}`, 'Hibernated');
     const refused = await post(`/stores/${id}/checks/order`, {});
     expect(refused.status).toBe(409);
-    expect(await refused.json()).toMatchObject({ error: { code: 'store_not_ready', message: 'the store is Hibernated; only a Ready store can run an order check' } });
+    expect(await refused.json()).toMatchObject({
+      error: { code: 'store_not_ready', message: 'the store is Hibernated; only a Ready store can run an order check' },
+    });
     expect((await post(`/stores/${storeId('none')}/checks/order`, {})).status).toBe(404);
     expect((await fetch(`${api.url}/stores/${id}`, { method: 'DELETE' })).status).toBe(202);
   });
@@ -164,10 +256,16 @@ describe('a store over HTTP', () => {
     await worker.client.workflow.getHandle(`store-${id}`).terminate('operator terminated it by hand');
 
     const stale = await getJson<{ live: boolean; detail: string }>(`/stores/${id}`);
-    expect(stale.body).toMatchObject({ live: false, detail: expect.stringContaining('terminated before the store was deleted') as string });
+    expect(stale.body).toMatchObject({
+      live: false,
+      detail: expect.stringContaining('terminated before the store was deleted') as string,
+    });
     const deleted = await fetch(`${api.url}/stores/${id}`, { method: 'DELETE' });
     expect(deleted.status).toBe(202);
-    expect(await deleted.json()).toMatchObject({ phase: 'Deleting', message: 'its workflow was terminated; a new run deletes what is left' });
+    expect(await deleted.json()).toMatchObject({
+      phase: 'Deleting',
+      message: 'its workflow was terminated; a new run deletes what is left',
+    });
     await untilPhase(`/stores/${id}`, 'Deleted');
     await expect(core.readNamespace({ name: `store-${id}` })).rejects.toMatchObject({ code: 404 });
   });
@@ -184,12 +282,15 @@ describe('a store over HTTP', () => {
 
   it('when 20 identical creates arrive at once, then exactly one creates the workflow and there is one namespace', async () => {
     const id = storeId('burst');
-    const statuses = (await Promise.all(Array.from({ length: 20 }, () => post('/stores', { storeId: id, engine: 'woocommerce' })))).map((r) => r.status);
+    const statuses = (
+      await Promise.all(Array.from({ length: 20 }, () => post('/stores', { storeId: id, engine: 'woocommerce' })))
+    ).map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 200)).toHaveLength(19);
     await untilPhase(`/stores/${id}`, 'Ready');
     const runs = [];
-    for await (const execution of worker.client.workflow.list({ query: `WorkflowId = 'store-${id}'` })) runs.push(execution);
+    for await (const execution of worker.client.workflow.list({ query: `WorkflowId = 'store-${id}'` }))
+      runs.push(execution);
     expect(runs).toHaveLength(1);
     expect((await core.listNamespace({ labelSelector: `storefleet.io/store-id=${id}` })).items).toHaveLength(1);
   });
@@ -199,7 +300,9 @@ describe('a store over HTTP', () => {
     for (const id of ids) expect((await post('/stores', { storeId: id, engine: 'medusa' })).status).toBe(201);
     for (const id of ids) await untilPhase(`/stores/${id}`, 'Ready');
     const listed = await eventually('both stores to be listed as Ready medusa stores', async () => {
-      const { body } = await getJson<{ stores: Array<{ storeId: string; engine: string; phase: string }> }>('/stores?engine=medusa&phase=Ready&limit=100');
+      const { body } = await getJson<{ stores: Array<{ storeId: string; engine: string; phase: string }> }>(
+        '/stores?engine=medusa&phase=Ready&limit=100',
+      );
       return ids.every((id) => body.stores.some((s) => s.storeId === id)) ? body.stores : undefined;
     });
     expect(listed.every((s) => s.engine === 'medusa' && s.phase === 'Ready')).toBe(true);
@@ -207,7 +310,9 @@ describe('a store over HTTP', () => {
     const first = await getJson<{ stores: unknown[]; nextPageToken?: string }>('/stores?engine=medusa&limit=1');
     expect(first.body.stores).toHaveLength(1);
     expect(first.body.nextPageToken).toBeTruthy();
-    const second = await getJson<{ stores: Array<{ storeId: string }> }>(`/stores?engine=medusa&limit=1&pageToken=${first.body.nextPageToken}`);
+    const second = await getJson<{ stores: Array<{ storeId: string }> }>(
+      `/stores?engine=medusa&limit=1&pageToken=${first.body.nextPageToken}`,
+    );
     expect(second.status).toBe(200);
     expect(second.body.stores[0]?.storeId).not.toBe((first.body.stores[0] as { storeId: string }).storeId);
   });

@@ -18,13 +18,29 @@ const handles: WorkflowHandle[] = [];
 let api: TestApi;
 
 beforeAll(async () => {
-  api = await startApi({ taskQueue, auth: { keys: new Map([[keys.a, owners.a], [keys.b, owners.b]]), adminKeys: new Set() }, streamsPerOwner: perOwner, queryTimeoutMs: 300 });
+  api = await startApi({
+    taskQueue,
+    auth: {
+      keys: new Map([
+        [keys.a, owners.a],
+        [keys.b, owners.b],
+      ]),
+      adminKeys: new Set(),
+    },
+    streamsPerOwner: perOwner,
+    queryTimeoutMs: 300,
+  });
   // Each owner's store as the API would have started it; nothing needs to provision it.
   const client = await temporalClient();
   for (const owner of ['a', 'b'] as const) {
     const id = stores[owner];
     handles.push(
-      await client.workflow.start('storeWorkflow', { taskQueue, workflowId: storeWorkflowId(id), args: [{ storeId: id, engine: 'medusa', plan: 'small', owner: owners[owner] }], typedSearchAttributes: [{ key: StoreOwner, value: owners[owner] }] }),
+      await client.workflow.start('storeWorkflow', {
+        taskQueue,
+        workflowId: storeWorkflowId(id),
+        args: [{ storeId: id, engine: 'medusa', plan: 'small', owner: owners[owner] }],
+        typedSearchAttributes: [{ key: StoreOwner, value: owners[owner] }],
+      }),
     );
   }
 });
@@ -43,12 +59,18 @@ interface OpenStream {
 /** Opens the owner's stream and, when it is one, reads its first event; close() hangs up. */
 async function openStream(owner: 'a' | 'b'): Promise<OpenStream> {
   const hangUp = new AbortController();
-  const res = await fetch(`${api.url}/stores/${stores[owner]}/stream`, { headers: { Authorization: `Bearer ${keys[owner]}` }, signal: hangUp.signal });
-  const body = res.ok ? new TextDecoder().decode((await res.body!.getReader().read()).value as Uint8Array) : await res.text();
+  const res = await fetch(`${api.url}/stores/${stores[owner]}/stream`, {
+    headers: { Authorization: `Bearer ${keys[owner]}` },
+    signal: hangUp.signal,
+  });
+  const body = res.ok
+    ? new TextDecoder().decode((await res.body!.getReader().read()).value as Uint8Array)
+    : await res.text();
   return { status: res.status, body, headers: res.headers, close: () => hangUp.abort() };
 }
 
-const openStreamsMetric = async () => Number(/^storefleet_api_event_streams (\d+)$/m.exec(await (await fetch(`${api.url}/metrics`)).text())?.[1]);
+const openStreamsMetric = async () =>
+  Number(/^storefleet_api_event_streams (\d+)$/m.exec(await (await fetch(`${api.url}/metrics`)).text())?.[1]);
 
 describe('event streams per owner', () => {
   it('when an owner has as many streams open as allowed, then the next is 429 too_many_streams with Retry-After, another owner still streams, and a closed stream frees its slot', async () => {
@@ -66,13 +88,21 @@ describe('event streams per owner', () => {
     other.close();
 
     open.pop()!.close();
-    const reopened = await eventually('a slot to be free again', async () => {
-      const attempt = await openStream('a');
-      return attempt.status === 200 ? attempt : undefined;
-    }, 10_000);
+    const reopened = await eventually(
+      'a slot to be free again',
+      async () => {
+        const attempt = await openStream('a');
+        return attempt.status === 200 ? attempt : undefined;
+      },
+      10_000,
+    );
     reopened.close();
     open[0]!.close();
-    await eventually('no stream to be open', async () => ((await openStreamsMetric()) === 0 ? true : undefined), 10_000);
+    await eventually(
+      'no stream to be open',
+      async () => ((await openStreamsMetric()) === 0 ? true : undefined),
+      10_000,
+    );
   });
 
   it('when many streams open and close one after another, then none leaves a listener behind on the server', async () => {
@@ -82,13 +112,21 @@ describe('event streams per owner', () => {
     try {
       // Node warns once more than 10 listeners wait on one signal: the server's shutdown signal.
       for (let i = 0; i < 12; i++) {
-        const stream = await eventually('a stream to open', async () => {
-          const attempt = await openStream('a');
-          return attempt.status === 200 ? attempt : undefined;
-        }, 10_000);
+        const stream = await eventually(
+          'a stream to open',
+          async () => {
+            const attempt = await openStream('a');
+            return attempt.status === 200 ? attempt : undefined;
+          },
+          10_000,
+        );
         stream.close();
       }
-      await eventually('every stream to be closed', async () => ((await openStreamsMetric()) === 0 ? true : undefined), 10_000);
+      await eventually(
+        'every stream to be closed',
+        async () => ((await openStreamsMetric()) === 0 ? true : undefined),
+        10_000,
+      );
       expect(warnings.filter((w) => w.includes('MaxListenersExceeded'))).toEqual([]);
     } finally {
       process.off('warning', onWarning);

@@ -59,18 +59,28 @@ interface Answer {
 }
 async function call(method: string, path: string, body?: unknown): Promise<Answer> {
   const started = Date.now();
-  const res = await fetch(`${api.url}/api/v1${path}`, { method, headers: { 'Content-Type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const res = await fetch(`${api.url}/api/v1${path}`, {
+    method,
+    headers: { 'Content-Type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   return { status: res.status, ms: Date.now() - started, body: (await res.json()) as Answer['body'] };
 }
 const untilPhase = (id: string, phase: string) =>
-  eventually(`${id} to be ${phase}`, async () => {
-    const { body } = await call('GET', `/stores/${id}`);
-    return body.phase === phase ? body : undefined;
-  }, 120_000);
+  eventually(
+    `${id} to be ${phase}`,
+    async () => {
+      const { body } = await call('GET', `/stores/${id}`);
+      return body.phase === phase ? body : undefined;
+    },
+    120_000,
+  );
 
 async function workflowTaskFailures(id: string): Promise<number> {
   const history = await worker.client.workflow.getHandle(storeWorkflowId(id)).fetchHistory();
-  return (history.events ?? []).filter((event) => event.eventType === proto.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED).length;
+  return (history.events ?? []).filter(
+    (event) => event.eventType === proto.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
+  ).length;
 }
 
 describe('updates while a change is being checked', () => {
@@ -81,7 +91,11 @@ describe('updates while a change is being checked', () => {
 
     const change = call('PATCH', `/stores/${id}`, { plan: 'medium' });
     await gateOf(id).entered.promise;
-    const others = await Promise.all([call('POST', `/stores/${id}/hibernate`, {}), call('POST', `/stores/${id}/checks/order`, {}), call('PATCH', `/stores/${id}`, { plan: 'large' })]);
+    const others = await Promise.all([
+      call('POST', `/stores/${id}/hibernate`, {}),
+      call('POST', `/stores/${id}/checks/order`, {}),
+      call('PATCH', `/stores/${id}`, { plan: 'large' }),
+    ]);
     gateOf(id).open.resolve();
     const changed = await change;
 

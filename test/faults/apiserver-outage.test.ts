@@ -34,14 +34,26 @@ let deletedSecrets: string[];
  * from the first failed call (after the apiserver stopped) to the success (after its restart began).
  */
 async function expectOutageRecorded(status: StoreStatus, step: string): Promise<void> {
-  const outageEvents = status.events.filter((e) => e.reason === reasons.KubernetesUnreachable || e.reason === reasons.KubernetesReachable);
+  const outageEvents = status.events.filter(
+    (e) => e.reason === reasons.KubernetesUnreachable || e.reason === reasons.KubernetesReachable,
+  );
   const firstFailure = outageEvents[0];
-  expect(firstFailure).toMatchObject({ type: 'Warning', reason: reasons.KubernetesUnreachable, message: expect.stringMatching(new RegExp(`^${step} \\(attempt 1\\) could not reach the Kubernetes API: .*(connection refused|ECONNREFUSED)`)) as unknown });
+  expect(firstFailure).toMatchObject({
+    type: 'Warning',
+    reason: reasons.KubernetesUnreachable,
+    message: expect.stringMatching(
+      new RegExp(`^${step} \\(attempt 1\\) could not reach the Kubernetes API: .*(connection refused|ECONNREFUSED)`),
+    ) as unknown,
+  });
   const recovery = outageEvents.at(-1);
   expect(recovery).toMatchObject({
     type: 'Normal',
     reason: reasons.KubernetesReachable,
-    message: expect.stringMatching(new RegExp(`^the Kubernetes API serves again: ${step} succeeded on attempt \\d+; this store's steps were held up for \\d+s \\(from the first failed call, ${firstFailure?.time}, to this success\\)$`)) as unknown,
+    message: expect.stringMatching(
+      new RegExp(
+        `^the Kubernetes API serves again: ${step} succeeded on attempt \\d+; this store's steps were held up for \\d+s \\(from the first failed call, ${firstFailure?.time}, to this success\\)$`,
+      ),
+    ) as unknown,
   });
   const { downAt, restartAt } = await outage.over;
   const claimedMs = Number(/held up for (\d+)s/.exec(recovery?.message ?? '')?.[1]) * 1000;
@@ -54,15 +66,32 @@ async function expectOutageRecorded(status: StoreStatus, step: string): Promise<
 
 beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'storefleet-outage-'));
-  const ports = { etcd: await freePort(), etcdPeer: await freePort(), apiserver: await freePort(), controllerManager: await freePort(), scheduler: await freePort() };
-  cluster = await startSimulatedCluster({ stateDir, toolchain: inject('toolchain'), ports, registry: new ProcessRegistry(join(stateDir, 'pids.json')), nodes: 1, ephemeral: true });
+  const ports = {
+    etcd: await freePort(),
+    etcdPeer: await freePort(),
+    apiserver: await freePort(),
+    controllerManager: await freePort(),
+    scheduler: await freePort(),
+  };
+  cluster = await startSimulatedCluster({
+    stateDir,
+    toolchain: inject('toolchain'),
+    ports,
+    registry: new ProcessRegistry(join(stateDir, 'pids.json')),
+    nodes: 1,
+    ephemeral: true,
+  });
   outage = apiserverOutage(cluster, downMs, [
     { activity: 'helmUpgradeInstall', storeId: provisionedId },
     { activity: 'uninstallRelease', storeId: deletedId },
   ]);
   // A provisioning deadline well past the outage: after the restart, the controllers' watches come back
   // with a back-off, which a loaded CI machine (a real node's tests run beside) stretches past 2 minutes.
-  worker = await startStoreWorker({ kubeconfigPath: cluster.kubeconfigPath, wrapActivities: outage.hold, maxProvisionSeconds: 300 });
+  worker = await startStoreWorker({
+    kubeconfigPath: cluster.kubeconfigPath,
+    wrapActivities: outage.hold,
+    maxProvisionSeconds: 300,
+  });
   deleted = await worker.createStore({ storeId: deletedId, engine: 'woocommerce' });
   // The first store on a cluster just started waits for its controllers to settle: on a loaded CI
   // machine that has taken more than 90 s.
@@ -90,7 +119,12 @@ describe('a kube-apiserver outage', () => {
 
     const { kubeconfigPath } = cluster!;
     await expectNothingLeaked({ ready: [{ storeId: provisionedId, engine: 'woocommerce' }] }, kubeconfigPath);
-    await expectNoSecretShown(worker!.client, [provisionedId], await storeSecretValues(provisionedId, kubeconfigPath), worker!.logs);
+    await expectNoSecretShown(
+      worker!.client,
+      [provisionedId],
+      await storeSecretValues(provisionedId, kubeconfigPath),
+      worker!.logs,
+    );
   }, 360_000);
 
   it('when the apiserver is down for ~20 s during cleanup, then the store ends Deleted with nothing of it left and no secret shown, and its events record the outage and the recovery', async () => {

@@ -12,10 +12,18 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-const send = (body: string, contentType = 'application/json') => fetch(`${api.url}/api/v1/stores`, { method: 'POST', headers: { 'Content-Type': contentType }, body });
+const send = (body: string, contentType = 'application/json') =>
+  fetch(`${api.url}/api/v1/stores`, { method: 'POST', headers: { 'Content-Type': contentType }, body });
 const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 
-const ids = { dots: 'a..b', upper: 'DemoStore', long: 'a'.repeat(64), unicode: 'stōre-ünï', path: '../../etc', big: 'big-one' };
+const ids = {
+  dots: 'a..b',
+  upper: 'DemoStore',
+  long: 'a'.repeat(64),
+  unicode: 'stōre-ünï',
+  path: '../../etc',
+  big: 'big-one',
+};
 
 describe('bad input', () => {
   it.each([
@@ -25,7 +33,12 @@ describe('bad input', () => {
     ['a unicode id', 400, 'validation_failed', JSON.stringify({ storeId: ids.unicode, engine: 'medusa' })],
     ['a path in the id', 400, 'validation_failed', JSON.stringify({ storeId: ids.path, engine: 'medusa' })],
     ['a JSON bomb (30 kB of nesting)', 413, 'payload_too_large', nested(5000)],
-    ['a 1 MB body', 413, 'payload_too_large', JSON.stringify({ storeId: ids.big, engine: 'medusa', pad: 'x'.repeat(1024 * 1024) })],
+    [
+      'a 1 MB body',
+      413,
+      'payload_too_large',
+      JSON.stringify({ storeId: ids.big, engine: 'medusa', pad: 'x'.repeat(1024 * 1024) }),
+    ],
     ['an array', 400, 'validation_failed', '[1,2,3]'],
     ['null', 400, 'invalid_json', 'null'],
     ['not JSON at all', 400, 'invalid_json', '{"storeId": '],
@@ -37,24 +50,38 @@ describe('bad input', () => {
     expect(error.message).toEqual(expect.any(String));
   });
 
-  it.each(['text/plain', 'application/xml', 'multipart/form-data; boundary=x'])('when the content type is %s, then 415', async (type) => {
-    const res = await send('storeId=demo', type);
-    expect(res.status).toBe(415);
-  });
+  it.each(['text/plain', 'application/xml', 'multipart/form-data; boundary=x'])(
+    'when the content type is %s, then 415',
+    async (type) => {
+      const res = await send('storeId=demo', type);
+      expect(res.status).toBe(415);
+    },
+  );
 
   it('when all that is over, then no workflow was started and the API still serves', async () => {
     const client = await temporalClient();
     // Describe reads the workflow itself (no visibility lag): none exists under any id that was sent.
     for (const id of Object.values(ids)) {
-      await expect(client.workflow.getHandle(storeWorkflowId(id)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+      await expect(client.workflow.getHandle(storeWorkflowId(id)).describe()).rejects.toBeInstanceOf(
+        WorkflowNotFoundError,
+      );
     }
     // Bodies without a usable id: a workflow started after them on the same queue is the only one there
     // once visibility shows it (it lags; whatever came before would be listed by then too).
     const sentinel = 'bad-input-sentinel';
-    await client.workflow.start('storeWorkflow', { taskQueue: 'bad-input-no-worker', workflowId: storeWorkflowId(sentinel), args: [{ storeId: sentinel, engine: 'medusa' }] });
-    await eventually('the sentinel store in visibility', async () => ((await client.workflow.count(`TaskQueue = 'bad-input-no-worker'`)).count > 0 ? true : undefined), 30_000);
+    await client.workflow.start('storeWorkflow', {
+      taskQueue: 'bad-input-no-worker',
+      workflowId: storeWorkflowId(sentinel),
+      args: [{ storeId: sentinel, engine: 'medusa' }],
+    });
+    await eventually(
+      'the sentinel store in visibility',
+      async () => ((await client.workflow.count(`TaskQueue = 'bad-input-no-worker'`)).count > 0 ? true : undefined),
+      30_000,
+    );
     const listed = [];
-    for await (const workflow of client.workflow.list({ query: `TaskQueue = 'bad-input-no-worker'` })) listed.push(workflow.workflowId);
+    for await (const workflow of client.workflow.list({ query: `TaskQueue = 'bad-input-no-worker'` }))
+      listed.push(workflow.workflowId);
     expect(listed).toEqual([storeWorkflowId(sentinel)]);
     await client.workflow.getHandle(storeWorkflowId(sentinel)).terminate('bad-input test sentinel');
     expect((await fetch(`${api.url}/healthz`)).status).toBe(200);

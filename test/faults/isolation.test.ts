@@ -19,7 +19,13 @@ function selects(selector: V1LabelSelector | undefined, labels: Record<string, s
   if (!selector) return false;
   const byLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
   const byExpressions = (selector.matchExpressions ?? []).every((e) =>
-    e.operator === 'In' ? e.values?.includes(labels[e.key] ?? '') : e.operator === 'NotIn' ? !e.values?.includes(labels[e.key] ?? '') : e.operator === 'Exists' ? e.key in labels : !(e.key in labels),
+    e.operator === 'In'
+      ? e.values?.includes(labels[e.key] ?? '')
+      : e.operator === 'NotIn'
+        ? !e.values?.includes(labels[e.key] ?? '')
+        : e.operator === 'Exists'
+          ? e.key in labels
+          : !(e.key in labels),
   );
   return byLabels && byExpressions;
 }
@@ -38,13 +44,23 @@ function admitsFrom(policies: V1NetworkPolicy[], namespaceLabels: Record<string,
 describe('isolation between stores', () => {
   it("when two stores are Ready, then neither namespace's policies admit the other's pods, while the ingress controller is admitted", async () => {
     const [a, b] = [storeId('isoa'), storeId('isob')];
-    await Promise.all([a, b].map(async (id) => waitForPhase(await worker.createStore({ storeId: id, engine: 'woocommerce' }), 'Ready')));
-    for (const [self, other] of [[a, b], [b, a]] as const) {
+    await Promise.all(
+      [a, b].map(async (id) => waitForPhase(await worker.createStore({ storeId: id, engine: 'woocommerce' }), 'Ready')),
+    );
+    for (const [self, other] of [
+      [a, b],
+      [b, a],
+    ] as const) {
       const policies = (await networking.listNamespacedNetworkPolicy({ namespace: namespaceName(self) })).items;
-      expect(policies.find((p) => p.metadata?.name === 'default-deny')?.spec?.policyTypes).toEqual(['Ingress', 'Egress']);
+      expect(policies.find((p) => p.metadata?.name === 'default-deny')?.spec?.policyTypes).toEqual([
+        'Ingress',
+        'Egress',
+      ]);
       const otherLabels = (await core.readNamespace({ name: namespaceName(other) })).metadata?.labels ?? {};
       expect(admitsFrom(policies, otherLabels)).toEqual([]);
-      expect(admitsFrom(policies, { 'kubernetes.io/metadata.name': 'ingress-nginx' })).toEqual(['allow-from-ingress-controller']);
+      expect(admitsFrom(policies, { 'kubernetes.io/metadata.name': 'ingress-nginx' })).toEqual([
+        'allow-from-ingress-controller',
+      ]);
       // Within the namespace: a bare podSelector peer (no namespaceSelector) means "this namespace only".
       const sameNamespace = policies.find((p) => p.metadata?.name === 'allow-same-namespace');
       expect(sameNamespace?.spec?.ingress?.[0]?._from).toEqual([{ podSelector: {} }]);

@@ -47,7 +47,11 @@ async function whilePaused(check: () => Promise<void>): Promise<void> {
   } finally {
     resume();
   }
-  await eventually('the API to reach Temporal again', async () => ((await fetch(`${api.url}/stores`)).status === 200 ? true : undefined), 30_000);
+  await eventually(
+    'the API to reach Temporal again',
+    async () => ((await fetch(`${api.url}/stores`)).status === 200 ? true : undefined),
+    30_000,
+  );
 }
 
 /** The request, its answer and how long it took; a hang ends after 10 s as an abort. */
@@ -75,14 +79,25 @@ describe('a paused Temporal', () => {
     await whilePaused(async () => {
       const { res, ms } = await timed('/readyz');
       expect(res.status).toBe(503);
-      expect(await res.json()).toEqual({ status: 'unavailable', temporal: 'unreachable', detail: 'Temporal did not answer' });
+      expect(await res.json()).toEqual({
+        status: 'unavailable',
+        temporal: 'unreachable',
+        detail: 'Temporal did not answer',
+      });
       expect(ms).toBeLessThan(3000);
     });
     expect(await (await fetch(`${api.url}/readyz`)).json()).toEqual({ status: 'ok', temporal: 'reachable' });
   });
 
   it('when Temporal hangs, then /metrics answers at once with the last store counts', async () => {
-    await eventually('the first counts', async () => (/^storefleet_stores\{phase="Ready"\} 0$/m.test(await (await fetch(`${api.url}/metrics`)).text()) ? true : undefined), 10_000);
+    await eventually(
+      'the first counts',
+      async () =>
+        /^storefleet_stores\{phase="Ready"\} 0$/m.test(await (await fetch(`${api.url}/metrics`)).text())
+          ? true
+          : undefined,
+      10_000,
+    );
     await whilePaused(async () => {
       const { res, ms } = await timed('/metrics');
       expect(res.status).toBe(200);

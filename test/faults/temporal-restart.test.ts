@@ -64,7 +64,12 @@ beforeAll(async () => {
     ingressNamespace: 'ingress-nginx',
     log: pino({ level: 'info' }, { write: (line: string) => void logs.push(line) }),
     readinessPollMs: 250,
-    settings: { maxProvisionSeconds: 180, driftCheckSeconds: 300, baseDomain: '127.0.0.1.nip.io', historyEventLimit: 2000 },
+    settings: {
+      maxProvisionSeconds: 180,
+      driftCheckSeconds: 300,
+      baseDomain: '127.0.0.1.nip.io',
+      historyEventLimit: 2000,
+    },
   });
   workers = await createStoreWorkers({
     connection,
@@ -77,7 +82,11 @@ beforeAll(async () => {
       async uninstallRelease(target) {
         const result = await activities.uninstallRelease(target);
         // Heartbeats keep this very attempt alive across the restart, so its result is what reaches the workflow.
-        if (target.storeId === deletedId) await withHeartbeat(() => ({ step: 'held by the test' }), () => uninstallMayReport);
+        if (target.storeId === deletedId)
+          await withHeartbeat(
+            () => ({ step: 'held by the test' }),
+            () => uninstallMayReport,
+          );
         return result;
       },
     },
@@ -135,7 +144,10 @@ describe('a Temporal server crash', () => {
       const handle = await startStore(id);
       await eventually('readiness to be awaited', async () => {
         const status = await storeStatus(handle);
-        return status.conditions.find((c) => c.type === 'ReleaseDeployed')?.status === 'True' && (await activityRunning(handle, 'waitForReady')) ? true : undefined;
+        return status.conditions.find((c) => c.type === 'ReleaseDeployed')?.status === 'True' &&
+          (await activityRunning(handle, 'waitForReady'))
+          ? true
+          : undefined;
       });
 
       await crashAndRestart();
@@ -144,7 +156,11 @@ describe('a Temporal server crash', () => {
       expect(ready.attempts).toBe(1);
       // Every provisioning condition; the storefront check is skipped on the simulated cluster, and its
       // setup pods run no script that could say how WooCommerce went (CommerceReady Unknown).
-      expect(ready.conditions.filter((c) => c.type !== 'StorefrontReachable' && c.type !== 'CommerceReady').every((c) => c.status === 'True')).toBe(true);
+      expect(
+        ready.conditions
+          .filter((c) => c.type !== 'StorefrontReachable' && c.type !== 'CommerceReady')
+          .every((c) => c.status === 'True'),
+      ).toBe(true);
 
       await expectNothingLeaked({ ready: [{ storeId: id, engine: 'woocommerce' }] });
       await expectNoSecretShown(client, [id], await storeSecretValues(id), logs);
@@ -153,14 +169,16 @@ describe('a Temporal server crash', () => {
     }
   }, 240_000);
 
-  it('when the Temporal server is SIGKILLed while a deleted store\'s cleanup uninstalls its release and restarted on its db, then the store ends Deleted, nothing leaked and no secret shown', async () => {
+  it("when the Temporal server is SIGKILLed while a deleted store's cleanup uninstalls its release and restarted on its db, then the store ends Deleted, nothing leaked and no secret shown", async () => {
     const handle = await startStore(deletedId);
     await waitForPhase(handle, 'Ready', 120_000);
     // Read while the store exists: the delete takes its Secret along.
     const secrets = await storeSecretValues(deletedId);
     await handle.signal(deleteSignal);
     const cleanup = client.workflow.getHandle(cleanupWorkflowId(deletedId));
-    await eventually('the cleanup to be uninstalling the release', async () => ((await activityRunning(cleanup, 'uninstallRelease')) ? true : undefined));
+    await eventually('the cleanup to be uninstalling the release', async () =>
+      (await activityRunning(cleanup, 'uninstallRelease')) ? true : undefined,
+    );
 
     await crashAndRestart();
     letUninstallReport();
@@ -168,7 +186,9 @@ describe('a Temporal server crash', () => {
     const final = await handle.result();
     expect(final.phase).toBe('Deleted');
     // The attempt the crash interrupted reported, not a retry (which would have found no release).
-    expect(final.events.find((e) => e.reason === reasons.ReleaseUninstalled)?.message).toBe(`release ${releaseName('woocommerce', deletedId)} uninstalled`);
+    expect(final.events.find((e) => e.reason === reasons.ReleaseUninstalled)?.message).toBe(
+      `release ${releaseName('woocommerce', deletedId)} uninstalled`,
+    );
 
     await expectNothingLeaked({ deleted: [{ storeId: deletedId, engine: 'woocommerce' }] });
     await expectNoSecretShown(client, [deletedId], secrets, logs);

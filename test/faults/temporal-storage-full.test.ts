@@ -39,7 +39,11 @@ beforeAll(async () => {
   api = await startApi({ taskQueue, temporalAddress: temporal.address, queryTimeoutMs });
   // A store as the API records one (no worker needs to run it for GET to find it).
   const connection = await Connection.connect({ address: temporal.address });
-  await new Client({ connection }).workflow.start('storeWorkflow', { taskQueue, workflowId: storeWorkflowId(storeId), args: [{ storeId, engine: 'woocommerce' }] });
+  await new Client({ connection }).workflow.start('storeWorkflow', {
+    taskQueue,
+    workflowId: storeWorkflowId(storeId),
+    args: [{ storeId, engine: 'woocommerce' }],
+  });
   await connection.close();
 }, 120_000);
 
@@ -79,11 +83,17 @@ describe.skipIf(!isRoot)("Temporal's storage full", () => {
       '/readyz to report the failing Temporal',
       async () => {
         const res = await fetch(`${url}/readyz`);
-        return res.status === 503 ? ((await res.json()) as { status: string; temporal: string; detail: string }) : undefined;
+        return res.status === 503
+          ? ((await res.json()) as { status: string; temporal: string; detail: string })
+          : undefined;
       },
       90_000,
     );
-    expect(readiness).toEqual({ status: 'unavailable', temporal: 'failing', detail: expect.stringContaining('its storage may be full') as unknown });
+    expect(readiness).toEqual({
+      status: 'unavailable',
+      temporal: 'failing',
+      detail: expect.stringContaining('its storage may be full') as unknown,
+    });
 
     const began = Date.now();
     const res = await fetch(`${url}/stores/${storeId}`);
@@ -97,7 +107,15 @@ describe.skipIf(!isRoot)("Temporal's storage full", () => {
     expect(elapsed).toBeLessThan(queryTimeoutMs + 1500);
 
     rmSync(filler());
-    await eventually('/readyz to be ready again', async () => ((await fetch(`${url}/readyz`)).status === 200 ? true : undefined), 90_000);
-    await eventually('GET to answer again', async () => ((await fetch(`${url}/stores/${storeId}`)).status === 200 ? true : undefined), 90_000);
+    await eventually(
+      '/readyz to be ready again',
+      async () => ((await fetch(`${url}/readyz`)).status === 200 ? true : undefined),
+      90_000,
+    );
+    await eventually(
+      'GET to answer again',
+      async () => ((await fetch(`${url}/stores/${storeId}`)).status === 200 ? true : undefined),
+      90_000,
+    );
   }, 300_000);
 });

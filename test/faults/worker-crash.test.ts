@@ -45,20 +45,29 @@ describe.each([
     const release = releaseName('woocommerce', id);
     // Slow pods keep readiness in flight long enough to be interrupted; a held admission keeps helm mid-install.
     const delay = await injectPodReadyDelay({ namespaces: [namespace] }, activity === 'waitForReady' ? 8000 : 0);
-    const held: HeldRequests | undefined = activity === 'helmUpgradeInstall' ? await holdHelmInstall(namespace) : undefined;
+    const held: HeldRequests | undefined =
+      activity === 'helmUpgradeInstall' ? await holdHelmInstall(namespace) : undefined;
     let worker = await startWorkerProcess(taskQueue);
     const outputs: string[] = [];
     try {
       const client = await temporalClient();
       const handle = await startStore(client, taskQueue, id);
-      await eventually(`${activity} to be running`, async () => ((await activityRunning(handle, activity)) ? true : undefined), 60_000);
+      await eventually(
+        `${activity} to be running`,
+        async () => ((await activityRunning(handle, activity)) ? true : undefined),
+        60_000,
+      );
       if (held) {
         await held.arrived;
         // The kill hits helm itself, mid-install: its process runs, and the release says so.
         expect(worker.children().filter((command) => command.includes(`upgrade --install ${release}`))).toHaveLength(1);
         expect(await releaseState(release, namespace)).toBe('pending-install');
         // So that the retry can tell where the lost attempt was (heartbeats reach Temporal every few seconds).
-        await eventually('the heartbeat of helm upgrade --install', async () => ((await lastHeartbeat(handle, activity)).includes('helm upgrade --install') ? true : undefined), 20_000);
+        await eventually(
+          'the heartbeat of helm upgrade --install',
+          async () => ((await lastHeartbeat(handle, activity)).includes('helm upgrade --install') ? true : undefined),
+          20_000,
+        );
       }
       const secretBefore = await core.readNamespacedSecret({ name: adminSecretName, namespace });
       const killed = worker;
@@ -75,14 +84,29 @@ describe.each([
       outputs.push(worker.output());
       // Every provisioning condition; the storefront check is skipped on the simulated cluster, and its
       // setup pods run no script that could say how WooCommerce went (CommerceReady Unknown).
-      expect(status.conditions.filter((c) => c.type !== 'StorefrontReachable' && c.type !== 'CommerceReady').every((c) => c.status === 'True')).toBe(true);
+      expect(
+        status.conditions
+          .filter((c) => c.type !== 'StorefrontReachable' && c.type !== 'CommerceReady')
+          .every((c) => c.status === 'True'),
+      ).toBe(true);
       // The retry is in the store's timeline with its cause, and not taken for a Kubernetes outage.
-      const at = held ? ' \\(its last heartbeat said: helm upgrade --install\\)' : '( \\(its last heartbeat said: [^)]+\\))?';
+      const at = held
+        ? ' \\(its last heartbeat said: helm upgrade --install\\)'
+        : '( \\(its last heartbeat said: [^)]+\\))?';
       expect(status.events.filter((e) => e.reason === reasons.StepRetried).map((e) => e.message)).toEqual([
-        expect.stringMatching(new RegExp(`^${activity} attempt 2 began after attempt 1 sent no heartbeat for 30s${at}: its worker stopped or lost its connection to Temporal$`)),
+        expect.stringMatching(
+          new RegExp(
+            `^${activity} attempt 2 began after attempt 1 sent no heartbeat for 30s${at}: its worker stopped or lost its connection to Temporal$`,
+          ),
+        ),
       ]);
-      expect(status.events.filter((e) => e.reason === reasons.KubernetesReachable || e.reason === reasons.KubernetesUnreachable)).toEqual([]);
-      if (held) expect(worker.output()).toContain(`"release":"${release}","msg":"recovered from pending-install by uninstall"`);
+      expect(
+        status.events.filter(
+          (e) => e.reason === reasons.KubernetesReachable || e.reason === reasons.KubernetesUnreachable,
+        ),
+      ).toEqual([]);
+      if (held)
+        expect(worker.output()).toContain(`"release":"${release}","msg":"recovered from pending-install by uninstall"`);
 
       const secretAfter = await core.readNamespacedSecret({ name: adminSecretName, namespace });
       expect(secretAfter.metadata?.uid).toBe(secretBefore.metadata?.uid);
@@ -118,7 +142,14 @@ describe('a worker killed in cleanup', () => {
       held = await holdNamespaceDeletion(namespace);
       await handle.signal(deleteSignal);
       await held.arrived;
-      await eventually('deleteNamespace to be running', async () => ((await activityRunning(client.workflow.getHandle(cleanupWorkflowId(id)), 'deleteNamespace')) ? true : undefined), 30_000);
+      await eventually(
+        'deleteNamespace to be running',
+        async () =>
+          (await activityRunning(client.workflow.getHandle(cleanupWorkflowId(id)), 'deleteNamespace'))
+            ? true
+            : undefined,
+        30_000,
+      );
       const killed = worker;
       await killed.kill('SIGKILL');
       outputs.push(killed.output());

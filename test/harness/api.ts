@@ -40,18 +40,38 @@ export interface TestApi {
 export async function startApi(options: ApiOptions): Promise<TestApi> {
   const queryTimeoutMs = options.queryTimeoutMs ?? 3000;
   // The API's own client, built as api/main.ts builds it (a deadline on every call).
-  const temporal = apiTemporalClient({ address: options.temporalAddress ?? inject('temporalAddress'), namespace: options.namespace ?? 'default', tls: false }, queryTimeoutMs);
+  const temporal = apiTemporalClient(
+    {
+      address: options.temporalAddress ?? inject('temporalAddress'),
+      namespace: options.namespace ?? 'default',
+      tls: false,
+    },
+    queryTimeoutMs,
+  );
   const { client } = temporal;
   const shutdown = new AbortController();
   const logs: string[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
   const keys = options.auth?.keys ?? new Map<string, string>();
   const adminKeys = options.auth?.adminKeys ?? new Set<string>();
-  const stores = createStoreService({ client, taskQueue: options.taskQueue, queryTimeoutMs, storesPerOwner: options.storesPerOwner ?? 1000, quotaTaskQueue: options.quotaTaskQueue, workerReadTimeoutMs: options.workerReadTimeoutMs ?? 10_000, pageTokens: createPageTokens(pageTokenKey({ client, taskQueue: options.taskQueue })) });
+  const stores = createStoreService({
+    client,
+    taskQueue: options.taskQueue,
+    queryTimeoutMs,
+    storesPerOwner: options.storesPerOwner ?? 1000,
+    quotaTaskQueue: options.quotaTaskQueue,
+    workerReadTimeoutMs: options.workerReadTimeoutMs ?? 10_000,
+    pageTokens: createPageTokens(pageTokenKey({ client, taskQueue: options.taskQueue })),
+  });
   const app = createApp({
     stores: options.wrapStores ? options.wrapStores(stores) : stores,
     log,
-    auth: { enabled: keys.size > 0 || adminKeys.size > 0, keys, adminKeys, failuresPerMinute: options.authFailuresPerMinute ?? 100_000 },
+    auth: {
+      enabled: keys.size > 0 || adminKeys.size > 0,
+      keys,
+      adminKeys,
+      failuresPerMinute: options.authFailuresPerMinute ?? 100_000,
+    },
     links: { temporalUiUrl: 'http://127.0.0.1:8233', namespace: client.options.namespace },
     rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
     temporalReadiness: () => temporalReadiness(client.connection, client.options.namespace),

@@ -22,7 +22,11 @@ export interface ApiserverOutage {
 
 type StoreStep = (target: { storeId: string }, ...rest: unknown[]) => Promise<unknown>;
 
-export function apiserverOutage(cluster: Pick<RunningCluster, 'stopApiserver' | 'startApiserver'>, downMs: number, steps: HeldStep[]): ApiserverOutage {
+export function apiserverOutage(
+  cluster: Pick<RunningCluster, 'stopApiserver' | 'startApiserver'>,
+  downMs: number,
+  steps: HeldStep[],
+): ApiserverOutage {
   const key = (activity: string, storeId: string) => `${activity}/${storeId}`;
   const held = new Set(steps.map((step) => key(step.activity, step.storeId)));
   const notArrived = new Set(held);

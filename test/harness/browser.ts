@@ -5,7 +5,15 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
-const launchArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const launchArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** STOREFLEET_CHROMIUM_BIN, else the first `chromium` (or `chromium-browser`) on PATH. */
 export function chromiumPath(): string {
@@ -22,7 +30,9 @@ export function chromiumPath(): string {
       }
     }
   }
-  throw new Error('Chromium not found: install it (apt-get install chromium) or set STOREFLEET_CHROMIUM_BIN to its path');
+  throw new Error(
+    'Chromium not found: install it (apt-get install chromium) or set STOREFLEET_CHROMIUM_BIN to its path',
+  );
 }
 
 /**
@@ -42,7 +52,11 @@ export interface TestPage {
 }
 
 /** A fresh context (own localStorage) and page at `url`, collecting script errors. */
-export async function openPage(browser: Browser, url: string, viewport = { width: 1280, height: 900 }): Promise<TestPage> {
+export async function openPage(
+  browser: Browser,
+  url: string,
+  viewport = { width: 1280, height: 900 },
+): Promise<TestPage> {
   const context = await browser.newContext({ viewport, reducedMotion: 'reduce' });
   const page = await context.newPage();
   const pageErrors: string[] = [];

@@ -32,7 +32,16 @@ export function kubeConfig(path = inject('kubeconfigPath')): KubeConfig {
 /** Keeps the SDK's own log lines (worker state changes, pollers) out of the test output. */
 export function installQuietRuntime(): void {
   if (runtimeInstalled) return;
-  Runtime.install({ logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } });
+  Runtime.install({
+    logger: {
+      log: () => undefined,
+      trace: () => undefined,
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: () => undefined,
+    },
+  });
   runtimeInstalled = true;
 }
 
@@ -58,7 +67,10 @@ export async function createTestWorker(options: Partial<WorkerOptions> = {}): Pr
 }
 
 /** helm against the run's cluster, with the output captured for assertions. */
-export async function helm(args: string[], options: { input?: string; kubeconfigPath?: string } = {}): Promise<{ exitCode: number; stdout: string; all: string }> {
+export async function helm(
+  args: string[],
+  options: { input?: string; kubeconfigPath?: string } = {},
+): Promise<{ exitCode: number; stdout: string; all: string }> {
   const result = await execa(inject('toolchain').helm ?? 'helm', args, {
     env: { KUBECONFIG: options.kubeconfigPath ?? inject('kubeconfigPath') },
     reject: false,
@@ -80,7 +92,12 @@ export class GiveUp extends Error {}
  * Polls until the check returns a value other than undefined, or fails naming what it waited for and,
  * when given, what `lastSeen` says (the state it ended in, to tell a slow step from a stuck one).
  */
-export async function eventually<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000, lastSeen?: () => string): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 60_000,
+  lastSeen?: () => string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -93,5 +110,7 @@ export async function eventually<T>(what: string, check: () => T | undefined | P
     }
     await sleep(250);
   }
-  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${lastError instanceof Error ? ` (last error: ${lastError.message})` : ''}${lastSeen ? `; ${lastSeen()}` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs / 1000}s waiting for ${what}${lastError instanceof Error ? ` (last error: ${lastError.message})` : ''}${lastSeen ? `; ${lastSeen()}` : ''}`,
+  );
 }

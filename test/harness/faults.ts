@@ -3,7 +3,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AdmissionregistrationV1Api, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { ignoreNotFound } from '../../activities/kube-objects.js';
 import { podTerminatedTemplate, runningJobPod, stageObject, statusPatch } from '../../dev/cluster/default-stages.js';
-import { applyStage, deleteStage, jobPodFailStage, podFaultStage, podReadyDelayStage, type PodFaultReason, type PodScope } from '../../dev/cluster/stages.js';
+import {
+  applyStage,
+  deleteStage,
+  jobPodFailStage,
+  podFaultStage,
+  podReadyDelayStage,
+  type PodFaultReason,
+  type PodScope,
+} from '../../dev/cluster/stages.js';
 import { kubeConfig, uniqueName } from './clients.js';
 
 export interface Injected {
@@ -20,12 +28,28 @@ export interface Injected {
  */
 export async function injectPodFault(namespace: string, reason: PodFaultReason, message?: string): Promise<Injected>;
 /** Kubelet's reason for an image that is not on the node under pull policy Never; the message is kubelet's. */
-export async function injectPodFault(namespace: string, reason: 'ErrImageNeverPull', message: string): Promise<Injected>;
-export async function injectPodFault(namespace: string, reason: PodFaultReason | 'ErrImageNeverPull', message?: string): Promise<Injected> {
+export async function injectPodFault(
+  namespace: string,
+  reason: 'ErrImageNeverPull',
+  message: string,
+): Promise<Injected>;
+export async function injectPodFault(
+  namespace: string,
+  reason: PodFaultReason | 'ErrImageNeverPull',
+  message?: string,
+): Promise<Injected> {
   const kc = kubeConfig();
   const stageName = uniqueName(`fault-${namespace}`);
   // The stage writes any waiting reason; only its default messages are per reason, and this one brings its own.
-  await applyStage(kc, podFaultStage({ name: stageName, namespace, reason: reason as PodFaultReason, ...(message === undefined ? {} : { message }) }));
+  await applyStage(
+    kc,
+    podFaultStage({
+      name: stageName,
+      namespace,
+      reason: reason as PodFaultReason,
+      ...(message === undefined ? {} : { message }),
+    }),
+  );
   return {
     name: stageName,
     remove: async () => {
@@ -54,7 +78,9 @@ export async function injectJobOutcome(namespace: string, message: string): Prom
     kc,
     stageObject(stageName, 'runtime', {
       resourceRef: { apiGroup: 'v1', kind: 'Pod' },
-      selector: { matchExpressions: [...runningJobPod, { key: '.metadata.namespace', operator: 'In', values: [namespace] }] },
+      selector: {
+        matchExpressions: [...runningJobPod, { key: '.metadata.namespace', operator: 'In', values: [namespace] }],
+      },
       weight: 1_000_000,
       next: statusPatch(podTerminatedTemplate(0, message)),
     }),
@@ -75,13 +101,23 @@ export async function refuseStatefulSetPods(namespace: string, message: string):
       metadata: { name },
       spec: {
         failurePolicy: 'Fail',
-        matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }] },
+        matchConstraints: {
+          resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }],
+        },
         matchConditions: [{ name: 'in-namespace', expression: `request.namespace == '${namespace}'` }],
-        validations: [{ expression: "!has(object.metadata.ownerReferences) || !object.metadata.ownerReferences.exists(o, o.kind == 'StatefulSet')", message }],
+        validations: [
+          {
+            expression:
+              "!has(object.metadata.ownerReferences) || !object.metadata.ownerReferences.exists(o, o.kind == 'StatefulSet')",
+            message,
+          },
+        ],
       },
     },
   });
-  await admission.createValidatingAdmissionPolicyBinding({ body: { metadata: { name }, spec: { policyName: name, validationActions: ['Deny'] } } });
+  await admission.createValidatingAdmissionPolicyBinding({
+    body: { metadata: { name }, spec: { policyName: name, validationActions: ['Deny'] } },
+  });
   return {
     name,
     remove: async () => {
@@ -111,7 +147,8 @@ async function deleteStuckPods(core: CoreV1Api, namespace: string, reason: strin
   while (Date.now() < deadline) {
     const stuck = (await core.listNamespacedPod({ namespace })).items.filter((pod) => isStuck(pod, reason));
     if (stuck.length === 0) return;
-    for (const pod of stuck) await ignoreNotFound(core.deleteNamespacedPod({ namespace, name: pod.metadata?.name ?? '' }));
+    for (const pod of stuck)
+      await ignoreNotFound(core.deleteNamespacedPod({ namespace, name: pod.metadata?.name ?? '' }));
     await sleep(500);
   }
   throw new Error(`pods of ${namespace} still stuck in ${reason} after ${timeoutMs / 1000}s`);

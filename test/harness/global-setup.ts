@@ -33,10 +33,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const base = loadPlatformConfig();
   const ports = await freePlatformPorts();
   // STOREFLEET_CLUSTER=local runs the whole suite against a real node: it needs the node's binaries too.
-  const toolchain = await ensureToolchain({ cacheDir: base.cacheDir, build: false, components: [...components, ...testComponents, ...(base.cluster.mode === 'local' ? localComponents : [])] });
+  const toolchain = await ensureToolchain({
+    cacheDir: base.cacheDir,
+    build: false,
+    components: [...components, ...testComponents, ...(base.cluster.mode === 'local' ? localComponents : [])],
+  });
   const [platform, bundle] = await Promise.all([
     startPlatform({ ...base, stateDir, ports }, toolchain, { ephemeral: true }),
-    bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)), logger: quietBundlerLogger }),
+    bundleWorkflowCode({
+      workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)),
+      logger: quietBundlerLogger,
+    }),
   ]);
   const workflowBundlePath = join(stateDir, 'workflow-bundle.js');
   writeFileSync(workflowBundlePath, bundle.code);
@@ -46,7 +53,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('workflowBundlePath', workflowBundlePath);
   project.provide('toolchain', toolchain);
   project.provide('stateDir', stateDir);
-  project.provide('localPlatform', platform.local ? { ingressUrl: platform.local.ingressUrl, workerEnv: platform.local.workerEnv } : null);
+  project.provide(
+    'localPlatform',
+    platform.local ? { ingressUrl: platform.local.ingressUrl, workerEnv: platform.local.workerEnv } : null,
+  );
   process.stdout.write(`[harness] platform up in ${Date.now() - began} ms (state ${stateDir})\n`);
 
   return async () => {

@@ -13,7 +13,16 @@ const recording = () => process.env.STOREFLEET_RECORD_HISTORIES === '1';
 export async function recordHistory(name: string, workflowId: string): Promise<void> {
   if (!recording()) return;
   const { stdout } = await execa(inject('toolchain').temporal ?? 'temporal', [
-    'workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--address', inject('temporalAddress'), '--namespace', 'default',
+    'workflow',
+    'show',
+    '--workflow-id',
+    workflowId,
+    '--output',
+    'json',
+    '--address',
+    inject('temporalAddress'),
+    '--namespace',
+    'default',
   ]);
   writeFileSync(`${historiesDir}/${name}.json`, `${JSON.stringify(JSON.parse(stdout), null, 1)}\n`);
 }
@@ -23,9 +32,13 @@ export async function recordHistoryOfType(name: string, taskQueue: string, workf
   if (!recording()) return;
   const query = `TaskQueue = "${taskQueue}" AND WorkflowType = "${workflowType}" AND ExecutionStatus = "Completed"`;
   const client = await temporalClient();
-  const workflowId = await eventually(`a completed ${workflowType} on task queue ${taskQueue} to record`, async () => {
-    for await (const execution of client.workflow.list({ query })) return execution.workflowId;
-    return undefined;
-  }, 10_000);
+  const workflowId = await eventually(
+    `a completed ${workflowType} on task queue ${taskQueue} to record`,
+    async () => {
+      for await (const execution of client.workflow.list({ query })) return execution.workflowId;
+      return undefined;
+    },
+    10_000,
+  );
   await recordHistory(name, workflowId);
 }

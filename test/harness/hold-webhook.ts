@@ -35,10 +35,17 @@ export interface HeldRule {
 
 /** Helm creating the chart's objects (not the namespace's guardrails and Secret, which come before helm). */
 export const holdHelmInstall = (namespace: string) =>
-  holdRequests({ namespace, operations: ['CREATE'], resources: ['*'], scope: 'Namespaced', objectLabels: { 'app.kubernetes.io/managed-by': 'Helm' } });
+  holdRequests({
+    namespace,
+    operations: ['CREATE'],
+    resources: ['*'],
+    scope: 'Namespaced',
+    objectLabels: { 'app.kubernetes.io/managed-by': 'Helm' },
+  });
 
 /** The deletion of the namespace itself (a cleanup step). */
-export const holdNamespaceDeletion = (namespace: string) => holdRequests({ namespace, operations: ['DELETE'], resources: ['namespaces'], scope: 'Cluster' });
+export const holdNamespaceDeletion = (namespace: string) =>
+  holdRequests({ namespace, operations: ['DELETE'], resources: ['namespaces'], scope: 'Cluster' });
 
 export async function holdRequests(rule: HeldRule): Promise<HeldRequests> {
   const dir = mkdtempSync(join(tmpdir(), 'storefleet-webhook-'));
@@ -50,20 +57,29 @@ export async function holdRequests(rule: HeldRule): Promise<HeldRequests> {
   let arrive: () => void = () => undefined;
   const arrived = new Promise<void>((resolve) => (arrive = resolve));
 
-  const server = createServer({ key: readFileSync(join(dir, 'webhook.key')), cert: readFileSync(join(dir, 'webhook.crt')) }, (request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    request.on('end', () => {
-      const uid = (JSON.parse(body || '{}') as AdmissionReview).request?.uid ?? '';
-      arrive();
-      const answer = () => {
-        response.setHeader('content-type', 'application/json');
-        response.end(JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid, allowed: true } }));
-      };
-      if (open) answer();
-      else void released.then(answer);
-    });
-  });
+  const server = createServer(
+    { key: readFileSync(join(dir, 'webhook.key')), cert: readFileSync(join(dir, 'webhook.crt')) },
+    (request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        const uid = (JSON.parse(body || '{}') as AdmissionReview).request?.uid ?? '';
+        arrive();
+        const answer = () => {
+          response.setHeader('content-type', 'application/json');
+          response.end(
+            JSON.stringify({
+              apiVersion: 'admission.k8s.io/v1',
+              kind: 'AdmissionReview',
+              response: { uid, allowed: true },
+            }),
+          );
+        };
+        if (open) answer();
+        else void released.then(answer);
+      });
+    },
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
@@ -75,8 +91,19 @@ export async function holdRequests(rule: HeldRule): Promise<HeldRequests> {
       webhooks: [
         {
           name: 'hold.storefleet.test',
-          clientConfig: { url: `https://127.0.0.1:${port}/`, caBundle: readFileSync(join(dir, 'ca.crt')).toString('base64') },
-          rules: [{ operations: rule.operations, apiGroups: ['*'], apiVersions: ['*'], resources: rule.resources, scope: rule.scope }],
+          clientConfig: {
+            url: `https://127.0.0.1:${port}/`,
+            caBundle: readFileSync(join(dir, 'ca.crt')).toString('base64'),
+          },
+          rules: [
+            {
+              operations: rule.operations,
+              apiGroups: ['*'],
+              apiVersions: ['*'],
+              resources: rule.resources,
+              scope: rule.scope,
+            },
+          ],
           // For a Namespace, the selector matches the namespace object itself.
           namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': rule.namespace } },
           ...(rule.objectLabels ? { objectSelector: { matchLabels: rule.objectLabels } } : {}),

@@ -6,7 +6,11 @@ import proto from '@temporalio/proto';
 /** The activity of this type is running (started by a worker, not just scheduled). */
 export async function activityRunning(handle: WorkflowHandle, type: string): Promise<boolean> {
   const { raw } = await handle.describe();
-  return (raw.pendingActivities ?? []).some((a) => a.activityType?.name === type && a.state === proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
+  return (raw.pendingActivities ?? []).some(
+    (a) =>
+      a.activityType?.name === type &&
+      a.state === proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+  );
 }
 
 /** What the running activity's last heartbeat that reached Temporal said (its JSON), or ''. */

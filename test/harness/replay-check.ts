@@ -9,8 +9,12 @@ import { inject } from 'vitest';
 export async function expectHistoriesReplay(client: Client, taskQueue: string): Promise<void> {
   const histories = client.workflow.list({ query: `TaskQueue = "${taskQueue}"` }).intoHistories();
   const failures: string[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories)) {
+  for await (const result of Worker.runReplayHistories(
+    { workflowBundle: { codePath: inject('workflowBundlePath') } },
+    histories,
+  )) {
     if (result.error) failures.push(`${result.workflowId} (run ${result.runId}): ${result.error.message}`);
   }
-  if (failures.length > 0) throw new Error(`${failures.length} workflow(s) of task queue ${taskQueue} do not replay:\n${failures.join('\n')}`);
+  if (failures.length > 0)
+    throw new Error(`${failures.length} workflow(s) of task queue ${taskQueue} do not replay:\n${failures.join('\n')}`);
 }

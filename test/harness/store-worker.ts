@@ -1,7 +1,12 @@
 // A real storefleet worker for a test file: the project's workers and activities against the run's
 // Temporal server, simulated cluster and helm, on a fresh task queue, with its log lines captured.
 import { fileURLToPath } from 'node:url';
-import { WorkflowIdConflictPolicy, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import {
+  WorkflowIdConflictPolicy,
+  type Client,
+  type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
 import { pino } from 'pino';
 import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities/deps.js';
@@ -117,7 +122,8 @@ export async function waitForPhase(handle: WorkflowHandle, phase: Phase, timeout
     async () => {
       const status = await storeStatus(handle);
       if (status.phase === phase) return status;
-      if (phase === 'Ready' && status.phase === 'Failed') throw new GiveUp(`store ${handle.workflowId} failed instead: ${status.lastError}`);
+      if (phase === 'Ready' && status.phase === 'Failed')
+        throw new GiveUp(`store ${handle.workflowId} failed instead: ${status.lastError}`);
       return undefined;
     },
     timeoutMs,
@@ -127,5 +133,7 @@ export async function waitForPhase(handle: WorkflowHandle, phase: Phase, timeout
 /** A workflow's history as text a test can search, every payload's bytes decoded. */
 export async function historyText(handle: WorkflowHandle): Promise<string> {
   const history = await handle.fetchHistory();
-  return JSON.stringify(history, (_key, value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString() : value));
+  return JSON.stringify(history, (_key, value: unknown) =>
+    value instanceof Uint8Array ? Buffer.from(value).toString() : value,
+  );
 }

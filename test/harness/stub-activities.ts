@@ -30,9 +30,17 @@ type Steps = Pick<
 >;
 
 /** A store's own behaviour for some steps: `(call) => ...` gets the how-manieth call of that step it is (1, 2, ...). */
-export type StepScript = { [Name in keyof Steps]?: (call: number, ...args: Parameters<Steps[Name]>) => ReturnType<Steps[Name]> };
+export type StepScript = {
+  [Name in keyof Steps]?: (call: number, ...args: Parameters<Steps[Name]>) => ReturnType<Steps[Name]>;
+};
 
-export const stubSettings: StoreSettings = { maxProvisionSeconds: 600, driftCheckSeconds: 3600, baseDomain: 'stores.test', historyEventLimit: 10_000, storefrontCheck: false };
+export const stubSettings: StoreSettings = {
+  maxProvisionSeconds: 600,
+  driftCheckSeconds: 3600,
+  baseDomain: 'stores.test',
+  historyEventLimit: 10_000,
+  storefrontCheck: false,
+};
 
 /**
  * A step that runs until it is cancelled (a delete), heartbeating so that the cancellation reaches it.
@@ -55,9 +63,18 @@ export function stubActivities(settings: Partial<StoreSettings> = {}) {
     ensureNamespace: () => Promise.resolve(),
     applyGuardrails: () => Promise.resolve({ restored: [] }),
     ensureAdminSecret: () => Promise.resolve({ secretName: 'store-admin' }),
-    helmUpgradeInstall: (spec) => Promise.resolve({ name: `${spec.engine}-${spec.storeId}`, revision: ++revision, chartVersion: spec.chartVersion ?? '1.0.0' }),
+    helmUpgradeInstall: (spec) =>
+      Promise.resolve({
+        name: `${spec.engine}-${spec.storeId}`,
+        revision: ++revision,
+        chartVersion: spec.chartVersion ?? '1.0.0',
+      }),
     rollbackRelease: () => Promise.resolve({ revision: ++revision, rolledBack: true }),
-    waitForReady: () => Promise.resolve({ summary: '3/3 workloads ready', commerce: { status: 'True', reason: reasons.CommerceReady, message: 'stub commerce' } }),
+    waitForReady: () =>
+      Promise.resolve({
+        summary: '3/3 workloads ready',
+        commerce: { status: 'True', reason: reasons.CommerceReady, message: 'stub commerce' },
+      }),
     uninstallRelease: () => Promise.resolve({ uninstalled: true }),
     foreignNamespace: () => Promise.resolve({}),
     deletePersistentVolumeClaims: () => Promise.resolve({ deleted: [] }),
@@ -84,7 +101,13 @@ export function stubActivities(settings: Partial<StoreSettings> = {}) {
   ) as Steps;
 
   const fleet = createFleetActivities({ log: pino({ level: 'silent' }) });
-  const notStubbed = (name: string) => () => Promise.reject(ApplicationFailure.nonRetryable(`activity ${name} is not stubbed: the store workflow rules should not need it`, 'NotStubbed'));
+  const notStubbed = (name: string) => () =>
+    Promise.reject(
+      ApplicationFailure.nonRetryable(
+        `activity ${name} is not stubbed: the store workflow rules should not need it`,
+        'NotStubbed',
+      ),
+    );
 
   const activities: StoreActivities = {
     ...steps,

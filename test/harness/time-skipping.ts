@@ -19,7 +19,12 @@ export interface RulesEnvironment {
   taskQueue: string;
   stubs: StubActivities;
   /** Waits (in real time, a query at a time) until the store's status passes the check. */
-  untilStatus(handle: WorkflowHandle, what: string, check: (status: StoreStatus) => boolean, timeoutMs?: number): Promise<StoreStatus>;
+  untilStatus(
+    handle: WorkflowHandle,
+    what: string,
+    check: (status: StoreStatus) => boolean,
+    timeoutMs?: number,
+  ): Promise<StoreStatus>;
   stop(): Promise<void>;
 }
 
@@ -27,7 +32,9 @@ export async function startRulesEnvironment(settings: Partial<StoreSettings> = {
   installQuietRuntime();
   const server = inject('toolchain')['temporal-test-server'];
   if (!server) throw new Error('the toolchain has no temporal-test-server: run `npm test`, which fetches it');
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: server } } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: server } },
+  });
   // The test server knows no custom search attributes until told, and the store workflows upsert theirs.
   const keyword = proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
   await env.connection.operatorService.addSearchAttributes({

@@ -24,7 +24,9 @@ function groupMembers(group: number): string[] {
       try {
         // The fields after the command's closing parenthesis: state, ppid, pgrp, ... A zombie has exited.
         const [state, , pgrp] = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-        return Number(pgrp) === group && state !== 'Z' ? [`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()}`] : [];
+        return Number(pgrp) === group && state !== 'Z'
+          ? [`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()}`]
+          : [];
       } catch {
         return [];
       }
@@ -49,7 +51,11 @@ export async function startWorkerProcess(taskQueue: string, env: Record<string, 
   });
   const group = child.pid ?? -1;
   child.all?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await eventually('the worker process to run', () => (output.includes('"msg":"worker running"') ? true : undefined), 90_000);
+  await eventually(
+    'the worker process to run',
+    () => (output.includes('"msg":"worker running"') ? true : undefined),
+    90_000,
+  );
   return {
     output: () => output,
     children: () => groupMembers(group).filter((member) => !member.startsWith(`${group} `)),

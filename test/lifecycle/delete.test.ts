@@ -19,17 +19,37 @@ afterAll(() => worker.stop());
 
 /** What the cluster still holds of a store: labelled namespaces, volumes that were its, releases. */
 async function leftovers(id: string): Promise<string[]> {
-  const namespaces = (await core.listNamespace({ labelSelector: storeSelector(id) })).items.map((n) => `namespace/${n.metadata?.name}`);
-  const volumes = (await core.listPersistentVolume()).items.filter((pv) => pv.spec?.claimRef?.namespace === namespaceName(id)).map((pv) => `pv/${pv.metadata?.name}`);
+  const namespaces = (await core.listNamespace({ labelSelector: storeSelector(id) })).items.map(
+    (n) => `namespace/${n.metadata?.name}`,
+  );
+  const volumes = (await core.listPersistentVolume()).items
+    .filter((pv) => pv.spec?.claimRef?.namespace === namespaceName(id))
+    .map((pv) => `pv/${pv.metadata?.name}`);
   const releases = await helm(['list', '-A', '-a', '-q', '--filter', id]);
-  return [...namespaces, ...volumes, ...releases.stdout.split('\n').filter(Boolean).map((r) => `release/${r}`)];
+  return [
+    ...namespaces,
+    ...volumes,
+    ...releases.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((r) => `release/${r}`),
+  ];
 }
 
-async function expectDeletedWithoutLeftovers(id: string, handle: Awaited<ReturnType<TestStoreWorker['createStore']>>): Promise<void> {
+async function expectDeletedWithoutLeftovers(
+  id: string,
+  handle: Awaited<ReturnType<TestStoreWorker['createStore']>>,
+): Promise<void> {
   const final = await handle.result();
   expect(final.phase).toBe('Deleted');
-  expect(final.events.map((e) => e.reason)).toEqual(expect.arrayContaining(['DeleteRequested', 'ReleaseUninstalled', 'NamespaceDeleting', 'Deleted']));
-  await eventually('the released volumes to be reclaimed', async () => ((await leftovers(id)).length === 0 ? true : undefined), 30_000);
+  expect(final.events.map((e) => e.reason)).toEqual(
+    expect.arrayContaining(['DeleteRequested', 'ReleaseUninstalled', 'NamespaceDeleting', 'Deleted']),
+  );
+  await eventually(
+    'the released volumes to be reclaimed',
+    async () => ((await leftovers(id)).length === 0 ? true : undefined),
+    30_000,
+  );
 }
 
 describe('deleting a store', () => {
@@ -82,11 +102,17 @@ describe('deleting a store', () => {
     const fault = await injectPodFault(namespaceName(id), 'ImagePullBackOff');
     try {
       const accepted = await handle.executeUpdate(changeUpdate, { args: [{ plan: 'medium', by: 'the delete test' }] });
-      expect(accepted).toMatchObject({ phase: 'Upgrading', lastChange: { result: 'Upgrading', requestedBy: 'the delete test', to: { plan: 'medium' } } });
+      expect(accepted).toMatchObject({
+        phase: 'Upgrading',
+        lastChange: { result: 'Upgrading', requestedBy: 'the delete test', to: { plan: 'medium' } },
+      });
       await handle.signal(deleteSignal);
       await expectDeletedWithoutLeftovers(id, handle);
       const final = await handle.result();
-      expect(final.lastChange).toMatchObject({ result: 'Failed', message: 'plan small -> medium: not finished, the store is being deleted' });
+      expect(final.lastChange).toMatchObject({
+        result: 'Failed',
+        message: 'plan small -> medium: not finished, the store is being deleted',
+      });
       expect(final.events.map((e) => e.reason)).not.toContain('RolledBack');
     } finally {
       await fault.remove().catch(() => undefined);
@@ -98,7 +124,10 @@ describe('deleting a store', () => {
     const namespace = namespaceName(id);
     const handle = await worker.createStore({ storeId: id, engine: 'woocommerce' });
     await waitForPhase(handle, 'Ready');
-    await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'held', finalizers: ['storefleet.io/test-hold'] }, data: {} } });
+    await core.createNamespacedConfigMap({
+      namespace,
+      body: { metadata: { name: 'held', finalizers: ['storefleet.io/test-hold'] }, data: {} },
+    });
 
     await handle.signal(deleteSignal);
     const stuck = await eventually(
@@ -112,9 +141,16 @@ describe('deleting a store', () => {
     expect(during.phase).toBe('Deleting');
     expect(during.lastError).toBe(stuck.message);
     expect(during.conditions.filter((c) => c.status === 'True').map((c) => c.type)).toEqual([]);
-    expect(during.conditions.find((c) => c.type === 'ReleaseDeployed')).toMatchObject({ status: 'False', reason: 'ReleaseUninstalled' });
+    expect(during.conditions.find((c) => c.type === 'ReleaseDeployed')).toMatchObject({
+      status: 'False',
+      reason: 'ReleaseUninstalled',
+    });
 
-    await core.patchNamespacedConfigMap({ name: 'held', namespace, body: [{ op: 'remove', path: '/metadata/finalizers' }] });
+    await core.patchNamespacedConfigMap({
+      name: 'held',
+      namespace,
+      body: [{ op: 'remove', path: '/metadata/finalizers' }],
+    });
     await expectDeletedWithoutLeftovers(id, handle);
     await recordHistory('store-ready-deleted-stuck-namespace', handle.workflowId);
     await recordHistory('cleanup-stuck-namespace', cleanupWorkflowId(id));

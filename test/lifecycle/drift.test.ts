@@ -22,9 +22,13 @@ describe('a Ready store', () => {
     await waitForPhase(handle, 'Ready');
     await core.deleteNamespacedResourceQuota({ name: 'store-quota', namespace: namespaceName(id) });
 
-    const event = await eventually('the GuardrailsRestored event', async () => (await storeStatus(handle)).events.find((e) => e.reason === 'GuardrailsRestored'));
+    const event = await eventually('the GuardrailsRestored event', async () =>
+      (await storeStatus(handle)).events.find((e) => e.reason === 'GuardrailsRestored'),
+    );
     expect(event.message).toContain('ResourceQuota/store-quota');
-    expect((await core.readNamespacedResourceQuota({ name: 'store-quota', namespace: namespaceName(id) })).spec?.hard?.pods).toBe('20');
+    expect(
+      (await core.readNamespacedResourceQuota({ name: 'store-quota', namespace: namespaceName(id) })).spec?.hard?.pods,
+    ).toBe('20');
     await recordHistory('store-drift-restored', handle.workflowId);
   });
 
@@ -32,14 +36,19 @@ describe('a Ready store', () => {
     const id = storeId('can');
     const handle = await worker.createStore({ storeId: id, engine: 'medusa' });
     await waitForPhase(handle, 'Ready');
-    await eventually('a new run of the store workflow', async () => ((await handle.describe()).runId !== handle.firstExecutionRunId ? true : undefined), 90_000);
+    await eventually(
+      'a new run of the store workflow',
+      async () => ((await handle.describe()).runId !== handle.firstExecutionRunId ? true : undefined),
+      90_000,
+    );
 
     const status = await storeStatus(handle);
     expect(status.phase).toBe('Ready');
     expect(status.events[0]?.reason).toBe('Created');
     expect(status.url).toBe(`http://${id}.127.0.0.1.nip.io`);
     const runs = [];
-    for await (const execution of worker.client.workflow.list({ query: `WorkflowId = '${handle.workflowId}'` })) runs.push(execution.status.name);
+    for await (const execution of worker.client.workflow.list({ query: `WorkflowId = '${handle.workflowId}'` }))
+      runs.push(execution.status.name);
     expect(runs).toContain('CONTINUED_AS_NEW');
     await recordHistory('store-continued-as-new', handle.workflowId);
   });

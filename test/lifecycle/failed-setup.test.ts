@@ -9,7 +9,10 @@ import { startStoreWorker, storeId, waitForPhase, type TestStoreWorker } from '.
 let worker: TestStoreWorker;
 
 beforeAll(async () => {
-  worker = await startStoreWorker({ maxProvisionSeconds: 6, chartsDir: fileURLToPath(new URL('../fixtures/charts/failing-setup', import.meta.url)) });
+  worker = await startStoreWorker({
+    maxProvisionSeconds: 6,
+    chartsDir: fileURLToPath(new URL('../fixtures/charts/failing-setup', import.meta.url)),
+  });
 });
 afterAll(() => worker.stop());
 

@@ -21,18 +21,28 @@ beforeAll(async () => {
 afterAll(() => worker.stop());
 
 const secondsBetween = (events: Array<{ reason: string; time: string }>, from: string, to: string) =>
-  (Date.parse(events.findLast((e) => e.reason === to)?.time ?? '') - Date.parse(events.findLast((e) => e.reason === from)?.time ?? '')) / 1000;
+  (Date.parse(events.findLast((e) => e.reason === to)?.time ?? '') -
+    Date.parse(events.findLast((e) => e.reason === from)?.time ?? '')) /
+  1000;
 
 describe('a store on kubelet statuses', () => {
-  it('when an image is not on the node and may never be pulled (ErrImageNeverPull), then the store fails after a short grace, not at the deadline, naming pod, container and kubelet\'s message', async () => {
+  it("when an image is not on the node and may never be pulled (ErrImageNeverPull), then the store fails after a short grace, not at the deadline, naming pod, container and kubelet's message", async () => {
     const id = storeId('never');
-    const message = 'Container image "localhost/storefleet/wordpress:6.1.9-abc" is not present with pull policy of Never';
+    const message =
+      'Container image "localhost/storefleet/wordpress:6.1.9-abc" is not present with pull policy of Never';
     const fault = await injectPodFault(namespaceName(id), 'ErrImageNeverPull', message);
     try {
       const handle = await worker.createStore({ storeId: id, engine: 'woocommerce' });
       const failed = await waitForPhase(handle, 'Failed', 60_000);
-      expect(failed.lastError).toMatch(new RegExp(`pod [a-z0-9-]+: container [a-z-]+: ErrImageNeverPull: ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
-      expect(failed.conditions.find((c) => c.type === 'StoreReady')).toMatchObject({ status: 'False', reason: 'ImageUnavailable' });
+      expect(failed.lastError).toMatch(
+        new RegExp(
+          `pod [a-z0-9-]+: container [a-z-]+: ErrImageNeverPull: ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`,
+        ),
+      );
+      expect(failed.conditions.find((c) => c.type === 'StoreReady')).toMatchObject({
+        status: 'False',
+        reason: 'ImageUnavailable',
+      });
       expect(failed.events.at(-1)).toMatchObject({ type: 'Warning', reason: 'ImageUnavailable' });
       const waited = secondsBetween(failed.events, 'Progressing', 'ImageUnavailable');
       expect(waited).toBeGreaterThanOrEqual(fatalWaitGraceMs / 1000);
@@ -44,14 +54,17 @@ describe('a store on kubelet statuses', () => {
 
   it('when the setup Job skipped WooCommerce, then the store is Ready as a site, CommerceReady False with the reason, and never called a shop', async () => {
     const id = storeId('skip');
-    const reason = "wp plugin install: 'woocommerce' cannot be installed here: storefleet's wp stand-in never contacts wordpress.org";
+    const reason =
+      "wp plugin install: 'woocommerce' cannot be installed here: storefleet's wp stand-in never contacts wordpress.org";
     const outcome = await injectJobOutcome(namespaceName(id), `wordpress: done\nwoocommerce: skipped: ${reason}\n`);
     try {
       const handle = await worker.createStore({ storeId: id, engine: 'woocommerce' });
       const ready = await waitForPhase(handle, 'Ready', 120_000);
       const commerce = ready.conditions.find((c) => c.type === 'CommerceReady');
       expect(commerce).toMatchObject({ status: 'False', reason: 'PluginUnavailable' });
-      expect(commerce?.message).toMatch(/^setup Job [a-z0-9-]+ skipped WooCommerce, so the store is a WordPress site without a shop: /);
+      expect(commerce?.message).toMatch(
+        /^setup Job [a-z0-9-]+ skipped WooCommerce, so the store is a WordPress site without a shop: /,
+      );
       expect(commerce?.message).toContain(reason);
       expect(ready.conditions.find((c) => c.type === 'StoreReady')?.status).toBe('True');
       expect(ready.events.find((e) => e.reason === 'PluginUnavailable')).toMatchObject({ type: 'Warning' });
@@ -69,7 +82,10 @@ describe('a store on kubelet statuses', () => {
     const id = storeId('plain');
     const handle = await worker.createStore({ storeId: id, engine: 'woocommerce' });
     const ready = await waitForPhase(handle, 'Ready', 120_000);
-    expect(ready.conditions.find((c) => c.type === 'CommerceReady')).toMatchObject({ status: 'Unknown', reason: 'SetupOutcomeUnknown' });
+    expect(ready.conditions.find((c) => c.type === 'CommerceReady')).toMatchObject({
+      status: 'Unknown',
+      reason: 'SetupOutcomeUnknown',
+    });
   });
 });
 
@@ -86,9 +102,13 @@ describe('a store whose containers crash or whose pods are refused', () => {
     try {
       const handle = await crashWorker.createStore({ storeId: id, engine: 'woocommerce' });
       const failed = await waitForPhase(handle, 'Failed', 90_000);
-      const crash = /pod [a-z0-9-]+: container [a-z-]+: CrashLoopBackOff: back-off 5m0s restarting failed container=[a-z-]+ \(restarted 5 times, last exit code 1: Error\)/;
+      const crash =
+        /pod [a-z0-9-]+: container [a-z-]+: CrashLoopBackOff: back-off 5m0s restarting failed container=[a-z-]+ \(restarted 5 times, last exit code 1: Error\)/;
       expect(failed.lastError).toMatch(crash);
-      expect(failed.conditions.find((c) => c.type === 'StoreReady')).toMatchObject({ status: 'False', reason: 'ProvisionTimeout' });
+      expect(failed.conditions.find((c) => c.type === 'StoreReady')).toMatchObject({
+        status: 'False',
+        reason: 'ProvisionTimeout',
+      });
       const crashing = failed.events.filter((e) => e.reason === 'ContainerCrashing');
       expect(crashing.length).toBeGreaterThan(0);
       for (const event of crashing) {
@@ -99,7 +119,9 @@ describe('a store whose containers crash or whose pods are refused', () => {
       expect(new Set(crashing.map((e) => e.message.split(': CrashLoopBackOff')[0])).size).toBe(crashing.length);
       expect(failed.lastError).not.toContain('last log lines');
       // The log was asked for, through the API, and not having one cost a bounded wait.
-      const unread = crashWorker.logs.map((line) => JSON.parse(line) as { msg: string; ms?: number; error?: string }).filter((line) => line.msg.startsWith('no log tail'));
+      const unread = crashWorker.logs
+        .map((line) => JSON.parse(line) as { msg: string; ms?: number; error?: string })
+        .filter((line) => line.msg.startsWith('no log tail'));
       expect(unread.length).toBeGreaterThan(0);
       for (const line of unread) expect(line.ms).toBeLessThan(6_000);
     } finally {
@@ -113,8 +135,13 @@ describe('a store whose containers crash or whose pods are refused', () => {
     try {
       const handle = await crashWorker.createStore({ storeId: id, engine: 'woocommerce' });
       const failed = await waitForPhase(handle, 'Failed', 90_000);
-      expect(failed.conditions.find((c) => c.type === 'StoreReady')).toMatchObject({ status: 'False', reason: 'ProvisionTimeout' });
-      expect(failed.lastError).toMatch(/\(\d\/\d workloads ready\): statefulset [a-z0-9-]+-mariadb: FailedCreate: create Pod [a-z0-9-]+-mariadb-0 in StatefulSet [a-z0-9-]+-mariadb failed error: .*storefleet test: database pods are refused here/);
+      expect(failed.conditions.find((c) => c.type === 'StoreReady')).toMatchObject({
+        status: 'False',
+        reason: 'ProvisionTimeout',
+      });
+      expect(failed.lastError).toMatch(
+        /\(\d\/\d workloads ready\): statefulset [a-z0-9-]+-mariadb: FailedCreate: create Pod [a-z0-9-]+-mariadb-0 in StatefulSet [a-z0-9-]+-mariadb failed error: .*storefleet test: database pods are refused here/,
+      );
     } finally {
       await refusal.remove();
     }

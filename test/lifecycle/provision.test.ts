@@ -31,7 +31,10 @@ describe.each(engines)('%s store', (engine) => {
       ['CommerceReady', engine === 'medusa' ? 'True' : 'Unknown'],
       ['StorefrontReachable', 'Unknown'],
     ]);
-    expect(status.conditions.at(-1)).toMatchObject({ reason: 'StorefrontCheckSkipped', message: expect.stringContaining('STOREFLEET_STOREFRONT_CHECK=off') as string });
+    expect(status.conditions.at(-1)).toMatchObject({
+      reason: 'StorefrontCheckSkipped',
+      message: expect.stringContaining('STOREFLEET_STOREFRONT_CHECK=off') as string,
+    });
     const namespace = namespaceName(id);
     const labels = (await core.readNamespace({ name: namespace })).metadata?.labels ?? {};
     expect(labels).toMatchObject({
@@ -47,7 +50,9 @@ describe.each(engines)('%s store', (engine) => {
     const limits = await core.readNamespacedLimitRange({ name: 'store-limits', namespace });
     expect(limits.spec?.limits[0]?.max).toEqual({ cpu: '1', memory: '2Gi' });
     const policies = await kubeConfig().makeApiClient(NetworkingV1Api).listNamespacedNetworkPolicy({ namespace });
-    expect(policies.items.map((p) => p.metadata?.name)).toEqual(expect.arrayContaining(['default-deny', 'allow-same-namespace', 'allow-from-ingress-controller', 'allow-dns']));
+    expect(policies.items.map((p) => p.metadata?.name)).toEqual(
+      expect.arrayContaining(['default-deny', 'allow-same-namespace', 'allow-from-ingress-controller', 'allow-dns']),
+    );
     const secret = await core.readNamespacedSecret({ name: adminSecretName, namespace });
     expect(Object.keys(secret.data ?? {}).sort()).toEqual([...adminSecretKeys].sort());
     const release = await helm(['status', releaseName(engine, id), '-n', namespace, '-o', 'json']);
@@ -69,7 +74,8 @@ describe('the same store created twice', () => {
     const status = await waitForPhase(second, 'Ready');
     expect(status.attempts).toBe(1);
     const executions = [];
-    for await (const execution of worker.client.workflow.list({ query: `WorkflowId = '${first.workflowId}'` })) executions.push(execution);
+    for await (const execution of worker.client.workflow.list({ query: `WorkflowId = '${first.workflowId}'` }))
+      executions.push(execution);
     expect(executions).toHaveLength(1);
     const namespaces = await core.listNamespace({ labelSelector: `storefleet.io/store-id=${id}` });
     expect(namespaces.items).toHaveLength(1);

@@ -12,13 +12,19 @@ const files = readdirSync(historiesDir).filter((file) => file.endsWith('.json'))
 
 describe('recorded histories', () => {
   it('when the suite has histories, then every workflow the worker registers has at least one', () => {
-    const recorded = new Set(files.map((file) => workflowTypeOf(JSON.parse(readFileSync(`${historiesDir}/${file}`, 'utf8')) as RecordedHistory)));
+    const recorded = new Set(
+      files.map((file) =>
+        workflowTypeOf(JSON.parse(readFileSync(`${historiesDir}/${file}`, 'utf8')) as RecordedHistory),
+      ),
+    );
     expect(Object.keys(workflows).filter((type) => !recorded.has(type))).toEqual([]);
   });
 
   it.each(files)('when %s is replayed, then the workflow code reproduces it', async (file) => {
     const history: unknown = JSON.parse(readFileSync(`${historiesDir}/${file}`, 'utf8'));
-    await expect(Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, file)).resolves.toBeUndefined();
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, file),
+    ).resolves.toBeUndefined();
   });
 });
 

@@ -24,7 +24,10 @@ describe('a store whose pods never become ready', () => {
 
     const failed = await waitForPhase(handle, 'Failed', 60_000);
     expect(failed.lastError).toMatch(/pod .*: container .*: ImagePullBackOff/);
-    expect(failed.conditions.find((c) => c.type === 'StoreReady')).toMatchObject({ status: 'False', reason: 'ProvisionTimeout' });
+    expect(failed.conditions.find((c) => c.type === 'StoreReady')).toMatchObject({
+      status: 'False',
+      reason: 'ProvisionTimeout',
+    });
     expect(failed.conditions.find((c) => c.type === 'ReleaseDeployed')?.status).toBe('True');
     // It gave up at the configured time (15 s), not much earlier or later.
     const eventTime = (reason: string) => Date.parse(failed.events.find((e) => e.reason === reason)?.time ?? '');
@@ -32,23 +35,39 @@ describe('a store whose pods never become ready', () => {
     expect(waitedSeconds).toBeGreaterThanOrEqual(14);
     expect(waitedSeconds).toBeLessThan(20);
     await eventually('the Failed store to be found by a visibility query', async () => {
-      for await (const execution of worker.client.workflow.list({ query: `StorePhase = 'Failed' AND StoreId = '${id}'` })) return execution.workflowId;
+      for await (const execution of worker.client.workflow.list({
+        query: `StorePhase = 'Failed' AND StoreId = '${id}'`,
+      }))
+        return execution.workflowId;
       return undefined;
     });
 
     await fault.remove();
     await execa(inject('toolchain').temporal ?? 'temporal', [
-      'workflow', 'signal', '--workflow-id', handle.workflowId, '--name', 'retry', '--address', inject('temporalAddress'), '--namespace', 'default',
+      'workflow',
+      'signal',
+      '--workflow-id',
+      handle.workflowId,
+      '--name',
+      'retry',
+      '--address',
+      inject('temporalAddress'),
+      '--namespace',
+      'default',
     ]);
 
     const ready = await waitForPhase(handle, 'Ready', 60_000);
     expect(ready.attempts).toBe(2);
     expect(ready.lastError).toBeUndefined();
-    expect(ready.events.map((e) => e.reason)).toEqual(expect.arrayContaining(['ProvisionTimeout', 'RetryRequested', 'StoreReady']));
+    expect(ready.events.map((e) => e.reason)).toEqual(
+      expect.arrayContaining(['ProvisionTimeout', 'RetryRequested', 'StoreReady']),
+    );
 
     // Once Ready, a retry changes nothing but is on record.
     await handle.signal('retry');
-    const ignored = await eventually('the ignored retry', async () => ((await storeStatus(handle)).events.some((e) => e.reason === 'RetryIgnored') ? storeStatus(handle) : undefined));
+    const ignored = await eventually('the ignored retry', async () =>
+      (await storeStatus(handle)).events.some((e) => e.reason === 'RetryIgnored') ? storeStatus(handle) : undefined,
+    );
     expect(ignored).toMatchObject({ phase: 'Ready', attempts: 2 });
     await handle.signal('delete');
     expect((await handle.result()).phase).toBe('Deleted');

@@ -19,12 +19,15 @@ describe('the storefront check', () => {
     await waitForPhase(handle, 'Ready');
     const checked = await eventually('the storefront condition', async () => {
       const status = await storeStatus(handle);
-      return status.conditions.find((c) => c.type === 'StorefrontReachable' && c.status !== 'Unknown') ? status : undefined;
+      return status.conditions.find((c) => c.type === 'StorefrontReachable' && c.status !== 'Unknown')
+        ? status
+        : undefined;
     });
     expect(checked.phase).toBe('Ready');
     const condition = checked.conditions.find((c) => c.type === 'StorefrontReachable');
     expect(condition).toMatchObject({ status: 'False', reason: 'StorefrontUnreachable' });
-    for (const page of ['home page', 'admin login', 'product list (Store API)']) expect(condition?.message).toContain(`${page} failed: `);
+    for (const page of ['home page', 'admin login', 'product list (Store API)'])
+      expect(condition?.message).toContain(`${page} failed: `);
     expect(checked.events.at(-1)).toMatchObject({ type: 'Warning', reason: 'StorefrontUnreachable' });
     await handle.signal('delete');
     await waitForPhase(handle, 'Deleted');

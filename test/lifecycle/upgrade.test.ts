@@ -33,12 +33,18 @@ async function readyStore(prefix: string, plan: 'small' | 'medium' = 'small') {
   return { id, handle, ready };
 }
 
-async function change(handle: Awaited<ReturnType<typeof readyStore>>['handle'], request: Omit<StoreChange, 'by'>): Promise<StoreStatus> {
+async function change(
+  handle: Awaited<ReturnType<typeof readyStore>>['handle'],
+  request: Omit<StoreChange, 'by'>,
+): Promise<StoreStatus> {
   return handle.executeUpdate(changeUpdate, { args: [{ ...request, by: 'the upgrade test' }] });
 }
 
 async function refusal(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
   return rootCause((error as WorkflowUpdateFailedError).cause) ?? '';
 }
@@ -64,17 +70,39 @@ describe('a chart upgrade of one store', () => {
     expect(ready).toMatchObject({ chartVersion: catalog.shipped, revision: 1 });
 
     const accepted = await change(handle, { chartVersion: catalog.next });
-    expect(accepted).toMatchObject({ phase: 'Upgrading', lastChange: { result: 'Upgrading', requestedBy: 'the upgrade test', to: { chartVersion: catalog.next } } });
+    expect(accepted).toMatchObject({
+      phase: 'Upgrading',
+      lastChange: { result: 'Upgrading', requestedBy: 'the upgrade test', to: { chartVersion: catalog.next } },
+    });
     const done = await settled(handle);
-    expect(done).toMatchObject({ phase: 'Ready', chartVersion: catalog.next, revision: 2, lastChange: { result: 'Upgraded', revision: 2, requestedBy: 'the upgrade test', from: { chartVersion: catalog.shipped, revision: 1 }, to: { chartVersion: catalog.next } } });
+    expect(done).toMatchObject({
+      phase: 'Ready',
+      chartVersion: catalog.next,
+      revision: 2,
+      lastChange: {
+        result: 'Upgraded',
+        revision: 2,
+        requestedBy: 'the upgrade test',
+        from: { chartVersion: catalog.shipped, revision: 1 },
+        to: { chartVersion: catalog.next },
+      },
+    });
     expect(done.events.map((e) => e.reason)).toEqual(expect.arrayContaining(['ChangeRequested', 'Upgraded']));
 
-    const jobs = await kubeConfig().makeApiClient(BatchV1Api).listNamespacedJob({ namespace: namespaceName(id) });
+    const jobs = await kubeConfig()
+      .makeApiClient(BatchV1Api)
+      .listNamespacedJob({ namespace: namespaceName(id) });
     const migrate = jobs.items.find((job) => job.metadata?.name?.includes('-migrate-'));
     expect(migrate?.status?.succeeded).toBe(1);
-    expect(await deployedRelease(id)).toEqual({ revision: '2', status: 'deployed', chart: `woocommerce-${catalog.next}` });
+    expect(await deployedRelease(id)).toEqual({
+      revision: '2',
+      status: 'deployed',
+      chart: `woocommerce-${catalog.next}`,
+    });
 
-    expect(await refusal(change(handle, { chartVersion: catalog.next }))).toMatch(/nothing to change: the store runs plan small and chart 0.2.0/);
+    expect(await refusal(change(handle, { chartVersion: catalog.next }))).toMatch(
+      /nothing to change: the store runs plan small and chart 0.2.0/,
+    );
     await recordHistory('store-upgraded', handle.workflowId);
   });
 
@@ -87,14 +115,24 @@ describe('a chart upgrade of one store', () => {
       expect(done.phase).toBe('Ready');
       expect(done.chartVersion).toBe(catalog.shipped);
       expect(done.lastChange).toMatchObject({ result: 'RolledBack', from: { revision: 1 }, revision: 3 });
-      expect(done.lastChange?.message).toMatch(/chart 0\.1\.0 -> 0\.2\.0 failed \(a job of the release failed .*migrate.*BackoffLimitExceeded/);
+      expect(done.lastChange?.message).toMatch(
+        /chart 0\.1\.0 -> 0\.2\.0 failed \(a job of the release failed .*migrate.*BackoffLimitExceeded/,
+      );
       expect(done.events.map((e) => e.reason)).toEqual(expect.arrayContaining(['UpgradeFailed', 'RolledBack']));
 
-      expect(await deployedRelease(id)).toEqual({ revision: '3', status: 'deployed', chart: `woocommerce-${catalog.shipped}` });
-      const jobs = await kubeConfig().makeApiClient(BatchV1Api).listNamespacedJob({ namespace: namespaceName(id) });
+      expect(await deployedRelease(id)).toEqual({
+        revision: '3',
+        status: 'deployed',
+        chart: `woocommerce-${catalog.shipped}`,
+      });
+      const jobs = await kubeConfig()
+        .makeApiClient(BatchV1Api)
+        .listNamespacedJob({ namespace: namespaceName(id) });
       // The migration Job went with the failed revision; the setup Job is the old chart's again.
       const live = jobs.items.filter((job) => !job.metadata?.deletionTimestamp).map((job) => job.metadata?.name);
-      expect(live).toEqual([expect.stringMatching(new RegExp(`^${releaseName('woocommerce', id)}-setup-[0-9a-f]{8}$`))]);
+      expect(live).toEqual([
+        expect.stringMatching(new RegExp(`^${releaseName('woocommerce', id)}-setup-[0-9a-f]{8}$`)),
+      ]);
       await recordHistory('store-upgrade-rolled-back', handle.workflowId);
     } finally {
       await fault.remove();
@@ -111,7 +149,9 @@ describe('a chart upgrade of one store', () => {
     const core = kubeConfig().makeApiClient(CoreV1Api);
     const quota = await core.readNamespacedResourceQuota({ name: quotaName, namespace });
     expect(quota.spec?.hard).toEqual(plans.medium.quota);
-    const wordpress = await kubeConfig().makeApiClient(AppsV1Api).readNamespacedDeployment({ name: `${releaseName('woocommerce', id)}-wordpress`, namespace });
+    const wordpress = await kubeConfig()
+      .makeApiClient(AppsV1Api)
+      .readNamespacedDeployment({ name: `${releaseName('woocommerce', id)}-wordpress`, namespace });
     expect(wordpress.spec?.template.spec?.containers[0]?.resources?.requests).toMatchObject({ memory: '768Mi' });
     const claims = await core.listNamespacedPersistentVolumeClaim({ namespace });
     expect(claims.items.map((claim) => claim.spec?.resources?.requests?.storage).sort()).toEqual(['5Gi', '5Gi']);
@@ -119,8 +159,12 @@ describe('a chart upgrade of one store', () => {
 
   it('when the current usage does not fit the smaller plan, or the chart version does not exist, then the change is refused and nothing changes', async () => {
     const { handle, ready } = await readyStore('upg-no', 'medium');
-    expect(await refusal(change(handle, { plan: 'small' }))).toMatch(/requests\.storage: 30Gi in use, plan small allows 20Gi/);
-    expect(await refusal(change(handle, { chartVersion: '9.9.9' }))).toMatch(/no woocommerce chart 9\.9\.9 in the charts directory; available: 0\.1\.0, 0\.2\.0/);
+    expect(await refusal(change(handle, { plan: 'small' }))).toMatch(
+      /requests\.storage: 30Gi in use, plan small allows 20Gi/,
+    );
+    expect(await refusal(change(handle, { chartVersion: '9.9.9' }))).toMatch(
+      /no woocommerce chart 9\.9\.9 in the charts directory; available: 0\.1\.0, 0\.2\.0/,
+    );
     const after = await storeStatus(handle);
     expect(after).toMatchObject({ phase: 'Ready', plan: 'medium', revision: ready.revision });
   });
@@ -144,7 +188,9 @@ describe('a chart upgrade whose rollback fails too', () => {
       const done = await settled(handle);
       expect(done.phase).toBe('Failed');
       expect(done.lastChange).toMatchObject({ result: 'Failed' });
-      expect(done.lastError).toMatch(/chart 0\.1\.0 -> 0\.2\.0 failed \(.*migrate.*\) and the rollback failed too: .*setup/);
+      expect(done.lastError).toMatch(
+        /chart 0\.1\.0 -> 0\.2\.0 failed \(.*migrate.*\) and the rollback failed too: .*setup/,
+      );
       expect(done.events.map((e) => e.reason)).toEqual(expect.arrayContaining(['UpgradeFailed', 'RollbackFailed']));
     } finally {
       await fault.remove();

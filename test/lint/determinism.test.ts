@@ -5,7 +5,10 @@ import { repoRoot } from '../../dev/config.js';
 
 // Lints snippets as if they lived in a folder, with the project's own eslint.config.js.
 // Type-aware rules are switched off: the snippets are not files the TypeScript project knows.
-const eslint = new ESLint({ cwd: repoRoot, overrideConfig: tseslint.configs.disableTypeChecked as ESLint.Options['overrideConfig'] });
+const eslint = new ESLint({
+  cwd: repoRoot,
+  overrideConfig: tseslint.configs.disableTypeChecked as ESLint.Options['overrideConfig'],
+});
 
 async function ruleIdsFor(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
@@ -14,9 +17,21 @@ async function ruleIdsFor(filePath: string, code: string): Promise<string[]> {
 
 describe('determinism rules for workflow-safe folders', () => {
   const cases = [
-    { what: 'a Node built-in import', code: "import { readFileSync } from 'node:fs';\nexport const f = readFileSync;", rule: '@typescript-eslint/no-restricted-imports' },
-    { what: 'a bare built-in import', code: "import os from 'os';\nexport const o = os;", rule: '@typescript-eslint/no-restricted-imports' },
-    { what: 'an I/O package', code: "import { execa } from 'execa';\nexport const e = execa;", rule: '@typescript-eslint/no-restricted-imports' },
+    {
+      what: 'a Node built-in import',
+      code: "import { readFileSync } from 'node:fs';\nexport const f = readFileSync;",
+      rule: '@typescript-eslint/no-restricted-imports',
+    },
+    {
+      what: 'a bare built-in import',
+      code: "import os from 'os';\nexport const o = os;",
+      rule: '@typescript-eslint/no-restricted-imports',
+    },
+    {
+      what: 'an I/O package',
+      code: "import { execa } from 'execa';\nexport const e = execa;",
+      rule: '@typescript-eslint/no-restricted-imports',
+    },
     { what: 'Date.now()', code: 'export const t = Date.now();', rule: 'no-restricted-properties' },
     { what: 'Math.random()', code: 'export const r = Math.random();', rule: 'no-restricted-properties' },
     { what: 'setTimeout', code: 'setTimeout(() => undefined, 10);', rule: 'no-restricted-globals' },
@@ -45,10 +60,20 @@ describe('determinism rules for workflow-safe folders', () => {
       '@typescript-eslint/no-restricted-imports',
     );
     expect(await ruleIdsFor('core/example.ts', "import { z } from 'zod';\nexport const s = z.string();")).toEqual([]);
-    expect(await ruleIdsFor('core/example.ts', "import { defineSignal } from '@temporalio/workflow';\nexport const s = defineSignal('s');")).toEqual([]);
+    expect(
+      await ruleIdsFor(
+        'core/example.ts',
+        "import { defineSignal } from '@temporalio/workflow';\nexport const s = defineSignal('s');",
+      ),
+    ).toEqual([]);
   });
 
   it('when dev/ (host code) uses Date.now and node:fs, then lint allows it', async () => {
-    expect(await ruleIdsFor('dev/example.ts', "import { readFileSync } from 'node:fs';\nexport const t = [Date.now(), readFileSync];")).toEqual([]);
+    expect(
+      await ruleIdsFor(
+        'dev/example.ts',
+        "import { readFileSync } from 'node:fs';\nexport const t = [Date.now(), readFileSync];",
+      ),
+    ).toEqual([]);
   });
 });

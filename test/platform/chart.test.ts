@@ -1,13 +1,31 @@
 // The platform chart (charts/platform): lint, what it renders with each values file, and installs into
 // the run's cluster (--dry-run=server, and for real into namespaces enforcing Pod Security "restricted").
 import { readFileSync } from 'node:fs';
-import { AppsV1Api, CoreV1Api, type V1ClusterRoleBinding, type V1Deployment, type V1Ingress, type V1PodSpec } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  type V1ClusterRoleBinding,
+  type V1Deployment,
+  type V1Ingress,
+  type V1PodSpec,
+} from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadApiConfig } from '../../api/config.js';
 import { storeSearchAttributes } from '../../core/search-attributes.js';
 import { loadWorkerConfig } from '../../worker/config.js';
 import { eventually, helm, kubeConfig, uniqueName } from '../harness/clients.js';
-import { containerOf, envOf, find, platformChart, renderOk, renderPlatform, valuesFiles, valuesPath, type Manifest, type ValuesFile } from './render.js';
+import {
+  containerOf,
+  envOf,
+  find,
+  platformChart,
+  renderOk,
+  renderPlatform,
+  valuesFiles,
+  valuesPath,
+  type Manifest,
+  type ValuesFile,
+} from './render.js';
 
 const podSpec = (deployment: Manifest): V1PodSpec => (deployment as V1Deployment).spec!.template.spec!;
 const workloads = ['api', 'worker'] as const;
@@ -25,9 +43,17 @@ describe.each(valuesFiles)('rendered with %s', (file: ValuesFile) => {
     for (const component of workloads) {
       const deployment = find(objects, 'Deployment', `store-platform-${component}`);
       const spec = podSpec(deployment);
-      expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(spec.securityContext).toMatchObject({
+        runAsNonRoot: true,
+        runAsUser: 1000,
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
       const container = containerOf(deployment);
-      expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+      expect(container.securityContext).toMatchObject({
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+      });
       expect(container.command).toEqual(['node', '--import', 'tsx']);
       expect(container.args).toEqual([`${component}/main.ts`]);
       expect(container.resources?.requests).toBeDefined();
@@ -39,7 +65,11 @@ describe.each(valuesFiles)('rendered with %s', (file: ValuesFile) => {
     const worker = containerOf(find(objects, 'Deployment', 'store-platform-worker'));
     const env = envOf(worker);
     expect(worker.volumeMounts?.find((m) => m.mountPath === '/helm')?.name).toBe('helm');
-    expect([env.HELM_CACHE_HOME, env.HELM_CONFIG_HOME, env.HELM_DATA_HOME]).toEqual(['/helm/cache', '/helm/config', '/helm/data']);
+    expect([env.HELM_CACHE_HOME, env.HELM_CONFIG_HOME, env.HELM_DATA_HOME]).toEqual([
+      '/helm/cache',
+      '/helm/config',
+      '/helm/data',
+    ]);
   });
 
   it('when rendered, then the api is probed on /healthz (liveness) and /readyz (readiness) and the worker on its metrics port', async () => {
@@ -49,7 +79,8 @@ describe.each(valuesFiles)('rendered with %s', (file: ValuesFile) => {
     expect(api.readinessProbe?.httpGet).toMatchObject({ path: '/readyz', port: 'http' });
     const worker = containerOf(find(objects, 'Deployment', 'store-platform-worker'));
     expect(worker.ports).toEqual([expect.objectContaining({ name: 'metrics', containerPort: 9464 })]);
-    for (const probe of [worker.livenessProbe, worker.readinessProbe, worker.startupProbe]) expect(probe?.httpGet).toMatchObject({ path: '/metrics', port: 'metrics' });
+    for (const probe of [worker.livenessProbe, worker.readinessProbe, worker.startupProbe])
+      expect(probe?.httpGet).toMatchObject({ path: '/metrics', port: 'metrics' });
     expect(envOf(worker).STOREFLEET_WORKER_METRICS).toBe('0.0.0.0:9464');
   });
 
@@ -62,7 +93,11 @@ describe.each(valuesFiles)('rendered with %s', (file: ValuesFile) => {
     const apiEnv = envOf(containerOf(find(objects, 'Deployment', 'store-platform-api')));
     expect(apiEnv.STOREFLEET_API_HOST).toBe('0.0.0.0');
     // The keys come from a Secret; any valid keys stand in for them here.
-    const api = loadApiConfig({ ...apiEnv, STOREFLEET_API_KEYS: 'team-a=0123456789abcdef', STOREFLEET_ADMIN_KEYS: 'fedcba9876543210' });
+    const api = loadApiConfig({
+      ...apiEnv,
+      STOREFLEET_API_KEYS: 'team-a=0123456789abcdef',
+      STOREFLEET_ADMIN_KEYS: 'fedcba9876543210',
+    });
     expect(api.temporal).toEqual(worker.temporal);
   });
 
@@ -70,7 +105,10 @@ describe.each(valuesFiles)('rendered with %s', (file: ValuesFile) => {
     const objects = await renderOk({ values: file });
     for (const component of workloads) {
       const pdb = find(objects, 'PodDisruptionBudget', `store-platform-${component}`);
-      expect(pdb.spec).toMatchObject({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/component': component } } });
+      expect(pdb.spec).toMatchObject({
+        maxUnavailable: 1,
+        selector: { matchLabels: { 'app.kubernetes.io/component': component } },
+      });
     }
   });
 });
@@ -79,8 +117,15 @@ describe('api', () => {
   it('when no host is given, then the Ingress serves the API and dashboard at api.127.0.0.1.nip.io; a host from values replaces it', async () => {
     const defaults = find(await renderOk(), 'Ingress', 'store-platform-api') as V1Ingress;
     expect(defaults.spec?.rules?.[0]?.host).toBe('api.127.0.0.1.nip.io');
-    expect(defaults.spec?.rules?.[0]?.http?.paths[0]).toMatchObject({ path: '/', backend: { service: { name: 'store-platform-api', port: { name: 'http' } } } });
-    const custom = find(await renderOk({ set: ['api.ingress.host=stores.example.com'] }), 'Ingress', 'store-platform-api') as V1Ingress;
+    expect(defaults.spec?.rules?.[0]?.http?.paths[0]).toMatchObject({
+      path: '/',
+      backend: { service: { name: 'store-platform-api', port: { name: 'http' } } },
+    });
+    const custom = find(
+      await renderOk({ set: ['api.ingress.host=stores.example.com'] }),
+      'Ingress',
+      'store-platform-api',
+    ) as V1Ingress;
     expect(custom.spec?.rules?.[0]?.host).toBe('stores.example.com');
   });
 
@@ -96,12 +141,22 @@ describe('api', () => {
   });
 
   it('when keys are given in values, then the Secret holds them as owner=key pairs; with existingSecret, the chart creates none', async () => {
-    const objects = await renderOk({ set: ['api.auth.apiKeys.team-a=aaaaaaaaaaaaaaaa1', 'api.auth.apiKeys.team-b=bbbbbbbbbbbbbbbb2', 'api.auth.adminKeys[0]=cccccccccccccccc3'] });
+    const objects = await renderOk({
+      set: [
+        'api.auth.apiKeys.team-a=aaaaaaaaaaaaaaaa1',
+        'api.auth.apiKeys.team-b=bbbbbbbbbbbbbbbb2',
+        'api.auth.adminKeys[0]=cccccccccccccccc3',
+      ],
+    });
     const data = find(objects, 'Secret', 'store-platform-api-keys').data!;
-    expect(Buffer.from(data['api-keys']!, 'base64').toString()).toBe('team-a=aaaaaaaaaaaaaaaa1,team-b=bbbbbbbbbbbbbbbb2');
+    expect(Buffer.from(data['api-keys']!, 'base64').toString()).toBe(
+      'team-a=aaaaaaaaaaaaaaaa1,team-b=bbbbbbbbbbbbbbbb2',
+    );
     expect(Buffer.from(data['admin-keys']!, 'base64').toString()).toBe('cccccccccccccccc3');
 
-    const external = await renderOk({ set: ['api.auth.existingSecret=my-keys', 'api.auth.existingSecretKeys.apiKeys=owners'] });
+    const external = await renderOk({
+      set: ['api.auth.existingSecret=my-keys', 'api.auth.existingSecretKeys.apiKeys=owners'],
+    });
     expect(external.filter((o) => o.kind === 'Secret')).toEqual([]);
     const env = envOf(containerOf(find(external, 'Deployment', 'store-platform-api')));
     expect(env.STOREFLEET_API_KEYS).toBe('secret:my-keys/owners');
@@ -120,12 +175,16 @@ describe('api', () => {
   it('when rendered, then the API has a ServiceAccount of its own that mounts no token and that no binding names', async () => {
     for (const file of valuesFiles) {
       const objects = await renderOk({ values: file });
-      const account = find(objects, 'ServiceAccount', 'store-platform-api') as Manifest & { automountServiceAccountToken?: boolean };
+      const account = find(objects, 'ServiceAccount', 'store-platform-api') as Manifest & {
+        automountServiceAccountToken?: boolean;
+      };
       expect(account.automountServiceAccountToken).toBe(false);
       const spec = podSpec(find(objects, 'Deployment', 'store-platform-api'));
       expect(spec.serviceAccountName).toBe('store-platform-api');
       expect(spec.automountServiceAccountToken).toBe(false);
-      const bindings = objects.filter((o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') as V1ClusterRoleBinding[];
+      const bindings = objects.filter(
+        (o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding',
+      ) as V1ClusterRoleBinding[];
       expect(bindings.flatMap((b) => b.subjects ?? []).map((s) => s.name)).toEqual(['store-platform-worker']);
     }
   });
@@ -142,8 +201,12 @@ describe('worker', () => {
   });
 
   it('when rendered, then the ClusterRole uses no wildcard, no watch and nothing on RBAC, pods beyond list and reading logs, or nodes', async () => {
-    const role = find(await renderOk(), 'ClusterRole', 'store-platform-worker') as Manifest & { rules: Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }> };
-    const flat = role.rules.flatMap((r) => r.resources.flatMap((res) => r.verbs.map((verb) => `${r.apiGroups[0] || 'core'}/${res}:${verb}`)));
+    const role = find(await renderOk(), 'ClusterRole', 'store-platform-worker') as Manifest & {
+      rules: Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }>;
+    };
+    const flat = role.rules.flatMap((r) =>
+      r.resources.flatMap((res) => r.verbs.map((verb) => `${r.apiGroups[0] || 'core'}/${res}:${verb}`)),
+    );
     expect(flat.some((p) => p.includes('*'))).toBe(false);
     expect(flat.filter((p) => /:(watch|deletecollection|escalate|bind|impersonate)$/.test(p))).toEqual([]);
     // Logs for the masked tails of crashing containers and failed setup pods; never exec, create or delete.
@@ -156,16 +219,33 @@ describe('temporal', () => {
   it('when the dev server is enabled (values-local), then it registers exactly the store search attributes and both processes use it', async () => {
     const objects = await renderOk({ values: 'values-local.yaml' });
     const server = containerOf(find(objects, 'Deployment', 'store-platform-temporal'));
-    const registered = (server.args ?? []).filter((a) => a.startsWith('--search-attribute=')).map((a) => a.slice('--search-attribute='.length));
-    expect(registered.sort()).toEqual(Object.entries(storeSearchAttributes).map(([name, type]) => `${name}=${type}`).sort());
-    const ports = (find(objects, 'Service', 'store-platform-temporal').spec as { ports: Array<{ name: string; port: number }> }).ports;
+    const registered = (server.args ?? [])
+      .filter((a) => a.startsWith('--search-attribute='))
+      .map((a) => a.slice('--search-attribute='.length));
+    expect(registered.sort()).toEqual(
+      Object.entries(storeSearchAttributes)
+        .map(([name, type]) => `${name}=${type}`)
+        .sort(),
+    );
+    const ports = (
+      find(objects, 'Service', 'store-platform-temporal').spec as { ports: Array<{ name: string; port: number }> }
+    ).ports;
     expect(ports.map((p) => `${p.name}:${p.port}`)).toContain('grpc:7233');
-    for (const component of workloads) expect(envOf(containerOf(find(objects, 'Deployment', `store-platform-${component}`))).TEMPORAL_ADDRESS).toBe('store-platform-temporal:7233');
+    for (const component of workloads)
+      expect(envOf(containerOf(find(objects, 'Deployment', `store-platform-${component}`))).TEMPORAL_ADDRESS).toBe(
+        'store-platform-temporal:7233',
+      );
   });
 
   it('when an address, namespace and TLS secret are set, then both processes get them and mount the certificates', async () => {
     const objects = await renderOk({
-      set: ['temporal.address=temporal.example.com:7233', 'temporal.namespace=stores', 'temporal.tls.enabled=true', 'temporal.tls.existingSecret=temporal-client', 'temporal.tls.serverName=temporal.example.com'],
+      set: [
+        'temporal.address=temporal.example.com:7233',
+        'temporal.namespace=stores',
+        'temporal.tls.enabled=true',
+        'temporal.tls.existingSecret=temporal-client',
+        'temporal.tls.serverName=temporal.example.com',
+      ],
     });
     for (const component of workloads) {
       const deployment = find(objects, 'Deployment', `store-platform-${component}`);
@@ -178,10 +258,21 @@ describe('temporal', () => {
         TEMPORAL_TLS_KEY: '/etc/storefleet/temporal-tls/tls.key',
         TEMPORAL_TLS_SERVER_NAME: 'temporal.example.com',
       });
-      expect(container.volumeMounts).toContainEqual(expect.objectContaining({ name: 'temporal-tls', mountPath: '/etc/storefleet/temporal-tls', readOnly: true }));
-      expect(podSpec(deployment).volumes?.find((v) => v.name === 'temporal-tls')?.secret?.secretName).toBe('temporal-client');
+      expect(container.volumeMounts).toContainEqual(
+        expect.objectContaining({ name: 'temporal-tls', mountPath: '/etc/storefleet/temporal-tls', readOnly: true }),
+      );
+      expect(podSpec(deployment).volumes?.find((v) => v.name === 'temporal-tls')?.secret?.secretName).toBe(
+        'temporal-client',
+      );
     }
-    const publicCa = await renderOk({ set: ['temporal.tls.enabled=true', 'temporal.tls.existingSecret=unused', 'temporal.tls.caCertificate=false', 'temporal.tls.clientCertificate=false'] });
+    const publicCa = await renderOk({
+      set: [
+        'temporal.tls.enabled=true',
+        'temporal.tls.existingSecret=unused',
+        'temporal.tls.caCertificate=false',
+        'temporal.tls.clientCertificate=false',
+      ],
+    });
     const publicCaEnv = envOf(containerOf(find(publicCa, 'Deployment', 'store-platform-worker')));
     expect(publicCaEnv.TEMPORAL_TLS).toBe('true');
     expect(Object.keys(publicCaEnv).filter((name) => /^TEMPORAL_TLS_(CA|CERT|KEY)$/.test(name))).toEqual([]);
@@ -200,10 +291,16 @@ describe('monitoring', () => {
 
   it('when enabled (values-prod), then both processes are scraped and alerts watch failures, provisioning time and stores stuck Deleting', async () => {
     const objects = await renderOk({ values: 'values-prod.yaml' });
-    expect(find(objects, 'ServiceMonitor', 'store-platform-api').spec).toMatchObject({ endpoints: [{ port: 'http', path: '/metrics' }] });
-    expect(find(objects, 'ServiceMonitor', 'store-platform-worker').spec).toMatchObject({ endpoints: [{ port: 'metrics', path: '/metrics' }] });
+    expect(find(objects, 'ServiceMonitor', 'store-platform-api').spec).toMatchObject({
+      endpoints: [{ port: 'http', path: '/metrics' }],
+    });
+    expect(find(objects, 'ServiceMonitor', 'store-platform-worker').spec).toMatchObject({
+      endpoints: [{ port: 'metrics', path: '/metrics' }],
+    });
     find(objects, 'Service', 'store-platform-worker-metrics');
-    const rule = find(objects, 'PrometheusRule', 'store-platform-alerts') as Manifest & { spec: { groups: Array<{ rules: Array<{ alert: string; expr: string }> }> } };
+    const rule = find(objects, 'PrometheusRule', 'store-platform-alerts') as Manifest & {
+      spec: { groups: Array<{ rules: Array<{ alert: string; expr: string }> }> };
+    };
     const alerts = Object.fromEntries(rule.spec.groups.flatMap((g) => g.rules).map((r) => [r.alert, r.expr]));
     expect(alerts.StorefleetProvisioningFailureRateHigh).toContain('storefleet_store_failures_total');
     expect(alerts.StorefleetProvisioningSlow).toContain('storefleet_store_provisioning_seconds_bucket');
@@ -212,7 +309,8 @@ describe('monitoring', () => {
     // The names the alerts use are the ones the code exports.
     const workflowMetrics = readFileSync(new URL('../../workflows/options.ts', import.meta.url), 'utf8');
     const apiMetrics = readFileSync(new URL('../../api/metrics.ts', import.meta.url), 'utf8');
-    for (const name of ['storefleet_store_failures_total', 'storefleet_store_provisioning_seconds']) expect(workflowMetrics).toContain(`'${name}'`);
+    for (const name of ['storefleet_store_failures_total', 'storefleet_store_provisioning_seconds'])
+      expect(workflowMetrics).toContain(`'${name}'`);
     expect(apiMetrics).toContain("name: 'storefleet_stores'");
   });
 });
@@ -231,7 +329,9 @@ describe('install into the cluster', () => {
   async function restrictedNamespace(): Promise<string> {
     const name = uniqueName('platform');
     namespaces.push(name);
-    const labels = Object.fromEntries(['enforce', 'warn', 'audit'].map((mode) => [`pod-security.kubernetes.io/${mode}`, 'restricted']));
+    const labels = Object.fromEntries(
+      ['enforce', 'warn', 'audit'].map((mode) => [`pod-security.kubernetes.io/${mode}`, 'restricted']),
+    );
     await core.createNamespace({ body: { metadata: { name, labels } } });
     return name;
   }
@@ -242,32 +342,50 @@ describe('install into the cluster', () => {
     const name = uniqueName('sp');
     if (!extra.includes('--dry-run=server')) releases.push({ name, namespace });
     const set = (file === 'values-prod.yaml' ? withoutMonitoring : []).flatMap((s) => ['--set', s]);
-    return helm(['upgrade', '--install', name, platformChart, '-n', namespace, '-f', valuesPath(file), ...set, ...extra]);
+    return helm([
+      'upgrade',
+      '--install',
+      name,
+      platformChart,
+      '-n',
+      namespace,
+      '-f',
+      valuesPath(file),
+      ...set,
+      ...extra,
+    ]);
   }
 
-  it.each(valuesFiles)('when installed with %s and --dry-run=server, then the API server accepts every object', async (file) => {
-    const result = await install(await restrictedNamespace(), file, ['--dry-run=server']);
-    expect(result.exitCode, result.all).toBe(0);
-  });
+  it.each(valuesFiles)(
+    'when installed with %s and --dry-run=server, then the API server accepts every object',
+    async (file) => {
+      const result = await install(await restrictedNamespace(), file, ['--dry-run=server']);
+      expect(result.exitCode, result.all).toBe(0);
+    },
+  );
 
   // A dry run shows no admission warnings; a real install does, and kwok runs the pods it admits.
-  it.each(valuesFiles)('when installed with %s into a namespace enforcing Pod Security "restricted", then no warning and every Deployment becomes available', async (file) => {
-    const namespace = await restrictedNamespace();
-    const result = await install(namespace, file);
-    expect(result.exitCode, result.all).toBe(0);
-    expect(result.all).not.toMatch(/PodSecurity|Warning/i);
-    await eventually(`the Deployments in ${namespace} to be available`, async () => {
-      const deployments = (await apps.listNamespacedDeployment({ namespace })).items;
-      const waiting = deployments.filter((d) => (d.status?.availableReplicas ?? 0) < (d.spec?.replicas ?? 1));
-      return deployments.length >= 2 && waiting.length === 0 ? true : undefined;
-    });
-  });
+  it.each(valuesFiles)(
+    'when installed with %s into a namespace enforcing Pod Security "restricted", then no warning and every Deployment becomes available',
+    async (file) => {
+      const namespace = await restrictedNamespace();
+      const result = await install(namespace, file);
+      expect(result.exitCode, result.all).toBe(0);
+      expect(result.all).not.toMatch(/PodSecurity|Warning/i);
+      await eventually(`the Deployments in ${namespace} to be available`, async () => {
+        const deployments = (await apps.listNamespacedDeployment({ namespace })).items;
+        const waiting = deployments.filter((d) => (d.status?.availableReplicas ?? 0) < (d.spec?.replicas ?? 1));
+        return deployments.length >= 2 && waiting.length === 0 ? true : undefined;
+      });
+    },
+  );
 
   it('when the release is upgraded, then the generated admin key stays the same', async () => {
     const namespace = await restrictedNamespace();
     const name = uniqueName('sp');
     releases.push({ name, namespace });
-    const adminKey = async () => (await core.readNamespacedSecret({ name: `${name}-api-keys`, namespace })).data?.['admin-keys'];
+    const adminKey = async () =>
+      (await core.readNamespacedSecret({ name: `${name}-api-keys`, namespace })).data?.['admin-keys'];
     const install = await helm(['upgrade', '--install', name, platformChart, '-n', namespace]);
     expect(install.exitCode, install.all).toBe(0);
     const before = await adminKey();
@@ -279,8 +397,20 @@ describe('install into the cluster', () => {
 
   it('when monitoring is enabled in a cluster without the Prometheus Operator, then the install fails naming the missing kind', async () => {
     const namespace = await restrictedNamespace();
-    const result = await helm(['upgrade', '--install', 'store-platform', platformChart, '-n', namespace, '-f', valuesPath('values-prod.yaml'), '--dry-run=server']);
+    const result = await helm([
+      'upgrade',
+      '--install',
+      'store-platform',
+      platformChart,
+      '-n',
+      namespace,
+      '-f',
+      valuesPath('values-prod.yaml'),
+      '--dry-run=server',
+    ]);
     expect(result.exitCode).not.toBe(0);
-    expect(result.all).toMatch(/no matches for kind "(PrometheusRule|ServiceMonitor)" in version "monitoring\.coreos\.com\/v1"/);
+    expect(result.all).toMatch(
+      /no matches for kind "(PrometheusRule|ServiceMonitor)" in version "monitoring\.coreos\.com\/v1"/,
+    );
   });
 });

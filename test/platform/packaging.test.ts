@@ -25,7 +25,12 @@ const runtimeDirs = ['core', 'workflows', 'activities', 'worker', 'api'];
 /** The paths `COPY <src>... <dest>` takes from the build context (not from another stage). */
 const contextCopies = runtimeStage
   .filter((line) => line.startsWith('COPY ') && !line.includes('--from='))
-  .flatMap((line) => line.split(/\s+/).slice(1, -1).filter((word) => !word.startsWith('--')));
+  .flatMap((line) =>
+    line
+      .split(/\s+/)
+      .slice(1, -1)
+      .filter((word) => !word.startsWith('--')),
+  );
 
 /** .dockerignore as patterns: `dir`, `**\/*.ext`, `*.ext`; a `!` line re-includes. */
 function ignored(path: string): boolean {
@@ -35,7 +40,12 @@ function ignored(path: string): boolean {
     if (!line || line.startsWith('#')) continue;
     const negate = line.startsWith('!');
     const pattern = negate ? line.slice(1) : line;
-    const regex = new RegExp(`^${pattern.replace(/\./g, '\\.').replace(/\*\*\//g, '(.*/)?').replace(/\*/g, '[^/]*')}(/.*)?$`);
+    const regex = new RegExp(
+      `^${pattern
+        .replace(/\./g, '\\.')
+        .replace(/\*\*\//g, '(.*/)?')
+        .replace(/\*/g, '[^/]*')}(/.*)?$`,
+    );
     if (regex.test(path)) result = !negate;
   }
   return result;
@@ -67,17 +77,43 @@ describe('Dockerfile', () => {
   });
 
   it('when read, then the image holds the sources, the dashboard and the store charts, and .dockerignore keeps none of them out', () => {
-    expect(contextCopies).toEqual(expect.arrayContaining([...runtimeDirs, 'web', 'charts/woocommerce', 'charts/medusa', 'package.json', 'package-lock.json']));
+    expect(contextCopies).toEqual(
+      expect.arrayContaining([
+        ...runtimeDirs,
+        'web',
+        'charts/woocommerce',
+        'charts/medusa',
+        'package.json',
+        'package-lock.json',
+      ]),
+    );
     for (const path of contextCopies) {
       expect(existsSync(join(repoRoot, path)), path).toBe(true);
       expect(ignored(path), path).toBe(false);
     }
-    for (const file of [...runtimeDirs.flatMap(sourceFiles), 'charts/woocommerce/Chart.yaml', 'charts/woocommerce/files/setup.sh', 'web/index.html']) expect(ignored(file), file).toBe(false);
-    for (const path of ['node_modules', '.storefleet', '.git', 'test', 'dev', 'api/app.test.ts', 'activities/helm.test.ts']) expect(ignored(path), path).toBe(true);
+    for (const file of [
+      ...runtimeDirs.flatMap(sourceFiles),
+      'charts/woocommerce/Chart.yaml',
+      'charts/woocommerce/files/setup.sh',
+      'web/index.html',
+    ])
+      expect(ignored(file), file).toBe(false);
+    for (const path of [
+      'node_modules',
+      '.storefleet',
+      '.git',
+      'test',
+      'dev',
+      'api/app.test.ts',
+      'activities/helm.test.ts',
+    ])
+      expect(ignored(path), path).toBe(true);
   });
 
   it('when the api and worker run from the image, then every package they import is a production dependency', () => {
-    const dependencies = Object.keys((JSON.parse(read('package.json')) as { dependencies: Record<string, string> }).dependencies);
+    const dependencies = Object.keys(
+      (JSON.parse(read('package.json')) as { dependencies: Record<string, string> }).dependencies,
+    );
     const imported = new Set<string>();
     for (const file of runtimeDirs.flatMap(sourceFiles)) {
       for (const [, specifier] of read(file).matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+'([^'.][^']*)'/gm)) {
@@ -116,14 +152,24 @@ function interpolate(value: string, env: Record<string, string>): string {
 }
 
 describe('docker-compose.yml', () => {
-  const compose = loadYaml<{ services: Record<string, ComposeService>; volumes?: Record<string, unknown> }>(read('docker-compose.yml'));
+  const compose = loadYaml<{ services: Record<string, ComposeService>; volumes?: Record<string, unknown> }>(
+    read('docker-compose.yml'),
+  );
   const services = compose.services;
   const env = (service: string, shell: Record<string, string> = {}) =>
-    Object.fromEntries(Object.entries(services[service]!.environment ?? {}).map(([key, value]) => [key, interpolate(String(value), shell)]));
+    Object.fromEntries(
+      Object.entries(services[service]!.environment ?? {}).map(([key, value]) => [
+        key,
+        interpolate(String(value), shell),
+      ]),
+    );
 
   it('when read, then Temporal, the worker and the API are there, both built from the Dockerfile into one image and selected by command', () => {
     expect(Object.keys(services)).toEqual(expect.arrayContaining(['temporal', 'worker', 'api']));
-    for (const [name, entry] of [['worker', 'worker/main.ts'], ['api', 'api/main.ts']] as const) {
+    for (const [name, entry] of [
+      ['worker', 'worker/main.ts'],
+      ['api', 'api/main.ts'],
+    ] as const) {
       expect(services[name]!.build).toMatchObject({ context: '.', dockerfile: 'Dockerfile' });
       expect(services[name]!.image).toBe('storefleet:local');
       expect(services[name]!.command).toEqual([entry]);
@@ -140,8 +186,14 @@ describe('docker-compose.yml', () => {
     expect(command.slice(0, 2)).toEqual(['server', 'start-dev']);
     expect(command).toContain('--ip=0.0.0.0');
     expect(command).toContain('--db-filename=/data/temporal.db');
-    const registered = command.filter((a) => a.startsWith('--search-attribute=')).map((a) => a.slice('--search-attribute='.length));
-    expect(registered.sort()).toEqual(Object.entries(storeSearchAttributes).map(([name, type]) => `${name}=${type}`).sort());
+    const registered = command
+      .filter((a) => a.startsWith('--search-attribute='))
+      .map((a) => a.slice('--search-attribute='.length));
+    expect(registered.sort()).toEqual(
+      Object.entries(storeSearchAttributes)
+        .map(([name, type]) => `${name}=${type}`)
+        .sort(),
+    );
     expect(temporal.volumes).toContain('temporal-data:/data');
     expect(Object.keys(compose.volumes ?? {})).toContain('temporal-data');
     expect(temporal.healthcheck?.test.slice(0, 2)).toEqual(['CMD', '/temporal']);
@@ -149,7 +201,12 @@ describe('docker-compose.yml', () => {
 
   it("when read, then the worker's settings parse with its config loader and it uses the mounted kubeconfig", () => {
     const config = loadWorkerConfig(env('worker'));
-    expect(config.temporal).toEqual({ address: 'temporal:7233', namespace: 'default', taskQueue: 'storefleet', tls: false });
+    expect(config.temporal).toEqual({
+      address: 'temporal:7233',
+      namespace: 'default',
+      taskQueue: 'storefleet',
+      tls: false,
+    });
     expect(config.kubeconfigPath).toBe('/kube/config');
     expect(config.metricsAddress).toBe('0.0.0.0:9464');
     expect(services.worker!.volumes).toContain('${KUBECONFIG_FILE:-~/.kube/config}:/kube/config:ro');
@@ -165,6 +222,11 @@ describe('docker-compose.yml', () => {
 
   it('when read, then every published port is bound to 127.0.0.1 only', () => {
     const published = Object.values(services).flatMap((s) => s.ports ?? []);
-    expect(published.sort()).toEqual(['127.0.0.1:7233:7233', '127.0.0.1:8080:8080', '127.0.0.1:8233:8233', '127.0.0.1:9464:9464']);
+    expect(published.sort()).toEqual([
+      '127.0.0.1:7233:7233',
+      '127.0.0.1:8080:8080',
+      '127.0.0.1:8233:8233',
+      '127.0.0.1:9464:9464',
+    ]);
   });
 });

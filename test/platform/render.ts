@@ -13,8 +13,16 @@ export const valuesPath = (file: ValuesFile) => `${platformChart}/${file}`;
 export type Manifest = KubernetesObject & { spec?: Record<string, unknown>; data?: Record<string, string> };
 
 /** `helm template` of the platform chart; `set` are `--set` pairs, `values` a values file. */
-export async function renderPlatform(options: { values?: ValuesFile; set?: string[]; release?: string; namespace?: string; extra?: string[] } = {}) {
-  const args = ['template', options.release ?? 'store-platform', platformChart, '-n', options.namespace ?? 'store-platform'];
+export async function renderPlatform(
+  options: { values?: ValuesFile; set?: string[]; release?: string; namespace?: string; extra?: string[] } = {},
+) {
+  const args = [
+    'template',
+    options.release ?? 'store-platform',
+    platformChart,
+    '-n',
+    options.namespace ?? 'store-platform',
+  ];
   if (options.values) args.push('-f', valuesPath(options.values));
   for (const pair of options.set ?? []) args.push('--set', pair);
   return helm([...args, ...(options.extra ?? [])]);
@@ -28,11 +36,21 @@ export async function renderOk(options: Parameters<typeof renderPlatform>[0] = {
 
 export const find = (objects: Manifest[], kind: string, name: string): Manifest => {
   const found = objects.find((o) => o.kind === kind && o.metadata?.name === name);
-  if (!found) throw new Error(`no ${kind}/${name} in ${objects.map((o) => `${o.kind}/${o.metadata?.name}`).join(', ')}`);
+  if (!found)
+    throw new Error(`no ${kind}/${name} in ${objects.map((o) => `${o.kind}/${o.metadata?.name}`).join(', ')}`);
   return found;
 };
 
-export const containerOf = (deployment: Manifest): V1Container => (deployment as V1Deployment).spec!.template.spec!.containers[0]!;
+export const containerOf = (deployment: Manifest): V1Container =>
+  (deployment as V1Deployment).spec!.template.spec!.containers[0]!;
 
 export const envOf = (container: V1Container): Record<string, string | undefined> =>
-  Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value ?? (e.valueFrom?.secretKeyRef ? `secret:${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}` : undefined)]));
+  Object.fromEntries(
+    (container.env ?? []).map((e) => [
+      e.name,
+      e.value ??
+        (e.valueFrom?.secretKeyRef
+          ? `secret:${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`
+          : undefined),
+    ]),
+  );

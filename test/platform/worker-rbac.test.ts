@@ -17,7 +17,15 @@ import type { Phase, StoreStatus } from '../../core/status.js';
 import { engines, type StoreSpecInput } from '../../core/store-spec.js';
 import type { storeWorkflow } from '../../workflows/store.js';
 import { createStoreWorkers } from '../../worker/workers.js';
-import { eventually, GiveUp, helm, kubeConfig, temporalClient, uniqueName, workerConnection } from '../harness/clients.js';
+import {
+  eventually,
+  GiveUp,
+  helm,
+  kubeConfig,
+  temporalClient,
+  uniqueName,
+  workerConnection,
+} from '../harness/clients.js';
 import { chartsDir, storeStatus } from '../harness/store-worker.js';
 import { platformChart } from './render.js';
 
@@ -68,12 +76,28 @@ async function waitFor(handle: WorkflowHandle, phase: Phase, timeoutMs = 120_000
 }
 
 beforeAll(async () => {
-  const install = await helm(['upgrade', '--install', release, platformChart, '-n', platformNamespace, '--create-namespace', '--set', 'api.enabled=false', '--set', 'worker.enabled=false']);
+  const install = await helm([
+    'upgrade',
+    '--install',
+    release,
+    platformChart,
+    '-n',
+    platformNamespace,
+    '--create-namespace',
+    '--set',
+    'api.enabled=false',
+    '--set',
+    'worker.enabled=false',
+  ]);
   expect(install.exitCode, install.all).toBe(0);
   const request = await core.createNamespacedServiceAccountToken({
     name: serviceAccount,
     namespace: platformNamespace,
-    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { audiences: [], expirationSeconds: 3600 } },
+    body: {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenRequest',
+      spec: { audiences: [], expirationSeconds: 3600 },
+    },
   });
   const written = writeTokenKubeconfig(request.status!.token);
   workerKubeconfigPath = written.path;
@@ -87,7 +111,12 @@ beforeAll(async () => {
     ingressNamespace: 'ingress-nginx',
     log: pino({ level: 'info' }, { write: (line: string) => void logs.push(line) }),
     readinessPollMs: 250,
-    settings: { maxProvisionSeconds: 150, driftCheckSeconds: 300, baseDomain: '127.0.0.1.nip.io', historyEventLimit: 2000 },
+    settings: {
+      maxProvisionSeconds: 150,
+      driftCheckSeconds: 300,
+      baseDomain: '127.0.0.1.nip.io',
+      historyEventLimit: 2000,
+    },
   });
   workers = await createStoreWorkers({
     connection: await workerConnection(),
@@ -109,35 +138,47 @@ afterAll(async () => {
 });
 
 describe('the worker with only its ServiceAccount token', () => {
-  it.concurrent.each(engines)('when a %s store is created and deleted, then it becomes Ready, then Deleted, and nothing was forbidden', async (engine) => {
-    const storeId = uniqueName(`rb${engine.slice(0, 2)}`);
-    const client = await temporalClient();
-    const spec: StoreSpecInput = { storeId, engine, owner: 'team-a' };
-    const handle = await client.workflow.start<typeof storeWorkflow>('storeWorkflow', {
-      taskQueue,
-      workflowId: storeWorkflowId(storeId),
-      args: [spec],
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    });
-    const ready = await waitFor(handle, 'Ready');
-    expect(ready.url).toBe(`http://${storeId}.127.0.0.1.nip.io`);
+  it.concurrent.each(engines)(
+    'when a %s store is created and deleted, then it becomes Ready, then Deleted, and nothing was forbidden',
+    async (engine) => {
+      const storeId = uniqueName(`rb${engine.slice(0, 2)}`);
+      const client = await temporalClient();
+      const spec: StoreSpecInput = { storeId, engine, owner: 'team-a' };
+      const handle = await client.workflow.start<typeof storeWorkflow>('storeWorkflow', {
+        taskQueue,
+        workflowId: storeWorkflowId(storeId),
+        args: [spec],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      });
+      const ready = await waitFor(handle, 'Ready');
+      expect(ready.url).toBe(`http://${storeId}.127.0.0.1.nip.io`);
 
-    // What helmUpgradeInstall does on a retry (upgrade) and to recover a release left pending-upgrade
-    // (rollback), with the same credentials.
-    const release = releaseName(engine, storeId);
-    const namespace = namespaceName(storeId);
-    const asWorker = (args: string[]) => helm([...args, '--kubeconfig', workerKubeconfigPath]);
-    const upgrade = await asWorker(['upgrade', release, `${chartsDir}/${engine}`, '-n', namespace, '--reuse-values', '--set-string', 'ingress.annotations.storefleet\\.io/probe=1']);
-    expect(upgrade.exitCode, upgrade.all).toBe(0);
-    const rollback = await asWorker(['rollback', release, '1', '-n', namespace]);
-    expect(rollback.exitCode, rollback.all).toBe(0);
+      // What helmUpgradeInstall does on a retry (upgrade) and to recover a release left pending-upgrade
+      // (rollback), with the same credentials.
+      const release = releaseName(engine, storeId);
+      const namespace = namespaceName(storeId);
+      const asWorker = (args: string[]) => helm([...args, '--kubeconfig', workerKubeconfigPath]);
+      const upgrade = await asWorker([
+        'upgrade',
+        release,
+        `${chartsDir}/${engine}`,
+        '-n',
+        namespace,
+        '--reuse-values',
+        '--set-string',
+        'ingress.annotations.storefleet\\.io/probe=1',
+      ]);
+      expect(upgrade.exitCode, upgrade.all).toBe(0);
+      const rollback = await asWorker(['rollback', release, '1', '-n', namespace]);
+      expect(rollback.exitCode, rollback.all).toBe(0);
 
-    await handle.signal(deleteSignal);
-    const deleted = await waitFor(handle, 'Deleted');
-    expect(deleted.conditions.every((c) => c.reason === 'Deleted')).toBe(true);
-    expect(await core.readNamespace({ name: namespace }).catch(() => undefined)).toBeUndefined();
-    expect(forbiddenLine()).toBeUndefined();
-  });
+      await handle.signal(deleteSignal);
+      const deleted = await waitFor(handle, 'Deleted');
+      expect(deleted.conditions.every((c) => c.reason === 'Deleted')).toBe(true);
+      expect(await core.readNamespace({ name: namespace }).catch(() => undefined)).toBeUndefined();
+      expect(forbiddenLine()).toBeUndefined();
+    },
+  );
 });
 
 describe('least privilege', () => {
@@ -146,18 +187,33 @@ describe('least privilege', () => {
     ['exec into pods', { verb: 'create', resource: 'pods', subresource: 'exec', namespace: 'default' }],
     ['delete pods', { verb: 'delete', resource: 'pods', namespace: 'default' }],
     ['create clusterroles', { verb: 'create', group: 'rbac.authorization.k8s.io', resource: 'clusterroles' }],
-    ['create rolebindings', { verb: 'create', group: 'rbac.authorization.k8s.io', resource: 'rolebindings', namespace: 'default' }],
+    [
+      'create rolebindings',
+      { verb: 'create', group: 'rbac.authorization.k8s.io', resource: 'rolebindings', namespace: 'default' },
+    ],
     ['create serviceaccounts', { verb: 'create', resource: 'serviceaccounts', namespace: 'default' }],
-    ['create serviceaccount tokens', { verb: 'create', resource: 'serviceaccounts', subresource: 'token', namespace: platformNamespace }],
+    [
+      'create serviceaccount tokens',
+      { verb: 'create', resource: 'serviceaccounts', subresource: 'token', namespace: platformNamespace },
+    ],
     ['delete nodes', { verb: 'delete', resource: 'nodes' }],
     ['patch secrets', { verb: 'patch', resource: 'secrets', namespace: 'kube-system' }],
     ['watch secrets', { verb: 'watch', resource: 'secrets', namespace: 'kube-system' }],
     ['update namespaces', { verb: 'update', resource: 'namespaces' }],
-    ['delete every deployment at once', { verb: 'deletecollection', group: 'apps', resource: 'deployments', namespace: 'default' }],
+    [
+      'delete every deployment at once',
+      { verb: 'deletecollection', group: 'apps', resource: 'deployments', namespace: 'default' },
+    ],
     ['create daemonsets', { verb: 'create', group: 'apps', resource: 'daemonsets', namespace: 'default' }],
-    ['create customresourcedefinitions', { verb: 'create', group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' }],
+    [
+      'create customresourcedefinitions',
+      { verb: 'create', group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' },
+    ],
     ['delete events', { verb: 'delete', resource: 'events', namespace: 'default' }],
-    ['create webhooks', { verb: 'create', group: 'admissionregistration.k8s.io', resource: 'mutatingwebhookconfigurations' }],
+    [
+      'create webhooks',
+      { verb: 'create', group: 'admissionregistration.k8s.io', resource: 'mutatingwebhookconfigurations' },
+    ],
   ];
 
   it('when the worker asks for anything provisioning and cleanup do not need, then the cluster refuses', async () => {
@@ -169,13 +225,21 @@ describe('least privilege', () => {
     }
     expect(allowed).toEqual([]);
     // ...while what it does need is granted (the check above is not vacuous).
-    const needed = await asWorker.createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: { verb: 'create', resource: 'namespaces' } } } });
+    const needed = await asWorker.createSelfSubjectAccessReview({
+      body: { spec: { resourceAttributes: { verb: 'create', resource: 'namespaces' } } },
+    });
     expect(needed.status?.allowed).toBe(true);
     // Reading a container's log (the masked tail of a crash or a failed setup) is, exec is not (above).
-    const logs = await asWorker.createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: { verb: 'get', resource: 'pods', subresource: 'log', namespace: 'store-any' } } } });
+    const logs = await asWorker.createSelfSubjectAccessReview({
+      body: {
+        spec: { resourceAttributes: { verb: 'get', resource: 'pods', subresource: 'log', namespace: 'store-any' } },
+      },
+    });
     expect(logs.status?.allowed).toBe(true);
     // Listing events (why a StatefulSet's pods were refused) is, writing them is not.
-    const events = await asWorker.createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: { verb: 'list', resource: 'events', namespace: 'store-any' } } } });
+    const events = await asWorker.createSelfSubjectAccessReview({
+      body: { spec: { resourceAttributes: { verb: 'list', resource: 'events', namespace: 'store-any' } } },
+    });
     expect(events.status?.allowed).toBe(true);
   });
 
@@ -192,7 +256,9 @@ describe('least privilege', () => {
       { verb: 'create', resource: 'namespaces' },
     ];
     for (const resourceAttributes of [...reads, ...attempts.map(([, a]) => a)]) {
-      const review = await authorization.createSubjectAccessReview({ body: { spec: { user, groups, resourceAttributes } } });
+      const review = await authorization.createSubjectAccessReview({
+        body: { spec: { user, groups, resourceAttributes } },
+      });
       if (review.status?.allowed) allowed.push(`${resourceAttributes.verb} ${resourceAttributes.resource}`);
     }
     expect(allowed).toEqual([]);

@@ -34,7 +34,10 @@ export function nodeProcesses(stateDir: string): string[] {
         return [];
       }
       const command = cmdline.split(' ')[0] ?? '';
-      const isNode = /(^|\/)(containerd|containerd-shim-runc-v2|kubelet|kube-proxy|kube-router|local-path-provisioner|coredns)$/.test(command) || cmdline.includes(stateDir);
+      const isNode =
+        /(^|\/)(containerd|containerd-shim-runc-v2|kubelet|kube-proxy|kube-router|local-path-provisioner|coredns)$/.test(
+          command,
+        ) || cmdline.includes(stateDir);
       return isNode && Number(pid) !== process.pid ? [`${pid} ${cmdline}`] : [];
     });
 }

@@ -41,9 +41,18 @@ export class ImageSandbox {
   static async create(): Promise<ImageSandbox> {
     const dir = mkdtempSync(join(tmpdir(), 'storefleet-images-'));
     // A process that only holds the namespace open; loopback up, port 80 open to every uid (as the chart's pod sysctl).
-    const holder = spawn('unshare', ['--net', 'sh', '-c', 'ip link set lo up && sysctl -qw net.ipv4.ip_unprivileged_port_start=0 && echo ready && exec sleep infinity'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const holder = spawn(
+      'unshare',
+      [
+        '--net',
+        'sh',
+        '-c',
+        'ip link set lo up && sysctl -qw net.ipv4.ip_unprivileged_port_start=0 && echo ready && exec sleep infinity',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     await new Promise<void>((resolve, reject) => {
       holder.stdout?.once('data', () => resolve());
       holder.once('exit', (code) => reject(new Error(`the network namespace holder exited (${code})`)));
@@ -56,7 +65,15 @@ export class ImageSandbox {
   }
 
   private buildah(args: string[]): string[] {
-    return ['--root', join(this.dir, 'storage'), '--runroot', join(this.dir, 'run'), '--storage-driver', 'overlay', ...args];
+    return [
+      '--root',
+      join(this.dir, 'storage'),
+      '--runroot',
+      join(this.dir, 'run'),
+      '--storage-driver',
+      'overlay',
+      ...args,
+    ];
   }
 
   /** A working container from an OCI archive, as containerd would get it. */
@@ -65,7 +82,10 @@ export class ImageSandbox {
     // `buildah run` gives each VOLUME of the image a volume of its own, in an order that sometimes puts
     // it over a bind mount at the same path (seen: /var/www/html). Pods mount their volumes there
     // instead; so do these runs, with the image's VOLUMEs dropped from the working container.
-    const volumes = await execa('buildah', this.buildah(['inspect', '--format', '{{range $path, $_ := .OCIv1.Config.Volumes}}{{$path}} {{end}}', name]));
+    const volumes = await execa(
+      'buildah',
+      this.buildah(['inspect', '--format', '{{range $path, $_ := .OCIv1.Config.Volumes}}{{$path}} {{end}}', name]),
+    );
     for (const path of volumes.stdout.split(' ').filter(Boolean)) {
       await execa('buildah', this.buildah(['config', '--volume', `${path}-`, name]));
     }
@@ -81,22 +101,34 @@ export class ImageSandbox {
   }
 
   async run(container: string, command: string[], options: RunOptions = {}): Promise<RunResult> {
-    const result = await execa('buildah', this.runArgs(container, command, options), { reject: false, stdin: 'ignore' });
+    const result = await execa('buildah', this.runArgs(container, command, options), {
+      reject: false,
+      stdin: 'ignore',
+    });
     return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
   }
 
   /** A long-running process (a server); `stop` ends it gracefully before dispose() kills what is left. */
-  start(container: string, command: string[], options: RunOptions & { stop?: () => Promise<unknown> } = {}): { logPath: string; log: () => string } {
+  start(
+    container: string,
+    command: string[],
+    options: RunOptions & { stop?: () => Promise<unknown> } = {},
+  ): { logPath: string; log: () => string } {
     const logPath = join(this.dir, `${container}.log`);
     const out = openSync(logPath, 'a');
-    const child = spawn('buildah', this.runArgs(container, command, options), { stdio: ['ignore', out, out], detached: true });
+    const child = spawn('buildah', this.runArgs(container, command, options), {
+      stdio: ['ignore', out, out],
+      detached: true,
+    });
     this.started.push({ child, logPath, ...(options.stop ? { stop: options.stop } : {}) });
     return { logPath, log: () => readFileSync(logPath, 'utf8') };
   }
 
   /** curl inside the namespace (the host's curl, the sandbox's network). */
   async curl(args: string[]): Promise<RunResult> {
-    const result = await execa('nsenter', [`--net=${this.netns}`, 'curl', '--silent', '--max-time', '10', ...args], { reject: false });
+    const result = await execa('nsenter', [`--net=${this.netns}`, 'curl', '--silent', '--max-time', '10', ...args], {
+      reject: false,
+    });
     return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
   }
 
@@ -123,12 +155,18 @@ async function stopProcess(child: ChildProcess): Promise<void> {
 }
 
 /** Polls until check() is true or the time is up; returns the last value for the failure message. */
-export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T>,
+  ok: (value: T) => boolean,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not true after ${timeoutMs / 1000}s; last: ${JSON.stringify(value)}`);
+    if (Date.now() > deadline)
+      throw new Error(`${what}: not true after ${timeoutMs / 1000}s; last: ${JSON.stringify(value)}`);
     await sleep(1000);
   }
 }

@@ -32,9 +32,13 @@ if (enabled) {
   afterAll(() => releaseNode?.());
 }
 
-const nodeToolchain = () => ensureToolchain({ cacheDir: defaultCacheDir(), build: false, components: localNodeComponents });
+const nodeToolchain = () =>
+  ensureToolchain({ cacheDir: defaultCacheDir(), build: false, components: localNodeComponents });
 
-async function startNode(stateDir: string, toolchain: Toolchain): Promise<{ cluster: RunningLocalCluster; core: CoreV1Api }> {
+async function startNode(
+  stateDir: string,
+  toolchain: Toolchain,
+): Promise<{ cluster: RunningLocalCluster; core: CoreV1Api }> {
   const cluster = await startLocalCluster({
     stateDir,
     toolchain,
@@ -63,8 +67,12 @@ function expectHostAsBefore(after: HostState, before: HostState, removed: string
   expect(after.nodeChains).toEqual(before.nodeChains);
   expect(after.ipsets).toEqual(before.ipsets);
   // Forwarding may stay on for other tools' containers running meanwhile; the stop then says so.
-  const kept = new Set(removed.filter((entry) => entry.includes(': left at ')).map((entry) => entry.split(' ')[1]?.replace(/:$/, '')));
-  expect(Object.entries(after.sysctls).filter(([key]) => !kept.has(key))).toEqual(Object.entries(before.sysctls).filter(([key]) => !kept.has(key)));
+  const kept = new Set(
+    removed.filter((entry) => entry.includes(': left at ')).map((entry) => entry.split(' ')[1]?.replace(/:$/, '')),
+  );
+  expect(Object.entries(after.sysctls).filter(([key]) => !kept.has(key))).toEqual(
+    Object.entries(before.sysctls).filter(([key]) => !kept.has(key)),
+  );
   expect(after.outsidePaths).toEqual(before.outsidePaths);
   expect(after.cgroups).toEqual(before.cgroups);
 }
@@ -126,7 +134,9 @@ describe.skipIf(!enabled)('a real node (STOREFLEET_REAL_NODE=1)', () => {
     ].join('; ');
     const { log } = await runScript(core, namespace, 'client', cluster!.images.busybox, script);
     const clusterIP = service.spec?.clusterIP ?? '';
-    expect(log).toMatch(new RegExp(`Name:\\s+web\\.${namespace}\\.svc\\.cluster\\.local\\s+Address: ${clusterIP.replace(/\./g, '\\.')}`));
+    expect(log).toMatch(
+      new RegExp(`Name:\\s+web\\.${namespace}\\.svc\\.cluster\\.local\\s+Address: ${clusterIP.replace(/\./g, '\\.')}`),
+    );
     // Both lookups found it (busybox prints each hit once).
     expect(log.split(`Address: ${clusterIP}`).length - 1).toBe(2);
     expect(log).toContain("can't find example.com: NXDOMAIN");
@@ -138,7 +148,10 @@ describe.skipIf(!enabled)('a real node (STOREFLEET_REAL_NODE=1)', () => {
     await core.createNamespace({ body: { metadata: { name: namespace } } });
     await core.createNamespacedPersistentVolumeClaim({
       namespace,
-      body: { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+      body: {
+        metadata: { name: 'data' },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+      },
     });
     const writer = scriptPod('writer', cluster!.images.busybox, 'echo written by a real pod > /data/proof.txt');
     writer.spec!.containers[0]!.volumeMounts = [{ name: 'data', mountPath: '/data' }];
@@ -165,7 +178,10 @@ describe.skipIf(!enabled)('a real node (STOREFLEET_REAL_NODE=1)', () => {
     const policies = guardrailManifests(spec, 'ingress-nginx').filter((object) => object.kind === 'NetworkPolicy');
     expect(policies.length).toBeGreaterThanOrEqual(4);
     for (const policy of policies) await applyObject(kubeConfig(cluster!.kubeconfigPath), policy);
-    await core.createNamespacedPod({ namespace: storeNamespace, body: webPod('web', cluster!.images.busybox, { app: 'web' }) });
+    await core.createNamespacedPod({
+      namespace: storeNamespace,
+      body: webPod('web', cluster!.images.busybox, { app: 'web' }),
+    });
     const service = await core.createNamespacedService({ namespace: storeNamespace, body: webService('web') });
     const web = await waitForPod(core, 'web', 120_000, isReady, storeNamespace);
     const podIP = web.status?.podIP ?? '';
@@ -179,11 +195,23 @@ describe.skipIf(!enabled)('a real node (STOREFLEET_REAL_NODE=1)', () => {
             `r=closed; for i in 1 2 3 4 5 6 7 8 9 10; do if printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${target} 2>/dev/null | grep -q 'served by a real container'; then r=open; break; fi; sleep 1; done; echo "${target} $r"`,
         )
         .join('; ');
-    const inside = await runScript(core, storeNamespace, 'probe', cluster!.images.busybox, probe([`${podIP} 8080`, 'web 80']));
+    const inside = await runScript(
+      core,
+      storeNamespace,
+      'probe',
+      cluster!.images.busybox,
+      probe([`${podIP} 8080`, 'web 80']),
+    );
     expect(inside.log).toContain(`${podIP} 8080 open`);
     expect(inside.log).toContain('web 80 open');
 
-    const outside = await runScript(core, other, 'probe', cluster!.images.busybox, probe([`${podIP} 8080`, `${service.spec?.clusterIP} 80`]));
+    const outside = await runScript(
+      core,
+      other,
+      'probe',
+      cluster!.images.busybox,
+      probe([`${podIP} 8080`, `${service.spec?.clusterIP} 80`]),
+    );
     expect(outside.log).toContain(`${podIP} 8080 closed`);
     expect(outside.log).toContain(`${service.spec?.clusterIP} 80 closed`);
     // The node itself (where local mode's ingress runs) still reaches the store's pod.
@@ -193,7 +221,8 @@ describe.skipIf(!enabled)('a real node (STOREFLEET_REAL_NODE=1)', () => {
   it('when the node stops, then the host is as it was: no mounts, processes, bridges, namespaces, chains or cgroups left, sysctls restored', async () => {
     const removed = await cluster!.stop();
     // kubelet sets kernel.panic to 10 whatever it was; the stop must have put it back.
-    if (before.sysctls['kernel.panic'] !== '10') expect(removed).toContain(`sysctl kernel.panic: 10 -> ${before.sysctls['kernel.panic']}`);
+    if (before.sysctls['kernel.panic'] !== '10')
+      expect(removed).toContain(`sysctl kernel.panic: 10 -> ${before.sysctls['kernel.panic']}`);
     expectHostAsBefore(await readHostState(stateDir), before, removed);
   }, 180_000);
 });
@@ -218,7 +247,10 @@ describe.skipIf(!enabled)('a killed run of a real node (STOREFLEET_REAL_NODE=1)'
     const toolchain = await nodeToolchain();
     before = await readHostState(stateDir);
     // The node by hand (dev/cluster/run-local.ts), as npm start would run it, then killed outright.
-    child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'dev/cluster/run-local.ts'), stateDir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'dev/cluster/run-local.ts'), stateDir], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const kubeconfigPath = await readyKubeconfig(child, 300_000);
     const core = coreApi(kubeconfigPath);
     await core.createNamespacedPod({ namespace: 'default', body: webPod('web', imageRef(busyboxImage)) });
@@ -243,7 +275,10 @@ describe.skipIf(!enabled)('a killed run of a real node (STOREFLEET_REAL_NODE=1)'
 function readyKubeconfig(child: ChildProcess, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`run-local.ts not Ready after ${timeoutMs / 1000}s:\n${output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`run-local.ts not Ready after ${timeoutMs / 1000}s:\n${output}`)),
+      timeoutMs,
+    );
     const onData = (data: Buffer) => {
       output += data.toString();
       const match = /export KUBECONFIG=(\S+)/.exec(output);
@@ -254,6 +289,8 @@ function readyKubeconfig(child: ChildProcess, timeoutMs: number): Promise<string
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`run-local.ts exited (${code}) before the node was Ready:\n${output}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`run-local.ts exited (${code}) before the node was Ready:\n${output}`)),
+    );
   });
 }

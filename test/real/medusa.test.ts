@@ -26,10 +26,15 @@ describe.skipIf(!realNodeEnabled)('a Medusa store on a real node (STOREFLEET_REA
   const shop = storeId('medusa');
   let checks: OrderCheckAnswer[] = [];
 
-  const viaIngress = (path: string, options: Parameters<RealPlatform['viaIngress']>[2]) => real.viaIngress(shop, path, options);
+  const viaIngress = (path: string, options: Parameters<RealPlatform['viaIngress']>[2]) =>
+    real.viaIngress(shop, path, options);
   const adminToken = async () => {
     const { 'admin-email': email, 'admin-password': password } = await real.secretValues(shop);
-    const signedIn = await viaIngress('/auth/user/emailpass', { method: 'POST', body: JSON.stringify({ email, password }), headers: { 'Content-Type': 'application/json' } });
+    const signedIn = await viaIngress('/auth/user/emailpass', {
+      method: 'POST',
+      body: JSON.stringify({ email, password }),
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(signedIn.status).toBe(200);
     return (JSON.parse(signedIn.body) as { token: string }).token;
   };
@@ -41,19 +46,32 @@ describe.skipIf(!realNodeEnabled)('a Medusa store on a real node (STOREFLEET_REA
 
   afterAll(() => real?.stop(), 300_000);
 
-  it('when a Medusa store is created through the API, then it gets Ready: PostgreSQL on a real volume, Redis, the server and the storefront running, the setup Job done', async () => {
-    expect((await real.post('/stores', { storeId: shop, engine: 'medusa' })).status).toBe(201);
-    const ready = await real.untilPhase(shop, 'Ready');
-    expect(ready.conditions).toContainEqual(expect.objectContaining({ type: 'CommerceReady', status: 'True' }));
-    // The storefront check runs right after Ready, through the ingress.
-    const checked = await eventually('the storefront check', async () => ((await real.status(shop)).conditions.find((c) => c.type === 'StorefrontReachable' && c.status !== 'Unknown')), 120_000);
-    expect(checked).toMatchObject({ status: 'True', reason: reasons.StorefrontReachable });
-    for (const component of ['database', 'redis', 'server', 'storefront']) expect(isReady(await real.podOf(shop, component))).toBe(true);
-    const claims = await real.core.listNamespacedPersistentVolumeClaim({ namespace: namespaceName(shop) });
-    expect(claims.items.map((claim) => claim.status?.phase)).toEqual(['Bound']);
-    const jobs = await real.core.listNamespacedPod({ namespace: namespaceName(shop), labelSelector: 'app.kubernetes.io/component=setup' });
-    expect(jobs.items.some((pod) => pod.status?.phase === 'Succeeded')).toBe(true);
-  }, 2 * provisionMs);
+  it(
+    'when a Medusa store is created through the API, then it gets Ready: PostgreSQL on a real volume, Redis, the server and the storefront running, the setup Job done',
+    async () => {
+      expect((await real.post('/stores', { storeId: shop, engine: 'medusa' })).status).toBe(201);
+      const ready = await real.untilPhase(shop, 'Ready');
+      expect(ready.conditions).toContainEqual(expect.objectContaining({ type: 'CommerceReady', status: 'True' }));
+      // The storefront check runs right after Ready, through the ingress.
+      const checked = await eventually(
+        'the storefront check',
+        async () =>
+          (await real.status(shop)).conditions.find((c) => c.type === 'StorefrontReachable' && c.status !== 'Unknown'),
+        120_000,
+      );
+      expect(checked).toMatchObject({ status: 'True', reason: reasons.StorefrontReachable });
+      for (const component of ['database', 'redis', 'server', 'storefront'])
+        expect(isReady(await real.podOf(shop, component))).toBe(true);
+      const claims = await real.core.listNamespacedPersistentVolumeClaim({ namespace: namespaceName(shop) });
+      expect(claims.items.map((claim) => claim.status?.phase)).toEqual(['Bound']);
+      const jobs = await real.core.listNamespacedPod({
+        namespace: namespaceName(shop),
+        labelSelector: 'app.kubernetes.io/component=setup',
+      });
+      expect(jobs.items.some((pod) => pod.status?.phase === 'Succeeded')).toBe(true);
+    },
+    2 * provisionMs,
+  );
 
   it('when its storefront is fetched through the ingress, then the page lists the seeded product with its price, and the admin answers and signs in', async () => {
     const home = await real.pageAnswers(shop, '/');
@@ -65,7 +83,11 @@ describe.skipIf(!realNodeEnabled)('a Medusa store on a real node (STOREFLEET_REA
     expect(admin.body).toMatch(/<div id="medusa"|<script type="module"/);
     expect(await adminToken()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     const { 'admin-email': email } = await real.secretValues(shop);
-    const wrong = await viaIngress('/auth/user/emailpass', { method: 'POST', body: JSON.stringify({ email, password: 'not-the-password' }), headers: { 'Content-Type': 'application/json' } });
+    const wrong = await viaIngress('/auth/user/emailpass', {
+      method: 'POST',
+      body: JSON.stringify({ email, password: 'not-the-password' }),
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(wrong.status).toBe(401);
   });
 
@@ -76,16 +98,37 @@ describe.skipIf(!realNodeEnabled)('a Medusa store on a real node (STOREFLEET_REA
     checks.push(check);
     expect(check.steps.filter((step) => !step.ok)).toEqual([]);
     expect(check.ok).toBe(true);
-    expect(check.steps.map((step) => step.name)).toEqual(['admin sign-in', 'publishable key', 'sample product', 'cart', 'shipping', 'payment', 'checkout', 'admin sees the order', 'cancel']);
+    expect(check.steps.map((step) => step.name)).toEqual([
+      'admin sign-in',
+      'publishable key',
+      'sample product',
+      'cart',
+      'shipping',
+      'payment',
+      'checkout',
+      'admin sees the order',
+      'cancel',
+    ]);
     const orderId = check.orderId ?? '';
     expect(orderId).toMatch(/^order_/);
 
-    const seen = await viaIngress(`/admin/orders/${orderId}?fields=id,status,email`, { headers: { Authorization: `Bearer ${await adminToken()}` } });
+    const seen = await viaIngress(`/admin/orders/${orderId}?fields=id,status,email`, {
+      headers: { Authorization: `Bearer ${await adminToken()}` },
+    });
     expect(seen.status).toBe(200);
-    expect(JSON.parse(seen.body)).toMatchObject({ order: { id: orderId, status: 'canceled', email: `order-check@${shop}.store.invalid` } });
+    expect(JSON.parse(seen.body)).toMatchObject({
+      order: { id: orderId, status: 'canceled', email: `order-check@${shop}.store.invalid` },
+    });
 
     const status = await real.status(shop);
-    expect(status.conditions).toContainEqual(expect.objectContaining({ type: 'OrderFlow', status: 'True', reason: reasons.OrderPlaced, message: expect.stringContaining(orderId) as string }));
+    expect(status.conditions).toContainEqual(
+      expect.objectContaining({
+        type: 'OrderFlow',
+        status: 'True',
+        reason: reasons.OrderPlaced,
+        message: expect.stringContaining(orderId) as string,
+      }),
+    );
   }, 300_000);
 
   it('when a shopper uses the storefront in Chromium, then the product goes into the cart, checkout with manual payment places the order, and the confirmation shows it', async () => {
@@ -115,8 +158,12 @@ describe.skipIf(!realNodeEnabled)('a Medusa store on a real node (STOREFLEET_REA
 
       // The merchant sees the shopper's order in the admin API.
       const orderId = new URL(page.url()).pathname.split('/').pop() ?? '';
-      const seen = await viaIngress(`/admin/orders/${orderId}?fields=id,status,email`, { headers: { Authorization: `Bearer ${await adminToken()}` } });
-      expect(JSON.parse(seen.body)).toMatchObject({ order: { id: orderId, status: 'pending', email: 'shopper@example.test' } });
+      const seen = await viaIngress(`/admin/orders/${orderId}?fields=id,status,email`, {
+        headers: { Authorization: `Bearer ${await adminToken()}` },
+      });
+      expect(JSON.parse(seen.body)).toMatchObject({
+        order: { id: orderId, status: 'pending', email: 'shopper@example.test' },
+      });
     } finally {
       await browser.close();
     }
@@ -128,7 +175,13 @@ describe.skipIf(!realNodeEnabled)('a Medusa store on a real node (STOREFLEET_REA
       .map(([, value]) => value);
     expect(secrets.length).toBe(5);
     const handle = real.worker.client.workflow.getHandle(storeWorkflowId(shop));
-    const recorded = [await historyText(handle), JSON.stringify(await storeStatus(handle)), JSON.stringify(checks), ...real.worker.logs, ...real.api.logs].join('\n');
+    const recorded = [
+      await historyText(handle),
+      JSON.stringify(await storeStatus(handle)),
+      JSON.stringify(checks),
+      ...real.worker.logs,
+      ...real.api.logs,
+    ].join('\n');
     for (const secret of secrets) expect(recorded).not.toContain(secret);
   });
 

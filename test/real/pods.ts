@@ -13,7 +13,11 @@ export function webPod(name: string, image: string, labels: Record<string, strin
           name: 'web',
           image,
           imagePullPolicy: 'Never',
-          command: ['sh', '-c', 'echo hello from a real pod; mkdir -p /www; echo served by a real container > /www/index.html; exec httpd -f -p 8080 -h /www'],
+          command: [
+            'sh',
+            '-c',
+            'echo hello from a real pod; mkdir -p /www; echo served by a real container > /www/index.html; exec httpd -f -p 8080 -h /www',
+          ],
           ports: [{ containerPort: 8080 }],
           readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 1 },
         },
@@ -39,10 +43,17 @@ export function scriptPod(name: string, image: string, script: string): V1Pod {
   };
 }
 
-export const isReady = (pod: V1Pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+export const isReady = (pod: V1Pod) =>
+  pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 export const hasEnded = (pod: V1Pod) => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 
-export async function waitForPod(core: CoreV1Api, name: string, timeoutMs: number, done: (pod: V1Pod) => boolean, namespace = 'default'): Promise<V1Pod> {
+export async function waitForPod(
+  core: CoreV1Api,
+  name: string,
+  timeoutMs: number,
+  done: (pod: V1Pod) => boolean,
+  namespace = 'default',
+): Promise<V1Pod> {
   const deadline = Date.now() + timeoutMs;
   let pod: V1Pod | undefined;
   while (Date.now() < deadline) {
@@ -50,11 +61,19 @@ export async function waitForPod(core: CoreV1Api, name: string, timeoutMs: numbe
     if (pod && done(pod)) return pod;
     await sleep(500);
   }
-  throw new Error(`pod ${namespace}/${name} not there after ${timeoutMs / 1000}s: ${JSON.stringify(pod?.status, null, 2)}`);
+  throw new Error(
+    `pod ${namespace}/${name} not there after ${timeoutMs / 1000}s: ${JSON.stringify(pod?.status, null, 2)}`,
+  );
 }
 
 /** Runs a script pod to its end; returns its phase and log. */
-export async function runScript(core: CoreV1Api, namespace: string, name: string, image: string, script: string): Promise<{ phase: string; log: string }> {
+export async function runScript(
+  core: CoreV1Api,
+  namespace: string,
+  name: string,
+  image: string,
+  script: string,
+): Promise<{ phase: string; log: string }> {
   await core.createNamespacedPod({ namespace, body: scriptPod(name, image, script) });
   const pod = await waitForPod(core, name, 120_000, hasEnded, namespace);
   const log = await core.readNamespacedPodLog({ name, namespace });

@@ -11,7 +11,13 @@ import { storeRequest, type StoreRequest, type StoreResponse } from '../../activ
 import type { Engine } from '../../core/store-spec.js';
 import { adminSecretName, namespaceName, storeUrl } from '../../core/names.js';
 import { freeLocalClusterPorts } from '../../dev/cluster/local.js';
-import { localChartValues, LOCAL_BASE_DOMAIN, LOCAL_INGRESS_NAMESPACE, startLocalPlatform, type RunningLocalPlatform } from '../../dev/cluster/local-platform.js';
+import {
+  localChartValues,
+  LOCAL_BASE_DOMAIN,
+  LOCAL_INGRESS_NAMESPACE,
+  startLocalPlatform,
+  type RunningLocalPlatform,
+} from '../../dev/cluster/local-platform.js';
 import { defaultCacheDir } from '../../dev/config.js';
 import { freePort } from '../../dev/ports.js';
 import { ProcessRegistry } from '../../dev/process.js';
@@ -52,7 +58,11 @@ export interface RealPlatform {
   untilPhase(id: string, phase: string, timeoutMs?: number): Promise<StoreView>;
   podOf(id: string, component: string): Promise<V1Pod>;
   /** One request to a path of the store through the ingress, as the worker's checks send it; the body is read. */
-  viaIngress(id: string, path: string, options?: Omit<StoreRequest, 'ingressUrl'>): Promise<StoreResponse & { body: string }>;
+  viaIngress(
+    id: string,
+    path: string,
+    options?: Omit<StoreRequest, 'ingressUrl'>,
+  ): Promise<StoreResponse & { body: string }>;
   /** GET a path of the store through the ingress until it answers 200. */
   pageAnswers(id: string, path?: string): Promise<StoreResponse & { body: string }>;
   secretValues(id: string): Promise<Record<(typeof adminSecretKeys)[number], string>>;
@@ -61,7 +71,11 @@ export interface RealPlatform {
   stop(): Promise<void>;
 }
 
-export async function startRealPlatform(label: string, provisionMs: number, workerOptions: StoreWorkerOptions = {}): Promise<RealPlatform> {
+export async function startRealPlatform(
+  label: string,
+  provisionMs: number,
+  workerOptions: StoreWorkerOptions = {},
+): Promise<RealPlatform> {
   // The other real-node files may hold the node: wait for it, however long their tests take.
   const releaseNode = await takeNodeTurn();
   // Under /tmp, not the repo: containerd's socket path must stay short.
@@ -77,7 +91,11 @@ export async function startRealPlatform(label: string, provisionMs: number, work
     releaseNode();
   };
   try {
-    const nodeToolchain = await ensureToolchain({ cacheDir: defaultCacheDir(), build: false, components: localNodeComponents });
+    const nodeToolchain = await ensureToolchain({
+      cacheDir: defaultCacheDir(),
+      build: false,
+      components: localNodeComponents,
+    });
     const { ports, nodePorts } = await freeLocalClusterPorts();
     const running = await startLocalPlatform({
       stateDir,
@@ -108,7 +126,12 @@ export async function startRealPlatform(label: string, provisionMs: number, work
     const status = async (id: string) => (await (await fetch(`${apiUrl}/stores/${id}`)).json()) as StoreView;
     const ctr = (args: string[]) => execa('ctr', ['-a', running.cluster.containerdSocket, '-n', 'k8s.io', ...args]);
     const viaIngress = async (id: string, path: string, options: Omit<StoreRequest, 'ingressUrl'> = {}) => {
-      const reply = await storeRequest(`${storeUrl(id, LOCAL_BASE_DOMAIN)}${path}`, { timeoutMs: 30_000, readBody: true, ...options, ingressUrl: running.ingressUrl });
+      const reply = await storeRequest(`${storeUrl(id, LOCAL_BASE_DOMAIN)}${path}`, {
+        timeoutMs: 30_000,
+        readBody: true,
+        ...options,
+        ingressUrl: running.ingressUrl,
+      });
       return { ...reply, body: reply.body ?? '' };
     };
     return {
@@ -120,30 +143,49 @@ export async function startRealPlatform(label: string, provisionMs: number, work
       localValues,
       localWorker,
       ctr,
-      post: (path, body) => fetch(`${apiUrl}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body ?? {}) }),
+      post: (path, body) =>
+        fetch(`${apiUrl}${path}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(body ?? {}),
+        }),
       status,
       untilPhase: (id, phase, timeoutMs = provisionMs) =>
-        eventually(`store ${id} to be ${phase}`, async () => {
-          const current = await status(id);
-          // A Failed store stays Failed: say why at once instead of waiting out the timeout.
-          if (phase === 'Ready' && current.phase === 'Failed') throw new GiveUp(`store ${id} failed: ${current.lastError}`);
-          return current.phase === phase ? current : undefined;
-        }, timeoutMs),
+        eventually(
+          `store ${id} to be ${phase}`,
+          async () => {
+            const current = await status(id);
+            // A Failed store stays Failed: say why at once instead of waiting out the timeout.
+            if (phase === 'Ready' && current.phase === 'Failed')
+              throw new GiveUp(`store ${id} failed: ${current.lastError}`);
+            return current.phase === phase ? current : undefined;
+          },
+          timeoutMs,
+        ),
       async podOf(id, component) {
-        const pods = await core.listNamespacedPod({ namespace: namespaceName(id), labelSelector: `app.kubernetes.io/component=${component}` });
+        const pods = await core.listNamespacedPod({
+          namespace: namespaceName(id),
+          labelSelector: `app.kubernetes.io/component=${component}`,
+        });
         const pod = pods.items.find((candidate) => !candidate.metadata?.deletionTimestamp);
         if (!pod) throw new Error(`no ${component} pod in ${namespaceName(id)}`);
         return pod;
       },
       viaIngress,
       pageAnswers: (id, path = '/') =>
-        eventually(`${path} of ${id} through the ingress`, async () => {
-          const page = await viaIngress(id, path).catch(() => undefined);
-          return page?.status === 200 ? page : undefined;
-        }, 180_000),
+        eventually(
+          `${path} of ${id} through the ingress`,
+          async () => {
+            const page = await viaIngress(id, path).catch(() => undefined);
+            return page?.status === 200 ? page : undefined;
+          },
+          180_000,
+        ),
       async secretValues(id) {
         const secret = await core.readNamespacedSecret({ name: adminSecretName, namespace: namespaceName(id) });
-        return Object.fromEntries(adminSecretKeys.map((key) => [key, Buffer.from(secret.data?.[key] ?? '', 'base64').toString()])) as Record<(typeof adminSecretKeys)[number], string>;
+        return Object.fromEntries(
+          adminSecretKeys.map((key) => [key, Buffer.from(secret.data?.[key] ?? '', 'base64').toString()]),
+        ) as Record<(typeof adminSecretKeys)[number], string>;
       },
       async expectNothingLeft(ids) {
         const namespaces = ids.map(namespaceName);
@@ -151,10 +193,31 @@ export async function startRealPlatform(label: string, provisionMs: number, work
         const volumes = await core.listPersistentVolume();
         expect(volumes.items.filter((pv) => namespaces.includes(pv.spec?.claimRef?.namespace ?? ''))).toEqual([]);
         // The provisioner removes a released volume's directory with a helper pod, a moment after the PV goes.
-        await eventually('the volume directories removed', () => (readdirSync(join(stateDir, 'volumes')).some((dir) => namespaces.some((ns) => dir.includes(`_${ns}_`))) ? undefined : true), 120_000);
+        await eventually(
+          'the volume directories removed',
+          () =>
+            readdirSync(join(stateDir, 'volumes')).some((dir) => namespaces.some((ns) => dir.includes(`_${ns}_`)))
+              ? undefined
+              : true,
+          120_000,
+        );
         // kubelet removes a deleted pod's exited containers and sandbox in its garbage collection, once a minute.
-        const leftContainers = async () => (await Promise.all(namespaces.map(async (ns) => (await ctr(['containers', 'list', '--quiet', `labels."io.kubernetes.pod.namespace"==${ns}`])).stdout.trim()))).filter(Boolean);
-        await eventually('no container or sandbox of the stores in containerd', async () => ((await leftContainers()).length === 0 ? true : undefined), 180_000, () => 'still there');
+        const leftContainers = async () =>
+          (
+            await Promise.all(
+              namespaces.map(async (ns) =>
+                (
+                  await ctr(['containers', 'list', '--quiet', `labels."io.kubernetes.pod.namespace"==${ns}`])
+                ).stdout.trim(),
+              ),
+            )
+          ).filter(Boolean);
+        await eventually(
+          'no container or sandbox of the stores in containerd',
+          async () => ((await leftContainers()).length === 0 ? true : undefined),
+          180_000,
+          () => 'still there',
+        );
         const rules = await execa('iptables-save');
         for (const ns of namespaces) expect(rules.stdout).not.toContain(ns);
       },

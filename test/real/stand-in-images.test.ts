@@ -35,18 +35,31 @@ describe.skipIf(!enabled)('the stand-in images (STOREFLEET_REAL_NODE=1)', () => 
     env: wordpressEnv,
     volumes: { [dirs.html]: '/var/www/html', [dirs.content]: '/var/www/html/wp-content' },
   });
-  const wp = (args: string[]) => sandbox.run('wp-cli', ['wp', '--path=/var/www/html', ...args], { ...wordpressMounts(), env: { ...wordpressEnv, HOME: '/tmp' } });
+  const wp = (args: string[]) =>
+    sandbox.run('wp-cli', ['wp', '--path=/var/www/html', ...args], {
+      ...wordpressMounts(),
+      env: { ...wordpressEnv, HOME: '/tmp' },
+    });
   const mariadb = (args: string[]) => sandbox.run('mariadb', ['mariadb', '-h', '127.0.0.1', ...args]);
   // The chart's probe command, in the server's container (the data directory holds its credentials).
   const healthcheck = async (tests: string[]) =>
-    (await sandbox.run('mariadb', ['healthcheck.sh', ...tests], { user: '999:999', volumes: { [dirs.data]: '/var/lib/mysql' } })).exitCode;
+    (
+      await sandbox.run('mariadb', ['healthcheck.sh', ...tests], {
+        user: '999:999',
+        volumes: { [dirs.data]: '/var/lib/mysql' },
+      })
+    ).exitCode;
 
   beforeAll(async () => {
     // Cache warm: seconds. Cold: the Debian base and three builds (see docs/decisions.md for times).
     const built = await ensureImages({ cacheDir: defaultCacheDir(), progress: (line) => console.log(line) });
     images = Object.fromEntries(built.map((image) => [image.name, image]));
     sandbox = await ImageSandbox.create();
-    dirs = { data: join(sandbox.dir, 'mysql'), html: join(sandbox.dir, 'html'), content: join(sandbox.dir, 'wp-content') };
+    dirs = {
+      data: join(sandbox.dir, 'mysql'),
+      html: join(sandbox.dir, 'html'),
+      content: join(sandbox.dir, 'wp-content'),
+    };
     mkdirSync(dirs.data);
     chownSync(dirs.data, 999, 999);
     // As a pod gets them: an emptyDir and a local-path volume are root's, mode 0777, not uid 33's.
@@ -59,11 +72,22 @@ describe.skipIf(!enabled)('the stand-in images (STOREFLEET_REAL_NODE=1)', () => 
     // As the chart runs it: uid 999, an option as the only argument.
     sandbox.start('mariadb', ['docker-entrypoint.sh', '--innodb-buffer-pool-size=64M'], {
       user: '999:999',
-      env: { MARIADB_ROOT_PASSWORD: db.root, MARIADB_DATABASE: db.name, MARIADB_USER: db.user, MARIADB_PASSWORD: db.password, MARIADB_AUTO_UPGRADE: '1' },
+      env: {
+        MARIADB_ROOT_PASSWORD: db.root,
+        MARIADB_DATABASE: db.name,
+        MARIADB_USER: db.user,
+        MARIADB_PASSWORD: db.password,
+        MARIADB_AUTO_UPGRADE: '1',
+      },
       volumes: { [dirs.data]: '/var/lib/mysql' },
       stop: () => mariadb(['-uroot', `-p${db.root}`, '-e', 'SHUTDOWN']),
     });
-    await waitFor('MariaDB healthy', 120_000, () => healthcheck(['--connect', '--innodb_initialized']), (code) => code === 0);
+    await waitFor(
+      'MariaDB healthy',
+      120_000,
+      () => healthcheck(['--connect', '--innodb_initialized']),
+      (code) => code === 0,
+    );
   }, 1_200_000);
 
   afterAll(async () => {
@@ -71,7 +95,16 @@ describe.skipIf(!enabled)('the stand-in images (STOREFLEET_REAL_NODE=1)', () => 
   }, 120_000);
 
   it('when MariaDB starts on an empty data directory with the MARIADB_* env, then the database and user exist and the user logs in over TCP', async () => {
-    const login = await mariadb(['-u', db.user, `-p${db.password}`, db.name, '--batch', '--skip-column-names', '-e', 'select current_user(), database()']);
+    const login = await mariadb([
+      '-u',
+      db.user,
+      `-p${db.password}`,
+      db.name,
+      '--batch',
+      '--skip-column-names',
+      '-e',
+      'select current_user(), database()',
+    ]);
     expect(login).toMatchObject({ exitCode: 0, stdout: `${db.user}@%\t${db.name}` });
     const wrong = await mariadb(['-u', db.user, '-pwrong', '-e', 'select 1']);
     expect(wrong).toMatchObject({ exitCode: 1, stderr: expect.stringContaining('Access denied') as unknown });
@@ -81,7 +114,9 @@ describe.skipIf(!enabled)('the stand-in images (STOREFLEET_REAL_NODE=1)', () => 
   });
 
   it('when docker-ensure-installed.sh runs with the WORDPRESS_* env, then WordPress core is copied and wp-config.php is written', async () => {
-    expect(await sandbox.run('wordpress', ['docker-ensure-installed.sh', 'true'], wordpressMounts())).toMatchObject({ exitCode: 0 });
+    expect(await sandbox.run('wordpress', ['docker-ensure-installed.sh', 'true'], wordpressMounts())).toMatchObject({
+      exitCode: 0,
+    });
     expect(readFileSync(join(dirs.html, 'wp-includes', 'version.php'), 'utf8')).toContain('$wp_version');
     const config = readFileSync(join(dirs.html, 'wp-config.php'), 'utf8');
     expect(config).toContain("getenv_docker('WORDPRESS_DB_HOST'");
@@ -92,7 +127,16 @@ describe.skipIf(!enabled)('the stand-in images (STOREFLEET_REAL_NODE=1)', () => 
   it('when the wp stand-in runs core install against that database, then core is-installed answers 0 (1 before)', async () => {
     // Whole results in these expectations, so a failure shows what the command printed.
     expect(await wp(['core', 'is-installed'])).toMatchObject({ exitCode: 1 });
-    const install = await wp(['core', 'install', `--url=${siteUrl}`, '--title=demo1', `--admin_user=${admin.user}`, `--admin_password=${admin.password}`, `--admin_email=${admin.email}`, '--skip-email']);
+    const install = await wp([
+      'core',
+      'install',
+      `--url=${siteUrl}`,
+      '--title=demo1',
+      `--admin_user=${admin.user}`,
+      `--admin_password=${admin.password}`,
+      `--admin_email=${admin.email}`,
+      '--skip-email',
+    ]);
     expect(install).toMatchObject({ exitCode: 0, stdout: 'Success: WordPress installed successfully.' });
     expect(await wp(['core', 'is-installed'])).toMatchObject({ exitCode: 0 });
     expect(await wp(['user', 'get', admin.user, '--field=ID'])).toMatchObject({ exitCode: 0, stdout: '1' });
@@ -100,12 +144,33 @@ describe.skipIf(!enabled)('the stand-in images (STOREFLEET_REAL_NODE=1)', () => 
 
   it('when Apache runs as uid 33 on port 80, then PHP renders the home page and the administrator logs in', async () => {
     sandbox.start('wordpress', ['docker-entrypoint.sh', 'apache2-foreground'], wordpressMounts());
-    const home = await waitFor('the home page', 60_000, () => sandbox.curl(['-H', 'Host: demo1.localhost', '-w', '\n%{http_code}', 'http://127.0.0.1/']), (r) => r.stdout.endsWith('\n200'));
+    const home = await waitFor(
+      'the home page',
+      60_000,
+      () => sandbox.curl(['-H', 'Host: demo1.localhost', '-w', '\n%{http_code}', 'http://127.0.0.1/']),
+      (r) => r.stdout.endsWith('\n200'),
+    );
     expect(home.stdout).toMatch(/<meta name="generator" content="WordPress \d+\.\d+/);
     expect(home.stdout).toContain('<title>demo1');
     const login = await sandbox.curl([
-      ...['-o', '/dev/null', '-D', '-', '-H', 'Host: demo1.localhost', '-b', 'wordpress_test_cookie=WP%20Cookie%20check'],
-      ...['--data-urlencode', `log=${admin.user}`, '--data-urlencode', `pwd=${admin.password}`, '--data-urlencode', 'testcookie=1'],
+      ...[
+        '-o',
+        '/dev/null',
+        '-D',
+        '-',
+        '-H',
+        'Host: demo1.localhost',
+        '-b',
+        'wordpress_test_cookie=WP%20Cookie%20check',
+      ],
+      ...[
+        '--data-urlencode',
+        `log=${admin.user}`,
+        '--data-urlencode',
+        `pwd=${admin.password}`,
+        '--data-urlencode',
+        'testcookie=1',
+      ],
       'http://127.0.0.1/wp-login.php',
     ]);
     expect(login.stdout).toMatch(/^HTTP\/1\.1 302/);
@@ -119,7 +184,14 @@ describe.skipIf(!enabled)('the stand-in images (STOREFLEET_REAL_NODE=1)', () => 
       volumes: { ...wordpressMounts().volumes, [scripts]: '/scripts:ro' },
       env: {
         ...wordpressEnv,
-        ...{ HOME: '/tmp', SITE_URL: siteUrl, SITE_TITLE: 'demo1', WC_VERSION: '10.3.0', DB_WAIT_ATTEMPTS: '3', PHP_MEMORY_LIMIT: '256M' },
+        ...{
+          HOME: '/tmp',
+          SITE_URL: siteUrl,
+          SITE_TITLE: 'demo1',
+          WC_VERSION: '10.3.0',
+          DB_WAIT_ATTEMPTS: '3',
+          PHP_MEMORY_LIMIT: '256M',
+        },
         ...{ WP_ADMIN_USER: admin.user, WP_ADMIN_EMAIL: admin.email, WP_ADMIN_PASSWORD: admin.password },
         ...{ SAMPLE_NAME: 'Sample', SAMPLE_SKU: 'sample-1', SAMPLE_PRICE: '19.99' },
       },

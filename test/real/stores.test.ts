@@ -21,10 +21,14 @@ describe.skipIf(!realNodeEnabled)('WordPress stores on a real node (STOREFLEET_R
   const shop = storeId('shop');
   const neighbour = storeId('next');
 
-  type StandIns = { images: Record<string, { repository: string; tag: string; pullPolicy: string }>; woocommerce: Record<string, unknown> };
+  type StandIns = {
+    images: Record<string, { repository: string; tag: string; pullPolicy: string }>;
+    woocommerce: Record<string, unknown>;
+  };
   const standIns = () => real.localValues('woocommerce') as StandIns;
   /** A worker as local mode runs it, with the WooCommerce chart values `change` makes of the stand-ins'. */
-  const localWorker = (options: StoreWorkerOptions, change: (values: StandIns) => Record<string, unknown>) => real.localWorker(options, { woocommerce: change(standIns()) });
+  const localWorker = (options: StoreWorkerOptions, change: (values: StandIns) => Record<string, unknown>) =>
+    real.localWorker(options, { woocommerce: change(standIns()) });
 
   beforeAll(async () => {
     real = await startRealPlatform('stores', provisionMs);
@@ -32,36 +36,49 @@ describe.skipIf(!realNodeEnabled)('WordPress stores on a real node (STOREFLEET_R
 
   afterAll(() => real?.stop(), 300_000);
 
-  it('when two WordPress stores are created through the API, then both get Ready with WooCommerce reported skipped, the URL serves the PHP home page through the ingress, and the administrator logs in', async () => {
-    for (const id of [shop, neighbour]) expect((await real.post('/stores', { storeId: id, engine: 'woocommerce' })).status).toBe(201);
-    const ready = await real.untilPhase(shop, 'Ready');
-    await real.untilPhase(neighbour, 'Ready');
-    expect(ready.conditions).toContainEqual(expect.objectContaining({ type: 'CommerceReady', status: 'False', reason: reasons.PluginUnavailable }));
+  it(
+    'when two WordPress stores are created through the API, then both get Ready with WooCommerce reported skipped, the URL serves the PHP home page through the ingress, and the administrator logs in',
+    async () => {
+      for (const id of [shop, neighbour])
+        expect((await real.post('/stores', { storeId: id, engine: 'woocommerce' })).status).toBe(201);
+      const ready = await real.untilPhase(shop, 'Ready');
+      await real.untilPhase(neighbour, 'Ready');
+      expect(ready.conditions).toContainEqual(
+        expect.objectContaining({ type: 'CommerceReady', status: 'False', reason: reasons.PluginUnavailable }),
+      );
 
-    const home = await real.pageAnswers(shop);
-    // Made by PHP: WordPress writes its generator tag and the store's own URL into the page.
-    expect(home.body).toMatch(/<meta name="generator" content="WordPress [\d.]+"/);
-    expect(home.body).toContain(`http://${hostOf(shop)}/`);
-    const login = await real.viaIngress(shop, '/wp-login.php');
-    expect(login.status).toBe(200);
-    expect(login.body).toContain('name="log"');
+      const home = await real.pageAnswers(shop);
+      // Made by PHP: WordPress writes its generator tag and the store's own URL into the page.
+      expect(home.body).toMatch(/<meta name="generator" content="WordPress [\d.]+"/);
+      expect(home.body).toContain(`http://${hostOf(shop)}/`);
+      const login = await real.viaIngress(shop, '/wp-login.php');
+      expect(login.status).toBe(200);
+      expect(login.body).toContain('name="log"');
 
-    const { 'admin-username': user, 'admin-password': password } = await real.secretValues(shop);
-    const form = new URLSearchParams({ log: user, pwd: password, 'wp-submit': 'Log In', testcookie: '1' }).toString();
-    const loggedIn = await real.viaIngress(shop, '/wp-login.php', {
-      method: 'POST',
-      body: form,
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: 'wordpress_test_cookie=WP%20Cookie%20check' },
-    });
-    expect(loggedIn.status).toBe(302);
-    expect(String(loggedIn.headers['set-cookie'])).toMatch(/wordpress_logged_in_[0-9a-f]+=/);
-    const wrong = await real.viaIngress(shop, '/wp-login.php', {
-      method: 'POST',
-      body: new URLSearchParams({ log: user, pwd: `${password}-wrong`, testcookie: '1' }).toString(),
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: 'wordpress_test_cookie=WP%20Cookie%20check' },
-    });
-    expect(String(wrong.headers['set-cookie'] ?? '')).not.toMatch(/wordpress_logged_in_/);
-  }, 2 * provisionMs);
+      const { 'admin-username': user, 'admin-password': password } = await real.secretValues(shop);
+      const form = new URLSearchParams({ log: user, pwd: password, 'wp-submit': 'Log In', testcookie: '1' }).toString();
+      const loggedIn = await real.viaIngress(shop, '/wp-login.php', {
+        method: 'POST',
+        body: form,
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Cookie: 'wordpress_test_cookie=WP%20Cookie%20check',
+        },
+      });
+      expect(loggedIn.status).toBe(302);
+      expect(String(loggedIn.headers['set-cookie'])).toMatch(/wordpress_logged_in_[0-9a-f]+=/);
+      const wrong = await real.viaIngress(shop, '/wp-login.php', {
+        method: 'POST',
+        body: new URLSearchParams({ log: user, pwd: `${password}-wrong`, testcookie: '1' }).toString(),
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Cookie: 'wordpress_test_cookie=WP%20Cookie%20check',
+        },
+      });
+      expect(String(wrong.headers['set-cookie'] ?? '')).not.toMatch(/wordpress_logged_in_/);
+    },
+    2 * provisionMs,
+  );
 
   it("when Chromium opens the store's URL, then it shows that store's WordPress site, styled by the theme", async () => {
     const browser = await launchBrowser({ proxy: new URL(real.platform.ingressUrl).host });
@@ -82,8 +99,14 @@ describe.skipIf(!realNodeEnabled)('WordPress stores on a real node (STOREFLEET_R
   it("when a pod of one store dials the other store's database, then the connection is refused by policy, while its own database answers and the ingress reaches both", async () => {
     const database = async (id: string) => {
       const pod = await real.podOf(id, 'database');
-      const services = await real.core.listNamespacedService({ namespace: namespaceName(id), labelSelector: 'app.kubernetes.io/component=database' });
-      return { podIP: pod.status?.podIP ?? '', service: `${services.items[0]?.metadata?.name}.${namespaceName(id)}.svc.cluster.local` };
+      const services = await real.core.listNamespacedService({
+        namespace: namespaceName(id),
+        labelSelector: 'app.kubernetes.io/component=database',
+      });
+      return {
+        podIP: pod.status?.podIP ?? '',
+        service: `${services.items[0]?.metadata?.name}.${namespaceName(id)}.svc.cluster.local`,
+      };
     };
     const own = await database(shop);
     const other = await database(neighbour);
@@ -94,7 +117,13 @@ describe.skipIf(!realNodeEnabled)('WordPress stores on a real node (STOREFLEET_R
       `r=closed; for i in 1 2 3 4 5 6 7 8 9 10; do if [ "$(timeout 3 nc ${target} 3306 </dev/null 2>/dev/null | head -c 8 | wc -c)" -gt 0 ]; then r=open; break; fi; sleep 1; done; echo "${target} $r"`;
     const targets = [own.service, own.podIP, other.service, other.podIP];
     // All at once: a closed target takes its 10 tries in full.
-    const { log } = await runScript(real.core, namespaceName(shop), 'probe', real.platform.cluster.images.busybox, `${targets.map((t) => `(${probe(t)}) &`).join(' ')} wait`);
+    const { log } = await runScript(
+      real.core,
+      namespaceName(shop),
+      'probe',
+      real.platform.cluster.images.busybox,
+      `${targets.map((t) => `(${probe(t)}) &`).join(' ')} wait`,
+    );
     expect(log).toContain(`${own.service} open`);
     expect(log).toContain(`${own.podIP} open`);
     expect(log).toContain(`${other.service} closed`);
@@ -105,10 +134,14 @@ describe.skipIf(!realNodeEnabled)('WordPress stores on a real node (STOREFLEET_R
   it('when the database pod is deleted, then its StatefulSet brings it back on the same volume and the store serves its page again', async () => {
     const before = await real.podOf(shop, 'database');
     await real.core.deleteNamespacedPod({ name: before.metadata!.name!, namespace: namespaceName(shop) });
-    await eventually('a new database pod Ready', async () => {
-      const pod = await real.podOf(shop, 'database').catch(() => undefined);
-      return pod && pod.metadata?.uid !== before.metadata?.uid && isReady(pod) ? pod : undefined;
-    }, 300_000);
+    await eventually(
+      'a new database pod Ready',
+      async () => {
+        const pod = await real.podOf(shop, 'database').catch(() => undefined);
+        return pod && pod.metadata?.uid !== before.metadata?.uid && isReady(pod) ? pod : undefined;
+      },
+      300_000,
+    );
     // The content the setup Job wrote to the database survived: the same installed site answers.
     const home = await real.pageAnswers(shop);
     expect(home.body).toMatch(/<meta name="generator" content="WordPress/);
@@ -121,84 +154,123 @@ describe.skipIf(!realNodeEnabled)('WordPress stores on a real node (STOREFLEET_R
     const containerId = container?.containerID?.replace(/^containerd:\/\//, '') ?? '';
     expect(containerId).not.toBe('');
     await real.ctr(['tasks', 'kill', '--signal', 'SIGKILL', containerId]);
-    await eventually('the web container restarted and Ready', async () => {
-      const pod = await real.podOf(shop, 'wordpress');
-      const restarted = pod.status?.containerStatuses?.find((c) => c.name === 'wordpress');
-      return (restarted?.restartCount ?? 0) > (container?.restartCount ?? 0) && isReady(pod) ? pod : undefined;
-    }, 180_000);
+    await eventually(
+      'the web container restarted and Ready',
+      async () => {
+        const pod = await real.podOf(shop, 'wordpress');
+        const restarted = pod.status?.containerStatuses?.find((c) => c.name === 'wordpress');
+        return (restarted?.restartCount ?? 0) > (container?.restartCount ?? 0) && isReady(pod) ? pod : undefined;
+      },
+      180_000,
+    );
     expect((await real.pageAnswers(shop)).body).toMatch(/<meta name="generator" content="WordPress/);
   }, 300_000);
 
-  it('when the WordPress image is missing, then the store is Failed with ImageUnavailable naming pod and container; once the image is there, a retry makes it Ready', async () => {
-    const present = standIns().images.wordpress!;
-    const absent = { ...present, tag: `${present.tag}-absent` };
-    const missing = await localWorker({ fatalWaitGraceMs: 15_000 }, (values) => ({ ...values, images: { ...values.images, wordpress: absent } }));
-    try {
-      const id = storeId('noimg');
-      const handle = await missing.createStore({ storeId: id, engine: 'woocommerce' });
-      const failed = await waitForPhase(handle, 'Failed', provisionMs);
-      expect(failed.lastError).toContain('ErrImageNeverPull');
-      expect(failed.lastError).toContain('wordpress');
-      expect(failed.lastError).toContain(`${absent.repository}:${absent.tag}`);
+  it(
+    'when the WordPress image is missing, then the store is Failed with ImageUnavailable naming pod and container; once the image is there, a retry makes it Ready',
+    async () => {
+      const present = standIns().images.wordpress!;
+      const absent = { ...present, tag: `${present.tag}-absent` };
+      const missing = await localWorker({ fatalWaitGraceMs: 15_000 }, (values) => ({
+        ...values,
+        images: { ...values.images, wordpress: absent },
+      }));
+      try {
+        const id = storeId('noimg');
+        const handle = await missing.createStore({ storeId: id, engine: 'woocommerce' });
+        const failed = await waitForPhase(handle, 'Failed', provisionMs);
+        expect(failed.lastError).toContain('ErrImageNeverPull');
+        expect(failed.lastError).toContain('wordpress');
+        expect(failed.lastError).toContain(`${absent.repository}:${absent.tag}`);
 
-      // "Built" here: the image appears in the node's store under the name the chart asks for.
-      await real.ctr(['images', 'tag', `${present.repository}:${present.tag}`, `${absent.repository}:${absent.tag}`]);
-      await handle.signal(retrySignal);
-      const ready = await waitForPhase(handle, 'Ready', provisionMs);
-      expect(ready.attempts).toBe(2);
-      expect((await real.pageAnswers(id)).status).toBe(200);
-      await handle.signal(deleteSignal);
-      await waitForPhase(handle, 'Deleted', 300_000);
-    } finally {
-      await real.ctr(['images', 'rm', `${absent.repository}:${absent.tag}`]).catch(() => undefined);
-      await missing.stop();
-    }
-  }, 3 * provisionMs);
+        // "Built" here: the image appears in the node's store under the name the chart asks for.
+        await real.ctr(['images', 'tag', `${present.repository}:${present.tag}`, `${absent.repository}:${absent.tag}`]);
+        await handle.signal(retrySignal);
+        const ready = await waitForPhase(handle, 'Ready', provisionMs);
+        expect(ready.attempts).toBe(2);
+        expect((await real.pageAnswers(id)).status).toBe(200);
+        await handle.signal(deleteSignal);
+        await waitForPhase(handle, 'Deleted', 300_000);
+      } finally {
+        await real.ctr(['images', 'rm', `${absent.repository}:${absent.tag}`]).catch(() => undefined);
+        await missing.stop();
+      }
+    },
+    3 * provisionMs,
+  );
 
   it('when the store ran, then no secret value shows in its workflow history, the worker or API logs, or the log tails storefleet recorded', async () => {
     const secrets = Object.values(await real.secretValues(shop)).filter((value) => value.length >= 8);
     expect(secrets.length).toBeGreaterThanOrEqual(5);
     const handle = real.worker.client.workflow.getHandle(storeWorkflowId(shop));
-    const recorded = [await historyText(handle), JSON.stringify(await storeStatus(handle)), ...real.worker.logs, ...real.api.logs].join('\n');
+    const recorded = [
+      await historyText(handle),
+      JSON.stringify(await storeStatus(handle)),
+      ...real.worker.logs,
+      ...real.api.logs,
+    ].join('\n');
     for (const secret of secrets) expect(recorded).not.toContain(secret);
   });
 
   it('when both stores are deleted, then nothing of them is left: namespace, volumes and their directories, containers and sandboxes, iptables rules', async () => {
-    for (const id of [shop, neighbour]) expect((await fetch(`${real.api.url}/stores/${id}`, { method: 'DELETE' })).status).toBe(202);
+    for (const id of [shop, neighbour])
+      expect((await fetch(`${real.api.url}/stores/${id}`, { method: 'DELETE' })).status).toBe(202);
     for (const id of [shop, neighbour]) await real.untilPhase(id, 'Deleted', 300_000);
     await real.expectNothingLeft([shop, neighbour]);
   }, 600_000);
 
   // Last, on an emptier node: a 2-core node fits four small stores' CPU requests, system pods included.
-  it('when the web container keeps crashing, or the setup Job fails, then the store says so with the last log lines, and never a secret', async () => {
-    // MariaDB's image where WordPress's belongs: its entrypoint finds no MARIADB_* settings and exits 1.
-    const crashing = await localWorker({ maxProvisionSeconds: 150 }, (values) => ({ ...values, images: { ...values.images, wordpress: values.images.mariadb! } }));
-    // The production default: a WooCommerce plugin that cannot be had fails the setup Job (after one
-    // retry here, not the chart's six, whose back-off adds up to ten minutes).
-    const strict = await localWorker({}, (values) => ({ ...values, woocommerce: { required: true }, setup: { backoffLimit: 1 } }));
-    try {
-      const [crash, job] = await Promise.all([crashing.createStore({ storeId: storeId('crash'), engine: 'woocommerce' }), strict.createStore({ storeId: storeId('nojob'), engine: 'woocommerce' })]);
-      const [crashed, jobFailed] = await Promise.all([waitForPhase(crash, 'Failed', provisionMs), waitForPhase(job, 'Failed', provisionMs)]);
+  it(
+    'when the web container keeps crashing, or the setup Job fails, then the store says so with the last log lines, and never a secret',
+    async () => {
+      // MariaDB's image where WordPress's belongs: its entrypoint finds no MARIADB_* settings and exits 1.
+      const crashing = await localWorker({ maxProvisionSeconds: 150 }, (values) => ({
+        ...values,
+        images: { ...values.images, wordpress: values.images.mariadb! },
+      }));
+      // The production default: a WooCommerce plugin that cannot be had fails the setup Job (after one
+      // retry here, not the chart's six, whose back-off adds up to ten minutes).
+      const strict = await localWorker({}, (values) => ({
+        ...values,
+        woocommerce: { required: true },
+        setup: { backoffLimit: 1 },
+      }));
+      try {
+        const [crash, job] = await Promise.all([
+          crashing.createStore({ storeId: storeId('crash'), engine: 'woocommerce' }),
+          strict.createStore({ storeId: storeId('nojob'), engine: 'woocommerce' }),
+        ]);
+        const [crashed, jobFailed] = await Promise.all([
+          waitForPhase(crash, 'Failed', provisionMs),
+          waitForPhase(job, 'Failed', provisionMs),
+        ]);
 
-      const crashEvent = crashed.events.find((event) => event.reason === reasons.ContainerCrashing);
-      expect(crashEvent?.message).toMatch(/^pod \S+-wordpress-\S+: container wordpress: CrashLoopBackOff/);
-      // The container's own words, from its log: the MariaDB entrypoint refusing to start.
-      expect(crashEvent?.message).toMatch(/MARIADB_ROOT_PASSWORD|MYSQL_ROOT_PASSWORD/);
-      expect(crashed.lastError).toContain('CrashLoopBackOff');
+        const crashEvent = crashed.events.find((event) => event.reason === reasons.ContainerCrashing);
+        expect(crashEvent?.message).toMatch(/^pod \S+-wordpress-\S+: container wordpress: CrashLoopBackOff/);
+        // The container's own words, from its log: the MariaDB entrypoint refusing to start.
+        expect(crashEvent?.message).toMatch(/MARIADB_ROOT_PASSWORD|MYSQL_ROOT_PASSWORD/);
+        expect(crashed.lastError).toContain('CrashLoopBackOff');
 
-      expect(jobFailed.lastError).toContain('setup');
-      expect(jobFailed.lastError).toContain('cannot be installed here');
+        expect(jobFailed.lastError).toContain('setup');
+        expect(jobFailed.lastError).toContain('cannot be installed here');
 
-      for (const [store, status] of [[crash.workflowId, crashed], [job.workflowId, jobFailed]] as const) {
-        const secrets = Object.values(await real.secretValues(store.replace(/^store-/, ''))).filter((value) => value.length >= 8);
-        const recorded = JSON.stringify(status);
-        for (const secret of secrets) expect(recorded).not.toContain(secret);
+        for (const [store, status] of [
+          [crash.workflowId, crashed],
+          [job.workflowId, jobFailed],
+        ] as const) {
+          const secrets = Object.values(await real.secretValues(store.replace(/^store-/, ''))).filter(
+            (value) => value.length >= 8,
+          );
+          const recorded = JSON.stringify(status);
+          for (const secret of secrets) expect(recorded).not.toContain(secret);
+        }
+        for (const handle of [crash, job]) await handle.signal(deleteSignal);
+        await Promise.all([crash, job].map((handle) => waitForPhase(handle, 'Deleted', 300_000)));
+      } finally {
+        await crashing.stop();
+        await strict.stop();
       }
-      for (const handle of [crash, job]) await handle.signal(deleteSignal);
-      await Promise.all([crash, job].map((handle) => waitForPhase(handle, 'Deleted', 300_000)));
-    } finally {
-      await crashing.stop();
-      await strict.stop();
-    }
-  }, 2 * provisionMs);
+    },
+    2 * provisionMs,
+  );
 });

@@ -5,7 +5,14 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changeUpdate, deleteSignal, hibernateUpdate, retrySignal, statusQuery, wakeUpdate } from '../../core/messages.js';
+import {
+  changeUpdate,
+  deleteSignal,
+  hibernateUpdate,
+  retrySignal,
+  statusQuery,
+  wakeUpdate,
+} from '../../core/messages.js';
 import { storeWorkflowId } from '../../core/names.js';
 import type { Phase, StoreStatus } from '../../core/status.js';
 import type { storeWorkflow } from '../../workflows/store.js';
@@ -22,14 +29,22 @@ afterAll(() => rules?.stop());
 async function startStore(prefix: string, script: Parameters<RulesEnvironment['stubs']['script']>[1] = {}) {
   const storeId = uniqueName(prefix);
   rules.stubs.script(storeId, script);
-  const handle = await rules.client.workflow.start<typeof storeWorkflow>('storeWorkflow', { taskQueue: rules.taskQueue, workflowId: storeWorkflowId(storeId), args: [{ storeId, engine: 'woocommerce' }] });
+  const handle = await rules.client.workflow.start<typeof storeWorkflow>('storeWorkflow', {
+    taskQueue: rules.taskQueue,
+    workflowId: storeWorkflowId(storeId),
+    args: [{ storeId, engine: 'woocommerce' }],
+  });
   return { storeId, handle };
 }
 
-const inPhase = (handle: WorkflowHandle, phase: Phase) => rules.untilStatus(handle, `phase ${phase}`, (s) => s.phase === phase);
+const inPhase = (handle: WorkflowHandle, phase: Phase) =>
+  rules.untilStatus(handle, `phase ${phase}`, (s) => s.phase === phase);
 const reasonsOf = (status: StoreStatus) => status.events.map((e) => e.reason);
 const refusal = async (send: Promise<unknown>) => {
-  const error = await send.then(() => undefined, (e: unknown) => e);
+  const error = await send.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
   return ((error as WorkflowUpdateFailedError).cause as ApplicationFailure).message;
 };
@@ -37,11 +52,17 @@ const change = { plan: 'medium' as const, by: 'rules test' };
 
 describe('the store workflow on a skipped clock', () => {
   it('when a Ready store waits out its drift interval, then the guardrails are applied again and a restored one is told as GuardrailsRestored', async () => {
-    const { storeId, handle } = await startStore('drift', { applyGuardrails: (call) => Promise.resolve({ restored: call === 2 ? ['ResourceQuota/store-quota'] : [] }) });
+    const { storeId, handle } = await startStore('drift', {
+      applyGuardrails: (call) => Promise.resolve({ restored: call === 2 ? ['ResourceQuota/store-quota'] : [] }),
+    });
     await inPhase(handle, 'Ready');
     await rules.env.sleep(stubSettings.driftCheckSeconds * 1000 + 1000);
-    const status = await rules.untilStatus(handle, 'a GuardrailsRestored event', (s) => reasonsOf(s).includes('GuardrailsRestored'));
-    expect(status.events.find((e) => e.reason === 'GuardrailsRestored')?.message).toBe('recreated removed guardrails: ResourceQuota/store-quota');
+    const status = await rules.untilStatus(handle, 'a GuardrailsRestored event', (s) =>
+      reasonsOf(s).includes('GuardrailsRestored'),
+    );
+    expect(status.events.find((e) => e.reason === 'GuardrailsRestored')?.message).toBe(
+      'recreated removed guardrails: ResourceQuota/store-quota',
+    );
     expect(rules.stubs.callsOf(storeId).filter((c) => c === 'applyGuardrails')).toHaveLength(2);
     expect(status.phase).toBe('Ready');
   });
@@ -51,12 +72,22 @@ describe('the store workflow on a skipped clock', () => {
     const { handle } = await startStore('deadline', {
       waitForReady: (_call, _spec, { deadline }) => {
         deadlines.push(deadline);
-        return Promise.reject(ApplicationFailure.nonRetryable('not ready by the provisioning deadline (2/3 workloads ready): waiting for statefulset db', 'ProvisionTimeout'));
+        return Promise.reject(
+          ApplicationFailure.nonRetryable(
+            'not ready by the provisioning deadline (2/3 workloads ready): waiting for statefulset db',
+            'ProvisionTimeout',
+          ),
+        );
       },
     });
     const failed = await inPhase(handle, 'Failed');
-    expect(failed.conditions.find((c) => c.type === 'StoreReady')).toMatchObject({ status: 'False', reason: 'ProvisionTimeout' });
-    expect(failed.lastError).toBe('not ready by the provisioning deadline (2/3 workloads ready): waiting for statefulset db');
+    expect(failed.conditions.find((c) => c.type === 'StoreReady')).toMatchObject({
+      status: 'False',
+      reason: 'ProvisionTimeout',
+    });
+    expect(failed.lastError).toBe(
+      'not ready by the provisioning deadline (2/3 workloads ready): waiting for statefulset db',
+    );
     const began = Date.parse(failed.events.find((e) => e.reason === 'Progressing')?.time ?? '');
     expect((Date.parse(deadlines[0] ?? '') - began) / 1000).toBeCloseTo(stubSettings.maxProvisionSeconds, 0);
   });
@@ -66,7 +97,9 @@ describe('retry', () => {
   it('when a store is Failed and retried, then it provisions again (attempt 2) and gets Ready; a retry of a Ready store is ignored with the reason', async () => {
     const { handle } = await startStore('retry', {
       helmUpgradeInstall: (call, spec) =>
-        call === 1 ? Promise.reject(ApplicationFailure.nonRetryable('the chart was rejected', 'InvalidChartValues')) : Promise.resolve({ name: `woocommerce-${spec.storeId}`, revision: 1, chartVersion: '1.0.0' }),
+        call === 1
+          ? Promise.reject(ApplicationFailure.nonRetryable('the chart was rejected', 'InvalidChartValues'))
+          : Promise.resolve({ name: `woocommerce-${spec.storeId}`, revision: 1, chartVersion: '1.0.0' }),
     });
     const failed = await inPhase(handle, 'Failed');
     expect(failed.lastError).toBe('the chart was rejected');
@@ -74,8 +107,12 @@ describe('retry', () => {
     const ready = await inPhase(handle, 'Ready');
     expect(ready.attempts).toBe(2);
     await handle.signal(retrySignal);
-    const ignored = await rules.untilStatus(handle, 'a RetryIgnored event', (s) => reasonsOf(s).includes('RetryIgnored'));
-    expect(ignored.events.at(-1)?.message).toBe('retry ignored: the store is Ready; only a Failed store can be retried');
+    const ignored = await rules.untilStatus(handle, 'a RetryIgnored event', (s) =>
+      reasonsOf(s).includes('RetryIgnored'),
+    );
+    expect(ignored.events.at(-1)?.message).toBe(
+      'retry ignored: the store is Ready; only a Failed store can be retried',
+    );
     expect(ignored.phase).toBe('Ready');
   });
 });
@@ -84,9 +121,15 @@ describe('changes', () => {
   it('when a store is Provisioning, then hibernate, wake and change are refused, each with its reason', async () => {
     const { handle } = await startStore('busy', { ensureNamespace: () => hangUntilCancelled() });
     await inPhase(handle, 'Provisioning');
-    expect(await refusal(handle.executeUpdate(hibernateUpdate, { args: [{ by: 'rules test' }] }))).toBe('the store is Provisioning; only a Ready store can hibernate');
-    expect(await refusal(handle.executeUpdate(wakeUpdate, { args: [{ by: 'rules test' }] }))).toBe('the store is Provisioning; only a Hibernated store can wake');
-    expect(await refusal(handle.executeUpdate(changeUpdate, { args: [change] }))).toBe('the store is Provisioning; only a Ready store can change its plan or chart');
+    expect(await refusal(handle.executeUpdate(hibernateUpdate, { args: [{ by: 'rules test' }] }))).toBe(
+      'the store is Provisioning; only a Ready store can hibernate',
+    );
+    expect(await refusal(handle.executeUpdate(wakeUpdate, { args: [{ by: 'rules test' }] }))).toBe(
+      'the store is Provisioning; only a Hibernated store can wake',
+    );
+    expect(await refusal(handle.executeUpdate(changeUpdate, { args: [change] }))).toBe(
+      'the store is Provisioning; only a Ready store can change its plan or chart',
+    );
     await handle.signal(deleteSignal);
   });
 
@@ -95,42 +138,78 @@ describe('changes', () => {
     await inPhase(handle, 'Ready');
     await handle.executeUpdate(hibernateUpdate, { args: [{ by: 'rules test' }] });
     await inPhase(handle, 'Hibernated');
-    expect(await refusal(handle.executeUpdate(changeUpdate, { args: [change] }))).toBe('the store is Hibernated; only a Ready store can change its plan or chart');
+    expect(await refusal(handle.executeUpdate(changeUpdate, { args: [change] }))).toBe(
+      'the store is Hibernated; only a Ready store can change its plan or chart',
+    );
     await handle.executeUpdate(wakeUpdate, { args: [{ by: 'rules test' }] });
     await inPhase(handle, 'Ready');
     await handle.executeUpdate(changeUpdate, { args: [change] });
-    const changed = await rules.untilStatus(handle, 'plan medium, Ready', (s) => s.phase === 'Ready' && s.plan === 'medium');
+    const changed = await rules.untilStatus(
+      handle,
+      'plan medium, Ready',
+      (s) => s.phase === 'Ready' && s.plan === 'medium',
+    );
     expect(changed.plan).toBe('medium');
     expect(rules.stubs.callsOf(storeId).filter((c) => c === 'scaleStore')).toHaveLength(2);
   });
 });
 
 describe('delete', () => {
-  const reach: Record<string, { script: Parameters<RulesEnvironment['stubs']['script']>[1]; phase: Phase; then?: (handle: WorkflowHandle) => Promise<unknown> }> = {
+  const reach: Record<
+    string,
+    {
+      script: Parameters<RulesEnvironment['stubs']['script']>[1];
+      phase: Phase;
+      then?: (handle: WorkflowHandle) => Promise<unknown>;
+    }
+  > = {
     Provisioning: { script: { ensureNamespace: () => hangUntilCancelled() }, phase: 'Provisioning' },
-    Failed: { script: { helmUpgradeInstall: async () => Promise.reject(ApplicationFailure.nonRetryable('rejected', 'InvalidChartValues')) }, phase: 'Failed' },
+    Failed: {
+      script: {
+        helmUpgradeInstall: async () =>
+          Promise.reject(ApplicationFailure.nonRetryable('rejected', 'InvalidChartValues')),
+      },
+      phase: 'Failed',
+    },
     Ready: { script: {}, phase: 'Ready' },
-    Hibernated: { script: {}, phase: 'Ready', then: (handle) => handle.executeUpdate(hibernateUpdate, { args: [{ by: 'rules test' }] }) },
+    Hibernated: {
+      script: {},
+      phase: 'Ready',
+      then: (handle) => handle.executeUpdate(hibernateUpdate, { args: [{ by: 'rules test' }] }),
+    },
     Upgrading: {
-      script: { helmUpgradeInstall: async (call, spec) => (call === 1 ? { name: `woocommerce-${spec.storeId}`, revision: 1, chartVersion: '1.0.0' } : hangUntilCancelled()) },
+      script: {
+        helmUpgradeInstall: async (call, spec) =>
+          call === 1
+            ? { name: `woocommerce-${spec.storeId}`, revision: 1, chartVersion: '1.0.0' }
+            : hangUntilCancelled(),
+      },
       phase: 'Ready',
       then: (handle) => handle.executeUpdate(changeUpdate, { args: [change] }),
     },
   };
 
-  it.each(Object.entries(reach))('when the store is %s and deleted, then the cleanup child runs and it ends Deleted', async (phase, { script, phase: first, then }) => {
-    const { storeId, handle } = await startStore(`del-${phase.toLowerCase()}`, script);
-    await inPhase(handle, first);
-    await then?.(handle);
-    await inPhase(handle, phase as Phase);
-    await handle.signal(deleteSignal);
-    // Watched by query, with the clock held: while the running step is being cancelled the test server
-    // would otherwise fire the attempt's timer too, which a real server never does after its cancel.
-    await inPhase(handle, 'Deleted');
-    const deleted = await handle.result();
-    expect(reasonsOf(deleted)).toContain('DeleteRequested');
-    expect(rules.stubs.callsOf(storeId).slice(-4)).toEqual(['uninstallRelease', 'deletePersistentVolumeClaims', 'deleteNamespace', 'namespaceDeletionStatus']);
-  });
+  it.each(Object.entries(reach))(
+    'when the store is %s and deleted, then the cleanup child runs and it ends Deleted',
+    async (phase, { script, phase: first, then }) => {
+      const { storeId, handle } = await startStore(`del-${phase.toLowerCase()}`, script);
+      await inPhase(handle, first);
+      await then?.(handle);
+      await inPhase(handle, phase as Phase);
+      await handle.signal(deleteSignal);
+      // Watched by query, with the clock held: while the running step is being cancelled the test server
+      // would otherwise fire the attempt's timer too, which a real server never does after its cancel.
+      await inPhase(handle, 'Deleted');
+      const deleted = await handle.result();
+      expect(reasonsOf(deleted)).toContain('DeleteRequested');
+      expect(rules.stubs.callsOf(storeId).slice(-4)).toEqual([
+        'uninstallRelease',
+        'deletePersistentVolumeClaims',
+        'deleteNamespace',
+        'namespaceDeletionStatus',
+      ]);
+    },
+  );
 });
 
 describe('continue-as-new', () => {
@@ -140,7 +219,11 @@ describe('continue-as-new', () => {
     const firstRun = (await handle.describe()).runId;
     // Each drift check adds about ten events; a day of them passes the limit of 150.
     await rules.env.sleep(24 * stubSettings.driftCheckSeconds * 1000);
-    await eventually('a new run of the store workflow', async () => ((await handle.describe()).runId !== firstRun ? true : undefined), 20_000);
+    await eventually(
+      'a new run of the store workflow',
+      async () => ((await handle.describe()).runId !== firstRun ? true : undefined),
+      20_000,
+    );
     const status = await handle.query(statusQuery);
     expect(status).toMatchObject({ phase: 'Ready', readyAt: ready.readyAt, attempts: 1 });
   });

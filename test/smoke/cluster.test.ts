@@ -15,14 +15,21 @@ describe('simulated cluster', () => {
 
   it('when the cluster is up, then at least 3 fake nodes are Ready', async () => {
     const nodes = await core.listNode();
-    const ready = nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+    const ready = nodes.items.filter((n) =>
+      n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+    );
     expect(ready.length).toBeGreaterThanOrEqual(3);
   });
 
   it('when a namespace is deleted, then it really disappears', async () => {
     const name = uniqueName('smoke-ns');
-    await core.createNamespace({ body: { metadata: { name, labels: { 'app.kubernetes.io/part-of': 'storefleet-tests' } } } });
-    await core.createNamespacedConfigMap({ namespace: name, body: { metadata: { name: 'something' }, data: { a: 'b' } } });
+    await core.createNamespace({
+      body: { metadata: { name, labels: { 'app.kubernetes.io/part-of': 'storefleet-tests' } } },
+    });
+    await core.createNamespacedConfigMap({
+      namespace: name,
+      body: { metadata: { name: 'something' }, data: { a: 'b' } },
+    });
     expect((await core.readNamespace({ name })).status?.phase).toBe('Active');
 
     await core.deleteNamespace({ name });
@@ -50,11 +57,29 @@ describe('simulated cluster', () => {
     const taken = await freePort();
     await new Promise<void>((resolve) => blocker.listen(taken, '127.0.0.1', resolve));
     try {
-      const ports = { etcd: await freePort(), etcdPeer: await freePort(), apiserver: await freePort(), controllerManager: taken, scheduler: await freePort() };
-      const start = startSimulatedCluster({ stateDir, toolchain: inject('toolchain'), ports, registry, nodes: 1, ephemeral: true });
+      const ports = {
+        etcd: await freePort(),
+        etcdPeer: await freePort(),
+        apiserver: await freePort(),
+        controllerManager: taken,
+        scheduler: await freePort(),
+      };
+      const start = startSimulatedCluster({
+        stateDir,
+        toolchain: inject('toolchain'),
+        ports,
+        registry,
+        nodes: 1,
+        ephemeral: true,
+      });
       await expect(start).rejects.toThrow(/kube-controller-manager exited with code \d+ before it was ready/);
       // The scheduler started beside it: it must be stopped with the rest, not left running.
-      expect(started.map((entry) => entry.name).sort()).toEqual(['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler']);
+      expect(started.map((entry) => entry.name).sort()).toEqual([
+        'etcd',
+        'kube-apiserver',
+        'kube-controller-manager',
+        'kube-scheduler',
+      ]);
       expect(started.filter((entry) => isAlive(entry.pid)).map((entry) => entry.name)).toEqual([]);
     } finally {
       blocker.close();

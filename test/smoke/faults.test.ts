@@ -16,7 +16,9 @@ describe('pod faults and delays in the simulated cluster', () => {
 
   async function namespace(prefix: string): Promise<string> {
     const name = uniqueName(prefix);
-    await core.createNamespace({ body: { metadata: { name, labels: { 'app.kubernetes.io/part-of': 'storefleet-tests' } } } });
+    await core.createNamespace({
+      body: { metadata: { name, labels: { 'app.kubernetes.io/part-of': 'storefleet-tests' } } },
+    });
     namespaces.push(name);
     return name;
   }
@@ -62,7 +64,10 @@ describe('pod faults and delays in the simulated cluster', () => {
     injected.push(await injectPodReadyDelay({ namespaces: [ns] }, delayMs, 500));
 
     const began = Date.now();
-    await core.createNamespacedPod({ namespace: ns, body: { metadata: { name: 'slow' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } });
+    await core.createNamespacedPod({
+      namespace: ns,
+      body: { metadata: { name: 'slow' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } },
+    });
     await eventually('the pod to be Ready', async () => {
       const pod = await core.readNamespacedPod({ name: 'slow', namespace: ns });
       return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? pod : undefined;

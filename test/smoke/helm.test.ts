@@ -17,7 +17,17 @@ describe('helm against the simulated cluster', () => {
   });
 
   it('when a chart is installed, then its Deployment, StatefulSet (with a bound PVC) and Job become ready, and uninstall removes them', async () => {
-    const install = await helm(['upgrade', '--install', release, chart, '-n', namespace, '--create-namespace', '--set', 'replicas=2']);
+    const install = await helm([
+      'upgrade',
+      '--install',
+      release,
+      chart,
+      '-n',
+      namespace,
+      '--create-namespace',
+      '--set',
+      'replicas=2',
+    ]);
     expect(install.exitCode, install.all).toBe(0);
 
     const deployment = await eventually('the Deployment to be Ready', async () => {

@@ -22,7 +22,17 @@ let url: string;
 
 const ingress = (name: string, host: string, service: string, className = 'nginx'): V1Ingress => ({
   metadata: { name, namespace },
-  spec: { ingressClassName: className, rules: [{ host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: service, port: { name: 'http' } } } }] } }] },
+  spec: {
+    ingressClassName: className,
+    rules: [
+      {
+        host,
+        http: {
+          paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: service, port: { name: 'http' } } } }],
+        },
+      },
+    ],
+  },
 });
 const get = async (host: string) => {
   const reply = await storeRequest(`http://${host}/`, { ingressUrl: url, readBody: true, timeoutMs: 30_000 });
@@ -34,12 +44,21 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${port}/`;
   ingressProcess = execa(process.execPath, ['--import', 'tsx', 'dev/ingress/main.ts'], {
     cwd: repoRoot,
-    env: { KUBECONFIG: inject('kubeconfigPath'), STOREFLEET_INGRESS_STATE_DIR: stateDir, STOREFLEET_INGRESS_LISTEN: `127.0.0.1:${port}`, STOREFLEET_INGRESS_INTERVAL_MS: "200" },
+    env: {
+      KUBECONFIG: inject('kubeconfigPath'),
+      STOREFLEET_INGRESS_STATE_DIR: stateDir,
+      STOREFLEET_INGRESS_LISTEN: `127.0.0.1:${port}`,
+      STOREFLEET_INGRESS_INTERVAL_MS: '200',
+    },
     reject: false,
     all: true,
   });
   await core.createNamespace({ body: { metadata: { name: namespace } } });
-  await eventually('the ingress to answer', async () => ((await fetch(url).catch(() => undefined))?.status === 404 ? true : undefined), 30_000);
+  await eventually(
+    'the ingress to answer',
+    async () => ((await fetch(url).catch(() => undefined))?.status === 404 ? true : undefined),
+    30_000,
+  );
 });
 afterAll(async () => {
   ingressProcess.kill('SIGTERM');
@@ -55,22 +74,36 @@ describe('the local ingress', () => {
 
   it('when an Ingress names a Service that does not exist yet, then its host answers 503 naming it, and once the Service exists the host proxies to its cluster IP', async () => {
     await networking.createNamespacedIngress({ namespace, body: ingress('shop', 'shop.localhost', 'shop-web') });
-    await eventually('503 for the missing Service', async () => ((await get('shop.localhost')).status === 503 ? true : undefined));
+    await eventually('503 for the missing Service', async () =>
+      (await get('shop.localhost')).status === 503 ? true : undefined,
+    );
     expect((await get('shop.localhost')).text).toBe('service shop-web not found or has no cluster IP\n');
 
-    const service = await core.createNamespacedService({ namespace, body: { metadata: { name: 'shop-web' }, spec: { ports: [{ name: 'http', port: 8080 }] } } });
+    const service = await core.createNamespacedService({
+      namespace,
+      body: { metadata: { name: 'shop-web' }, spec: { ports: [{ name: 'http', port: 8080 }] } },
+    });
     const servers = join(stateDir, 'servers.conf');
-    await eventually('a proxy_pass to the Service', () => (readFileSync(servers, 'utf8').includes(`proxy_pass http://${service.spec?.clusterIP}:8080;`) ? true : undefined));
+    await eventually('a proxy_pass to the Service', () =>
+      readFileSync(servers, 'utf8').includes(`proxy_pass http://${service.spec?.clusterIP}:8080;`) ? true : undefined,
+    );
     expect(readFileSync(servers, 'utf8')).toContain('server_name shop.localhost;');
   });
 
   it('when an Ingress of another class or for another host exists, then it is not served; when the Ingress is deleted, then its host is 404 again', async () => {
-    await networking.createNamespacedIngress({ namespace, body: ingress('other', 'other.localhost', 'shop-web', 'traefik') });
+    await networking.createNamespacedIngress({
+      namespace,
+      body: ingress('other', 'other.localhost', 'shop-web', 'traefik'),
+    });
     await networking.createNamespacedIngress({ namespace, body: ingress('gone', 'gone.localhost', 'missing') });
-    await eventually('gone.localhost to be served', async () => ((await get('gone.localhost')).status === 503 ? true : undefined));
+    await eventually('gone.localhost to be served', async () =>
+      (await get('gone.localhost')).status === 503 ? true : undefined,
+    );
     expect((await get('other.localhost')).status).toBe(404);
     await networking.deleteNamespacedIngress({ name: 'gone', namespace });
-    await eventually('gone.localhost to be 404 again', async () => ((await get('gone.localhost')).status === 404 ? true : undefined));
+    await eventually('gone.localhost to be 404 again', async () =>
+      (await get('gone.localhost')).status === 404 ? true : undefined,
+    );
   });
 
   it('when it is stopped, then nginx stops with it', async () => {

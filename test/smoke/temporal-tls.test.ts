@@ -34,13 +34,20 @@ describe('Temporal over TLS', () => {
     const { temporal: apiTemporal } = loadApiConfig(env);
     const { temporal: workerTemporal } = loadWorkerConfig(env);
     const clientConnection = await Connection.connect({ address: apiTemporal.address, tls: apiTemporal.tls });
-    const workerConnection = await NativeConnection.connect({ address: workerTemporal.address, tls: workerTemporal.tls });
+    const workerConnection = await NativeConnection.connect({
+      address: workerTemporal.address,
+      tls: workerTemporal.tls,
+    });
     try {
       const worker = await createTestWorker({ connection: workerConnection });
       const client = new Client({ connection: clientConnection, namespace: apiTemporal.namespace });
       const name = uniqueName('tls');
       const result = await worker.runUntil(
-        client.workflow.execute<typeof smokeWorkflow>('smokeWorkflow', { taskQueue: worker.options.taskQueue, workflowId: `smoke-${name}`, args: [name] }),
+        client.workflow.execute<typeof smokeWorkflow>('smokeWorkflow', {
+          taskQueue: worker.options.taskQueue,
+          workflowId: `smoke-${name}`,
+          args: [name],
+        }),
       );
       expect(result).toBe(`hello ${name}`);
     } finally {
@@ -50,8 +57,14 @@ describe('Temporal over TLS', () => {
   });
 
   it('when the client certificate is from another CA, then the frontend refuses the connection', async () => {
-    const { temporal } = loadApiConfig({ ...env, TEMPORAL_TLS_CERT: proxy.files.strangerCert, TEMPORAL_TLS_KEY: proxy.files.strangerKey });
-    await expect(Connection.connect({ address: temporal.address, tls: temporal.tls, connectTimeout: 5_000 })).rejects.toThrow();
+    const { temporal } = loadApiConfig({
+      ...env,
+      TEMPORAL_TLS_CERT: proxy.files.strangerCert,
+      TEMPORAL_TLS_KEY: proxy.files.strangerKey,
+    });
+    await expect(
+      Connection.connect({ address: temporal.address, tls: temporal.tls, connectTimeout: 5_000 }),
+    ).rejects.toThrow();
   });
 
   it('when the server name is not set, then the certificate does not match the address and the connection fails', async () => {
@@ -62,6 +75,8 @@ describe('Temporal over TLS', () => {
 
   it('when a TLS file does not exist, then start-up stops with a config error naming the variable', () => {
     expect(() => loadWorkerConfig({ ...env, TEMPORAL_TLS_CA: '/nonexistent/ca.crt' })).toThrow(ConfigError);
-    expect(() => loadApiConfig({ ...env, TEMPORAL_TLS_CA: '/nonexistent/ca.crt' })).toThrow(/TEMPORAL_TLS_CA: cannot read \/nonexistent\/ca.crt/);
+    expect(() => loadApiConfig({ ...env, TEMPORAL_TLS_CA: '/nonexistent/ca.crt' })).toThrow(
+      /TEMPORAL_TLS_CA: cannot read \/nonexistent\/ca.crt/,
+    );
   });
 });

@@ -24,7 +24,9 @@ describe('Temporal dev server', () => {
     // Visibility is eventually consistent: the upserted phase shows up shortly after completion.
     const found = await eventually('the workflow to be visible by search attributes', async () => {
       const ids: string[] = [];
-      for await (const execution of client.workflow.list({ query: `StoreId = '${storeId}' AND StorePhase = 'Ready'` })) {
+      for await (const execution of client.workflow.list({
+        query: `StoreId = '${storeId}' AND StorePhase = 'Ready'`,
+      })) {
         ids.push(execution.workflowId);
       }
       return ids.length > 0 ? ids : undefined;

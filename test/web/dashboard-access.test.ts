@@ -12,7 +12,10 @@ const dashboard = useDashboard();
 describe('dashboard access', () => {
   it('when the API needs keys, then a 401 asks for the key and a saved key makes everything work', async () => {
     const key = 'web-team-key-0123456789';
-    const keyed = await startApi({ taskQueue: dashboard.worker.taskQueue, auth: { keys: new Map([[key, uniqueName('web-team')]]), adminKeys: new Set() } });
+    const keyed = await startApi({
+      taskQueue: dashboard.worker.taskQueue,
+      auth: { keys: new Map([[key, uniqueName('web-team')]]), adminKeys: new Set() },
+    });
     try {
       const page = await dashboard.open('/', { url: keyed.url });
       const banner = page.locator('#auth-banner');
@@ -30,7 +33,10 @@ describe('dashboard access', () => {
       expect(await banner.isVisible()).toBe(false);
 
       const streams: Array<string | undefined> = [];
-      page.on('request', (request) => request.url().endsWith('/stream') && streams.push(request.headers().authorization));
+      page.on(
+        'request',
+        (request) => request.url().endsWith('/stream') && streams.push(request.headers().authorization),
+      );
       const id = storeId('keyed');
       await createFromForm(page, id);
       await detailIn(page, id, 'Ready');
@@ -70,7 +76,11 @@ describe('dashboard access', () => {
 
   it('when the window is 400px wide, then nothing scrolls sideways, every field has a label and a store can be created by keyboard', async () => {
     const page = await dashboard.open('/', { width: 400 });
-    const unlabelled = await page.locator('input, select').evaluateAll((fields) => fields.filter((f) => (f as unknown as { labels: unknown[] }).labels.length === 0).length);
+    const unlabelled = await page
+      .locator('input, select')
+      .evaluateAll(
+        (fields) => fields.filter((f) => (f as unknown as { labels: unknown[] }).labels.length === 0).length,
+      );
     expect(unlabelled).toBe(0);
 
     const id = storeId('narrow');

@@ -18,9 +18,17 @@ const dashboard = useDashboard({
   auth: { keys: new Map([[key, owner]]), adminKeys: new Set() },
 });
 // One store for the change, two for the fleet upgrade, two for the cancelled one: provisioned at once.
-const stores = { change: storeId('chg'), fleet: [storeId('fup-a'), storeId('fup-b')], cancel: [storeId('fcx-a'), storeId('fcx-b')] };
+const stores = {
+  change: storeId('chg'),
+  fleet: [storeId('fup-a'), storeId('fup-b')],
+  cancel: [storeId('fcx-a'), storeId('fcx-b')],
+};
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${dashboard.api.url}/api/v1${path}`, {
     method,
     headers: { Authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
@@ -40,14 +48,19 @@ async function open(path = '/'): Promise<Page> {
 
 beforeAll(async () => {
   const ids = [stores.change, ...stores.fleet, ...stores.cancel];
-  for (const id of ids) expect((await call('POST', '/stores', { storeId: id, engine: 'woocommerce', plan: 'small' })).status).toBe(201);
+  for (const id of ids)
+    expect((await call('POST', '/stores', { storeId: id, engine: 'woocommerce', plan: 'small' })).status).toBe(201);
   await Promise.all(
     ids.map((id) =>
-      eventually(`store ${id} Ready`, async () => {
-        const { body } = await call('GET', `/stores/${id}`);
-        if (body.phase === 'Failed') throw new GiveUp(`store ${id} failed: ${String(body.lastError)}`);
-        return body.phase === 'Ready' ? body : undefined;
-      }, provisionMs),
+      eventually(
+        `store ${id} Ready`,
+        async () => {
+          const { body } = await call('GET', `/stores/${id}`);
+          if (body.phase === 'Failed') throw new GiveUp(`store ${id} failed: ${String(body.lastError)}`);
+          return body.phase === 'Ready' ? body : undefined;
+        },
+        provisionMs,
+      ),
     ),
   );
 }, 240_000);
@@ -66,15 +79,19 @@ async function fillUpgradeForm(page: Page, ids: string[], pauseSeconds: number):
   await page.getByLabel('Only these stores').fill(ids.join(', '));
 }
 
-const upgradeIn = (page: Page, state: string, timeout = 30_000) => page.locator(`#upgrade-detail[data-state="${state}"]`).waitFor({ timeout });
-const visible = (page: Page, name: string) => page.locator('#upgrade-detail').getByRole('button', { name, exact: true }).isVisible();
+const upgradeIn = (page: Page, state: string, timeout = 30_000) =>
+  page.locator(`#upgrade-detail[data-state="${state}"]`).waitFor({ timeout });
+const visible = (page: Page, name: string) =>
+  page.locator('#upgrade-detail').getByRole('button', { name, exact: true }).isVisible();
 
 describe('dashboard: changing a store', () => {
   it("when a Ready store's chart version is changed from the detail panel, then the dry run lists the objects, Apply shows phase Upgrading then Ready with the new chart version and last change Upgraded", async () => {
     const id = stores.change;
     const page = await open(`/#/stores/${id}`);
     await detailIn(page, id, 'Ready');
-    expect(await text(page, '#detail .facts')).toMatch(new RegExp(`Chart version\\s*${catalog.shipped.replaceAll('.', '\\.')}\\s*Release revision\\s*1`));
+    expect(await text(page, '#detail .facts')).toMatch(
+      new RegExp(`Chart version\\s*${catalog.shipped.replaceAll('.', '\\.')}\\s*Release revision\\s*1`),
+    );
     expect(await page.locator('#detail-last-change .last-change').count()).toBe(0);
 
     const form = page.locator('#change-form');
@@ -97,7 +114,9 @@ describe('dashboard: changing a store', () => {
     const plan = page.locator('#change-result');
     await plan.locator('.banner', { hasText: 'Fits' }).waitFor();
     expect(await alert.isVisible()).toBe(false);
-    expect(await plan.textContent()).toContain(`from plan small, chart ${catalog.shipped} to plan small, chart ${catalog.next}`);
+    expect(await plan.textContent()).toContain(
+      `from plan small, chart ${catalog.shipped} to plan small, chart ${catalog.next}`,
+    );
     expect(await plan.textContent()).toMatch(/chart: .*Job \S+-migrate-0-2-0/);
     expect(await plan.locator('tr[data-resource="pods"]').textContent()).toMatch(/\d+ of 20/);
     expect(await page.locator('#detail').getAttribute('data-phase')).toBe('Ready');
@@ -112,14 +131,22 @@ describe('dashboard: changing a store', () => {
     await page.locator('#action-result', { hasText: 'change accepted' }).waitFor();
     // Polled from here: page.waitForFunction evaluates its text inside the page, which the dashboard's CSP forbids.
     await expect.poll(() => page.evaluate('window.seenPhases.includes("Upgrading")')).toBe(true);
-    await expect.poll(() => page.evaluate('window.seenPhases.indexOf("Ready", window.seenPhases.indexOf("Upgrading")) > 0'), { timeout: provisionMs }).toBe(true);
+    await expect
+      .poll(() => page.evaluate('window.seenPhases.indexOf("Ready", window.seenPhases.indexOf("Upgrading")) > 0'), {
+        timeout: provisionMs,
+      })
+      .toBe(true);
     expect(await page.evaluate('window.seenPhases')).not.toContain('Failed');
 
     const lastChange = page.locator('#detail-last-change .last-change[data-result="Upgraded"]');
     await lastChange.waitFor({ timeout: 15_000 });
-    expect(await lastChange.textContent()).toContain(`from plan small, chart ${catalog.shipped} to plan small, chart ${catalog.next}; release revision 2`);
+    expect(await lastChange.textContent()).toContain(
+      `from plan small, chart ${catalog.shipped} to plan small, chart ${catalog.next}; release revision 2`,
+    );
     expect(await lastChange.textContent()).toContain(`owner ${owner}`);
-    expect(await text(page, '#detail .facts')).toMatch(new RegExp(`Chart version\\s*${catalog.next.replaceAll('.', '\\.')}\\s*Release revision\\s*2`));
+    expect(await text(page, '#detail .facts')).toMatch(
+      new RegExp(`Chart version\\s*${catalog.next.replaceAll('.', '\\.')}\\s*Release revision\\s*2`),
+    );
     await page.locator('#detail .timeline li', { hasText: 'Upgraded' }).first().waitFor();
 
     // Ready again, the form is back for the next change, starting from the new release.
@@ -134,28 +161,44 @@ describe('dashboard: changing a store', () => {
 });
 
 describe('dashboard: fleet upgrades', () => {
-  it('when a fleet upgrade is started from the form over two small stores of a unique owner, then its waves and results show and it ends Completed with each store\'s chart version; the buttons follow its state', async () => {
+  it("when a fleet upgrade is started from the form over two small stores of a unique owner, then its waves and results show and it ends Completed with each store's chart version; the buttons follow its state", async () => {
     const page = await open('/');
     await fillUpgradeForm(page, stores.fleet, 8);
     await page.getByRole('button', { name: 'Start upgrade' }).click();
-    await page.locator('#announcer', { hasText: `fleet upgrade of woocommerce to chart ${catalog.next} started` }).waitFor();
+    await page
+      .locator('#announcer', { hasText: `fleet upgrade of woocommerce to chart ${catalog.next} started` })
+      .waitFor();
 
     // Running: Pause and Cancel; Paused: Resume and Cancel. Pause acts before the next wave (8 s away).
     await upgradeIn(page, 'Running');
     const id = ((await text(page, '#upgrade-heading')).match(/^Upgrade ([0-9a-f]{8})$/) ?? [])[1];
     expect(id).toBeDefined();
     await page.locator(`#upgrade-list li.current[data-upgrade="${id}"]`).waitFor();
-    expect([await visible(page, 'Pause'), await visible(page, 'Resume'), await visible(page, 'Cancel upgrade')]).toEqual([true, false, true]);
-    expect(await text(page, '#upgrade-summary')).toContain(`owner ${owner}; plan small; storeIds ${stores.fleet.join(', ')}`);
+    expect([
+      await visible(page, 'Pause'),
+      await visible(page, 'Resume'),
+      await visible(page, 'Cancel upgrade'),
+    ]).toEqual([true, false, true]);
+    expect(await text(page, '#upgrade-summary')).toContain(
+      `owner ${owner}; plan small; storeIds ${stores.fleet.join(', ')}`,
+    );
     await page.locator('#upgrade-detail').getByRole('button', { name: 'Pause', exact: true }).click();
     await page.locator('#upgrade-action-result', { hasText: 'pause requested' }).waitFor();
     await upgradeIn(page, 'Paused');
-    expect([await visible(page, 'Pause'), await visible(page, 'Resume'), await visible(page, 'Cancel upgrade')]).toEqual([false, true, true]);
+    expect([
+      await visible(page, 'Pause'),
+      await visible(page, 'Resume'),
+      await visible(page, 'Cancel upgrade'),
+    ]).toEqual([false, true, true]);
     await page.locator('#upgrade-detail').getByRole('button', { name: 'Resume', exact: true }).click();
     await page.locator('#upgrade-action-result', { hasText: 'resume requested' }).waitFor();
 
     await upgradeIn(page, 'Completed', 180_000);
-    expect([await visible(page, 'Pause'), await visible(page, 'Resume'), await visible(page, 'Cancel upgrade')]).toEqual([false, false, false]);
+    expect([
+      await visible(page, 'Pause'),
+      await visible(page, 'Resume'),
+      await visible(page, 'Cancel upgrade'),
+    ]).toEqual([false, false, false]);
     // The "resume requested" banner went with the end, and keyboard focus with it to the heading.
     expect(await page.locator('#upgrade-action-result').isVisible()).toBe(false);
     expect(await activeId(page)).toBe('upgrade-heading');
@@ -196,7 +239,11 @@ describe('dashboard: fleet upgrades', () => {
     await page.locator('#upgrade-action-result', { hasText: 'cancel requested' }).waitFor();
     await upgradeIn(page, 'Cancelled');
     expect(await text(page, '#upgrade-summary')).toMatch(new RegExp(`Why\\s*cancelled by .*owner ${owner}`));
-    expect([await visible(page, 'Pause'), await visible(page, 'Resume'), await visible(page, 'Cancel upgrade')]).toEqual([false, false, false]);
+    expect([
+      await visible(page, 'Pause'),
+      await visible(page, 'Resume'),
+      await visible(page, 'Cancel upgrade'),
+    ]).toEqual([false, false, false]);
     expect(await page.locator('#upgrade-waves .wave[data-wave="2"]').getAttribute('data-state')).toBe('Skipped');
     const results = await page.locator('#upgrade-waves tbody [data-result]').allTextContents();
     expect(results.sort()).toEqual(['NotStarted', 'Upgraded']);

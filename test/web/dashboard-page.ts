@@ -30,7 +30,10 @@ export function useDashboard(options: DashboardOptions = {}): Dashboard {
   const opened: TestPage[] = [];
   const dashboard = {
     async open(path = '/', options: { url?: string; width?: number } = {}) {
-      const test = await openPage(browser, `${options.url ?? dashboard.api.url}${path}`, { width: options.width ?? 1280, height: 900 });
+      const test = await openPage(browser, `${options.url ?? dashboard.api.url}${path}`, {
+        width: options.width ?? 1280,
+        height: 900,
+      });
       opened.push(test);
       return test.page;
     },
@@ -39,7 +42,10 @@ export function useDashboard(options: DashboardOptions = {}): Dashboard {
   beforeAll(async () => {
     // Short enough that a store with stuck pods fails quickly, long enough for a healthy one.
     dashboard.worker = await startStoreWorker({ maxProvisionSeconds: 30, ...(await options.worker?.()) });
-    dashboard.api = await startApi({ taskQueue: dashboard.worker.taskQueue, ...(options.auth ? { auth: options.auth } : {}) });
+    dashboard.api = await startApi({
+      taskQueue: dashboard.worker.taskQueue,
+      ...(options.auth ? { auth: options.auth } : {}),
+    });
     browser = await launchBrowser();
   });
   afterEach(async () => {
@@ -65,7 +71,11 @@ export async function screenshot(page: Page, name: string, selector?: string): P
 }
 
 export async function createViaApi(base: string, id: string, engine = 'woocommerce'): Promise<void> {
-  const res = await fetch(`${base}/api/v1/stores`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ storeId: id, engine }) });
+  const res = await fetch(`${base}/api/v1/stores`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ storeId: id, engine }),
+  });
   expect(res.status, await res.clone().text()).toBe(201);
 }
 
@@ -82,12 +92,20 @@ export const row = (page: Page, id: string) => page.locator(`#store-list tr[data
  * Waits until the open detail is this store, in this phase. Waiting for Ready gives up as soon as the
  * page shows Failed, with the store's lastError, unless the test expects to pass through Failed.
  */
-export async function detailIn(page: Page, id: string, phase: string, options: { timeout?: number; failFast?: boolean } = {}): Promise<void> {
+export async function detailIn(
+  page: Page,
+  id: string,
+  phase: string,
+  options: { timeout?: number; failFast?: boolean } = {},
+): Promise<void> {
   const detail = (p: string) => `#detail[data-store="${id}"][data-phase="${p}"]`;
   const failFast = phase === 'Ready' && options.failFast !== false;
-  await page.locator(failFast ? `${detail('Ready')}, ${detail('Failed')}` : detail(phase)).waitFor({ timeout: options.timeout ?? provisionMs });
+  await page
+    .locator(failFast ? `${detail('Ready')}, ${detail('Failed')}` : detail(phase))
+    .waitFor({ timeout: options.timeout ?? provisionMs });
   const shown = await page.locator('#detail').getAttribute('data-phase');
-  if (shown !== phase) throw new Error(`store ${id} is ${shown} instead of ${phase}: ${await text(page, '#detail-last-error')}`);
+  if (shown !== phase)
+    throw new Error(`store ${id} is ${shown} instead of ${phase}: ${await text(page, '#detail-last-error')}`);
 }
 
 export const text = async (page: Page, selector: string) => (await page.locator(selector).textContent()) ?? '';

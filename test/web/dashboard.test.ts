@@ -5,7 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { namespaceName } from '../../core/names.js';
 import { injectPodFault } from '../harness/faults.js';
 import { storeId } from '../harness/store-worker.js';
-import { activeId, createFromForm, createViaApi, detailIn, row, screenshot, text, useDashboard } from './dashboard-page.js';
+import {
+  activeId,
+  createFromForm,
+  createViaApi,
+  detailIn,
+  row,
+  screenshot,
+  text,
+  useDashboard,
+} from './dashboard-page.js';
 
 const dashboard = useDashboard();
 
@@ -32,7 +41,9 @@ describe('dashboard', () => {
     await row(page, id).waitFor();
     await detailIn(page, id, 'Ready');
     await row(page, id).locator('[data-phase="Ready"]').waitFor({ timeout: 15_000 });
-    await row(page, id).getByRole('link', { name: `http://${id}.127.0.0.1.nip.io` }).waitFor({ timeout: 15_000 });
+    await row(page, id)
+      .getByRole('link', { name: `http://${id}.127.0.0.1.nip.io` })
+      .waitFor({ timeout: 15_000 });
     expect(await page.evaluate('window.sameDocument')).toBe(true);
 
     const detail = page.locator('#detail');
@@ -102,7 +113,9 @@ describe('dashboard', () => {
       // The filter shows only Failed stores; the list alone makes the list screenshot.
       await page.getByLabel('Phase').selectOption('Failed');
       await page.locator('#list-state', { hasText: 'in phase Failed' }).waitFor();
-      expect(new Set(await page.locator('#store-list tbody .phase-name').allTextContents())).toEqual(new Set(['Failed']));
+      expect(new Set(await page.locator('#store-list tbody .phase-name').allTextContents())).toEqual(
+        new Set(['Failed']),
+      );
       await page.getByLabel('Phase').selectOption('');
       await page.goto(`${dashboard.api.url}/#/`);
       await row(page, id).waitFor();
@@ -121,8 +134,12 @@ describe('dashboard', () => {
       await page.getByText('Audit trail: who asked, each step, its attempts and retries').click();
       const trail = page.locator('#detail-history-body table');
       await trail.waitFor();
-      expect(await trail.locator('tr[data-kind="step"][data-outcome="failed"]', { hasText: 'waitForReady' }).textContent()).toMatch(/ImagePullBackOff/);
-      expect(await trail.locator('tr[data-kind="signal"]', { hasText: 'signal retry' }).textContent()).toContain('storefleet-api: owner default (key none)');
+      expect(
+        await trail.locator('tr[data-kind="step"][data-outcome="failed"]', { hasText: 'waitForReady' }).textContent(),
+      ).toMatch(/ImagePullBackOff/);
+      expect(await trail.locator('tr[data-kind="signal"]', { hasText: 'signal retry' }).textContent()).toContain(
+        'storefleet-api: owner default (key none)',
+      );
       await screenshot(page, 'audit-trail', '#detail');
     } finally {
       await fault.remove();
@@ -136,7 +153,9 @@ describe('dashboard', () => {
     const temporal = page.getByRole('link', { name: /in the Temporal Web UI/ });
     await temporal.waitFor();
     expect(await temporal.getAttribute('href')).toBe(`http://127.0.0.1:8233/namespaces/default/workflows/store-${id}`);
-    expect(await text(page, '#detail code.kubectl')).toBe(`kubectl -n store-${id} get secret store-admin -o jsonpath='{.data.admin-password}' | base64 -d`);
+    expect(await text(page, '#detail code.kubectl')).toBe(
+      `kubectl -n store-${id} get secret store-admin -o jsonpath='{.data.admin-password}' | base64 -d`,
+    );
     expect(await row(page, id).getAttribute('class')).toBe('current');
 
     // Usage of the plan, and the fleet's, read from the cluster when opened.
@@ -145,12 +164,16 @@ describe('dashboard', () => {
     expect(await page.locator('#detail-usage-body tr[data-resource="pods"]').textContent()).toMatch(/\d+ of 20/);
     expect(await page.locator('#detail-usage-body tr[data-resource="requests.cpu"] meter').count()).toBe(1);
     await page.getByText('Fleet usage: what all stores use of their plans').click();
-    expect(await page.locator('#fleet-usage-body tr[data-resource="requests.memory"]').textContent()).toMatch(/\d(\.\d)?[MG]i of \d+(\.\d)?Gi/);
+    expect(await page.locator('#fleet-usage-body tr[data-resource="requests.memory"]').textContent()).toMatch(
+      /\d(\.\d)?[MG]i of \d+(\.\d)?Gi/,
+    );
     await screenshot(page, 'usage', '#detail-usage');
 
     // The order check: the simulated store serves no shop, so the banner names the step that failed.
     await page.getByRole('button', { name: 'Check an order' }).click();
-    await page.locator('#action-result', { hasText: 'Order check failed at "sample product"' }).waitFor({ timeout: 60_000 });
+    await page
+      .locator('#action-result', { hasText: 'Order check failed at "sample product"' })
+      .waitFor({ timeout: 60_000 });
     await page.locator('#detail-conditions', { hasText: 'OrderFlow' }).waitFor();
 
     // Hibernate and wake from the detail: the buttons follow the phase.

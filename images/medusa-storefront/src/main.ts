@@ -17,7 +17,14 @@ function main(): void {
   // The handler answers every error itself; nothing is left to reject.
   const server = createServer((req, res) => void handle(req, res));
   server.listen(config.port, config.hostname, () => {
-    console.log(JSON.stringify({ level: 'info', msg: 'storefront listening', address: `${config.hostname}:${config.port}`, backend: config.backendUrl }));
+    console.log(
+      JSON.stringify({
+        level: 'info',
+        msg: 'storefront listening',
+        address: `${config.hostname}:${config.port}`,
+        backend: config.backendUrl,
+      }),
+    );
   });
   const stop = () => server.close(() => process.exit(0));
   process.on('SIGTERM', stop);

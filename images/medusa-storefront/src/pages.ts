@@ -42,7 +42,9 @@ export function productListPage(products: Product[], cartCount: number): string 
 export function productPage(product: Product, cartCount: number): string {
   const options = product.variants
     .map((v) => {
-      const price = v.calculated_price ? formatMoney(v.calculated_price.calculated_amount, v.calculated_price.currency_code) : '';
+      const price = v.calculated_price
+        ? formatMoney(v.calculated_price.calculated_amount, v.calculated_price.currency_code)
+        : '';
       const soldOut = v.manage_inventory !== false && (v.inventory_quantity ?? 1) <= 0;
       return `<option value="${escapeHtml(v.id)}"${soldOut ? ' disabled' : ''}>${escapeHtml(v.title)} ${escapeHtml(price)}${soldOut ? ' (sold out)' : ''}</option>`;
     })
@@ -60,16 +62,21 @@ export function productPage(product: Product, cartCount: number): string {
 
 function cartTable(cart: Cart | Order, removable: boolean): string {
   const rows = cart.items.map(
-    (item) => `<tr><td>${escapeHtml(item.product_title ?? item.title)} ${escapeHtml(item.variant_title ?? '')}</td><td>${item.quantity}</td>
+    (
+      item,
+    ) => `<tr><td>${escapeHtml(item.product_title ?? item.title)} ${escapeHtml(item.variant_title ?? '')}</td><td>${item.quantity}</td>
 <td>${escapeHtml(formatMoney(item.total, cart.currency_code))}</td>${
-      removable ? `<td><form method="post" action="/cart/items/${encodeURIComponent(item.id)}/remove"><button type="submit">Remove</button></form></td>` : ''
+      removable
+        ? `<td><form method="post" action="/cart/items/${encodeURIComponent(item.id)}/remove"><button type="submit">Remove</button></form></td>`
+        : ''
     }</tr>`,
   );
   return `<table><thead><tr><th>Item</th><th>Quantity</th><th>Total</th>${removable ? '<th></th>' : ''}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 export function cartPage(cart: Cart | undefined): string {
-  if (!cart?.items.length) return layout('Cart', '<h2>Your cart</h2><p>Your cart is empty. <a href="/">Browse products</a>.</p>');
+  if (!cart?.items.length)
+    return layout('Cart', '<h2>Your cart</h2><p>Your cart is empty. <a href="/">Browse products</a>.</p>');
   return layout(
     'Cart',
     `<h2>Your cart</h2>${cartTable(cart, true)}
@@ -88,11 +95,20 @@ export interface CheckoutForm {
   postal_code: string;
 }
 
-export function checkoutPage(cart: Cart, options: ShippingOption[], country: string, error?: string, form?: Partial<CheckoutForm>): string {
+export function checkoutPage(
+  cart: Cart,
+  options: ShippingOption[],
+  country: string,
+  error?: string,
+  form?: Partial<CheckoutForm>,
+): string {
   const field = (name: keyof CheckoutForm, label: string, type = 'text') =>
     `<label>${label} <input name="${name}" type="${type}" required value="${escapeHtml(form?.[name] ?? '')}"></label>`;
   const shipping = options
-    .map((o, i) => `<label><input type="radio" name="shipping_option_id" value="${escapeHtml(o.id)}"${i === 0 ? ' checked' : ''}> ${escapeHtml(o.name)} (${escapeHtml(formatMoney(o.amount, cart.currency_code))})</label>`)
+    .map(
+      (o, i) =>
+        `<label><input type="radio" name="shipping_option_id" value="${escapeHtml(o.id)}"${i === 0 ? ' checked' : ''}> ${escapeHtml(o.name)} (${escapeHtml(formatMoney(o.amount, cart.currency_code))})</label>`,
+    )
     .join('');
   return layout(
     'Checkout',
@@ -118,7 +134,10 @@ export function orderPage(order: Order): string {
 }
 
 export function errorPage(status: number, message: string): string {
-  return layout(status === 404 ? 'Not found' : 'Something went wrong', `<h2>${status === 404 ? 'Not found' : 'Something went wrong'}</h2><p class="error">${escapeHtml(message)}</p><p><a href="/">Back to the shop</a></p>`);
+  return layout(
+    status === 404 ? 'Not found' : 'Something went wrong',
+    `<h2>${status === 404 ? 'Not found' : 'Something went wrong'}</h2><p class="error">${escapeHtml(message)}</p><p><a href="/">Back to the shop</a></p>`,
+  );
 }
 
 export function itemCount(cart: Cart | undefined): number {

@@ -104,7 +104,8 @@ export class StoreApi {
   async region(country: string): Promise<Region> {
     const { regions } = await this.call<{ regions: Region[] }>('GET', '/store/regions?fields=*countries');
     const region = regions.find((candidate) => candidate.countries?.some((c) => c.iso_2 === country));
-    if (!region) throw new StoreApiError(503, `no region ships to "${country}" yet: the store's setup has not finished`);
+    if (!region)
+      throw new StoreApiError(503, `no region ships to "${country}" yet: the store's setup has not finished`);
     return region;
   }
 
@@ -117,7 +118,12 @@ export class StoreApi {
   }
 
   async addItem(cartId: string, variantId: string, quantity: number): Promise<Cart> {
-    return (await this.call<{ cart: Cart }>('POST', `/store/carts/${encodeURIComponent(cartId)}/line-items`, { variant_id: variantId, quantity })).cart;
+    return (
+      await this.call<{ cart: Cart }>('POST', `/store/carts/${encodeURIComponent(cartId)}/line-items`, {
+        variant_id: variantId,
+        quantity,
+      })
+    ).cart;
   }
 
   async removeItem(cartId: string, lineId: string): Promise<void> {
@@ -125,23 +131,47 @@ export class StoreApi {
   }
 
   async shippingOptions(cartId: string): Promise<ShippingOption[]> {
-    return (await this.call<{ shipping_options: ShippingOption[] }>('GET', `/store/shipping-options?cart_id=${encodeURIComponent(cartId)}`)).shipping_options;
+    return (
+      await this.call<{ shipping_options: ShippingOption[] }>(
+        'GET',
+        `/store/shipping-options?cart_id=${encodeURIComponent(cartId)}`,
+      )
+    ).shipping_options;
   }
 
   /** Address, shipping method and Medusa's manual payment, then the order (or why there is none). */
-  async checkout(cartId: string, details: { email: string; address: Address; shippingOptionId: string }): Promise<Order> {
+  async checkout(
+    cartId: string,
+    details: { email: string; address: Address; shippingOptionId: string },
+  ): Promise<Order> {
     const cart = `/store/carts/${encodeURIComponent(cartId)}`;
-    await this.call('POST', cart, { email: details.email, shipping_address: details.address, billing_address: details.address });
+    await this.call('POST', cart, {
+      email: details.email,
+      shipping_address: details.address,
+      billing_address: details.address,
+    });
     await this.call('POST', `${cart}/shipping-methods`, { option_id: details.shippingOptionId });
-    const { payment_collection } = await this.call<{ payment_collection: { id: string } }>('POST', '/store/payment-collections', { cart_id: cartId });
-    await this.call('POST', `/store/payment-collections/${payment_collection.id}/payment-sessions`, { provider_id: 'pp_system_default' });
-    const completed = await this.call<{ type: 'order'; order: Order } | { type: 'cart'; error?: { message?: string } }>('POST', `${cart}/complete`, {});
-    if (completed.type !== 'order') throw new StoreApiError(409, completed.error?.message ?? 'the order could not be placed');
+    const { payment_collection } = await this.call<{ payment_collection: { id: string } }>(
+      'POST',
+      '/store/payment-collections',
+      { cart_id: cartId },
+    );
+    await this.call('POST', `/store/payment-collections/${payment_collection.id}/payment-sessions`, {
+      provider_id: 'pp_system_default',
+    });
+    const completed = await this.call<{ type: 'order'; order: Order } | { type: 'cart'; error?: { message?: string } }>(
+      'POST',
+      `${cart}/complete`,
+      {},
+    );
+    if (completed.type !== 'order')
+      throw new StoreApiError(409, completed.error?.message ?? 'the order could not be placed');
     return completed.order;
   }
 
   async order(id: string): Promise<Order | undefined> {
-    return (await this.unlessMissing(this.call<{ order: Order }>('GET', `/store/orders/${encodeURIComponent(id)}`)))?.order;
+    return (await this.unlessMissing(this.call<{ order: Order }>('GET', `/store/orders/${encodeURIComponent(id)}`)))
+      ?.order;
   }
 
   /** A 404 is an answer (no such cart or order, e.g. an old cookie), not an error. */
@@ -163,9 +193,17 @@ export class StoreApi {
   }
 
   private async call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { 'x-publishable-api-key': await this.publishableKey(), accept: 'application/json' };
+    const headers: Record<string, string> = {
+      'x-publishable-api-key': await this.publishableKey(),
+      accept: 'application/json',
+    };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${this.backendUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
+    const response = await fetch(`${this.backendUrl}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(15_000),
+    });
     const text = await response.text();
     if (!response.ok) {
       const message = safeJson<{ message?: string }>(text)?.message ?? `HTTP ${response.status}`;

@@ -1,6 +1,15 @@
 // The storefront's routes: products, a product, the cart (its id in a cookie), checkout, the order.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { cartPage, checkoutPage, errorPage, itemCount, orderPage, productListPage, productPage, type CheckoutForm } from './pages.js';
+import {
+  cartPage,
+  checkoutPage,
+  errorPage,
+  itemCount,
+  orderPage,
+  productListPage,
+  productPage,
+  type CheckoutForm,
+} from './pages.js';
 import { StoreApiError, type StoreApi } from './store-api.js';
 
 const CART_COOKIE = 'sf_cart';
@@ -12,7 +21,11 @@ export function createStorefront(api: StoreApi, country: string) {
     { method: 'GET', path: /^\/products\/([^/]+)$/, handle: (req, m) => product(req, decodeURIComponent(m[1] ?? '')) },
     { method: 'GET', path: /^\/cart$/, handle: async (req) => html(200, cartPage(await currentCart(req))) },
     { method: 'POST', path: /^\/cart\/items$/, handle: (req) => addToCart(req) },
-    { method: 'POST', path: /^\/cart\/items\/([^/]+)\/remove$/, handle: (req, m) => removeFromCart(req, decodeURIComponent(m[1] ?? '')) },
+    {
+      method: 'POST',
+      path: /^\/cart\/items\/([^/]+)\/remove$/,
+      handle: (req, m) => removeFromCart(req, decodeURIComponent(m[1] ?? '')),
+    },
     { method: 'GET', path: /^\/checkout$/, handle: (req) => checkout(req) },
     { method: 'POST', path: /^\/checkout$/, handle: (req) => placeOrder(req) },
     { method: 'GET', path: /^\/orders\/([^/]+)$/, handle: (req, m) => order(decodeURIComponent(m[1] ?? '')) },
@@ -34,7 +47,8 @@ export function createStorefront(api: StoreApi, country: string) {
     const form = await req.form();
     const variantId = form.get('variant_id') ?? '';
     const quantity = Number(form.get('quantity') ?? '1');
-    if (!variantId || !Number.isInteger(quantity) || quantity < 1 || quantity > 99) return html(400, errorPage(400, 'Pick a variant and a quantity from 1 to 99.'));
+    if (!variantId || !Number.isInteger(quantity) || quantity < 1 || quantity > 99)
+      return html(400, errorPage(400, 'Pick a variant and a quantity from 1 to 99.'));
     const cart = (await currentCart(req)) ?? (await api.createCart((await api.region(country)).id));
     await api.addItem(cart.id, variantId, quantity);
     return redirect('/cart', cart.id);
@@ -65,14 +79,24 @@ export function createStorefront(api: StoreApi, country: string) {
       city: value('city'),
       postal_code: value('postal_code'),
     };
-    const missing = Object.entries(details).filter(([, v]) => !v).map(([k]) => k.replace('_', ' '));
+    const missing = Object.entries(details)
+      .filter(([, v]) => !v)
+      .map(([k]) => k.replace('_', ' '));
     if (missing.length) return checkout(req, `Please fill in: ${missing.join(', ')}.`, details);
     const shippingOptionId = form.get('shipping_option_id') ?? '';
     if (!shippingOptionId) return checkout(req, 'Please choose a shipping option.', details);
     try {
       const { email, ...name } = details;
-      const placed = await api.checkout(cart.id, { email, shippingOptionId, address: { ...name, country_code: country } });
-      return { status: 303, headers: { location: `/orders/${encodeURIComponent(placed.id)}`, 'set-cookie': cartCookie('', 0) }, body: '' };
+      const placed = await api.checkout(cart.id, {
+        email,
+        shippingOptionId,
+        address: { ...name, country_code: country },
+      });
+      return {
+        status: 303,
+        headers: { location: `/orders/${encodeURIComponent(placed.id)}`, 'set-cookie': cartCookie('', 0) },
+        body: '',
+      };
     } catch (error) {
       if (error instanceof StoreApiError && error.status < 500) return checkout(req, error.message, details);
       throw error;
@@ -96,11 +120,19 @@ export function createStorefront(api: StoreApi, country: string) {
     try {
       const route = routes.find((r) => r.method === incoming.method && r.path.test(url.pathname));
       const match = route && route.path.exec(url.pathname);
-      reply = route && match ? await route.handle(req, match) : html(404, errorPage(404, `Nothing at ${url.pathname}.`));
+      reply =
+        route && match ? await route.handle(req, match) : html(404, errorPage(404, `Nothing at ${url.pathname}.`));
     } catch (error) {
-      const status = error instanceof StoreApiError ? (error.status === 503 ? 503 : 502) : error instanceof FormError ? 400 : 500;
-      const message = error instanceof StoreApiError || error instanceof FormError ? error.message : 'The shop could not answer; please try again.';
-      if (status === 500) console.error(JSON.stringify({ level: 'error', msg: 'request failed', path: url.pathname, error: String(error) }));
+      const status =
+        error instanceof StoreApiError ? (error.status === 503 ? 503 : 502) : error instanceof FormError ? 400 : 500;
+      const message =
+        error instanceof StoreApiError || error instanceof FormError
+          ? error.message
+          : 'The shop could not answer; please try again.';
+      if (status === 500)
+        console.error(
+          JSON.stringify({ level: 'error', msg: 'request failed', path: url.pathname, error: String(error) }),
+        );
       reply = html(status, errorPage(status, message));
     }
     response.writeHead(reply.status, { 'cache-control': 'no-store', ...reply.headers });
@@ -114,10 +146,18 @@ interface Reply {
   body: string;
 }
 
-const html = (status: number, body: string): Reply => ({ status, headers: { 'content-type': 'text/html; charset=utf-8' }, body });
+const html = (status: number, body: string): Reply => ({
+  status,
+  headers: { 'content-type': 'text/html; charset=utf-8' },
+  body,
+});
 
 function redirect(location: string, cartId?: string): Reply {
-  return { status: 303, headers: { location, ...(cartId ? { 'set-cookie': cartCookie(cartId, 60 * 60 * 24 * 7) } : {}) }, body: '' };
+  return {
+    status: 303,
+    headers: { location, ...(cartId ? { 'set-cookie': cartCookie(cartId, 60 * 60 * 24 * 7) } : {}) },
+    body: '',
+  };
 }
 
 function cartCookie(value: string, maxAge: number): string {

@@ -22,7 +22,8 @@ import { SAMPLE, STOREFRONT_KEY_TITLE } from '../storefront-catalog';
 
 export default async function seedStore({ container }: ExecArgs): Promise<void> {
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER);
-  const step = (what: string, created: boolean) => logger.info(`[seed] ${what}: ${created ? 'created' : 'already there'}`);
+  const step = (what: string, created: boolean) =>
+    logger.info(`[seed] ${what}: ${created ? 'created' : 'already there'}`);
 
   const salesChannel = await ensureSalesChannel(container, step);
   const region = await ensureRegion(container, step);
@@ -53,7 +54,9 @@ async function ensureSalesChannel(container: MedusaContainer, step: Step) {
   const [found] = await container.resolve(Modules.SALES_CHANNEL).listSalesChannels({ name: SAMPLE.salesChannel });
   step(`sales channel "${SAMPLE.salesChannel}"`, !found);
   if (found) return found;
-  const { result } = await createSalesChannelsWorkflow(container).run({ input: { salesChannelsData: [{ name: SAMPLE.salesChannel }] } });
+  const { result } = await createSalesChannelsWorkflow(container).run({
+    input: { salesChannelsData: [{ name: SAMPLE.salesChannel }] },
+  });
   return result[0];
 }
 
@@ -63,7 +66,14 @@ async function ensureRegion(container: MedusaContainer, step: Step) {
   if (found) return found;
   const { result } = await createRegionsWorkflow(container).run({
     input: {
-      regions: [{ name: SAMPLE.region, currency_code: SAMPLE.currency, countries: [SAMPLE.country], payment_providers: ['pp_system_default'] }],
+      regions: [
+        {
+          name: SAMPLE.region,
+          currency_code: SAMPLE.currency,
+          countries: [SAMPLE.country],
+          payment_providers: ['pp_system_default'],
+        },
+      ],
     },
   });
   return result[0];
@@ -72,7 +82,10 @@ async function ensureRegion(container: MedusaContainer, step: Step) {
 async function ensureTaxRegion(container: MedusaContainer, step: Step) {
   const [found] = await container.resolve(Modules.TAX).listTaxRegions({ country_code: SAMPLE.country });
   step(`tax region ${SAMPLE.country}`, !found);
-  if (!found) await createTaxRegionsWorkflow(container).run({ input: [{ country_code: SAMPLE.country, provider_id: 'tp_system' }] });
+  if (!found)
+    await createTaxRegionsWorkflow(container).run({
+      input: [{ country_code: SAMPLE.country, provider_id: 'tp_system' }],
+    });
 }
 
 async function ensureStockLocation(container: MedusaContainer, salesChannelId: string, step: Step) {
@@ -80,11 +93,18 @@ async function ensureStockLocation(container: MedusaContainer, salesChannelId: s
   step(`stock location "${SAMPLE.location}"`, !found);
   if (found) return found;
   const { result } = await createStockLocationsWorkflow(container).run({
-    input: { locations: [{ name: SAMPLE.location, address: { address_1: '', city: '', country_code: SAMPLE.country.toUpperCase() } }] },
+    input: {
+      locations: [
+        { name: SAMPLE.location, address: { address_1: '', city: '', country_code: SAMPLE.country.toUpperCase() } },
+      ],
+    },
   });
   const location = result[0];
   const link = container.resolve(ContainerRegistrationKeys.LINK);
-  await link.create({ [Modules.STOCK_LOCATION]: { stock_location_id: location.id }, [Modules.FULFILLMENT]: { fulfillment_provider_id: 'manual_manual' } });
+  await link.create({
+    [Modules.STOCK_LOCATION]: { stock_location_id: location.id },
+    [Modules.FULFILLMENT]: { fulfillment_provider_id: 'manual_manual' },
+  });
   await linkSalesChannelsToStockLocationWorkflow(container).run({ input: { id: location.id, add: [salesChannelId] } });
   return location;
 }
@@ -93,16 +113,27 @@ async function ensureShippingProfile(container: MedusaContainer, step: Step): Pr
   const [found] = await container.resolve(Modules.FULFILLMENT).listShippingProfiles({ type: 'default' });
   step('default shipping profile', !found);
   if (found) return found.id;
-  const { result } = await createShippingProfilesWorkflow(container).run({ input: { data: [{ name: 'Default', type: 'default' }] } });
+  const { result } = await createShippingProfilesWorkflow(container).run({
+    input: { data: [{ name: 'Default', type: 'default' }] },
+  });
   return result[0].id;
 }
 
-async function ensureShippingOption(container: MedusaContainer, locationId: string, shippingProfileId: string, regionId: string, step: Step) {
+async function ensureShippingOption(
+  container: MedusaContainer,
+  locationId: string,
+  shippingProfileId: string,
+  regionId: string,
+  step: Step,
+) {
   const fulfillment = container.resolve(Modules.FULFILLMENT);
   const [existing] = await fulfillment.listShippingOptions({ name: SAMPLE.shippingOption });
   step(`shipping option "${SAMPLE.shippingOption}"`, !existing);
   if (existing) return;
-  let [fulfillmentSet] = await fulfillment.listFulfillmentSets({ name: SAMPLE.location }, { relations: ['service_zones'] });
+  let [fulfillmentSet] = await fulfillment.listFulfillmentSets(
+    { name: SAMPLE.location },
+    { relations: ['service_zones'] },
+  );
   if (!fulfillmentSet) {
     fulfillmentSet = await fulfillment.createFulfillmentSets({
       name: SAMPLE.location,
@@ -110,7 +141,10 @@ async function ensureShippingOption(container: MedusaContainer, locationId: stri
       service_zones: [{ name: SAMPLE.region, geo_zones: [{ type: 'country', country_code: SAMPLE.country }] }],
     });
     const link = container.resolve(ContainerRegistrationKeys.LINK);
-    await link.create({ [Modules.STOCK_LOCATION]: { stock_location_id: locationId }, [Modules.FULFILLMENT]: { fulfillment_set_id: fulfillmentSet.id } });
+    await link.create({
+      [Modules.STOCK_LOCATION]: { stock_location_id: locationId },
+      [Modules.FULFILLMENT]: { fulfillment_set_id: fulfillmentSet.id },
+    });
   }
   await createShippingOptionsWorkflow(container).run({
     input: [
@@ -136,15 +170,27 @@ async function ensureShippingOption(container: MedusaContainer, locationId: stri
 
 async function ensurePublishableKey(container: MedusaContainer, salesChannelId: string, step: Step) {
   const apiKeys: IApiKeyModuleService = container.resolve(Modules.API_KEY);
-  const found = (await apiKeys.listApiKeys({ title: STOREFRONT_KEY_TITLE, type: 'publishable' })).find((key) => !key.revoked_at);
+  const found = (await apiKeys.listApiKeys({ title: STOREFRONT_KEY_TITLE, type: 'publishable' })).find(
+    (key) => !key.revoked_at,
+  );
   step(`publishable key "${STOREFRONT_KEY_TITLE}"`, !found);
   const key =
     found ??
-    (await createApiKeysWorkflow(container).run({ input: { api_keys: [{ title: STOREFRONT_KEY_TITLE, type: 'publishable', created_by: '' }] } })).result[0];
+    (
+      await createApiKeysWorkflow(container).run({
+        input: { api_keys: [{ title: STOREFRONT_KEY_TITLE, type: 'publishable', created_by: '' }] },
+      })
+    ).result[0];
   await linkSalesChannelsToApiKeyWorkflow(container).run({ input: { id: key.id, add: [salesChannelId] } });
 }
 
-async function ensureSampleProduct(container: MedusaContainer, salesChannelId: string, shippingProfileId: string, locationId: string, step: Step) {
+async function ensureSampleProduct(
+  container: MedusaContainer,
+  salesChannelId: string,
+  shippingProfileId: string,
+  locationId: string,
+  step: Step,
+) {
   const [found] = await container.resolve(Modules.PRODUCT).listProducts({ handle: SAMPLE.product.handle });
   step(`product "${SAMPLE.product.title}"`, !found);
   if (!found) {
@@ -175,12 +221,22 @@ async function ensureSampleProduct(container: MedusaContainer, salesChannelId: s
   }
   // Stock at the location, for the variant's inventory item (made with the product).
   const query = container.resolve(ContainerRegistrationKeys.QUERY);
-  const { data: items } = await query.graph({ entity: 'inventory_item', fields: ['id', 'location_levels.location_id'], filters: { sku: SAMPLE.product.sku } });
+  const { data: items } = await query.graph({
+    entity: 'inventory_item',
+    fields: ['id', 'location_levels.location_id'],
+    filters: { sku: SAMPLE.product.sku },
+  });
   const missing = items.filter((item) => !item.location_levels?.some((level) => level?.location_id === locationId));
   step('stock of the sample product', missing.length > 0);
   if (missing.length) {
     await createInventoryLevelsWorkflow(container).run({
-      input: { inventory_levels: missing.map((item) => ({ inventory_item_id: item.id, location_id: locationId, stocked_quantity: SAMPLE.product.stock })) },
+      input: {
+        inventory_levels: missing.map((item) => ({
+          inventory_item_id: item.id,
+          location_id: locationId,
+          stocked_quantity: SAMPLE.product.stock,
+        })),
+      },
     });
   }
 }

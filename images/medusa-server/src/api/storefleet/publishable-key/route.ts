@@ -7,7 +7,9 @@ import { STOREFRONT_KEY_TITLE } from '../../../storefront-catalog';
 
 export async function GET(req: MedusaRequest, res: MedusaResponse): Promise<void> {
   const apiKeys: IApiKeyModuleService = req.scope.resolve(Modules.API_KEY);
-  const key = (await apiKeys.listApiKeys({ title: STOREFRONT_KEY_TITLE, type: 'publishable' })).find((candidate) => !candidate.revoked_at);
+  const key = (await apiKeys.listApiKeys({ title: STOREFRONT_KEY_TITLE, type: 'publishable' })).find(
+    (candidate) => !candidate.revoked_at,
+  );
   if (!key) {
     res.status(404).json({ message: 'the setup Job has not made the storefront key yet' });
     return;
