@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { phases, type Phase } from './status.js';
-import { decideRequest, idle, requestRules, type StoreActivity, type StoreRequest } from './store-requests.js';
+import { decideRequest, requestRules, type StoreActivity, type StoreRequest } from './store-requests.js';
+
+/** Nothing keeps the store busy. */
+const idle: StoreActivity = { deleting: false, orderCheckRunning: false };
 
 const allPhases = Object.keys(phases) as Phase[];
 const allRequests = Object.keys(requestRules) as StoreRequest[];

@@ -15,8 +15,6 @@ export interface StoreActivity {
   orderCheckRunning: boolean;
 }
 
-export const idle: StoreActivity = { deleting: false, orderCheckRunning: false };
-
 /** The one phase each request is taken in, and how a refusal names what was asked. */
 export const requestRules: Record<StoreRequest, { from: Phase; what: string }> = {
   retry: { from: 'Failed', what: 'be retried' },
