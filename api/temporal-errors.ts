@@ -13,6 +13,9 @@ function grpcCode(error: unknown): number | undefined {
     : undefined;
 }
 
+/** The call ran out of its deadline: nothing answered in time (for an update, no worker took it). */
+export const isDeadlineExceeded = (error: unknown) => grpcCode(error) === 4;
+
 export function isTemporalUnavailable(error: unknown): boolean {
   const code = grpcCode(error);
   return code !== undefined && unavailableCodes.has(code);
@@ -41,20 +44,19 @@ export function describeTemporalUnavailable(error: unknown): string {
     : 'Temporal answered that it cannot serve this request now';
 }
 
+/** The 503 for a Temporal that is not there, too slow or cannot serve, saying which. */
+export const temporalUnavailable = (error: unknown) =>
+  new ApiError(503, 'temporal_unavailable', `${describeTemporalUnavailable(error)}; try again shortly`, undefined, {
+    'Retry-After': '5',
+  });
+
 /** Runs a Temporal call, turning its well-known failures into API errors. */
 export async function temporalCall<T>(call: () => Promise<T>, missing?: () => ApiError): Promise<T> {
   try {
     return await call();
   } catch (error) {
     if (missing && error instanceof WorkflowNotFoundError) throw missing();
-    if (isTemporalUnavailable(error))
-      throw new ApiError(
-        503,
-        'temporal_unavailable',
-        `${describeTemporalUnavailable(error)}; try again shortly`,
-        undefined,
-        { 'Retry-After': '5' },
-      );
+    if (isTemporalUnavailable(error)) throw temporalUnavailable(error);
     throw error;
   }
 }
