@@ -1,7 +1,7 @@
 // Child processes of the local platform: each in its own process group with its own log file, tracked
 // in a pid registry so a run that died without cleaning up can be cleaned by the next one.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { formatDuration } from './output.js';
@@ -54,6 +54,31 @@ function isSameProcess(entry: RegistryEntry): boolean {
   } catch {
     return false;
   }
+}
+
+export interface ProcessInfo {
+  pid: number;
+  /** Its process group. */
+  pgrp: number;
+  /** Its command line, arguments separated by spaces. */
+  cmdline: string;
+}
+
+/** Every process that has not exited (zombies left out), from /proc; one that exits while it is read is skipped. */
+export function liveProcesses(): ProcessInfo[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      try {
+        // The fields after the command's closing parenthesis: state, ppid, pgrp, ...
+        const [state, , pgrp] = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+        if (state === 'Z') return [];
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+        return [{ pid: Number(pid), pgrp: Number(pgrp), cmdline }];
+      } catch {
+        return [];
+      }
+    });
 }
 
 /** The process exists and has not exited; a zombie (exited, not yet reaped) counts as gone. */

@@ -1,11 +1,10 @@
 // The real worker as its own process (worker/main.ts) in a process group of its own, so a test can
 // SIGKILL it together with the helm it runs, like a crash or an OOM kill of its container would.
-import { readdirSync, readFileSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import { inject } from 'vitest';
 import { repoRoot } from '../../dev/config.js';
 import { freePort } from '../../dev/ports.js';
-import { signalGroup } from '../../dev/process.js';
+import { liveProcesses, signalGroup } from '../../dev/process.js';
 import { eventually } from './clients.js';
 
 export interface WorkerProcess {
@@ -17,21 +16,8 @@ export interface WorkerProcess {
 }
 
 /** Live processes whose process group is `group`, as `pid command line`. */
-function groupMembers(group: number): string[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .flatMap((pid) => {
-      try {
-        // The fields after the command's closing parenthesis: state, ppid, pgrp, ... A zombie has exited.
-        const [state, , pgrp] = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-        return Number(pgrp) === group && state !== 'Z'
-          ? [`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()}`]
-          : [];
-      } catch {
-        return [];
-      }
-    });
-}
+const groupMembers = (group: number) =>
+  liveProcesses().flatMap((p) => (p.pgrp === group ? [`${p.pid} ${p.cmdline}`] : []));
 
 export async function startWorkerProcess(taskQueue: string, env: Record<string, string> = {}): Promise<WorkerProcess> {
   let output = '';

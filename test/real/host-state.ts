@@ -1,10 +1,11 @@
 // What a real node may leave on the host, read the same way before a start and after a stop so a
 // test can say exactly what differs.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import { cgroupDirs, mountPoints } from '../../dev/cluster/local-cleanup.js';
 import { CNI_CACHE_DIR, listLinks, NODE_SYSCTLS, OUTSIDE_PATHS, readSysctl } from '../../dev/cluster/local-host.js';
 import { FAMILIES, nodeIpsets, parseIptablesSave, removableChains } from '../../dev/cluster/local-iptables.js';
+import { liveProcesses } from '../../dev/process.js';
 
 export interface HostState {
   mountsUnderStateDir: string[];
@@ -24,22 +25,12 @@ export interface HostState {
  * local-path-provisioner, CoreDNS in its container), and anything started from the state dir.
  */
 export function nodeProcesses(stateDir: string): string[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .flatMap((pid) => {
-      let cmdline = '';
-      try {
-        cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
-      } catch {
-        return [];
-      }
-      const command = cmdline.split(' ')[0] ?? '';
-      const isNode =
-        /(^|\/)(containerd|containerd-shim-runc-v2|kubelet|kube-proxy|kube-router|local-path-provisioner|coredns)$/.test(
-          command,
-        ) || cmdline.includes(stateDir);
-      return isNode && Number(pid) !== process.pid ? [`${pid} ${cmdline}`] : [];
-    });
+  const nodeCommand =
+    /(^|\/)(containerd|containerd-shim-runc-v2|kubelet|kube-proxy|kube-router|local-path-provisioner|coredns)$/;
+  return liveProcesses().flatMap(({ pid, cmdline }) => {
+    const isNode = nodeCommand.test(cmdline.split(' ')[0] ?? '') || cmdline.includes(stateDir);
+    return isNode && pid !== process.pid ? [`${pid} ${cmdline}`] : [];
+  });
 }
 
 export async function readHostState(stateDir: string): Promise<HostState> {
