@@ -32,6 +32,25 @@ export function keepRestarting(
   // A start under way when the platform stops: stop() waits for it, so its process is not left behind.
   let starting: Promise<ManagedProcess> | undefined;
 
+  /** Starts it again until a start succeeds; each failed start counts as one more crash in a row. */
+  const startUntilItRuns = async (): Promise<ManagedProcess | undefined> => {
+    while (!stopping) {
+      try {
+        starting = startAgain();
+        return await starting;
+      } catch (error) {
+        if (stopping) return undefined;
+        crashesInARow += 1;
+        const retryIn = restartDelayMs(crashesInARow);
+        say(
+          `${first.name} did not start again: ${error instanceof Error ? error.message : String(error)}; trying again in ${formatDuration(retryIn)}`,
+        );
+        await sleep(retryIn);
+      }
+    }
+    return undefined;
+  };
+
   const supervise = async () => {
     for (;;) {
       const startedAt = Date.now();
@@ -45,25 +64,11 @@ export function keepRestarting(
         `${current.name} exited unexpectedly (${code === null ? 'killed by a signal' : `code ${code}`}); restarting it in ${formatDuration(delay)} (crash ${crashesInARow} in a row). Last lines of ${current.logFile}:\n${current.logTail()}`,
       );
       await sleep(delay);
-      // A start that fails counts as one more crash in a row; keep trying, with a longer pause each time.
-      for (;;) {
-        if (stopping) return;
-        try {
-          starting = startAgain();
-          current = await starting;
-          if (stopping) return;
-          say(`${current.name} restarted (pid ${current.pid})`);
-          break;
-        } catch (error) {
-          if (stopping) return;
-          crashesInARow += 1;
-          const retryIn = restartDelayMs(crashesInARow);
-          say(
-            `${first.name} did not start again: ${error instanceof Error ? error.message : String(error)}; trying again in ${formatDuration(retryIn)}`,
-          );
-          await sleep(retryIn);
-        }
-      }
+      const restarted = await startUntilItRuns();
+      if (!restarted) return;
+      current = restarted;
+      if (stopping) return;
+      say(`${current.name} restarted (pid ${current.pid})`);
     }
   };
   void supervise();
