@@ -83,14 +83,19 @@ async function workflowTaskFailures(id: string): Promise<number> {
   ).length;
 }
 
+/** A new Ready store whose change to plan medium is being checked now: its checkChange waits at the gate. */
+async function changeBeingChecked(engine: 'woocommerce' | 'medusa'): Promise<{ id: string; change: Promise<Answer> }> {
+  const id = storeId('race');
+  expect((await call('POST', '/stores', { storeId: id, engine })).status).toBe(201);
+  await untilPhase(id, 'Ready');
+  const change = call('PATCH', `/stores/${id}`, { plan: 'medium' });
+  await gateOf(id).entered.promise;
+  return { id, change };
+}
+
 describe('updates while a change is being checked', () => {
   it('when hibernate, an order check and another change arrive while a change is being checked, then they are refused with 409 at once, the change goes through and the store keeps answering', async () => {
-    const id = storeId('race');
-    expect((await call('POST', '/stores', { storeId: id, engine: 'woocommerce' })).status).toBe(201);
-    await untilPhase(id, 'Ready');
-
-    const change = call('PATCH', `/stores/${id}`, { plan: 'medium' });
-    await gateOf(id).entered.promise;
+    const { id, change } = await changeBeingChecked('woocommerce');
     const others = await Promise.all([
       call('POST', `/stores/${id}/hibernate`, {}),
       call('POST', `/stores/${id}/checks/order`, {}),
@@ -119,12 +124,7 @@ describe('updates while a change is being checked', () => {
   });
 
   it('when a store is deleted while its change is being checked, then the change is refused with 409 and the store ends Deleted', async () => {
-    const id = storeId('race');
-    expect((await call('POST', '/stores', { storeId: id, engine: 'medusa' })).status).toBe(201);
-    await untilPhase(id, 'Ready');
-
-    const change = call('PATCH', `/stores/${id}`, { plan: 'medium' });
-    await gateOf(id).entered.promise;
+    const { id, change } = await changeBeingChecked('medusa');
     expect((await call('DELETE', `/stores/${id}`)).status).toBe(202);
     gateOf(id).open.resolve();
     const refused = await change;
