@@ -10,7 +10,6 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withHeartbeat } from '../../activities/heartbeat.js';
-import { createActivities } from '../../activities/index.js';
 import { deleteSignal } from '../../core/messages.js';
 import { cleanupWorkflowId, namespaceName, releaseName, storeWorkflowId } from '../../core/names.js';
 import { reasons } from '../../core/status.js';
@@ -19,11 +18,11 @@ import { isAlive, ProcessRegistry } from '../../dev/process.js';
 import { startTemporal, type RunningTemporal, type TemporalOptions } from '../../dev/temporal.js';
 import { createStoreWorkers } from '../../worker/workers.js';
 import type { storeWorkflow } from '../../workflows/store.js';
-import { eventually, installQuietRuntime, kubeConfig, uniqueName } from '../harness/clients.js';
+import { eventually, installQuietRuntime, uniqueName } from '../harness/clients.js';
 import { expectNoSecretShown, expectNothingLeaked, storeSecretValues } from '../harness/end-checks.js';
 import { injectPodReadyDelay } from '../harness/faults.js';
 import { activityRunning } from '../harness/pending-activities.js';
-import { chartsDir, storeStatus, waitForPhase } from '../harness/store-worker.js';
+import { storeStatus, testActivities, waitForPhase } from '../harness/store-worker.js';
 
 let stateDir: string;
 let options: TemporalOptions;
@@ -56,20 +55,9 @@ beforeAll(async () => {
   connection = await NativeConnection.connect({ address: temporal.address });
   clientConnection = await Connection.connect({ address: temporal.address });
   client = new Client({ connection: clientConnection });
-  const activities = createActivities({
-    kubeConfig: kubeConfig(),
-    kubeconfigPath: inject('kubeconfigPath'),
-    helmBinary: inject('toolchain').helm ?? 'helm',
-    chartsDir,
-    ingressNamespace: 'ingress-nginx',
+  const activities = testActivities({
     log: pino({ level: 'info' }, { write: (line: string) => void logs.push(line) }),
-    readinessPollMs: 250,
-    settings: {
-      maxProvisionSeconds: 180,
-      driftCheckSeconds: 300,
-      baseDomain: '127.0.0.1.nip.io',
-      historyEventLimit: 2000,
-    },
+    maxProvisionSeconds: 180,
   });
   workers = await createStoreWorkers({
     connection,

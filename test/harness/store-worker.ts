@@ -7,7 +7,8 @@ import {
   type WorkflowHandle,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
-import { pino } from 'pino';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { pino, type Logger } from 'pino';
 import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities/deps.js';
 import { createActivities, type StoreActivities } from '../../activities/index.js';
@@ -50,20 +51,24 @@ export interface TestStoreWorker {
   stop(): Promise<void>;
 }
 
-export async function startStoreWorker(options: StoreWorkerOptions = {}): Promise<TestStoreWorker> {
-  const logs: string[] = [];
-  const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
-  const taskQueue = uniqueName('stores');
+/**
+ * The worker's activities as the tests run them: the run's cluster (or `kubeconfigPath`, with
+ * `kubeConfig` when its credentials differ from the file's), helm and charts, readiness polled every
+ * 250 ms, lines logged to `log`.
+ */
+export function testActivities(
+  options: StoreWorkerOptions & { log: Logger; kubeConfig?: KubeConfig },
+): StoreActivities {
   const kubeconfigPath = options.kubeconfigPath ?? inject('kubeconfigPath');
-  const activities = createActivities({
-    kubeConfig: kubeConfig(kubeconfigPath),
+  return createActivities({
+    kubeConfig: options.kubeConfig ?? kubeConfig(kubeconfigPath),
     kubeconfigPath,
     helmBinary: inject('toolchain').helm ?? 'helm',
     chartsDir: options.chartsDir ?? chartsDir,
     ingressNamespace: options.ingressNamespace ?? 'ingress-nginx',
     ...(options.storeIngressUrl ? { storeIngressUrl: options.storeIngressUrl } : {}),
     ...(options.chartValues ? { chartValues: options.chartValues } : {}),
-    log,
+    log: options.log,
     readinessPollMs: 250,
     ...(options.fatalWaitGraceMs === undefined ? {} : { fatalWaitGraceMs: options.fatalWaitGraceMs }),
     settings: {
@@ -74,6 +79,13 @@ export async function startStoreWorker(options: StoreWorkerOptions = {}): Promis
       storefrontCheck: options.storefrontCheck ?? false,
     },
   });
+}
+
+export async function startStoreWorker(options: StoreWorkerOptions = {}): Promise<TestStoreWorker> {
+  const logs: string[] = [];
+  const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
+  const taskQueue = uniqueName('stores');
+  const activities = testActivities({ ...options, log });
   const workers = await createStoreWorkers({
     connection: await workerConnection(),
     namespace: 'default',

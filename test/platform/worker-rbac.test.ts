@@ -10,7 +10,6 @@ import type { Worker } from '@temporalio/worker';
 import { WorkflowIdConflictPolicy, type WorkflowHandle } from '@temporalio/client';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createActivities } from '../../activities/index.js';
 import { deleteSignal } from '../../core/messages.js';
 import { namespaceName, releaseName, storeWorkflowId } from '../../core/names.js';
 import type { Phase, StoreStatus } from '../../core/status.js';
@@ -26,7 +25,7 @@ import {
   uniqueName,
   workerConnection,
 } from '../harness/clients.js';
-import { chartsDir, storeStatus } from '../harness/store-worker.js';
+import { chartsDir, storeStatus, testActivities } from '../harness/store-worker.js';
 import { platformChart } from './render.js';
 
 const admin = kubeConfig();
@@ -103,20 +102,11 @@ beforeAll(async () => {
   workerKubeconfigPath = written.path;
   workerKubeConfig = written.kc;
 
-  const activities = createActivities({
+  const activities = testActivities({
     kubeConfig: workerKubeConfig,
     kubeconfigPath: workerKubeconfigPath,
-    helmBinary: inject('toolchain').helm ?? 'helm',
-    chartsDir,
-    ingressNamespace: 'ingress-nginx',
     log: pino({ level: 'info' }, { write: (line: string) => void logs.push(line) }),
-    readinessPollMs: 250,
-    settings: {
-      maxProvisionSeconds: 150,
-      driftCheckSeconds: 300,
-      baseDomain: '127.0.0.1.nip.io',
-      historyEventLimit: 2000,
-    },
+    maxProvisionSeconds: 150,
   });
   workers = await createStoreWorkers({
     connection: await workerConnection(),
