@@ -2,12 +2,29 @@
 import {
   ApiException,
   KubernetesObjectApi,
+  Observable,
   PatchStrategy,
   type KubeConfig,
   type KubernetesObject,
+  type RequestContext,
+  type ResponseContext,
 } from '@kubernetes/client-node';
 
 export const fieldManager = 'storefleet';
+
+/** Options for one client call that change its request before it goes out (a timeout, a header, a raw body). */
+export const beforeSend = (change: (context: RequestContext) => void) => ({
+  middleware: [
+    {
+      pre: (context: RequestContext) => {
+        change(context);
+        return new Observable(Promise.resolve(context));
+      },
+      post: (response: ResponseContext) => new Observable(Promise.resolve(response)),
+    },
+  ],
+  middlewareMergeStrategy: 'append' as const,
+});
 
 export function statusOf(error: unknown): number | undefined {
   return error instanceof ApiException ? error.code : undefined;

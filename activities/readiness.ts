@@ -2,15 +2,7 @@
 // and gives up at the store's provisioning deadline naming what kept it from being ready; sooner when
 // waiting cannot help (a failed Job at once, an image the node may never pull after a short grace). A crashing container or a failed
 // setup pod is explained by its last log lines, read through the API and masked with the store's Secret.
-import {
-  AppsV1Api,
-  BatchV1Api,
-  CoreV1Api,
-  Observable,
-  type CoreV1Event,
-  type RequestContext,
-  type ResponseContext,
-} from '@kubernetes/client-node';
+import { AppsV1Api, BatchV1Api, CoreV1Api, type CoreV1Event } from '@kubernetes/client-node';
 import { Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import { ApplicationFailure } from '@temporalio/common';
@@ -19,6 +11,7 @@ import { adminSecretName, namespaceName, releaseName } from '../core/names.js';
 import { reasons } from '../core/status.js';
 import type { StoreSpec } from '../core/store-spec.js';
 import { activityLogger, type ActivityDeps } from './deps.js';
+import { beforeSend } from './kube-objects.js';
 import { boundLogTail, logRequest, secretMask, type Mask } from './log-tail.js';
 import { pollingOutage, reportEvent } from './step-events.js';
 import {
@@ -43,18 +36,7 @@ const logReadTimeoutMs = 5_000;
 const defaultFatalWaitGraceMs = 30_000;
 
 /** Aborts one API request after `ms` (the client has no per-call timeout of its own). */
-const timeoutOption = (ms: number) => ({
-  middleware: [
-    {
-      pre: (context: RequestContext) => {
-        context.setSignal(AbortSignal.timeout(ms));
-        return new Observable(Promise.resolve(context));
-      },
-      post: (response: ResponseContext) => new Observable(Promise.resolve(response)),
-    },
-  ],
-  middlewareMergeStrategy: 'append' as const,
-});
+const timeoutOption = (ms: number) => beforeSend((context) => context.setSignal(AbortSignal.timeout(ms)));
 
 export function createReadinessActivities(deps: ActivityDeps) {
   const apps = deps.kubeConfig.makeApiClient(AppsV1Api);

@@ -1,4 +1,4 @@
-// The dev commands behind `npm start`, `npm test`, `npm run toolchain`, `npm run bench` and `npm run images`
+// The dev commands behind `npm start`, `npm test`, `npm run toolchain`, `npm run bench`, `npm run images` and `npm run crd`
 // (dev/bootstrap.mjs installs the npm dependencies first). Errors print as one readable message.
 import { ConfigError, defaultCacheDir } from './config.js';
 import { runChecks } from './checks.js';
@@ -33,6 +33,14 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
       changed
         ? 'docs/benchmarks.md: tables updated from bench/results/latest.json'
         : 'docs/benchmarks.md: tables already match bench/results/latest.json',
+    );
+    return 0;
+  },
+  // The Store CRD of the platform chart, made anew from core/store-resource.ts.
+  crd: async () => {
+    const { storeCrdFile, writeStoreCrd } = await import('./store-crd.js');
+    say(
+      writeStoreCrd() ? `${storeCrdFile}: written from core/store-resource.ts` : `${storeCrdFile}: already up to date`,
     );
     return 0;
   },

@@ -10,6 +10,7 @@ import { portSettings, type PlatformConfig, type PortName } from './config.js';
 import { assertPortFree } from './ports.js';
 import { ProcessRegistry, type ManagedProcess } from './process.js';
 import { keepRestarting, type RestartingService } from './restarting.js';
+import { ensureStoreCrd } from './store-crd.js';
 import { startTemporal } from './temporal.js';
 import type { Toolchain } from './toolchain/ensure.js';
 import { startApi, startWorker } from './services.js';
@@ -137,6 +138,11 @@ export async function startPlatform(
       kubeconfigPath = config.cluster.kubeconfigPath;
       progress(`using the cluster of ${kubeconfigPath}`);
       await assertClusterReachable(kubeconfigPath);
+    }
+    // Our own clusters get the Store CRD; an operator's cluster gets it from the platform chart.
+    if (config.cluster.mode !== 'kubeconfig') {
+      progress('cluster: installing the Store CRD (stores.storefleet.io)');
+      await ensureStoreCrd(kubeconfigPath);
     }
     if (options.services) {
       const services = {

@@ -1,0 +1,64 @@
+// The platform chart's Store CRD (charts/platform/crds/stores.yaml), written from core/store-resource.ts
+// by `npm run crd`; the simulated and local modes install the same object at start (ensureStoreCrd).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ApiextensionsV1Api, dumpYaml, KubeConfig, type V1CustomResourceDefinition } from '@kubernetes/client-node';
+import { beforeSend } from '../activities/kube-objects.js';
+import { storeCrd } from '../core/store-resource.js';
+import { repoRoot } from './config.js';
+
+export const storeCrdFile = 'charts/platform/crds/stores.yaml';
+
+export function storeCrdYaml(): string {
+  return `# Written by \`npm run crd\` from core/store-resource.ts; edit that file, not this one.\n${dumpYaml(storeCrd, { lineWidth: 120, noRefs: true })}`;
+}
+
+/** Writes the CRD file; false when it already said the same. */
+export function writeStoreCrd(): boolean {
+  const path = join(repoRoot, storeCrdFile);
+  const text = storeCrdYaml();
+  let current = '';
+  try {
+    current = readFileSync(path, 'utf8');
+  } catch {
+    // Not written yet.
+  }
+  if (current === text) return false;
+  writeFileSync(path, text);
+  return true;
+}
+
+/**
+ * Sends `body` as it is: the client's typed serializer knows the schema fields by its own names
+ * (`_enum`, `xKubernetesValidations`) and would drop `enum`, `default` and the CEL rules of a plain object.
+ */
+const rawBody = (body: object) => beforeSend((context) => context.setBody(JSON.stringify(body)));
+
+/** Creates or replaces the Store CRD in the cluster and waits until the apiserver serves it (local modes, at start). */
+export async function ensureStoreCrd(kubeconfigPath: string, timeoutMs = 30_000): Promise<void> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfigPath);
+  const extensions = kc.makeApiClient(ApiextensionsV1Api);
+  const name = storeCrd.metadata.name;
+  const existing = await extensions.readCustomResourceDefinition({ name }).catch(() => undefined);
+  if (existing) {
+    const body = {
+      ...storeCrd,
+      metadata: { ...storeCrd.metadata, resourceVersion: existing.metadata?.resourceVersion },
+    };
+    await extensions.replaceCustomResourceDefinition({ name, body: existing }, rawBody(body));
+  } else {
+    // The typed body is a placeholder the middleware replaces.
+    const placeholder = { metadata: { name } } as V1CustomResourceDefinition;
+    await extensions.createCustomResourceDefinition({ body: placeholder }, rawBody(storeCrd));
+  }
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const crd = await extensions.readCustomResourceDefinition({ name });
+    if (crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) return;
+    if (Date.now() > deadline)
+      throw new Error(`the apiserver did not establish the CRD ${name} within ${timeoutMs / 1000} s`);
+    await sleep(200);
+  }
+}
