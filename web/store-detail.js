@@ -95,6 +95,9 @@ export function setupStoreDetail({ onChange }) {
     section.hidden = true;
   }
 
+  /** How long after a first load that failed (the API or Temporal busy) it is tried again. */
+  const firstLoadRetryMs = 2000;
+
   /** withEvents: the first load only; afterwards new events come from the stream. */
   async function load(view, withEvents = false) {
     try {
@@ -119,10 +122,12 @@ export function setupStoreDetail({ onChange }) {
           { class: 'banner banner-error' },
           notFound
             ? `Store ${view.storeId} was not found: it never existed, it was deleted long ago, or it belongs to another owner. Pick a store from the list.`
-            : `Could not load store ${view.storeId}: ${error instanceof Error ? error.message : String(error)}`,
+            : `Could not load store ${view.storeId}: ${error instanceof Error ? error.message : String(error)}; trying again in ${firstLoadRetryMs / 1000} s`,
         ),
       );
       if (notFound) view.stream?.close();
+      // Nothing shown yet and no stream event may come to trigger a re-read: try again on our own.
+      else view.timer = setTimeout(() => void load(view, withEvents), firstLoadRetryMs);
     }
   }
 

@@ -146,6 +146,30 @@ describe('dashboard', () => {
     }
   });
 
+  it('when the first read of a store fails (the API busy), then the detail says it tries again, and shows the store once a read succeeds', async () => {
+    const id = storeId('blip');
+    await createViaApi(dashboard.api.url, id);
+    const page = await dashboard.open();
+    let refused = 0;
+    await page.route(`**/api/v1/stores/${id}`, async (route) => {
+      if (refused++ > 0) return route.continue();
+      await route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          error: { code: 'temporal_unavailable', message: 'Temporal did not answer in time; try again shortly' },
+        }),
+      });
+    });
+    // No stream either: its first events would trigger a re-read, and the retry is what is under test.
+    await page.route(`**/api/v1/stores/${id}/stream*`, (route) => route.abort());
+    await page.goto(`${dashboard.api.url}/#/stores/${id}`);
+    await page.locator('#detail', { hasText: `Could not load store ${id}` }).waitFor();
+    expect(await page.locator('#detail .banner-error').textContent()).toMatch(/trying again in 2 s/);
+    await page.getByRole('link', { name: /in the Temporal Web UI/ }).waitFor({ timeout: 10_000 });
+    expect(refused).toBeGreaterThanOrEqual(2);
+  });
+
   it('when a store is opened by its link, then the Temporal link points at its workflow and the kubectl command reads its secret', async () => {
     const id = storeId('links');
     await createViaApi(dashboard.api.url, id);
