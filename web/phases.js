@@ -6,26 +6,23 @@ import { h, svg } from './dom.js';
 export const phaseNames = ['Provisioning', 'Ready', 'Upgrading', 'Hibernated', 'Failed', 'Deleting', 'Deleted'];
 
 /** SVG paths in a 16x16 box; inline so there is nothing to fetch and no font to depend on. */
+/** A circle two-thirds drawn: work in progress. */
+const arc = (attributes = {}) =>
+  svg('path', {
+    d: 'M8 2a6 6 0 1 1-6 6',
+    fill: 'none',
+    stroke: 'currentColor',
+    'stroke-width': 2.2,
+    'stroke-linecap': 'round',
+    ...attributes,
+  });
+
 const icons = {
-  // a circle two-thirds drawn: work in progress (it spins unless the user prefers reduced motion)
-  Provisioning: () =>
-    svg('path', {
-      d: 'M8 2a6 6 0 1 1-6 6',
-      fill: 'none',
-      stroke: 'currentColor',
-      'stroke-width': 2.2,
-      'stroke-linecap': 'round',
-    }),
+  // the arc alone (it spins unless the user prefers reduced motion)
+  Provisioning: () => arc(),
   // an arrow up inside the spinning arc: a plan change or chart upgrade in progress (only the arc spins)
   Upgrading: () => [
-    svg('path', {
-      d: 'M8 2a6 6 0 1 1-6 6',
-      fill: 'none',
-      stroke: 'currentColor',
-      'stroke-width': 2.2,
-      'stroke-linecap': 'round',
-      class: 'phase-spin',
-    }),
+    arc({ class: 'phase-spin' }),
     svg('path', {
       d: 'M8 11V5.2M5.6 7.4L8 5l2.4 2.4',
       fill: 'none',
