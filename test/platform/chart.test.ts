@@ -11,12 +11,12 @@ import {
 } from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadApiConfig } from '../../api/config.js';
-import { storeSearchAttributes } from '../../core/search-attributes.js';
 import { loadWorkerConfig } from '../../worker/config.js';
 import { eventually, helm, kubeConfig, uniqueName } from '../harness/clients.js';
 import {
   containerOf,
   envOf,
+  expectStoreSearchAttributes,
   find,
   platformChart,
   renderOk,
@@ -219,14 +219,7 @@ describe('temporal', () => {
   it('when the dev server is enabled (values-local), then it registers exactly the store search attributes and both processes use it', async () => {
     const objects = await renderOk({ values: 'values-local.yaml' });
     const server = containerOf(find(objects, 'Deployment', 'store-platform-temporal'));
-    const registered = (server.args ?? [])
-      .filter((a) => a.startsWith('--search-attribute='))
-      .map((a) => a.slice('--search-attribute='.length));
-    expect(registered.sort()).toEqual(
-      Object.entries(storeSearchAttributes)
-        .map(([name, type]) => `${name}=${type}`)
-        .sort(),
-    );
+    expectStoreSearchAttributes(server.args ?? []);
     const ports = (
       find(objects, 'Service', 'store-platform-temporal').spec as { ports: Array<{ name: string; port: number }> }
     ).ports;

@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { loadApiConfig } from '../../api/config.js';
 import { repoRoot } from '../../dev/config.js';
 import { components } from '../../dev/toolchain/components.js';
-import { storeSearchAttributes } from '../../core/search-attributes.js';
 import { loadWorkerConfig } from '../../worker/config.js';
+import { expectStoreSearchAttributes } from './render.js';
 
 const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
 const dockerfile = read('Dockerfile');
@@ -186,14 +186,7 @@ describe('docker-compose.yml', () => {
     expect(command.slice(0, 2)).toEqual(['server', 'start-dev']);
     expect(command).toContain('--ip=0.0.0.0');
     expect(command).toContain('--db-filename=/data/temporal.db');
-    const registered = command
-      .filter((a) => a.startsWith('--search-attribute='))
-      .map((a) => a.slice('--search-attribute='.length));
-    expect(registered.sort()).toEqual(
-      Object.entries(storeSearchAttributes)
-        .map(([name, type]) => `${name}=${type}`)
-        .sort(),
-    );
+    expectStoreSearchAttributes(command);
     expect(temporal.volumes).toContain('temporal-data:/data');
     expect(Object.keys(compose.volumes ?? {})).toContain('temporal-data');
     expect(temporal.healthcheck?.test.slice(0, 2)).toEqual(['CMD', '/temporal']);

@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { loadAllYaml, type KubernetesObject, type V1Container, type V1Deployment } from '@kubernetes/client-node';
 import { expect } from 'vitest';
+import { storeSearchAttributes } from '../../core/search-attributes.js';
 import { helm } from '../harness/clients.js';
 
 export const platformChart = fileURLToPath(new URL('../../charts/platform', import.meta.url));
@@ -54,3 +55,14 @@ export const envOf = (container: V1Container): Record<string, string | undefined
           : undefined),
     ]),
   );
+
+/** A Temporal dev server's arguments register exactly the store search attributes (`--search-attribute=Name=Type`). */
+export function expectStoreSearchAttributes(args: string[]): void {
+  const flag = '--search-attribute=';
+  const registered = args.filter((a) => a.startsWith(flag)).map((a) => a.slice(flag.length));
+  expect(registered.sort()).toEqual(
+    Object.entries(storeSearchAttributes)
+      .map(([name, type]) => `${name}=${type}`)
+      .sort(),
+  );
+}
