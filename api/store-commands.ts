@@ -18,6 +18,7 @@ import { storeWorkflowId } from '../core/names.js';
 import type { Plan } from '../core/plans.js';
 import type { ChangeTarget } from '../core/reads.js';
 import type { OrderCheck, StoreStatus } from '../core/status.js';
+import { requestRules, type StoreRequest } from '../core/store-requests.js';
 import type { Engine, StoreSpec } from '../core/store-spec.js';
 import type { storeWorkflow } from '../workflows/store.js';
 import { ApiError } from './errors.js';
@@ -27,6 +28,14 @@ import type { Caller, StoreRecord, StoreRecords } from './store-records.js';
 import { temporalCall } from './temporal-errors.js';
 import { runUpdate } from './update-errors.js';
 import type { WorkerReads } from './worker-reads.js';
+
+/** A 409 in the store's own words for a request its phase does not take (core/store-requests.ts). */
+const refusedIn = (phase: string, storeId: string, request: StoreRequest, code: string) =>
+  new ApiError(
+    409,
+    code,
+    `store ${storeId} is ${phase}; only a ${requestRules[request].from} store can ${requestRules[request].what}`,
+  );
 
 /** The answer to an order check waits a little longer than the check itself may take. */
 const orderCheckTimeoutMs = (ORDER_CHECK_TIMEOUT_SECONDS + 20) * 1000;
@@ -82,8 +91,7 @@ export function createStoreCommands(options: {
     async retry(storeId: string, caller: Caller): Promise<StoreRecord> {
       const current = await records.view(storeId, caller);
       const phase = current.live ? current.status.phase : current.record.phase;
-      if (phase !== 'Failed')
-        throw new ApiError(409, 'store_not_failed', `store ${storeId} is ${phase}; only a Failed store can be retried`);
+      if (phase !== requestRules.retry.from) throw refusedIn(phase, storeId, 'retry', 'store_not_failed');
       await signalAs(caller, storeId, retrySignal.name);
       return current.record;
     },
@@ -91,10 +99,8 @@ export function createStoreCommands(options: {
     /** Hibernate or wake through the store's update. */
     async change(storeId: string, caller: Caller, direction: 'hibernate' | 'wake'): Promise<StoreRecord> {
       const record = await records.find(storeId, caller);
-      const from = direction === 'hibernate' ? 'Ready' : 'Hibernated';
-      const refused = `store_not_${from.toLowerCase()}`;
-      if (!record.running)
-        throw new ApiError(409, refused, `store ${storeId} is Deleted; only a ${from} store can ${direction}`);
+      const refused = `store_not_${requestRules[direction].from.toLowerCase()}`;
+      if (!record.running) throw refusedIn('Deleted', storeId, direction, refused);
       await updateAs(caller, storeId, direction === 'hibernate' ? hibernateUpdate : wakeUpdate, {}, refused);
       return record;
     },
@@ -102,12 +108,7 @@ export function createStoreCommands(options: {
     /** A plan change or chart upgrade (the `change` update). */
     async changeRelease(storeId: string, caller: Caller, target: ChangeTarget): Promise<StoreStatus> {
       const record = await records.find(storeId, caller);
-      if (!record.running)
-        throw new ApiError(
-          409,
-          'change_refused',
-          `store ${storeId} is Deleted; only a Ready store can change its plan or chart`,
-        );
+      if (!record.running) throw refusedIn('Deleted', storeId, 'change', 'change_refused');
       return updateAs(caller, storeId, changeUpdate, target, 'change_refused');
     },
 
@@ -117,12 +118,7 @@ export function createStoreCommands(options: {
      */
     async checkOrder(storeId: string, caller: Caller): Promise<OrderCheck> {
       const record = await records.find(storeId, caller);
-      if (!record.running)
-        throw new ApiError(
-          409,
-          'store_not_ready',
-          `store ${storeId} is Deleted; only a Ready store can run an order check`,
-        );
+      if (!record.running) throw refusedIn('Deleted', storeId, 'orderCheck', 'store_not_ready');
       return updateAs(caller, storeId, checkOrderUpdate, {}, 'store_not_ready', orderCheckTimeoutMs);
     },
 

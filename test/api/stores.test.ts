@@ -1,8 +1,7 @@
 // The store API through real HTTP, the real worker, Temporal and the simulated cluster.
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
-import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventually, kubeConfig } from '../harness/clients.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, kubeConfig, temporalCli } from '../harness/clients.js';
 import { startApi, type TestApi } from '../harness/api.js';
 import { recordHistory, recordHistoryOfType } from '../harness/histories.js';
 import { startStoreWorker, storeId, type TestStoreWorker } from '../harness/store-worker.js';
@@ -168,7 +167,7 @@ describe('a store over HTTP', () => {
     );
 
     // Again, as the operations guide does it with the temporal CLI; then delete the hibernated store.
-    await execa(inject('toolchain').temporal ?? 'temporal', [
+    await temporalCli([
       'workflow',
       'update',
       'execute',
@@ -178,10 +177,6 @@ describe('a store over HTTP', () => {
       'hibernate',
       '--input',
       '{"by":"ops via CLI"}',
-      '--address',
-      inject('temporalAddress'),
-      '--namespace',
-      'default',
     ]);
     await untilPhase(`/stores/${id}`, 'Hibernated');
     expect((await fetch(`${api.url}/stores/${id}`, { method: 'DELETE' })).status).toBe(202);
@@ -221,7 +216,7 @@ describe('a store over HTTP', () => {
     );
     expect(store.body.lastOrderCheck).toMatchObject({ ok: false, requestedBy: 'API, owner default (key none)' });
 
-    const cli = await execa(inject('toolchain').temporal ?? 'temporal', [
+    const cli = await temporalCli([
       'workflow',
       'update',
       'execute',
@@ -231,10 +226,6 @@ describe('a store over HTTP', () => {
       'checkOrder',
       '--input',
       '{"by":"ops via CLI"}',
-      '--address',
-      inject('temporalAddress'),
-      '--namespace',
-      'default',
     ]);
     expect(cli.stdout).toContain('sample product');
 

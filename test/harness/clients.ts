@@ -66,6 +66,17 @@ export async function createTestWorker(options: Partial<WorkerOptions> = {}): Pr
   });
 }
 
+/** The toolchain's temporal CLI against the run's server, as operators run it (`temporal workflow signal ...`). */
+export function temporalCli(args: string[]) {
+  return execa(inject('toolchain').temporal ?? 'temporal', [
+    ...args,
+    '--address',
+    inject('temporalAddress'),
+    '--namespace',
+    'default',
+  ]);
+}
+
 /** helm against the run's cluster, with the output captured for assertions. */
 export async function helm(
   args: string[],

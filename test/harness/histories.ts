@@ -2,9 +2,7 @@
 // STOREFLEET_RECORD_HISTORIES=1 to refresh test/histories/ after a deliberate workflow change.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
-import { inject } from 'vitest';
-import { eventually, temporalClient } from './clients.js';
+import { eventually, temporalCli, temporalClient } from './clients.js';
 
 export const historiesDir = fileURLToPath(new URL('../histories', import.meta.url));
 
@@ -12,18 +10,7 @@ const recording = () => process.env.STOREFLEET_RECORD_HISTORIES === '1';
 
 export async function recordHistory(name: string, workflowId: string): Promise<void> {
   if (!recording()) return;
-  const { stdout } = await execa(inject('toolchain').temporal ?? 'temporal', [
-    'workflow',
-    'show',
-    '--workflow-id',
-    workflowId,
-    '--output',
-    'json',
-    '--address',
-    inject('temporalAddress'),
-    '--namespace',
-    'default',
-  ]);
+  const { stdout } = await temporalCli(['workflow', 'show', '--workflow-id', workflowId, '--output', 'json']);
   writeFileSync(`${historiesDir}/${name}.json`, `${JSON.stringify(JSON.parse(stdout), null, 1)}\n`);
 }
 

@@ -1,9 +1,8 @@
 // A store that cannot become ready fails with the reason, and the `retry` signal sent with the real
 // temporal CLI brings it back once the cause is gone.
-import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { namespaceName } from '../../core/names.js';
-import { eventually } from '../harness/clients.js';
+import { eventually, temporalCli } from '../harness/clients.js';
 import { injectPodFault } from '../harness/faults.js';
 import { recordHistory } from '../harness/histories.js';
 import { startStoreWorker, storeId, storeStatus, waitForPhase, type TestStoreWorker } from '../harness/store-worker.js';
@@ -43,18 +42,7 @@ describe('a store whose pods never become ready', () => {
     });
 
     await fault.remove();
-    await execa(inject('toolchain').temporal ?? 'temporal', [
-      'workflow',
-      'signal',
-      '--workflow-id',
-      handle.workflowId,
-      '--name',
-      'retry',
-      '--address',
-      inject('temporalAddress'),
-      '--namespace',
-      'default',
-    ]);
+    await temporalCli(['workflow', 'signal', '--workflow-id', handle.workflowId, '--name', 'retry']);
 
     const ready = await waitForPhase(handle, 'Ready', 60_000);
     expect(ready.attempts).toBe(2);
