@@ -15,6 +15,7 @@ import { createReadinessActivities } from './readiness.js';
 import { createSecretActivities } from './secrets.js';
 import { createSettingsActivities } from './settings.js';
 import { createStorefrontActivities } from './storefront.js';
+import { createStoreObjectActivities } from './store-object.js';
 import { createUsageActivities } from './usage.js';
 
 export function createActivities(deps: ActivityDeps) {
@@ -24,6 +25,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createPlanActivities(deps),
     ...createFleetActivities(deps),
     ...createOwnerQuotaActivities(),
+    // Not reported as outages: writing the store's status must not itself change the status it writes.
+    ...createStoreObjectActivities(deps),
     // Every step that talks to Kubernetes tells the store's timeline about an API outage it meets.
     ...withOutageEvents(
       {

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import { namespaceName, storeWorkflowId } from '../core/names.js';
 import type { Plan } from '../core/plans.js';
-import type { Engine } from '../core/store-spec.js';
+import type { Engine, StoreSpec } from '../core/store-spec.js';
 import type { storeWorkflow } from '../workflows/store.js';
 import { ApiError } from './errors.js';
 import type { Requester } from './history-timeline.js';
@@ -14,7 +14,10 @@ import { describedRecord, storeKeys, type Caller, type StoreRecord } from './sto
 import { temporalCall } from './temporal-errors.js';
 import type { WorkerReads } from './worker-reads.js';
 
-export type CreateSpec = { storeId: string; engine: Engine; plan: Plan };
+/** A create: through the API, or from a Store object (which also names its chart and its own namespace). */
+export type CreateSpec = { storeId: string; engine: Engine; plan: Plan } & Partial<
+  Pick<StoreSpec, 'chartVersion' | 'resourceNamespace'>
+>;
 
 const remainsTaken = (storeId: string, ended: string) =>
   new ApiError(
@@ -32,7 +35,8 @@ export function storeStart(spec: CreateSpec & { owner: string }, taskQueue: stri
     args,
     // A Deleted (or ended) store's id may be used again.
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-    memo,
+    // The controller finds the object a store writes back to here (none: the platform's namespace).
+    memo: { ...memo, ...(spec.resourceNamespace ? { resourceNamespace: spec.resourceNamespace } : {}) },
     typedSearchAttributes: [
       { key: storeKeys.StoreId, value: spec.storeId },
       { key: storeKeys.StoreEngine, value: spec.engine },

@@ -14,4 +14,9 @@ export interface StoreSettings {
    * Off where store pods run no containers (the simulated cluster); absent in histories from before it.
    */
   storefrontCheck?: boolean;
+  /**
+   * Where the Store objects of stores made through the API live (STOREFLEET_STORE_OBJECTS_NAMESPACE);
+   * unset: the workflows keep no Store objects. Absent in histories from before Store objects.
+   */
+  storeObjectNamespace?: string;
 }

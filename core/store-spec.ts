@@ -47,6 +47,14 @@ export const chartVersionRule: TextRule = {
   patternMessage: 'chartVersion must be a SemVer version such as 0.2.0',
 };
 
+// The namespace of the Store object that declared the store (a Kubernetes namespace name).
+export const resourceNamespaceRule: TextRule = {
+  field: 'resourceNamespace',
+  maxLength: 63,
+  pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+  patternMessage: 'resourceNamespace must be a Kubernetes namespace name',
+};
+
 /** What is wrong with `value` by `rule`; empty when nothing is. */
 export function textProblems(rule: TextRule, value: string): string[] {
   const problems: string[] = [];
@@ -65,11 +73,13 @@ export interface StoreSpec {
   owner: string;
   /** Unset: the chart the worker ships; the store then keeps the version it was first deployed with. */
   chartVersion?: string;
+  /** Set when a Store object declared the store: its namespace, where the workflow writes the status. */
+  resourceNamespace?: string;
 }
 
 /** A store workflow's input: plan defaults to small, owner to "default". */
 export type StoreSpecInput = Pick<StoreSpec, 'storeId' | 'engine'> &
-  Partial<Pick<StoreSpec, 'plan' | 'owner' | 'chartVersion'>>;
+  Partial<Pick<StoreSpec, 'plan' | 'owner' | 'chartVersion' | 'resourceNamespace'>>;
 
 export type ParsedStoreSpec = { spec: StoreSpec; problems?: undefined } | { spec?: undefined; problems: string[] };
 
@@ -105,6 +115,16 @@ export function parseStoreSpec(input: unknown): ParsedStoreSpec {
   const plan = oneOf('plan', planNames, 'small');
   const owner = text(ownerRule, false) ?? 'default';
   const chartVersion = text(chartVersionRule, false);
+  const resourceNamespace = text(resourceNamespaceRule, false);
   if (problems.length > 0 || storeId === undefined || engine === undefined || plan === undefined) return { problems };
-  return { spec: { storeId, engine, plan, owner, ...(chartVersion === undefined ? {} : { chartVersion }) } };
+  return {
+    spec: {
+      storeId,
+      engine,
+      plan,
+      owner,
+      ...(chartVersion === undefined ? {} : { chartVersion }),
+      ...(resourceNamespace === undefined ? {} : { resourceNamespace }),
+    },
+  };
 }

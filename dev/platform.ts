@@ -10,7 +10,7 @@ import { portSettings, type PlatformConfig, type PortName } from './config.js';
 import { assertPortFree } from './ports.js';
 import { ProcessRegistry, type ManagedProcess } from './process.js';
 import { keepRestarting, type RestartingService } from './restarting.js';
-import { ensureStoreCrd } from './store-crd.js';
+import { ensureStoreCrd, ensureStoreObjectNamespace, localStoreObjectNamespace } from './store-crd.js';
 import { startTemporal } from './temporal.js';
 import type { Toolchain } from './toolchain/ensure.js';
 import { startApi, startWorker } from './services.js';
@@ -143,6 +143,7 @@ export async function startPlatform(
     if (config.cluster.mode !== 'kubeconfig') {
       progress('cluster: installing the Store CRD (stores.storefleet.io)');
       await ensureStoreCrd(kubeconfigPath);
+      await ensureStoreObjectNamespace(kubeconfigPath);
     }
     if (options.services) {
       const services = {
@@ -154,7 +155,12 @@ export async function startPlatform(
         helmBinary: toolchain.helm ?? 'helm',
         ports: { workerMetrics: ports.workerMetrics, api: ports.api },
         storefrontCheck: !simulated,
-        workerEnv: localPlatform?.workerEnv,
+        workerEnv: {
+          ...(config.cluster.mode !== 'kubeconfig'
+            ? { STOREFLEET_STORE_OBJECTS_NAMESPACE: localStoreObjectNamespace }
+            : {}),
+          ...localPlatform?.workerEnv,
+        },
       };
       progress('starting the storefleet worker and API');
       for (const start of [startWorker, startApi]) {

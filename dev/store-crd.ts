@@ -3,12 +3,21 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiextensionsV1Api, dumpYaml, KubeConfig, type V1CustomResourceDefinition } from '@kubernetes/client-node';
-import { beforeSend } from '../activities/kube-objects.js';
+import {
+  ApiextensionsV1Api,
+  CoreV1Api,
+  dumpYaml,
+  KubeConfig,
+  type V1CustomResourceDefinition,
+} from '@kubernetes/client-node';
+import { beforeSend, ignoreConflict } from '../activities/kube-objects.js';
 import { storeCrd } from '../core/store-resource.js';
 import { repoRoot } from './config.js';
 
 export const storeCrdFile = 'charts/platform/crds/stores.yaml';
+
+/** Where the local modes keep the Store objects of API-made stores and the controller's Lease (the chart: its release namespace). */
+export const localStoreObjectNamespace = 'storefleet';
 
 export function storeCrdYaml(): string {
   return `# Written by \`npm run crd\` from core/store-resource.ts; edit that file, not this one.\n${dumpYaml(storeCrd, { lineWidth: 120, noRefs: true })}`;
@@ -61,4 +70,13 @@ export async function ensureStoreCrd(kubeconfigPath: string, timeoutMs = 30_000)
       throw new Error(`the apiserver did not establish the CRD ${name} within ${timeoutMs / 1000} s`);
     await sleep(200);
   }
+}
+
+/** The namespace of the local modes' Store objects and Lease. */
+export async function ensureStoreObjectNamespace(kubeconfigPath: string): Promise<void> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfigPath);
+  await ignoreConflict(
+    kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: localStoreObjectNamespace } } }),
+  );
 }

@@ -51,3 +51,21 @@ describe('STOREFLEET_STORE_INGRESS_URL', () => {
     );
   });
 });
+
+describe('STOREFLEET_STORE_OBJECTS_NAMESPACE', () => {
+  it('when it is unset, then the workflows keep no Store objects (and no controller runs)', () => {
+    expect(loadWorkerConfig({}).settings.storeObjectNamespace).toBeUndefined();
+  });
+
+  it('when it names a namespace, then the workflows write Store objects there', () => {
+    expect(loadWorkerConfig({ STOREFLEET_STORE_OBJECTS_NAMESPACE: 'storefleet' }).settings.storeObjectNamespace).toBe(
+      'storefleet',
+    );
+  });
+
+  it('when it is no namespace name, then the worker stops naming the variable', () => {
+    expect(() => loadWorkerConfig({ STOREFLEET_STORE_OBJECTS_NAMESPACE: 'Store_Objects' })).toThrow(
+      /STOREFLEET_STORE_OBJECTS_NAMESPACE.*namespace name/,
+    );
+  });
+});

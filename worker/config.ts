@@ -36,6 +36,11 @@ const envSchema = z.object({
     .default('127.0.0.1:9464'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
   STOREFLEET_CHART_VALUES_FILE: z.string().min(1).optional(),
+  STOREFLEET_STORE_OBJECTS_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes namespace name')
+    .optional(),
+  STOREFLEET_STORES_PER_OWNER: positiveInt.default(50),
 });
 
 /** Chart values per engine, beneath the ones storefleet sets for each store. */
@@ -88,7 +93,12 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
       baseDomain: values.STOREFLEET_BASE_DOMAIN,
       historyEventLimit: values.STOREFLEET_HISTORY_EVENT_LIMIT,
       storefrontCheck: values.STOREFLEET_STOREFRONT_CHECK === 'on',
+      ...(values.STOREFLEET_STORE_OBJECTS_NAMESPACE
+        ? { storeObjectNamespace: values.STOREFLEET_STORE_OBJECTS_NAMESPACE }
+        : {}),
     },
+    /** The Store controller's quota for stores declared by objects: the API's STOREFLEET_STORES_PER_OWNER. */
+    storesPerOwner: values.STOREFLEET_STORES_PER_OWNER,
     metricsAddress: values.STOREFLEET_WORKER_METRICS,
     logLevel: values.LOG_LEVEL,
   };

@@ -4,6 +4,8 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { pino } from 'pino';
 import { createActivities } from '../activities/index.js';
+import { apiTemporalClient } from '../api/temporal-client.js';
+import { runStoreController } from '../controller/run-store-controller.js';
 import { ConfigError } from '../core/environment.js';
 import { loadWorkerConfig } from './config.js';
 import { buildWorkflowBundle } from './bundle-workflows.js';
@@ -73,8 +75,24 @@ async function main(): Promise<void> {
     },
     'worker running',
   );
+  // With Store objects on, this worker also runs the Store controller (while it holds the Lease).
+  const objectNamespace = config.settings.storeObjectNamespace;
+  const temporalClient = objectNamespace ? apiTemporalClient(config.temporal, 10_000) : undefined;
+  const controller =
+    objectNamespace && temporalClient
+      ? runStoreController({
+          kubeConfig,
+          client: temporalClient.client,
+          taskQueue: config.temporal.taskQueue,
+          objectNamespace,
+          storesPerOwner: config.storesPerOwner,
+          log,
+        })
+      : undefined;
   // The runtime shuts the workers down on SIGINT/SIGTERM; run() resolves once in-flight tasks are done.
   await Promise.all(workers.map((worker) => worker.run()));
+  await controller?.stop();
+  await temporalClient?.close();
   await connection.close();
   log.info('worker stopped');
 }

@@ -6,6 +6,7 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -45,6 +46,7 @@ import { failStore, provisionStore } from './provision.js';
 import { initialStatus, recordEvent, resetConditions, transition } from './store-status.js';
 import { scaleStore } from './hibernation.js';
 import { runOrderCheck } from './order-check.js';
+import { keepStoreObject } from './store-object.js';
 import { abandonChange, acceptChange, upgradeStore } from './upgrade.js';
 
 const { loadSettings } = proxyLocalActivities<StoreActivities>({ startToCloseTimeout: '10 seconds' });
@@ -247,6 +249,12 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
     storeMetrics.created().add(1);
   }
   upsertStoreSearchAttributes(status);
+  // A store declared by a Store object writes back to it; one made through the API gets one in the platform's namespace.
+  const objectNamespace = spec.resourceNamespace ?? settings.storeObjectNamespace;
+  const storeObject =
+    objectNamespace !== undefined && patched('store-objects')
+      ? keepStoreObject(() => spec, status, objectNamespace, carried !== undefined)
+      : undefined;
 
   const fail = (reason: string, message: string) => failStore(status, reason, message);
   const track = (scope: CancellationScope | undefined) => (provisioning = scope);
@@ -349,6 +357,7 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
   }
 
   await deleteStore(spec, status);
+  await storeObject?.release();
   await condition(allHandlersFinished);
   return status;
 }

@@ -5,6 +5,28 @@ import { components, KUBE_VERSION, kubeLdflags, modulesDir, type Component } fro
 
 const buildCommand = 'npm run toolchain -- --local';
 
+/**
+ * kubectl: for looking inside a real store (logs, exec, port-forward), and the tests drive Store objects
+ * with it; nothing else on these machines has it. Built from the node's module, where its requirements
+ * are pinned beside kubelet's.
+ */
+export const kubectlComponent: Component = {
+  name: 'kubectl',
+  version: KUBE_VERSION,
+  binaries: ['kubectl'],
+  versionArgs: ['version', '--client'],
+  versionText: `Client Version: ${KUBE_VERSION}`,
+  build: {
+    kind: 'module',
+    dir: `${modulesDir}kube-node`,
+    packages: ['k8s.io/kubernetes/cmd/kubectl'],
+    ldflags: kubeLdflags,
+  },
+  lowPriority: true,
+  buildCommand,
+  coldBuildMinutes: 5,
+};
+
 export const localComponents: Component[] = [
   {
     // Its own helper module and cache dir: kubelet needs requirements the control plane's module does not
@@ -24,24 +46,7 @@ export const localComponents: Component[] = [
     buildCommand,
     coldBuildMinutes: 12,
   },
-  {
-    // For looking inside a real store (logs, exec, port-forward): nothing else on these machines has it.
-    // Built from the node's module, where its requirements are pinned beside kubelet's.
-    name: 'kubectl',
-    version: KUBE_VERSION,
-    binaries: ['kubectl'],
-    versionArgs: ['version', '--client'],
-    versionText: `Client Version: ${KUBE_VERSION}`,
-    build: {
-      kind: 'module',
-      dir: `${modulesDir}kube-node`,
-      packages: ['k8s.io/kubernetes/cmd/kubectl'],
-      ldflags: kubeLdflags,
-    },
-    lowPriority: true,
-    buildCommand,
-    coldBuildMinutes: 5,
-  },
+  kubectlComponent,
   {
     name: 'coredns',
     version: 'v1.14.7',

@@ -1,8 +1,9 @@
-// What only the tests need: Temporal's time-skipping test server, so workflow rules with long timers
-// (the drift check, the provisioning deadline) run in seconds. The SDK would download it; here it is
-// the same server's Java build from Maven Central, fetched by Maven and run on the JVM. `npm test`
-// fetches it when missing.
+// What only the tests need: kubectl (Store objects are tested the way operators drive them), and
+// Temporal's time-skipping test server, so workflow rules with long timers (the drift check, the
+// provisioning deadline) run in seconds. The SDK would download the server; here it is the same server's
+// Java build from Maven Central, fetched by Maven and run on the JVM. `npm test` gets both when missing.
 import type { Component } from './components.js';
+import { kubectlComponent } from './local-components.js';
 
 export const TEST_SERVER_VERSION = '1.31.0';
 
@@ -21,4 +22,5 @@ export const testComponents: Component[] = [
     buildCommand: 'npm test',
     coldBuildMinutes: 1,
   },
+  kubectlComponent,
 ];

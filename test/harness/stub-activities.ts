@@ -122,6 +122,9 @@ export function stubActivities(settings: Partial<StoreSettings> = {}) {
     readStoreUsage: notStubbed('readStoreUsage'),
     readFleetUsage: notStubbed('readFleetUsage'),
     planStore: notStubbed('planStore'),
+    // No Store objects without storeObjectNamespace in the settings.
+    publishStoreObject: notStubbed('publishStoreObject'),
+    releaseStoreObject: notStubbed('releaseStoreObject'),
   };
 
   return {

@@ -8,6 +8,8 @@ import { liveProcesses, signalGroup } from '../../dev/process.js';
 import { eventually } from './clients.js';
 
 export interface WorkerProcess {
+  /** The worker's pid, also its process group's id. */
+  pid: number;
   output(): string;
   /** The command lines of the group's processes other than the worker itself (helm, while it runs). */
   children(): string[];
@@ -43,6 +45,7 @@ export async function startWorkerProcess(taskQueue: string, env: Record<string, 
     90_000,
   );
   return {
+    pid: group,
     output: () => output,
     children: () => groupMembers(group).filter((member) => !member.startsWith(`${group} `)),
     async kill(signal) {

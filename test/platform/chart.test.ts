@@ -185,33 +185,59 @@ describe('api', () => {
       const bindings = objects.filter(
         (o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding',
       ) as V1ClusterRoleBinding[];
-      expect(bindings.flatMap((b) => b.subjects ?? []).map((s) => s.name)).toEqual(['store-platform-worker']);
+      expect(new Set(bindings.flatMap((b) => b.subjects ?? []).map((s) => s.name))).toEqual(
+        new Set(['store-platform-worker']),
+      );
     }
   });
 });
 
 describe('worker', () => {
-  it('when api and worker are disabled, then only the worker ServiceAccount, its ClusterRole and binding render', async () => {
+  it('when api and worker are disabled, then only the worker ServiceAccount, its roles and bindings render', async () => {
     const objects = await renderOk({ set: ['api.enabled=false', 'worker.enabled=false'] });
     expect(objects.map((o) => `${o.kind}/${o.metadata?.name}`).sort()).toEqual([
       'ClusterRole/store-platform-worker',
       'ClusterRoleBinding/store-platform-worker',
+      'Role/store-platform-worker',
+      'RoleBinding/store-platform-worker',
       'ServiceAccount/store-platform-worker',
     ]);
   });
 
-  it('when rendered, then the ClusterRole uses no wildcard, no watch and nothing on RBAC, pods beyond list and reading logs, or nodes', async () => {
-    const role = find(await renderOk(), 'ClusterRole', 'store-platform-worker') as Manifest & {
-      rules: Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }>;
-    };
-    const flat = role.rules.flatMap((r) =>
+  type Rules = Manifest & { rules: Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }> };
+  const permissions = (role: Rules) =>
+    role.rules.flatMap((r) =>
       r.resources.flatMap((res) => r.verbs.map((verb) => `${r.apiGroups[0] || 'core'}/${res}:${verb}`)),
     );
+
+  it('when rendered, then the ClusterRole uses no wildcard, watches only Store objects, and has nothing on RBAC, pods beyond list and reading logs, or nodes', async () => {
+    const flat = permissions(find(await renderOk(), 'ClusterRole', 'store-platform-worker') as Rules);
     expect(flat.some((p) => p.includes('*'))).toBe(false);
-    expect(flat.filter((p) => /:(watch|deletecollection|escalate|bind|impersonate)$/.test(p))).toEqual([]);
+    expect(flat.filter((p) => /:(watch|deletecollection|escalate|bind|impersonate)$/.test(p))).toEqual([
+      'storefleet.io/stores:watch',
+    ]);
     // Logs for the masked tails of crashing containers and failed setup pods; never exec, create or delete.
     expect(flat.filter((p) => p.startsWith('core/pods'))).toEqual(['core/pods:list', 'core/pods/log:get']);
     expect(flat.filter((p) => /rbac|nodes|serviceaccounts|customresourcedefinitions/.test(p))).toEqual([]);
+  });
+
+  it("when Store objects are on, then the namespaced Role holds only the controller's Lease; when off, nothing of them is granted", async () => {
+    const on = await renderOk();
+    expect(permissions(find(on, 'Role', 'store-platform-worker') as Rules)).toEqual([
+      'coordination.k8s.io/leases:get',
+      'coordination.k8s.io/leases:create',
+      'coordination.k8s.io/leases:update',
+    ]);
+    expect(envOf(containerOf(find(on, 'Deployment', 'store-platform-worker'))).STOREFLEET_STORE_OBJECTS_NAMESPACE).toBe(
+      'store-platform',
+    );
+    const off = await renderOk({ set: ['storeObjects.enabled=false'] });
+    expect(off.filter((o) => o.kind === 'Role' || o.kind === 'RoleBinding')).toEqual([]);
+    const flat = permissions(find(off, 'ClusterRole', 'store-platform-worker') as Rules);
+    expect(flat.filter((p) => p.startsWith('storefleet.io') || p === 'core/events:create')).toEqual([]);
+    expect(
+      envOf(containerOf(find(off, 'Deployment', 'store-platform-worker'))).STOREFLEET_STORE_OBJECTS_NAMESPACE,
+    ).toBe(undefined);
   });
 });
 

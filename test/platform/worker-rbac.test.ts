@@ -2,10 +2,10 @@
 // of its ServiceAccount, and the real worker code (activities, workers, helm, store charts) driving
 // stores from nothing to Ready to Deleted with only that token. A rule missing from the ClusterRole
 // shows up as a "forbidden" in the worker's log and fails the test at once.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuthorizationV1Api, CoreV1Api, KubeConfig, type V1ResourceAttributes } from '@kubernetes/client-node';
+import { AuthorizationV1Api, CoreV1Api, type KubeConfig, type V1ResourceAttributes } from '@kubernetes/client-node';
 import type { Worker } from '@temporalio/worker';
 import { WorkflowIdConflictPolicy, type WorkflowHandle } from '@temporalio/client';
 import { pino } from 'pino';
@@ -26,36 +26,20 @@ import {
   workerConnection,
 } from '../harness/clients.js';
 import { chartsDir, storeStatus, testActivities } from '../harness/store-worker.js';
-import { platformChart } from './render.js';
+import { installWorkerRbac, type WorkerRbac } from '../harness/worker-token.js';
 
 const admin = kubeConfig();
 const core = admin.makeApiClient(CoreV1Api);
 const platformNamespace = uniqueName('sf-platform');
 const release = uniqueName('rbac');
-const serviceAccount = `${release}-worker`;
 const taskQueue = uniqueName('rbac-stores');
 const tempDir = mkdtempSync(join(tmpdir(), 'storefleet-rbac-'));
 const logs: string[] = [];
+let rbac: WorkerRbac | undefined;
 let workerKubeconfigPath = '';
 let workerKubeConfig: KubeConfig;
 let workers: Worker[] = [];
 let running: Promise<unknown> | undefined;
-
-/** A kubeconfig with the apiserver and CA of the run's cluster and the ServiceAccount's token. */
-function writeTokenKubeconfig(token: string): { path: string; kc: KubeConfig } {
-  const cluster = admin.getCurrentCluster();
-  if (!cluster?.caData) throw new Error('the harness kubeconfig has no inline CA');
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'storefleet', server: cluster.server, caData: cluster.caData, skipTLSVerify: false }],
-    users: [{ name: serviceAccount, token }],
-    contexts: [{ name: serviceAccount, cluster: 'storefleet', user: serviceAccount }],
-    currentContext: serviceAccount,
-  });
-  const path = join(tempDir, 'worker.kubeconfig');
-  writeFileSync(path, kc.exportConfig(), { mode: 0o600 });
-  return { path, kc };
-}
 
 /** The first log line where the cluster refused the worker something. */
 const forbiddenLine = () => logs.find((line) => /forbidden/i.test(line));
@@ -75,32 +59,9 @@ async function waitFor(handle: WorkflowHandle, phase: Phase, timeoutMs = 120_000
 }
 
 beforeAll(async () => {
-  const install = await helm([
-    'upgrade',
-    '--install',
-    release,
-    platformChart,
-    '-n',
-    platformNamespace,
-    '--create-namespace',
-    '--set',
-    'api.enabled=false',
-    '--set',
-    'worker.enabled=false',
-  ]);
-  expect(install.exitCode, install.all).toBe(0);
-  const request = await core.createNamespacedServiceAccountToken({
-    name: serviceAccount,
-    namespace: platformNamespace,
-    body: {
-      apiVersion: 'authentication.k8s.io/v1',
-      kind: 'TokenRequest',
-      spec: { audiences: [], expirationSeconds: 3600 },
-    },
-  });
-  const written = writeTokenKubeconfig(request.status!.token);
-  workerKubeconfigPath = written.path;
-  workerKubeConfig = written.kc;
+  rbac = await installWorkerRbac(release, platformNamespace, tempDir);
+  workerKubeconfigPath = rbac.kubeconfigPath;
+  workerKubeConfig = rbac.kubeConfig;
 
   const activities = testActivities({
     kubeConfig: workerKubeConfig,
@@ -122,8 +83,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
   await running;
-  await helm(['uninstall', release, '-n', platformNamespace]);
-  await core.deleteNamespace({ name: platformNamespace }).catch(() => undefined);
+  await rbac?.uninstall();
   rmSync(tempDir, { recursive: true, force: true });
 });
 

@@ -1,0 +1,235 @@
+// The Store controller: turns Store objects (kubectl, GitOps) into what the REST API would do for them
+// (create with the owner's quota, change, delete), through the API's own use cases, so both ways in follow
+// one set of rules. It only reacts to object events; the store workflow writes the status back itself.
+import { randomBytes } from 'node:crypto';
+import { CoreV1Api, CustomObjectsApi, makeInformer, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesListObject } from '@kubernetes/client-node';
+import type { Client } from '@temporalio/client';
+import { removeFinalizer, storeObjectAt } from '../activities/store-object.js';
+import { ApiError } from '../api/errors.js';
+import { createPageTokens } from '../api/page-token.js';
+import type { Caller } from '../api/store-records.js';
+import { createStoreService } from '../api/stores.js';
+import { storeWorkflowId } from '../core/names.js';
+import {
+  fieldManagers,
+  ownerNamespaceLabel,
+  storeFinalizer,
+  storeObjectAction,
+  syncedCondition,
+  syncedReasons,
+  type StoreObject,
+  type StoreObjectAction,
+  type WorkflowState,
+} from '../core/store-object.js';
+import { storeGroup, storePlural, storeVersion } from '../core/store-resource.js';
+import { statusQuery } from '../core/messages.js';
+
+export interface StoreControllerOptions {
+  kubeConfig: KubeConfig;
+  client: Client;
+  taskQueue: string;
+  /** Where stores made through the API keep their objects: such a workflow's object lives here. */
+  objectNamespace: string;
+  storesPerOwner: number;
+}
+
+type SyncedReason = keyof typeof syncedReasons;
+
+/** The reason a refusal of the API's use cases gives on the object. */
+function reasonOf(error: unknown): SyncedReason {
+  if (!(error instanceof ApiError)) return 'Unavailable';
+  if (error.status === 403) return 'QuotaExceeded';
+  if (error.code === 'store_remains') return 'StoreRemains';
+  if (error.code === 'store_deleting') return 'StoreDeleting';
+  if (error.code === 'change_refused') return 'ChangeRefused';
+  if (error.status === 409) return 'StoreIdTaken';
+  return 'Unavailable';
+}
+
+export function createStoreController(options: StoreControllerOptions) {
+  const { kubeConfig, client } = options;
+  const objects = kubeConfig.makeApiClient(CustomObjectsApi);
+  const stores = createStoreService({
+    client,
+    taskQueue: options.taskQueue,
+    queryTimeoutMs: 5000,
+    storesPerOwner: options.storesPerOwner,
+    workerReadTimeoutMs: 20_000,
+    pageTokens: createPageTokens(() => Promise.resolve(randomBytes(32))),
+  });
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+
+  /** The owner of the stores a namespace declares: its storefleet.io/owner label, else its name. */
+  async function ownerOf(namespace: string): Promise<string> {
+    const found = await core.readNamespace({ name: namespace });
+    return found.metadata?.labels?.[ownerNamespaceLabel] ?? namespace;
+  }
+
+  async function workflowOf(object: StoreObject): Promise<WorkflowState> {
+    const handle = client.workflow.getHandle(storeWorkflowId(object.metadata.name));
+    const description = await handle.describe().catch((error: unknown) => {
+      if ((error as Error).name === 'WorkflowNotFoundError') return undefined;
+      throw error;
+    });
+    if (!description) return { kind: 'none' };
+    if (description.status.name !== 'RUNNING') return { kind: 'ended' };
+    const resourceNamespace = (description.memo?.resourceNamespace as string | undefined) ?? options.objectNamespace;
+    // The store's plan and chart only matter when the object's spec moved.
+    const moved =
+      resourceNamespace === object.metadata.namespace &&
+      object.status?.observedGeneration !== object.metadata.generation;
+    const status = moved ? await handle.query(statusQuery) : undefined;
+    return {
+      kind: 'running',
+      resourceNamespace,
+      engine: object.spec.engine,
+      plan: status?.plan ?? object.spec.plan,
+      ...(status?.chartVersion ? { chartVersion: status.chartVersion } : {}),
+    };
+  }
+
+  /** The controller's condition (and the generation it has acted on), applied as its own fields. */
+  async function setSynced(
+    object: StoreObject,
+    reason: SyncedReason,
+    message: string,
+    observed: boolean,
+  ): Promise<void> {
+    const current = object.status?.conditions?.find((c) => c.type === syncedCondition);
+    const status = reason === 'Synced' ? 'True' : 'False';
+    const { name, namespace } = object.metadata;
+    await objects.patchNamespacedCustomObjectStatus(
+      {
+        ...storeObjectAt(namespace, name),
+        body: {
+          apiVersion: `${storeGroup}/${storeVersion}`,
+          kind: 'Store',
+          metadata: { name, namespace },
+          status: {
+            conditions: [
+              {
+                type: syncedCondition,
+                status,
+                reason: syncedReasons[reason],
+                message,
+                lastTransitionTime: current?.status === status ? current.lastTransitionTime : new Date().toISOString(),
+                observedGeneration: object.metadata.generation,
+              },
+            ],
+            ...(observed ? { observedGeneration: object.metadata.generation } : {}),
+          },
+        },
+        fieldManager: fieldManagers.controller,
+        force: true,
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
+    );
+    if (reason !== 'Synced' && (current?.reason !== reason || current.message !== message))
+      await core.createNamespacedEvent({
+        namespace,
+        body: {
+          metadata: { generateName: `${name}.`, namespace },
+          involvedObject: {
+            apiVersion: `${storeGroup}/${storeVersion}`,
+            kind: 'Store',
+            name,
+            namespace,
+            uid: object.metadata.uid,
+          },
+          type: 'Warning',
+          reason,
+          message,
+          firstTimestamp: new Date(),
+          lastTimestamp: new Date(),
+          count: 1,
+          source: { component: 'storefleet-controller' },
+        },
+      });
+  }
+
+  /** Does what the object asks; true when it should be looked at again later. */
+  async function act(object: StoreObject, action: StoreObjectAction): Promise<boolean> {
+    const { name, namespace } = object.metadata;
+    const by: Caller = { owner: 'store-controller', keyId: `Store ${namespace}/${name}`, admin: true };
+    switch (action.kind) {
+      case 'none':
+        return false;
+      case 'addFinalizer':
+        await objects.patchNamespacedCustomObject(
+          {
+            ...storeObjectAt(namespace, name),
+            body: {
+              metadata: {
+                finalizers: [...(object.metadata.finalizers ?? []), storeFinalizer],
+                resourceVersion: object.metadata.resourceVersion,
+              },
+            },
+          },
+          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+        );
+        return false;
+      case 'release':
+        await removeFinalizer(objects, object);
+        return false;
+      case 'delete':
+        await stores.remove(name, by);
+        return false;
+      case 'refuse':
+        await setSynced(object, action.reason, action.message, false);
+        return true;
+      case 'observe':
+        await setSynced(object, 'Synced', 'the store runs what the object asks', true);
+        return false;
+      case 'create': {
+        const owner = await ownerOf(namespace);
+        const { spec } = object;
+        await stores.create(
+          {
+            storeId: name,
+            engine: spec.engine,
+            plan: spec.plan,
+            ...(spec.chartVersion ? { chartVersion: spec.chartVersion } : {}),
+            resourceNamespace: namespace,
+          },
+          { owner, keyId: `Store ${namespace}/${name}`, admin: false },
+        );
+        await setSynced(object, 'Synced', `store workflow ${storeWorkflowId(name)} started for owner ${owner}`, true);
+        return false;
+      }
+      case 'change':
+        await stores.changeRelease(name, by, {
+          ...(action.plan ? { plan: action.plan } : {}),
+          ...(action.chartVersion ? { chartVersion: action.chartVersion } : {}),
+        });
+        await setSynced(object, 'Synced', 'the change was handed to the store', true);
+        return false;
+    }
+  }
+
+  async function reconcile(object: StoreObject): Promise<boolean> {
+    const action = storeObjectAction(object, await workflowOf(object));
+    try {
+      return await act(object, action);
+    } catch (error) {
+      // A refusal by the API's rules is the object's condition; anything else is retried later.
+      if (!(error instanceof ApiError) || action.kind === 'delete' || action.kind === 'release') throw error;
+      await setSynced(object, reasonOf(error), error.message, false);
+      return true;
+    }
+  }
+
+  return { reconcile, objects };
+}
+
+/** The Store objects of every namespace, as an informer lists and watches them. */
+export function storeInformer(kubeConfig: KubeConfig, objects: CustomObjectsApi) {
+  return makeInformer<StoreObject & { apiVersion?: string; kind?: string }>(
+    kubeConfig,
+    `/apis/${storeGroup}/${storeVersion}/${storePlural}`,
+    () =>
+      objects.listClusterCustomObject({ group: storeGroup, version: storeVersion, plural: storePlural }) as Promise<
+        KubernetesListObject<StoreObject & { apiVersion?: string; kind?: string }>
+      >,
+  );
+}

@@ -1,0 +1,254 @@
+// Store objects driven with kubectl, against the real apiserver and two real worker processes (each runs
+// the workflows and, while it holds the Lease, the Store controller) with only the rights the platform
+// chart grants their ServiceAccount: apply reaches Ready, a plan change upgrades, delete cleans up before
+// the object goes, a refused create is a condition, API-made stores appear as objects, and the other
+// worker takes over when the leader is SIGKILLed.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CoordinationV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { controllerLeaseName } from '../../controller/run-store-controller.js';
+import { namespaceName, storeLabelKeys, storeWorkflowId } from '../../core/names.js';
+import type { StoreStatus } from '../../core/status.js';
+import { type StoreObject } from '../../core/store-object.js';
+import { storeGroup, storePlural, storeVersion } from '../../core/store-resource.js';
+import { startApi, type TestApi } from '../harness/api.js';
+import { eventually, GiveUp, kubeConfig, temporalClient, uniqueName } from '../harness/clients.js';
+import { storeStatus } from '../harness/store-worker.js';
+import { installWorkerRbac, type WorkerRbac } from '../harness/worker-token.js';
+import { startWorkerProcess, type WorkerProcess } from '../harness/worker-process.js';
+
+const admin = kubeConfig();
+const core = admin.makeApiClient(CoreV1Api);
+const objects = admin.makeApiClient(CustomObjectsApi);
+const platformNamespace = uniqueName('sf-objects');
+const teamNamespace = uniqueName('team');
+const quotaNamespace = uniqueName('quota');
+const taskQueue = uniqueName('objects');
+const tempDir = mkdtempSync(join(tmpdir(), 'storefleet-objects-'));
+let rbac: WorkerRbac | undefined;
+let workers: WorkerProcess[] = [];
+let started: WorkerProcess[] = [];
+let api: TestApi | undefined;
+
+const kubectl = (args: string[], input?: string) =>
+  execa(inject('toolchain').kubectl ?? 'kubectl', ['--kubeconfig', inject('kubeconfigPath'), ...args], {
+    reject: false,
+    ...(input === undefined ? {} : { input }),
+  });
+
+const manifest = (name: string, namespace: string, spec: Record<string, string>) =>
+  JSON.stringify({ apiVersion: `${storeGroup}/${storeVersion}`, kind: 'Store', metadata: { name, namespace }, spec });
+
+const readObject = async (namespace: string, name: string) =>
+  (await objects
+    .getNamespacedCustomObject({ group: storeGroup, version: storeVersion, plural: storePlural, namespace, name })
+    .catch(() => undefined)) as (StoreObject & { status?: { phase?: string; url?: string } }) | undefined;
+
+const syncedOf = (object: StoreObject | undefined) => object?.status?.conditions?.find((c) => c.type === 'Synced');
+
+/** Waits until the object says `phase`; a Failed store or a refusal ends the wait at once. */
+function untilObjectPhase(namespace: string, name: string, phase: string, timeoutMs = 120_000) {
+  return eventually(
+    `Store ${namespace}/${name} to be ${phase}`,
+    async () => {
+      const object = await readObject(namespace, name);
+      if (object?.status?.phase === 'Failed') throw new GiveUp(`${name} failed: ${JSON.stringify(object.status)}`);
+      const synced = syncedOf(object);
+      if (synced?.status === 'False' && synced.reason !== 'ChangeRefused')
+        throw new GiveUp(`${name} was refused: ${synced.reason}: ${synced.message}`);
+      return object?.status?.phase === phase ? object : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+const workflowStatus = async (storeId: string): Promise<StoreStatus> =>
+  storeStatus((await temporalClient()).workflow.getHandle(storeWorkflowId(storeId)));
+
+beforeAll(async () => {
+  rbac = await installWorkerRbac(uniqueName('objects'), platformNamespace, tempDir);
+  const owner = (name: string) => ({ metadata: { name, labels: { [storeLabelKeys.owner]: `owner-${name}` } } });
+  await core.createNamespace({ body: owner(teamNamespace) });
+  await core.createNamespace({ body: owner(quotaNamespace) });
+  const env = {
+    KUBECONFIG: rbac.kubeconfigPath,
+    STOREFLEET_STORE_OBJECTS_NAMESPACE: platformNamespace,
+    STOREFLEET_STORES_PER_OWNER: '1',
+  };
+  started = await Promise.all([startWorkerProcess(taskQueue, env), startWorkerProcess(taskQueue, env)]);
+  workers = [...started];
+  api = await startApi({ taskQueue });
+}, 240_000);
+
+afterAll(async () => {
+  await api?.close();
+  await Promise.all(workers.map((worker) => worker.kill('SIGTERM')));
+  for (const namespace of [teamNamespace, quotaNamespace])
+    await core.deleteNamespace({ name: namespace }).catch(() => undefined);
+  await rbac?.uninstall();
+  rmSync(tempDir, { recursive: true, force: true });
+}, 120_000);
+
+describe('Store objects driven with kubectl', () => {
+  const shop = uniqueName('kshop');
+
+  it('when a Store manifest is applied, then the store gets Ready and `kubectl get stores` shows its phase, engine, plan and URL; applying it again changes nothing', async () => {
+    const applied = await kubectl(['apply', '-f', '-'], manifest(shop, teamNamespace, { engine: 'woocommerce' }));
+    expect(applied.exitCode, applied.stderr).toBe(0);
+    const ready = await untilObjectPhase(teamNamespace, shop, 'Ready');
+    expect(syncedOf(ready)).toMatchObject({ status: 'True', reason: 'Synced' });
+    expect(ready.status?.observedGeneration).toBe(1);
+    // The owner came from the namespace's label; the workflow knows the object it writes to.
+    const status = await workflowStatus(shop);
+    expect(status.owner).toBe(`owner-${teamNamespace}`);
+
+    const listed = await kubectl(['get', 'stores', '-n', teamNamespace]);
+    const [header, row] = listed.stdout.split('\n');
+    expect(header?.split(/\s+/)).toEqual(['NAME', 'PHASE', 'ENGINE', 'PLAN', 'URL', 'AGE']);
+    expect(row?.split(/\s+/).slice(0, 5)).toEqual([shop, 'Ready', 'woocommerce', 'small', status.url]);
+
+    const runBefore = (await (await temporalClient()).workflow.getHandle(storeWorkflowId(shop)).describe()).runId;
+    const again = await kubectl(['apply', '-f', '-'], manifest(shop, teamNamespace, { engine: 'woocommerce' }));
+    expect(again.stdout).toContain('unchanged');
+    const after = await readObject(teamNamespace, shop);
+    expect(after?.metadata.generation).toBe(1);
+    expect((await (await temporalClient()).workflow.getHandle(storeWorkflowId(shop)).describe()).runId).toBe(runBefore);
+  });
+
+  it("when `kubectl describe store` runs, then it lists the store's steps as Events", async () => {
+    const described = await kubectl(['describe', 'store', shop, '-n', teamNamespace]);
+    expect(described.exitCode, described.stderr).toBe(0);
+    for (const reason of ['Created', 'NamespaceCreated', 'StoreReady']) expect(described.stdout).toContain(reason);
+  });
+
+  it('when the plan in the manifest changes, then the store is upgraded to it', async () => {
+    const applied = await kubectl(
+      ['apply', '-f', '-'],
+      manifest(shop, teamNamespace, { engine: 'woocommerce', plan: 'medium' }),
+    );
+    expect(applied.exitCode, applied.stderr).toBe(0);
+    const upgraded = await eventually(
+      'the store upgraded to plan medium',
+      async () => {
+        const status = await workflowStatus(shop);
+        const object = await readObject(teamNamespace, shop);
+        return status.plan === 'medium' && status.phase === 'Ready' && object?.status?.observedGeneration === 2
+          ? { status, object }
+          : undefined;
+      },
+      120_000,
+    );
+    // Who asked is on record: the object, not a person with an API key.
+    expect(upgraded.status.lastChange?.requestedBy).toContain(`Store ${teamNamespace}/${shop}`);
+    expect(upgraded.status.lastChange).toMatchObject({ result: 'Upgraded', to: { plan: 'medium' } });
+    expect(upgraded.object.status?.phase).toBe('Ready');
+  });
+
+  it('when a manifest names an unknown engine, then the apiserver refuses it, saying which engines there are', async () => {
+    const refused = await kubectl(
+      ['apply', '-f', '-'],
+      manifest(uniqueName('bad'), teamNamespace, { engine: 'magento' }),
+    );
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.stderr).toMatch(/Unsupported value: "magento": supported values: "woocommerce", "medusa"/);
+  });
+
+  it('when an owner is over its quota, then the Store says so in a condition and an Event, and no namespace is made', async () => {
+    const first = uniqueName('qone');
+    const second = uniqueName('qtwo');
+    expect((await kubectl(['apply', '-f', '-'], manifest(first, quotaNamespace, { engine: 'medusa' }))).exitCode).toBe(
+      0,
+    );
+    await untilObjectPhase(quotaNamespace, first, 'Ready');
+    expect((await kubectl(['apply', '-f', '-'], manifest(second, quotaNamespace, { engine: 'medusa' }))).exitCode).toBe(
+      0,
+    );
+    const refused = await eventually(
+      'the over-quota Store to be refused',
+      async () => syncedOf(await readObject(quotaNamespace, second)),
+      60_000,
+    );
+    expect(refused).toMatchObject({ status: 'False', reason: 'QuotaExceeded' });
+    expect(refused.message).toMatch(/quota/);
+    expect(await core.readNamespace({ name: namespaceName(second) }).catch(() => undefined)).toBeUndefined();
+    const described = await kubectl(['describe', 'store', second, '-n', quotaNamespace]);
+    expect(described.stdout).toMatch(/Warning\s+QuotaExceeded/);
+  });
+
+  it('when a store is created through the REST API, then `kubectl get stores -A` lists it, and deleting it through the API removes the object', async () => {
+    const viaApi = uniqueName('apishop');
+    const created = await fetch(`${api!.url}/stores`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ storeId: viaApi, engine: 'woocommerce' }),
+    });
+    expect(created.status).toBe(201);
+    await untilObjectPhase(platformNamespace, viaApi, 'Ready');
+    const listed = await kubectl(['get', 'stores', '-A']);
+    expect(listed.stdout).toMatch(new RegExp(`${platformNamespace}\\s+${viaApi}\\s+Ready\\s+woocommerce\\s+small`));
+    expect(listed.stdout).toMatch(new RegExp(`${teamNamespace}\\s+${shop}\\s+Ready\\s+woocommerce\\s+medium`));
+
+    expect((await fetch(`${api!.url}/stores/${viaApi}`, { method: 'DELETE' })).status).toBe(202);
+    await eventually(
+      'the API-made store and its object to be gone',
+      async () => (await readObject(platformNamespace, viaApi)) === undefined || undefined,
+      120_000,
+    );
+    expect((await workflowStatus(viaApi)).phase).toBe('Deleted');
+  });
+
+  it('when `kubectl delete store` runs, then the store is cleaned up and its namespace gone before the object goes', async () => {
+    const deleting = kubectl(['delete', 'store', shop, '-n', teamNamespace, '--timeout=150s']);
+    // The finalizer holds the object while the cleanup runs: it never goes while the namespace is there.
+    let objectWentFirst = false;
+    await eventually(
+      'the Store object to be gone',
+      async () => {
+        const namespace = await core.readNamespace({ name: namespaceName(shop) }).catch(() => undefined);
+        const object = await readObject(teamNamespace, shop);
+        if (!object && namespace) objectWentFirst = true;
+        return object === undefined || undefined;
+      },
+      150_000,
+    );
+    expect((await deleting).exitCode).toBe(0);
+    expect(objectWentFirst).toBe(false);
+    expect(await core.readNamespace({ name: namespaceName(shop) }).catch(() => undefined)).toBeUndefined();
+    expect((await workflowStatus(shop)).phase).toBe('Deleted');
+  });
+
+  it('when the worker leading the controller is SIGKILLed, then the other takes over within 30 s and the next Store gets Ready', async () => {
+    const leases = admin.makeApiClient(CoordinationV1Api);
+    const holder = async () =>
+      (await leases.readNamespacedLease({ namespace: platformNamespace, name: controllerLeaseName })).spec
+        ?.holderIdentity;
+    const leaderPid = Number((await holder())?.split('-').at(-1));
+    const leader = workers.find((worker) => worker.pid === leaderPid);
+    const follower = workers.find((worker) => worker.pid !== leaderPid);
+    expect(leader, `the Lease names a pid of neither worker: ${await holder()}`).toBeDefined();
+    await leader!.kill('SIGKILL');
+    workers = [follower!];
+
+    const killedAt = Date.now();
+    // In a namespace without an owner label: its name is the owner, whose quota is still free.
+    const next = uniqueName('after');
+    const applied = await kubectl(['apply', '-f', '-'], manifest(next, platformNamespace, { engine: 'woocommerce' }));
+    expect(applied.exitCode, applied.stderr).toBe(0);
+    await eventually(
+      'the other worker to act on the new Store',
+      async () => syncedOf(await readObject(platformNamespace, next)),
+      60_000,
+    );
+    expect(Date.now() - killedAt).toBeLessThan(30_000);
+    expect(await holder()).toMatch(new RegExp(`-${follower!.pid}$`));
+    await untilObjectPhase(platformNamespace, next, 'Ready');
+    expect((await workflowStatus(next)).owner).toBe(platformNamespace);
+  });
+
+  it('when all of the above ran, then the cluster refused neither worker anything: the chart grants what the controller needs', () => {
+    for (const worker of started) expect(worker.output()).not.toMatch(/forbidden/i);
+  });
+});
