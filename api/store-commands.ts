@@ -145,7 +145,14 @@ export function createStoreCommands(options: {
       // A workflow ended by hand left the store behind: a new run of it, started with the delete
       // signal already in, goes straight to the cleanup and ends Deleted.
       if (record.ended) {
-        const spec = { storeId, engine: record.engine as Engine, plan: record.plan as Plan, owner: record.owner };
+        const spec = {
+          storeId,
+          engine: record.engine as Engine,
+          plan: record.plan as Plan,
+          owner: record.owner,
+          // The new run finishes the Store object that declared the store.
+          ...(record.resourceNamespace ? { resourceNamespace: record.resourceNamespace } : {}),
+        };
         await temporalCall(() =>
           client.workflow.signalWithStart<typeof storeWorkflow, []>('storeWorkflow', {
             ...storeStart(spec, options.taskQueue, { requestedBy: { owner: caller.owner, keyId: caller.keyId } }),

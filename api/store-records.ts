@@ -29,6 +29,8 @@ export interface StoreRecord {
   running: boolean;
   /** The workflow ended without deleting the store (terminated, failed, timed out): its objects may remain. */
   ended?: string;
+  /** The namespace of the Store object that declared the store, if one did. */
+  resourceNamespace?: string;
 }
 
 export type StoreView =
@@ -71,7 +73,11 @@ function recordOf(
 export function describedRecord(storeId: string, d: WorkflowExecutionDescription): StoreRecord {
   const status = d.status.name;
   const ended = status === 'RUNNING' || status === 'COMPLETED' ? undefined : status.toLowerCase().replace('_', ' ');
-  return recordOf(storeId, d.typedSearchAttributes, d.startTime, status === 'RUNNING', ended);
+  const resourceNamespace = d.memo?.resourceNamespace;
+  return {
+    ...recordOf(storeId, d.typedSearchAttributes, d.startTime, status === 'RUNNING', ended),
+    ...(typeof resourceNamespace === 'string' ? { resourceNamespace } : {}),
+  };
 }
 
 /** Whose stores a caller may look at: its own, or any owner's (all when none is named) for an admin. */

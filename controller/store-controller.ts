@@ -73,7 +73,8 @@ export function createStoreController(options: StoreControllerOptions) {
       throw error;
     });
     if (!description) return { kind: 'none' };
-    if (description.status.name !== 'RUNNING') return { kind: 'ended' };
+    if (description.status.name === 'COMPLETED') return { kind: 'deleted' };
+    if (description.status.name !== 'RUNNING') return { kind: 'abandoned' };
     const resourceNamespace = (description.memo?.resourceNamespace as string | undefined) ?? options.objectNamespace;
     // The store's plan and chart only matter when the object's spec moved.
     const moved =
@@ -173,8 +174,9 @@ export function createStoreController(options: StoreControllerOptions) {
         await removeFinalizer(objects, object);
         return false;
       case 'delete':
+        // A running store releases its object once Deleted; a cleanup of remains is looked at again.
         await stores.remove(name, by);
-        return false;
+        return true;
       case 'refuse':
         await setSynced(object, action.reason, action.message, false);
         return true;

@@ -15,7 +15,8 @@ const object = (changes: { deleting?: boolean; held?: boolean; observed?: number
   }) satisfies StoreObject;
 
 const none: WorkflowState = { kind: 'none' };
-const ended: WorkflowState = { kind: 'ended' };
+const deleted: WorkflowState = { kind: 'deleted' };
+const abandoned: WorkflowState = { kind: 'abandoned' };
 const own = (plan: 'small' | 'medium' = 'small', chartVersion?: string): WorkflowState => ({
   kind: 'running',
   resourceNamespace: 'team-a',
@@ -29,14 +30,21 @@ describe('storeObjectAction', () => {
   it.each([
     ['a new object without the finalizer', object({ held: false }), none, 'addFinalizer'],
     ['a held object without a store', object({}), none, 'create'],
-    ['a held object whose store was ended (deleted or terminated)', object({}), ended, 'create'],
+    ['a held object whose store was deleted', object({}), deleted, 'create'],
+    [
+      'a held object whose workflow was ended by hand (the create is refused: remains)',
+      object({}),
+      abandoned,
+      'create',
+    ],
     ['an object whose generation was acted on', object({ observed: 2 }), own(), 'none'],
     ['a new generation asking what the store runs', object({}), own(), 'observe'],
     ['a new generation asking another plan', object({ plan: 'medium' }), own('small'), 'change'],
     ['an object whose id another namespace holds', object({}), foreign, 'refuse'],
     ['an object whose id another namespace holds, not yet held', object({ held: false }), foreign, 'refuse'],
     ['a deleted object of a running store', object({ deleting: true }), own(), 'delete'],
-    ['a deleted object whose store has ended', object({ deleting: true }), ended, 'release'],
+    ['a deleted object whose store was deleted', object({ deleting: true }), deleted, 'release'],
+    ['a deleted object whose workflow was ended by hand', object({ deleting: true }), abandoned, 'delete'],
     ['a deleted object that never got a store', object({ deleting: true }), none, 'release'],
     ['a deleted object whose id another namespace holds', object({ deleting: true }), foreign, 'release'],
     ['a deleted object already let go', object({ deleting: true, held: false }), own(), 'none'],

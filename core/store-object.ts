@@ -99,7 +99,10 @@ export const syncedReasons = {
 export type WorkflowState =
   | { kind: 'none' }
   | { kind: 'running'; resourceNamespace: string; engine: Engine; plan: Plan; chartVersion?: string }
-  | { kind: 'ended' };
+  /** Ended Deleted: nothing of the store is left. */
+  | { kind: 'deleted' }
+  /** Ended without a delete (terminated by hand, timed out): what it made may remain. */
+  | { kind: 'abandoned' };
 
 export type StoreObjectAction =
   | { kind: 'addFinalizer' }
@@ -113,7 +116,8 @@ export type StoreObjectAction =
 
 /**
  * What to do about a Store object, given its store workflow. An object whose id another namespace's
- * object holds is refused, never acted on; a deleted object is released once no workflow of its own runs.
+ * object holds is refused, never acted on. A deleted object is released once nothing of its store is
+ * left: a running store is deleted first, and so are the remains of one whose workflow was ended by hand.
  */
 export function storeObjectAction(object: StoreObject, workflow: WorkflowState): StoreObjectAction {
   const { name, namespace } = object.metadata;
@@ -121,7 +125,7 @@ export function storeObjectAction(object: StoreObject, workflow: WorkflowState):
   const held = object.metadata.finalizers?.includes(storeFinalizer) ?? false;
   if (object.metadata.deletionTimestamp) {
     if (!held) return { kind: 'none' };
-    return own ? { kind: 'delete' } : { kind: 'release' };
+    return own || workflow.kind === 'abandoned' ? { kind: 'delete' } : { kind: 'release' };
   }
   if (workflow.kind === 'running' && !own)
     return {

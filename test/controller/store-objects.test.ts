@@ -94,6 +94,7 @@ afterAll(async () => {
 
 describe('Store objects driven with kubectl', () => {
   const shop = uniqueName('kshop');
+  const quotaStores = [uniqueName('qone'), uniqueName('qtwo')] as const;
 
   it('when a Store manifest is applied, then the store gets Ready and `kubectl get stores` shows its phase, engine, plan and URL; applying it again changes nothing', async () => {
     const applied = await kubectl(['apply', '-f', '-'], manifest(shop, teamNamespace, { engine: 'woocommerce' }));
@@ -157,8 +158,7 @@ describe('Store objects driven with kubectl', () => {
   });
 
   it('when an owner is over its quota, then the Store says so in a condition and an Event, and no namespace is made', async () => {
-    const first = uniqueName('qone');
-    const second = uniqueName('qtwo');
+    const [first, second] = quotaStores;
     expect((await kubectl(['apply', '-f', '-'], manifest(first, quotaNamespace, { engine: 'medusa' }))).exitCode).toBe(
       0,
     );
@@ -176,6 +176,16 @@ describe('Store objects driven with kubectl', () => {
     expect(await core.readNamespace({ name: namespaceName(second) }).catch(() => undefined)).toBeUndefined();
     const described = await kubectl(['describe', 'store', second, '-n', quotaNamespace]);
     expect(described.stdout).toMatch(/Warning\s+QuotaExceeded/);
+  });
+
+  it('when the store workflow was terminated by hand, then `kubectl delete store` still cleans up what it left before the object goes', async () => {
+    const [first] = quotaStores;
+    await (await temporalClient()).workflow.getHandle(storeWorkflowId(first)).terminate('by hand, in a test');
+    expect(await core.readNamespace({ name: namespaceName(first) })).toBeDefined();
+    const deleted = await kubectl(['delete', 'store', first, '-n', quotaNamespace, '--timeout=150s']);
+    expect(deleted.exitCode, deleted.stderr).toBe(0);
+    expect(await core.readNamespace({ name: namespaceName(first) }).catch(() => undefined)).toBeUndefined();
+    expect((await workflowStatus(first)).phase).toBe('Deleted');
   });
 
   it('when a store is created through the REST API, then `kubectl get stores -A` lists it, and deleting it through the API removes the object', async () => {
