@@ -16,6 +16,7 @@ import { type StoreObject } from '../../core/store-object.js';
 import { storeGroup, storePlural, storeVersion } from '../../core/store-resource.js';
 import { startApi, type TestApi } from '../harness/api.js';
 import { eventually, GiveUp, kubeConfig, temporalClient, uniqueName } from '../harness/clients.js';
+import { recordHistory } from '../harness/histories.js';
 import { storeStatus } from '../harness/store-worker.js';
 import { installWorkerRbac, type WorkerRbac } from '../harness/worker-token.js';
 import { startWorkerProcess, type WorkerProcess } from '../harness/worker-process.js';
@@ -228,6 +229,8 @@ describe('Store objects driven with kubectl', () => {
     expect(objectWentFirst).toBe(false);
     expect(await core.readNamespace({ name: namespaceName(shop) }).catch(() => undefined)).toBeUndefined();
     expect((await workflowStatus(shop)).phase).toBe('Deleted');
+    // Declared, written back to, changed and deleted through its object: the Store-object path, replayed in CI.
+    await recordHistory('store-object-upgraded-deleted', storeWorkflowId(shop));
   });
 
   it('when the worker leading the controller is SIGKILLed, then the other takes over within 30 s and the next Store gets Ready', async () => {
