@@ -32,8 +32,12 @@ export interface StoreObjectPublication {
   events: StoreEvent[];
 }
 
-/** A store event as a Kubernetes Event on its Store object (`kubectl describe store`). */
-function kubeEventOf(event: StoreEvent, object: { name: string; namespace: string; uid: string }): CoreV1Event {
+/** A store event as a Kubernetes Event on its Store object (`kubectl describe store`), from `component`. */
+export function kubeEventOf(
+  event: StoreEvent,
+  object: { name: string; namespace: string; uid?: string },
+  component = 'storefleet',
+): CoreV1Event {
   return {
     metadata: { generateName: `${object.name}.`, namespace: object.namespace },
     involvedObject: {
@@ -50,7 +54,7 @@ function kubeEventOf(event: StoreEvent, object: { name: string; namespace: strin
     firstTimestamp: new Date(event.time),
     lastTimestamp: new Date(event.time),
     count: 1,
-    source: { component: 'storefleet' },
+    source: { component },
   };
 }
 
@@ -90,20 +94,7 @@ export function createStoreObjectActivities(deps: ActivityDeps) {
         object = await read(namespace, storeId);
         if (!object) return;
       }
-      await objects.patchNamespacedCustomObjectStatus(
-        {
-          ...where(namespace, storeId),
-          body: {
-            apiVersion: `${storeGroup}/${storeVersion}`,
-            kind: 'Store',
-            metadata: { name: storeId, namespace },
-            status,
-          },
-          fieldManager: fieldManagers.workflow,
-          force: true,
-        },
-        setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
-      );
+      await applyStoreStatus(objects, { namespace, name: storeId }, status, fieldManagers.workflow);
       const uid = object.metadata.uid ?? '';
       for (const event of publication.events)
         await core.createNamespacedEvent({ namespace, body: kubeEventOf(event, { name: storeId, namespace, uid }) });
@@ -124,6 +115,27 @@ export function createStoreObjectActivities(deps: ActivityDeps) {
   };
 }
 
+/**
+ * Applies `status` to the object's status as `manager` (server-side apply): each writer owns its fields
+ * and its conditions (a list keyed by type), and a field it stops setting is removed.
+ */
+export async function applyStoreStatus(
+  objects: CustomObjectsApi,
+  { namespace, name }: { namespace: string; name: string },
+  status: object,
+  manager: string,
+): Promise<void> {
+  await objects.patchNamespacedCustomObjectStatus(
+    {
+      ...storeObjectAt(namespace, name),
+      body: { apiVersion: `${storeGroup}/${storeVersion}`, kind: 'Store', metadata: { name, namespace }, status },
+      fieldManager: manager,
+      force: true,
+    },
+    setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
+  );
+}
+
 /** Where a Store object is, in the form CustomObjectsApi takes. */
 export const storeObjectAt = (namespace: string, name: string) => ({
   group: storeGroup,
@@ -137,24 +149,28 @@ export const readStoreObject = (objects: CustomObjectsApi, at: ReturnType<typeof
   ignoreNotFound(objects.getNamespacedCustomObject(at) as Promise<StoreObject>);
 
 /**
- * Takes storefleet's finalizer off, keeping any other's. The resourceVersion makes it fail (409) rather
- * than drop a finalizer someone added meanwhile.
+ * Sets the object's finalizers. The resourceVersion makes it fail (409) rather than drop or duplicate a
+ * finalizer someone changed meanwhile; the next event brings the object as it is now.
  */
-export async function removeFinalizer(objects: CustomObjectsApi, object: StoreObject): Promise<void> {
-  const finalizers = object.metadata.finalizers ?? [];
-  if (!finalizers.includes(storeFinalizer)) return;
+export async function setFinalizers(objects: CustomObjectsApi, object: StoreObject, finalizers: string[]) {
   await ignoreNotFound(
     objects.patchNamespacedCustomObject(
       {
         ...storeObjectAt(object.metadata.namespace, object.metadata.name),
-        body: {
-          metadata: {
-            finalizers: finalizers.filter((name) => name !== storeFinalizer),
-            resourceVersion: object.metadata.resourceVersion,
-          },
-        },
+        body: { metadata: { finalizers, resourceVersion: object.metadata.resourceVersion } },
       },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     ),
   );
+}
+
+/** Takes storefleet's finalizer off, keeping any other's. */
+export async function removeFinalizer(objects: CustomObjectsApi, object: StoreObject): Promise<void> {
+  const finalizers = object.metadata.finalizers ?? [];
+  if (finalizers.includes(storeFinalizer))
+    await setFinalizers(
+      objects,
+      object,
+      finalizers.filter((name) => name !== storeFinalizer),
+    );
 }

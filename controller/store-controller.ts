@@ -2,10 +2,10 @@
 // (create with the owner's quota, change, delete), through the API's own use cases, so both ways in follow
 // one set of rules. It only reacts to object events; the store workflow writes the status back itself.
 import { randomBytes } from 'node:crypto';
-import { CoreV1Api, CustomObjectsApi, makeInformer, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, makeInformer } from '@kubernetes/client-node';
 import type { KubeConfig, KubernetesListObject } from '@kubernetes/client-node';
 import type { Client } from '@temporalio/client';
-import { removeFinalizer, storeObjectAt } from '../activities/store-object.js';
+import { applyStoreStatus, kubeEventOf, removeFinalizer, setFinalizers } from '../activities/store-object.js';
 import { ApiError } from '../api/errors.js';
 import { createPageTokens } from '../api/page-token.js';
 import type { Caller } from '../api/store-records.js';
@@ -100,52 +100,34 @@ export function createStoreController(options: StoreControllerOptions) {
     const current = object.status?.conditions?.find((c) => c.type === syncedCondition);
     const status = reason === 'Synced' ? 'True' : 'False';
     const { name, namespace } = object.metadata;
-    await objects.patchNamespacedCustomObjectStatus(
+    // The generation acted on stays as it was when this one is not handed over (a field left out would go).
+    const observedGeneration = observed ? object.metadata.generation : object.status?.observedGeneration;
+    await applyStoreStatus(
+      objects,
+      object.metadata,
       {
-        ...storeObjectAt(namespace, name),
-        body: {
-          apiVersion: `${storeGroup}/${storeVersion}`,
-          kind: 'Store',
-          metadata: { name, namespace },
-          status: {
-            conditions: [
-              {
-                type: syncedCondition,
-                status,
-                reason: syncedReasons[reason],
-                message,
-                lastTransitionTime: current?.status === status ? current.lastTransitionTime : new Date().toISOString(),
-                observedGeneration: object.metadata.generation,
-              },
-            ],
-            ...(observed ? { observedGeneration: object.metadata.generation } : {}),
+        conditions: [
+          {
+            type: syncedCondition,
+            status,
+            reason: syncedReasons[reason],
+            message,
+            lastTransitionTime: current?.status === status ? current.lastTransitionTime : new Date().toISOString(),
+            observedGeneration: object.metadata.generation,
           },
-        },
-        fieldManager: fieldManagers.controller,
-        force: true,
+        ],
+        ...(observedGeneration === undefined ? {} : { observedGeneration }),
       },
-      setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
+      fieldManagers.controller,
     );
     if (reason !== 'Synced' && (current?.reason !== reason || current.message !== message))
       await core.createNamespacedEvent({
         namespace,
-        body: {
-          metadata: { generateName: `${name}.`, namespace },
-          involvedObject: {
-            apiVersion: `${storeGroup}/${storeVersion}`,
-            kind: 'Store',
-            name,
-            namespace,
-            uid: object.metadata.uid,
-          },
-          type: 'Warning',
-          reason,
-          message,
-          firstTimestamp: new Date(),
-          lastTimestamp: new Date(),
-          count: 1,
-          source: { component: 'storefleet-controller' },
-        },
+        body: kubeEventOf(
+          { time: new Date().toISOString(), type: 'Warning', reason, message },
+          { name, namespace, uid: object.metadata.uid },
+          'storefleet-controller',
+        ),
       });
   }
 
@@ -157,18 +139,7 @@ export function createStoreController(options: StoreControllerOptions) {
       case 'none':
         return false;
       case 'addFinalizer':
-        await objects.patchNamespacedCustomObject(
-          {
-            ...storeObjectAt(namespace, name),
-            body: {
-              metadata: {
-                finalizers: [...(object.metadata.finalizers ?? []), storeFinalizer],
-                resourceVersion: object.metadata.resourceVersion,
-              },
-            },
-          },
-          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-        );
+        await setFinalizers(objects, object, [...(object.metadata.finalizers ?? []), storeFinalizer]);
         return false;
       case 'release':
         await removeFinalizer(objects, object);
