@@ -149,6 +149,39 @@ describe('Store objects driven with kubectl', () => {
     expect(upgraded.object.status?.phase).toBe('Ready');
   });
 
+  it('when the manifest asks for a chart version that does not exist, then Synced turns False with the reason and the store keeps running; dropping it again makes the object Synced', async () => {
+    const spec = { engine: 'woocommerce', plan: 'medium' };
+    const applied = await kubectl(
+      ['apply', '-f', '-'],
+      manifest(shop, teamNamespace, { ...spec, chartVersion: '9.9.9' }),
+    );
+    expect(applied.exitCode, applied.stderr).toBe(0);
+    const refused = await eventually(
+      'the change to be refused',
+      async () => {
+        const synced = syncedOf(await readObject(teamNamespace, shop));
+        return synced?.reason === 'ChangeRefused' ? synced : undefined;
+      },
+      60_000,
+    );
+    expect(refused.status).toBe('False');
+    expect(refused.message).toContain('9.9.9');
+    const described = await kubectl(['describe', 'store', shop, '-n', teamNamespace]);
+    expect(described.stdout).toMatch(/Warning\s+ChangeRefused/);
+    expect((await workflowStatus(shop)).phase).toBe('Ready');
+
+    expect((await kubectl(['apply', '-f', '-'], manifest(shop, teamNamespace, spec))).exitCode).toBe(0);
+    const synced = await eventually(
+      'the object to be Synced again',
+      async () => {
+        const object = await readObject(teamNamespace, shop);
+        return syncedOf(object)?.status === 'True' ? object : undefined;
+      },
+      60_000,
+    );
+    expect(synced?.status?.observedGeneration).toBe(synced?.metadata.generation);
+  });
+
   it('when a manifest names an unknown engine, then the apiserver refuses it, saying which engines there are', async () => {
     const refused = await kubectl(
       ['apply', '-f', '-'],
