@@ -38,13 +38,25 @@ export default async function setup(project: TestProject): Promise<() => Promise
     build: false,
     components: [...components, ...testComponents, ...(base.cluster.mode === 'local' ? localComponents : [])],
   });
-  const [platform, bundle] = await Promise.all([
+  const removeState = () => {
+    // Keep the logs of a run someone wants to inspect.
+    if (!process.env.STOREFLEET_KEEP_TEST_STATE) rmSync(stateDir, { recursive: true, force: true });
+  };
+  const [started, bundled] = await Promise.allSettled([
     startPlatform({ ...base, stateDir, ports }, toolchain, { ephemeral: true }),
     bundleWorkflowCode({
       workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)),
       logger: quietBundlerLogger,
     }),
   ]);
+  if (started.status === 'rejected' || bundled.status === 'rejected') {
+    // A failed start stopped what it had started; nothing of this run may stay behind for the next one.
+    if (started.status === 'fulfilled') await started.value.stop();
+    removeState();
+    throw started.status === 'rejected' ? started.reason : (bundled as PromiseRejectedResult).reason;
+  }
+  const platform = started.value;
+  const bundle = bundled.value;
   const workflowBundlePath = join(stateDir, 'workflow-bundle.js');
   writeFileSync(workflowBundlePath, bundle.code);
 
@@ -61,8 +73,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   return async () => {
     await platform.stop();
-    // Keep the logs of a run someone wants to inspect.
-    if (!process.env.STOREFLEET_KEEP_TEST_STATE) rmSync(stateDir, { recursive: true, force: true });
+    removeState();
   };
 }
 
