@@ -47,6 +47,7 @@ COPY core ./core
 COPY workflows ./workflows
 COPY activities ./activities
 COPY worker ./worker
+COPY controller ./controller
 COPY api ./api
 COPY web ./web
 # The store charts the worker installs (the platform chart is not needed inside the image).

@@ -2,7 +2,7 @@
 // in CI): what the image holds and runs, that its production-only node_modules has every package the
 // processes import, and that the compose services' settings parse with the real config loaders.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { loadYaml } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { loadApiConfig } from '../../api/config.js';
@@ -20,7 +20,20 @@ const instructions = dockerfile
   .filter((line) => line && !line.startsWith('#'));
 const stages = instructions.filter((line) => line.startsWith('FROM '));
 const runtimeStage = instructions.slice(instructions.lastIndexOf(stages.at(-1)!));
-const runtimeDirs = ['core', 'workflows', 'activities', 'worker', 'api'];
+
+/** The top-level folders of every module api/main.ts and worker/main.ts import, directly or not. */
+function importedDirs(): string[] {
+  const seen = new Set<string>();
+  const pending = ['api/main.ts', 'worker/main.ts'];
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const [, specifier] of read(file).matchAll(/(?:^|\s)(?:import|export)\s[^'"]*?from\s+'(\.{1,2}\/[^']+)'/gm))
+      pending.push(relative(repoRoot, join(repoRoot, dirname(file), specifier!.replace(/\.js$/, '.ts'))));
+  }
+  return [...new Set([...seen].map((file) => file.split('/')[0]!))].sort();
+}
+const runtimeDirs = importedDirs();
 
 /** The paths `COPY <src>... <dest>` takes from the build context (not from another stage). */
 const contextCopies = runtimeStage
@@ -77,6 +90,8 @@ describe('Dockerfile', () => {
   });
 
   it('when read, then the image holds the sources, the dashboard and the store charts, and .dockerignore keeps none of them out', () => {
+    // The folders the processes import from, found by following their imports (a new folder must be copied).
+    expect(runtimeDirs).toEqual(['activities', 'api', 'controller', 'core', 'worker', 'workflows']);
     expect(contextCopies).toEqual(
       expect.arrayContaining([
         ...runtimeDirs,
