@@ -2,7 +2,7 @@
 import { adminSecretName, namespaceName, storeWorkflowId } from '../core/names.js';
 import type { StoreUsage } from '../core/reads.js';
 import type { StoreResponse, StoreSummary, StoreUsageResponse } from './schemas.js';
-import type { StoreRecord, StoreView } from './store-records.js';
+import type { StoreReadView, StoreRecord } from './store-records.js';
 
 export interface LinkSettings {
   temporalUiUrl: string;
@@ -48,7 +48,7 @@ export function storeUsageResponse(record: StoreRecord, usage: StoreUsage, now =
   };
 }
 
-export function storeResponse(view: StoreView, settings: LinkSettings): StoreResponse {
+export function storeResponse(view: StoreReadView, settings: LinkSettings): StoreResponse {
   const base = {
     ...storeSummary(view.record, settings),
     adminSecret: { name: adminSecretName, namespace: namespaceName(view.record.storeId) },

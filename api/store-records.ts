@@ -8,6 +8,7 @@ import { statusQuery } from '../core/messages.js';
 import { storeIdOfWorkflow, storeWorkflowId } from '../core/names.js';
 import { StoreEngine, StoreId, StoreOwner, StorePhase, StorePlan } from '../core/search-attributes.js';
 import type { StoreStatus } from '../core/status.js';
+import { readModelMemoKey, type StoreReadModel } from '../core/store-read-model.js';
 import { ApiError } from './errors.js';
 import type { Requester } from './history-timeline.js';
 import type { PageTokens } from './page-token.js';
@@ -35,6 +36,10 @@ export interface StoreRecord {
 
 export type StoreView =
   { live: true; record: StoreRecord; status: StoreStatus } | { live: false; record: StoreRecord; detail: string };
+
+/** A store as GET shows it: the workflow's read model (no timeline), or the record with why not. */
+export type StoreReadView =
+  { live: true; record: StoreRecord; status: StoreReadModel } | { live: false; record: StoreRecord; detail: string };
 
 export interface StoreListFilter {
   phase?: string;
@@ -90,8 +95,8 @@ export function ownerScope(caller: Caller, requested: string | undefined): strin
 export function createStoreRecords(options: { client: Client; queryTimeoutMs: number; pageTokens: PageTokens }) {
   const { client } = options;
 
-  /** The store as visibility knows it, if the caller may see it. */
-  async function find(storeId: string, caller: Caller): Promise<StoreRecord> {
+  /** The store's workflow described, and its record, if the caller may see it. */
+  async function describe(storeId: string, caller: Caller) {
     const description = await temporalCall(
       () => client.workflow.getHandle(storeWorkflowId(storeId)).describe(),
       () => storeNotFound(storeId),
@@ -99,7 +104,23 @@ export function createStoreRecords(options: { client: Client; queryTimeoutMs: nu
     if (description.type !== 'storeWorkflow') throw storeNotFound(storeId);
     const record = describedRecord(storeId, description);
     if (!caller.admin && record.owner !== caller.owner) throw storeNotFound(storeId);
-    return record;
+    return { record, memo: description.memo };
+  }
+
+  /** The store as visibility knows it, if the caller may see it. */
+  async function find(storeId: string, caller: Caller): Promise<StoreRecord> {
+    return (await describe(storeId, caller)).record;
+  }
+
+  /**
+   * The store for GET: the read model its workflow keeps in its memo, from the same describe that finds
+   * it, so no worker is needed. A workflow from before the read model is asked as `view` asks it.
+   */
+  async function read(storeId: string, caller: Caller): Promise<StoreReadView> {
+    const { record, memo } = await describe(storeId, caller);
+    const model = memo?.[readModelMemoKey] as StoreReadModel | undefined;
+    if (model && !record.ended) return { live: true, record, status: model };
+    return view(storeId, caller);
   }
 
   /** Live status from the workflow, or the visibility record when no worker answers in time. */
@@ -170,7 +191,7 @@ export function createStoreRecords(options: { client: Client; queryTimeoutMs: nu
     ).count;
   }
 
-  return { find, view, list, countByPhase };
+  return { find, view, read, list, countByPhase };
 }
 
 export type StoreRecords = ReturnType<typeof createStoreRecords>;

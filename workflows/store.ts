@@ -47,6 +47,7 @@ import { initialStatus, recordEvent, resetConditions, transition } from './store
 import { scaleStore } from './hibernation.js';
 import { runOrderCheck } from './order-check.js';
 import { keepStoreObject } from './store-object.js';
+import { publishReadModel } from './read-model.js';
 import { abandonChange, acceptChange, upgradeStore } from './upgrade.js';
 
 const { loadSettings } = proxyLocalActivities<StoreActivities>({ startToCloseTimeout: '10 seconds' });
@@ -249,6 +250,7 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
     storeMetrics.created().add(1);
   }
   upsertStoreSearchAttributes(status);
+  const readModel = patched('read-model') ? publishReadModel(status) : undefined;
   // A store declared by a Store object writes back to it; one made through the API gets one in the platform's namespace.
   const objectNamespace = spec.resourceNamespace ?? settings.storeObjectNamespace;
   const storeObject =
@@ -359,6 +361,8 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
   await deleteStore(spec, status);
   await storeObject?.release();
   await condition(allHandlersFinished);
+  // The Deleted status is in the memo before the workflow completes.
+  readModel?.flush();
   return status;
 }
 

@@ -76,7 +76,7 @@ export function storesRouter({ stores, links, streamPollMs, shutdown, streamSlot
   router
     .route('/stores/:id')
     .get(async (req, res) => {
-      res.json(storeResponse(await stores.view(storeIdOf(req), callerOf(req)), links));
+      res.json(storeResponse(await stores.read(storeIdOf(req), callerOf(req)), links));
     })
     .patch(async (req, res) => {
       const storeId = storeIdOf(req);

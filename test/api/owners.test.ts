@@ -208,16 +208,20 @@ describe('owners', () => {
     ).toBe(true);
   });
 
-  it('when no worker is running, then GET still answers from the search attributes and says live detail is unavailable', async () => {
+  it('when no worker is running, then GET still answers with the status the workflow published, conditions and url included', async () => {
     const other = storeId('own');
     expect((await create(keys.a, other)).status).toBe(201);
     await untilReady(keys.a, other);
+    const before = (await (await call(keys.a, `/stores/${other}`)).json()) as Record<string, unknown>;
     await worker.stop();
     const res = await call(keys.a, `/stores/${other}`);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { detail?: string };
-    expect(body).toMatchObject({ storeId: other, phase: 'Ready', live: false });
-    expect(body.detail).toMatch(/live detail unavailable/);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ storeId: other, phase: 'Ready', live: true });
+    expect(body.url).toMatch(new RegExp(`^http://${other}\\.`));
+    expect(body.conditions).toContainEqual(expect.objectContaining({ type: 'StoreReady', status: 'True' }));
+    // The same answer as while the worker ran: the read model is the status, without the timeline.
+    expect(body).toEqual(before);
     const usage = await call(keys.a, `/stores/${other}/usage`);
     expect(usage.status).toBe(503);
     expect(await usage.json()).toMatchObject({ error: { code: 'worker_unavailable' } });
