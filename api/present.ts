@@ -29,6 +29,7 @@ export function storeSummary(record: StoreRecord, settings: LinkSettings): Store
     owner: record.owner,
     phase: record.phase,
     ...(record.createdAt ? { createdAt: record.createdAt } : {}),
+    ...(record.url ? { url: record.url } : {}),
     links: storeLinks(record.storeId, settings),
   };
 }

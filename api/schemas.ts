@@ -131,14 +131,17 @@ export const storeSummary = z
     owner: z.string(),
     phase,
     createdAt: z.string().optional(),
+    url: z.string().optional().meta({ description: 'where the store answers, once it has been Ready' }),
     links,
   })
   .meta({ id: 'StoreSummary' });
 
 export const storeResponse = storeSummary
   .extend({
-    /** False when no worker answered in time: the fields below then come from the search attributes only. */
-    live: z.boolean(),
+    live: z.boolean().meta({
+      description:
+        "true: the status the store's workflow published (its read model); false: only the search attributes (the workflow was terminated, or is from before the read model and no worker answered), with `detail` saying why",
+    }),
     detail: z.string().optional(),
     conditions: z.array(condition),
     url: z.string().optional(),

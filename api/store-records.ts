@@ -32,6 +32,8 @@ export interface StoreRecord {
   ended?: string;
   /** The namespace of the Store object that declared the store, if one did. */
   resourceNamespace?: string;
+  /** Where the store answers, from the workflow's read model. */
+  url?: string;
 }
 
 export type StoreView =
@@ -60,6 +62,7 @@ function recordOf(
   startTime: Date | undefined,
   running: boolean,
   ended?: string,
+  model?: StoreReadModel,
 ): StoreRecord {
   const attribute = (key: (typeof storeKeys)[keyof typeof storeKeys]) => attributes.get(key) ?? '';
   return {
@@ -71,6 +74,7 @@ function recordOf(
     ...(startTime ? { createdAt: startTime.toISOString() } : {}),
     running,
     ...(ended ? { ended } : {}),
+    ...(model?.url ? { url: model.url } : {}),
   };
 }
 
@@ -80,7 +84,14 @@ export function describedRecord(storeId: string, d: WorkflowExecutionDescription
   const ended = status === 'RUNNING' || status === 'COMPLETED' ? undefined : status.toLowerCase().replace('_', ' ');
   const resourceNamespace = d.memo?.resourceNamespace;
   return {
-    ...recordOf(storeId, d.typedSearchAttributes, d.startTime, status === 'RUNNING', ended),
+    ...recordOf(
+      storeId,
+      d.typedSearchAttributes,
+      d.startTime,
+      status === 'RUNNING',
+      ended,
+      d.memo?.[readModelMemoKey] as StoreReadModel | undefined,
+    ),
     ...(typeof resourceNamespace === 'string' ? { resourceNamespace } : {}),
   };
 }
@@ -94,6 +105,14 @@ export function ownerScope(caller: Caller, requested: string | undefined): strin
 
 export function createStoreRecords(options: { client: Client; queryTimeoutMs: number; pageTokens: PageTokens }) {
   const { client } = options;
+
+  /** The read model in a listed workflow's memo, if it has one. */
+  const readModelIn = (fields: Record<string, proto.temporal.api.common.v1.IPayload> | null | undefined) => {
+    const payload = fields?.[readModelMemoKey];
+    return payload
+      ? client.options.loadedDataConverter.payloadConverter.fromPayload<StoreReadModel>(payload)
+      : undefined;
+  };
 
   /** The store's workflow described, and its record, if the caller may see it. */
   async function describe(storeId: string, caller: Caller) {
@@ -176,6 +195,8 @@ export function createStoreRecords(options: { client: Client; queryTimeoutMs: nu
         storeAttributesOf(execution.searchAttributes?.indexedFields),
         timestampToDate(execution.startTime),
         execution.status === proto.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING,
+        undefined,
+        readModelIn(execution.memo?.fields),
       ),
     );
     const token = page.nextPageToken?.length ? await options.pageTokens.encode(query, page.nextPageToken) : undefined;

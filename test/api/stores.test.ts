@@ -286,17 +286,23 @@ describe('a store over HTTP', () => {
     expect((await core.listNamespace({ labelSelector: `storefleet.io/store-id=${id}` })).items).toHaveLength(1);
   });
 
-  it('when stores are listed with filters, then only matching stores come back, a page at a time', async () => {
+  it('when stores are listed with filters, then only matching stores come back with their urls, a page at a time', async () => {
     const ids = [storeId('lst'), storeId('lst')];
     for (const id of ids) expect((await post('/stores', { storeId: id, engine: 'medusa' })).status).toBe(201);
     for (const id of ids) await untilPhase(`/stores/${id}`, 'Ready');
     const listed = await eventually('both stores to be listed as Ready medusa stores', async () => {
-      const { body } = await getJson<{ stores: Array<{ storeId: string; engine: string; phase: string }> }>(
-        '/stores?engine=medusa&phase=Ready&limit=100',
-      );
+      const { body } = await getJson<{
+        stores: Array<{ storeId: string; engine: string; phase: string; url?: string }>;
+      }>('/stores?engine=medusa&phase=Ready&limit=100');
       return ids.every((id) => body.stores.some((s) => s.storeId === id)) ? body.stores : undefined;
     });
     expect(listed.every((s) => s.engine === 'medusa' && s.phase === 'Ready')).toBe(true);
+    // The url from each store's read model, the one GET shows.
+    for (const id of ids) {
+      const { body } = await getJson<{ url: string }>(`/stores/${id}`);
+      expect(listed.find((s) => s.storeId === id)?.url).toBe(body.url);
+      expect(body.url).toMatch(new RegExp(`^http://${id}\\.`));
+    }
 
     const first = await getJson<{ stores: unknown[]; nextPageToken?: string }>('/stores?engine=medusa&limit=1');
     expect(first.body.stores).toHaveLength(1);
