@@ -19,4 +19,10 @@ export interface StoreSettings {
    * unset: the workflows keep no Store objects. Absent in histories from before Store objects.
    */
   storeObjectNamespace?: string;
+  /**
+   * Whether the store workflow publishes its read model in its memo (GET answers from it without a
+   * worker). Always on from this worker; absent in histories from before the read model, which replay
+   * without it. A setting recorded in history, rather than a patch, gates it.
+   */
+  readModel?: boolean;
 }

@@ -93,6 +93,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
       baseDomain: values.STOREFLEET_BASE_DOMAIN,
       historyEventLimit: values.STOREFLEET_HISTORY_EVENT_LIMIT,
       storefrontCheck: values.STOREFLEET_STOREFRONT_CHECK === 'on',
+      readModel: true,
       ...(values.STOREFLEET_STORE_OBJECTS_NAMESPACE
         ? { storeObjectNamespace: values.STOREFLEET_STORE_OBJECTS_NAMESPACE }
         : {}),

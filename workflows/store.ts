@@ -6,7 +6,6 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -250,11 +249,12 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
     storeMetrics.created().add(1);
   }
   upsertStoreSearchAttributes(status);
-  const readModel = patched('read-model') ? publishReadModel(status) : undefined;
+  // Both are gated by the settings recorded in this run's history, so runs from before them replay without them.
+  const readModel = settings.readModel ? publishReadModel(status) : undefined;
   // A store declared by a Store object writes back to it; one made through the API gets one in the platform's namespace.
   const objectNamespace = spec.resourceNamespace ?? settings.storeObjectNamespace;
   const storeObject =
-    objectNamespace !== undefined && patched('store-objects')
+    objectNamespace !== undefined
       ? keepStoreObject(() => spec, status, objectNamespace, carried !== undefined)
       : undefined;
 

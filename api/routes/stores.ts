@@ -15,6 +15,7 @@ import {
 import type { StoreService } from '../stores.js';
 import type { StreamSlots } from '../stream-slots.js';
 import { streamStore } from './stream.js';
+import { createStoreWatches } from '../store-watches.js';
 
 export interface StoresRouterDeps {
   stores: StoreService;
@@ -27,6 +28,8 @@ export interface StoresRouterDeps {
 const storeIdOf = (req: Request) => parseOr400(storeIdParams, req.params, 'path').id;
 
 export function storesRouter({ stores, links, streamPollMs, shutdown, streamSlots }: StoresRouterDeps): Router {
+  // At most one upstream per store followed by this process's streams.
+  const watches = createStoreWatches(stores, streamPollMs);
   const router = Router();
 
   router.param('id', (req, res, next, id: string) => {
@@ -191,7 +194,7 @@ export function storesRouter({ stores, links, streamPollMs, shutdown, streamSlot
         stores,
         storeId: storeIdOf(req),
         caller: callerOf(req),
-        pollMs: streamPollMs,
+        watches,
         shutdown,
         slots: streamSlots,
       }),

@@ -1,14 +1,16 @@
 // GET /stores/:id/stream: Server-Sent Events of the store's phase changes (`phase`) and new timeline
 // entries (`event`) until the client goes away or the store is Deleted; each holds one of its owner's
-// stream slots (stream-slots.ts) while it is open.
-import { setTimeout as sleep } from 'node:timers/promises';
+// stream slots (stream-slots.ts) while it is open, and follows the store's one upstream (store-watches.ts).
 import type { Request, Response } from 'express';
 import type { StoreEvent } from '../../core/status.js';
 import type { StreamSlots } from '../stream-slots.js';
 import type { Caller } from '../store-records.js';
 import type { StoreService } from '../stores.js';
+import type { StoreWatches, StoreWatchUpdate } from '../store-watches.js';
 
 const keepAliveMs = 15_000;
+/** A client this far behind (bytes written, not yet taken) is dropped rather than buffered for. */
+const slowClientBytes = 1024 * 1024;
 
 const sameEvent = (a: StoreEvent, b: StoreEvent) =>
   a.time === b.time && a.reason === b.reason && a.message === b.message;
@@ -24,7 +26,7 @@ export interface StreamOptions {
   stores: StoreService;
   storeId: string;
   caller: Caller;
-  pollMs: number;
+  watches: StoreWatches;
   /** Aborted when the server shuts down: streams end cleanly instead of being cut. */
   shutdown: AbortSignal;
   slots: StreamSlots;
@@ -45,42 +47,55 @@ export async function streamStore(req: Request, res: Response, options: StreamOp
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',
     });
-    await pollStore(res, options, gone.signal);
+    await followStore(res, options, gone.signal);
   } finally {
     options.shutdown.removeEventListener('abort', end);
     release();
   }
 }
 
-async function pollStore(res: Response, options: StreamOptions, gone: AbortSignal): Promise<void> {
+/** Writes what the store's upstream sees until the client goes, the store is Deleted or the client falls behind. */
+async function followStore(res: Response, options: StreamOptions, gone: AbortSignal): Promise<void> {
   const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   let phase: string | undefined;
   let lastEvent: StoreEvent | undefined;
   let lastWrite = Date.now();
-  while (!gone.aborted) {
-    try {
-      const view = await options.stores.view(options.storeId, options.caller);
-      const current = view.live ? view.status.phase : view.record.phase;
-      if (view.live) {
-        for (const event of eventsAfter(view.status.events, lastEvent)) send('event', event);
-        if (view.status.events.length > 0) lastEvent = view.status.events.at(-1);
-        lastWrite = Date.now();
-      }
-      if (current !== phase) {
-        phase = current;
-        send('phase', { storeId: options.storeId, phase, live: view.live });
-        lastWrite = Date.now();
-      }
-      // Nothing more will happen to a deleted store.
-      if (phase === 'Deleted') break;
-    } catch (error) {
-      send('error', { message: error instanceof Error ? error.message : 'status unavailable' });
+  const done = new AbortController();
+  const onUpdate = (update: StoreWatchUpdate) => {
+    if (done.signal.aborted) return;
+    if ('error' in update) {
+      send('error', { message: update.error.message });
+      return;
     }
-    if (Date.now() - lastWrite >= keepAliveMs) {
-      res.write(': keep-alive\n\n');
-      lastWrite = Date.now();
+    const { view } = update;
+    if (view.live) {
+      for (const event of eventsAfter(view.status.events, lastEvent)) send('event', event);
+      if (view.status.events.length > 0) lastEvent = view.status.events.at(-1);
     }
-    await sleep(options.pollMs, undefined, { signal: gone }).catch(() => undefined);
+    const current = view.live ? view.status.phase : view.record.phase;
+    if (current !== phase) {
+      phase = current;
+      send('phase', { storeId: options.storeId, phase, live: view.live });
+    }
+    lastWrite = Date.now();
+    // Nothing more will happen to a deleted store; a client that does not read is not buffered for.
+    if (phase === 'Deleted' || res.writableLength > slowClientBytes) done.abort();
+  };
+  const unwatch = options.watches.watch(options.storeId, onUpdate);
+  const keepAlive = setInterval(() => {
+    if (Date.now() - lastWrite < keepAliveMs) return;
+    res.write(': keep-alive\n\n');
+    lastWrite = Date.now();
+  }, 1000);
+  try {
+    await new Promise<void>((resolve) => {
+      if (gone.aborted || done.signal.aborted) return resolve();
+      gone.addEventListener('abort', () => resolve(), { once: true });
+      done.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  } finally {
+    clearInterval(keepAlive);
+    unwatch();
+    res.end();
   }
-  res.end();
 }

@@ -76,6 +76,7 @@ export function testActivities(
       driftCheckSeconds: options.driftCheckSeconds ?? 300,
       baseDomain: options.baseDomain ?? '127.0.0.1.nip.io',
       historyEventLimit: options.historyEventLimit ?? 2000,
+      readModel: options.readModel ?? true,
       storefrontCheck: options.storefrontCheck ?? false,
     },
   });

@@ -39,6 +39,7 @@ export const stubSettings: StoreSettings = {
   driftCheckSeconds: 3600,
   baseDomain: 'stores.test',
   historyEventLimit: 10_000,
+  readModel: true,
   storefrontCheck: false,
 };
 
