@@ -16,7 +16,9 @@ log "running database migrations"
 medusa db:migrate --execute-safe-links
 
 log "ensuring the admin user ${ADMIN_EMAIL}"
-if output="$(medusa user -e "$ADMIN_EMAIL" -p "$ADMIN_PASSWORD" 2>&1)"; then
+# --option=value, not "-p value": the CLI's parser reads a separate value that starts with "-" (one
+# generated password in 64) as more flags and would give the admin an empty password.
+if output="$(medusa user --email="$ADMIN_EMAIL" --password="$ADMIN_PASSWORD" 2>&1)"; then
   printf '%s\n' "$output" | redact
   log "admin user created"
 elif printf '%s\n' "$output" | grep -qi 'already exists'; then
