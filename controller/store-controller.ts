@@ -24,6 +24,7 @@ import {
 } from '../core/store-object.js';
 import { storeGroup, storePlural, storeVersion } from '../core/store-resource.js';
 import { statusQuery } from '../core/messages.js';
+import { readModelMemoKey, type StoreReadModel } from '../core/store-read-model.js';
 
 export interface StoreControllerOptions {
   kubeConfig: KubeConfig;
@@ -76,11 +77,13 @@ export function createStoreController(options: StoreControllerOptions) {
     if (description.status.name === 'COMPLETED') return { kind: 'deleted' };
     if (description.status.name !== 'RUNNING') return { kind: 'abandoned' };
     const resourceNamespace = (description.memo?.resourceNamespace as string | undefined) ?? options.objectNamespace;
-    // The store's plan and chart only matter when the object's spec moved.
+    // What the store runs, from its read model; a workflow from before it is asked, only when the spec moved.
     const moved =
       resourceNamespace === object.metadata.namespace &&
       object.status?.observedGeneration !== object.metadata.generation;
-    const status = moved ? await handle.query(statusQuery) : undefined;
+    const status =
+      (description.memo?.[readModelMemoKey] as StoreReadModel | undefined) ??
+      (moved ? await handle.query(statusQuery) : undefined);
     return {
       kind: 'running',
       resourceNamespace,
