@@ -2,7 +2,7 @@
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, kubeConfig, temporalCli } from '../harness/clients.js';
-import { startApi, type TestApi } from '../harness/api.js';
+import { readStreamUntil, startApi, type TestApi } from '../harness/api.js';
 import { recordHistory, recordHistoryOfType } from '../harness/histories.js';
 import { startStoreWorker, storeId, type TestStoreWorker } from '../harness/store-worker.js';
 
@@ -328,17 +328,9 @@ describe('a store over HTTP', () => {
   it('when a client follows the stream of a new store, then it receives the Ready transition', async () => {
     const id = storeId('sse');
     await post('/stores', { storeId: id, engine: 'woocommerce' });
-    const abort = new AbortController();
-    const res = await fetch(`${api.url}/stores/${id}/stream`, { signal: abort.signal });
+    const res = await fetch(`${api.url}/stores/${id}/stream`);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let received = '';
-    while (!received.includes('"phase":"Ready"')) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      received += value;
-    }
-    abort.abort();
+    const received = await readStreamUntil(res, '"phase":"Ready"');
     expect(received).toContain('event: phase');
     expect(received).toContain('event: event');
     expect(received).toContain('"phase":"Ready"');

@@ -1,7 +1,7 @@
 // Many event streams on one store share one upstream: they all see the same phases and timeline entries
 // in the same order, and the API reads the store as often as it would for one stream.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, type TestApi } from '../harness/api.js';
+import { readStreamUntil, startApi, type TestApi } from '../harness/api.js';
 import { startStoreWorker, storeId, type TestStoreWorker } from '../harness/store-worker.js';
 
 const streamPollMs = 200;
@@ -37,14 +37,7 @@ afterAll(async () => {
 async function followUntilReady(url: string): Promise<string[]> {
   const res = await fetch(url);
   expect(res.status).toBe(200);
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let text = '';
-  while (!text.includes('"phase":"Ready"')) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += value;
-  }
-  await reader.cancel();
+  const text = await readStreamUntil(res, '"phase":"Ready"');
   return text
     .split('\n\n')
     .filter((message) => message.startsWith('event: phase') || message.startsWith('event: event'));

@@ -98,3 +98,16 @@ export async function startApi(options: ApiOptions): Promise<TestApi> {
     },
   };
 }
+
+/** Reads an event stream's body until it holds `text` (or ends), then hangs up; what it read. */
+export async function readStreamUntil(res: Response, text: string): Promise<string> {
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let received = '';
+  while (!received.includes(text)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    received += value;
+  }
+  await reader.cancel();
+  return received;
+}
