@@ -23,6 +23,8 @@ export interface ControlPlaneOptions {
   ephemeral?: boolean;
   /** More kube-apiserver flags (local mode: how to reach and authenticate to a real kubelet). */
   apiserverArgs?: string[];
+  /** More kube-controller-manager flags. */
+  controllerManagerArgs?: string[];
   /**
    * Where kube-apiserver listens and what it advertises as the `kubernetes` Service's endpoint; 127.0.0.1
    * by default. Local mode gives the node's address, which pods reach and loopback would not be.
@@ -150,6 +152,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
           `--service-account-private-key-file=${credentials.serviceAccountKey}`,
           `--root-ca-file=${caFile}`,
           '--use-service-account-credentials=false',
+          ...(options.controllerManagerArgs ?? []),
         ],
         logDir,
         registry,

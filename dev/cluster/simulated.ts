@@ -53,7 +53,16 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
   };
 
   try {
-    controlPlane = await startControlPlane({ ...options, progress });
+    controlPlane = await startControlPlane({
+      ...options,
+      progress,
+      // Seen in the logs after an apiserver restart (test/faults/apiserver-outage.test.ts): a StatefulSet's
+      // volume claim refused as over quota by usage the quota controller had counted from stale caches,
+      // which only its next full recount (every 5 min by default) corrects, past the store's deadline; and
+      // kwok's node, whose lease cannot be renewed while the apiserver is down, NotReady for 45 s. Recount
+      // every 15 s, and give nodes a grace past any outage a test makes (nothing here tests node failure).
+      controllerManagerArgs: ['--resource-quota-sync-period=15s', '--node-monitor-grace-period=5m'],
+    });
     const { kubeconfigPath, server, processes, stopApiserver, startApiserver } = controlPlane;
     const kc = new KubeConfig();
     kc.loadFromFile(kubeconfigPath);
