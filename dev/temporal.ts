@@ -53,6 +53,14 @@ export async function startTemporal(options: TemporalOptions): Promise<RunningTe
       `--sqlite-pragma=synchronous=${options.ephemeral ? 'OFF' : 'NORMAL'}`,
       `--namespace=${TEMPORAL_NAMESPACE}`,
       ...searchAttributes,
+      // Task priority (the new matcher: off by default in this server version), and one partition per
+      // task queue: tasks are then dispatched in priority order, and within a priority in the order
+      // they were scheduled, so a burst of stores gets Ready in about the order asked.
+      ...[
+        'matching.useNewMatcher=true',
+        'matching.numTaskqueueReadPartitions=1',
+        'matching.numTaskqueueWritePartitions=1',
+      ].flatMap((value) => ['--dynamic-config-value', value]),
       '--log-level=warn',
     ],
     logDir: join(options.stateDir, 'logs'),

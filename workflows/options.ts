@@ -1,5 +1,5 @@
 // Retry and metric settings shared by the store and cleanup workflows.
-import type { RetryPolicy } from '@temporalio/common';
+import type { Priority, RetryPolicy } from '@temporalio/common';
 import { metricMeter } from '@temporalio/workflow';
 import { nonRetryableFailureTypes } from '../core/failures.js';
 
@@ -11,6 +11,12 @@ export const activityRetry: RetryPolicy = {
   maximumAttempts: 10,
   nonRetryableErrorTypes: nonRetryableFailureTypes,
 };
+
+/**
+ * Readiness waits go ahead of the default priority (3) on the helm task queue. Dispatch follows priority
+ * only within a task queue partition; with one partition (the dev server's setting here) it is FIFO too.
+ */
+export const readinessPriority: Priority = { priorityKey: 1 };
 
 // Emitted through the worker's Temporal runtime (one Prometheus endpoint); suppressed during replay.
 export const storeMetrics = {

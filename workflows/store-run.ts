@@ -10,7 +10,7 @@ export interface StoreRun {
   spec: StoreSpec;
   status: StoreStatus;
   kube: ActivityInterfaceFor<StoreActivities>;
-  helm: ActivityInterfaceFor<StoreActivities>;
+  helm: Pick<ActivityInterfaceFor<StoreActivities>, 'helmUpgradeInstall' | 'waitForReady' | 'rollbackRelease'>;
   /** Hands over the scope a delete must cancel while it runs. */
   track: (scope: CancellationScope | undefined) => void;
   deleteRequested: () => boolean;

@@ -1,6 +1,6 @@
 // One entity workflow per store: provisions it, keeps it (drift checks), retries it on request and
 // deletes it through the cleanup child. Its status query is the store's source of truth.
-import { ActivityCancellationType, ApplicationFailure, rootCause } from '@temporalio/common';
+import { ActivityCancellationType, ApplicationFailure, rootCause, type ActivityOptions } from '@temporalio/common';
 import {
   allHandlersFinished,
   condition,
@@ -39,7 +39,7 @@ import { deleteStore } from './delete-store.js';
 import { recordDeletionProgress } from './deletion-status.js';
 import { checkDrift } from './drift-check.js';
 import { recordReportedEvent, type KubeOutage } from './kube-outage.js';
-import { activityRetry, storeMetrics } from './options.js';
+import { activityRetry, readinessPriority, storeMetrics } from './options.js';
 import { upsertStoreSearchAttributes } from './search-attributes.js';
 import { failStore, provisionStore } from './provision.js';
 import { initialStatus, recordEvent, resetConditions, transition } from './store-status.js';
@@ -225,7 +225,7 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
   });
 
   const settings = await loadSettings();
-  const helm = proxyActivities<StoreActivities>({
+  const helmOptions: ActivityOptions = {
     taskQueue: helmTaskQueue(workflowInfo().taskQueue),
     // waitForReady gives up on its own at the provisioning deadline; this only bounds a lost worker.
     startToCloseTimeout: `${settings.maxProvisionSeconds + 60} seconds`,
@@ -234,7 +234,12 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
     // outage; the provisioning deadline bounds the attempt anyway.
     retry: activityRetry,
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  });
+  };
+  // A store that has its release waits for readiness ahead of the installs queued after it, as a script
+  // holding its slot until Ready would: a burst then gets Ready in about the order it was asked for.
+  const { helmUpgradeInstall, rollbackRelease } = proxyActivities<StoreActivities>(helmOptions);
+  const { waitForReady } = proxyActivities<StoreActivities>({ ...helmOptions, priority: readinessPriority });
+  const helm = { helmUpgradeInstall, rollbackRelease, waitForReady };
 
   if (!carried) {
     recordEvent(
