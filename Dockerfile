@@ -1,9 +1,9 @@
 # syntax=docker/dockerfile:1
 # One image for both storefleet processes; the command picks which one runs:
-#   docker run storefleet api/main.ts       (the default: REST API + dashboard on :8080)
-#   docker run storefleet worker/main.ts    (Temporal worker; metrics on :9464)
-# The entrypoint is `node --import tsx`: the project runs its TypeScript directly (tsx is a runtime
-# dependency), so there is no compile step and the image holds the sources as they are in git.
+#   docker run storefleet api/main.js       (the default: REST API + dashboard on :8080)
+#   docker run storefleet worker/main.js    (Temporal worker; metrics on :9464)
+# The image runs JavaScript compiled by `npm run build` (tsc), laid out as the sources are, with the
+# workflow bundle built once here; no TypeScript loader runs in production.
 #
 #   docker build -t storefleet:local .
 
@@ -33,16 +33,13 @@ RUN --mount=type=cache,target=/root/.npm \
  && cd node_modules/@temporalio/core-bridge \
  && rm -rf releases/*-apple-darwin releases/*-windows-* sdk-core src bridge-macros Cargo.lock Cargo.toml
 
-# ---- runtime ----------------------------------------------------------------------------------------
-FROM node:${NODE_VERSION}-bookworm-slim AS runtime
-ARG HELM_VERSION
-LABEL org.opencontainers.image.title="storefleet" \
-      org.opencontainers.image.description="storefleet API and worker (select with the command: api/main.ts or worker/main.ts)"
-
+# ---- compiled JavaScript and the workflow bundle ----------------------------------------------------
+FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
-COPY --from=helm /go/bin/helm /usr/local/bin/helm
-COPY --from=deps /app/node_modules ./node_modules
-COPY package.json package-lock.json tsconfig.json ./
+COPY package.json package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm \
+    npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
 COPY core ./core
 COPY workflows ./workflows
 COPY activities ./activities
@@ -53,9 +50,24 @@ COPY web ./web
 # The store charts the worker installs (the platform chart is not needed inside the image).
 COPY charts/woocommerce ./charts/woocommerce
 COPY charts/medusa ./charts/medusa
+# dist/ is the app as it runs: compiled code, the workflow bundle, the dashboard and the store charts.
+RUN npm run build
+
+# ---- runtime ----------------------------------------------------------------------------------------
+FROM node:${NODE_VERSION}-bookworm-slim AS runtime
+ARG HELM_VERSION
+LABEL org.opencontainers.image.title="storefleet" \
+      org.opencontainers.image.description="storefleet API and worker (select with the command: api/main.js or worker/main.js)"
+
+WORKDIR /app
+COPY --from=helm /go/bin/helm /usr/local/bin/helm
+COPY --from=deps /app/node_modules ./node_modules
+# package.json says the .js files are ES modules.
+COPY package.json package-lock.json ./
+COPY --from=build /app/dist ./
 
 # helm's cache/config/data live under /helm; a read-only root filesystem mounts an emptyDir there
-# (charts/platform does). tsx caches compiled files in $TMPDIR, so /tmp must be writable too.
+# (charts/platform does).
 # Everything the app reads stays owned by root: the process (uid 1000, `node`) cannot change it.
 RUN mkdir -p /helm/cache /helm/config /helm/data && chown -R 1000:1000 /helm \
  && helm version --short | grep -q "^${HELM_VERSION}"
@@ -74,5 +86,5 @@ ENV NODE_ENV=production \
 # Numeric, so Kubernetes can verify runAsNonRoot.
 USER 1000:1000
 EXPOSE 8080 9464
-ENTRYPOINT ["node", "--import", "tsx"]
-CMD ["api/main.ts"]
+ENTRYPOINT ["node"]
+CMD ["api/main.js"]

@@ -4,8 +4,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
-import { loadPlatformConfig } from '../dev/config.js';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { execa } from 'execa';
+import { loadKubeConfig } from '../activities/kube-config.js';
+import { loadPlatformConfig, repoRoot } from '../dev/config.js';
 import { processRegistry, startPlatform, type RunningPlatform } from '../dev/platform.js';
 import { freePlatformPorts } from '../dev/ports.js';
 import type { ManagedProcess } from '../dev/process.js';
@@ -79,7 +81,11 @@ async function startContext(stateDir: string, stops: Array<() => Promise<void>>)
     KUBECONFIG: platform.kubeconfigPath,
     STOREFLEET_HELM_BIN: helmBinary,
   });
+  // The worker runs as the image runs it: compiled JavaScript with the prebuilt workflow bundle.
+  progress('compiling the worker (npm run build)');
+  await execa('npm', ['run', 'build'], { cwd: repoRoot });
   const services: ServicesOptions = {
+    compiledWorker: true,
     stateDir,
     registry: processRegistry(stateDir),
     temporalAddress: platform.temporalAddress,
@@ -103,8 +109,8 @@ async function startContext(stateDir: string, stops: Array<() => Promise<void>>)
   });
   stops.push(() => api.close());
 
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromFile(platform.kubeconfigPath);
+  // The bare side runs the activities with the worker's kind of KubeConfig, so neither gets faster calls.
+  const kubeConfig = loadKubeConfig(platform.kubeconfigPath);
   await installStartupDelays(kubeConfig);
   const platformPids = platform.processes.map((p) => p.pid);
   return {

@@ -1,5 +1,6 @@
-// storefleet's own processes as children of `npm start`: the same worker/main.ts and api/main.ts a
-// deployment runs, pointed at the local Temporal, cluster and helm.
+// storefleet's own processes as children of `npm start`: the worker and the API a deployment runs,
+// pointed at the local Temporal, cluster and helm; their TypeScript sources through tsx, or the
+// compiled JavaScript of `npm run build` (dist/) as the image runs it.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './config.js';
@@ -17,7 +18,13 @@ export interface ServicesOptions {
   storefrontCheck: boolean;
   /** More worker settings (local mode: base domain, chart values); they win over the ones above. */
   workerEnv?: Record<string, string>;
+  /** Run dist/'s compiled worker (built beforehand) instead of the sources: what the image runs. */
+  compiledWorker?: boolean;
 }
+
+/** A process's entry: its TypeScript source (`worker/main.ts`) run through tsx, or its compiled file in dist/. */
+const entryArgs = (entry: string, compiled: boolean) =>
+  compiled ? [join(repoRoot, 'dist', entry.replace(/\.ts$/, '.js'))] : ['--import', 'tsx', join(repoRoot, entry)];
 
 function startService(
   options: ServicesOptions,
@@ -25,11 +32,12 @@ function startService(
   entry: string,
   env: Record<string, string>,
   isReady: () => Promise<boolean>,
+  compiled = false,
 ): Promise<ManagedProcess> {
   return startProcess({
     name,
     command: process.execPath,
-    args: ['--import', 'tsx', join(repoRoot, entry)],
+    args: entryArgs(entry, compiled),
     cwd: repoRoot,
     logDir: join(options.stateDir, 'logs'),
     registry: options.registry,
@@ -54,6 +62,7 @@ export function startWorker(options: ServicesOptions): Promise<ManagedProcess> {
     },
     // Ready once it polls its task queues, i.e. after bundling the workflows (a few seconds).
     () => Promise.resolve(existsSync(logFile) && readFileSync(logFile, 'utf8').includes('"msg":"worker running"')),
+    options.compiledWorker,
   );
 }
 

@@ -1,19 +1,27 @@
-// Bundles the workflows into one file. The worker runs this as a short-lived child process: webpack
-// takes about 100 MB that V8 would not give back, so bundling inside the worker would keep it for the
-// worker's whole life (docs/benchmarks.md, worker memory).
+// Bundles the workflows into one file. `npm run build` does it once (the image's worker loads that
+// file); running the sources, the worker runs this as a short-lived child process: webpack takes about
+// 100 MB that V8 would not give back, so bundling inside the worker would keep it for the worker's whole
+// life (docs/benchmarks.md, worker memory).
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { bundleWorkflowCode } from '@temporalio/worker';
 
-const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 const thisFile = fileURLToPath(import.meta.url);
+// The TypeScript sources under tsx, the compiled files of `npm run build` in an image.
+const workflowsPath = fileURLToPath(new URL(`../workflows/index${extname(thisFile)}`, import.meta.url));
+/** Where `npm run build` leaves the bundle, beside the compiled worker; absent when running the sources. */
+export const prebuiltBundlePath = fileURLToPath(new URL('./workflow-bundle.js', import.meta.url));
 
-/** The workflow bundle, built by a child process into a temp file; remove() deletes it once loaded. */
-export async function buildWorkflowBundle(): Promise<{ codePath: string; remove: () => void }> {
+/**
+ * The workflow bundle: the one `npm run build` made, else one built by a child process into a temp file
+ * that remove() deletes once loaded.
+ */
+export async function workflowBundle(): Promise<{ codePath: string; prebuilt: boolean; remove: () => void }> {
+  if (existsSync(prebuiltBundlePath)) return { codePath: prebuiltBundlePath, prebuilt: true, remove: () => undefined };
   const dir = mkdtempSync(join(tmpdir(), 'storefleet-workflows-'));
   const codePath = join(dir, 'workflow-bundle.js');
   try {
@@ -24,7 +32,7 @@ export async function buildWorkflowBundle(): Promise<{ codePath: string; remove:
     const stderr = (error as { stderr?: string }).stderr?.trim();
     throw new Error(`bundling the workflows failed: ${stderr || (error as Error).message}`);
   }
-  return { codePath, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { codePath, prebuilt: false, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 if (process.argv[1] === thisFile) {

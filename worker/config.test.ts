@@ -69,3 +69,13 @@ describe('STOREFLEET_STORE_OBJECTS_NAMESPACE', () => {
     );
   });
 });
+
+describe('STOREFLEET_WORKFLOW_CACHE_SIZE', () => {
+  it('when it is unset, then 100 store workflows stay cached (the memory target holds with it)', () => {
+    expect(loadWorkerConfig({}).workflowCacheSize).toBe(100);
+  });
+
+  it('when it is below 2, then the worker stops naming the variable (the SDK needs room for two)', () => {
+    expect(() => loadWorkerConfig({ STOREFLEET_WORKFLOW_CACHE_SIZE: '1' })).toThrow(/STOREFLEET_WORKFLOW_CACHE_SIZE/);
+  });
+});

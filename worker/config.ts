@@ -41,6 +41,7 @@ const envSchema = z.object({
     .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes namespace name')
     .optional(),
   STOREFLEET_STORES_PER_OWNER: positiveInt.default(50),
+  STOREFLEET_WORKFLOW_CACHE_SIZE: positiveInt.min(2).default(100),
 });
 
 /** Chart values per engine, beneath the ones storefleet sets for each store. */
@@ -87,6 +88,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
     ingressNamespace: values.STOREFLEET_INGRESS_NAMESPACE,
     storeIngressUrl: values.STOREFLEET_STORE_INGRESS_URL,
     maxConcurrentProvisions: values.MAX_CONCURRENT_PROVISIONS,
+    workflowCacheSize: values.STOREFLEET_WORKFLOW_CACHE_SIZE,
     settings: {
       maxProvisionSeconds: values.MAX_PROVISION_SECONDS,
       driftCheckSeconds: values.DRIFT_CHECK_SECONDS,

@@ -1,14 +1,14 @@
 // The storefleet worker process: runs the store workflows and their activities until SIGINT/SIGTERM,
 // then finishes in-flight tasks and exits.
-import { KubeConfig } from '@kubernetes/client-node';
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { pino } from 'pino';
 import { createActivities } from '../activities/index.js';
+import { loadKubeConfig } from '../activities/kube-config.js';
 import { apiTemporalClient } from '../api/temporal-client.js';
 import { runStoreController } from '../controller/run-store-controller.js';
 import { ConfigError } from '../core/environment.js';
 import { loadWorkerConfig } from './config.js';
-import { buildWorkflowBundle } from './bundle-workflows.js';
+import { workflowBundle } from './bundle-workflows.js';
 import { createStoreWorkers } from './workers.js';
 
 async function main(): Promise<void> {
@@ -41,12 +41,10 @@ async function main(): Promise<void> {
     },
   });
 
-  const kubeConfig = new KubeConfig();
-  if (config.kubeconfigPath) kubeConfig.loadFromFile(config.kubeconfigPath);
-  else kubeConfig.loadFromCluster();
+  const kubeConfig = loadKubeConfig(config.kubeconfigPath);
 
-  log.info('bundling the workflows');
-  const bundle = await buildWorkflowBundle();
+  const bundle = await workflowBundle();
+  log.info({ workflowBundle: bundle.prebuilt ? bundle.codePath : 'built at start' }, 'workflow bundle ready');
   const connection = await NativeConnection.connect({ address: config.temporal.address, tls: config.temporal.tls });
   // The workers read the bundle when they are created; the file is not needed after that.
   const workers = await createStoreWorkers({
@@ -54,6 +52,7 @@ async function main(): Promise<void> {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     maxConcurrentProvisions: config.maxConcurrentProvisions,
+    workflowCacheSize: config.workflowCacheSize,
     workflows: { workflowBundle: { codePath: bundle.codePath } },
     activities: createActivities({
       kubeConfig,

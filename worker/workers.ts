@@ -10,6 +10,12 @@ export interface StoreWorkersOptions {
   taskQueue: string;
   activities: StoreActivities;
   maxConcurrentProvisions: number;
+  /**
+   * Store workflows kept in memory between their tasks; one not kept is replayed from its history when
+   * its next task comes (a Ready store's drift check, a request). Bounds the worker's memory; the SDK sizes it
+   * from the heap limit when unset.
+   */
+  workflowCacheSize?: number;
   /** The workflow code, bundled beforehand (worker/bundle-workflows.ts; the tests' global setup). */
   workflows: Pick<WorkerOptions, 'workflowBundle'>;
 }
@@ -26,7 +32,13 @@ export async function createStoreWorkers(options: StoreWorkersOptions): Promise<
     maxHeartbeatThrottleInterval: '5 seconds',
   };
   return Promise.all([
-    Worker.create({ ...common, taskQueue: options.taskQueue, ...options.workflows, activities: pick(false) }),
+    Worker.create({
+      ...common,
+      taskQueue: options.taskQueue,
+      ...options.workflows,
+      maxCachedWorkflows: options.workflowCacheSize,
+      activities: pick(false),
+    }),
     Worker.create({
       ...common,
       taskQueue: helmTaskQueue(options.taskQueue),

@@ -21,10 +21,18 @@ export interface WorkerProcess {
 const groupMembers = (group: number) =>
   liveProcesses().flatMap((p) => (p.pgrp === group ? [`${p.pid} ${p.cmdline}`] : []));
 
-export async function startWorkerProcess(taskQueue: string, env: Record<string, string> = {}): Promise<WorkerProcess> {
+/** How to run the worker: its TypeScript sources under tsx by default, or compiled JavaScript from `dir`. */
+export type WorkerLaunch = { compiledIn?: string };
+
+export async function startWorkerProcess(
+  taskQueue: string,
+  env: Record<string, string> = {},
+  launch: WorkerLaunch = {},
+): Promise<WorkerProcess> {
   let output = '';
-  const child: ResultPromise = execa(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
-    cwd: repoRoot,
+  const args = launch.compiledIn ? ['worker/main.js'] : ['--import', 'tsx', 'worker/main.ts'];
+  const child: ResultPromise = execa(process.execPath, args, {
+    cwd: launch.compiledIn ?? repoRoot,
     reject: false,
     all: true,
     detached: true,

@@ -54,8 +54,8 @@ describe.each(valuesFiles)('rendered with %s', (file: ValuesFile) => {
         allowPrivilegeEscalation: false,
         capabilities: { drop: ['ALL'] },
       });
-      expect(container.command).toEqual(['node', '--import', 'tsx']);
-      expect(container.args).toEqual([`${component}/main.ts`]);
+      expect(container.command).toEqual(['node']);
+      expect(container.args).toEqual([`${component}/main.js`]);
       expect(container.resources?.requests).toBeDefined();
       expect(container.resources?.limits?.memory).toBeDefined();
       const mounts = Object.fromEntries((container.volumeMounts ?? []).map((m) => [m.mountPath, m.name]));

@@ -19,7 +19,13 @@ const instructions = dockerfile
   .map((line) => line.trim())
   .filter((line) => line && !line.startsWith('#'));
 const stages = instructions.filter((line) => line.startsWith('FROM '));
-const runtimeStage = instructions.slice(instructions.lastIndexOf(stages.at(-1)!));
+const stageOf = (from: string) => {
+  const start = instructions.indexOf(from);
+  const next = stages[stages.indexOf(from) + 1];
+  return instructions.slice(start, next ? instructions.indexOf(next) : undefined);
+};
+const buildStage = stageOf(stages.find((line) => line.endsWith(' AS build'))!);
+const runtimeStage = stageOf(stages.at(-1)!);
 
 /** The top-level folders of every module api/main.ts and worker/main.ts import, directly or not. */
 function importedDirs(): string[] {
@@ -35,15 +41,16 @@ function importedDirs(): string[] {
 }
 const runtimeDirs = importedDirs();
 
-/** The paths `COPY <src>... <dest>` takes from the build context (not from another stage). */
-const contextCopies = runtimeStage
-  .filter((line) => line.startsWith('COPY ') && !line.includes('--from='))
-  .flatMap((line) =>
-    line
-      .split(/\s+/)
-      .slice(1, -1)
-      .filter((word) => !word.startsWith('--')),
-  );
+/** The paths `COPY <src>... <dest>` of a stage takes from the build context (not from another stage). */
+const contextCopies = (stage: string[]) =>
+  stage
+    .filter((line) => line.startsWith('COPY ') && !line.includes('--from='))
+    .flatMap((line) =>
+      line
+        .split(/\s+/)
+        .slice(1, -1)
+        .filter((word) => !word.startsWith('--')),
+    );
 
 /** .dockerignore as patterns: `dir`, `**\/*.ext`, `*.ext`; a `!` line re-includes. */
 function ignored(path: string): boolean {
@@ -79,30 +86,34 @@ describe('Dockerfile', () => {
     expect(runtimeStage).toContain('COPY --from=helm /go/bin/helm /usr/local/bin/helm');
   });
 
-  it('when read, then the runtime is Node 20 slim with production dependencies only, runs as uid 1000, and the command picks api or worker', () => {
+  it('when read, then the runtime is Node 20 slim with production dependencies only, runs as uid 1000, and the command picks the compiled api or worker', () => {
     expect(dockerfile).toContain('ARG NODE_VERSION=20\n');
     expect(stages.slice(1).every((line) => line.startsWith('FROM node:${NODE_VERSION}-bookworm-slim'))).toBe(true);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
     expect(runtimeStage).toContain('USER 1000:1000');
-    expect(runtimeStage).toContain('ENTRYPOINT ["node", "--import", "tsx"]');
-    expect(runtimeStage).toContain('CMD ["api/main.ts"]');
+    expect(runtimeStage).toContain('ENTRYPOINT ["node"]');
+    expect(runtimeStage).toContain('CMD ["api/main.js"]');
     for (const entry of ['api/main.ts', 'worker/main.ts']) expect(existsSync(join(repoRoot, entry))).toBe(true);
   });
 
-  it('when read, then the image holds the sources, the dashboard and the store charts, and .dockerignore keeps none of them out', () => {
-    // The folders the processes import from, found by following their imports (a new folder must be copied).
-    expect(runtimeDirs).toEqual(['activities', 'api', 'controller', 'core', 'worker', 'workflows']);
-    expect(contextCopies).toEqual(
-      expect.arrayContaining([
-        ...runtimeDirs,
-        'web',
-        'charts/woocommerce',
-        'charts/medusa',
-        'package.json',
-        'package-lock.json',
-      ]),
+  it('when read, then a build stage compiles the sources with `npm run build` and the runtime takes only its output', () => {
+    expect(buildStage).toContain('RUN npm run build');
+    expect(contextCopies(buildStage)).toEqual(
+      expect.arrayContaining([...runtimeDirs, 'tsconfig.json', 'tsconfig.build.json']),
     );
-    for (const path of contextCopies) {
+    expect(runtimeStage).toContain('COPY --from=build /app/dist ./');
+    const build = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.build;
+    expect(build).toContain('tsc -p tsconfig.build.json');
+    const included = (JSON.parse(read('tsconfig.build.json')) as { include: string[] }).include;
+    expect([...included].sort()).toEqual(runtimeDirs);
+  });
+
+  it('when read, then the image holds the compiled code, the dashboard and the store charts, and .dockerignore keeps none of their sources out', () => {
+    // The folders the processes import from, found by following their imports (a new folder must be compiled).
+    expect(runtimeDirs).toEqual(['activities', 'api', 'controller', 'core', 'worker', 'workflows']);
+    expect(contextCopies(buildStage)).toEqual(expect.arrayContaining(['web', 'charts/woocommerce', 'charts/medusa']));
+    expect(contextCopies(runtimeStage)).toEqual(['package.json', 'package-lock.json']);
+    for (const path of [...contextCopies(buildStage), ...contextCopies(runtimeStage)]) {
       expect(existsSync(join(repoRoot, path)), path).toBe(true);
       expect(ignored(path), path).toBe(false);
     }
@@ -139,7 +150,8 @@ describe('Dockerfile', () => {
     }
     expect(imported.size).toBeGreaterThan(5);
     expect([...imported].filter((name) => !dependencies.includes(name))).toEqual([]);
-    expect(dependencies).toContain('tsx');
+    // Production runs compiled JavaScript: no TypeScript loader among what the image installs.
+    expect(dependencies).not.toContain('tsx');
   });
 });
 
@@ -182,8 +194,8 @@ describe('docker-compose.yml', () => {
   it('when read, then Temporal, the worker and the API are there, both built from the Dockerfile into one image and selected by command', () => {
     expect(Object.keys(services)).toEqual(expect.arrayContaining(['temporal', 'worker', 'api']));
     for (const [name, entry] of [
-      ['worker', 'worker/main.ts'],
-      ['api', 'api/main.ts'],
+      ['worker', 'worker/main.js'],
+      ['api', 'api/main.js'],
     ] as const) {
       expect(services[name]!.build).toMatchObject({ context: '.', dockerfile: 'Dockerfile' });
       expect(services[name]!.image).toBe('storefleet:local');
