@@ -22,9 +22,12 @@ export interface ServicesOptions {
   compiledWorker?: boolean;
 }
 
-/** A process's entry: its TypeScript source (`worker/main.ts`) run through tsx, or its compiled file in dist/. */
-const entryArgs = (entry: string, compiled: boolean) =>
-  compiled ? [join(repoRoot, 'dist', entry.replace(/\.ts$/, '.js'))] : ['--import', 'tsx', join(repoRoot, entry)];
+/**
+ * node's arguments for a process's entry (`worker/main.ts`): its TypeScript source through tsx, or its
+ * compiled file under `compiledDir` (dist/, or a copy of it laid out as the image).
+ */
+export const entryArgs = (entry: string, compiledDir?: string) =>
+  compiledDir ? [join(compiledDir, entry.replace(/\.ts$/, '.js'))] : ['--import', 'tsx', join(repoRoot, entry)];
 
 function startService(
   options: ServicesOptions,
@@ -37,7 +40,7 @@ function startService(
   return startProcess({
     name,
     command: process.execPath,
-    args: entryArgs(entry, compiled),
+    args: entryArgs(entry, compiled ? join(repoRoot, 'dist') : undefined),
     cwd: repoRoot,
     logDir: join(options.stateDir, 'logs'),
     registry: options.registry,

@@ -5,23 +5,23 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection, WorkflowIdConflictPolicy } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withHeartbeat } from '../../activities/heartbeat.js';
 import { deleteSignal } from '../../core/messages.js';
-import { cleanupWorkflowId, namespaceName, releaseName, storeWorkflowId } from '../../core/names.js';
+import { cleanupWorkflowId, namespaceName, releaseName } from '../../core/names.js';
 import { reasons } from '../../core/status.js';
 import { freePort } from '../../dev/ports.js';
 import { isAlive, ProcessRegistry } from '../../dev/process.js';
 import { startTemporal, type RunningTemporal, type TemporalOptions } from '../../dev/temporal.js';
 import { createStoreWorkers } from '../../worker/workers.js';
-import type { storeWorkflow } from '../../workflows/store.js';
 import { eventually, installQuietRuntime, uniqueName } from '../harness/clients.js';
 import { expectNoSecretShown, expectNothingLeaked, storeSecretValues } from '../harness/end-checks.js';
 import { injectPodReadyDelay } from '../harness/faults.js';
 import { activityRunning } from '../harness/pending-activities.js';
+import { startStoreWorkflow } from '../harness/store-worker.js';
 import { storeStatus, testActivities, waitForPhase } from '../harness/store-worker.js';
 
 let stateDir: string;
@@ -92,14 +92,7 @@ afterAll(async () => {
   rmSync(stateDir, { recursive: true, force: true });
 });
 
-function startStore(id: string) {
-  return client.workflow.start<typeof storeWorkflow>('storeWorkflow', {
-    taskQueue,
-    workflowId: storeWorkflowId(id),
-    args: [{ storeId: id, engine: 'woocommerce' }],
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-  });
-}
+const startStore = (id: string) => startStoreWorkflow(client, taskQueue, { storeId: id, engine: 'woocommerce' });
 
 /** Any process of the group left? Signal 0 only asks. */
 function groupAlive(group: number): boolean {

@@ -3,18 +3,17 @@
 // recovering a release the kill left pending-install, and nothing is duplicated or regenerated (one
 // release, the same secret, the chart's objects once).
 import { CoreV1Api } from '@kubernetes/client-node';
-import { WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { deleteSignal } from '../../core/messages.js';
-import { adminSecretName, cleanupWorkflowId, namespaceName, releaseName, storeWorkflowId } from '../../core/names.js';
+import { adminSecretName, cleanupWorkflowId, namespaceName, releaseName } from '../../core/names.js';
 import { reasons } from '../../core/status.js';
-import type { storeWorkflow } from '../../workflows/store.js';
 import { eventually, helm, kubeConfig, temporalClient, uniqueName } from '../harness/clients.js';
 import { expectNoSecretShown, expectNothingLeaked, storeSecretValues } from '../harness/end-checks.js';
 import { injectPodReadyDelay } from '../harness/faults.js';
 import { activityRunning, lastHeartbeat } from '../harness/pending-activities.js';
 import { holdHelmInstall, holdNamespaceDeletion, type HeldRequests } from '../harness/hold-webhook.js';
-import { storeStatus, waitForPhase } from '../harness/store-worker.js';
+import { startStoreWorkflow, storeStatus, waitForPhase } from '../harness/store-worker.js';
 import { startWorkerProcess } from '../harness/worker-process.js';
 
 const core = kubeConfig().makeApiClient(CoreV1Api);
@@ -25,14 +24,8 @@ async function releaseState(release: string, namespace: string): Promise<string 
 }
 
 /** A WooCommerce store on the worker process's task queue, as the API would start it. */
-function startStore(client: Client, taskQueue: string, id: string) {
-  return client.workflow.start<typeof storeWorkflow>('storeWorkflow', {
-    taskQueue,
-    workflowId: storeWorkflowId(id),
-    args: [{ storeId: id, engine: 'woocommerce' }],
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-  });
-}
+const startStore = (client: Client, taskQueue: string, id: string) =>
+  startStoreWorkflow(client, taskQueue, { storeId: id, engine: 'woocommerce' });
 
 describe.each([
   ['helmUpgradeInstall', 'while helm creates the chart objects'],

@@ -2,18 +2,17 @@
 // burst of stores, MAX_CONCURRENT_PROVISIONS caps each replica (not the fleet), and SIGKILLing one
 // mid-burst (its whole process group, helm included) loses nothing: the other finishes every store,
 // each once.
-import { WorkflowIdConflictPolicy, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { helmQueueActivities } from '../../activities/index.js';
 import { deleteSignal } from '../../core/messages.js';
-import { namespaceName, storeWorkflowId } from '../../core/names.js';
+import { namespaceName } from '../../core/names.js';
 import { reasons } from '../../core/status.js';
-import type { storeWorkflow } from '../../workflows/store.js';
 import { eventually, GiveUp, temporalClient, uniqueName } from '../harness/clients.js';
 import { expectNothingLeaked } from '../harness/end-checks.js';
 import { injectPodReadyDelay } from '../harness/faults.js';
-import { waitForPhase } from '../harness/store-worker.js';
+import { startStoreWorkflow, waitForPhase } from '../harness/store-worker.js';
 import { startWorkerProcess, type WorkerProcess } from '../harness/worker-process.js';
 
 const perReplica = 2;
@@ -52,14 +51,7 @@ describe('two worker replicas on one task queue', () => {
     try {
       const client = await temporalClient();
       const handles = await Promise.all(
-        ids.map((id) =>
-          client.workflow.start<typeof storeWorkflow>('storeWorkflow', {
-            taskQueue,
-            workflowId: storeWorkflowId(id),
-            args: [{ storeId: id, engine: 'woocommerce' }],
-            workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-          }),
-        ),
+        ids.map((id) => startStoreWorkflow(client, taskQueue, { storeId: id, engine: 'woocommerce' })),
       );
 
       // Mid-burst: both replicas run helm-queue work at once. Until then, no replica ever ran more than its cap.

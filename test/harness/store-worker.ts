@@ -102,13 +102,7 @@ export async function startStoreWorker(options: StoreWorkerOptions = {}): Promis
     taskQueue,
     client,
     logs,
-    createStore: (spec) =>
-      client.workflow.start<typeof storeWorkflow>('storeWorkflow', {
-        taskQueue,
-        workflowId: storeWorkflowId(spec.storeId),
-        args: [spec],
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      }),
+    createStore: (spec) => startStoreWorkflow(client, taskQueue, spec),
     // Once: a test that stops the worker itself, then its afterAll, replays the histories only once.
     stop() {
       stopped ??= (async () => {
@@ -119,6 +113,16 @@ export async function startStoreWorker(options: StoreWorkerOptions = {}): Promis
       return stopped;
     },
   };
+}
+
+/** A store's workflow on `taskQueue`, started as the API starts it (an existing one is kept). */
+export function startStoreWorkflow(client: Client, taskQueue: string, spec: StoreSpecInput) {
+  return client.workflow.start<typeof storeWorkflow>('storeWorkflow', {
+    taskQueue,
+    workflowId: storeWorkflowId(spec.storeId),
+    args: [spec],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+  });
 }
 
 /** A store id no other test uses. */

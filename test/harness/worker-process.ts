@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import { repoRoot } from '../../dev/config.js';
 import { freePort } from '../../dev/ports.js';
 import { liveProcesses, signalGroup } from '../../dev/process.js';
+import { entryArgs } from '../../dev/services.js';
 import { eventually } from './clients.js';
 
 export interface WorkerProcess {
@@ -21,7 +22,7 @@ export interface WorkerProcess {
 const groupMembers = (group: number) =>
   liveProcesses().flatMap((p) => (p.pgrp === group ? [`${p.pid} ${p.cmdline}`] : []));
 
-/** How to run the worker: its TypeScript sources under tsx by default, or compiled JavaScript from `dir`. */
+/** How to run the worker: its TypeScript sources under tsx by default, or the compiled files in `compiledIn`. */
 export type WorkerLaunch = { compiledIn?: string };
 
 export async function startWorkerProcess(
@@ -30,8 +31,7 @@ export async function startWorkerProcess(
   launch: WorkerLaunch = {},
 ): Promise<WorkerProcess> {
   let output = '';
-  const args = launch.compiledIn ? ['worker/main.js'] : ['--import', 'tsx', 'worker/main.ts'];
-  const child: ResultPromise = execa(process.execPath, args, {
+  const child: ResultPromise = execa(process.execPath, entryArgs('worker/main.ts', launch.compiledIn), {
     cwd: launch.compiledIn ?? repoRoot,
     reject: false,
     all: true,

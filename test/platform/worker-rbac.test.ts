@@ -7,14 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuthorizationV1Api, CoreV1Api, type KubeConfig, type V1ResourceAttributes } from '@kubernetes/client-node';
 import type { Worker } from '@temporalio/worker';
-import { WorkflowIdConflictPolicy, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { deleteSignal } from '../../core/messages.js';
-import { namespaceName, releaseName, storeWorkflowId } from '../../core/names.js';
+import { namespaceName, releaseName } from '../../core/names.js';
 import type { Phase, StoreStatus } from '../../core/status.js';
 import { engines, type StoreSpecInput } from '../../core/store-spec.js';
-import type { storeWorkflow } from '../../workflows/store.js';
 import { createStoreWorkers } from '../../worker/workers.js';
 import {
   eventually,
@@ -25,7 +24,7 @@ import {
   uniqueName,
   workerConnection,
 } from '../harness/clients.js';
-import { chartsDir, storeStatus, testActivities } from '../harness/store-worker.js';
+import { chartsDir, startStoreWorkflow, storeStatus, testActivities } from '../harness/store-worker.js';
 import { installWorkerRbac, type WorkerRbac } from '../harness/worker-token.js';
 
 const admin = kubeConfig();
@@ -94,12 +93,7 @@ describe('the worker with only its ServiceAccount token', () => {
       const storeId = uniqueName(`rb${engine.slice(0, 2)}`);
       const client = await temporalClient();
       const spec: StoreSpecInput = { storeId, engine, owner: 'team-a' };
-      const handle = await client.workflow.start<typeof storeWorkflow>('storeWorkflow', {
-        taskQueue,
-        workflowId: storeWorkflowId(storeId),
-        args: [spec],
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      });
+      const handle = await startStoreWorkflow(client, taskQueue, spec);
       const ready = await waitFor(handle, 'Ready');
       expect(ready.url).toBe(`http://${storeId}.127.0.0.1.nip.io`);
 
