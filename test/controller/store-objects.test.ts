@@ -10,12 +10,12 @@ import { CoordinationV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/clie
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { controllerLeaseName } from '../../controller/run-store-controller.js';
-import { namespaceName, storeLabelKeys, storeWorkflowId } from '../../core/names.js';
+import { namespaceName, releaseName, storeLabelKeys, storeWorkflowId } from '../../core/names.js';
 import type { StoreStatus } from '../../core/status.js';
 import { type StoreObject } from '../../core/store-object.js';
 import { storeGroup, storePlural, storeVersion } from '../../core/store-resource.js';
 import { startApi, type TestApi } from '../harness/api.js';
-import { eventually, GiveUp, kubeConfig, temporalClient, uniqueName } from '../harness/clients.js';
+import { eventually, GiveUp, helm, kubeConfig, temporalClient, uniqueName } from '../harness/clients.js';
 import { recordHistory } from '../harness/histories.js';
 import { storeStatus } from '../harness/store-worker.js';
 import { installWorkerRbac, type WorkerRbac } from '../harness/worker-token.js';
@@ -33,6 +33,8 @@ let rbac: WorkerRbac | undefined;
 let workers: WorkerProcess[] = [];
 let started: WorkerProcess[] = [];
 let api: TestApi | undefined;
+/** Namespaces the leader-kill test declares stores in, each its own owner. */
+const ownerNamespaces: string[] = [];
 
 const kubectl = (args: string[], input?: string) =>
   execa(inject('toolchain').kubectl ?? 'kubectl', ['--kubeconfig', inject('kubeconfigPath'), ...args], {
@@ -87,7 +89,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await api?.close();
   await Promise.all(workers.map((worker) => worker.kill('SIGTERM')));
-  for (const namespace of [teamNamespace, quotaNamespace])
+  for (const namespace of [teamNamespace, quotaNamespace, ...ownerNamespaces])
     await core.deleteNamespace({ name: namespace }).catch(() => undefined);
   await rbac?.uninstall();
   rmSync(tempDir, { recursive: true, force: true });
@@ -124,6 +126,26 @@ describe('Store objects driven with kubectl', () => {
     const described = await kubectl(['describe', 'store', shop, '-n', teamNamespace]);
     expect(described.exitCode, described.stderr).toBe(0);
     for (const reason of ['Created', 'NamespaceCreated', 'StoreReady']) expect(described.stdout).toContain(reason);
+  });
+
+  it("when an operator runs the troubleshooting commands they know from operator-based platforms, then storefleet's forms of them answer about the store", async () => {
+    const storeNamespace = namespaceName(shop);
+    const release = releaseName('woocommerce', shop);
+    // The controller's log: storefleet's controller runs in the worker, whose JSON lines carry the store id.
+    expect(workers.some((worker) => worker.output().includes(`"storeId":"${shop}"`))).toBe(true);
+    const yaml = await kubectl(['get', 'store', shop, '-n', teamNamespace, '-o', 'yaml']);
+    expect(yaml.stdout).toMatch(/phase: Ready/);
+    expect(yaml.stdout).toMatch(/type: StoreReady/);
+    const all = await kubectl(['get', 'all', '-n', storeNamespace]);
+    expect(all.stdout).toContain(`deployment.apps/${release}-wordpress`);
+    expect(all.stdout).toContain(`statefulset.apps/${release}-mariadb`);
+    const events = await kubectl(['get', 'events', '-n', storeNamespace, '--sort-by=.lastTimestamp']);
+    expect(events.exitCode, events.stderr).toBe(0);
+    expect(events.stdout).toMatch(/ScalingReplicaSet|SuccessfulCreate/);
+    const listed = await helm(['list', '-n', storeNamespace]);
+    expect(listed.stdout).toMatch(new RegExp(`^${release}\\s+${storeNamespace}\\s+1\\s.*deployed`, 'm'));
+    const status = await helm(['status', release, '-n', storeNamespace]);
+    expect(status.stdout).toContain('STATUS: deployed');
   });
 
   it('when the plan in the manifest changes, then the store is upgraded to it', async () => {
@@ -226,15 +248,19 @@ describe('Store objects driven with kubectl', () => {
     expect((await workflowStatus(first)).phase).toBe('Deleted');
   });
 
-  it('when a store is created through the REST API, then `kubectl get stores -A` lists it, and deleting it through the API removes the object', async () => {
-    const viaApi = uniqueName('apishop');
+  const createThroughApi = async (storeId: string) => {
     const created = await fetch(`${api!.url}/stores`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ storeId: viaApi, engine: 'woocommerce' }),
+      body: JSON.stringify({ storeId, engine: 'woocommerce' }),
     });
     expect(created.status).toBe(201);
-    await untilObjectPhase(platformNamespace, viaApi, 'Ready');
+    await untilObjectPhase(platformNamespace, storeId, 'Ready');
+  };
+
+  it('when a store is created through the REST API, then `kubectl get stores -A` lists it, and deleting it through the API removes the object', async () => {
+    const viaApi = uniqueName('apishop');
+    await createThroughApi(viaApi);
     const listed = await kubectl(['get', 'stores', '-A']);
     expect(listed.stdout).toMatch(new RegExp(`${platformNamespace}\\s+${viaApi}\\s+Ready\\s+woocommerce\\s+small`));
     expect(listed.stdout).toMatch(new RegExp(`${teamNamespace}\\s+${shop}\\s+Ready\\s+woocommerce\\s+medium`));
@@ -246,6 +272,17 @@ describe('Store objects driven with kubectl', () => {
       120_000,
     );
     expect((await workflowStatus(viaApi)).phase).toBe('Deleted');
+  });
+
+  it('when a store created through the REST API has its object deleted with kubectl, then the store is deleted', async () => {
+    const viaApi = uniqueName('apidel');
+    await createThroughApi(viaApi);
+    const deleted = await kubectl(['delete', 'store', viaApi, '-n', platformNamespace, '--timeout=150s']);
+    expect(deleted.exitCode, deleted.stderr).toBe(0);
+    expect((await workflowStatus(viaApi)).phase).toBe('Deleted');
+    expect(await core.readNamespace({ name: namespaceName(viaApi) }).catch(() => undefined)).toBeUndefined();
+    const read = await fetch(`${api!.url}/stores/${viaApi}`);
+    expect(((await read.json()) as { phase?: string }).phase).toBe('Deleted');
   });
 
   it('when `kubectl delete store` runs, then the store is cleaned up and its namespace gone before the object goes', async () => {
@@ -264,13 +301,14 @@ describe('Store objects driven with kubectl', () => {
     );
     expect((await deleting).exitCode).toBe(0);
     expect(objectWentFirst).toBe(false);
-    expect(await core.readNamespace({ name: namespaceName(shop) }).catch(() => undefined)).toBeUndefined();
+    const namespace = await kubectl(['get', 'ns', namespaceName(shop)]);
+    expect(namespace.stderr).toContain('NotFound');
     expect((await workflowStatus(shop)).phase).toBe('Deleted');
     // Declared, written back to, changed and deleted through its object: the Store-object path, replayed in CI.
     await recordHistory('store-object-upgraded-deleted', storeWorkflowId(shop));
   });
 
-  it('when the worker leading the controller is SIGKILLed, then the other takes over within 30 s and the next Store gets Ready', async () => {
+  it('when the worker leading the controller is SIGKILLed while Stores are being created from manifests, then the other takes over within 30 s and every Store gets Ready once', async () => {
     const leases = admin.makeApiClient(CoordinationV1Api);
     const holder = async () =>
       (await leases.readNamespacedLease({ namespace: platformNamespace, name: controllerLeaseName })).spec
@@ -279,23 +317,67 @@ describe('Store objects driven with kubectl', () => {
     const leader = workers.find((worker) => worker.pid === leaderPid);
     const follower = workers.find((worker) => worker.pid !== leaderPid);
     expect(leader, `the Lease names a pid of neither worker: ${await holder()}`).toBeDefined();
+
+    // Each in a namespace without an owner label: its name is the owner, whose quota of one is free.
+    const declare = async (count: number) => {
+      const stores = Array.from({ length: count }, () => ({ name: uniqueName('burst'), namespace: uniqueName('own') }));
+      for (const { namespace } of stores) {
+        await core.createNamespace({ body: { metadata: { name: namespace } } });
+        ownerNamespaces.push(namespace);
+      }
+      const applied = await kubectl(
+        ['apply', '-f', '-'],
+        stores.map(({ name, namespace }) => manifest(name, namespace, { engine: 'woocommerce' })).join('\n'),
+      );
+      expect(applied.exitCode, applied.stderr).toBe(0);
+      return stores;
+    };
+    const before = await declare(3);
+    // The leader has begun: one of them has its workflow.
+    const client = await temporalClient();
+    await eventually(
+      'the leader to start a declared store',
+      async () => {
+        for (const { name } of before)
+          if (
+            await client.workflow
+              .getHandle(storeWorkflowId(name))
+              .describe()
+              .catch(() => undefined)
+          )
+            return true;
+        return undefined;
+      },
+      30_000,
+    );
     await leader!.kill('SIGKILL');
     workers = [follower!];
-
     const killedAt = Date.now();
-    // In a namespace without an owner label: its name is the owner, whose quota is still free.
-    const next = uniqueName('after');
-    const applied = await kubectl(['apply', '-f', '-'], manifest(next, platformNamespace, { engine: 'woocommerce' }));
-    expect(applied.exitCode, applied.stderr).toBe(0);
+    const after = await declare(2);
+
+    const stores = [...before, ...after];
     await eventually(
-      'the other worker to act on the new Store',
-      async () => syncedOf(await readObject(platformNamespace, next)),
+      'the other worker to act on every Store',
+      async () => {
+        const synced = await Promise.all(stores.map(async (s) => syncedOf(await readObject(s.namespace, s.name))));
+        return synced.every((condition) => condition?.status === 'True') || undefined;
+      },
       60_000,
     );
     expect(Date.now() - killedAt).toBeLessThan(30_000);
     expect(await holder()).toMatch(new RegExp(`-${follower!.pid}$`));
-    await untilObjectPhase(platformNamespace, next, 'Ready');
-    expect((await workflowStatus(next)).owner).toBe(platformNamespace);
+    for (const { name, namespace } of stores) {
+      await untilObjectPhase(namespace, name, 'Ready');
+      const status = await workflowStatus(name);
+      expect(status.owner).toBe(namespace);
+      // Once: one workflow run, one attempt, one helm revision, one Created event.
+      const runs = [];
+      for await (const run of client.workflow.list({ query: `WorkflowId = '${storeWorkflowId(name)}'` }))
+        runs.push(run);
+      expect(runs, name).toHaveLength(1);
+      expect(status).toMatchObject({ attempts: 1, revision: 1 });
+      expect(status.events.filter((event) => event.reason === 'Created')).toHaveLength(1);
+    }
   });
 
   it('when all of the above ran, then the cluster refused neither worker anything: the chart grants what the controller needs', () => {
