@@ -48,12 +48,25 @@ export function createActivities(deps: ActivityDeps) {
 
 export type StoreActivities = ReturnType<typeof createActivities>;
 
-/** The activities that run on the helm task queue, whose concurrency MAX_CONCURRENT_PROVISIONS caps. */
-export const helmQueueActivities = [
+/** Helm's own work: it runs only on the helm task queue. */
+export const helmOnlyActivities = [
   'helmUpgradeInstall',
   'rollbackRelease',
   'waitForReady',
   'uninstallRelease',
 ] as const satisfies ReadonlyArray<keyof StoreActivities>;
+
+/**
+ * Provisioning's first steps: on the helm task queue while a store is provisioned (so they take its
+ * slots in turn), on the main queue for drift checks and upgrades.
+ */
+export const provisioningSteps = [
+  'ensureNamespace',
+  'applyGuardrails',
+  'ensureAdminSecret',
+] as const satisfies ReadonlyArray<keyof StoreActivities>;
+
+/** The activities the helm task queue runs, whose concurrency MAX_CONCURRENT_PROVISIONS caps. */
+export const helmQueueActivities = [...helmOnlyActivities, ...provisioningSteps];
 
 export type { ActivityDeps };

@@ -1,5 +1,5 @@
-// Fleet throughput: 50 stores at once through the API (MAX_CONCURRENT_PROVISIONS caps helm and
-// readiness work) against what an operator would script instead: the same bare steps for all 50
+// Fleet throughput: 50 stores at once through the API (MAX_CONCURRENT_PROVISIONS caps provisioning's
+// steps) against what an operator would script instead: the same bare steps for all 50
 // stores, with the same cap (10 at a time), in the same run. A few stores done one after another
 // give the time of a lone store, as context.
 import { setTimeout as sleep } from 'node:timers/promises';

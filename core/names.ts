@@ -18,7 +18,7 @@ export const fleetUpgradeWorkflowId = (id: string) => `fleet-upgrade-${id}`;
 /** The workflow id back to the store id, or undefined for workflows that are not stores. */
 export const storeIdOfWorkflow = (workflowId: string) => /^store-(.+)$/.exec(workflowId)?.[1];
 
-/** Helm and readiness work runs on its own task queue, capped by MAX_CONCURRENT_PROVISIONS. */
+/** Provisioning's steps (namespace to readiness), rollbacks and uninstalls: their own task queue, capped by MAX_CONCURRENT_PROVISIONS. */
 export const helmTaskQueue = (taskQueue: string) => `${taskQueue}-helm`;
 
 export const adminSecretName = 'store-admin';

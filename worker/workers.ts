@@ -1,7 +1,8 @@
 // The two workers of a storefleet worker process: workflows and quick Kubernetes steps on the main task
-// queue; helm and readiness work on `<queue>-helm`, where MAX_CONCURRENT_PROVISIONS caps concurrency.
+// queue; provisioning's steps (namespace to readiness), rollbacks and uninstalls on `<queue>-helm`,
+// where MAX_CONCURRENT_PROVISIONS caps concurrency.
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import { helmQueueActivities, type StoreActivities } from '../activities/index.js';
+import { helmOnlyActivities, helmQueueActivities, type StoreActivities } from '../activities/index.js';
 import { helmTaskQueue } from '../core/names.js';
 
 export interface StoreWorkersOptions {
@@ -21,9 +22,8 @@ export interface StoreWorkersOptions {
 }
 
 export async function createStoreWorkers(options: StoreWorkersOptions): Promise<Worker[]> {
-  const onHelmQueue = new Set<string>(helmQueueActivities);
-  const pick = (helm: boolean) =>
-    Object.fromEntries(Object.entries(options.activities).filter(([name]) => onHelmQueue.has(name) === helm));
+  const pick = (names: ReadonlySet<string>, included: boolean) =>
+    Object.fromEntries(Object.entries(options.activities).filter(([name]) => names.has(name) === included));
   const common = {
     connection: options.connection,
     namespace: options.namespace,
@@ -37,12 +37,12 @@ export async function createStoreWorkers(options: StoreWorkersOptions): Promise<
       taskQueue: options.taskQueue,
       ...options.workflows,
       maxCachedWorkflows: options.workflowCacheSize,
-      activities: pick(false),
+      activities: pick(new Set<string>(helmOnlyActivities), false),
     }),
     Worker.create({
       ...common,
       taskQueue: helmTaskQueue(options.taskQueue),
-      activities: pick(true),
+      activities: pick(new Set<string>(helmQueueActivities), true),
       maxConcurrentActivityTaskExecutions: options.maxConcurrentProvisions,
     }),
   ]);

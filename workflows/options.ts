@@ -13,10 +13,19 @@ export const activityRetry: RetryPolicy = {
 };
 
 /**
- * Readiness waits go ahead of the default priority (3) on the helm task queue. Dispatch follows priority
+ * Provisioning's steps share the helm task queue's MAX_CONCURRENT_PROVISIONS slots, each later step of a
+ * store ahead of the earlier steps of the stores behind it (a lower key goes first): a burst goes through
+ * in the order it was asked for, as an operator's script running N stores at a time would, instead of
+ * every store doing its quick steps first and all waiting for helm together. Dispatch follows priority
  * only within a task queue partition; with one partition (the dev server's setting here) it is FIFO too.
  */
-export const readinessPriority: Priority = { priorityKey: 1 };
+export const provisioningPriority = {
+  ensureNamespace: { priorityKey: 5 },
+  applyGuardrails: { priorityKey: 4 },
+  ensureAdminSecret: { priorityKey: 3 },
+  helmUpgradeInstall: { priorityKey: 2 },
+  waitForReady: { priorityKey: 1 },
+} as const satisfies Record<string, Priority>;
 
 // Emitted through the worker's Temporal runtime (one Prometheus endpoint); suppressed during replay.
 export const storeMetrics = {

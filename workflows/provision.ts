@@ -2,7 +2,8 @@
 // deadline; Ready with its URL, or Failed with the reason the step gave (or ProvisionTimeout when the
 // attempt's timer cancels a step that hangs). A delete cancels the attempt and decides nothing here.
 import { ApplicationFailure, rootCause } from '@temporalio/common';
-import { CancellationScope, isCancellation } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, type ActivityInterfaceFor } from '@temporalio/workflow';
+import type { provisioningSteps, StoreActivities } from '../activities/index.js';
 import { failureTypes } from '../core/failures.js';
 import { adminUrl, namespaceName, storeUrl } from '../core/names.js';
 import type { StoreSettings } from '../core/settings.js';
@@ -21,6 +22,8 @@ import type { StoreRun } from './store-run.js';
 import { checkStorefront } from './storefront-check.js';
 
 export interface ProvisionRun extends StoreRun {
+  /** The steps before helm, taking the helm queue's slots in turn (options.ts, provisioningPriority). */
+  steps: Pick<ActivityInterfaceFor<StoreActivities>, (typeof provisioningSteps)[number]>;
   settings: StoreSettings;
   /** The store workflow's first run id: labels what this store makes (see ensureNamespace). */
   incarnation: string;
@@ -75,9 +78,9 @@ export async function provisionStore(run: ProvisionRun): Promise<StoreSpec> {
 
 /** `deployed` gets the spec with the chart version helm deployed, kept even if readiness then fails. */
 async function provisionSteps(run: ProvisionRun, deadline: Date, deployed: (spec: StoreSpec) => void): Promise<void> {
-  const { kube, helm, status, incarnation } = run;
+  const { steps, helm, status, incarnation } = run;
   let spec = run.spec;
-  await kube.ensureNamespace(spec, incarnation);
+  await steps.ensureNamespace(spec, incarnation);
   setCondition(
     status,
     'NamespaceReady',
@@ -86,7 +89,7 @@ async function provisionSteps(run: ProvisionRun, deadline: Date, deployed: (spec
     `namespace ${namespaceName(spec.storeId)} exists`,
     now(),
   );
-  await kube.applyGuardrails(spec);
+  await steps.applyGuardrails(spec);
   setCondition(
     status,
     'GuardrailsApplied',
@@ -95,7 +98,7 @@ async function provisionSteps(run: ProvisionRun, deadline: Date, deployed: (spec
     `quota, limits and network policies of plan ${spec.plan} applied`,
     now(),
   );
-  const { secretName } = await kube.ensureAdminSecret(spec, incarnation);
+  const { secretName } = await steps.ensureAdminSecret(spec, incarnation);
   recordEvent(
     status,
     { type: 'Normal', reason: reasons.SecretReady, message: `admin credentials in Secret ${secretName}` },

@@ -1,6 +1,12 @@
 // One entity workflow per store: provisions it, keeps it (drift checks), retries it on request and
 // deletes it through the cleanup child. Its status query is the store's source of truth.
-import { ActivityCancellationType, ApplicationFailure, rootCause, type ActivityOptions } from '@temporalio/common';
+import {
+  ActivityCancellationType,
+  ApplicationFailure,
+  rootCause,
+  type ActivityOptions,
+  type Priority,
+} from '@temporalio/common';
 import {
   allHandlersFinished,
   condition,
@@ -39,7 +45,7 @@ import { deleteStore } from './delete-store.js';
 import { recordDeletionProgress } from './deletion-status.js';
 import { checkDrift } from './drift-check.js';
 import { recordReportedEvent, type KubeOutage } from './kube-outage.js';
-import { activityRetry, readinessPriority, storeMetrics } from './options.js';
+import { activityRetry, provisioningPriority, storeMetrics } from './options.js';
 import { upsertStoreSearchAttributes } from './search-attributes.js';
 import { failStore, provisionStore } from './provision.js';
 import { initialStatus, recordEvent, resetConditions, transition } from './store-status.js';
@@ -52,11 +58,12 @@ import { abandonChange, acceptChange, upgradeStore } from './upgrade.js';
 const { loadSettings } = proxyLocalActivities<StoreActivities>({ startToCloseTimeout: '10 seconds' });
 
 // Provisioning steps wait for cancellation to complete, so a delete never races a half-done step.
-const kube = proxyActivities<StoreActivities>({
+const kubeOptions: ActivityOptions = {
   startToCloseTimeout: '1 minute',
   retry: activityRetry,
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-});
+};
+const kube = proxyActivities<StoreActivities>(kubeOptions);
 
 // A change request waits on this check: a few quick attempts, not the provisioning budget.
 const { checkChange } = proxyActivities<StoreActivities>({
@@ -235,11 +242,20 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
     retry: activityRetry,
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   };
-  // A store that has its release waits for readiness ahead of the installs queued after it, as a script
-  // holding its slot until Ready would: a burst then gets Ready in about the order it was asked for.
-  const { helmUpgradeInstall, rollbackRelease } = proxyActivities<StoreActivities>(helmOptions);
-  const { waitForReady } = proxyActivities<StoreActivities>({ ...helmOptions, priority: readinessPriority });
-  const helm = { helmUpgradeInstall, rollbackRelease, waitForReady };
+  // Each provisioning step at its priority on the helm queue (options.ts: a burst goes through in order).
+  const { rollbackRelease } = proxyActivities<StoreActivities>(helmOptions);
+  const onHelmQueue = (options: ActivityOptions, priority: Priority) =>
+    proxyActivities<StoreActivities>({ ...options, taskQueue: helmOptions.taskQueue, priority });
+  const helm = {
+    helmUpgradeInstall: onHelmQueue(helmOptions, provisioningPriority.helmUpgradeInstall).helmUpgradeInstall,
+    rollbackRelease,
+    waitForReady: onHelmQueue(helmOptions, provisioningPriority.waitForReady).waitForReady,
+  };
+  const steps = {
+    ensureNamespace: onHelmQueue(kubeOptions, provisioningPriority.ensureNamespace).ensureNamespace,
+    applyGuardrails: onHelmQueue(kubeOptions, provisioningPriority.applyGuardrails).applyGuardrails,
+    ensureAdminSecret: onHelmQueue(kubeOptions, provisioningPriority.ensureAdminSecret).ensureAdminSecret,
+  };
 
   if (!carried) {
     recordEvent(
@@ -349,6 +365,7 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
         settings,
         incarnation,
         kube,
+        steps,
         helm,
         track,
         deleteRequested: () => deleteRequested,

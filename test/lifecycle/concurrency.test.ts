@@ -1,5 +1,5 @@
-// MAX_CONCURRENT_PROVISIONS caps the helm task queue: with 2 allowed and 6 stores, at most 2 helm or
-// readiness activities ever run at once, and every store still gets Ready.
+// MAX_CONCURRENT_PROVISIONS caps the helm task queue: with 2 allowed and 6 stores, at most 2 provisioning
+// steps (namespace, guardrails, Secret, helm, readiness) ever run at once, and every store still gets Ready.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { helmQueueActivities, type StoreActivities } from '../../activities/index.js';
 import { injectPodReadyDelay, type Injected } from '../harness/faults.js';
@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 describe('MAX_CONCURRENT_PROVISIONS', () => {
-  it('when 6 stores are created with a cap of 2, then never more than 2 helm or readiness activities run at once and all get Ready', async () => {
+  it('when 6 stores are created with a cap of 2, then never more than 2 provisioning steps run at once and all get Ready', async () => {
     const handles = await Promise.all(ids.map((id) => worker.createStore({ storeId: id, engine: 'woocommerce' })));
     await Promise.all(handles.map((handle) => waitForPhase(handle, 'Ready', 120_000)));
     expect(mostAtOnce).toBe(2);
