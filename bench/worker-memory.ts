@@ -1,6 +1,6 @@
 // Worker memory: RSS of a fresh worker process idle, then with 200 stores in flight. A kwok stage
 // keeps their pods from ever getting Ready, so the stores stay Provisioning: the first
-// MAX_CONCURRENT_PROVISIONS in waitForReady, the rest queued for the helm task queue.
+// MAX_CONCURRENT_PROVISIONS in waitForReady, the rest queued on the helm task queue for their next step.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BenchContext } from './context.js';
 import { mapLimited } from './map-limited.js';
@@ -21,20 +21,25 @@ async function rssSamples(pid: number, count: number): Promise<number[]> {
   return samples;
 }
 
-/** In flight = the workflow got past the quick Kubernetes steps and now waits on helm/readiness. */
-async function waitUntilInFlight(ctx: BenchContext, ids: string[]): Promise<void> {
+/**
+ * In flight = every store Provisioning (its workflow running an attempt) and the helm queue's slots
+ * all taken by readiness waits (`cap` releases deployed).
+ */
+async function waitUntilInFlight(ctx: BenchContext, ids: string[], cap: number): Promise<void> {
   const started = Date.now();
   const waiting = new Set(ids);
-  while (waiting.size > 0) {
-    await mapLimited([...waiting], 5, async (id) => {
+  const deployed = new Set<string>();
+  while (waiting.size > 0 || deployed.size < cap) {
+    await mapLimited(ids, 5, async (id) => {
       const store = await ctx.api.get(id);
       if (store.phase === 'Failed') throw new Error(`store ${id} failed: ${store.lastError}`);
-      if (store.conditions?.some((c) => c.type === 'GuardrailsApplied' && c.status === 'True')) waiting.delete(id);
+      if (store.phase === 'Provisioning') waiting.delete(id);
+      if (store.conditions?.some((c) => c.type === 'ReleaseDeployed' && c.status === 'True')) deployed.add(id);
     });
     progress(
-      `memory: ${ids.length - waiting.size}/${ids.length} stores in flight after ${((Date.now() - started) / 1000).toFixed(0)} s`,
+      `memory: ${ids.length - waiting.size}/${ids.length} stores provisioning, ${deployed.size} releases deployed (${cap} fill the slots), after ${((Date.now() - started) / 1000).toFixed(0)} s`,
     );
-    if (waiting.size > 0) await sleep(5000);
+    if (waiting.size > 0 || deployed.size < cap) await sleep(5000);
   }
 }
 
@@ -51,7 +56,7 @@ export async function workerMemoryBenchmark(ctx: BenchContext, results: ResultLo
   progress(
     `memory: ${storesInFlight} stores created through the API in ${((Date.now() - creating) / 1000).toFixed(0)} s; waiting until each is in flight`,
   );
-  await waitUntilInFlight(ctx, ids);
+  await waitUntilInFlight(ctx, ids, ctx.workerConfig.maxConcurrentProvisions);
   const during = Math.max(...(await rssSamples(pid, 5)));
   results.add(
     benchResult({
