@@ -9,6 +9,7 @@ import { storeIdOfWorkflow, storeWorkflowId } from '../core/names.js';
 import { StoreEngine, StoreId, StoreOwner, StorePhase, StorePlan } from '../core/search-attributes.js';
 import type { StoreStatus } from '../core/status.js';
 import { readModelMemoKey, type StoreReadModel } from '../core/store-read-model.js';
+import { coalescedReads } from './coalesced-reads.js';
 import { ApiError } from './errors.js';
 import type { Requester } from './history-timeline.js';
 import type { PageTokens } from './page-token.js';
@@ -114,10 +115,13 @@ export function createStoreRecords(options: { client: Client; queryTimeoutMs: nu
       : undefined;
   };
 
+  // Concurrent reads of one store share a describe that began after each of them arrived.
+  const describeWorkflow = coalescedReads((workflowId) => client.workflow.getHandle(workflowId).describe());
+
   /** The store's workflow described, and its record, if the caller may see it. */
   async function describe(storeId: string, caller: Caller) {
     const description = await temporalCall(
-      () => client.workflow.getHandle(storeWorkflowId(storeId)).describe(),
+      () => describeWorkflow(storeWorkflowId(storeId)),
       () => storeNotFound(storeId),
     );
     if (description.type !== 'storeWorkflow') throw storeNotFound(storeId);
