@@ -28,6 +28,8 @@ const maxConcurrentProvisions = '10';
 
 export interface BenchContext {
   stateDir: string;
+  /** The run's Temporal frontend, for baselines that call it straight. */
+  temporalAddress: string;
   kubeConfig: KubeConfig;
   workerConfig: WorkerConfig;
   api: StoreApi;
@@ -115,6 +117,7 @@ async function startContext(stateDir: string, stops: Array<() => Promise<void>>)
   const platformPids = platform.processes.map((p) => p.pid);
   return {
     stateDir,
+    temporalAddress: platform.temporalAddress,
     kubeConfig,
     workerConfig,
     api: new StoreApi(api.url),

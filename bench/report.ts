@@ -26,6 +26,8 @@ export function formatResult(result: BenchResult): string {
 /** Collects the run's results, printing each as it comes. */
 export class ResultLog {
   readonly results: BenchResult[] = [];
+  /** Taken when the run starts: the code it loaded, whatever is committed while it runs. */
+  private readonly code = measuredCode();
 
   add(...results: BenchResult[]): void {
     for (const result of results) {
@@ -40,7 +42,7 @@ export class ResultLog {
    * they were, with their own commits.
    */
   write(ran: string[], file = latestResultsFile): void {
-    const measured = { ...measuredCode(), measuredAt: new Date().toISOString(), machine: machineDescription() };
+    const measured = { ...this.code, measuredAt: new Date().toISOString(), machine: machineDescription() };
     const kept = readResults(file).filter((result) => !ran.includes(benchmarkOf(result.name)));
     writeResults(file, measured, [...kept, ...this.results.map((result) => ({ ...result, ...measured }))]);
   }

@@ -1,0 +1,131 @@
+// Reads and creates at fleet size. New stores: 300 created through the API, 10 at a time, each POST
+// timed, against the same store workflows started straight through the Temporal client as a script
+// would (the API's own start options), 10 at a time. The list: with 500 stores or more running, the
+// largest page of GET /api/v1/stores under 5 connections, against the same visibility query sent
+// straight to Temporal with the same concurrency. Every store here is held not-ready, so they stay
+// queued for the helm queue's slots and cost the cluster next to nothing.
+import { Client, Connection } from '@temporalio/client';
+import { storeStart } from '../api/store-admission.js';
+import { benchStoreSpec } from './bare-store.js';
+import type { BenchContext } from './context.js';
+import { mapLimited } from './map-limited.js';
+import { engineFor } from './modes.js';
+import { progress, type ResultLog } from './report.js';
+import { heldStorePrefix } from './startup-delays.js';
+import { benchResult, percentile } from './stats.js';
+
+const createdPerSide = 300;
+const createConcurrency = 10;
+const listPageSize = 100;
+const listConnections = 5;
+const listSeconds = 10;
+const runningStoresQuery = "WorkflowType = 'storeWorkflow' AND ExecutionStatus = 'Running'";
+
+interface Timings {
+  p50Ms: number;
+  p99Ms: number;
+  perSecond: number;
+}
+
+function timings(latencies: number[], seconds: number): Timings {
+  return { p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), perSecond: latencies.length / seconds };
+}
+
+/** Each call timed, `concurrency` at a time. */
+async function timedEach<T>(items: T[], concurrency: number, call: (item: T, i: number) => Promise<void>) {
+  const started = Date.now();
+  const latencies = await mapLimited(items, concurrency, async (item, i) => {
+    const at = performance.now();
+    await call(item, i);
+    return performance.now() - at;
+  });
+  return timings(latencies, (Date.now() - started) / 1000);
+}
+
+/** `connections` loops calling for `seconds`, each call timed. */
+async function timedFor(seconds: number, connections: number, call: () => Promise<void>): Promise<Timings> {
+  const latencies: number[] = [];
+  const until = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (Date.now() < until) {
+        const at = performance.now();
+        await call();
+        latencies.push(performance.now() - at);
+      }
+    }),
+  );
+  return timings(latencies, seconds);
+}
+
+const report = (label: string, figures: Timings) =>
+  progress(
+    `list: ${label}: ${figures.perSecond.toFixed(1)}/s, p50 ${figures.p50Ms.toFixed(1)} ms, p99 ${figures.p99Ms.toFixed(1)} ms`,
+  );
+
+export async function storeListBenchmark(ctx: BenchContext, results: ResultLog): Promise<void> {
+  const connection = await Connection.connect({ address: ctx.temporalAddress });
+  const client = new Client({ connection, namespace: ctx.workerConfig.temporal.namespace });
+  try {
+    const ids = (side: string) =>
+      Array.from({ length: createdPerSide }, (_, i) => `${heldStorePrefix}list-${side}-${i}`);
+    const viaApi = await timedEach(ids('api'), createConcurrency, (id, i) => ctx.api.create(id, engineFor(i)));
+    report(`${createdPerSide} new stores through POST /api/v1/stores`, viaApi);
+    const bare = await timedEach(ids('bare'), createConcurrency, async (id, i) => {
+      const start = storeStart(
+        { ...benchStoreSpec(id, engineFor(i)), owner: 'bench' },
+        ctx.workerConfig.temporal.taskQueue,
+        {},
+      );
+      await client.workflow.start('storeWorkflow', start);
+    });
+    report(`${createdPerSide} store workflows started straight through Temporal`, bare);
+
+    const { count } = await client.workflow.count(runningStoresQuery);
+    progress(`list: ${count} stores running; one page of ${listPageSize}`);
+    const listUrl = `${ctx.api.url}/api/v1/stores?limit=${listPageSize}`;
+    const listed = await timedFor(listSeconds, listConnections, async () => {
+      const response = await fetch(listUrl);
+      const body = (await response.json()) as { stores?: unknown[] };
+      if (response.status !== 200 || body.stores?.length !== listPageSize)
+        throw new Error(`GET ${listUrl} answered ${response.status} with ${body.stores?.length} stores`);
+    });
+    report('GET /api/v1/stores', listed);
+    const visibility = await timedFor(listSeconds, listConnections, async () => {
+      await connection.workflowService.listWorkflowExecutions({
+        namespace: ctx.workerConfig.temporal.namespace,
+        query: runningStoresQuery,
+        pageSize: listPageSize,
+      });
+    });
+    report('the same query straight to Temporal', visibility);
+
+    results.add(
+      benchResult({ name: 'list.stores_running', value: count, unit: 'stores' }),
+      benchResult({
+        name: 'list.page_latency_p99',
+        value: listed.p99Ms,
+        unit: 'ms',
+        baseline: visibility.p99Ms,
+        target: { of: 'value', op: '<', limit: 200 },
+      }),
+      benchResult({ name: 'list.page_latency_p50', value: listed.p50Ms, unit: 'ms', baseline: visibility.p50Ms }),
+      benchResult({
+        name: 'list.pages_per_second',
+        value: listed.perSecond,
+        unit: 'req/s',
+        baseline: visibility.perSecond,
+      }),
+      benchResult({
+        name: 'list.new_store_post_p99',
+        value: viaApi.p99Ms,
+        unit: 'ms',
+        baseline: bare.p99Ms,
+        target: { of: 'value', op: '<', limit: 100 },
+      }),
+      benchResult({ name: 'list.new_store_post_p50', value: viaApi.p50Ms, unit: 'ms', baseline: bare.p50Ms }),
+    );
+  } finally {
+    await connection.close();
+  }
+}
