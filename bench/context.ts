@@ -30,6 +30,8 @@ export interface BenchContext {
   stateDir: string;
   /** The run's Temporal frontend, for baselines that call it straight. */
   temporalAddress: string;
+  /** Temporal's Prometheus endpoint: what it counts of the calls it served. */
+  temporalMetricsUrl: string;
   kubeConfig: KubeConfig;
   workerConfig: WorkerConfig;
   api: StoreApi;
@@ -108,6 +110,7 @@ async function startContext(stateDir: string, stops: Array<() => Promise<void>>)
     temporalAddress: platform.temporalAddress,
     storesPerOwner: 100_000,
     rateLimitPerMinute: 1e9,
+    streamsPerOwner: 1000,
   });
   stops.push(() => api.close());
 
@@ -118,6 +121,7 @@ async function startContext(stateDir: string, stops: Array<() => Promise<void>>)
   return {
     stateDir,
     temporalAddress: platform.temporalAddress,
+    temporalMetricsUrl: `http://127.0.0.1:${ports.temporalMetrics}/metrics`,
     kubeConfig,
     workerConfig,
     api: new StoreApi(api.url),

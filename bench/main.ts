@@ -14,6 +14,7 @@ import { overheadBenchmark } from './overhead.js';
 import { realStoresBenchmark } from './real-stores.js';
 import { latestResultsFile, progress, ResultLog } from './report.js';
 import { storeListBenchmark } from './store-list.js';
+import { streamsBenchmark } from './streams.js';
 import { selectBenchmarks, UnknownBenchmarkError } from './selection.js';
 import { describeStartupDelays } from './startup-delays.js';
 import { workerMemoryBenchmark } from './worker-memory.js';
@@ -31,6 +32,7 @@ const benchmarks: Record<string, Benchmark> = {
   images: { on: 'own', run: imageBuildsBenchmark },
   real: { on: 'own', run: realStoresBenchmark },
   api: { on: 'simulated', run: apiLoadBenchmark },
+  streams: { on: 'simulated', run: streamsBenchmark },
   overhead: { on: 'simulated', run: overheadBenchmark },
   cleanup: { on: 'simulated', run: cleanupBenchmark },
   fleet: { on: 'simulated', run: fleetBenchmark },
