@@ -2,7 +2,12 @@
 // or while an ended workflow's remains may exist; the owner's quota slot is reserved before the start
 // and given back when the start does not happen or another owner's create won the id.
 import { randomUUID } from 'node:crypto';
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import {
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  type Client,
+  type WorkflowExecutionDescription,
+} from '@temporalio/client';
 import { namespaceName, storeWorkflowId } from '../core/names.js';
 import type { Plan } from '../core/plans.js';
 import type { Engine, StoreSpec } from '../core/store-spec.js';
@@ -72,6 +77,8 @@ export function createStoreAdmission(options: {
   taskQueue: string;
   quota: OwnerQuota;
   reads: WorkerReads;
+  /** Describes a store's workflow by id, as the reads do. */
+  describeStore: (workflowId: string) => Promise<WorkflowExecutionDescription>;
 }) {
   const { client, quota } = options;
 
@@ -80,12 +87,12 @@ export function createStoreAdmission(options: {
    * undefined when a new one may start; an id whose remains may exist stays taken (409).
    */
   async function admit(spec: CreateSpec, caller: Caller): Promise<StoreRecord | undefined> {
-    const existing = await temporalCall(() =>
-      client.workflow.getHandle(storeWorkflowId(spec.storeId)).describe(),
-    ).catch((error: unknown) => {
-      if (error instanceof ApiError) throw error;
-      return undefined;
-    });
+    const existing = await temporalCall(() => options.describeStore(storeWorkflowId(spec.storeId))).catch(
+      (error: unknown) => {
+        if (error instanceof ApiError) throw error;
+        return undefined;
+      },
+    );
     if (existing?.status.name === 'RUNNING')
       return sameStoreOr409(describedRecord(spec.storeId, existing), spec, caller);
     // Its workflow ended without a delete: what it made may still be there, and stays its owner's.

@@ -9,7 +9,6 @@ import { storeIdOfWorkflow, storeWorkflowId } from '../core/names.js';
 import { StoreEngine, StoreId, StoreOwner, StorePhase, StorePlan } from '../core/search-attributes.js';
 import type { StoreStatus } from '../core/status.js';
 import { readModelMemoKey, type StoreReadModel } from '../core/store-read-model.js';
-import { coalescedReads } from './coalesced-reads.js';
 import { ApiError } from './errors.js';
 import type { Requester } from './history-timeline.js';
 import type { PageTokens } from './page-token.js';
@@ -104,7 +103,13 @@ export function ownerScope(caller: Caller, requested: string | undefined): strin
   return caller.admin ? requested : caller.owner;
 }
 
-export function createStoreRecords(options: { client: Client; queryTimeoutMs: number; pageTokens: PageTokens }) {
+export function createStoreRecords(options: {
+  client: Client;
+  /** Describes a store's workflow by id (api/coalesced-reads.ts: shared by concurrent readers). */
+  describeStore: (workflowId: string) => Promise<WorkflowExecutionDescription>;
+  queryTimeoutMs: number;
+  pageTokens: PageTokens;
+}) {
   const { client } = options;
 
   /** The read model in a listed workflow's memo, if it has one. */
@@ -115,13 +120,10 @@ export function createStoreRecords(options: { client: Client; queryTimeoutMs: nu
       : undefined;
   };
 
-  // Concurrent reads of one store share a describe that began after each of them arrived.
-  const describeWorkflow = coalescedReads((workflowId) => client.workflow.getHandle(workflowId).describe());
-
   /** The store's workflow described, and its record, if the caller may see it. */
   async function describe(storeId: string, caller: Caller) {
     const description = await temporalCall(
-      () => describeWorkflow(storeWorkflowId(storeId)),
+      () => options.describeStore(storeWorkflowId(storeId)),
       () => storeNotFound(storeId),
     );
     if (description.type !== 'storeWorkflow') throw storeNotFound(storeId);

@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import { createFleetUpgrades } from './fleet-upgrades.js';
 import { createOwnerQuota } from './owner-quota.js';
 import type { PageTokens } from './page-token.js';
+import { coalescedReads } from './coalesced-reads.js';
 import { createStoreAdmission } from './store-admission.js';
 import { createStoreCommands } from './store-commands.js';
 import { storeTimeline } from './store-history.js';
@@ -27,8 +28,11 @@ export interface StoreServiceOptions {
 
 export function createStoreService(options: StoreServiceOptions) {
   const { client, taskQueue } = options;
+  // GETs, streams and the create's check of one store share a describe that began after each arrived.
+  const describeStore = coalescedReads((workflowId) => client.workflow.getHandle(workflowId).describe());
   const records = createStoreRecords({
     client,
+    describeStore,
     queryTimeoutMs: options.queryTimeoutMs,
     pageTokens: options.pageTokens,
   });
@@ -42,7 +46,7 @@ export function createStoreService(options: StoreServiceOptions) {
 
   return {
     ...records,
-    ...createStoreAdmission({ client, taskQueue, quota, reads }),
+    ...createStoreAdmission({ client, taskQueue, quota, reads, describeStore }),
     ...createStoreCommands({ client, taskQueue, records, reads, workerReadTimeoutMs: options.workerReadTimeoutMs }),
     /** Fleet upgrades work through the stores' own updates, under the same client and owner rules. */
     fleetUpgrades: createFleetUpgrades({ client, taskQueue, queryTimeoutMs: options.queryTimeoutMs }),
