@@ -72,8 +72,6 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(securityHeaders);
   app.use(metrics.timeRequests);
   app.use(platformRouter({ registry: metrics.registry, temporalReadiness: deps.temporalReadiness }));
-  // The dashboard: plain files, no build step; it talks to the API below like any client.
-  app.use(express.static(deps.webDir ?? defaultWebDir, { index: 'index.html', fallthrough: true, redirect: false }));
 
   const api = Router();
   api.use(authenticate(deps.auth));
@@ -108,6 +106,9 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(fleetRouter({ upgrades: deps.stores.fleetUpgrades }));
 
   app.use('/api/v1', api);
+  // The dashboard: plain files, no build step; it talks to the API above like any client. After the API,
+  // so an API request costs no file lookup.
+  app.use(express.static(deps.webDir ?? defaultWebDir, { index: 'index.html', fallthrough: true, redirect: false }));
   // The alias without the prefix covers only the API's routes, so a missing file is a 404, not a 401.
   app.use((req, res, next) => (/^\/(stores|fleet)(\/|$)/.test(req.path) ? api(req, res, next) : next()));
   app.use((req, _res, next) => next(new ApiError(404, 'not_found', `no route ${req.method} ${req.path}`)));
