@@ -58,6 +58,18 @@ async function timedFor(seconds: number, connections: number, call: () => Promis
   return timings(latencies, seconds);
 }
 
+/** p99 (with its target) and p50 of `measured` against `baseline`. */
+const latencyResults = (name: string, measured: Timings, baseline: Timings, p99LimitMs: number) => [
+  benchResult({
+    name: `${name}_p99`,
+    value: measured.p99Ms,
+    unit: 'ms',
+    baseline: baseline.p99Ms,
+    target: { of: 'value', op: '<', limit: p99LimitMs },
+  }),
+  benchResult({ name: `${name}_p50`, value: measured.p50Ms, unit: 'ms', baseline: baseline.p50Ms }),
+];
+
 const report = (label: string, figures: Timings) =>
   progress(
     `list: ${label}: ${figures.perSecond.toFixed(1)}/s, p50 ${figures.p50Ms.toFixed(1)} ms, p99 ${figures.p99Ms.toFixed(1)} ms`,
@@ -102,28 +114,14 @@ export async function storeListBenchmark(ctx: BenchContext, results: ResultLog):
 
     results.add(
       benchResult({ name: 'list.stores_running', value: count, unit: 'stores' }),
-      benchResult({
-        name: 'list.page_latency_p99',
-        value: listed.p99Ms,
-        unit: 'ms',
-        baseline: visibility.p99Ms,
-        target: { of: 'value', op: '<', limit: 200 },
-      }),
-      benchResult({ name: 'list.page_latency_p50', value: listed.p50Ms, unit: 'ms', baseline: visibility.p50Ms }),
+      ...latencyResults('list.page_latency', listed, visibility, 200),
       benchResult({
         name: 'list.pages_per_second',
         value: listed.perSecond,
         unit: 'req/s',
         baseline: visibility.perSecond,
       }),
-      benchResult({
-        name: 'list.new_store_post_p99',
-        value: viaApi.p99Ms,
-        unit: 'ms',
-        baseline: bare.p99Ms,
-        target: { of: 'value', op: '<', limit: 100 },
-      }),
-      benchResult({ name: 'list.new_store_post_p50', value: viaApi.p50Ms, unit: 'ms', baseline: bare.p50Ms }),
+      ...latencyResults('list.new_store_post', viaApi, bare, 100),
     );
   } finally {
     await connection.close();
