@@ -27,23 +27,31 @@ const migrateJob = fileURLToPath(new URL('../fixtures/charts/upgrade/migrate-job
 export async function chartCatalog(next = '0.2.0'): Promise<ChartCatalog> {
   const dir = mkdtempSync(join(tmpdir(), 'storefleet-charts-'));
   const build = mkdtempSync(join(tmpdir(), 'storefleet-chart-build-'));
-  for (const engine of ['woocommerce', 'medusa'])
-    cpSync(join(chartsDir, engine), join(dir, engine), { recursive: true });
-  cpSync(join(chartsDir, 'woocommerce'), join(build, 'woocommerce'), { recursive: true });
-  cpSync(migrateJob, join(build, 'woocommerce', 'templates', 'migrate-job.yaml'));
-  await execa(inject('toolchain').helm ?? 'helm', [
-    'package',
-    join(build, 'woocommerce'),
-    '--version',
-    next,
-    '-d',
-    dir,
-  ]);
-  rmSync(build, { recursive: true, force: true });
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    for (const engine of ['woocommerce', 'medusa'])
+      cpSync(join(chartsDir, engine), join(dir, engine), { recursive: true });
+    cpSync(join(chartsDir, 'woocommerce'), join(build, 'woocommerce'), { recursive: true });
+    cpSync(migrateJob, join(build, 'woocommerce', 'templates', 'migrate-job.yaml'));
+    await execa(inject('toolchain').helm ?? 'helm', [
+      'package',
+      join(build, 'woocommerce'),
+      '--version',
+      next,
+      '-d',
+      dir,
+    ]);
+  } catch (error) {
+    // A catalog that could not be made leaves nothing in /tmp for the next run.
+    remove();
+    throw error;
+  } finally {
+    rmSync(build, { recursive: true, force: true });
+  }
   return {
     dir,
     shipped: chartVersions(dir, 'woocommerce')[0]!.version,
     next,
-    remove: () => rmSync(dir, { recursive: true, force: true }),
+    remove,
   };
 }
