@@ -103,6 +103,18 @@ export function ownerScope(caller: Caller, requested: string | undefined): strin
   return caller.admin ? requested : caller.owner;
 }
 
+/** The visibility query of a store list: the filter's phase and engine, within `owner`'s stores if one is given. */
+export function storeListQuery(filter: Pick<StoreListFilter, 'phase' | 'engine'>, owner: string | undefined): string {
+  const clauses = [
+    "WorkflowType = 'storeWorkflow'",
+    filter.phase === 'Deleted' ? "ExecutionStatus = 'Completed'" : "ExecutionStatus = 'Running'",
+  ];
+  if (owner) clauses.push(`StoreOwner = ${quote(owner)}`);
+  if (filter.phase) clauses.push(`StorePhase = ${quote(filter.phase)}`);
+  if (filter.engine) clauses.push(`StoreEngine = ${quote(filter.engine)}`);
+  return clauses.join(' AND ');
+}
+
 export function createStoreRecords(options: {
   client: Client;
   /** Describes a store's workflow by id (api/coalesced-reads.ts: shared by concurrent readers). */
@@ -177,15 +189,7 @@ export function createStoreRecords(options: {
     filter: StoreListFilter,
     caller: Caller,
   ): Promise<{ records: StoreRecord[]; nextPageToken: string | undefined }> {
-    const clauses = [
-      "WorkflowType = 'storeWorkflow'",
-      filter.phase === 'Deleted' ? "ExecutionStatus = 'Completed'" : "ExecutionStatus = 'Running'",
-    ];
-    const owner = ownerScope(caller, filter.owner);
-    if (owner) clauses.push(`StoreOwner = ${quote(owner)}`);
-    if (filter.phase) clauses.push(`StorePhase = ${quote(filter.phase)}`);
-    if (filter.engine) clauses.push(`StoreEngine = ${quote(filter.engine)}`);
-    const query = clauses.join(' AND ');
+    const query = storeListQuery(filter, ownerScope(caller, filter.owner));
     const nextPageToken = filter.pageToken ? await options.pageTokens.decode(query, filter.pageToken) : undefined;
     const page = await temporalCall(() =>
       client.workflowService.listWorkflowExecutions({

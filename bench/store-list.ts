@@ -6,6 +6,7 @@
 // queued for the helm queue's slots and cost the cluster next to nothing.
 import { Client, Connection } from '@temporalio/client';
 import { storeStart } from '../api/store-admission.js';
+import { storeListQuery } from '../api/store-records.js';
 import { benchStoreSpec } from './bare-store.js';
 import type { BenchContext } from './context.js';
 import { mapLimited } from './map-limited.js';
@@ -19,7 +20,8 @@ const createConcurrency = 10;
 const listPageSize = 100;
 const listConnections = 5;
 const listSeconds = 10;
-const runningStoresQuery = "WorkflowType = 'storeWorkflow' AND ExecutionStatus = 'Running'";
+// What GET /api/v1/stores asks visibility for an admin without filters (auth is off in the bench).
+const runningStoresQuery = storeListQuery({}, undefined);
 
 interface Timings {
   p50Ms: number;

@@ -30,7 +30,9 @@ async function waitUntilInFlight(ctx: BenchContext, ids: string[], cap: number):
   const waiting = new Set(ids);
   const deployed = new Set<string>();
   while (waiting.size > 0 || deployed.size < cap) {
-    await mapLimited(ids, 5, async (id) => {
+    // Only what can still change the answer: stores not yet Provisioning, and releases while slots are free.
+    const unsettled = ids.filter((id) => waiting.has(id) || (deployed.size < cap && !deployed.has(id)));
+    await mapLimited(unsettled, 5, async (id) => {
       const store = await ctx.api.get(id);
       if (store.phase === 'Failed') throw new Error(`store ${id} failed: ${store.lastError}`);
       if (store.phase === 'Provisioning') waiting.delete(id);
