@@ -34,6 +34,7 @@ describe('store release values', () => {
       host: 'shop1.localhost',
       plan: 'small',
       existingSecret: 'store-admin',
+      ingress: { tls: { enabled: false } },
     });
   });
 
@@ -43,6 +44,27 @@ describe('store release values', () => {
       host: 'shop1.localhost',
       plan: 'small',
       existingSecret: 'store-admin',
+      ingress: { tls: { enabled: false } },
     });
+  });
+
+  it.each([
+    ['https', { host: 'shop1.example.com', https: true }, true],
+    ['http', { host: 'shop1.example.com', https: false }, false],
+    ['a recorded input from before HTTPS stores', { host: 'shop1.example.com' }, false],
+  ])("when the store's address is %s, then the release's Ingress TLS follows it", (_what, address, enabled) => {
+    const installation = { woocommerce: { ingress: { tls: { clusterIssuer: 'selfsigned' } } } };
+    expect(JSON.parse(storeRelease(deps(installation), spec, address).values)).toMatchObject({
+      host: 'shop1.example.com',
+      ingress: { tls: { enabled, clusterIssuer: 'selfsigned' } },
+    });
+  });
+
+  it('when the settings say stores are served over HTTPS, then a release without a recorded address gets TLS', () => {
+    const httpsDeps = {
+      chartsDir,
+      settings: { baseDomain: 'example.com', storeHttps: true },
+    } as unknown as ActivityDeps;
+    expect(JSON.parse(storeRelease(httpsDeps, spec).values)).toMatchObject({ ingress: { tls: { enabled: true } } });
   });
 });

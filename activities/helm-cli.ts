@@ -7,7 +7,7 @@ import { loadYaml } from '@kubernetes/client-node';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { failureTypes } from '../core/failures.js';
 import { execa } from 'execa';
-import { adminSecretName, releaseName, storeUrl } from '../core/names.js';
+import { adminSecretName, releaseAddress, releaseName, storeUrl, type ReleaseAddress } from '../core/names.js';
 import type { Engine, StoreSpec } from '../core/store-spec.js';
 import type { ActivityDeps } from './deps.js';
 
@@ -86,17 +86,24 @@ export function mergeValues(base: Record<string, unknown>, over: Record<string, 
 }
 
 /**
- * The release, its chart and its values (JSON for `-f -`: no file ever holds them). `host` is the
- * store's as the workflow recorded it; by default the one the settings give. The installation's values
- * for the engine (STOREFLEET_CHART_VALUES_FILE) go beneath the store's own.
+ * The release, its chart and its values (JSON for `-f -`: no file ever holds them). `address` (host,
+ * and whether the Ingress has TLS) comes from the store's URL as the workflow recorded it; by default
+ * the one the settings give. The installation's values for the engine (STOREFLEET_CHART_VALUES_FILE
+ * and the cluster's knobs) go beneath the store's own.
  */
 export function storeRelease(
   deps: Pick<ActivityDeps, 'chartsDir' | 'chartValues' | 'settings'>,
   spec: StoreSpec,
-  host = new URL(storeUrl(spec.storeId, deps.settings.baseDomain)).host,
+  address: ReleaseAddress = releaseAddress(storeUrl(spec.storeId, deps.settings.baseDomain, deps.settings.storeHttps)),
 ) {
   const chart = chartOf(deps.chartsDir, spec.engine, spec.chartVersion);
-  const own = { storeId: spec.storeId, host, plan: spec.plan, existingSecret: adminSecretName };
+  const own = {
+    storeId: spec.storeId,
+    host: address.host,
+    plan: spec.plan,
+    existingSecret: adminSecretName,
+    ingress: { tls: { enabled: address.https === true } },
+  };
   return {
     name: releaseName(spec.engine, spec.storeId),
     chart: chart.path,

@@ -3,7 +3,7 @@
 import { BatchV1Api } from '@kubernetes/client-node';
 import { ApplicationFailure } from '@temporalio/common';
 import { failureTypes } from '../core/failures.js';
-import { namespaceName, releaseName } from '../core/names.js';
+import { namespaceName, releaseName, type ReleaseAddress } from '../core/names.js';
 import type { Engine, StoreSpec } from '../core/store-spec.js';
 import { activityLogger, type ActivityDeps } from './deps.js';
 import { withHeartbeat } from './heartbeat.js';
@@ -76,10 +76,10 @@ export function createHelmActivities(deps: ActivityDeps) {
   return {
     async helmUpgradeInstall(
       spec: StoreSpec,
-      options: { host: string },
+      address: ReleaseAddress,
     ): Promise<{ name: string; revision: number; chartVersion: string; recovered?: string }> {
       const log = activityLogger(deps.log, spec.storeId);
-      const { name: release, chart, chartVersion, values } = storeRelease(deps, spec, options.host);
+      const { name: release, chart, chartVersion, values } = storeRelease(deps, spec, address);
       const namespace = namespaceName(spec.storeId);
       let step = 'checking release';
       return withHeartbeat(

@@ -169,6 +169,24 @@ describe('assessReadiness', () => {
       { ready: true, summary: '3/3 workloads ready' },
     ],
     [
+      'when every workload is ready but the certificate is not issued yet, then the store waits for its Secret',
+      {
+        ...none,
+        deployments: [deployment('web', 1)],
+        tlsSecrets: [{ name: 'woocommerce-shop1-tls', exists: false }],
+      },
+      {
+        ready: false,
+        summary: '1/1 workloads ready, 0/1 certificates issued',
+        waitingFor: ['certificate Secret woocommerce-shop1-tls (issued by cert-manager)'],
+      },
+    ],
+    [
+      'when every workload is ready and the certificate is issued, then the store is ready',
+      { ...none, deployments: [deployment('web', 1)], tlsSecrets: [{ name: 'woocommerce-shop1-tls', exists: true }] },
+      { ready: true, summary: '1/1 workloads ready, 1/1 certificates issued' },
+    ],
+    [
       'when there are no workloads yet, then it waits for the release',
       none,
       { ready: false, summary: '0/0 workloads ready', waitingFor: ['the release to create its workloads'] },

@@ -15,6 +15,8 @@ export interface Workloads {
   logTails?: Record<string, string>;
   /** Why a StatefulSet's controller could not create its pods (its newest FailedCreate event), by StatefulSet name. */
   creationFailures?: Record<string, string>;
+  /** The Secrets the release's Ingresses name for TLS, and whether each exists yet (cert-manager writes it once issued). */
+  tlsSecrets?: Array<{ name: string; exists: boolean }>;
 }
 
 export interface ReadinessReport {
@@ -242,10 +244,18 @@ export function assessReadiness(workloads: Workloads): ReadinessReport {
     fatal.push(...found.fatal);
   }
   const total = workloads.deployments.length + workloads.statefulSets.length + workloads.jobs.length;
+  const workloadsWaiting = waitingFor.length;
   if (total === 0) waitingFor.push('the release to create its workloads');
+  // A store served over HTTPS is not ready before its certificate is: browsers would refuse it.
+  for (const secret of workloads.tlsSecrets ?? [])
+    if (!secret.exists) waitingFor.push(`certificate Secret ${secret.name} (issued by cert-manager)`);
   return {
     ready: waitingFor.length === 0,
-    summary: `${total - (total === 0 ? 0 : waitingFor.length)}/${total} workloads ready`,
+    summary: `${total - workloadsWaiting}/${total} workloads ready${
+      workloads.tlsSecrets?.length
+        ? `, ${workloads.tlsSecrets.filter((s) => s.exists).length}/${workloads.tlsSecrets.length} certificates issued`
+        : ''
+    }`,
     waitingFor,
     problems,
     failedJobs,

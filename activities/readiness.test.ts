@@ -36,6 +36,7 @@ beforeAll(async () => {
     const path = url.pathname;
     if (path === `/apis/apps/v1/namespaces/${namespace}/deployments`) return list(cluster.deployments);
     if (path === `/apis/apps/v1/namespaces/${namespace}/statefulsets`) return list([]);
+    if (path === `/apis/networking.k8s.io/v1/namespaces/${namespace}/ingresses`) return list([]);
     if (path === `/apis/batch/v1/namespaces/${namespace}/jobs`) return list(cluster.jobs);
     if (path === `/api/v1/namespaces/${namespace}/pods`) return list(cluster.pods);
     if (path === `/api/v1/namespaces/${namespace}/secrets/store-admin`) {

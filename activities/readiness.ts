@@ -2,7 +2,7 @@
 // and gives up at the store's provisioning deadline naming what kept it from being ready; sooner when
 // waiting cannot help (a failed Job at once, an image the node may never pull after a short grace). A crashing container or a failed
 // setup pod is explained by its last log lines, read through the API and masked with the store's Secret.
-import { AppsV1Api, BatchV1Api, CoreV1Api, type CoreV1Event } from '@kubernetes/client-node';
+import { AppsV1Api, BatchV1Api, CoreV1Api, NetworkingV1Api, type CoreV1Event } from '@kubernetes/client-node';
 import { Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import { ApplicationFailure } from '@temporalio/common';
@@ -11,7 +11,7 @@ import { adminSecretName, namespaceName, releaseName } from '../core/names.js';
 import { reasons } from '../core/status.js';
 import type { StoreSpec } from '../core/store-spec.js';
 import { activityLogger, type ActivityDeps } from './deps.js';
-import { beforeSend } from './kube-objects.js';
+import { beforeSend, ignoreNotFound } from './kube-objects.js';
 import { boundLogTail, logRequest, secretMask, type Mask } from './log-tail.js';
 import { pollingOutage, reportEvent } from './step-events.js';
 import {
@@ -42,28 +42,42 @@ export function createReadinessActivities(deps: ActivityDeps) {
   const apps = deps.kubeConfig.makeApiClient(AppsV1Api);
   const batch = deps.kubeConfig.makeApiClient(BatchV1Api);
   const core = deps.kubeConfig.makeApiClient(CoreV1Api);
+  const networking = deps.kubeConfig.makeApiClient(NetworkingV1Api);
 
   async function observe(spec: StoreSpec): Promise<Workloads> {
     const query = {
       namespace: namespaceName(spec.storeId),
       labelSelector: `app.kubernetes.io/instance=${releaseName(spec.engine, spec.storeId)}`,
     };
-    const [deployments, statefulSets, jobs, pods] = await Promise.all([
+    const [deployments, statefulSets, jobs, pods, ingresses] = await Promise.all([
       apps.listNamespacedDeployment(query),
       apps.listNamespacedStatefulSet(query),
       batch.listNamespacedJob(query),
       core.listNamespacedPod(query),
+      networking.listNamespacedIngress(query),
     ]);
+    const tlsSecretNames = ingresses.items.flatMap((i) => (i.spec?.tls ?? []).flatMap((t) => t.secretName ?? []));
     const workloads: Workloads = {
       deployments: deployments.items,
       statefulSets: statefulSets.items,
       jobs: jobs.items,
       pods: pods.items,
+      ...(tlsSecretNames.length > 0 ? { tlsSecrets: await tlsSecrets(query.namespace, tlsSecretNames) } : {}),
     };
     const lacking = statefulSetsLackingPods(workloads);
     return lacking.length === 0
       ? workloads
       : { ...workloads, creationFailures: await creationFailures(query.namespace, lacking) };
+  }
+
+  /** Whether each named Secret exists (read one by one: listing would fetch every Secret's data). */
+  async function tlsSecrets(namespace: string, names: string[]): Promise<Array<{ name: string; exists: boolean }>> {
+    return Promise.all(
+      [...new Set(names)].map(async (name) => ({
+        name,
+        exists: (await ignoreNotFound(core.readNamespacedSecret({ name, namespace }))) !== undefined,
+      })),
+    );
   }
 
   /** The newest FailedCreate event of each named StatefulSet: what refused its pods (a quota, an admission policy). */

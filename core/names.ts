@@ -25,7 +25,18 @@ export const adminSecretName = 'store-admin';
 /** The guardrails' ResourceQuota and LimitRange in every store namespace. */
 export const quotaName = 'store-quota';
 export const limitRangeName = 'store-limits';
-export const storeUrl = (storeId: string, baseDomain: string) => `http://${storeId}.${baseDomain}`;
+export const storeUrl = (storeId: string, baseDomain: string, https = false) =>
+  `${https ? 'https' : 'http'}://${storeId}.${baseDomain}`;
+/** Where a store release is served, from the store's URL: its Ingress host and whether it has TLS. */
+export interface ReleaseAddress {
+  host: string;
+  /** The Ingress has a certificate; absent in activity inputs from before HTTPS stores: false. */
+  https?: boolean;
+}
+export const releaseAddress = (url: string): ReleaseAddress => ({
+  host: new URL(url).host,
+  https: url.startsWith('https:'),
+});
 
 const adminPaths: Record<Engine, string> = { woocommerce: '/wp-admin/', medusa: '/app' };
 export const adminUrl = (engine: Engine, url: string) => `${url}${adminPaths[engine]}`;

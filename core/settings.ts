@@ -5,8 +5,13 @@ export interface StoreSettings {
   maxProvisionSeconds: number;
   /** How often a Ready store re-checks its guardrails and restores any that were removed. */
   driftCheckSeconds: number;
-  /** Stores are reached at http://<storeId>.<baseDomain>. */
+  /** Stores are reached at http(s)://<storeId>.<baseDomain>. */
   baseDomain: string;
+  /**
+   * Whether stores are served over HTTPS (STOREFLEET_STORE_TLS_CLUSTER_ISSUER is set): their URLs start
+   * with https and their Ingresses carry a certificate. Absent in histories from before it: http.
+   */
+  storeHttps?: boolean;
   /** A store workflow continues as new once its history has this many events, to stay cheap to replay. */
   historyEventLimit: number;
   /**

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadChartValues, loadWorkerConfig } from './config.js';
 
@@ -77,5 +80,72 @@ describe('STOREFLEET_WORKFLOW_CACHE_SIZE', () => {
 
   it('when it is below 2, then the worker stops naming the variable (the SDK needs room for two)', () => {
     expect(() => loadWorkerConfig({ STOREFLEET_WORKFLOW_CACHE_SIZE: '1' })).toThrow(/STOREFLEET_WORKFLOW_CACHE_SIZE/);
+  });
+});
+
+describe("the cluster's knobs for store releases (STOREFLEET_STORE_*)", () => {
+  it('when none is set, then the releases get only the values file', () => {
+    const config = loadWorkerConfig({});
+    expect(config.chartValues).toEqual({ woocommerce: {}, medusa: {} });
+    expect(config.settings.storeHttps).toBeUndefined();
+  });
+
+  it('when each is set, then every engine gets the same chart values, and stores are served over HTTPS', () => {
+    const config = loadWorkerConfig({
+      STOREFLEET_STORE_INGRESS_CLASS: 'traefik',
+      STOREFLEET_STORE_INGRESS_ANNOTATIONS: '{"traefik.ingress.kubernetes.io/router.entrypoints": "websecure"}',
+      STOREFLEET_STORE_STORAGE_CLASS: 'fast-ssd',
+      STOREFLEET_STORE_IMAGE_REGISTRY: 'registry.example.com:5000/mirror',
+      STOREFLEET_STORE_TLS_CLUSTER_ISSUER: 'letsencrypt',
+    });
+    const expected = {
+      ingress: {
+        className: 'traefik',
+        annotations: { 'traefik.ingress.kubernetes.io/router.entrypoints': 'websecure' },
+        tls: { clusterIssuer: 'letsencrypt' },
+      },
+      persistence: { storageClassName: 'fast-ssd' },
+      imageRegistry: 'registry.example.com:5000/mirror',
+    };
+    expect(config.chartValues).toEqual({ woocommerce: expected, medusa: expected });
+    expect(config.settings.storeHttps).toBe(true);
+  });
+
+  it('when a knob and the values file set the same value, then the knob wins and the rest of the file stays', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'values-'));
+    try {
+      const file = join(dir, 'values.json');
+      writeFileSync(
+        file,
+        JSON.stringify({ woocommerce: { ingress: { className: 'nginx', annotations: { a: 'b' } } } }),
+      );
+      const config = loadWorkerConfig({
+        STOREFLEET_CHART_VALUES_FILE: file,
+        STOREFLEET_STORE_INGRESS_CLASS: 'traefik',
+      });
+      expect(config.chartValues.woocommerce).toEqual({ ingress: { className: 'traefik', annotations: { a: 'b' } } });
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  it('when a knob is set but empty (an unset chart value), then it counts as unset', () => {
+    expect(
+      loadWorkerConfig({ STOREFLEET_STORE_STORAGE_CLASS: '', STOREFLEET_STORE_TLS_CLUSTER_ISSUER: '' }).chartValues,
+    ).toEqual({
+      woocommerce: {},
+      medusa: {},
+    });
+  });
+
+  it.each([
+    ['STOREFLEET_STORE_INGRESS_ANNOTATIONS', '{"a": 1}', /JSON object of annotation names to string values/],
+    ['STOREFLEET_STORE_INGRESS_ANNOTATIONS', 'a=b', /JSON object of annotation names to string values/],
+    ['STOREFLEET_STORE_INGRESS_CLASS', 'Traefik', /IngressClass name/],
+    ['STOREFLEET_STORE_STORAGE_CLASS', 'fast ssd', /StorageClass name/],
+    ['STOREFLEET_STORE_IMAGE_REGISTRY', 'https://registry.example.com', /registry host/],
+    ['STOREFLEET_STORE_TLS_CLUSTER_ISSUER', 'Lets_Encrypt', /ClusterIssuer name/],
+  ])('when %s is %s, then the worker stops naming the variable', (name, value, message) => {
+    expect(() => loadWorkerConfig({ [name]: value })).toThrow(new RegExp(`${name}: .*${message.source}`));
   });
 });

@@ -6,11 +6,14 @@ import { z } from 'zod';
 import { ConfigError, parseEnvironment } from '../core/environment.js';
 import { engines, type Engine } from '../core/store-spec.js';
 import { temporalConnection, temporalConnectionEnv } from '../core/temporal-connection.js';
+import { mergeValues } from '../activities/helm-cli.js';
+import { clusterChartValues, clusterValuesEnv } from './cluster-values.js';
 
 const positiveInt = z.coerce.number().int().positive();
 
 const envSchema = z.object({
   ...temporalConnectionEnv,
+  ...clusterValuesEnv,
   KUBECONFIG: z.string().min(1).optional(),
   STOREFLEET_CHARTS_DIR: z
     .string()
@@ -75,6 +78,11 @@ export function loadChartValues(
   return parsed;
 }
 
+/** Every engine's values: the file's, with the cluster's knobs over them (a knob that is set wins). */
+function installationChartValues(file: ChartValues, cluster: Record<string, unknown>): ChartValues {
+  return Object.fromEntries(engines.map((engine) => [engine, mergeValues(file[engine] ?? {}, cluster)]));
+}
+
 export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;
 
 export function loadWorkerConfig(env: Record<string, string | undefined> = process.env) {
@@ -84,7 +92,10 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
     kubeconfigPath: values.KUBECONFIG,
     chartsDir: values.STOREFLEET_CHARTS_DIR,
     helmBinary: values.STOREFLEET_HELM_BIN,
-    chartValues: loadChartValues(values.STOREFLEET_CHART_VALUES_FILE),
+    chartValues: installationChartValues(
+      loadChartValues(values.STOREFLEET_CHART_VALUES_FILE),
+      clusterChartValues(values),
+    ),
     ingressNamespace: values.STOREFLEET_INGRESS_NAMESPACE,
     storeIngressUrl: values.STOREFLEET_STORE_INGRESS_URL,
     maxConcurrentProvisions: values.MAX_CONCURRENT_PROVISIONS,
@@ -93,6 +104,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
       maxProvisionSeconds: values.MAX_PROVISION_SECONDS,
       driftCheckSeconds: values.DRIFT_CHECK_SECONDS,
       baseDomain: values.STOREFLEET_BASE_DOMAIN,
+      ...(values.STOREFLEET_STORE_TLS_CLUSTER_ISSUER ? { storeHttps: true } : {}),
       historyEventLimit: values.STOREFLEET_HISTORY_EVENT_LIMIT,
       storefrontCheck: values.STOREFLEET_STOREFRONT_CHECK === 'on',
       readModel: true,

@@ -5,7 +5,7 @@ import { ApplicationFailure, rootCause } from '@temporalio/common';
 import { CancellationScope, isCancellation, type ActivityInterfaceFor } from '@temporalio/workflow';
 import type { provisioningSteps, StoreActivities } from '../activities/index.js';
 import { failureTypes } from '../core/failures.js';
-import { adminUrl, namespaceName, storeUrl } from '../core/names.js';
+import { adminUrl, namespaceName, releaseAddress, storeUrl } from '../core/names.js';
 import type { StoreSettings } from '../core/settings.js';
 import { reasons, type StoreStatus } from '../core/status.js';
 import type { StoreSpec } from '../core/store-spec.js';
@@ -104,8 +104,8 @@ async function provisionSteps(run: ProvisionRun, deadline: Date, deployed: (spec
     { type: 'Normal', reason: reasons.SecretReady, message: `admin credentials in Secret ${secretName}` },
     now(),
   );
-  const url = storeUrl(spec.storeId, run.settings.baseDomain);
-  const release = await helm.helmUpgradeInstall(spec, { host: new URL(url).host });
+  const url = storeUrl(spec.storeId, run.settings.baseDomain, run.settings.storeHttps);
+  const release = await helm.helmUpgradeInstall(spec, releaseAddress(url));
   // The store keeps the chart version it was first deployed with until a change asks for another.
   if (release.chartVersion) spec = { ...spec, chartVersion: release.chartVersion };
   deployed(spec);

@@ -35,7 +35,7 @@ import {
   type ChangeRequest,
   type StoreChange,
 } from '../core/messages.js';
-import { helmTaskQueue, storeUrl } from '../core/names.js';
+import { helmTaskQueue, releaseAddress, storeUrl } from '../core/names.js';
 import type { StoreSettings } from '../core/settings.js';
 import { reasons, type ChangeOutcome, type StoreStatus } from '../core/status.js';
 import { decideRequest, type StoreRequest } from '../core/store-requests.js';
@@ -289,7 +289,7 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
       target: pending.target,
       change: pending.change,
       status,
-      host: new URL(status.url ?? storeUrl(spec.storeId, settings.baseDomain)).host,
+      address: releaseAddress(status.url ?? storeUrl(spec.storeId, settings.baseDomain, settings.storeHttps)),
       maxSeconds: settings.maxProvisionSeconds,
       kube,
       helm,

@@ -4,6 +4,7 @@
 // plan and chart with the failure recorded; only a rollback that fails too leaves it Failed.
 import { rootCause } from '@temporalio/common';
 import { CancellationScope, isCancellation } from '@temporalio/workflow';
+import type { ReleaseAddress } from '../core/names.js';
 import { planNames } from '../core/plans.js';
 import { reasons, type ChangeOutcome, type StoreStatus } from '../core/status.js';
 import type { StoreSpec } from '../core/store-spec.js';
@@ -16,7 +17,8 @@ export interface UpgradeRun extends StoreRun {
   target: StoreSpec;
   /** The store's lastChange, recorded when the change was accepted (acceptChange). */
   change: ChangeOutcome;
-  host: string;
+  /** Where the store is served (host and TLS), from its recorded URL. */
+  address: ReleaseAddress;
   /** Bounds the upgrade and, again, the rollback (the provisioning deadline). */
   maxSeconds: number;
   fail: (reason: string, message: string) => void;
@@ -106,7 +108,7 @@ export async function upgradeStore(run: UpgradeRun): Promise<StoreSpec> {
   try {
     const release = await within(async (deadline) => {
       await kube.applyGuardrails(larger(spec, target));
-      const deployed = await helm.helmUpgradeInstall(target, { host: run.host });
+      const deployed = await helm.helmUpgradeInstall(target, run.address);
       const ready = await helm.waitForReady(target, { deadline });
       if (target.plan !== spec.plan) await kube.applyGuardrails(target);
       return { ...deployed, commerce: ready.commerce };

@@ -78,6 +78,7 @@ export function testActivities(
       historyEventLimit: options.historyEventLimit ?? 2000,
       readModel: options.readModel ?? true,
       storefrontCheck: options.storefrontCheck ?? false,
+      ...(options.storeHttps ? { storeHttps: true } : {}),
     },
   });
 }

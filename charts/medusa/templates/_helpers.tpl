@@ -28,8 +28,13 @@ Usage: include "medusa.fullname" (list . "server") or (list . "postgres" 52)
 {{- required "existingSecret is required (the Secret with the store's credentials)" .Values.existingSecret -}}
 {{- end -}}
 
+{{/* The Secret holding the store's certificate: ingress.tls.secretName, else "<release>-tls". */}}
+{{- define "medusa.tlsSecret" -}}
+{{- .Values.ingress.tls.secretName | default (printf "%s-tls" .Release.Name) -}}
+{{- end -}}
+
 {{- define "medusa.url" -}}
-{{- printf "http://%s" (include "medusa.host" .) -}}
+{{- printf "%s://%s" (ternary "https" "http" .Values.ingress.tls.enabled) (include "medusa.host" .) -}}
 {{- end -}}
 
 {{/* The preset of .Values.plan, as YAML; fails on an unknown plan. */}}
@@ -63,8 +68,11 @@ app.kubernetes.io/version: {{ .ctx.Chart.AppVersion | quote }}
 helm.sh/chart: {{ include "medusa.chart" .ctx }}
 {{- end -}}
 
+{{/* An image reference, under imageRegistry when one is set. Usage: include "medusa.image" (list . .Values.<image>) */}}
 {{- define "medusa.image" -}}
-{{- printf "%s:%s" .repository .tag -}}
+{{- $image := index . 1 -}}
+{{- with (index . 0).Values.imageRegistry -}}{{ trimSuffix "/" . }}/{{- end -}}
+{{- printf "%s:%s" $image.repository $image.tag -}}
 {{- end -}}
 
 {{/* An env var read from the store Secret. Usage: include "medusa.secretEnv" (list . "NAME" "key") */}}
@@ -138,7 +146,7 @@ Secret's database-password, so the password never appears in values or manifests
 {{/* An init container that waits until a TCP port answers (node is in every Medusa image). */}}
 {{- define "medusa.waitFor" -}}
 - name: wait-for-{{ .name }}
-  image: {{ include "medusa.image" .ctx.Values.server.image }}
+  image: {{ include "medusa.image" (list .ctx .ctx.Values.server.image) }}
   imagePullPolicy: {{ .ctx.Values.server.image.pullPolicy }}
   command:
     - node

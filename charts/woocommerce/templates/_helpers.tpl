@@ -28,8 +28,13 @@ Usage: include "woocommerce.fullname" (list . "wordpress") or (list . "mariadb" 
 {{- required "existingSecret is required (the Secret with the store's credentials)" .Values.existingSecret -}}
 {{- end -}}
 
+{{/* The Secret holding the store's certificate: ingress.tls.secretName, else "<release>-tls". */}}
+{{- define "woocommerce.tlsSecret" -}}
+{{- .Values.ingress.tls.secretName | default (printf "%s-tls" .Release.Name) -}}
+{{- end -}}
+
 {{- define "woocommerce.url" -}}
-{{- printf "http://%s" (include "woocommerce.host" .) -}}
+{{- printf "%s://%s" (ternary "https" "http" .Values.ingress.tls.enabled) (include "woocommerce.host" .) -}}
 {{- end -}}
 
 {{/* The preset of .Values.plan, as YAML; fails on an unknown plan. */}}
@@ -63,8 +68,11 @@ app.kubernetes.io/version: {{ .ctx.Chart.AppVersion | quote }}
 helm.sh/chart: {{ include "woocommerce.chart" .ctx }}
 {{- end -}}
 
+{{/* An image reference, under imageRegistry when one is set. Usage: include "woocommerce.image" (list . .Values.<image>) */}}
 {{- define "woocommerce.image" -}}
-{{- printf "%s:%s" .repository .tag -}}
+{{- $image := index . 1 -}}
+{{- with (index . 0).Values.imageRegistry -}}{{ trimSuffix "/" . }}/{{- end -}}
+{{- printf "%s:%s" $image.repository $image.tag -}}
 {{- end -}}
 
 {{/* An env var read from the store Secret. Usage: include "woocommerce.secretEnv" (list . "NAME" "key") */}}
