@@ -9,7 +9,14 @@ export type BuildRecipe =
   /** `go install pkg@version`: for modules that build without replace directives. */
   | { kind: 'install'; packages: string[]; ldflags?: string }
   /** `go build` inside a helper module of ours that pins versions (and replaces) in its go.mod. */
-  | { kind: 'module'; dir: string; packages: string[]; ldflags?: string }
+  | {
+      kind: 'module';
+      dir: string;
+      packages: string[];
+      ldflags?: string;
+      /** A folder of a required module's source copied beside bin/ (e.g. the CRDs a controller needs). */
+      copy?: { module: string; from: string; to: string };
+    }
   /** A Java program from Maven Central: its jars fetched by Maven, run by a launcher script of ours. */
   | { kind: 'maven'; artifact: { groupId: string; artifactId: string; version: string }; mainClass: string };
 

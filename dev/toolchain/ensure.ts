@@ -1,4 +1,5 @@
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
 import { binaryEnvVar, components, type BuildRecipe, type Component } from './components.js';
@@ -146,12 +147,21 @@ async function goRun(
     };
   // With several packages, -o names a directory and each command lands there under its own name.
   const output = build.packages.length > 1 ? `${binDir}/` : join(binDir, component.binaries[0] ?? component.name);
+  const { copy } = build;
   return {
     tool: 'go build',
     what,
     command: ['go', 'build', '-trimpath', '-ldflags', ldflags, '-o', output, ...build.packages],
     cwd: build.dir,
     env,
+    ...(copy && {
+      finish: () => {
+        const moduleDir = execFileSync('go', ['list', '-m', '-f', '{{.Dir}}', copy.module], { cwd: build.dir })
+          .toString()
+          .trim();
+        cpSync(join(moduleDir, copy.from), join(binDir, '..', copy.to), { recursive: true });
+      },
+    }),
   };
 }
 

@@ -1,11 +1,13 @@
-// What only the tests need: kubectl (Store objects are tested the way operators drive them), and
+// What only the tests need: kubectl (Store objects are tested the way operators drive them),
+// cert-manager's controller (store certificates issued for real), and
 // Temporal's time-skipping test server, so workflow rules with long timers (the drift check, the
 // provisioning deadline) run in seconds. The SDK would download the server; here it is the same server's
 // Java build from Maven Central, fetched by Maven and run on the JVM. `npm test` gets both when missing.
-import type { Component } from './components.js';
+import { modulesDir, type Component } from './components.js';
 import { kubectlComponent } from './local-components.js';
 
 export const TEST_SERVER_VERSION = '1.31.0';
+export const CERT_MANAGER_VERSION = 'v1.11.5';
 
 export const testComponents: Component[] = [
   {
@@ -23,4 +25,23 @@ export const testComponents: Component[] = [
     coldBuildMinutes: 1,
   },
   kubectlComponent,
+  {
+    name: 'cert-manager',
+    version: CERT_MANAGER_VERSION,
+    binaries: ['cert-manager-controller'],
+    // It has no version flag; its help shows the version the build stamped in (in a default image tag).
+    versionArgs: ['--help'],
+    versionText: `cert-manager-acmesolver:${CERT_MANAGER_VERSION}`,
+    build: {
+      kind: 'module',
+      dir: `${modulesDir}cert-manager`,
+      packages: ['github.com/cert-manager/cert-manager/cmd/controller'],
+      ldflags: `-X github.com/cert-manager/cert-manager/pkg/util.AppVersion=${CERT_MANAGER_VERSION}`,
+      // Its CustomResourceDefinitions, beside bin/ as crds/ (templated labels the tests drop).
+      copy: { module: 'github.com/cert-manager/cert-manager', from: 'deploy/crds', to: 'crds' },
+    },
+    lowPriority: true,
+    buildCommand: 'npm test',
+    coldBuildMinutes: 4,
+  },
 ];
