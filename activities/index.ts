@@ -12,6 +12,7 @@ import { createOwnerQuotaActivities } from './owner-quota.js';
 import { withOutageEvents } from './step-events.js';
 import { createPlanActivities } from './plan.js';
 import { createReadinessActivities } from './readiness.js';
+import { createReleaseObjectActivities } from './release-objects.js';
 import { createSecretActivities } from './secrets.js';
 import { createSettingsActivities } from './settings.js';
 import { createStorefrontActivities } from './storefront.js';
@@ -35,6 +36,7 @@ export function createActivities(deps: ActivityDeps) {
         ...createSecretActivities(deps),
         ...createHelmActivities(deps),
         ...createReadinessActivities(deps),
+        ...createReleaseObjectActivities(deps),
         ...createCleanupActivities(deps),
         ...createHibernationActivities(deps),
         ...createStorefrontActivities(deps),

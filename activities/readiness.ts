@@ -129,6 +129,18 @@ export function createReadinessActivities(deps: ActivityDeps) {
   }
 
   return {
+    /**
+     * One look at a Ready store's workloads (and certificates): ready, or what is wrong with them, in the
+     * words waitForReady uses, masked with the store's Secret.
+     */
+    async checkWorkloads(spec: StoreSpec): Promise<{ ready: boolean; summary: string }> {
+      const namespace = namespaceName(spec.storeId);
+      const mask = await readMask(namespace);
+      const report = assessReadiness(await observe(spec));
+      const summary = report.ready ? report.summary : describeReport(report);
+      return { ready: report.ready, summary: mask ? mask(summary) : summary };
+    },
+
     async waitForReady(
       spec: StoreSpec,
       options: { deadline: string },

@@ -36,6 +36,12 @@ export const reasons = {
   NamespaceCreated: 'NamespaceCreated',
   GuardrailsApplied: 'GuardrailsApplied',
   GuardrailsRestored: 'GuardrailsRestored',
+  /** The Ready-store check put back release objects someone deleted or changed (the message names each). */
+  ObjectsRestored: 'ObjectsRestored',
+  /** The Ready-store check found the store's workloads (or certificate) not ready: StoreReady False, phase still Ready. */
+  WorkloadsUnavailable: 'WorkloadsUnavailable',
+  /** A later check found them ready again. */
+  WorkloadsAvailable: 'WorkloadsAvailable',
   /** The periodic drift check could not read or restore the guardrails; the next one tries again. */
   DriftCheckFailed: 'DriftCheckFailed',
   SecretReady: 'SecretReady',

@@ -37,6 +37,12 @@ export const storeMetrics = {
       'Provisioning attempts that ended Failed, by reason',
     ),
   deletions: () => metricMeter.createCounter('storefleet_store_deletions_total', '', 'Stores deleted'),
+  checksFailed: () =>
+    metricMeter.createCounter(
+      'storefleet_store_checks_failed_total',
+      '',
+      'Periodic checks of Ready stores that found something wrong (or could not look), by reason',
+    ),
   provisioningSeconds: () =>
     metricMeter.createHistogram(
       'storefleet_store_provisioning_seconds',

@@ -44,6 +44,7 @@ import { nextStoreAction } from '../core/store-actions.js';
 import { deleteStore } from './delete-store.js';
 import { recordDeletionProgress } from './deletion-status.js';
 import { checkDrift } from './drift-check.js';
+import { checkIntervalMs } from '../core/check-spread.js';
 import { recordReportedEvent, type KubeOutage } from './kube-outage.js';
 import { activityRetry, provisioningPriority, storeMetrics } from './options.js';
 import { upsertStoreSearchAttributes } from './search-attributes.js';
@@ -323,9 +324,9 @@ export async function storeWorkflow(input: StoreSpecInput, carried?: StoreStatus
   async function awaitChange(): Promise<void> {
     const woken = await condition(
       () => deleteRequested || requestedChange !== undefined,
-      settings.driftCheckSeconds * 1000,
+      checkIntervalMs(spec.storeId, settings.driftCheckSeconds),
     );
-    if (!woken) await checkDrift(kube, spec, status);
+    if (!woken) await checkDrift(kube, spec, status, settings.storefrontCheck ?? false);
     else if (requestedChange && !deleteRequested) await applyChange(requestedChange);
     if (requestedChange?.kind === 'upgrade') {
       if (deleteRequested) abandonChange(requestedChange.change, 'the store is being deleted');

@@ -30,6 +30,7 @@ export async function checkStorefront(
     // Without WooCommerce there is no Store API to ask: CommerceReady says so, not this check.
     const commerce = status.conditions.find((c) => c.type === 'CommerceReady')?.status !== 'False';
     const { ok, summary } = await kube.checkStorefront(spec, status.url, { commerce });
+    const wasUnreachable = status.conditions.find((c) => c.type === 'StorefrontReachable')?.status === 'False';
     setCondition(
       status,
       'StorefrontReachable',
@@ -38,7 +39,9 @@ export async function checkStorefront(
       summary,
       now(),
     );
-    if (!ok) recordEvent(status, { type: 'Warning', reason: reasons.StorefrontUnreachable, message: summary }, now());
+    // Once when it stops answering, not at every periodic check while it stays down.
+    if (!ok && !wasUnreachable)
+      recordEvent(status, { type: 'Warning', reason: reasons.StorefrontUnreachable, message: summary }, now());
   } catch (error) {
     setCondition(
       status,

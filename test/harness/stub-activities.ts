@@ -27,6 +27,8 @@ type Steps = Pick<
   | 'scaleStore'
   | 'checkStorefront'
   | 'checkChange'
+  | 'restoreReleaseObjects'
+  | 'checkWorkloads'
 >;
 
 /** A store's own behaviour for some steps: `(call) => ...` gets the how-manieth call of that step it is (1, 2, ...). */
@@ -83,6 +85,8 @@ export function stubActivities(settings: Partial<StoreSettings> = {}) {
     namespaceDeletionStatus: () => Promise.resolve({ gone: true }),
     scaleStore: () => Promise.resolve({ changed: ['deployment/web'] }),
     checkStorefront: () => Promise.resolve({ ok: true, summary: 'HTTP 200' }),
+    restoreReleaseObjects: () => Promise.resolve({ restored: [] }),
+    checkWorkloads: () => Promise.resolve({ ready: true, summary: '3/3 workloads ready' }),
     checkChange: () => Promise.resolve({ problems: [], chartFound: true }),
   };
 

@@ -67,6 +67,8 @@ beforeAll(async () => {
     kubeconfigPath: workerKubeconfigPath,
     log: pino({ level: 'info' }, { write: (line: string) => void logs.push(line) }),
     maxProvisionSeconds: 150,
+    // Ready stores checked every second or so: putting back release objects is part of the role's work.
+    driftCheckSeconds: 1,
   });
   workers = await createStoreWorkers({
     connection: await workerConnection(),
@@ -96,6 +98,16 @@ describe('the worker with only its ServiceAccount token', () => {
       const handle = await startStoreWorkflow(client, taskQueue, spec);
       const ready = await waitFor(handle, 'Ready');
       expect(ready.url).toBe(`http://${storeId}.127.0.0.1.nip.io`);
+
+      // What the check of a Ready store does: read the deployed manifest, compare by a dry run, put back.
+      const service = (await core.listNamespacedService({ namespace: namespaceName(storeId) })).items[0]!;
+      await core.deleteNamespacedService({ name: service.metadata!.name!, namespace: namespaceName(storeId) });
+      await eventually('the deleted Service put back with the worker token', async () => {
+        const forbidden = forbiddenLine();
+        if (forbidden) throw new GiveUp(`the worker was refused something its ClusterRole lacks: ${forbidden}`);
+        const status = await storeStatus(handle);
+        return status.events.some((e) => e.reason === 'ObjectsRestored') ? true : undefined;
+      });
 
       // What helmUpgradeInstall does on a retry (upgrade) and to recover a release left pending-upgrade
       // (rollback), with the same credentials.
