@@ -1,5 +1,6 @@
 // What only the tests need: kubectl (Store objects are tested the way operators drive them),
-// cert-manager's controller (store certificates issued for real), and
+// cert-manager's controller (store certificates issued for real), promtool (the chart's alert rules
+// checked and unit-tested), and
 // Temporal's time-skipping test server, so workflow rules with long timers (the drift check, the
 // provisioning deadline) run in seconds. The SDK would download the server; here it is the same server's
 // Java build from Maven Central, fetched by Maven and run on the JVM. `npm test` gets both when missing.
@@ -8,6 +9,9 @@ import { kubectlComponent } from './local-components.js';
 
 export const TEST_SERVER_VERSION = '1.31.0';
 export const CERT_MANAGER_VERSION = 'v1.11.5';
+/** Prometheus 3.16.0: its Go module numbers release 3.x.y as v0.3xx.y. */
+export const PROMTOOL_VERSION = '3.16.0';
+const prometheusModuleVersion = 'v0.316.0';
 
 export const testComponents: Component[] = [
   {
@@ -43,5 +47,20 @@ export const testComponents: Component[] = [
     lowPriority: true,
     buildCommand: 'npm test',
     coldBuildMinutes: 4,
+  },
+  {
+    name: 'promtool',
+    version: `v${PROMTOOL_VERSION}`,
+    binaries: ['promtool'],
+    versionArgs: ['--version'],
+    versionText: `promtool, version ${PROMTOOL_VERSION}`,
+    build: {
+      kind: 'install',
+      packages: [`github.com/prometheus/prometheus/cmd/promtool@${prometheusModuleVersion}`],
+      ldflags: `-X github.com/prometheus/common/version.Version=${PROMTOOL_VERSION}`,
+    },
+    lowPriority: true,
+    buildCommand: 'npm test',
+    coldBuildMinutes: 7,
   },
 ];
