@@ -5,7 +5,7 @@
 import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { installationWorkflowId, startInstallation } from '../../api/installation.js';
-import { createTestWorker, temporalClient } from './clients.js';
+import { createTestWorker, installQuietRuntime, temporalClient } from './clients.js';
 
 export interface InstallationWorker {
   /** The task queue the installation workflow runs on. */
@@ -19,6 +19,7 @@ export interface InstallationWorker {
  * runs already), and a worker on its queue unless that is `taskQueue`.
  */
 export async function startInstallationWorker(taskQueue: string): Promise<InstallationWorker> {
+  installQuietRuntime();
   const client = await temporalClient();
   const handle = await startInstallation(client, taskQueue);
   const { taskQueue: installationQueue } = await handle.describe();
