@@ -10,6 +10,7 @@ import { ApiError, errorHandler, tooManyRequests } from './errors.js';
 import { requestLogSerializer } from './log-redaction.js';
 import { createMetrics } from './metrics.js';
 import type { LinkSettings } from './present.js';
+import { adminRouter } from './routes/admin.js';
 import { platformRouter } from './routes/health.js';
 import { fleetRouter } from './routes/fleet.js';
 import { storesRouter } from './routes/stores.js';
@@ -49,6 +50,7 @@ export function createApp(deps: AppDeps): express.Express {
   const metrics = createMetrics({
     countByPhase: (phase) => deps.stores.countByPhase(phase),
     openStreams: streamSlots.open,
+    creationPause: deps.stores.creationPause,
     shutdown,
     storeCountRefreshMs: deps.storeCountRefreshMs,
   });
@@ -104,13 +106,14 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   api.use(fleetRouter({ upgrades: deps.stores.fleetUpgrades }));
+  api.use(adminRouter({ creationPause: deps.stores.creationPause }));
 
   app.use('/api/v1', api);
   // The dashboard: plain files, no build step; it talks to the API above like any client. After the API,
   // so an API request costs no file lookup.
   app.use(express.static(deps.webDir ?? defaultWebDir, { index: 'index.html', fallthrough: true, redirect: false }));
   // The alias without the prefix covers only the API's routes, so a missing file is a 404, not a 401.
-  app.use((req, res, next) => (/^\/(stores|fleet)(\/|$)/.test(req.path) ? api(req, res, next) : next()));
+  app.use((req, res, next) => (/^\/(stores|fleet|admin)(\/|$)/.test(req.path) ? api(req, res, next) : next()));
   app.use((req, _res, next) => next(new ApiError(404, 'not_found', `no route ${req.method} ${req.path}`)));
   app.use(errorHandler);
   return app;

@@ -1,7 +1,7 @@
 // The page-token key: STOREFLEET_PAGE_TOKEN_KEY when set, else one per installation kept in Temporal,
 // in the memo of the installation workflow. Every replica offers a fresh random key when it starts that
 // workflow; USE_EXISTING keeps the first one's, and describe() reads it back, so all replicas agree.
-// Neither call needs a worker.
+// Neither call needs a worker. The same workflow's memo holds the creation pause (creation-pause.ts).
 import { randomBytes } from 'node:crypto';
 import { WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
 import type { installationWorkflow } from '../workflows/installation.js';
@@ -9,8 +9,12 @@ import { temporalCall } from './temporal-errors.js';
 
 export const installationWorkflowId = 'storefleet-installation';
 
-async function installationKey(client: Client, taskQueue: string): Promise<Buffer> {
-  const handle = await temporalCall(() =>
+/**
+ * The installation workflow, started on `taskQueue` when it does not run yet (the first API to start it
+ * offers the page-token key that every replica then uses). Needs no worker.
+ */
+export async function startInstallation(client: Client, taskQueue: string) {
+  return temporalCall(() =>
     client.workflow.start<typeof installationWorkflow>('installationWorkflow', {
       workflowId: installationWorkflowId,
       taskQueue,
@@ -18,6 +22,10 @@ async function installationKey(client: Client, taskQueue: string): Promise<Buffe
       memo: { pageTokenKey: randomBytes(32).toString('base64url') },
     }),
   );
+}
+
+async function installationKey(client: Client, taskQueue: string): Promise<Buffer> {
+  const handle = await startInstallation(client, taskQueue);
   const { memo } = await temporalCall(() => handle.describe());
   const key = memo?.pageTokenKey;
   if (typeof key !== 'string' || key.length < 43)

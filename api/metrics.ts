@@ -1,8 +1,10 @@
-// /metrics: request durations by route and status, open event streams, and stores by phase. The
-// store counts come from visibility (so every API replica reports the same), refreshed in the
-// background: a scrape never waits for Temporal, and scrapes cost Temporal nothing.
+// /metrics: request durations by route and status, open event streams, stores by phase and whether
+// store creation is paused. The store counts come from visibility and the pause from the installation
+// workflow (so every API replica reports the same), refreshed in the background: a scrape never waits
+// for Temporal, and scrapes cost Temporal nothing.
 import type { RequestHandler } from 'express';
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CreationPause } from '../core/creation-pause.js';
 import { phases } from '../core/status.js';
 
 /** How often the store counts are refreshed by default: seven count queries each time. */
@@ -11,6 +13,8 @@ const defaultRefreshMs = 15_000;
 export interface MetricsOptions {
   countByPhase: (phase: string) => Promise<number>;
   openStreams: () => number;
+  /** The creation pause: read again with each refresh; a pause or resume on this process shows at once. */
+  creationPause?: { state(): Promise<CreationPause>; lastKnown(): CreationPause | undefined };
   /** Aborted when the app shuts down: the background refresh stops. */
   shutdown: AbortSignal;
   storeCountRefreshMs?: number;
@@ -27,12 +31,14 @@ function storeCountsInBackground(options: MetricsOptions, refreshMs: number): Ma
     // A refresh slower than the interval is not joined by another.
     if (refreshing || options.shutdown.aborted) return;
     refreshing = true;
-    await Promise.all(
-      Object.keys(phases).map(async (phase) => {
+    await Promise.all([
+      ...Object.keys(phases).map(async (phase) => {
         const count = await options.countByPhase(phase).catch(() => undefined);
         if (count !== undefined) counts.set(phase, count);
       }),
-    );
+      // Kept by the pause service itself (lastKnown); a failed read keeps the last one.
+      options.creationPause?.state().catch(() => undefined),
+    ]);
     refreshing = false;
   };
   const timer = setInterval(() => void refresh(), refreshMs).unref();
@@ -68,6 +74,16 @@ export function createMetrics(options: MetricsOptions) {
     registers: [registry],
     collect() {
       this.set(options.openStreams());
+    },
+  });
+
+  new Gauge({
+    name: 'storefleet_creation_paused',
+    help: `1 while the creation of new stores is paused (POST /api/v1/admin/creation-pause), else 0; read every ${refreshMs / 1000} s`,
+    registers: [registry],
+    collect() {
+      // 0 too before the first read succeeded (Temporal away since start-up).
+      this.set(options.creationPause?.lastKnown()?.paused ? 1 : 0);
     },
   });
 

@@ -7,6 +7,8 @@ import {
   changeDryRunResponse,
   changeStoreBody,
   createStoreBody,
+  creationPauseBody,
+  creationPauseResponse,
   dryRunQuery,
   dryRunResponse,
   errorResponse,
@@ -41,7 +43,8 @@ const errorCodes: Record<string, string> = {
   '415': 'body is not JSON',
   '431': 'request line or headers too large (answered by the HTTP server, without a body)',
   '429': 'rate limited, or (event streams) too many open for this owner; see Retry-After',
-  '503': 'Temporal unreachable, or no worker answered in time; see Retry-After',
+  '503':
+    'Temporal unreachable, or no worker answered in time (see Retry-After); a new store while creation is paused (creation_paused)',
   '500': 'unexpected error; X-Request-Id finds it in the log',
   '502': 'the worker could not read the cluster',
 };
@@ -239,6 +242,29 @@ export function openApiDocument(): object {
             ...errors('400', '404', ...common),
           },
         }),
+      },
+      '/admin/creation-pause': {
+        get: {
+          tags: ['admin'],
+          summary:
+            'Whether the creation of new stores is paused, why, by which key and since when (every key may read it)',
+          responses: { '200': json(creationPauseResponse, 'the pause'), ...errors(...common) },
+        },
+        post: {
+          tags: ['admin'],
+          summary:
+            'Admin keys only: pause the creation of new stores for the whole platform (API and Store objects); every other operation keeps working',
+          requestBody: { required: true, content: { 'application/json': { schema: ref(creationPauseBody) } } },
+          responses: {
+            '200': json(creationPauseResponse, 'paused'),
+            ...errors('400', '403', '413', '415', ...common),
+          },
+        },
+        delete: {
+          tags: ['admin'],
+          summary: 'Admin keys only: resume the creation of new stores',
+          responses: { '200': json(creationPauseResponse, 'resumed'), ...errors('403', ...common) },
+        },
       },
       '/stores/{id}/retry': {
         post: store({

@@ -1,6 +1,7 @@
 // The API's request and response shapes: one zod schema each, used to validate requests and to
 // generate /openapi.json, so the document cannot drift from the code.
 import { z } from 'zod';
+import { creationPauseReasonMax } from '../core/creation-pause.js';
 import { planNames } from '../core/plans.js';
 import { fleetStoreResults, fleetUpgradeStates } from '../core/fleet.js';
 import { conditionTypes, phases } from '../core/status.js';
@@ -350,6 +351,32 @@ export const fleetUpgradeList = z
     ),
   })
   .meta({ id: 'FleetUpgradeList' });
+
+export const creationPauseBody = z
+  .strictObject({
+    reason: z
+      .string()
+      .min(1)
+      .max(creationPauseReasonMax)
+      .regex(/\S/, 'the reason must not be only blanks')
+      .meta({ description: 'why: shown to everyone whose create is refused, and on the dashboard' }),
+  })
+  .meta({
+    id: 'CreationPauseRequest',
+    description: 'Pause the creation of new stores; pausing again replaces the reason.',
+  });
+
+export const creationPauseResponse = z
+  .object({
+    paused: z.boolean(),
+    reason: z.string().optional(),
+    pausedBy: z.string().optional().meta({ description: 'the id of the admin key that paused (never the key)' }),
+    pausedAt: z.string().optional().meta({ description: 'since when (ISO 8601); a second pause keeps the first time' }),
+  })
+  .meta({
+    id: 'CreationPause',
+    description: 'Whether new stores are refused (503 creation_paused); reason, pausedBy and pausedAt while paused.',
+  });
 
 export const acceptedResponse = z
   .object({ storeId: z.string(), phase, message: z.string(), links })

@@ -12,6 +12,7 @@ import { namespaceName, storeWorkflowId } from '../core/names.js';
 import type { Plan } from '../core/plans.js';
 import type { Engine, StoreSpec } from '../core/store-spec.js';
 import type { storeWorkflow } from '../workflows/store.js';
+import type { CreationPauseService } from './creation-pause.js';
 import { ApiError } from './errors.js';
 import type { Requester } from './history-timeline.js';
 import type { OwnerQuota } from './owner-quota.js';
@@ -79,6 +80,8 @@ export function createStoreAdmission(options: {
   reads: WorkerReads;
   /** Describes a store's workflow by id, as the reads do. */
   describeStore: (workflowId: string) => Promise<WorkflowExecutionDescription>;
+  /** While creation is paused, a new store is refused (503); the same store asked again is not. */
+  creationPause: Pick<CreationPauseService, 'refuseWhilePaused'>;
 }) {
   const { client, quota } = options;
 
@@ -123,6 +126,7 @@ export function createStoreAdmission(options: {
     async create(spec: CreateSpec, caller: Caller): Promise<{ created: boolean; record: StoreRecord }> {
       const existing = await admit(spec, caller);
       if (existing) return { created: false, record: existing };
+      await options.creationPause.refuseWhilePaused();
       await quota.reserve(caller.owner, spec.storeId);
       const started = await start(spec, caller).catch(async (error: unknown) => {
         // Best effort: a slot that stays reserved is freed once the quota finds no store behind it.

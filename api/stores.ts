@@ -6,6 +6,7 @@ import { createFleetUpgrades } from './fleet-upgrades.js';
 import { createOwnerQuota } from './owner-quota.js';
 import type { PageTokens } from './page-token.js';
 import { coalescedReads } from './coalesced-reads.js';
+import { createCreationPause } from './creation-pause.js';
 import { createStoreAdmission } from './store-admission.js';
 import { createStoreCommands } from './store-commands.js';
 import { storeTimeline } from './store-history.js';
@@ -44,10 +45,14 @@ export function createStoreService(options: StoreServiceOptions) {
     timeoutMs: options.workerReadTimeoutMs,
   });
 
+  // The platform's creation pause: new stores are refused while it is on, whoever asks.
+  const creationPause = createCreationPause({ client, taskQueue, timeoutMs: options.workerReadTimeoutMs });
+
   return {
     ...records,
-    ...createStoreAdmission({ client, taskQueue, quota, reads, describeStore }),
+    ...createStoreAdmission({ client, taskQueue, quota, reads, describeStore, creationPause }),
     ...createStoreCommands({ client, taskQueue, records, reads, workerReadTimeoutMs: options.workerReadTimeoutMs }),
+    creationPause,
     /** Fleet upgrades work through the stores' own updates, under the same client and owner rules. */
     fleetUpgrades: createFleetUpgrades({ client, taskQueue, queryTimeoutMs: options.queryTimeoutMs }),
 

@@ -44,6 +44,7 @@ function reasonOf(error: unknown): SyncedReason {
   if (error.code === 'store_remains') return 'StoreRemains';
   if (error.code === 'store_deleting') return 'StoreDeleting';
   if (error.code === 'change_refused') return 'ChangeRefused';
+  if (error.code === 'creation_paused') return 'CreationPaused';
   if (error.status === 409) return 'StoreIdTaken';
   return 'Unavailable';
 }

@@ -91,6 +91,8 @@ export const syncedReasons = {
   ChangeRefused: 'ChangeRefused',
   /** The store is being deleted: a create with its id waits until it is Deleted. */
   StoreDeleting: 'StoreDeleting',
+  /** An admin paused the creation of new stores (POST /api/v1/admin/creation-pause); retried, so it starts once resumed. */
+  CreationPaused: 'CreationPaused',
   /** Temporal or the worker did not answer; retried. */
   Unavailable: 'Unavailable',
 } as const;

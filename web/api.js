@@ -121,4 +121,6 @@ export const api = {
   getFleetUpgrade: (id) => request('GET', upgradePath(id)),
   /** action: 'pause', 'resume' or 'cancel'; 409 fleet_upgrade_ended once it has ended. */
   actOnFleetUpgrade: (id, action) => request('POST', `${upgradePath(id)}/${action}`),
+  /** {paused: false}, or {paused: true, reason, pausedBy, pausedAt} while creating stores is paused. */
+  getCreationPause: () => request('GET', '/admin/creation-pause'),
 };

@@ -3,6 +3,7 @@
 import { api } from './api.js';
 import { setupApiKey } from './api-key.js';
 import { setupCreateForm } from './create-form.js';
+import { setupCreationPause } from './creation-pause.js';
 import { setupFleetUpgrades } from './fleet-upgrades.js';
 import { lazyDetails } from './lazy-details.js';
 import { setupStoreDetail } from './store-detail.js';
@@ -21,12 +22,14 @@ lazyDetails({
   render: renderFleetUsage,
 });
 setupFleetUpgrades();
-setupCreateForm({
+const createForm = setupCreateForm({
   onCreated: (storeId) => {
     void list.refresh();
     location.hash = `#/stores/${encodeURIComponent(storeId)}`;
   },
+  onAttempt: () => void creationPause.refresh(),
 });
+const creationPause = setupCreationPause({ onChange: (paused) => createForm.setPaused(paused) });
 
 function route({ focus }) {
   const match = /^#\/stores\/([^/]+)$/.exec(location.hash);

@@ -8,9 +8,12 @@ import { renderPlan } from './plan-view.js';
 import { storeIdProblem } from './store-id.js';
 
 /**
- * @param {{ onCreated: (storeId: string) => void }} options
+ * @param {{ onCreated: (storeId: string) => void, onAttempt?: () => void }} options onAttempt: after
+ *   every create, accepted or refused
+ * @returns {{ setPaused: (paused: boolean) => void }} while paused (creating stores is paused by an
+ *   admin), the form cannot be sent
  */
-export function setupCreateForm({ onCreated }) {
+export function setupCreateForm({ onCreated, onAttempt }) {
   const form = /** @type {HTMLFormElement} */ (document.getElementById('create-form'));
   const idInput = /** @type {HTMLInputElement} */ (form.elements.namedItem('storeId'));
   const idError = /** @type {HTMLElement} */ (document.getElementById('store-id-error'));
@@ -20,6 +23,16 @@ export function setupCreateForm({ onCreated }) {
   const planResult = /** @type {HTMLElement} */ (document.getElementById('create-plan'));
   // Errors appear once the user has left the field or tried to submit, not on the first keystroke.
   let touched = false;
+  let paused = false;
+  let sending = false;
+
+  function setPaused(value) {
+    paused = value;
+    submit.disabled = paused || sending;
+    submit.title = paused ? 'Creating stores is paused: see the banner at the top' : '';
+    if (paused) submit.setAttribute('aria-describedby', 'pause-banner-text');
+    else submit.removeAttribute('aria-describedby');
+  }
 
   function showIdProblem(problem) {
     idError.textContent = problem;
@@ -89,7 +102,8 @@ export function setupCreateForm({ onCreated }) {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const spec = validSpec();
-    if (!spec) return;
+    if (!spec || paused) return;
+    sending = true;
     submit.disabled = true;
     planResult.hidden = true;
     api
@@ -110,9 +124,12 @@ export function setupCreateForm({ onCreated }) {
         announce(`Store ${spec.storeId} was not created: ${error instanceof Error ? error.message : String(error)}`);
       })
       .finally(() => {
-        submit.disabled = false;
+        sending = false;
+        submit.disabled = paused;
+        onAttempt?.();
       });
   });
+  return { setPaused };
 }
 
 /** How to get past the refusals of a create that a person can act on. */
@@ -121,4 +138,5 @@ const hints = {
   store_id_taken: 'Another owner uses this id: pick another one.',
   store_deleting: 'Wait until the old store is Deleted, then create it again.',
   store_quota_exceeded: 'Delete a store you no longer need, or ask an admin for a higher limit.',
+  creation_paused: 'Existing stores keep working; create it again once an admin resumes store creation.',
 };

@@ -18,6 +18,7 @@ import { startApi, type TestApi } from '../harness/api.js';
 import { eventually, GiveUp, helm, kubeConfig, temporalClient, uniqueName } from '../harness/clients.js';
 import { recordHistory } from '../harness/histories.js';
 import { storeStatus } from '../harness/store-worker.js';
+import { startInstallationWorker } from '../harness/installation-worker.js';
 import { installWorkerRbac, type WorkerRbac } from '../harness/worker-token.js';
 import { startWorkerProcess, type WorkerProcess } from '../harness/worker-process.js';
 
@@ -306,6 +307,59 @@ describe('Store objects driven with kubectl', () => {
     expect((await workflowStatus(shop)).phase).toBe('Deleted');
     // Declared, written back to, changed and deleted through its object: the Store-object path, replayed in CI.
     await recordHistory('store-object-upgraded-deleted', storeWorkflowId(shop));
+  });
+
+  it('when store creation is paused, then a Store applied meanwhile gets condition CreationPaused and no namespace, and after the resume it gets Ready without being applied again', async () => {
+    const installation = await startInstallationWorker(taskQueue);
+    const paused = uniqueName('paused');
+    // Its own owner (the namespace name, no label), whose quota of one is free.
+    const namespace = uniqueName('own');
+    await core.createNamespace({ body: { metadata: { name: namespace } } });
+    ownerNamespaces.push(namespace);
+    const creationPause = `${api!.url}/api/v1/admin/creation-pause`;
+    const reason = 'cluster upgrade, back at noon';
+    try {
+      const pausing = await fetch(creationPause, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ reason }),
+      });
+      expect(pausing.status, await pausing.text()).toBe(200);
+
+      const applied = await kubectl(['apply', '-f', '-'], manifest(paused, namespace, { engine: 'woocommerce' }));
+      expect(applied.exitCode, applied.stderr).toBe(0);
+      const refused = await eventually(
+        'the Store to be refused while creation is paused',
+        async () => {
+          const synced = syncedOf(await readObject(namespace, paused));
+          return synced?.reason === 'CreationPaused' ? synced : undefined;
+        },
+        60_000,
+      );
+      expect(refused.status).toBe('False');
+      expect(refused.message).toContain(reason);
+      expect(await core.readNamespace({ name: namespaceName(paused) }).catch(() => undefined)).toBeUndefined();
+      const described = await kubectl(['describe', 'store', paused, '-n', namespace]);
+      expect(described.stdout).toMatch(/Warning\s+CreationPaused/);
+
+      expect((await fetch(creationPause, { method: 'DELETE' })).status).toBe(200);
+      // The controller looks at refused objects again every 30 s: no new apply needed.
+      const ready = await eventually(
+        'the Store to get Ready after the resume',
+        async () => {
+          const object = await readObject(namespace, paused);
+          if (object?.status?.phase === 'Failed')
+            throw new GiveUp(`${paused} failed: ${JSON.stringify(object.status)}`);
+          return object?.status?.phase === 'Ready' ? object : undefined;
+        },
+        150_000,
+      );
+      expect(syncedOf(ready)).toMatchObject({ status: 'True', reason: 'Synced' });
+      expect(ready.metadata.generation).toBe(1);
+    } finally {
+      await fetch(creationPause, { method: 'DELETE' }).catch(() => undefined);
+      await installation.stop();
+    }
   });
 
   it('when the worker leading the controller is SIGKILLed while Stores are being created from manifests, then the other takes over within 30 s and every Store gets Ready once', async () => {
