@@ -58,7 +58,7 @@ describe('two worker replicas on one task queue', () => {
       // per replica, not per fleet). Until then, no replica ever ran more than its cap.
       const killedIdentity = `${killed.pid}@`;
       await eventually(
-        'both replicas running helm-queue work, more than one replica\'s cap in all',
+        "both replicas running helm-queue work, more than one replica's cap in all",
         async () => {
           const running = await runningHelmWork(handles);
           const perWorker = countBy(running);
