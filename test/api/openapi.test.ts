@@ -10,6 +10,7 @@ import { createStoreService } from '../../api/stores.js';
 import { schemathesisBin } from '../../dev/python-tools.js';
 import { startApi, type TestApi } from '../harness/api.js';
 import { temporalClient } from '../harness/clients.js';
+import { startInstallationWorker, type InstallationWorker } from '../harness/installation-worker.js';
 import { startStoreWorker, storeId, type TestStoreWorker } from '../harness/store-worker.js';
 
 interface OpenApi {
@@ -31,15 +32,19 @@ const methods = ['get', 'post', 'put', 'patch', 'delete'];
 
 let worker: TestStoreWorker;
 let api: TestApi;
+let installation: InstallationWorker;
 let doc: OpenApi;
 
 beforeAll(async () => {
   worker = await startStoreWorker({ maxProvisionSeconds: 30 });
   api = await startApi({ taskQueue: worker.taskQueue });
+  // The creation pause's routes are updates of the installation workflow, on whichever queue it runs.
+  installation = await startInstallationWorker(worker.taskQueue);
   doc = (await (await fetch(`${api.url}/openapi.json`)).json()) as OpenApi;
 });
 afterAll(async () => {
   await api?.close();
+  await installation?.stop();
   await worker?.stop();
 });
 
