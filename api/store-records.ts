@@ -213,16 +213,16 @@ export function createStoreRecords(options: {
     return { records, nextPageToken: token };
   }
 
-  async function countByPhase(phase: string): Promise<number> {
+  async function countStores(engine: string, phase: string): Promise<number> {
     const status = phase === 'Deleted' ? 'Completed' : 'Running';
     return (
       await client.workflow.count(
-        `WorkflowType = 'storeWorkflow' AND ExecutionStatus = ${quote(status)} AND StorePhase = ${quote(phase)}`,
+        `WorkflowType = 'storeWorkflow' AND ExecutionStatus = ${quote(status)} AND StoreEngine = ${quote(engine)} AND StorePhase = ${quote(phase)}`,
       )
     ).count;
   }
 
-  return { find, view, read, list, countByPhase };
+  return { find, view, read, list, countStores };
 }
 
 export type StoreRecords = ReturnType<typeof createStoreRecords>;
