@@ -110,6 +110,7 @@ export async function startPlatform(
             kubeProxyMetrics: ports.kubeProxyMetrics,
           },
           ingress: ports.ingress,
+          ingressTls: ports.ingressTls,
         },
         progress: (line) => progress(`cluster: ${line}`),
       });
