@@ -48,7 +48,7 @@ export function createApp(deps: AppDeps): express.Express {
   const shutdown = deps.shutdown ?? new AbortController().signal;
   const streamSlots = createStreamSlots(deps.streamsPerOwner ?? defaultStreamsPerOwner);
   const metrics = createMetrics({
-    countByPhase: (phase) => deps.stores.countByPhase(phase),
+    countStores: (engine, phase) => deps.stores.countStores(engine, phase),
     openStreams: streamSlots.open,
     creationPause: deps.stores.creationPause,
     shutdown,

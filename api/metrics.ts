@@ -1,4 +1,4 @@
-// /metrics: request durations by route and status, open event streams, stores by phase and whether
+// /metrics: request durations by route and status, open event streams, stores by engine and phase and whether
 // store creation is paused. The store counts come from visibility and the pause from the installation
 // workflow (so every API replica reports the same), refreshed in the background: a scrape never waits
 // for Temporal, and scrapes cost Temporal nothing.
@@ -6,12 +6,13 @@ import type { RequestHandler } from 'express';
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CreationPause } from '../core/creation-pause.js';
 import { phases } from '../core/status.js';
+import { engines } from '../core/store-spec.js';
 
-/** How often the store counts are refreshed by default: seven count queries each time. */
+/** How often the store counts are refreshed by default: one count query per engine and phase each time. */
 const defaultRefreshMs = 15_000;
 
 export interface MetricsOptions {
-  countByPhase: (phase: string) => Promise<number>;
+  countStores: (engine: string, phase: string) => Promise<number>;
   openStreams: () => number;
   /** The creation pause: read again with each refresh; a pause or resume on this process shows at once. */
   creationPause?: { state(): Promise<CreationPause>; lastKnown(): CreationPause | undefined };
@@ -21,20 +22,22 @@ export interface MetricsOptions {
 }
 
 /**
- * The last counts by phase, refreshed now and every refreshMs until shutdown. A phase whose
- * count fails (Temporal down) keeps its last value. The timer does not keep the process alive.
+ * The last counts by engine and phase (keyed `engine/phase`), refreshed now and every refreshMs until
+ * shutdown. A count that fails (Temporal down) keeps its last value. The timer does not keep the process
+ * alive.
  */
 function storeCountsInBackground(options: MetricsOptions, refreshMs: number): Map<string, number> {
   const counts = new Map<string, number>();
+  const pairs = engines.flatMap((engine) => Object.keys(phases).map((phase) => [engine, phase] as const));
   let refreshing = false;
   const refresh = async () => {
     // A refresh slower than the interval is not joined by another.
     if (refreshing || options.shutdown.aborted) return;
     refreshing = true;
     await Promise.all([
-      ...Object.keys(phases).map(async (phase) => {
-        const count = await options.countByPhase(phase).catch(() => undefined);
-        if (count !== undefined) counts.set(phase, count);
+      ...pairs.map(async ([engine, phase]) => {
+        const count = await options.countStores(engine, phase).catch(() => undefined);
+        if (count !== undefined) counts.set(`${engine}/${phase}`, count);
       }),
       // Kept by the pause service itself (lastKnown); a failed read keeps the last one.
       options.creationPause?.state().catch(() => undefined),
@@ -59,13 +62,17 @@ export function createMetrics(options: MetricsOptions) {
   });
   const refreshMs = options.storeCountRefreshMs ?? defaultRefreshMs;
   const storeCounts = storeCountsInBackground(options, refreshMs);
+  // One series per engine and phase, never per store: a store's own state is its status in the API.
   new Gauge({
-    name: 'storefleet_stores',
-    help: `Stores by phase, counted every ${refreshMs / 1000} s`,
-    labelNames: ['phase'] as const,
+    name: 'storefleet_store_ready',
+    help: `Stores by engine and phase, counted every ${refreshMs / 1000} s (phase Ready: provisioned; whether its workloads are ready now is its StoreReady condition)`,
+    labelNames: ['engine', 'phase'] as const,
     registers: [registry],
     collect() {
-      for (const [phase, count] of storeCounts) this.set({ phase }, count);
+      for (const [key, count] of storeCounts) {
+        const [engine = '', phase = ''] = key.split('/');
+        this.set({ engine, phase }, count);
+      }
     },
   });
   new Gauge({

@@ -9,6 +9,7 @@ import { storeIdOfWorkflow, storeWorkflowId } from '../core/names.js';
 import { StoreEngine, StoreId, StoreOwner, StorePhase, StorePlan } from '../core/search-attributes.js';
 import type { StoreStatus } from '../core/status.js';
 import { readModelMemoKey, type StoreReadModel } from '../core/store-read-model.js';
+import { coalescedReads } from './coalesced-reads.js';
 import { ApiError } from './errors.js';
 import type { Requester } from './history-timeline.js';
 import type { PageTokens } from './page-token.js';
@@ -124,6 +125,20 @@ export function createStoreRecords(options: {
 }) {
   const { client } = options;
 
+  // Readers of the same page (the dashboards of one fleet, refreshing) share a visibility query that
+  // began after each of them asked: one running and one queued per page, however many ask.
+  const listPage = coalescedReads((key) => {
+    const { query, pageSize, token } = JSON.parse(key) as { query: string; pageSize: number; token?: string };
+    return temporalCall(() =>
+      client.workflowService.listWorkflowExecutions({
+        namespace: client.options.namespace,
+        query,
+        pageSize,
+        ...(token ? { nextPageToken: Buffer.from(token, 'base64') } : {}),
+      }),
+    );
+  });
+
   /** The read model in a listed workflow's memo, if it has one. */
   const readModelIn = (fields: Record<string, proto.temporal.api.common.v1.IPayload> | null | undefined) => {
     const payload = fields?.[readModelMemoKey];
@@ -191,12 +206,11 @@ export function createStoreRecords(options: {
   ): Promise<{ records: StoreRecord[]; nextPageToken: string | undefined }> {
     const query = storeListQuery(filter, ownerScope(caller, filter.owner));
     const nextPageToken = filter.pageToken ? await options.pageTokens.decode(query, filter.pageToken) : undefined;
-    const page = await temporalCall(() =>
-      client.workflowService.listWorkflowExecutions({
-        namespace: client.options.namespace,
+    const page = await listPage(
+      JSON.stringify({
         query,
         pageSize: filter.limit,
-        nextPageToken,
+        ...(nextPageToken ? { token: Buffer.from(nextPageToken).toString('base64') } : {}),
       }),
     );
     const records = (page.executions ?? []).map((execution) =>
@@ -213,16 +227,16 @@ export function createStoreRecords(options: {
     return { records, nextPageToken: token };
   }
 
-  async function countByPhase(phase: string): Promise<number> {
+  async function countStores(engine: string, phase: string): Promise<number> {
     const status = phase === 'Deleted' ? 'Completed' : 'Running';
     return (
       await client.workflow.count(
-        `WorkflowType = 'storeWorkflow' AND ExecutionStatus = ${quote(status)} AND StorePhase = ${quote(phase)}`,
+        `WorkflowType = 'storeWorkflow' AND ExecutionStatus = ${quote(status)} AND StoreEngine = ${quote(engine)} AND StorePhase = ${quote(phase)}`,
       )
     ).count;
   }
 
-  return { find, view, read, list, countByPhase };
+  return { find, view, read, list, countStores };
 }
 
 export type StoreRecords = ReturnType<typeof createStoreRecords>;

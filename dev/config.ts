@@ -29,6 +29,11 @@ export const portSettings = {
   api: { envVar: 'STOREFLEET_API_PORT', fallback: 8080, what: 'storefleet API' },
   // Local mode only (STOREFLEET_CLUSTER=local).
   ingress: { envVar: 'STOREFLEET_INGRESS_PORT', fallback: 80, what: "local mode's ingress (store URLs)" },
+  ingressTls: {
+    envVar: 'STOREFLEET_INGRESS_TLS_PORT',
+    fallback: 443,
+    what: "local mode's ingress over TLS (https store URLs)",
+  },
   kubelet: { envVar: 'STOREFLEET_KUBELET_PORT', fallback: 10250, what: 'kubelet' },
   kubeletHealthz: { envVar: 'STOREFLEET_KUBELET_HEALTHZ_PORT', fallback: 10248, what: 'kubelet health' },
   kubeProxyHealthz: { envVar: 'STOREFLEET_KUBE_PROXY_HEALTHZ_PORT', fallback: 10256, what: 'kube-proxy health' },

@@ -34,7 +34,7 @@ export interface RunningPlatform {
   /** storefleet's worker and API, restarted when they crash. */
   services: RestartingService[];
   /** Local mode: the ingress, the images, the worker settings. */
-  local?: Pick<RunningLocalPlatform, 'ingressUrl' | 'images' | 'workerEnv'>;
+  local?: Pick<RunningLocalPlatform, 'ingressUrl' | 'ingressTlsUrl' | 'images' | 'workerEnv'>;
   stop(): Promise<void>;
 }
 
@@ -57,7 +57,7 @@ export async function startPlatform(
   if (options.temporalUi) needed.push('temporalUi');
   if (options.services) needed.push('workerMetrics', 'api');
   if (simulated || local) needed.push('kubeApiserver', 'etcd', 'etcdPeer', 'controllerManager', 'scheduler');
-  if (local) needed.push('ingress', 'kubelet', 'kubeletHealthz', 'kubeProxyHealthz', 'kubeProxyMetrics');
+  if (local) needed.push('ingress', 'ingressTls', 'kubelet', 'kubeletHealthz', 'kubeProxyHealthz', 'kubeProxyMetrics');
   for (const name of needed) await assertPortFree(ports[name], portSettings[name].what, portSettings[name].envVar);
 
   const registry = processRegistry(config.stateDir);
@@ -110,6 +110,7 @@ export async function startPlatform(
             kubeProxyMetrics: ports.kubeProxyMetrics,
           },
           ingress: ports.ingress,
+          ingressTls: ports.ingressTls,
         },
         progress: (line) => progress(`cluster: ${line}`),
       });
@@ -171,6 +172,7 @@ export async function startPlatform(
     }
     const localInfo = localPlatform && {
       ingressUrl: localPlatform.ingressUrl,
+      ingressTlsUrl: localPlatform.ingressTlsUrl,
       images: localPlatform.images,
       workerEnv: localPlatform.workerEnv,
     };

@@ -116,7 +116,7 @@ function describeCluster(config: PlatformConfig): string {
 function localLines(config: PlatformConfig, local: NonNullable<RunningPlatform['local']>): string[] {
   const port = config.ports.ingress === 80 ? '' : `:${config.ports.ingress}`;
   return [
-    `  ingress             ${local.ingressUrl}   (nginx, routes the stores' Ingress objects)`,
+    `  ingress             ${local.ingressUrl}   (nginx, routes the stores' Ingress objects; ${local.ingressTlsUrl} for stores with a certificate)`,
     `  stores              http://<storeId>.localhost${port}/   e.g. curl http://demo1.localhost${port}/ or open it in a browser on this machine`,
     `                      admin: http://<storeId>.localhost${port}/wp-admin/ (password: the store's admin Secret, see the dashboard)`,
     `  images              ${local.images.map((image) => image.ref).join(', ')}`,

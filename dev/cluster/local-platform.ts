@@ -26,7 +26,7 @@ export interface LocalPlatformOptions {
   cacheDir: string;
   toolchain: Toolchain;
   registry: ProcessRegistry;
-  ports: ClusterPorts & { nodePorts: NodePorts; ingress: number };
+  ports: ClusterPorts & { nodePorts: NodePorts; ingress: number; ingressTls: number };
   ephemeral?: boolean;
   progress?: (line: string) => void;
 }
@@ -36,6 +36,8 @@ export interface RunningLocalPlatform {
   processes: ManagedProcess[];
   /** Where store URLs are answered, e.g. http://127.0.0.1:80. */
   ingressUrl: string;
+  /** Where stores whose Ingress has a certificate are answered over TLS, e.g. https://127.0.0.1:443. */
+  ingressTlsUrl: string;
   images: LocalImage[];
   /** The worker's settings for local mode (base domain, chart values, storefront check). */
   workerEnv: Record<string, string>;
@@ -73,7 +75,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
   );
   const images = await ensureImages({ cacheDir: options.cacheDir, progress });
 
-  const { nodePorts, ingress, ...clusterPorts } = options.ports;
+  const { nodePorts, ingress, ingressTls, ...clusterPorts } = options.ports;
   const cluster = await startLocalCluster({
     stateDir: options.stateDir,
     toolchain: options.toolchain,
@@ -99,7 +101,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
 
     const listen = `127.0.0.1:${ingress}`;
     const ingressUrl = `http://${listen}`;
-    progress(`starting the ingress (nginx) on ${listen}`);
+    const tlsListen = `127.0.0.1:${ingressTls}`;
+    progress(`starting the ingress (nginx) on ${listen}, and on ${tlsListen} for stores with a certificate`);
     ingressProcess = await startProcess({
       name: 'ingress',
       command: process.execPath,
@@ -111,6 +114,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
         KUBECONFIG: cluster.kubeconfigPath,
         STOREFLEET_INGRESS_STATE_DIR: join(options.stateDir, 'ingress'),
         STOREFLEET_INGRESS_LISTEN: listen,
+        STOREFLEET_INGRESS_TLS_LISTEN: tlsListen,
       },
       // nginx answers 404 for a host no Ingress claims once it listens.
       isReady: async () => (await fetch(`${ingressUrl}/`).catch(() => undefined))?.status === 404,
@@ -125,6 +129,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       kubeconfigPath: cluster.kubeconfigPath,
       processes,
       ingressUrl,
+      ingressTlsUrl: `https://${tlsListen}`,
       images,
       workerEnv: {
         STOREFLEET_BASE_DOMAIN: LOCAL_BASE_DOMAIN,

@@ -1,10 +1,13 @@
 // The reconcile loop of local mode's ingress: every interval it lists the Ingresses and Services of
 // the cluster, renders them (render.ts) and hands nginx a changed config. Listing beats watching here:
-// a handful of objects on one node, and a loop has no watch to lose and resume.
-import { CoreV1Api, NetworkingV1Api, type KubeConfig } from '@kubernetes/client-node';
+// a handful of objects on one node, and a loop has no watch to lose and resume. The TLS Secrets the
+// Ingresses name are read too, and their certificate and key written where nginx reads them.
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { CoreV1Api, NetworkingV1Api, type KubeConfig, type V1Ingress } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Nginx } from './nginx.js';
-import { renderIngresses, type RenderOptions } from './render.js';
+import { certificateFiles, renderIngresses, type RenderOptions } from './render.js';
 
 export interface ControllerOptions {
   kubeConfig: KubeConfig;
@@ -15,7 +18,39 @@ export interface ControllerOptions {
   signal: AbortSignal;
 }
 
-/** One pass: the config nginx should serve now, applied if it changed. Returns what is served. */
+/**
+ * Writes the certificate and key of every TLS Secret the Ingresses name that exists with both; returns
+ * those Secrets (`namespace/name`) and a fingerprint of what was written, so new certificates reload nginx.
+ */
+async function writeTlsSecrets(
+  core: CoreV1Api,
+  ingresses: V1Ingress[],
+  tls: NonNullable<RenderOptions['tls']>,
+): Promise<{ available: Set<string>; fingerprint: string }> {
+  const named = new Set(
+    ingresses.flatMap((i) => (i.spec?.tls ?? []).map((t) => `${i.metadata?.namespace}/${t.secretName}`)),
+  );
+  const available = new Set<string>();
+  const hash = createHash('sha256');
+  mkdirSync(tls.certDir, { recursive: true, mode: 0o700 });
+  for (const secret of [...named].sort()) {
+    const [namespace = '', name = ''] = secret.split('/');
+    const data = await core
+      .readNamespacedSecret({ name, namespace })
+      .then((s) => s.data)
+      .catch(() => undefined);
+    const [cert, key] = [data?.['tls.crt'], data?.['tls.key']];
+    if (!cert || !key) continue;
+    const files = certificateFiles(tls.certDir, secret);
+    writeFileSync(files.cert, Buffer.from(cert, 'base64'), { mode: 0o600 });
+    writeFileSync(files.key, Buffer.from(key, 'base64'), { mode: 0o600 });
+    hash.update(`${secret}\n${cert}\n`);
+    available.add(secret);
+  }
+  return { available, fingerprint: hash.digest('hex') };
+}
+
+/** One pass: the config nginx should serve now, applied if it (or a certificate) changed. */
 export async function reconcileOnce(
   options: Omit<ControllerOptions, 'intervalMs' | 'signal'>,
   served: { config?: string; skipped: Set<string> },
@@ -26,7 +61,12 @@ export async function reconcileOnce(
     networking.listIngressForAllNamespaces(),
     core.listServiceForAllNamespaces(),
   ]);
-  const rendered = renderIngresses(ingresses.items, services.items, options.render);
+  const tls = options.render.tls
+    ? await writeTlsSecrets(core, ingresses.items, options.render.tls)
+    : { available: new Set<string>(), fingerprint: '' };
+  const rendered = renderIngresses(ingresses.items, services.items, options.render, tls.available);
+  // The certificates' fingerprint is part of what is served: a renewed certificate reloads nginx.
+  rendered.config += tls.fingerprint ? `# certificates ${tls.fingerprint}\n` : '';
   for (const reason of rendered.skipped)
     if (!served.skipped.has(reason)) options.log.warn({ reason }, 'part of an Ingress is not served');
   served.skipped = new Set(rendered.skipped);

@@ -1,5 +1,6 @@
 // Local mode's ingress as a process of `npm start`: Debian's nginx on a host address, configured from
 // the cluster's Ingress objects of class `nginx`. Settings come from the environment, checked at start.
+import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { z } from 'zod';
@@ -14,6 +15,11 @@ const envSchema = z.object({
     .string()
     .regex(/^[\d.]+:\d+$/, 'expected address:port, e.g. 127.0.0.1:80')
     .default('127.0.0.1:80'),
+  // Hosts whose Ingress has a `tls` entry (and its Secret) are served here over TLS too; unset: http only.
+  STOREFLEET_INGRESS_TLS_LISTEN: z
+    .string()
+    .regex(/^[\d.]+:\d+$/, 'expected address:port, e.g. 127.0.0.1:443')
+    .optional(),
   STOREFLEET_INGRESS_CLASS: z.string().min(1).default('nginx'),
   STOREFLEET_NGINX_BIN: z.string().min(1).default('nginx'),
   STOREFLEET_INGRESS_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
@@ -33,7 +39,14 @@ async function main(): Promise<void> {
     },
     (line) => log.info({ nginx: line }, 'nginx'),
   );
-  log.info({ listen: env.STOREFLEET_INGRESS_LISTEN, className: env.STOREFLEET_INGRESS_CLASS }, 'ingress running');
+  log.info(
+    {
+      listen: env.STOREFLEET_INGRESS_LISTEN,
+      tlsListen: env.STOREFLEET_INGRESS_TLS_LISTEN,
+      className: env.STOREFLEET_INGRESS_CLASS,
+    },
+    'ingress running',
+  );
 
   const stopping = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stopping.abort());
@@ -46,7 +59,19 @@ async function main(): Promise<void> {
   await runIngressController({
     kubeConfig,
     nginx,
-    render: { className: env.STOREFLEET_INGRESS_CLASS, claimUnclassed: false, listen: env.STOREFLEET_INGRESS_LISTEN },
+    render: {
+      className: env.STOREFLEET_INGRESS_CLASS,
+      claimUnclassed: false,
+      listen: env.STOREFLEET_INGRESS_LISTEN,
+      ...(env.STOREFLEET_INGRESS_TLS_LISTEN
+        ? {
+            tls: {
+              listen: env.STOREFLEET_INGRESS_TLS_LISTEN,
+              certDir: join(env.STOREFLEET_INGRESS_STATE_DIR, 'certs'),
+            },
+          }
+        : {}),
+    },
     log,
     intervalMs: env.STOREFLEET_INGRESS_INTERVAL_MS,
     signal: stopping.signal,

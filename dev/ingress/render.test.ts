@@ -150,6 +150,40 @@ describe('renderIngresses', () => {
   });
 
   it('when there is no Ingress, then the config is empty', () => {
-    expect(renderIngresses([], [web], options)).toEqual({ config: '', skipped: [] });
+    expect(renderIngresses([], [web], options)).toEqual({ config: '', skipped: [], certificates: [] });
+  });
+
+  describe('with a TLS address', () => {
+    const tlsOptions = { ...options, tls: { listen: '127.0.0.1:8443', certDir: '/state/certs' } };
+    const withTls = (secretName: string): V1Ingress => {
+      const base = ingress('w', 'w.localhost', [{ path: '/', service: 'web', port: { name: 'http' } }]);
+      return { ...base, spec: { ...base.spec, tls: [{ hosts: ['w.localhost'], secretName }] } };
+    };
+
+    it('when the Secret an Ingress names for its host is there, then the host is served on both addresses with its files', () => {
+      const { config, certificates } = renderIngresses(
+        [withTls('w-tls')],
+        [web],
+        tlsOptions,
+        new Set(['store-a/w-tls']),
+      );
+      expect(config).toContain('    listen 127.0.0.1:8088;\n    listen 127.0.0.1:8443 ssl;');
+      expect(config).toContain('ssl_certificate /state/certs/store-a_w-tls.crt;');
+      expect(config).toContain('ssl_certificate_key /state/certs/store-a_w-tls.key;');
+      expect(certificates).toEqual(['store-a/w-tls']);
+    });
+
+    it('when the Secret is not there yet (cert-manager has not issued it), then the host is served over http only and the wait is reported', () => {
+      const { config, skipped, certificates } = renderIngresses([withTls('w-tls')], [web], tlsOptions, new Set());
+      expect(config).toContain('server_name w.localhost;');
+      expect(config).not.toContain('ssl');
+      expect(certificates).toEqual([]);
+      expect(skipped).toEqual(['ingress store-a/w: TLS Secret store-a/w-tls not there yet']);
+    });
+
+    it('when the ingress has no TLS address, then tls entries are ignored', () => {
+      const { config } = renderIngresses([withTls('w-tls')], [web], options, new Set(['store-a/w-tls']));
+      expect(config).not.toContain('ssl');
+    });
   });
 });

@@ -1,7 +1,8 @@
 // Local mode's ingress: the Ingress objects of one class rendered into nginx server blocks that proxy
 // to each backend Service's cluster IP (kube-proxy on the node does the rest). Pure, so every Ingress
 // field the store charts use is table-tested: host, path with pathType Prefix or Exact, a backend
-// Service port by name or number, and the proxy-body-size annotation. Production clusters keep their
+// Service port by name or number, the proxy-body-size annotation, and `tls` (a host served on the TLS
+// address too, with the certificate of the Secret the Ingress names). Production clusters keep their
 // own controller; this exists because none that reads Ingress objects builds on these machines.
 import type { V1Ingress, V1Service } from '@kubernetes/client-node';
 
@@ -11,13 +12,23 @@ export interface RenderOptions {
   claimUnclassed: boolean;
   /** The address:port every server block listens on (nginx would take *:80 otherwise). */
   listen: string;
+  /** Where hosts with a `tls` entry are also served over TLS, and the directory the certificates are written to. */
+  tls?: { listen: string; certDir: string };
 }
+
+/** The files of one TLS Secret in the certificate directory; the controller writes them. */
+export const certificateFiles = (certDir: string, secret: string) => {
+  const base = `${certDir}/${secret.replace('/', '_')}`;
+  return { cert: `${base}.crt`, key: `${base}.key` };
+};
 
 export interface Rendered {
   /** nginx `server` blocks, one per host, in host order. */
   config: string;
   /** Why parts of some Ingress were not served (unknown backend, unsafe path...), for the log. */
   skipped: string[];
+  /** The TLS Secrets (`namespace/name`) the config names: the controller keeps their files written. */
+  certificates: string[];
 }
 
 interface Route {
@@ -145,10 +156,43 @@ function locations(route: Route): string[] {
   return [location(`= ${route.path}`, route), location(`${route.path}/`, route)];
 }
 
-export function renderIngresses(ingresses: V1Ingress[], services: V1Service[], options: RenderOptions): Rendered {
+/**
+ * The TLS Secret of each host a served Ingress lists under `tls`, when that Secret is `available` (it
+ * exists with a certificate and key); the first Ingress naming a host keeps it.
+ */
+function tlsSecrets(
+  ingresses: V1Ingress[],
+  options: RenderOptions,
+  available: Set<string>,
+  skipped: string[],
+): Map<string, string> {
+  const byHost = new Map<string, string>();
+  if (!options.tls) return byHost;
+  for (const ingress of ingresses.filter((i) => isServed(i, options)))
+    for (const entry of ingress.spec?.tls ?? []) {
+      const secret = key(ingress.metadata?.namespace, entry.secretName);
+      if (!available.has(secret)) {
+        skipped.push(
+          `ingress ${key(ingress.metadata?.namespace, ingress.metadata?.name)}: TLS Secret ${secret} not there yet`,
+        );
+        continue;
+      }
+      for (const host of entry.hosts ?? []) if (safeHost.test(host) && !byHost.has(host)) byHost.set(host, secret);
+    }
+  return byHost;
+}
+
+export function renderIngresses(
+  ingresses: V1Ingress[],
+  services: V1Service[],
+  options: RenderOptions,
+  availableTlsSecrets: Set<string> = new Set(),
+): Rendered {
   const skipped: string[] = [];
   const serviceMap = new Map(services.map((s) => [key(s.metadata?.namespace, s.metadata?.name), s]));
   const byHost = collectRoutes(ingresses, serviceMap, options, skipped);
+  const tlsByHost = tlsSecrets(ingresses, options, availableTlsSecrets, skipped);
+  const certificates = new Set<string>();
   const servers = [...byHost.entries()]
     .filter(([, routes]) => routes.length > 0)
     .sort(([a], [b]) => a.localeCompare(b))
@@ -159,7 +203,24 @@ export function renderIngresses(ingresses: V1Ingress[], services: V1Service[], o
         const match = block.split('\n')[0]!;
         return !seen.has(match) && seen.add(match);
       });
-      return [`  server {`, `    listen ${options.listen};`, `    server_name ${host};`, ...blocks, '  }'].join('\n');
+      const secret = tlsByHost.get(host);
+      const tls: string[] = [];
+      if (secret && options.tls) {
+        certificates.add(secret);
+        const files = certificateFiles(options.tls.certDir, secret);
+        tls.push(
+          `    listen ${options.tls.listen} ssl;`,
+          `    ssl_certificate ${files.cert};`,
+          `    ssl_certificate_key ${files.key};`,
+        );
+      }
+      return [`  server {`, `    listen ${options.listen};`, ...tls, `    server_name ${host};`, ...blocks, '  }'].join(
+        '\n',
+      );
     });
-  return { config: servers.join('\n\n') + (servers.length ? '\n' : ''), skipped };
+  return {
+    config: servers.join('\n\n') + (servers.length ? '\n' : ''),
+    skipped,
+    certificates: [...certificates].sort(),
+  };
 }

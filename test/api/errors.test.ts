@@ -153,7 +153,7 @@ describe('errors', () => {
     expect(metrics).toMatch(
       /storefleet_api_request_duration_seconds_count\{method="GET",route="\/stores\/:id",status="404"\}/,
     );
-    expect(metrics).toMatch(/storefleet_stores\{phase="Ready"\} \d+/);
+    expect(metrics).toMatch(/storefleet_store_ready\{engine="woocommerce",phase="Ready"\} \d+/);
     const docs = await fetch(`${api.url}/docs`);
     expect(docs.headers.get('content-type')).toContain('text/html');
     expect(await docs.text()).toContain('/openapi.json');

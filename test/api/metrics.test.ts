@@ -15,9 +15,9 @@ function countingCounts() {
   const counted = { queries: 0 };
   const wrap = (stores: StoreService): StoreService => ({
     ...stores,
-    countByPhase: (phase) => {
+    countStores: (engine, phase) => {
       counted.queries++;
-      return stores.countByPhase(phase);
+      return stores.countStores(engine, phase);
     },
   });
   return { counted, wrap };
@@ -32,8 +32,17 @@ describe('store counts on /metrics', () => {
     const url = api.url;
     await eventually(
       'the first counts',
-      async () => (/^storefleet_stores\{phase="Ready"\} \d+$/m.test(await scrape(url)) ? true : undefined),
+      async () =>
+        /^storefleet_store_ready\{engine="woocommerce",phase="Ready"\} \d+$/m.test(await scrape(url))
+          ? true
+          : undefined,
       10_000,
+    );
+    // One series per engine and phase, none per store.
+    const series = (await scrape(url)).split('\n').filter((line) => line.startsWith('storefleet_store_ready{'));
+    expect(series).toHaveLength(2 * 9);
+    expect(series).toContainEqual(
+      expect.stringMatching(/^storefleet_store_ready\{engine="medusa",phase="Deleting"\} \d+$/),
     );
     const phases = counted.queries;
     expect(phases).toBeGreaterThan(0);

@@ -93,7 +93,9 @@ describe('a paused Temporal', () => {
     await eventually(
       'the first counts',
       async () =>
-        /^storefleet_stores\{phase="Ready"\} 0$/m.test(await (await fetch(`${api.url}/metrics`)).text())
+        /^storefleet_store_ready\{engine="woocommerce",phase="Ready"\} 0$/m.test(
+          await (await fetch(`${api.url}/metrics`)).text(),
+        )
           ? true
           : undefined,
       10_000,
@@ -101,7 +103,7 @@ describe('a paused Temporal', () => {
     await whilePaused(async () => {
       const { res, ms } = await timed('/metrics');
       expect(res.status).toBe(200);
-      expect(await res.text()).toMatch(/^storefleet_stores\{phase="Ready"\} 0$/m);
+      expect(await res.text()).toMatch(/^storefleet_store_ready\{engine="woocommerce",phase="Ready"\} 0$/m);
       expect(ms).toBeLessThan(500);
     });
   });

@@ -154,7 +154,10 @@ describe('the platform alerts', () => {
           // Stores stay Provisioning; the first 30 minutes some reach Ready, then none does.
           interval: '1m',
           input_series: [
-            { series: 'storefleet_stores{phase="Provisioning",pod="api-1"}', values: '3x90' },
+            { series: 'storefleet_store_ready{engine="woocommerce",phase="Provisioning",pod="api-1"}', values: '2x90' },
+            { series: 'storefleet_store_ready{engine="medusa",phase="Provisioning",pod="api-1"}', values: '1x90' },
+            { series: 'storefleet_store_ready{engine="woocommerce",phase="Provisioning",pod="api-2"}', values: '2x90' },
+            { series: 'storefleet_store_ready{engine="medusa",phase="Provisioning",pod="api-2"}', values: '1x90' },
             { series: 'storefleet_store_provisioning_seconds_count', values: '0+1x30 30x60' },
           ],
           promql_expr_test: [

@@ -323,14 +323,14 @@ describe('monitoring', () => {
     const alerts = Object.fromEntries(rule.spec.groups.flatMap((g) => g.rules).map((r) => [r.alert, r.expr]));
     expect(alerts.StorefleetProvisioningFailureRateHigh).toContain('storefleet_store_failures_total');
     expect(alerts.StorefleetProvisioningSlow).toContain('storefleet_store_provisioning_seconds_bucket');
-    expect(alerts.StorefleetStoresStuckDeleting).toContain('storefleet_stores{phase="Deleting"}');
+    expect(alerts.StorefleetStoresStuckDeleting).toContain('storefleet_store_ready{phase="Deleting"}');
     expect(alerts.StorefleetWorkerMetricsDown).toContain('store-platform-worker-metrics');
     // The names the alerts use are the ones the code exports.
     const workflowMetrics = readFileSync(new URL('../../workflows/options.ts', import.meta.url), 'utf8');
     const apiMetrics = readFileSync(new URL('../../api/metrics.ts', import.meta.url), 'utf8');
     for (const name of ['storefleet_store_failures_total', 'storefleet_store_provisioning_seconds'])
       expect(workflowMetrics).toContain(`'${name}'`);
-    expect(apiMetrics).toContain("name: 'storefleet_stores'");
+    expect(apiMetrics).toContain("name: 'storefleet_store_ready'");
   });
 });
 

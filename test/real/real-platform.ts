@@ -102,7 +102,7 @@ export async function startRealPlatform(
       cacheDir: defaultCacheDir(),
       toolchain: { ...inject('toolchain'), ...nodeToolchain },
       registry: new ProcessRegistry(join(stateDir, 'pids.json')),
-      ports: { ...ports, nodePorts, ingress: await freePort() },
+      ports: { ...ports, nodePorts, ingress: await freePort(), ingressTls: await freePort() },
       ephemeral: true,
       progress: (line) => process.stdout.write(`[real ${label}] ${line}\n`),
     });

@@ -1,12 +1,18 @@
 // WordPress stores on a real node, end to end: created through the API, provisioned by the worker with
 // local mode's stand-in images, served by PHP through local mode's ingress, guarded by their network
-// policies against real traffic, recovering from real faults, and gone without a trace once deleted.
+// policies against real traffic, recovering from real faults, served over HTTPS with a certificate
+// cert-manager issued, and gone without a trace once deleted.
 // Needs root and local mode's Debian packages, so it runs only with STOREFLEET_REAL_NODE=1.
+import { request as httpsRequest } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mergeValues } from '../../activities/helm-cli.js';
 import { deleteSignal, retrySignal } from '../../core/messages.js';
-import { namespaceName, storeWorkflowId } from '../../core/names.js';
+import { namespaceName, releaseName, storeWorkflowId } from '../../core/names.js';
 import { reasons } from '../../core/status.js';
+import { clusterChartValues } from '../../worker/cluster-values.js';
 import { launchBrowser, openPage } from '../harness/browser.js';
+import { startCertManager } from '../harness/cert-manager.js';
 import { eventually } from '../harness/clients.js';
 import { historyText, storeId, storeStatus, waitForPhase, type StoreWorkerOptions } from '../harness/store-worker.js';
 import { screenshot } from '../web/dashboard-page.js';
@@ -273,4 +279,83 @@ describe.skipIf(!realNodeEnabled)('WordPress stores on a real node (STOREFLEET_R
     },
     2 * provisionMs,
   );
+
+  it(
+    'when a store gets its certificate from a cert-manager ClusterIssuer, then it answers over HTTPS through the ingress with that certificate, its URLs https',
+    async () => {
+      const certManager = await startCertManager(real.platform.kubeconfigPath);
+      const tls = clusterChartValues({ STOREFLEET_STORE_TLS_CLUSTER_ISSUER: certManager.issuer });
+      const secure = await localWorker({ storeHttps: true }, (values) => mergeValues(values, tls));
+      try {
+        const id = storeId('tls');
+        const handle = await secure.createStore({ storeId: id, engine: 'woocommerce' });
+        const ready = await waitForPhase(handle, 'Ready', provisionMs);
+        const host = hostOf(id);
+        expect(ready.url).toBe(`https://${host}`);
+
+        const secret = await real.core.readNamespacedSecret({
+          name: `${releaseName('woocommerce', id)}-tls`,
+          namespace: namespaceName(id),
+        });
+        const certificate = Buffer.from(secret.data!['tls.crt']!, 'base64').toString();
+        // As a browser would: TLS to the ingress, the store's name in SNI, its certificate trusted.
+        const page = await eventually('the home page over HTTPS', async () => {
+          const answer = await httpsGet(real.platform.ingressTlsUrl, host, certificate).catch(() => undefined);
+          return answer?.status === 200 ? answer : undefined;
+        });
+        expect(page.authorized).toBe(true);
+        expect(page.subjectAltName).toContain(`DNS:${host}`);
+        expect(page.body).toMatch(/<meta name="generator" content="WordPress [\d.]+"/);
+        // WordPress knows it is served over https (its URL, and the ingress's X-Forwarded-Proto).
+        expect(page.body).toContain(`https://${host}/`);
+
+        await handle.signal(deleteSignal);
+        await waitForPhase(handle, 'Deleted', 300_000);
+        await real.expectNothingLeft([id]);
+      } finally {
+        await secure.stop();
+        await certManager.stop();
+      }
+    },
+    2 * provisionMs,
+  );
 });
+
+/** GET / of `host` through the ingress's TLS address, trusting only `ca`. */
+function httpsGet(
+  ingressTlsUrl: string,
+  host: string,
+  ca: string,
+): Promise<{ status: number; body: string; authorized: boolean; subjectAltName: string }> {
+  const target = new URL(ingressTlsUrl);
+  return new Promise((resolve, reject) => {
+    const request = httpsRequest(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: '/',
+        servername: host,
+        headers: { Host: host },
+        ca,
+        timeout: 30_000,
+      },
+      (response) => {
+        const socket = response.socket as TLSSocket;
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            body,
+            authorized: socket.authorized,
+            subjectAltName: socket.getPeerCertificate().subjectaltname ?? '',
+          }),
+        );
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error('timed out')));
+    request.on('error', reject);
+    request.end();
+  });
+}
