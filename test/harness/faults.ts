@@ -1,4 +1,5 @@
 // Runtime pod faults and start-up delays for tests, as kwok stages (dev/cluster/stages.ts), and pods the apiserver refuses.
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AdmissionregistrationV1Api, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { ignoreNotFound } from '../../activities/kube-objects.js';
@@ -12,7 +13,7 @@ import {
   type PodFaultReason,
   type PodScope,
 } from '../../dev/cluster/stages.js';
-import { kubeConfig, uniqueName } from './clients.js';
+import { eventually, kubeConfig, uniqueName } from './clients.js';
 
 export interface Injected {
   /** The kwok Stage or admission policy that does it. */
@@ -96,6 +97,7 @@ export async function injectJobOutcome(namespace: string, message: string): Prom
 export async function refuseStatefulSetPods(namespace: string, message: string): Promise<Injected> {
   const admission = kubeConfig().makeApiClient(AdmissionregistrationV1Api);
   const name = uniqueName(`refuse-${namespace}`);
+  const probeNamespace = uniqueName('refusal-probe');
   await admission.createValidatingAdmissionPolicy({
     body: {
       metadata: { name },
@@ -104,7 +106,9 @@ export async function refuseStatefulSetPods(namespace: string, message: string):
         matchConstraints: {
           resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }],
         },
-        matchConditions: [{ name: 'in-namespace', expression: `request.namespace == '${namespace}'` }],
+        matchConditions: [
+          { name: 'in-namespace', expression: `request.namespace in ['${namespace}', '${probeNamespace}']` },
+        ],
         validations: [
           {
             expression:
@@ -118,6 +122,29 @@ export async function refuseStatefulSetPods(namespace: string, message: string):
   await admission.createValidatingAdmissionPolicyBinding({
     body: { metadata: { name }, spec: { policyName: name, validationActions: ['Deny'] } },
   });
+  // The apiserver enforces a new policy a moment after it is created: until a StatefulSet's pod is
+  // refused in a namespace of the probe's own, the store's could still get through.
+  const core = kubeConfig().makeApiClient(CoreV1Api);
+  await core.createNamespace({ body: { metadata: { name: probeNamespace } } });
+  const statefulSetPod = {
+    metadata: {
+      name: 'probe-0',
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'probe', uid: randomUUID() }],
+    },
+    spec: { containers: [{ name: 'probe', image: 'probe' }] },
+  };
+  try {
+    await eventually('the pod refusal in force', async () =>
+      (await core
+        .createNamespacedPod({ namespace: probeNamespace, body: statefulSetPod, dryRun: 'All' })
+        .then(() => false)
+        .catch((error: { body?: unknown }) => String(error.body).includes(message)))
+        ? true
+        : undefined,
+    );
+  } finally {
+    await ignoreNotFound(core.deleteNamespace({ name: probeNamespace }));
+  }
   return {
     name,
     remove: async () => {
