@@ -49,6 +49,8 @@ export interface TestPage {
   page: Page;
   /** Errors the page's scripts threw or logged: a test should end with none. */
   pageErrors: string[];
+  /** Requests that got no answer at all (refused, reset), for a failing test to show; aborts left out. */
+  requestFailures: string[];
 }
 
 /** A fresh context (own localStorage) and page at `url`, collecting script errors. */
@@ -64,6 +66,11 @@ export async function openPage(
   page.on('console', (message) => {
     if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) pageErrors.push(message.text());
   });
+  const requestFailures: string[] = [];
+  page.on('requestfailed', (request) => {
+    const reason = request.failure()?.errorText ?? 'failed';
+    if (!/ERR_ABORTED/.test(reason)) requestFailures.push(`${request.method()} ${request.url()}: ${reason}`);
+  });
   await page.goto(url);
-  return { context, page, pageErrors };
+  return { context, page, pageErrors, requestFailures };
 }

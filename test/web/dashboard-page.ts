@@ -48,8 +48,11 @@ export function useDashboard(options: DashboardOptions = {}): Dashboard {
     });
     browser = await launchBrowser();
   });
-  afterEach(async () => {
-    for (const { context, pageErrors } of opened.splice(0)) {
+  afterEach(async ({ task }) => {
+    for (const { context, page, pageErrors, requestFailures } of opened.splice(0)) {
+      // Requests that got no answer may explain a failed test (a page whose script never ran, say).
+      if (task.result?.state === 'fail' && requestFailures.length > 0)
+        console.warn(`[${task.name}] page ${page.url()}: requests without an answer:\n${requestFailures.join('\n')}`);
       await context.close();
       expect(pageErrors, 'errors in the page').toEqual([]);
     }
