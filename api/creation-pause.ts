@@ -12,6 +12,7 @@ import {
   type CreationPauseChange,
 } from '../core/creation-pause.js';
 import { ApiError } from './errors.js';
+import { expiringValue } from './expiring-values.js';
 import { installationWorkflowId, startInstallation } from './installation.js';
 import type { Caller } from './store-records.js';
 import { temporalCall } from './temporal-errors.js';
@@ -19,42 +20,6 @@ import { runUpdate } from './update-errors.js';
 
 /** How long a process may answer from the pause it read last. */
 export const creationPauseCacheMs = 2000;
-
-/**
- * A value read at most once per `maxAgeMs` (its age counts from when its read began); reads of a stale
- * value at the same time share one call, a failed read is not kept, and set() replaces the value at once:
- * a read still running then cannot bring the older value back.
- */
-export function expiringValue<V>(read: () => Promise<V>, maxAgeMs: number, now: () => number = Date.now) {
-  let kept: { value: V; at: number } | undefined;
-  let pending: Promise<V> | undefined;
-  let generation = 0;
-  return {
-    get(): Promise<V> {
-      if (kept && now() - kept.at < maxAgeMs) return Promise.resolve(kept.value);
-      if (pending) return pending;
-      const startedAt = now();
-      const started = generation;
-      const reading = read().then((value) => {
-        if (started === generation) kept = { value, at: startedAt };
-        return value;
-      });
-      pending = reading;
-      const done = () => {
-        if (pending === reading) pending = undefined;
-      };
-      reading.then(done, done);
-      return reading;
-    },
-    set(value: V): void {
-      generation += 1;
-      kept = { value, at: now() };
-      pending = undefined;
-    },
-    /** The last value read or set, however old; undefined before the first. */
-    last: (): V | undefined => kept?.value,
-  };
-}
 
 export function createCreationPause(options: {
   client: Client;

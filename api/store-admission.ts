@@ -1,8 +1,8 @@
 // Whether a create may start a store, and starting it: an id stays its owner's while a workflow runs
 // or while an ended workflow's remains may exist; the owner's quota slot is reserved before the start
 // and given back when the start does not happen or another owner's create won the id.
-import { randomUUID } from 'node:crypto';
 import {
+  WorkflowExecutionAlreadyStartedError,
   WorkflowIdConflictPolicy,
   WorkflowIdReusePolicy,
   type Client,
@@ -104,21 +104,38 @@ export function createStoreAdmission(options: {
     return undefined;
   }
 
-  /** Starts the store workflow, or finds the one a concurrent identical create started. */
+  /**
+   * Starts the store workflow, or finds the one a concurrent create started. A started store's record
+   * is what it was started with, so a new store costs no describe after its start.
+   */
   async function start(spec: CreateSpec, caller: Caller): Promise<{ created: boolean; record: StoreRecord }> {
-    const requestId = randomUUID();
-    const handle = await temporalCall(() =>
-      client.workflow.start<typeof storeWorkflow>('storeWorkflow', {
-        ...storeStart({ ...spec, owner: caller.owner }, options.taskQueue, {
-          requestId,
-          requestedBy: { owner: caller.owner, keyId: caller.keyId } satisfies Requester,
+    try {
+      await temporalCall(() =>
+        client.workflow.start<typeof storeWorkflow>('storeWorkflow', {
+          ...storeStart({ ...spec, owner: caller.owner }, options.taskQueue, {
+            requestedBy: { owner: caller.owner, keyId: caller.keyId } satisfies Requester,
+          }),
+          workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
         }),
-        // Concurrent identical creates all land on one workflow.
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      }),
-    );
-    const description = await temporalCall(() => handle.describe());
-    return { created: description.memo?.requestId === requestId, record: describedRecord(spec.storeId, description) };
+      );
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      // A concurrent create won the id: the same store (200) or a 409, decided from what it started.
+      const winner = await temporalCall(() => options.describeStore(storeWorkflowId(spec.storeId)));
+      return { created: false, record: describedRecord(spec.storeId, winner) };
+    }
+    const record: StoreRecord = {
+      storeId: spec.storeId,
+      engine: spec.engine,
+      plan: spec.plan,
+      owner: caller.owner,
+      phase: 'Provisioning',
+      // Temporal's own start time is within the call just made; GET shows that one.
+      createdAt: new Date().toISOString(),
+      running: true,
+      ...(spec.resourceNamespace ? { resourceNamespace: spec.resourceNamespace } : {}),
+    };
+    return { created: true, record };
   }
 
   return {

@@ -9,8 +9,8 @@ import { storeIdOfWorkflow, storeWorkflowId } from '../core/names.js';
 import { StoreEngine, StoreId, StoreOwner, StorePhase, StorePlan } from '../core/search-attributes.js';
 import type { StoreStatus } from '../core/status.js';
 import { readModelMemoKey, type StoreReadModel } from '../core/store-read-model.js';
-import { coalescedReads } from './coalesced-reads.js';
 import { ApiError } from './errors.js';
+import { expiringValues } from './expiring-values.js';
 import type { Requester } from './history-timeline.js';
 import type { PageTokens } from './page-token.js';
 import { temporalCall } from './temporal-errors.js';
@@ -116,6 +116,9 @@ export function storeListQuery(filter: Pick<StoreListFilter, 'phase' | 'engine'>
   return clauses.join(' AND ');
 }
 
+/** How old a page of the store list may be when it is answered (its read began at most this long ago). */
+export const listPageFreshMs = 1000;
+
 export function createStoreRecords(options: {
   client: Client;
   /** Describes a store's workflow by id (api/coalesced-reads.ts: shared by concurrent readers). */
@@ -124,20 +127,6 @@ export function createStoreRecords(options: {
   pageTokens: PageTokens;
 }) {
   const { client } = options;
-
-  // Readers of the same page (the dashboards of one fleet, refreshing) share a visibility query that
-  // began after each of them asked: one running and one queued per page, however many ask.
-  const listPage = coalescedReads((key) => {
-    const { query, pageSize, token } = JSON.parse(key) as { query: string; pageSize: number; token?: string };
-    return temporalCall(() =>
-      client.workflowService.listWorkflowExecutions({
-        namespace: client.options.namespace,
-        query,
-        pageSize,
-        ...(token ? { nextPageToken: Buffer.from(token, 'base64') } : {}),
-      }),
-    );
-  });
 
   /** The read model in a listed workflow's memo, if it has one. */
   const readModelIn = (fields: Record<string, proto.temporal.api.common.v1.IPayload> | null | undefined) => {
@@ -200,31 +189,50 @@ export function createStoreRecords(options: {
     }
   }
 
+  // A page of the list (query, size and token) is read from visibility at most once a second per
+  // process however many dashboards ask, and read again in the background from half a second on, so a
+  // page asked for often never waits: visibility is eventually consistent anyway (with Elasticsearch
+  // about a second behind), and a store this process creates or deletes drops every kept page.
+  const listPages = expiringValues(
+    async (key) => {
+      const { query, pageSize, token } = JSON.parse(key) as { query: string; pageSize: number; token?: string };
+      const page = await temporalCall(() =>
+        client.workflowService.listWorkflowExecutions({
+          namespace: client.options.namespace,
+          query,
+          pageSize,
+          ...(token ? { nextPageToken: Buffer.from(token, 'base64') } : {}),
+        }),
+      );
+      const records = (page.executions ?? []).map((execution) =>
+        recordOf(
+          storeIdOfWorkflow(execution.execution?.workflowId ?? '') ?? '',
+          storeAttributesOf(execution.searchAttributes?.indexedFields),
+          timestampToDate(execution.startTime),
+          execution.status === proto.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING,
+          undefined,
+          readModelIn(execution.memo?.fields),
+        ),
+      );
+      const next = page.nextPageToken?.length ? await options.pageTokens.encode(query, page.nextPageToken) : undefined;
+      return { records, nextPageToken: next };
+    },
+    { maxAgeMs: listPageFreshMs, refreshAfterMs: listPageFreshMs / 2 },
+  );
+
   async function list(
     filter: StoreListFilter,
     caller: Caller,
   ): Promise<{ records: StoreRecord[]; nextPageToken: string | undefined }> {
     const query = storeListQuery(filter, ownerScope(caller, filter.owner));
     const nextPageToken = filter.pageToken ? await options.pageTokens.decode(query, filter.pageToken) : undefined;
-    const page = await listPage(
+    return listPages.get(
       JSON.stringify({
         query,
         pageSize: filter.limit,
         ...(nextPageToken ? { token: Buffer.from(nextPageToken).toString('base64') } : {}),
       }),
     );
-    const records = (page.executions ?? []).map((execution) =>
-      recordOf(
-        storeIdOfWorkflow(execution.execution?.workflowId ?? '') ?? '',
-        storeAttributesOf(execution.searchAttributes?.indexedFields),
-        timestampToDate(execution.startTime),
-        execution.status === proto.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING,
-        undefined,
-        readModelIn(execution.memo?.fields),
-      ),
-    );
-    const token = page.nextPageToken?.length ? await options.pageTokens.encode(query, page.nextPageToken) : undefined;
-    return { records, nextPageToken: token };
   }
 
   async function countStores(engine: string, phase: string): Promise<number> {
@@ -236,7 +244,7 @@ export function createStoreRecords(options: {
     ).count;
   }
 
-  return { find, view, read, list, countStores };
+  return { find, view, read, list, countStores, forgetLists: listPages.forget };
 }
 
 export type StoreRecords = ReturnType<typeof createStoreRecords>;

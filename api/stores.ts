@@ -7,7 +7,7 @@ import { createOwnerQuota } from './owner-quota.js';
 import type { PageTokens } from './page-token.js';
 import { coalescedReads } from './coalesced-reads.js';
 import { createCreationPause } from './creation-pause.js';
-import { createStoreAdmission } from './store-admission.js';
+import { createStoreAdmission, type CreateSpec } from './store-admission.js';
 import { createStoreCommands } from './store-commands.js';
 import { storeTimeline } from './store-history.js';
 import { createStoreRecords, ownerScope, type Caller } from './store-records.js';
@@ -48,10 +48,21 @@ export function createStoreService(options: StoreServiceOptions) {
   // The platform's creation pause: new stores are refused while it is on, whoever asks.
   const creationPause = createCreationPause({ client, taskQueue, timeoutMs: options.workerReadTimeoutMs });
 
+  const admission = createStoreAdmission({ client, taskQueue, quota, reads, describeStore, creationPause });
+  const commands = createStoreCommands({
+    client,
+    taskQueue,
+    records,
+    reads,
+    workerReadTimeoutMs: options.workerReadTimeoutMs,
+  });
   return {
     ...records,
-    ...createStoreAdmission({ client, taskQueue, quota, reads, describeStore, creationPause }),
-    ...createStoreCommands({ client, taskQueue, records, reads, workerReadTimeoutMs: options.workerReadTimeoutMs }),
+    ...admission,
+    ...commands,
+    // A store this process creates or deletes shows in its next list, not up to a second later.
+    create: (spec: CreateSpec, caller: Caller) => admission.create(spec, caller).finally(records.forgetLists),
+    remove: (storeId: string, caller: Caller) => commands.remove(storeId, caller).finally(records.forgetLists),
     creationPause,
     /** Fleet upgrades work through the stores' own updates, under the same client and owner rules. */
     fleetUpgrades: createFleetUpgrades({ client, taskQueue, queryTimeoutMs: options.queryTimeoutMs }),
