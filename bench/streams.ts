@@ -1,6 +1,7 @@
 // Live views cost nothing per viewer: Temporal's own count of the calls its frontend served (the API's
 // describes, queries and lists, less the worker's polls and answers) while 100 event streams follow one
 // Ready store, against the same with 1 stream, each over the same window in the same run.
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BenchContext } from './context.js';
 import { storeIdFor } from './modes.js';
@@ -40,6 +41,8 @@ async function openStreams(url: string, count: number, stop: AbortSignal): Promi
 
 async function callsPerSecond(ctx: BenchContext, storeId: string, streams: number): Promise<number> {
   const stop = new AbortController();
+  // Every stream's fetch listens on it: as many listeners as streams, on purpose.
+  setMaxListeners(streams + 1, stop.signal);
   const count = async () =>
     frontendCalls(await (await fetch(ctx.temporalMetricsUrl)).text(), ctx.workerConfig.temporal.namespace);
   try {

@@ -4,6 +4,7 @@
 // Ingresses name are read too, and their certificate and key written where nginx reads them.
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, NetworkingV1Api, type KubeConfig, type V1Ingress } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Nginx } from './nginx.js';
@@ -26,6 +27,7 @@ async function writeTlsSecrets(
   core: CoreV1Api,
   ingresses: V1Ingress[],
   tls: NonNullable<RenderOptions['tls']>,
+  written: Map<string, string>,
 ): Promise<{ available: Set<string>; fingerprint: string }> {
   const named = new Set(
     ingresses.flatMap((i) => (i.spec?.tls ?? []).map((t) => `${i.metadata?.namespace}/${t.secretName}`)),
@@ -41,19 +43,31 @@ async function writeTlsSecrets(
       .catch(() => undefined);
     const [cert, key] = [data?.['tls.crt'], data?.['tls.key']];
     if (!cert || !key) continue;
-    const files = certificateFiles(tls.certDir, secret);
-    writeFileSync(files.cert, Buffer.from(cert, 'base64'), { mode: 0o600 });
-    writeFileSync(files.key, Buffer.from(key, 'base64'), { mode: 0o600 });
+    // Written when new or changed only: the loop runs every second, the certificates change rarely.
+    if (written.get(secret) !== `${cert}\n${key}`) {
+      const files = certificateFiles(tls.certDir, secret);
+      writeFileSync(files.cert, Buffer.from(cert, 'base64'), { mode: 0o600 });
+      writeFileSync(files.key, Buffer.from(key, 'base64'), { mode: 0o600 });
+      written.set(secret, `${cert}\n${key}`);
+    }
     hash.update(`${secret}\n${cert}\n`);
     available.add(secret);
   }
   return { available, fingerprint: hash.digest('hex') };
 }
 
+/** What the loop has handed nginx so far: its config, the parts it skipped, the certificates it wrote. */
+export interface ServedState {
+  config?: string;
+  skipped: Set<string>;
+  /** `namespace/name` of each TLS Secret written, with the certificate and key it held. */
+  certificates: Map<string, string>;
+}
+
 /** One pass: the config nginx should serve now, applied if it (or a certificate) changed. */
 export async function reconcileOnce(
   options: Omit<ControllerOptions, 'intervalMs' | 'signal'>,
-  served: { config?: string; skipped: Set<string> },
+  served: ServedState,
 ): Promise<void> {
   const networking = options.kubeConfig.makeApiClient(NetworkingV1Api);
   const core = options.kubeConfig.makeApiClient(CoreV1Api);
@@ -62,7 +76,7 @@ export async function reconcileOnce(
     core.listServiceForAllNamespaces(),
   ]);
   const tls = options.render.tls
-    ? await writeTlsSecrets(core, ingresses.items, options.render.tls)
+    ? await writeTlsSecrets(core, ingresses.items, options.render.tls, served.certificates)
     : { available: new Set<string>(), fingerprint: '' };
   const rendered = renderIngresses(ingresses.items, services.items, options.render, tls.available);
   // The certificates' fingerprint is part of what is served: a renewed certificate reloads nginx.
@@ -77,7 +91,7 @@ export async function reconcileOnce(
 }
 
 export async function runIngressController(options: ControllerOptions): Promise<void> {
-  const served: { config?: string; skipped: Set<string> } = { skipped: new Set() };
+  const served: ServedState = { skipped: new Set(), certificates: new Map() };
   let failing = false;
   while (!options.signal.aborted) {
     try {
@@ -89,9 +103,7 @@ export async function runIngressController(options: ControllerOptions): Promise<
       if (!failing) options.log.warn({ err: error }, 'ingress reconcile failed; serving the last config');
       failing = true;
     }
-    await new Promise((resolve) => {
-      const timer = setTimeout(resolve, options.intervalMs);
-      options.signal.addEventListener('abort', () => (clearTimeout(timer), resolve(undefined)), { once: true });
-    });
+    // Ends early on abort; a listener added per pass would stay on the signal for the process's life.
+    await sleep(options.intervalMs, undefined, { signal: options.signal }).catch(() => undefined);
   }
 }

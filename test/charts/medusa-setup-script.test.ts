@@ -2,7 +2,7 @@
 // that records its arguments: the admin's credentials reach the CLI attached to their options, so a
 // generated password that starts with "-" is not read as more flags (the CLI's parser then gave the
 // admin an empty password, and the store's own credentials were refused). The real CLI runs the same
-// script in test/real/medusa.test.ts.
+// script in test/real/medusa.suite.ts.
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -230,7 +230,8 @@ describe.skipIf(!realNodeEnabled)('WordPress stores on a real node (STOREFLEET_R
     'when the web container keeps crashing, or the setup Job fails, then the store says so with the last log lines, and never a secret',
     async () => {
       // MariaDB's image where WordPress's belongs: its entrypoint finds no MARIADB_* settings and exits 1.
-      const crashing = await localWorker({ maxProvisionSeconds: 150 }, (values) => ({
+      // It is in CrashLoopBackOff within seconds of its first start; 90 s leaves room for a busy machine.
+      const crashing = await localWorker({ maxProvisionSeconds: 90 }, (values) => ({
         ...values,
         images: { ...values.images, wordpress: values.images.mariadb! },
       }));
