@@ -8,10 +8,10 @@ export default defineConfig({
     // One Temporal dev server and one simulated cluster for the whole run (test/harness/global-setup.ts).
     globalSetup: ['test/harness/global-setup.ts'],
     pool: 'forks',
-    // Three files at a time: most of a file's time is spent waiting for Temporal, helm, the cluster and
-    // the real node, so three overlap well even on two cores (the whole run with the real node took
-    // 18.8 minutes with three, about 24 with two; the CPU was busy 62% of the time).
-    maxWorkers: 3,
+    // Four files at a time: most of a file's time is spent waiting for Temporal, helm, the cluster and
+    // the real node, so four overlap well even on two cores (a whole run with the real node: 742 s with
+    // four, CPU busy 72% of the time; 883 s with three, 64%).
+    maxWorkers: 4,
     sequence: { sequencer: RealNodeFirstSequencer },
     // Store tests wait for provisioning; on a busy 2-core machine that can take a while.
     testTimeout: 180_000,

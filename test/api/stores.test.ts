@@ -51,6 +51,9 @@ describe('a store over HTTP', () => {
       plan: 'small',
       phase: 'Provisioning',
     });
+    // Readable at once, with its sub-resources: a client may follow the Location straight away.
+    for (const path of [`/stores/${id}`, `/stores/${id}/events`, `/stores/${id}/history`])
+      expect((await getJson(path)).status, path).toBe(200);
 
     const ready = (await untilPhase(`/stores/${id}`, 'Ready')) as Record<string, unknown>;
     expect(ready).toMatchObject({

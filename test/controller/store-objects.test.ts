@@ -19,7 +19,7 @@ import { eventually, GiveUp, helm, kubeConfig, temporalClient, uniqueName } from
 import { recordHistory } from '../harness/histories.js';
 import { storeStatus } from '../harness/store-worker.js';
 import { startInstallationWorker } from '../harness/installation-worker.js';
-import { installWorkerRbac, type WorkerRbac } from '../harness/worker-token.js';
+import { installWorkerRbac, rbacRefusal, type WorkerRbac } from '../harness/worker-token.js';
 import { startWorkerProcess, type WorkerProcess } from '../harness/worker-process.js';
 
 const admin = kubeConfig();
@@ -435,6 +435,6 @@ describe('Store objects driven with kubectl', () => {
   });
 
   it('when all of the above ran, then the cluster refused neither worker anything: the chart grants what the controller needs', () => {
-    for (const worker of started) expect(worker.output()).not.toMatch(/forbidden/i);
+    for (const worker of started) expect(worker.output()).not.toMatch(rbacRefusal);
   });
 });

@@ -7,6 +7,13 @@ import { expect } from 'vitest';
 import { platformChart } from '../platform/render.js';
 import { helm, kubeConfig } from './clients.js';
 
+/**
+ * How the apiserver words an RBAC refusal (`pods "x" is forbidden: User "system:serviceaccount:..."
+ * cannot get resource ...`), however a log quotes or escapes it. A quota's or an admission policy's
+ * "forbidden" (a store's readiness finding may name one) is not a refusal of the worker's role.
+ */
+export const rbacRefusal = /is forbidden: User \S+ cannot /;
+
 export interface WorkerRbac {
   kubeconfigPath: string;
   kubeConfig: KubeConfig;

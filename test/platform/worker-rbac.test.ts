@@ -1,7 +1,7 @@
 // The worker's ClusterRole is enough, and no more: the chart's RBAC objects installed for real, a token
 // of its ServiceAccount, and the real worker code (activities, workers, helm, store charts) driving
 // stores from nothing to Ready to Deleted with only that token. A rule missing from the ClusterRole
-// shows up as a "forbidden" in the worker's log and fails the test at once.
+// shows up as an RBAC refusal in the worker's log and fails the test at once.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +25,7 @@ import {
   workerConnection,
 } from '../harness/clients.js';
 import { chartsDir, startStoreWorkflow, storeStatus, testActivities } from '../harness/store-worker.js';
-import { installWorkerRbac, type WorkerRbac } from '../harness/worker-token.js';
+import { installWorkerRbac, rbacRefusal, type WorkerRbac } from '../harness/worker-token.js';
 
 const admin = kubeConfig();
 const core = admin.makeApiClient(CoreV1Api);
@@ -41,7 +41,7 @@ let workers: Worker[] = [];
 let running: Promise<unknown> | undefined;
 
 /** The first log line where the cluster refused the worker something. */
-const forbiddenLine = () => logs.find((line) => /forbidden/i.test(line));
+const forbiddenLine = () => logs.find((line) => rbacRefusal.test(line));
 
 async function waitFor(handle: WorkflowHandle, phase: Phase, timeoutMs = 120_000): Promise<StoreStatus> {
   return eventually(
@@ -197,6 +197,25 @@ describe('least privilege', () => {
       body: { spec: { resourceAttributes: { verb: 'list', resource: 'events', namespace: 'store-any' } } },
     });
     expect(events.status?.allowed).toBe(true);
+  });
+
+  it('when the cluster refuses the worker a request, then the refusal reads as one in a log line; a quota refusal does not', async () => {
+    const refused = await workerKubeConfig
+      .makeApiClient(CoreV1Api)
+      .createNamespacedServiceAccount({ namespace: 'default', body: { metadata: { name: 'not-allowed' } } })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(refused).toBeInstanceOf(Error);
+    const message = (refused as Error).message;
+    expect(message).toMatch(rbacRefusal);
+    // As a pino line carries it: JSON inside JSON.
+    expect(JSON.stringify({ msg: JSON.stringify({ message }) })).toMatch(rbacRefusal);
+    // A store's readiness finding may quote the quota controller refusing a pod: that is not the worker's role.
+    const quota =
+      'pods \\"db-0\\" is forbidden: exceeded quota: store-quota, requested: limits.cpu=1, used: limits.cpu=4, limited: limits.cpu=4';
+    expect(JSON.stringify({ finding: quota })).not.toMatch(rbacRefusal);
   });
 
   it("when the API's ServiceAccount asks the cluster for anything, then it is refused: the API needs no Kubernetes access", async () => {
