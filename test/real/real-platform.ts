@@ -190,9 +190,22 @@ export async function startRealPlatform(
       async expectNothingLeft(ids) {
         const namespaces = ids.map(namespaceName);
         for (const name of namespaces) await expect(core.readNamespace({ name })).rejects.toMatchObject({ code: 404 });
-        const volumes = await core.listPersistentVolume();
-        expect(volumes.items.filter((pv) => namespaces.includes(pv.spec?.claimRef?.namespace ?? ''))).toEqual([]);
-        // The provisioner removes a released volume's directory with a helper pod, a moment after the PV goes.
+        // The provisioner deletes a released volume (reclaim policy Delete) a moment after its claim goes,
+        // later on a busy node.
+        let volumesLeft: string[] = [];
+        await eventually(
+          'the volumes of the stores deleted',
+          async () => {
+            const volumes = await core.listPersistentVolume();
+            volumesLeft = volumes.items
+              .filter((pv) => namespaces.includes(pv.spec?.claimRef?.namespace ?? ''))
+              .map((pv) => `${pv.metadata?.name} (${pv.status?.phase})`);
+            return volumesLeft.length === 0 ? true : undefined;
+          },
+          120_000,
+          () => `still there: ${volumesLeft.join(', ')}`,
+        );
+        // It removes the volume's directory with a helper pod, a moment after the PV goes.
         await eventually(
           'the volume directories removed',
           () =>
