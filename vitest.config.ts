@@ -8,10 +8,11 @@ export default defineConfig({
     // One Temporal dev server and one simulated cluster for the whole run (test/harness/global-setup.ts).
     globalSetup: ['test/harness/global-setup.ts'],
     pool: 'forks',
-    // Four files at a time: most of a file's time is spent waiting for Temporal, helm, the cluster and
-    // the real node, so four overlap well even on two cores (a whole run with the real node: 742 s with
-    // four, CPU busy 72% of the time; 883 s with three, 64%).
-    maxWorkers: 4,
+    // Three files at a time: most of a file's time is spent waiting for Temporal, helm, the cluster and
+    // the real node, so three overlap well even on two cores (a whole run with the real node: 883 s, CPU
+    // busy 64%). Four took 696-742 s, but one clean-clone CI run in three then failed two load-sensitive
+    // tests (a dashboard waiting 30 s for its stream, a SIGKILL landing after the work it should hit).
+    maxWorkers: 3,
     sequence: { sequencer: RealNodeFirstSequencer },
     // Store tests wait for provisioning; on a busy 2-core machine that can take a while.
     testTimeout: 180_000,
