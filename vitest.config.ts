@@ -9,8 +9,8 @@ export default defineConfig({
     globalSetup: ['test/harness/global-setup.ts'],
     pool: 'forks',
     // Three files at a time: most of a file's time is spent waiting for Temporal, helm, the cluster and
-    // the real node, so three overlap well even on two cores (a whole run with the real node: 883 s, CPU
-    // busy 64%). Four took 696-742 s, but one clean-clone CI run in three then failed two load-sensitive
+    // the real node, so three overlap well even on two cores (a clean-clone CI run with the real node: 895 s;
+    // CPU busy about 63%). Four were faster, but one clean-clone CI run in three then failed two load-sensitive
     // tests (a dashboard waiting 30 s for its stream, a SIGKILL landing after the work it should hit).
     maxWorkers: 3,
     sequence: { sequencer: RealNodeFirstSequencer },
