@@ -1,6 +1,7 @@
 // Readies the host for a real node, after recording how it was (local-host.ts) and cleaning up what a
-// killed run left behind (local-cleanup.ts): forwarding and bridge netfilter on, the node's address on
-// an interface of its own, its cgroup root in every hierarchy, and the guard that keeps traffic local.
+// killed run left behind (local-cleanup.ts): forwarding and bridge netfilter on, no IPv6 addresses
+// generated for new interfaces, the node's address on an interface of its own, its cgroup root in every
+// hierarchy, and the guard that keeps traffic local.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -11,11 +12,16 @@ import {
   ownerIsRunning,
   recordHost,
   saveHostRecord,
+  readSysctl,
   writeSysctl,
   type HostRecord,
 } from './local-host.js';
 import { installGuard } from './local-iptables.js';
 import { CGROUP_ROOT, NODE_INTERFACE, NODE_IP, nodeLayout, type NodeLayout } from './local-layout.js';
+
+const IPV6_ADDRESS_GENERATION = 'net.ipv6.conf.default.addr_gen_mode';
+/** The kernel's "none": no link-local (or any other) address is generated for a new interface. */
+const ADDRESS_GENERATION_NONE = '1';
 
 export interface PreparedHost {
   record: HostRecord;
@@ -51,6 +57,11 @@ export async function prepareHost(layout: NodeLayout, stateDir: string): Promise
     writeSysctl('net.ipv4.ip_forward', '1');
     writeSysctl('net.bridge.bridge-nf-call-iptables', '1');
     writeSysctl('net.bridge.bridge-nf-call-ip6tables', '1');
+    // Interfaces made from now on (each pod's host end, the bridges) get no IPv6 link-local address: every
+    // new address on the host is a network change to a browser there, and Chromium fails the requests it
+    // has queued (ERR_NETWORK_CHANGED), so a dashboard open during provisioning would lose them.
+    if (readSysctl(IPV6_ADDRESS_GENERATION) !== undefined)
+      writeSysctl(IPV6_ADDRESS_GENERATION, ADDRESS_GENERATION_NONE);
     await addNodeInterface();
     createCgroupRoot();
     await installGuard();

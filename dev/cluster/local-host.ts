@@ -16,6 +16,7 @@ export const NODE_SYSCTLS = [
   'net.bridge.bridge-nf-call-iptables',
   'net.bridge.bridge-nf-call-ip6tables',
   'net.ipv4.conf.all.route_localnet',
+  'net.ipv6.conf.default.addr_gen_mode',
   'kernel.panic',
   'kernel.panic_on_oops',
   'vm.overcommit_memory',

@@ -71,6 +71,18 @@ export async function openPage(
     const reason = request.failure()?.errorText ?? 'failed';
     if (!/ERR_ABORTED/.test(reason)) requestFailures.push(`${request.method()} ${request.url()}: ${reason}`);
   });
-  await page.goto(url);
+  // Chromium fails the requests it has queued when an address appears on or leaves the host
+  // (ERR_NETWORK_CHANGED), as a real node's start and stop do while other files run: a load that lost
+  // one of the page's scripts that way is loaded again.
+  for (let load = 1; ; load++) {
+    const failuresBefore = requestFailures.length;
+    await page.goto(url);
+    const lost = requestFailures.slice(failuresBefore).filter((failure) => failure.includes('ERR_NETWORK_CHANGED'));
+    if (lost.length === 0 || load === 3) break;
+    process.stderr.write(
+      `[browser] ${url}: loading again, the host's network changed during the load: ${lost.join('; ')}\n`,
+    );
+    pageErrors.length = 0;
+  }
   return { context, page, pageErrors, requestFailures };
 }

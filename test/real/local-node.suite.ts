@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeLocalClusterPorts, startLocalCluster, type RunningLocalCluster } from '../../dev/cluster/local.js';
@@ -19,6 +20,7 @@ import { localNodeComponents } from '../../dev/toolchain/local-components.js';
 import { applyObject } from '../../activities/kube-objects.js';
 import { guardrailManifests } from '../../activities/guardrails.js';
 import { namespaceName } from '../../core/names.js';
+import { eventually } from '../harness/clients.js';
 import { readHostState, type HostState } from './host-state.js';
 import { takeNodeTurn } from './node-turn.js';
 import { hasEnded, isReady, runScript, scriptPod, waitForPod, webPod, webService } from './pods.js';
@@ -116,6 +118,32 @@ describe.skipIf(!enabled)('the node itself (STOREFLEET_REAL_NODE=1)', () => {
       // apiserver -> kubelet (client certificate) -> containerd: the path of kubectl logs.
       const log = await core.readNamespacedPodLog({ name: 'web', namespace: 'default' });
       expect(log).toContain('hello from a real pod');
+    }, 180_000);
+
+    it('when a pod starts and is deleted, then no address appears on or leaves the host: a browser there (Chromium fails its queued requests on each such change) keeps its requests', async () => {
+      const monitor = spawn('ip', ['-o', 'monitor', 'address'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let seen = '';
+      monitor.stdout.on('data', (chunk: Buffer) => (seen += chunk.toString()));
+      try {
+        // `ip monitor` prints nothing when it starts listening: give it a moment.
+        await sleep(500);
+        await core.createNamespacedPod({ namespace: 'default', body: webPod('quiet', cluster!.images.busybox) });
+        await waitForPod(core, 'quiet', 120_000, isReady);
+        await core.deleteNamespacedPod({ name: 'quiet', namespace: 'default' });
+        // Gone from the API once kubelet has torn its sandbox (and the host end of its interface) down.
+        await eventually(
+          'the pod to be gone',
+          () =>
+            core.readNamespacedPod({ name: 'quiet', namespace: 'default' }).then(
+              () => undefined,
+              () => true,
+            ),
+          120_000,
+        );
+      } finally {
+        monitor.kill();
+      }
+      expect(seen).toBe('');
     }, 180_000);
 
     it('when a pod looks up a Service by its short and its full name, then cluster DNS answers, the pod connects, and names outside the cluster do not exist', async () => {
