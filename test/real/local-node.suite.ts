@@ -23,7 +23,7 @@ import { namespaceName } from '../../core/names.js';
 import { eventually } from '../harness/clients.js';
 import { readHostState, type HostState } from './host-state.js';
 import { takeNodeTurn } from './node-turn.js';
-import { hasEnded, isReady, runScript, scriptPod, waitForPod, webPod, webService } from './pods.js';
+import { hasEnded, isReady, reachScript, runScript, scriptPod, waitForPod, webPod, webService } from './pods.js';
 
 const enabled = process.env.STOREFLEET_REAL_NODE === '1';
 
@@ -215,15 +215,12 @@ describe.skipIf(!enabled)('the node itself (STOREFLEET_REAL_NODE=1)', () => {
       const web = await waitForPod(core, 'web', 120_000, isReady, storeNamespace);
       const podIP = web.status?.podIP ?? '';
 
-      // kube-router adds a new pod to its policies' sets a moment after the pod starts (as any enforcer
-      // does): each target gets 10 tries a second apart, so "closed" means closed for all of them.
       const probe = (targets: string[]) =>
-        targets
-          .map(
-            (target) =>
-              `r=closed; for i in 1 2 3 4 5 6 7 8 9 10; do if printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${target} 2>/dev/null | grep -q 'served by a real container'; then r=open; break; fi; sleep 1; done; echo "${target} $r"`,
-          )
-          .join('; ');
+        reachScript(
+          targets,
+          (target) =>
+            `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${target} 2>/dev/null | grep -q 'served by a real container'`,
+        );
       const inside = await runScript(
         core,
         storeNamespace,

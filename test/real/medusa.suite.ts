@@ -1,19 +1,19 @@
-// A Medusa store on a real node, end to end: the images built from images/ (server, storefront) and the
-// PostgreSQL and Redis stand-ins, provisioned through the API, seeded so it sells at once, browsed and
-// bought from in Chromium, checked with an order the worker places and cancels, and gone once deleted.
-// Needs root and local mode's Debian packages, so it runs only with STOREFLEET_REAL_NODE=1.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// A Medusa store on a real node, end to end (test/real/node.test.ts runs these tests): the images built
+// from images/ (server, storefront) and the PostgreSQL and Redis stand-ins, provisioned through the API,
+// seeded so it sells at once, browsed and bought from in Chromium, checked with an order the worker
+// places and cancels.
+import { beforeAll, expect, it } from 'vitest';
 import { namespaceName, storeWorkflowId } from '../../core/names.js';
 import { reasons } from '../../core/status.js';
 import { launchBrowser, openPage } from '../harness/browser.js';
 import { eventually } from '../harness/clients.js';
-import { historyText, storeId, storeStatus } from '../harness/store-worker.js';
+import { historyText, storeStatus } from '../harness/store-worker.js';
 import { screenshot } from '../web/dashboard-page.js';
 import { isReady } from './pods.js';
-import { hostOf, realNodeEnabled, startRealPlatform, type RealPlatform } from './real-platform.js';
+import { hostOf, type RealPlatform } from './real-platform.js';
 
 // PostgreSQL initialising its volume, Medusa's migrations and seed in the setup Job, the server's start.
-const provisionMs = 15 * 60_000;
+export const medusaProvisionMs = 15 * 60_000;
 
 interface OrderCheckAnswer {
   ok: boolean;
@@ -21,10 +21,10 @@ interface OrderCheckAnswer {
   steps: Array<{ name: string; ok: boolean; message: string }>;
 }
 
-describe.skipIf(!realNodeEnabled)('a Medusa store on a real node (STOREFLEET_REAL_NODE=1)', () => {
+/** A Medusa store the caller created through the API (and deletes). */
+export function medusaStoreTests(platform: () => RealPlatform, shop: string) {
   let real: RealPlatform;
-  const shop = storeId('medusa');
-  let checks: OrderCheckAnswer[] = [];
+  const checks: OrderCheckAnswer[] = [];
 
   const viaIngress = (path: string, options: Parameters<RealPlatform['viaIngress']>[2]) =>
     real.viaIngress(shop, path, options);
@@ -39,17 +39,11 @@ describe.skipIf(!realNodeEnabled)('a Medusa store on a real node (STOREFLEET_REA
     return (JSON.parse(signedIn.body) as { token: string }).token;
   };
 
-  beforeAll(async () => {
-    // The storefront check on, as in local mode: it reaches the store through the ingress.
-    real = await startRealPlatform('medusa', provisionMs, { storefrontCheck: true });
-  }, 40 * 60_000);
-
-  afterAll(() => real?.stop(), 300_000);
+  beforeAll(() => void (real = platform()));
 
   it(
     'when a Medusa store is created through the API, then it gets Ready: PostgreSQL on a real volume, Redis, the server and the storefront running, the setup Job done',
     async () => {
-      expect((await real.post('/stores', { storeId: shop, engine: 'medusa' })).status).toBe(201);
       const ready = await real.untilPhase(shop, 'Ready');
       expect(ready.conditions).toContainEqual(expect.objectContaining({ type: 'CommerceReady', status: 'True' }));
       // The storefront check runs right after Ready, through the ingress.
@@ -70,7 +64,7 @@ describe.skipIf(!realNodeEnabled)('a Medusa store on a real node (STOREFLEET_REA
       });
       expect(jobs.items.some((pod) => pod.status?.phase === 'Succeeded')).toBe(true);
     },
-    2 * provisionMs,
+    2 * medusaProvisionMs,
   );
 
   it('when its storefront is fetched through the ingress, then the page lists the seeded product with its price, and the admin answers and signs in', async () => {
@@ -184,11 +178,4 @@ describe.skipIf(!realNodeEnabled)('a Medusa store on a real node (STOREFLEET_REA
     ].join('\n');
     for (const secret of secrets) expect(recorded).not.toContain(secret);
   });
-
-  it('when the store is deleted, then nothing of it is left: namespace, volume and its directory, containers and sandboxes, iptables rules', async () => {
-    expect((await fetch(`${real.api.url}/stores/${shop}`, { method: 'DELETE' })).status).toBe(202);
-    await real.untilPhase(shop, 'Deleted', 300_000);
-    await real.expectNothingLeft([shop]);
-    checks = [];
-  }, 600_000);
-});
+}

@@ -1,11 +1,10 @@
-// WordPress stores on a real node, end to end: created through the API, provisioned by the worker with
-// local mode's stand-in images, served by PHP through local mode's ingress, guarded by their network
-// policies against real traffic, recovering from real faults, served over HTTPS with a certificate
-// cert-manager issued, and gone without a trace once deleted.
-// Needs root and local mode's Debian packages, so it runs only with STOREFLEET_REAL_NODE=1.
+// WordPress stores on a real node, end to end (test/real/node.test.ts runs these tests): created through
+// the API, provisioned by the worker with local mode's stand-in images, served by PHP through local
+// mode's ingress, guarded by their network policies against real traffic, recovering from real faults,
+// failing with the reason a platform team needs, and served over HTTPS with a certificate cert-manager issued.
 import { request as httpsRequest } from 'node:https';
 import type { TLSSocket } from 'node:tls';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { mergeValues } from '../../activities/helm-cli.js';
 import { deleteSignal, retrySignal } from '../../core/messages.js';
 import { namespaceName, releaseName, storeWorkflowId } from '../../core/names.js';
@@ -16,37 +15,38 @@ import { startCertManager } from '../harness/cert-manager.js';
 import { eventually } from '../harness/clients.js';
 import { historyText, storeId, storeStatus, waitForPhase, type StoreWorkerOptions } from '../harness/store-worker.js';
 import { screenshot } from '../web/dashboard-page.js';
-import { isReady, runScript } from './pods.js';
-import { hostOf, realNodeEnabled, startRealPlatform, type RealPlatform } from './real-platform.js';
+import { isReady, reachScript, runScript } from './pods.js';
+import { hostOf, type RealPlatform } from './real-platform.js';
 
 // A real WordPress store: MariaDB initialising its volume, Apache with PHP, the setup Job's wp-cli.
 const provisionMs = 10 * 60_000;
 
-describe.skipIf(!realNodeEnabled)('WordPress stores on a real node (STOREFLEET_REAL_NODE=1)', () => {
+type StandIns = {
+  images: Record<string, { repository: string; tag: string; pullPolicy: string }>;
+  woocommerce: Record<string, unknown>;
+};
+
+/** A worker as local mode runs it, with the WooCommerce chart values `change` makes of the stand-ins'. */
+const localWorker = (
+  real: RealPlatform,
+  options: StoreWorkerOptions,
+  change: (values: StandIns) => Record<string, unknown>,
+) => real.localWorker(options, { woocommerce: change(real.localValues('woocommerce') as StandIns) });
+
+/**
+ * Two WordPress stores the caller created through the API (and deletes): Ready, served, seen in
+ * Chromium, kept apart by their policies, recovering from a lost database pod and a killed web container.
+ */
+export function wordPressStoreTests(
+  platform: () => RealPlatform,
+  { shop, neighbour }: { shop: string; neighbour: string },
+) {
   let real: RealPlatform;
-  const shop = storeId('shop');
-  const neighbour = storeId('next');
-
-  type StandIns = {
-    images: Record<string, { repository: string; tag: string; pullPolicy: string }>;
-    woocommerce: Record<string, unknown>;
-  };
-  const standIns = () => real.localValues('woocommerce') as StandIns;
-  /** A worker as local mode runs it, with the WooCommerce chart values `change` makes of the stand-ins'. */
-  const localWorker = (options: StoreWorkerOptions, change: (values: StandIns) => Record<string, unknown>) =>
-    real.localWorker(options, { woocommerce: change(standIns()) });
-
-  beforeAll(async () => {
-    real = await startRealPlatform('stores', provisionMs);
-  }, 40 * 60_000);
-
-  afterAll(() => real?.stop(), 300_000);
+  beforeAll(() => void (real = platform()));
 
   it(
     'when two WordPress stores are created through the API, then both get Ready with WooCommerce reported skipped, the URL serves the PHP home page through the ingress, and the administrator logs in',
     async () => {
-      for (const id of [shop, neighbour])
-        expect((await real.post('/stores', { storeId: id, engine: 'woocommerce' })).status).toBe(201);
       const ready = await real.untilPhase(shop, 'Ready');
       await real.untilPhase(neighbour, 'Ready');
       expect(ready.conditions).toContainEqual(
@@ -116,19 +116,16 @@ describe.skipIf(!realNodeEnabled)('WordPress stores on a real node (STOREFLEET_R
     };
     const own = await database(shop);
     const other = await database(neighbour);
-    // MariaDB greets a client first: "open" means greeting bytes arrived. kube-router adds a new pod to
-    // its sets a moment after it starts, so each target gets 10 tries a second apart, and "closed"
-    // means closed for all of them.
-    const probe = (target: string) =>
-      `r=closed; for i in 1 2 3 4 5 6 7 8 9 10; do if [ "$(timeout 3 nc ${target} 3306 </dev/null 2>/dev/null | head -c 8 | wc -c)" -gt 0 ]; then r=open; break; fi; sleep 1; done; echo "${target} $r"`;
-    const targets = [own.service, own.podIP, other.service, other.podIP];
-    // All at once: a closed target takes its 10 tries in full.
+    // MariaDB greets a client first: "open" means greeting bytes arrived.
     const { log } = await runScript(
       real.core,
       namespaceName(shop),
       'probe',
       real.platform.cluster.images.busybox,
-      `${targets.map((t) => `(${probe(t)}) &`).join(' ')} wait`,
+      reachScript(
+        [own.service, own.podIP, other.service, other.podIP],
+        (target) => `[ "$(timeout 3 nc ${target} 3306 </dev/null 2>/dev/null | head -c 8 | wc -c)" -gt 0 ]`,
+      ),
     );
     expect(log).toContain(`${own.service} open`);
     expect(log).toContain(`${own.podIP} open`);
@@ -172,12 +169,133 @@ describe.skipIf(!realNodeEnabled)('WordPress stores on a real node (STOREFLEET_R
     expect((await real.pageAnswers(shop)).body).toMatch(/<meta name="generator" content="WordPress/);
   }, 300_000);
 
+  it('when the store ran, then no secret value shows in its workflow history, the worker or API logs, or the log tails storefleet recorded', async () => {
+    const secrets = Object.values(await real.secretValues(shop)).filter((value) => value.length >= 8);
+    expect(secrets.length).toBeGreaterThanOrEqual(5);
+    const handle = real.worker.client.workflow.getHandle(storeWorkflowId(shop));
+    const recorded = [
+      await historyText(handle),
+      JSON.stringify(await storeStatus(handle)),
+      ...real.worker.logs,
+      ...real.api.logs,
+    ].join('\n');
+    for (const secret of secrets) expect(recorded).not.toContain(secret);
+  });
+}
+
+/**
+ * WordPress stores of their own workers, on the emptier node: a crashing web container and a failing
+ * setup Job, a store served over HTTPS with a certificate cert-manager issued, and an image that is missing.
+ */
+export function wordPressFailureTests(platform: () => RealPlatform) {
+  let real: RealPlatform;
+  beforeAll(() => void (real = platform()));
+
+  // Three stores at once (the node's CPU fits three small stores beside the system pods, not four),
+  // then the fourth.
+  describe.concurrent('at once', () => {
+    it(
+      'when the web container keeps crashing, or the setup Job fails, then the store says so with the last log lines, and never a secret',
+      async () => {
+        // MariaDB's image where WordPress's belongs: its entrypoint finds no MARIADB_* settings and exits 1.
+        // It is in CrashLoopBackOff within seconds of its first start; 90 s leaves room for a busy machine.
+        const crashing = await localWorker(real, { maxProvisionSeconds: 90 }, (values) => ({
+          ...values,
+          images: { ...values.images, wordpress: values.images.mariadb! },
+        }));
+        // The production default: a WooCommerce plugin that cannot be had fails the setup Job (after one
+        // retry here, not the chart's six, whose back-off adds up to ten minutes).
+        const strict = await localWorker(real, {}, (values) => ({
+          ...values,
+          woocommerce: { required: true },
+          setup: { backoffLimit: 1 },
+        }));
+        try {
+          const [crash, job] = await Promise.all([
+            crashing.createStore({ storeId: storeId('crash'), engine: 'woocommerce' }),
+            strict.createStore({ storeId: storeId('nojob'), engine: 'woocommerce' }),
+          ]);
+          const [crashed, jobFailed] = await Promise.all([
+            waitForPhase(crash, 'Failed', provisionMs),
+            waitForPhase(job, 'Failed', provisionMs),
+          ]);
+
+          const crashEvent = crashed.events.find((event) => event.reason === reasons.ContainerCrashing);
+          expect(crashEvent?.message).toMatch(/^pod \S+-wordpress-\S+: container wordpress: CrashLoopBackOff/);
+          // The container's own words, from its log: the MariaDB entrypoint refusing to start.
+          expect(crashEvent?.message).toMatch(/MARIADB_ROOT_PASSWORD|MYSQL_ROOT_PASSWORD/);
+          expect(crashed.lastError).toContain('CrashLoopBackOff');
+
+          expect(jobFailed.lastError).toContain('setup');
+          expect(jobFailed.lastError).toContain('cannot be installed here');
+
+          for (const [store, status] of [
+            [crash.workflowId, crashed],
+            [job.workflowId, jobFailed],
+          ] as const) {
+            const secrets = Object.values(await real.secretValues(store.replace(/^store-/, ''))).filter(
+              (value) => value.length >= 8,
+            );
+            const recorded = JSON.stringify(status);
+            for (const secret of secrets) expect(recorded).not.toContain(secret);
+          }
+          for (const handle of [crash, job]) await handle.signal(deleteSignal);
+          await Promise.all([crash, job].map((handle) => waitForPhase(handle, 'Deleted', 300_000)));
+        } finally {
+          await crashing.stop();
+          await strict.stop();
+        }
+      },
+      2 * provisionMs,
+    );
+
+    it(
+      'when a store gets its certificate from a cert-manager ClusterIssuer, then it answers over HTTPS through the ingress with that certificate, its URLs https',
+      async () => {
+        const certManager = await startCertManager(real.platform.kubeconfigPath);
+        const tls = clusterChartValues({ STOREFLEET_STORE_TLS_CLUSTER_ISSUER: certManager.issuer });
+        const secure = await localWorker(real, { storeHttps: true }, (values) => mergeValues(values, tls));
+        try {
+          const id = storeId('tls');
+          const handle = await secure.createStore({ storeId: id, engine: 'woocommerce' });
+          const ready = await waitForPhase(handle, 'Ready', provisionMs);
+          const host = hostOf(id);
+          expect(ready.url).toBe(`https://${host}`);
+
+          const secret = await real.core.readNamespacedSecret({
+            name: `${releaseName('woocommerce', id)}-tls`,
+            namespace: namespaceName(id),
+          });
+          const certificate = Buffer.from(secret.data!['tls.crt']!, 'base64').toString();
+          // As a browser would: TLS to the ingress, the store's name in SNI, its certificate trusted.
+          const page = await eventually('the home page over HTTPS', async () => {
+            const answer = await httpsGet(real.platform.ingressTlsUrl, host, certificate).catch(() => undefined);
+            return answer?.status === 200 ? answer : undefined;
+          });
+          expect(page.authorized).toBe(true);
+          expect(page.subjectAltName).toContain(`DNS:${host}`);
+          expect(page.body).toMatch(/<meta name="generator" content="WordPress [\d.]+"/);
+          // WordPress knows it is served over https (its URL, and the ingress's X-Forwarded-Proto).
+          expect(page.body).toContain(`https://${host}/`);
+
+          await handle.signal(deleteSignal);
+          await waitForPhase(handle, 'Deleted', 300_000);
+          await real.expectNothingLeft([id]);
+        } finally {
+          await secure.stop();
+          await certManager.stop();
+        }
+      },
+      2 * provisionMs,
+    );
+  });
+
   it(
     'when the WordPress image is missing, then the store is Failed with ImageUnavailable naming pod and container; once the image is there, a retry makes it Ready',
     async () => {
-      const present = standIns().images.wordpress!;
+      const present = (real.localValues('woocommerce') as StandIns).images.wordpress!;
       const absent = { ...present, tag: `${present.tag}-absent` };
-      const missing = await localWorker({ fatalWaitGraceMs: 15_000 }, (values) => ({
+      const missing = await localWorker(real, { fatalWaitGraceMs: 15_000 }, (values) => ({
         ...values,
         images: { ...values.images, wordpress: absent },
       }));
@@ -204,123 +322,7 @@ describe.skipIf(!realNodeEnabled)('WordPress stores on a real node (STOREFLEET_R
     },
     3 * provisionMs,
   );
-
-  it('when the store ran, then no secret value shows in its workflow history, the worker or API logs, or the log tails storefleet recorded', async () => {
-    const secrets = Object.values(await real.secretValues(shop)).filter((value) => value.length >= 8);
-    expect(secrets.length).toBeGreaterThanOrEqual(5);
-    const handle = real.worker.client.workflow.getHandle(storeWorkflowId(shop));
-    const recorded = [
-      await historyText(handle),
-      JSON.stringify(await storeStatus(handle)),
-      ...real.worker.logs,
-      ...real.api.logs,
-    ].join('\n');
-    for (const secret of secrets) expect(recorded).not.toContain(secret);
-  });
-
-  it('when both stores are deleted, then nothing of them is left: namespace, volumes and their directories, containers and sandboxes, iptables rules', async () => {
-    for (const id of [shop, neighbour])
-      expect((await fetch(`${real.api.url}/stores/${id}`, { method: 'DELETE' })).status).toBe(202);
-    for (const id of [shop, neighbour]) await real.untilPhase(id, 'Deleted', 300_000);
-    await real.expectNothingLeft([shop, neighbour]);
-  }, 600_000);
-
-  // Last, on an emptier node: a 2-core node fits four small stores' CPU requests, system pods included.
-  it(
-    'when the web container keeps crashing, or the setup Job fails, then the store says so with the last log lines, and never a secret',
-    async () => {
-      // MariaDB's image where WordPress's belongs: its entrypoint finds no MARIADB_* settings and exits 1.
-      // It is in CrashLoopBackOff within seconds of its first start; 90 s leaves room for a busy machine.
-      const crashing = await localWorker({ maxProvisionSeconds: 90 }, (values) => ({
-        ...values,
-        images: { ...values.images, wordpress: values.images.mariadb! },
-      }));
-      // The production default: a WooCommerce plugin that cannot be had fails the setup Job (after one
-      // retry here, not the chart's six, whose back-off adds up to ten minutes).
-      const strict = await localWorker({}, (values) => ({
-        ...values,
-        woocommerce: { required: true },
-        setup: { backoffLimit: 1 },
-      }));
-      try {
-        const [crash, job] = await Promise.all([
-          crashing.createStore({ storeId: storeId('crash'), engine: 'woocommerce' }),
-          strict.createStore({ storeId: storeId('nojob'), engine: 'woocommerce' }),
-        ]);
-        const [crashed, jobFailed] = await Promise.all([
-          waitForPhase(crash, 'Failed', provisionMs),
-          waitForPhase(job, 'Failed', provisionMs),
-        ]);
-
-        const crashEvent = crashed.events.find((event) => event.reason === reasons.ContainerCrashing);
-        expect(crashEvent?.message).toMatch(/^pod \S+-wordpress-\S+: container wordpress: CrashLoopBackOff/);
-        // The container's own words, from its log: the MariaDB entrypoint refusing to start.
-        expect(crashEvent?.message).toMatch(/MARIADB_ROOT_PASSWORD|MYSQL_ROOT_PASSWORD/);
-        expect(crashed.lastError).toContain('CrashLoopBackOff');
-
-        expect(jobFailed.lastError).toContain('setup');
-        expect(jobFailed.lastError).toContain('cannot be installed here');
-
-        for (const [store, status] of [
-          [crash.workflowId, crashed],
-          [job.workflowId, jobFailed],
-        ] as const) {
-          const secrets = Object.values(await real.secretValues(store.replace(/^store-/, ''))).filter(
-            (value) => value.length >= 8,
-          );
-          const recorded = JSON.stringify(status);
-          for (const secret of secrets) expect(recorded).not.toContain(secret);
-        }
-        for (const handle of [crash, job]) await handle.signal(deleteSignal);
-        await Promise.all([crash, job].map((handle) => waitForPhase(handle, 'Deleted', 300_000)));
-      } finally {
-        await crashing.stop();
-        await strict.stop();
-      }
-    },
-    2 * provisionMs,
-  );
-
-  it(
-    'when a store gets its certificate from a cert-manager ClusterIssuer, then it answers over HTTPS through the ingress with that certificate, its URLs https',
-    async () => {
-      const certManager = await startCertManager(real.platform.kubeconfigPath);
-      const tls = clusterChartValues({ STOREFLEET_STORE_TLS_CLUSTER_ISSUER: certManager.issuer });
-      const secure = await localWorker({ storeHttps: true }, (values) => mergeValues(values, tls));
-      try {
-        const id = storeId('tls');
-        const handle = await secure.createStore({ storeId: id, engine: 'woocommerce' });
-        const ready = await waitForPhase(handle, 'Ready', provisionMs);
-        const host = hostOf(id);
-        expect(ready.url).toBe(`https://${host}`);
-
-        const secret = await real.core.readNamespacedSecret({
-          name: `${releaseName('woocommerce', id)}-tls`,
-          namespace: namespaceName(id),
-        });
-        const certificate = Buffer.from(secret.data!['tls.crt']!, 'base64').toString();
-        // As a browser would: TLS to the ingress, the store's name in SNI, its certificate trusted.
-        const page = await eventually('the home page over HTTPS', async () => {
-          const answer = await httpsGet(real.platform.ingressTlsUrl, host, certificate).catch(() => undefined);
-          return answer?.status === 200 ? answer : undefined;
-        });
-        expect(page.authorized).toBe(true);
-        expect(page.subjectAltName).toContain(`DNS:${host}`);
-        expect(page.body).toMatch(/<meta name="generator" content="WordPress [\d.]+"/);
-        // WordPress knows it is served over https (its URL, and the ingress's X-Forwarded-Proto).
-        expect(page.body).toContain(`https://${host}/`);
-
-        await handle.signal(deleteSignal);
-        await waitForPhase(handle, 'Deleted', 300_000);
-        await real.expectNothingLeft([id]);
-      } finally {
-        await secure.stop();
-        await certManager.stop();
-      }
-    },
-    2 * provisionMs,
-  );
-});
+}
 
 /** GET / of `host` through the ingress's TLS address, trusting only `ca`. */
 function httpsGet(
