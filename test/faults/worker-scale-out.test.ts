@@ -17,10 +17,13 @@ import { startWorkerProcess, type WorkerProcess } from '../harness/worker-proces
 
 const perReplica = 2;
 const storeCount = 8;
+const readyDelayMs = 8000;
 const onHelmQueue = new Set<string>(helmQueueActivities);
 
-/** The worker identity of every helm-queue activity running now, over all stores. */
-async function runningHelmWork(handles: WorkflowHandle[]): Promise<string[]> {
+/** Every helm-queue activity running now, over all stores: its type, its worker's identity and when it started (ms). */
+async function runningHelmWork(
+  handles: WorkflowHandle[],
+): Promise<Array<{ activity: string; identity: string; startedAt: number }>> {
   const described = await Promise.all(handles.map((handle) => handle.describe()));
   return described.flatMap(({ raw }) =>
     (raw.pendingActivities ?? [])
@@ -29,7 +32,11 @@ async function runningHelmWork(handles: WorkflowHandle[]): Promise<string[]> {
           onHelmQueue.has(a.activityType?.name ?? '') &&
           a.state === proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
       )
-      .map((a) => a.lastWorkerIdentity ?? '?'),
+      .map((a) => ({
+        activity: a.activityType?.name ?? '',
+        identity: a.lastWorkerIdentity ?? '?',
+        startedAt: Number(a.lastStartedTime?.seconds ?? 0) * 1000 + (a.lastStartedTime?.nanos ?? 0) / 1e6,
+      })),
   );
 }
 
@@ -41,7 +48,7 @@ describe('two worker replicas on one task queue', () => {
     const taskQueue = uniqueName('scale');
     const ids = Array.from({ length: storeCount }, () => uniqueName('scale'));
     // Slow pods keep readiness waits in flight, so the two replicas are seen busy at the same time.
-    const delay = await injectPodReadyDelay({ namespaces: ids.map(namespaceName) }, 6000);
+    const delay = await injectPodReadyDelay({ namespaces: ids.map(namespaceName) }, readyDelayMs);
     const env = { MAX_CONCURRENT_PROVISIONS: String(perReplica) };
     const workers: WorkerProcess[] = await Promise.all([
       startWorkerProcess(taskQueue, env),
@@ -61,12 +68,20 @@ describe('two worker replicas on one task queue', () => {
         "both replicas running helm-queue work, more than one replica's cap in all",
         async () => {
           const running = await runningHelmWork(handles);
-          const perWorker = countBy(running);
+          const perWorker = countBy(running.map((work) => work.identity));
           for (const [identity, count] of perWorker)
             if (count > perReplica) throw new GiveUp(`worker ${identity} ran ${count} helm-queue activities at once`);
           const busy = [...perWorker.keys()];
           const bothBusy = busy.length === 2 && busy.some((identity) => identity.startsWith(killedIdentity));
-          return bothBusy && running.length > perReplica ? true : undefined;
+          // The kill must land while the replica still holds work: one of its readiness waits (which last the
+          // pods' readiness delay) began only a moment ago (on a busy machine the describes alone take seconds).
+          const killedJustBegan = running.some(
+            (work) =>
+              work.activity === 'waitForReady' &&
+              work.identity.startsWith(killedIdentity) &&
+              Date.now() - work.startedAt < readyDelayMs / 2,
+          );
+          return bothBusy && killedJustBegan && running.length > perReplica ? true : undefined;
         },
         120_000,
       );
