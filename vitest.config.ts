@@ -9,9 +9,10 @@ export default defineConfig({
   test: {
     pool: 'forks',
     // Four files at a time: most of a file's time is spent waiting for Temporal, helm, the cluster and the
-    // real node, so four overlap well even on two cores (a full run with the real node: 783 s, its file 587 s
-    // of it). Load-sensitive failures seen with four earlier had causes of their own, since fixed (Chromium
-    // losing queued requests to the real node's pod addresses, waits timed with work on a busy machine).
+    // real node, so four overlap well even on two cores (the clean-clone CI run at 91885a0: vitest 724 s with
+    // the real node, `npm test` 12m08s; with three, 895 s). Load-sensitive failures seen with four earlier had
+    // causes of their own, since fixed (Chromium losing queued requests to the real node's pod addresses,
+    // waits timed with work on a busy machine).
     maxWorkers: 4,
     sequence: { sequencer: RealNodeFirstSequencer },
     reporters: ['default', './test/harness/summary-reporter.ts'],
