@@ -13,6 +13,7 @@ import { clusterChartValues } from '../../worker/cluster-values.js';
 import { launchBrowser, openPage } from '../harness/browser.js';
 import { startCertManager } from '../harness/cert-manager.js';
 import { eventually } from '../harness/clients.js';
+import { storeSecretValues } from '../harness/end-checks.js';
 import { historyText, storeId, storeStatus, waitForPhase, type StoreWorkerOptions } from '../harness/store-worker.js';
 import { screenshot } from '../web/dashboard-page.js';
 import { isReady, reachScript, runScript } from './pods.js';
@@ -170,7 +171,7 @@ export function wordPressStoreTests(
   }, 300_000);
 
   it('when the store ran, then no secret value shows in its workflow history, the worker or API logs, or the log tails storefleet recorded', async () => {
-    const secrets = Object.values(await real.secretValues(shop)).filter((value) => value.length >= 8);
+    const secrets = await storeSecretValues(shop, real.platform.kubeconfigPath);
     expect(secrets.length).toBeGreaterThanOrEqual(5);
     const handle = real.worker.client.workflow.getHandle(storeWorkflowId(shop));
     const recorded = [
@@ -211,9 +212,11 @@ export function wordPressFailureTests(platform: () => RealPlatform) {
           setup: { backoffLimit: 1 },
         }));
         try {
+          const crashId = storeId('crash');
+          const jobId = storeId('nojob');
           const [crash, job] = await Promise.all([
-            crashing.createStore({ storeId: storeId('crash'), engine: 'woocommerce' }),
-            strict.createStore({ storeId: storeId('nojob'), engine: 'woocommerce' }),
+            crashing.createStore({ storeId: crashId, engine: 'woocommerce' }),
+            strict.createStore({ storeId: jobId, engine: 'woocommerce' }),
           ]);
           const [crashed, jobFailed] = await Promise.all([
             waitForPhase(crash, 'Failed', provisionMs),
@@ -229,13 +232,11 @@ export function wordPressFailureTests(platform: () => RealPlatform) {
           expect(jobFailed.lastError).toContain('setup');
           expect(jobFailed.lastError).toContain('cannot be installed here');
 
-          for (const [store, status] of [
-            [crash.workflowId, crashed],
-            [job.workflowId, jobFailed],
+          for (const [id, status] of [
+            [crashId, crashed],
+            [jobId, jobFailed],
           ] as const) {
-            const secrets = Object.values(await real.secretValues(store.replace(/^store-/, ''))).filter(
-              (value) => value.length >= 8,
-            );
+            const secrets = await storeSecretValues(id, real.platform.kubeconfigPath);
             const recorded = JSON.stringify(status);
             for (const secret of secrets) expect(recorded).not.toContain(secret);
           }
