@@ -100,12 +100,21 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
     await createDefaultStorageClass(kc);
     provisioner = runFakeProvisioner(kc, provisionerStop.signal);
     progress(`waiting for ${nodeCount} Ready nodes`);
-    await waitFor('nodes Ready and the default ServiceAccount', 60_000, async () => {
-      const ready = (await countReadyNodes(kc)) >= nodeCount;
+    // Two minutes: on a busy two-core machine (the test suite starting beside it) one was not always enough.
+    await waitFor(120_000, async () => {
+      const ready = await countReadyNodes(kc);
       const serviceAccount = await kc
         .makeApiClient(CoreV1Api)
-        .readNamespacedServiceAccount({ name: 'default', namespace: 'default' });
-      return ready && Boolean(serviceAccount);
+        .readNamespacedServiceAccount({ name: 'default', namespace: 'default' })
+        .then(
+          () => true,
+          () => false,
+        );
+      const missing = [
+        ...(ready < nodeCount ? [`${nodeCount} Ready nodes (${ready} so far)`] : []),
+        ...(serviceAccount ? [] : ['the default ServiceAccount (kube-controller-manager makes it)']),
+      ];
+      return missing.length ? missing.join(' and ') : undefined;
     });
     return { kubeconfigPath, server, processes, stopApiserver, startApiserver, stop };
   } catch (error) {
@@ -114,11 +123,15 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
   }
 }
 
-async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
+/** Polls until `missing()` names nothing missing any more; on timeout, says what still was. */
+async function waitFor(timeoutMs: number, missing: () => Promise<string | undefined>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let lastMissing = 'an answer from the apiserver';
   while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
+    const now = await missing().catch((error: unknown) => `an answer from the apiserver (${String(error)})`);
+    if (now === undefined) return;
+    lastMissing = now;
     await sleep(250);
   }
-  throw new Error(`simulated cluster: timed out after ${timeoutMs / 1000}s waiting for ${what}`);
+  throw new Error(`simulated cluster: timed out after ${timeoutMs / 1000}s waiting for ${lastMissing}`);
 }
