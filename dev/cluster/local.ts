@@ -206,9 +206,13 @@ async function waitForReadyNode(kc: KubeConfig, timeoutMs: number): Promise<void
   while (Date.now() < deadline) {
     const node = await core.readNode({ name: NODE_NAME }).catch(() => undefined);
     const ready = node?.status?.conditions?.find((condition) => condition.type === 'Ready');
-    if (ready?.status === 'True' && !node?.spec?.taints?.some((taint) => taint.key === 'node.kubernetes.io/not-ready'))
-      return;
-    if (ready) last = `Ready=${ready.status}: ${ready.message ?? ready.reason ?? ''}`;
+    const notReadyTaint = node?.spec?.taints?.some((taint) => taint.key === 'node.kubernetes.io/not-ready');
+    if (ready?.status === 'True' && !notReadyTaint) return;
+    if (ready)
+      last =
+        ready.status === 'True'
+          ? "Ready=True, but its node.kubernetes.io/not-ready taint is still there: kube-controller-manager's node lifecycle controller removes it"
+          : `Ready=${ready.status}: ${ready.message ?? ready.reason ?? ''}`;
     await sleep(500);
   }
   throw new Error(`local cluster: node ${NODE_NAME} was not Ready after ${timeoutMs / 1000}s (${last})`);
