@@ -14,6 +14,12 @@ export default defineConfig({
     // causes of their own, since fixed (Chromium losing queued requests to the real node's pod addresses,
     // waits timed with work on a busy machine).
     maxWorkers: 4,
+    // The files of a worker share its process and loaded modules instead of a fresh process each: loading
+    // the SDKs and clients again for each of ~135 files made vitest's import time 133 s in a full run (30 s
+    // shared) and its processes' CPU 383 s (308 s shared), on two cores busy the whole run. So a file must
+    // leave nothing running: it stops its workers, servers and browsers in afterAll (test/harness/clients.ts
+    // closes the file's Temporal connections there, and the next file connects anew).
+    isolate: false,
     sequence: { sequencer: RealNodeFirstSequencer },
     reporters: ['default', './test/harness/summary-reporter.ts'],
     projects: [
@@ -36,9 +42,6 @@ export default defineConfig({
           name: 'unit',
           include: ['**/*.test.ts'],
           exclude: [...excluded, ...platformFiles],
-          // Pure tests share their worker's modules: a fresh process per file cost each of these ~65 files
-          // more than its tests (the unit files alone: 11 s isolated, 4.5 s shared, on an idle machine).
-          isolate: false,
         },
       },
     ],

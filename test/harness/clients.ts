@@ -12,11 +12,17 @@ let temporal: Promise<{ client: Client; connection: Connection }> | undefined;
 let nativeConnection: Promise<NativeConnection> | undefined;
 let runtimeInstalled = false;
 
-/** A client of the run's Temporal dev server, shared by the tests of one file and closed after them. */
+/**
+ * A client of the run's Temporal dev server, shared by the tests of one file and closed after them (the
+ * next file in the same process, which shares this module, connects anew).
+ */
 export function temporalClient(): Promise<Client> {
   temporal ??= (async () => {
     const connection = await Connection.connect({ address: inject('temporalAddress') });
-    afterAll(() => connection.close());
+    afterAll(() => {
+      temporal = undefined;
+      return connection.close();
+    });
     return { client: new Client({ connection, namespace: 'default' }), connection };
   })();
   return temporal.then((t) => t.client);
@@ -45,11 +51,14 @@ export function installQuietRuntime(): void {
   runtimeInstalled = true;
 }
 
-/** The worker side of the run's Temporal server. */
+/** The worker side of the run's Temporal server, shared by the tests of one file like temporalClient(). */
 export function workerConnection(): Promise<NativeConnection> {
   installQuietRuntime();
   nativeConnection ??= NativeConnection.connect({ address: inject('temporalAddress') }).then((connection) => {
-    afterAll(() => connection.close());
+    afterAll(() => {
+      nativeConnection = undefined;
+      return connection.close();
+    });
     return connection;
   });
   return nativeConnection;
