@@ -7,6 +7,8 @@ import { adminKeys, ownerKeys, sharedKeyProblems } from './key-settings.js';
 import { defaultStreamsPerOwner } from './stream-slots.js';
 
 const positiveInt = z.coerce.number().int().positive();
+/** How long a read that needs the worker (a dry run, usage, a quota reservation) waits for it. */
+export const defaultWorkerReadTimeoutMs = 15_000;
 
 const envSchema = z
   .object({
@@ -21,7 +23,7 @@ const envSchema = z
     STOREFLEET_STORES_PER_OWNER: positiveInt.default(50),
     STOREFLEET_RATE_LIMIT_PER_MINUTE: positiveInt.default(300),
     STOREFLEET_QUERY_TIMEOUT_MS: positiveInt.default(3000),
-    STOREFLEET_WORKER_READ_TIMEOUT_MS: positiveInt.default(15_000),
+    STOREFLEET_WORKER_READ_TIMEOUT_MS: positiveInt.default(defaultWorkerReadTimeoutMs),
     STOREFLEET_STREAMS_PER_OWNER: positiveInt.default(defaultStreamsPerOwner),
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
   })

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import { pino } from 'pino';
 import { inject } from 'vitest';
 import { createApp } from '../../api/app.js';
+import { defaultWorkerReadTimeoutMs } from '../../api/config.js';
 import { pageTokenKey } from '../../api/installation.js';
 import { createPageTokens } from '../../api/page-token.js';
 import { createStoreService, type StoreService } from '../../api/stores.js';
@@ -60,7 +61,7 @@ export async function startApi(options: ApiOptions): Promise<TestApi> {
     queryTimeoutMs,
     storesPerOwner: options.storesPerOwner ?? 1000,
     quotaTaskQueue: options.quotaTaskQueue,
-    workerReadTimeoutMs: options.workerReadTimeoutMs ?? 10_000,
+    workerReadTimeoutMs: options.workerReadTimeoutMs ?? defaultWorkerReadTimeoutMs,
     pageTokens: createPageTokens(pageTokenKey({ client, taskQueue: options.taskQueue })),
   });
   const app = createApp({
