@@ -66,8 +66,13 @@ export interface RealPlatform {
   /** GET a path of the store through the ingress until it answers 200. */
   pageAnswers(id: string, path?: string): Promise<StoreResponse & { body: string }>;
   secretValues(id: string): Promise<Record<(typeof adminSecretKeys)[number], string>>;
-  /** After delete: no namespace, volume or its directory, container or sandbox, or iptables rule of the stores. */
+  /**
+   * After delete: no namespace, volume or volume directory of the stores. The node's part is checked later
+   * by expectNothingLeftOnNode(), once kubelet's garbage collection has had its minute.
+   */
   expectNothingLeft(ids: string[]): Promise<void>;
+  /** No container, sandbox or iptables rule of any store expectNothingLeft() was asked about. */
+  expectNothingLeftOnNode(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -125,6 +130,8 @@ export async function startRealPlatform(
     const apiUrl = api.url;
     const status = async (id: string) => (await (await fetch(`${apiUrl}/stores/${id}`)).json()) as StoreView;
     const ctr = (args: string[]) => execa('ctr', ['-a', running.cluster.containerdSocket, '-n', 'k8s.io', ...args]);
+    // The namespaces of the stores expectNothingLeft() was asked about, for expectNothingLeftOnNode().
+    const deletedNamespaces: string[] = [];
     const viaIngress = async (id: string, path: string, options: Omit<StoreRequest, 'ingressUrl'> = {}) => {
       const reply = await storeRequest(`${storeUrl(id, LOCAL_BASE_DOMAIN)}${path}`, {
         timeoutMs: 30_000,
@@ -189,6 +196,7 @@ export async function startRealPlatform(
       },
       async expectNothingLeft(ids) {
         const namespaces = ids.map(namespaceName);
+        deletedNamespaces.push(...namespaces);
         for (const name of namespaces) await expect(core.readNamespace({ name })).rejects.toMatchObject({ code: 404 });
         // The provisioner deletes a released volume (reclaim policy Delete) a moment after its claim goes,
         // later on a busy node.
@@ -214,11 +222,14 @@ export async function startRealPlatform(
               : true,
           120_000,
         );
+      },
+      async expectNothingLeftOnNode() {
+        expect(deletedNamespaces, 'the stores expectNothingLeft() checked').not.toEqual([]);
         // kubelet removes a deleted pod's exited containers and sandbox in its garbage collection, once a minute.
         const leftContainers = async () =>
           (
             await Promise.all(
-              namespaces.map(async (ns) =>
+              deletedNamespaces.map(async (ns) =>
                 (
                   await ctr(['containers', 'list', '--quiet', `labels."io.kubernetes.pod.namespace"==${ns}`])
                 ).stdout.trim(),
@@ -232,7 +243,7 @@ export async function startRealPlatform(
           () => 'still there',
         );
         const rules = await execa('iptables-save');
-        for (const ns of namespaces) expect(rules.stdout).not.toContain(ns);
+        for (const ns of deletedNamespaces) expect(rules.stdout).not.toContain(ns);
       },
       stop,
     };
