@@ -52,6 +52,9 @@ beforeAll(async () => {
     },
     reject: false,
     all: true,
+    // Its stop finishes the pass under way and stops nginx; execa's default SIGKILL 5 s after a SIGTERM
+    // cut that short on a busy machine (exit code undefined in a full CI run), so it may take a minute.
+    forceKillAfterDelay: 60_000,
   });
   await core.createNamespace({ body: { metadata: { name: namespace } } });
   await eventually(
