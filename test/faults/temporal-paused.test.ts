@@ -1,7 +1,7 @@
 // A Temporal server that hangs (paused with SIGSTOP: connections stay open, nothing answers) costs an
 // API request its deadline, then a 503; readiness says what is down; a scrape does not wait at all.
 // The server is this file's own, so pausing it stalls no other test, and it is always resumed.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -38,11 +38,26 @@ function resume(): void {
   if (temporal) process.kill(temporal.process.pid, 'SIGCONT');
 }
 
+/** Every thread of `pid` is stopped; one that exits while it is read counts as stopped. */
+function allThreadsStopped(pid: number): boolean {
+  return readdirSync(`/proc/${pid}/task`).every((thread) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${thread}/stat`, 'utf8');
+      return /^[tT]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+    } catch {
+      return true;
+    }
+  });
+}
+
 /** Runs `check` while Temporal is paused, with the API's connection to it already open. */
 async function whilePaused(check: () => Promise<void>): Promise<void> {
   expect((await fetch(`${api.url}/stores`)).status).toBe(200);
   process.kill(temporal.process.pid, 'SIGSTOP');
   try {
+    // The kernel stops a process's threads one after another, and on a busy machine the rest can still
+    // answer a call meanwhile (a CI run's readiness check once found Temporal answering while "paused").
+    await eventually('every Temporal thread to stop', () => allThreadsStopped(temporal.process.pid) || undefined, 5000);
     await check();
   } finally {
     resume();

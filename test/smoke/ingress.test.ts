@@ -2,7 +2,7 @@
 // as they come and go, routes by host, and answers for what it cannot serve. The simulated cluster has
 // no pod network, so nothing here is proxied to a cluster IP (the real-node tests do that): a backend
 // that exists shows up as a proxy_pass line in the config it applied.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, NetworkingV1Api, type V1Ingress } from '@kubernetes/client-node';
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { storeRequest } from '../../activities/store-http.js';
 import { repoRoot } from '../../dev/config.js';
 import { freePort } from '../../dev/ports.js';
+import { isAlive } from '../../dev/process.js';
 import { eventually, kubeConfig, uniqueName } from '../harness/clients.js';
 
 const namespace = uniqueName('ingress');
@@ -66,6 +67,13 @@ beforeAll(async () => {
 afterAll(async () => {
   ingressProcess.kill('SIGTERM');
   await ingressProcess;
+  // A stop cut short by a SIGKILL leaves the ingress's nginx running: stop it, so this file leaves none.
+  const pidFile = join(stateDir, 'nginx.pid');
+  const nginxPid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : 0;
+  if (nginxPid > 0 && isAlive(nginxPid)) {
+    process.kill(nginxPid, 'SIGTERM');
+    await eventually('the leftover nginx to stop', () => (isAlive(nginxPid) ? undefined : true), 10_000);
+  }
   await core.deleteNamespace({ name: namespace }).catch(() => undefined);
   rmSync(stateDir, { recursive: true, force: true });
 });
