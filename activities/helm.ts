@@ -8,6 +8,7 @@ import type { Engine, StoreSpec } from '../core/store-spec.js';
 import { activityLogger, type ActivityDeps } from './deps.js';
 import { withHeartbeat } from './heartbeat.js';
 import { helmRunner, storeRelease } from './helm-cli.js';
+import { latestRevision } from './helm-records.js';
 import { ignoreNotFound } from './kube-objects.js';
 
 export interface ReleaseTarget {
@@ -43,12 +44,10 @@ export function createHelmActivities(deps: ActivityDeps) {
 
   /** A release stuck pending-* would refuse every upgrade ("another operation is in progress"). */
   async function recoverPendingRelease(release: string, namespace: string): Promise<string | undefined> {
-    const status = await helm(['status', release, '-n', namespace, '-o', 'json']);
-    if (!status.ok) return undefined;
-    const info = JSON.parse(status.stdout) as { info?: { status?: string }; version?: number };
-    const state = info.info?.status ?? '';
+    const latest = await latestRevision(deps.kubeConfig, release, namespace);
+    const state = latest?.status ?? '';
     if (!state.startsWith('pending-')) return undefined;
-    const firstInstall = state === 'pending-install' || info.version === 1;
+    const firstInstall = state === 'pending-install' || latest?.revision === 1;
     const fix = firstInstall
       ? await helm(['uninstall', release, '-n', namespace])
       : await helm(['rollback', release, '-n', namespace]);
@@ -124,10 +123,9 @@ export function createHelmActivities(deps: ActivityDeps) {
       const release = releaseName(spec.engine, spec.storeId);
       const namespace = namespaceName(spec.storeId);
       const current = async () => {
-        const status = await helm(['status', release, '-n', namespace, '-o', 'json']);
-        if (!status.ok) throw new Error(`helm status ${release}: ${classifyHelmError(status.output).message}`);
-        const info = JSON.parse(status.stdout) as { version: number; info?: { status?: string } };
-        return { revision: info.version, state: info.info?.status ?? '' };
+        const latest = await latestRevision(deps.kubeConfig, release, namespace);
+        if (!latest) throw new Error(`helm has no record of release ${release} in ${namespace}`);
+        return { revision: latest.revision, state: latest.status };
       };
       return withHeartbeat(
         () => ({ step: `helm rollback to revision ${options.revision ?? 'before'}` }),

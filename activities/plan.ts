@@ -9,6 +9,7 @@ import type { ActivityDeps } from './deps.js';
 import { guardrailManifests } from './guardrails.js';
 import { classifyHelmError } from './helm.js';
 import { helmRunner, storeRelease } from './helm-cli.js';
+import { latestRevision } from './helm-records.js';
 import { ignoreNotFound } from './kube-objects.js';
 import { resourceFits } from './plan-resources.js';
 import type { PlannedObject, StorePlan } from '../core/reads.js';
@@ -48,7 +49,7 @@ export function createPlanActivities(deps: ActivityDeps) {
       const { name: release, chart, values } = storeRelease(deps, spec);
       // A store that exists (the dry run of a change) is rendered against the cluster, so the chart's
       // lookups see what is there, e.g. the volume sizes a plan change keeps; a new one by `helm template`.
-      const exists = namespaceExists && (await helm(['status', release, '-n', namespace])).ok;
+      const exists = namespaceExists && (await latestRevision(deps.kubeConfig, release, namespace)) !== undefined;
       const rendered = exists
         ? await renderUpgrade(release, chart, namespace, values)
         : await helm(['template', release, chart, '-n', namespace, '-f', '-'], values);
