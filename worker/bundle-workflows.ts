@@ -17,11 +17,14 @@ const workflowsPath = fileURLToPath(new URL(`../workflows/index${extname(thisFil
 export const prebuiltBundlePath = fileURLToPath(new URL('./workflow-bundle.js', import.meta.url));
 
 /**
- * The workflow bundle: the one `npm run build` made, else one built by a child process into a temp file
- * that remove() deletes once loaded.
+ * The workflow bundle: `configured` (STOREFLEET_WORKFLOW_BUNDLE), else the one `npm run build` made,
+ * else one built by a child process into a temp file that remove() deletes once loaded.
  */
-export async function workflowBundle(): Promise<{ codePath: string; prebuilt: boolean; remove: () => void }> {
-  if (existsSync(prebuiltBundlePath)) return { codePath: prebuiltBundlePath, prebuilt: true, remove: () => undefined };
+export async function workflowBundle(
+  configured?: string,
+): Promise<{ codePath: string; prebuilt: boolean; remove: () => void }> {
+  const prebuilt = configured ?? (existsSync(prebuiltBundlePath) ? prebuiltBundlePath : undefined);
+  if (prebuilt) return { codePath: prebuilt, prebuilt: true, remove: () => undefined };
   const dir = mkdtempSync(join(tmpdir(), 'storefleet-workflows-'));
   const codePath = join(dir, 'workflow-bundle.js');
   try {

@@ -149,3 +149,19 @@ describe("the cluster's knobs for store releases (STOREFLEET_STORE_*)", () => {
     expect(() => loadWorkerConfig({ [name]: value })).toThrow(new RegExp(`${name}: .*${message.source}`));
   });
 });
+
+describe('STOREFLEET_WORKFLOW_BUNDLE', () => {
+  it('when it is unset, then the worker uses the built bundle or bundles at start', () => {
+    expect(loadWorkerConfig({}).workflowBundlePath).toBeUndefined();
+  });
+
+  it('when it names a file, then the worker loads that bundle', () => {
+    expect(loadWorkerConfig({ STOREFLEET_WORKFLOW_BUNDLE: 'package.json' }).workflowBundlePath).toBe('package.json');
+  });
+
+  it('when the file does not exist, then the worker stops naming the variable', () => {
+    expect(() => loadWorkerConfig({ STOREFLEET_WORKFLOW_BUNDLE: '/nonexistent/bundle.js' })).toThrow(
+      /STOREFLEET_WORKFLOW_BUNDLE.*no such file/,
+    );
+  });
+});

@@ -1,6 +1,6 @@
 // The worker's configuration, read from the environment once at start-up (see README "Settings").
 import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { loadYaml } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { ConfigError, parseEnvironment } from '../core/environment.js';
@@ -20,6 +20,11 @@ const envSchema = z.object({
     .min(1)
     .default(fileURLToPath(new URL('../charts', import.meta.url))),
   STOREFLEET_HELM_BIN: z.string().min(1).default('helm'),
+  STOREFLEET_WORKFLOW_BUNDLE: z
+    .string()
+    .min(1)
+    .refine(existsSync, 'no such file: a workflow bundle built beforehand (npm run build makes one)')
+    .optional(),
   STOREFLEET_BASE_DOMAIN: z
     .string()
     .regex(/^[a-z0-9.-]+$/, 'must be a DNS domain such as 127.0.0.1.nip.io')
@@ -92,6 +97,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
     kubeconfigPath: values.KUBECONFIG,
     chartsDir: values.STOREFLEET_CHARTS_DIR,
     helmBinary: values.STOREFLEET_HELM_BIN,
+    workflowBundlePath: values.STOREFLEET_WORKFLOW_BUNDLE,
     chartValues: installationChartValues(
       loadChartValues(values.STOREFLEET_CHART_VALUES_FILE),
       clusterChartValues(values),

@@ -43,7 +43,7 @@ async function main(): Promise<void> {
 
   const kubeConfig = loadKubeConfig(config.kubeconfigPath);
 
-  const bundle = await workflowBundle();
+  const bundle = await workflowBundle(config.workflowBundlePath);
   log.info({ workflowBundle: bundle.prebuilt ? bundle.codePath : 'built at start' }, 'workflow bundle ready');
   const connection = await NativeConnection.connect({ address: config.temporal.address, tls: config.temporal.tls });
   // The workers read the bundle when they are created; the file is not needed after that.

@@ -3,7 +3,7 @@
 // stop being ready flip StoreReady while the phase stays Ready. Through the real worker process, so its
 // metrics endpoint counts the failed checks.
 import { CoreV1Api, NetworkingV1Api } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { namespaceName, releaseName } from '../../core/names.js';
 import { freePort } from '../../dev/ports.js';
 import { eventually, kubeConfig, temporalClient, uniqueName } from '../harness/clients.js';
@@ -24,6 +24,8 @@ beforeAll(async () => {
     STOREFLEET_STOREFRONT_CHECK: 'off',
     STOREFLEET_WORKER_METRICS: metrics,
   });
+  // STOREFLEET_WORKFLOW_BUNDLE (set by the harness): the run's bundle, not one built at start.
+  expect(worker.output()).toContain(`"workflowBundle":"${inject('workflowBundlePath')}","msg":"workflow bundle ready"`);
 }, 120_000);
 afterAll(() => worker.kill('SIGTERM'));
 
