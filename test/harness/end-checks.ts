@@ -76,14 +76,19 @@ export async function expectNothingLeaked(
   );
 }
 
-/** The values of a store's admin Secret worth searching for ('admin', the user name, is too common a word). */
-export async function storeSecretValues(storeId: string, kubeconfigPath?: string): Promise<string[]> {
+/** The store's admin Secret, decoded, by key. */
+export async function storeSecret(storeId: string, kubeconfigPath?: string): Promise<Record<string, string>> {
   const secret = await kubeConfig(kubeconfigPath)
     .makeApiClient(CoreV1Api)
     .readNamespacedSecret({ name: adminSecretName, namespace: namespaceName(storeId) });
-  return Object.values(secret.data ?? {})
-    .map((value) => Buffer.from(value, 'base64').toString())
-    .filter((value) => value.length >= 8);
+  return Object.fromEntries(
+    Object.entries(secret.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64').toString()]),
+  );
+}
+
+/** The values of a store's admin Secret worth searching for ('admin', the user name, is too common a word). */
+export async function storeSecretValues(storeId: string, kubeconfigPath?: string): Promise<string[]> {
+  return Object.values(await storeSecret(storeId, kubeconfigPath)).filter((value) => value.length >= 8);
 }
 
 /** No secret value, plain or base64, in the store's and its cleanup's histories or in the logs given. */

@@ -9,7 +9,7 @@ import { expect, inject } from 'vitest';
 import { adminSecretKeys } from '../../activities/secrets.js';
 import { storeRequest, type StoreRequest, type StoreResponse } from '../../activities/store-http.js';
 import type { Engine } from '../../core/store-spec.js';
-import { adminSecretName, namespaceName, storeUrl } from '../../core/names.js';
+import { namespaceName, storeUrl } from '../../core/names.js';
 import { freeLocalClusterPorts } from '../../dev/cluster/local.js';
 import {
   localChartValues,
@@ -25,6 +25,7 @@ import { ensureToolchain } from '../../dev/toolchain/ensure.js';
 import { localNodeComponents } from '../../dev/toolchain/local-components.js';
 import { startApi, type TestApi } from '../harness/api.js';
 import { eventually, GiveUp, kubeConfig } from '../harness/clients.js';
+import { storeSecret } from '../harness/end-checks.js';
 import { startStoreWorker, type StoreWorkerOptions, type TestStoreWorker } from '../harness/store-worker.js';
 import { takeNodeTurn } from './node-turn.js';
 
@@ -189,10 +190,11 @@ export async function startRealPlatform(
           180_000,
         ),
       async secretValues(id) {
-        const secret = await core.readNamespacedSecret({ name: adminSecretName, namespace: namespaceName(id) });
-        return Object.fromEntries(
-          adminSecretKeys.map((key) => [key, Buffer.from(secret.data?.[key] ?? '', 'base64').toString()]),
-        ) as Record<(typeof adminSecretKeys)[number], string>;
+        const secret = await storeSecret(id, running.kubeconfigPath);
+        return Object.fromEntries(adminSecretKeys.map((key) => [key, secret[key] ?? ''])) as Record<
+          (typeof adminSecretKeys)[number],
+          string
+        >;
       },
       async expectNothingLeft(ids) {
         const namespaces = ids.map(namespaceName);
