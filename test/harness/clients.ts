@@ -2,11 +2,12 @@
 // running the once-bundled workflows, and helm pointed at the simulated cluster.
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { execa } from 'execa';
 import { afterAll, inject } from 'vitest';
+import { loadKubeConfig } from '../../activities/kube-config.js';
 
 let temporal: Promise<{ client: Client; connection: Connection }> | undefined;
 let nativeConnection: Promise<NativeConnection> | undefined;
@@ -28,11 +29,13 @@ export function temporalClient(): Promise<Client> {
   return temporal.then((t) => t.client);
 }
 
-/** The run's cluster, or another one a test started itself. */
+/**
+ * The run's cluster, or another one a test started itself, as the worker loads it: its calls share one
+ * keep-alive connection pool instead of a new TLS connection each (the library's default), which cost
+ * the test processes and the apiserver CPU on every call (the workers' readiness polls make many).
+ */
 export function kubeConfig(path = inject('kubeconfigPath')): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromFile(path);
-  return kc;
+  return loadKubeConfig(path);
 }
 
 /** Keeps the SDK's own log lines (worker state changes, pollers) out of the test output. */
