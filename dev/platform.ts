@@ -1,7 +1,7 @@
 // The local platform's servers: Temporal and a Kubernetes cluster (simulated, a real node on this
 // machine, or the operator's own). `npm start` and the test harness both start them through here.
 import { join } from 'node:path';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api } from '@kubernetes/client-node';
 import { assertMachineCanRunLocalNode } from './cluster/local-checks.js';
 import { summarizeRemoved } from './cluster/local-cleanup.js';
 import { startLocalPlatform, type RunningLocalPlatform } from './cluster/local-platform.js';
@@ -14,6 +14,7 @@ import { ensureStoreCrd, ensureStoreObjectNamespace, localStoreObjectNamespace }
 import { startTemporal } from './temporal.js';
 import type { Toolchain } from './toolchain/ensure.js';
 import { startApi, startWorker } from './services.js';
+import { loadKubeConfig } from '../activities/kube-config.js';
 
 export interface PlatformOptions {
   /** Throwaway state: skip fsyncs (tests). */
@@ -192,8 +193,7 @@ export async function startPlatform(
 }
 
 async function assertClusterReachable(kubeconfigPath: string): Promise<void> {
-  const kc = new KubeConfig();
-  kc.loadFromFile(kubeconfigPath);
+  const kc = loadKubeConfig(kubeconfigPath);
   try {
     await kc.makeApiClient(CoreV1Api).listNamespace({ limit: 1 });
   } catch (error) {

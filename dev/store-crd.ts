@@ -3,16 +3,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  ApiextensionsV1Api,
-  CoreV1Api,
-  dumpYaml,
-  KubeConfig,
-  type V1CustomResourceDefinition,
-} from '@kubernetes/client-node';
+import { ApiextensionsV1Api, CoreV1Api, dumpYaml, type V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { beforeSend, ignoreConflict } from '../activities/kube-objects.js';
 import { storeCrd } from '../core/store-resource.js';
 import { repoRoot } from './config.js';
+import { loadKubeConfig } from '../activities/kube-config.js';
 
 export const storeCrdFile = 'charts/platform/crds/stores.yaml';
 
@@ -46,8 +41,7 @@ const rawBody = (body: object) => beforeSend((context) => context.setBody(JSON.s
 
 /** Creates or replaces the Store CRD in the cluster and waits until the apiserver serves it (local modes, at start). */
 export async function ensureStoreCrd(kubeconfigPath: string, timeoutMs = 30_000): Promise<void> {
-  const kc = new KubeConfig();
-  kc.loadFromFile(kubeconfigPath);
+  const kc = loadKubeConfig(kubeconfigPath);
   const extensions = kc.makeApiClient(ApiextensionsV1Api);
   const name = storeCrd.metadata.name;
   const existing = await extensions.readCustomResourceDefinition({ name }).catch(() => undefined);
@@ -74,8 +68,7 @@ export async function ensureStoreCrd(kubeconfigPath: string, timeoutMs = 30_000)
 
 /** The namespace of the local modes' Store objects and Lease. */
 export async function ensureStoreObjectNamespace(kubeconfigPath: string): Promise<void> {
-  const kc = new KubeConfig();
-  kc.loadFromFile(kubeconfigPath);
+  const kc = loadKubeConfig(kubeconfigPath);
   await ignoreConflict(
     kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: localStoreObjectNamespace } } }),
   );

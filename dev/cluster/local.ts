@@ -6,7 +6,7 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CoreV1Api, DiscoveryV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, DiscoveryV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { startControlPlane, type ClusterPorts, type RunningControlPlane } from './control-plane.js';
 import { startAddons } from './local-addons.js';
 import { ensureCredentials } from './credentials.js';
@@ -21,6 +21,7 @@ import type { NodePorts } from './local-node-config.js';
 import { freePort } from '../ports.js';
 import type { ManagedProcess, ProcessRegistry } from '../process.js';
 import type { Toolchain } from '../toolchain/ensure.js';
+import { loadKubeConfig } from '../../activities/kube-config.js';
 
 export type { NodePorts };
 
@@ -86,7 +87,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<R
     await controlPlane?.stopControllers();
     if (controlPlane && nodeProcesses.some((child) => child.name === 'kubelet')) {
       progress('deleting the pods');
-      await drainNode(adminConfig(controlPlane.kubeconfigPath), { containerdSocket: layout.containerdSocket }).catch(
+      await drainNode(loadKubeConfig(controlPlane.kubeconfigPath), { containerdSocket: layout.containerdSocket }).catch(
         () => 0,
       );
     }
@@ -113,7 +114,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<R
         `--kubelet-client-key=${credentials.apiserverClientKey}`,
       ],
     });
-    await pointKubernetesServiceAt(adminConfig(controlPlane.kubeconfigPath), options.ports.apiserver);
+    await pointKubernetesServiceAt(loadKubeConfig(controlPlane.kubeconfigPath), options.ports.apiserver);
     const images = await startNodeProcesses(
       {
         layout,
@@ -127,7 +128,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<R
       nodeProcesses,
     );
     progress(`waiting for node ${NODE_NAME} to be Ready`);
-    const kubeConfig = adminConfig(controlPlane.kubeconfigPath);
+    const kubeConfig = loadKubeConfig(controlPlane.kubeconfigPath);
     await waitForReadyNode(kubeConfig, 120_000);
     const addons = await startAddons(
       {
@@ -191,12 +192,6 @@ async function pointKubernetesServiceAt(kc: KubeConfig, port: number): Promise<v
   const slice = await discovery.readNamespacedEndpointSlice(target).catch(() => undefined);
   for (const slicePort of slice?.ports ?? []) slicePort.port = port;
   if (slice) await discovery.replaceNamespacedEndpointSlice({ ...target, body: slice });
-}
-
-function adminConfig(kubeconfigPath: string): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromFile(kubeconfigPath);
-  return kc;
 }
 
 async function waitForReadyNode(kc: KubeConfig, timeoutMs: number): Promise<void> {

@@ -4,13 +4,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api } from '@kubernetes/client-node';
 import { startControlPlane, type ClusterPorts, type RunningControlPlane } from './control-plane.js';
 import { countReadyNodes, createFakeNodes, KWOK_NODE_ANNOTATION } from './fake-nodes.js';
 import { createDefaultStorageClass, runFakeProvisioner } from './fake-storage.js';
 import { installStages } from './stages.js';
 import { startProcess, type ManagedProcess, type ProcessRegistry } from '../process.js';
 import type { Toolchain } from '../toolchain/ensure.js';
+import { loadKubeConfig } from '../../activities/kube-config.js';
 
 export type { ClusterPorts };
 
@@ -67,8 +68,7 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
       controllerManagerArgs: ['--resource-quota-sync-period=15s', '--node-monitor-grace-period=5m'],
     });
     const { kubeconfigPath, server, processes, stopApiserver, startApiserver } = controlPlane;
-    const kc = new KubeConfig();
-    kc.loadFromFile(kubeconfigPath);
+    const kc = loadKubeConfig(kubeconfigPath);
     // Stages live in the cluster (not kwok's --config) so tests can add faults and delays at runtime.
     progress('installing kwok stages');
     await installStages(kc);

@@ -1,12 +1,12 @@
 // Local mode's ingress as a process of `npm start`: Debian's nginx on a host address, configured from
 // the cluster's Ingress objects of class `nginx`. Settings come from the environment, checked at start.
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { z } from 'zod';
 import { ConfigError, parseEnvironment } from '../../core/environment.js';
 import { runIngressController } from './controller.js';
 import { NginxConfigError, startNginx } from './nginx.js';
+import { loadKubeConfig } from '../../activities/kube-config.js';
 
 const envSchema = z.object({
   KUBECONFIG: z.string().min(1),
@@ -28,8 +28,7 @@ const envSchema = z.object({
 async function main(): Promise<void> {
   const env = parseEnvironment(envSchema, process.env);
   const log = pino({ base: { component: 'ingress' } });
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromFile(env.KUBECONFIG);
+  const kubeConfig = loadKubeConfig(env.KUBECONFIG);
 
   const nginx = await startNginx(
     {
