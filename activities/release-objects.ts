@@ -4,16 +4,11 @@
 // applying would change anything, so an intact object is never written.
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import {
-  CoreV1Api,
-  KubernetesObjectApi,
-  loadAllYaml,
-  PatchStrategy,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
+import { KubernetesObjectApi, loadAllYaml, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import { namespaceName, releaseName } from '../core/names.js';
 import type { StoreSpec } from '../core/store-spec.js';
 import { activityLogger, type ActivityDeps } from './deps.js';
+import { newestReleaseSecret } from './helm-records.js';
 import { fieldManager, ignoreNotFound } from './kube-objects.js';
 
 const gunzipAsync = promisify(gunzip);
@@ -46,13 +41,12 @@ function chartView(object: KubernetesObject & { spec?: unknown; data?: unknown }
 /** The manifest helm deployed for the release: its newest `deployed` revision, from the release Secret. */
 export async function deployedManifest(deps: ActivityDeps, spec: StoreSpec): Promise<KubernetesObject[]> {
   const namespace = namespaceName(spec.storeId);
-  const secrets = await deps.kubeConfig.makeApiClient(CoreV1Api).listNamespacedSecret({
+  const newest = await newestReleaseSecret(
+    deps.kubeConfig,
+    releaseName(spec.engine, spec.storeId),
     namespace,
-    labelSelector: `owner=helm,name=${releaseName(spec.engine, spec.storeId)},status=deployed`,
-  });
-  const newest = secrets.items.sort(
-    (a, b) => Number(b.metadata?.labels?.version ?? 0) - Number(a.metadata?.labels?.version ?? 0),
-  )[0];
+    'deployed',
+  );
   const encoded = newest?.data?.release;
   if (!encoded) return [];
   // Kubernetes base64s the Secret's data; helm stored base64 of gzipped JSON in it.

@@ -64,14 +64,19 @@ export interface ProcessInfo {
   cmdline: string;
 }
 
+/** The fields of a /proc stat file after the command's closing parenthesis: state, ppid, pgrp, ... */
+export function statFields(statFile: string): string[] {
+  const stat = readFileSync(statFile, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 /** Every process that has not exited (zombies left out), from /proc; one that exits while it is read is skipped. */
 export function liveProcesses(): ProcessInfo[] {
   return readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
     .flatMap((pid) => {
       try {
-        // The fields after the command's closing parenthesis: state, ppid, pgrp, ...
-        const [state, , pgrp] = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+        const [state, , pgrp] = statFields(`/proc/${pid}/stat`);
         if (state === 'Z') return [];
         const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
         return [{ pid: Number(pid), pgrp: Number(pgrp), cmdline }];
@@ -85,7 +90,7 @@ export function liveProcesses(): ProcessInfo[] {
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z');
+    return statFields(`/proc/${pid}/stat`)[0] !== 'Z';
   } catch {
     return false;
   }

@@ -1,12 +1,12 @@
 // A Temporal server that hangs (paused with SIGSTOP: connections stay open, nothing answers) costs an
 // API request its deadline, then a 503; readiness says what is down; a scrape does not wait at all.
 // The server is this file's own, so pausing it stalls no other test, and it is always resumed.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../dev/ports.js';
-import { ProcessRegistry } from '../../dev/process.js';
+import { ProcessRegistry, statFields } from '../../dev/process.js';
 import { startTemporal, type RunningTemporal } from '../../dev/temporal.js';
 import { startApi, type TestApi } from '../harness/api.js';
 import { eventually, uniqueName } from '../harness/clients.js';
@@ -42,8 +42,7 @@ function resume(): void {
 function allThreadsStopped(pid: number): boolean {
   return readdirSync(`/proc/${pid}/task`).every((thread) => {
     try {
-      const stat = readFileSync(`/proc/${pid}/task/${thread}/stat`, 'utf8');
-      return /^[tT]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+      return /^[tT]$/.test(statFields(`/proc/${pid}/task/${thread}/stat`)[0] ?? '');
     } catch {
       return true;
     }

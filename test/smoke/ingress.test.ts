@@ -2,7 +2,7 @@
 // as they come and go, routes by host, and answers for what it cannot serve. The simulated cluster has
 // no pod network, so nothing here is proxied to a cluster IP (the real-node tests do that): a backend
 // that exists shows up as a proxy_pass line in the config it applied.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, NetworkingV1Api, type V1Ingress } from '@kubernetes/client-node';
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { storeRequest } from '../../activities/store-http.js';
 import { repoRoot } from '../../dev/config.js';
 import { freePort } from '../../dev/ports.js';
-import { isAlive } from '../../dev/process.js';
+import { signalGroup } from '../../dev/process.js';
 import { eventually, kubeConfig, uniqueName } from '../harness/clients.js';
 
 const namespace = uniqueName('ingress');
@@ -53,6 +53,8 @@ beforeAll(async () => {
     },
     reject: false,
     all: true,
+    // Its own process group, as npm start runs it, so afterAll can end it with its nginx.
+    detached: true,
     // Its stop finishes the pass under way and stops nginx; execa's default SIGKILL 5 s after a SIGTERM
     // cut that short on a busy machine (exit code undefined in a full CI run), so it may take a minute.
     forceKillAfterDelay: 60_000,
@@ -67,13 +69,9 @@ beforeAll(async () => {
 afterAll(async () => {
   ingressProcess.kill('SIGTERM');
   await ingressProcess;
-  // A stop cut short by a SIGKILL leaves the ingress's nginx running: stop it, so this file leaves none.
-  const pidFile = join(stateDir, 'nginx.pid');
-  const nginxPid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : 0;
-  if (nginxPid > 0 && isAlive(nginxPid)) {
-    process.kill(nginxPid, 'SIGTERM');
-    await eventually('the leftover nginx to stop', () => (isAlive(nginxPid) ? undefined : true), 10_000);
-  }
+  // Whatever ended the ingress (a stop cut short by a SIGKILL leaves its nginx running), nothing of its
+  // process group may outlive this file.
+  if (ingressProcess.pid) signalGroup(ingressProcess.pid, 'SIGKILL');
   await core.deleteNamespace({ name: namespace }).catch(() => undefined);
   rmSync(stateDir, { recursive: true, force: true });
 });
