@@ -2,6 +2,7 @@
 // in each phase when asked to retry, delete, hibernate, wake or change, when its drift timer fires,
 // which deadline it gives provisioning, and when it continues as new. No cluster, no helm: the
 // tests through real parts (test/lifecycle) prove the steps work; these prove the decisions, in seconds.
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +15,7 @@ import {
   wakeUpdate,
 } from '../../core/messages.js';
 import { checkIntervalMs } from '../../core/check-spread.js';
-import { storeWorkflowId } from '../../core/names.js';
+import { namespaceName, storeWorkflowId } from '../../core/names.js';
 import type { Phase, StoreStatus } from '../../core/status.js';
 import type { storeWorkflow } from '../../workflows/store.js';
 import { eventually, uniqueName } from '../harness/clients.js';
@@ -94,6 +95,31 @@ describe('the store workflow on a skipped clock', () => {
     );
     const began = Date.parse(failed.events.find((e) => e.reason === 'Progressing')?.time ?? '');
     expect((Date.parse(deadlines[0] ?? '') - began) / 1000).toBeCloseTo(stubSettings.maxProvisionSeconds, 0);
+  });
+
+  it('when its namespace takes 35 s to terminate, then the delete ends Deleted at most a tenth later, having said what held it', async () => {
+    let firstLook: number | undefined;
+    const { storeId, handle } = await startStore('slow-ns', {
+      // Gone 35 s (of the test server's clock) after the cleanup's first look, as when pods use up their grace period.
+      namespaceDeletionStatus: () => {
+        const scheduled = Context.current().info.scheduledTimestampMs;
+        firstLook ??= scheduled;
+        return Promise.resolve(
+          scheduled - firstLook >= 35_000 ? { gone: true } : { gone: false, blockers: 'pods: 2 terminating' },
+        );
+      },
+    });
+    await inPhase(handle, 'Ready');
+    await handle.signal(deleteSignal);
+    // Waiting for the result lets the test server skip the cleanup's timers.
+    const deleted = await handle.result();
+    const timeOf = (reason: string) => Date.parse(deleted.events.find((e) => e.reason === reason)?.time ?? '');
+    const waitedS = (timeOf('Deleted') - timeOf('NamespaceDeleting')) / 1000;
+    expect(waitedS).toBeGreaterThanOrEqual(35);
+    expect(waitedS).toBeLessThanOrEqual(35 * 1.1 + 1);
+    expect(deleted.events.find((e) => e.reason === 'NamespaceStuck')?.message).toBe(
+      `namespace ${namespaceName(storeId)} is still terminating: pods: 2 terminating`,
+    );
   });
 });
 
