@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { finalSummary } from './checks.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { finalSummary, runBesideSuite } from './checks.js';
 
 describe("npm test's last line", () => {
   it.each([
@@ -14,5 +14,43 @@ describe("npm test's last line", () => {
     ['typecheck failed before the suite', 2, undefined, 'tests: 0 passed, 1 failed, 0 skipped'],
   ] as const)('when %s, then it says so', (_case, exitCode, suite, expected) => {
     expect(finalSummary(exitCode, suite)).toBe(expected);
+  });
+});
+
+describe('the static checks beside the suite', () => {
+  const node = (label: string, script: string) => ({ label, bin: process.execPath, args: ['-e', script] });
+  let printed: string[];
+  beforeEach(() => {
+    printed = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      printed.push(String(chunk));
+      return true;
+    });
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  it("when a check fails and the suite passes, then npm test fails with the check's exit code and shows its output after the suite ends", async () => {
+    const exitCode = await runBesideSuite(
+      [node('format', 'console.log("src/a.ts is not formatted"); process.exit(2)'), node('lint', '')],
+      node('tests', 'setTimeout(() => {}, 300)'),
+      {},
+    );
+    expect(exitCode).toBe(2);
+    const lines = printed.join('').split('\n');
+    const said = lines.indexOf('[test] format said:');
+    expect(lines[said + 1]).toBe('src/a.ts is not formatted');
+    expect(said).toBeGreaterThan(lines.indexOf('[test] tests passed in 0s'));
+    expect(lines).toContain('[test] lint passed in 0s');
+    expect(lines.filter((line) => line === 'src/a.ts is not formatted')).toHaveLength(1);
+  });
+
+  it('when every check and the suite pass, then npm test passes, showing no check output', async () => {
+    const exitCode = await runBesideSuite([node('lint', 'console.log("all clean")')], node('tests', ''), {});
+    expect(exitCode).toBe(0);
+    expect(printed.join('').split('\n')).not.toContain('all clean');
+  });
+
+  it('when only the suite fails, then its code is the exit code', async () => {
+    expect(await runBesideSuite([node('lint', '')], node('tests', 'process.exit(1)'), {})).toBe(1);
   });
 });

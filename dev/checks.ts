@@ -1,4 +1,4 @@
-// `npm test`: the toolchain, then formatting, typecheck, lint and the vitest suite, stopping at the first failure.
+// `npm test`: the toolchain, then formatting, typecheck and lint beside the vitest suite; it fails if any of them fails.
 // Its last line is always the summary `tests: N passed, N failed, N skipped`: the suite's, or one
 // failure when a step before it failed or the suite ended badly without counting a failure.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -28,29 +28,65 @@ export async function runChecks(vitestArgs: string[]): Promise<number> {
   return exitCode;
 }
 
+/** A command of `npm test`, run in the repository with its binaries from node_modules. */
+export interface Step {
+  label: string;
+  bin: string;
+  args: string[];
+}
+
+/** Formatting, types and lint: seconds each, a few of them for lint. */
+const staticChecks: Step[] = [
+  // `npm run format` fixes what this finds.
+  { label: 'format', bin: 'prettier', args: ['--check', '.'] },
+  { label: 'typecheck', bin: 'tsc', args: ['--noEmit'] },
+  { label: 'lint', bin: 'eslint', args: ['.'] },
+];
+
 async function runSteps(vitestArgs: string[], summaryFile: string): Promise<number> {
   await ensureToolchain({ cacheDir: defaultCacheDir(), components: [...components, ...testComponents] });
   // The API fuzz and OpenAPI tests run schemathesis; a missing Python fails here, not mid-suite.
   const schemathesis = await ensureSchemathesis({ cacheDir: defaultCacheDir() });
-  const steps: Array<[string, string, string[]]> = [
-    // `npm run format` fixes what this finds.
-    ['format', 'prettier', ['--check', '.']],
-    ['typecheck', 'tsc', ['--noEmit']],
-    ['lint', 'eslint', ['.']],
-    ['tests', 'vitest', ['run', ...vitestArgs]],
-  ];
-  for (const [label, bin, args] of steps) {
-    const began = Date.now();
-    say(`[test] ${label}: ${bin} ${args.join(' ')}`);
-    const env = { [schemathesisEnvVar]: schemathesis, STOREFLEET_TEST_SUMMARY_FILE: summaryFile };
-    const result = await execa(bin, args, { cwd: repoRoot, preferLocal: true, stdio: 'inherit', reject: false, env });
-    if (result.exitCode !== 0) {
-      say(`[test] ${label} failed (exit ${result.exitCode}) after ${formatDuration(Date.now() - began)}`);
-      return result.exitCode ?? 1;
-    }
-    say(`[test] ${label} passed in ${formatDuration(Date.now() - began)}`);
+  const env = { [schemathesisEnvVar]: schemathesis, STOREFLEET_TEST_SUMMARY_FILE: summaryFile };
+  return runBesideSuite(staticChecks, { label: 'tests', bin: 'vitest', args: ['run', ...vitestArgs] }, env);
+}
+
+/**
+ * Runs the checks beside the suite, not before it: the suite's first minute mostly waits for processes
+ * to start, and the checks' half minute of CPU fits in there (run first, they added it to the wall
+ * time). Their output is held back, so it does not break into the suite's, and shown after the suite
+ * when they failed. The exit code is the first failure's, in the order given, else 0.
+ */
+export async function runBesideSuite(checks: Step[], suite: Step, env: Record<string, string>): Promise<number> {
+  const results = await Promise.all([
+    ...checks.map((check) => runStep(check, env, 'pipe')),
+    runStep(suite, env, 'inherit'),
+  ]);
+  for (const { label, output } of results.filter((result) => result.exitCode !== 0 && result.output)) {
+    say(`[test] ${label} said:`);
+    say(output!.trimEnd());
   }
-  return 0;
+  return results.find((result) => result.exitCode !== 0)?.exitCode ?? 0;
+}
+
+async function runStep(
+  { label, bin, args }: Step,
+  env: Record<string, string>,
+  output: 'pipe' | 'inherit',
+): Promise<{ label: string; exitCode: number; output?: string }> {
+  const began = Date.now();
+  say(`[test] ${label}: ${bin} ${args.join(' ')}`);
+  const result = await execa(bin, args, {
+    cwd: repoRoot,
+    preferLocal: true,
+    reject: false,
+    env,
+    ...(output === 'pipe' ? { all: true, stdin: 'ignore' } : { stdio: 'inherit' }),
+  });
+  const exitCode = result.exitCode ?? 1;
+  const took = formatDuration(Date.now() - began);
+  say(exitCode === 0 ? `[test] ${label} passed in ${took}` : `[test] ${label} failed (exit ${exitCode}) after ${took}`);
+  return { label, exitCode, ...(typeof result.all === 'string' ? { output: result.all } : {}) };
 }
 
 function readSummary(file: string): string | undefined {
