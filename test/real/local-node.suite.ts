@@ -219,7 +219,7 @@ describe.skipIf(!enabled)('the node itself (STOREFLEET_REAL_NODE=1)', () => {
         reachScript(
           targets,
           (target) =>
-            `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${target} 2>/dev/null | grep -q 'served by a real container'`,
+            `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 ${target} 2>/dev/null | grep -q 'served by a real container'`,
         );
       const inside = await runScript(
         core,

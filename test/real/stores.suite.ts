@@ -35,6 +35,26 @@ const localWorker = (
 ) => real.localWorker(options, { woocommerce: change(real.localValues('woocommerce') as StandIns) });
 
 /**
+ * CPU requests of 25m per container (what the scheduler counts, not what a container may use): the
+ * four stores of wordPressFailureTests run at once, and with the small plan's requests beside the
+ * node's own pods its two cores fit three. Their containers crash, wait for an image or serve a page.
+ */
+const lightRequests = {
+  presets: {
+    small: Object.fromEntries(
+      ['wordpress', 'mariadb', 'setup'].map((part) => [part, { resources: { requests: { cpu: '25m' } } }]),
+    ),
+  },
+};
+
+/** A worker as localWorker gives, with light CPU requests. */
+const lightWorker = (
+  real: RealPlatform,
+  options: StoreWorkerOptions,
+  change: (values: StandIns) => Record<string, unknown>,
+) => localWorker(real, options, (values) => mergeValues(change(values), lightRequests));
+
+/**
  * Two WordPress stores the caller created through the API (and deletes): Ready, served, seen in
  * Chromium, kept apart by their policies, recovering from a lost database pod and a killed web container.
  */
@@ -125,7 +145,7 @@ export function wordPressStoreTests(
       real.platform.cluster.images.busybox,
       reachScript(
         [own.service, own.podIP, other.service, other.podIP],
-        (target) => `[ "$(timeout 3 nc ${target} 3306 </dev/null 2>/dev/null | head -c 8 | wc -c)" -gt 0 ]`,
+        (target) => `[ "$(timeout 2 nc ${target} 3306 </dev/null 2>/dev/null | head -c 8 | wc -c)" -gt 0 ]`,
       ),
     );
     expect(log).toContain(`${own.service} open`);
@@ -192,21 +212,21 @@ export function wordPressFailureTests(platform: () => RealPlatform) {
   let real: RealPlatform;
   beforeAll(() => void (real = platform()));
 
-  // Three stores at once (the node's CPU fits three small stores beside the system pods, not four),
-  // then the fourth.
+  // Four stores at once, with light CPU requests (lightWorker): the crashing store fails only at its
+  // provisioning deadline, and the others fit in that time.
   describe.concurrent('at once', () => {
     it(
       'when the web container keeps crashing, or the setup Job fails, then the store says so with the last log lines, and never a secret',
       async () => {
         // MariaDB's image where WordPress's belongs: its entrypoint finds no MARIADB_* settings and exits 1.
         // It is in CrashLoopBackOff within seconds of its first start; 90 s leaves room for a busy machine.
-        const crashing = await localWorker(real, { maxProvisionSeconds: 90 }, (values) => ({
+        const crashing = await lightWorker(real, { maxProvisionSeconds: 90 }, (values) => ({
           ...values,
           images: { ...values.images, wordpress: values.images.mariadb! },
         }));
         // The production default: a WooCommerce plugin that cannot be had fails the setup Job (after one
         // retry here, not the chart's six, whose back-off adds up to ten minutes).
-        const strict = await localWorker(real, {}, (values) => ({
+        const strict = await lightWorker(real, {}, (values) => ({
           ...values,
           woocommerce: { required: true },
           setup: { backoffLimit: 1 },
@@ -255,7 +275,7 @@ export function wordPressFailureTests(platform: () => RealPlatform) {
       async () => {
         const certManager = await startCertManager(real.platform.kubeconfigPath);
         const tls = clusterChartValues({ STOREFLEET_STORE_TLS_CLUSTER_ISSUER: certManager.issuer });
-        const secure = await localWorker(real, { storeHttps: true }, (values) => mergeValues(values, tls));
+        const secure = await lightWorker(real, { storeHttps: true }, (values) => mergeValues(values, tls));
         try {
           const id = storeId('tls');
           const handle = await secure.createStore({ storeId: id, engine: 'woocommerce' });
@@ -289,40 +309,45 @@ export function wordPressFailureTests(platform: () => RealPlatform) {
       },
       2 * provisionMs,
     );
+
+    it(
+      'when the WordPress image is missing, then the store is Failed with ImageUnavailable naming pod and container; once the image is there, a retry makes it Ready',
+      async () => {
+        const present = (real.localValues('woocommerce') as StandIns).images.wordpress!;
+        const absent = { ...present, tag: `${present.tag}-absent` };
+        const missing = await lightWorker(real, { fatalWaitGraceMs: 15_000 }, (values) => ({
+          ...values,
+          images: { ...values.images, wordpress: absent },
+        }));
+        try {
+          const id = storeId('noimg');
+          const handle = await missing.createStore({ storeId: id, engine: 'woocommerce' });
+          const failed = await waitForPhase(handle, 'Failed', provisionMs);
+          expect(failed.lastError).toContain('ErrImageNeverPull');
+          expect(failed.lastError).toContain('wordpress');
+          expect(failed.lastError).toContain(`${absent.repository}:${absent.tag}`);
+
+          // "Built" here: the image appears in the node's store under the name the chart asks for.
+          await real.ctr([
+            'images',
+            'tag',
+            `${present.repository}:${present.tag}`,
+            `${absent.repository}:${absent.tag}`,
+          ]);
+          await handle.signal(retrySignal);
+          const ready = await waitForPhase(handle, 'Ready', provisionMs);
+          expect(ready.attempts).toBe(2);
+          expect((await real.pageAnswers(id)).status).toBe(200);
+          await handle.signal(deleteSignal);
+          await waitForPhase(handle, 'Deleted', 300_000);
+        } finally {
+          await real.ctr(['images', 'rm', `${absent.repository}:${absent.tag}`]).catch(() => undefined);
+          await missing.stop();
+        }
+      },
+      3 * provisionMs,
+    );
   });
-
-  it(
-    'when the WordPress image is missing, then the store is Failed with ImageUnavailable naming pod and container; once the image is there, a retry makes it Ready',
-    async () => {
-      const present = (real.localValues('woocommerce') as StandIns).images.wordpress!;
-      const absent = { ...present, tag: `${present.tag}-absent` };
-      const missing = await localWorker(real, { fatalWaitGraceMs: 15_000 }, (values) => ({
-        ...values,
-        images: { ...values.images, wordpress: absent },
-      }));
-      try {
-        const id = storeId('noimg');
-        const handle = await missing.createStore({ storeId: id, engine: 'woocommerce' });
-        const failed = await waitForPhase(handle, 'Failed', provisionMs);
-        expect(failed.lastError).toContain('ErrImageNeverPull');
-        expect(failed.lastError).toContain('wordpress');
-        expect(failed.lastError).toContain(`${absent.repository}:${absent.tag}`);
-
-        // "Built" here: the image appears in the node's store under the name the chart asks for.
-        await real.ctr(['images', 'tag', `${present.repository}:${present.tag}`, `${absent.repository}:${absent.tag}`]);
-        await handle.signal(retrySignal);
-        const ready = await waitForPhase(handle, 'Ready', provisionMs);
-        expect(ready.attempts).toBe(2);
-        expect((await real.pageAnswers(id)).status).toBe(200);
-        await handle.signal(deleteSignal);
-        await waitForPhase(handle, 'Deleted', 300_000);
-      } finally {
-        await real.ctr(['images', 'rm', `${absent.repository}:${absent.tag}`]).catch(() => undefined);
-        await missing.stop();
-      }
-    },
-    3 * provisionMs,
-  );
 }
 
 /** GET / of `host` through the ingress's TLS address, trusting only `ca`. */
