@@ -53,6 +53,14 @@ const readObject = async (namespace: string, name: string) =>
 
 const syncedOf = (object: StoreObject | undefined) => object?.status?.conditions?.find((c) => c.type === 'Synced');
 
+/** The last lines the workers' Store controllers logged (for a failed wait). */
+const controllerLines = () =>
+  workers
+    .flatMap((worker) => worker.output().split('\n'))
+    .filter((line) => line.includes('"component":"store-controller"'))
+    .slice(-8)
+    .join('\n');
+
 /** Waits until the object says `phase`; a Failed store or a refusal ends the wait at once. */
 function untilObjectPhase(namespace: string, name: string, phase: string, timeoutMs = 120_000) {
   return eventually(
@@ -328,13 +336,16 @@ describe('Store objects driven with kubectl', () => {
 
       const applied = await kubectl(['apply', '-f', '-'], manifest(paused, namespace, { engine: 'woocommerce' }));
       expect(applied.exitCode, applied.stderr).toBe(0);
+      let seen: StoreObject | undefined;
       const refused = await eventually(
         'the Store to be refused while creation is paused',
         async () => {
-          const synced = syncedOf(await readObject(namespace, paused));
+          seen = await readObject(namespace, paused);
+          const synced = syncedOf(seen);
           return synced?.reason === 'CreationPaused' ? synced : undefined;
         },
         60_000,
+        () => `its status: ${JSON.stringify(seen?.status)}; the controllers said: ${controllerLines()}`,
       );
       expect(refused.status).toBe('False');
       expect(refused.message).toContain(reason);
