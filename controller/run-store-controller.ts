@@ -1,6 +1,7 @@
 // Runs the Store controller in the worker while this process holds the controller's Lease: with several
 // worker replicas exactly one acts on Store events, and another takes over when it dies. Events are
-// handled one at a time, the newest state of each object only; refused or failed objects come back later.
+// handled one at a time, the newest state of each object only; refused or failed objects come back later,
+// and those refused while store creation was paused as soon as it resumes.
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { startLeaderElection } from './leader-lease.js';
@@ -15,6 +16,8 @@ export interface RunStoreControllerOptions extends StoreControllerOptions {
   refusedRetryMs?: number;
   /** How long an object whose handling failed (Temporal or the apiserver away) waits; 5 s. */
   failedRetryMs?: number;
+  /** How often the pause is read while objects wait for store creation to resume; 5 s. */
+  resumeCheckMs?: number;
   identity?: string;
 }
 
@@ -23,6 +26,7 @@ export function runStoreController(options: RunStoreControllerOptions): { stop()
   const controller = createStoreController(options);
   const refusedRetryMs = options.refusedRetryMs ?? 30_000;
   const failedRetryMs = options.failedRetryMs ?? 5000;
+  const resumeCheckMs = options.resumeCheckMs ?? 5000;
 
   async function lead(lost: AbortSignal): Promise<void> {
     log.info('leading: acting on Store objects');
@@ -31,14 +35,34 @@ export function runStoreController(options: RunStoreControllerOptions): { stop()
     const timers = new Set<NodeJS.Timeout>();
     let draining = false;
     const keyOf = (object: StoreObject) => `${object.metadata.namespace}/${object.metadata.name}`;
-    const later = (key: string, ms: number) => {
+    const after = (ms: number, run: () => unknown) => {
       const timer = setTimeout(() => {
         timers.delete(timer);
-        const [namespace, name] = key.split('/') as [string, string];
-        const current = informer.get(name, namespace);
-        if (current) enqueue(current);
+        void run();
       }, ms);
       timers.add(timer);
+    };
+    const again = (key: string) => {
+      const [namespace, name] = key.split('/') as [string, string];
+      const current = informer.get(name, namespace);
+      if (current) enqueue(current);
+    };
+    const later = (key: string, ms: number) => after(ms, () => again(key));
+    // Refused for the pause: looked at again once a read of the pause says it is over (and, should the
+    // reads fail, after refusedRetryMs like any refusal), not up to refusedRetryMs after the resume.
+    const awaitingResume = new Set<string>();
+    const checkResume = async () => {
+      const paused = await controller.creationPaused().catch(() => true);
+      if (lost.aborted) return;
+      if (!paused) {
+        for (const key of awaitingResume) again(key);
+        awaitingResume.clear();
+      }
+      if (awaitingResume.size > 0) after(resumeCheckMs, checkResume);
+    };
+    const whenCreationResumes = (key: string) => {
+      if (awaitingResume.size === 0) after(resumeCheckMs, checkResume);
+      awaitingResume.add(key);
     };
     const enqueue = (object: StoreObject) => {
       if (lost.aborted) return;
@@ -54,7 +78,9 @@ export function runStoreController(options: RunStoreControllerOptions): { stop()
           pending.delete(key);
           const storeLog = log.child({ storeId: object.metadata.name, storeObject: key });
           try {
-            if (await controller.reconcile(object)) later(key, refusedRetryMs);
+            const lookAgain = await controller.reconcile(object);
+            if (lookAgain !== 'no') later(key, refusedRetryMs);
+            if (lookAgain === 'whenCreationResumes') whenCreationResumes(key);
           } catch (error) {
             storeLog.warn({ err: error }, 'handling the Store object failed; trying again');
             later(key, failedRetryMs);
@@ -80,6 +106,7 @@ export function runStoreController(options: RunStoreControllerOptions): { stop()
     lost.addEventListener('abort', () => {
       for (const timer of timers) clearTimeout(timer);
       pending.clear();
+      awaitingResume.clear();
       void informer.stop();
       log.info('no longer leading: stopped acting on Store objects');
     });

@@ -37,6 +37,9 @@ export interface StoreControllerOptions {
 
 type SyncedReason = keyof typeof syncedReasons;
 
+/** When a Store is looked at again: not, after a while, or once store creation resumes (it was refused for the pause). */
+export type LookAgain = 'no' | 'later' | 'whenCreationResumes';
+
 /** The reason a refusal of the API's use cases gives on the object. */
 function reasonOf(error: unknown): SyncedReason {
   if (!(error instanceof ApiError)) return 'Unavailable';
@@ -184,19 +187,23 @@ export function createStoreController(options: StoreControllerOptions) {
     }
   }
 
-  async function reconcile(object: StoreObject): Promise<boolean> {
+  async function reconcile(object: StoreObject): Promise<LookAgain> {
     const action = storeObjectAction(object, await workflowOf(object));
     try {
-      return await act(object, action);
+      return (await act(object, action)) ? 'later' : 'no';
     } catch (error) {
       // A refusal by the API's rules is the object's condition; anything else is retried later.
       if (!(error instanceof ApiError) || action.kind === 'delete' || action.kind === 'release') throw error;
-      await setSynced(object, reasonOf(error), error.message, false);
-      return true;
+      const reason = reasonOf(error);
+      await setSynced(object, reason, error.message, false);
+      return reason === 'CreationPaused' ? 'whenCreationResumes' : 'later';
     }
   }
 
-  return { reconcile, objects };
+  /** Whether store creation is paused now (read at most every 2 s per process, as creates read it). */
+  const creationPaused = async () => (await stores.creationPause.state()).paused;
+
+  return { reconcile, creationPaused, objects };
 }
 
 /** The Store objects of every namespace, as an informer lists and watches them. */

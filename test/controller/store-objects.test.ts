@@ -354,7 +354,16 @@ describe('Store objects driven with kubectl', () => {
       expect(described.stdout).toMatch(/Warning\s+CreationPaused/);
 
       expect((await fetch(creationPause, { method: 'DELETE' })).status).toBe(200);
-      // The controller looks at refused objects again every 30 s: no new apply needed.
+      const resumedAt = Date.now();
+      // No new apply needed: the controller reads the pause every 5 s while a Store waits for the resume
+      // (any other refusal is looked at again after 30 s).
+      const client = await temporalClient();
+      const startedAt = await eventually(
+        "the Store's workflow to start after the resume",
+        async () => ((await client.workflow.getHandle(storeWorkflowId(paused)).describe()) ? Date.now() : undefined),
+        60_000,
+      );
+      expect(startedAt - resumedAt).toBeLessThan(20_000);
       const ready = await eventually(
         'the Store to get Ready after the resume',
         async () => {
