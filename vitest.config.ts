@@ -8,13 +8,14 @@ const excluded = [...configDefaults.exclude, '.storefleet/**', '.scratch/**'];
 export default defineConfig({
   test: {
     pool: 'forks',
-    // Four files at a time: most of a file's time is spent waiting for Temporal, helm, the cluster and the
-    // real node, so four overlap well even on two cores (the clean-clone CI run at 91885a0: vitest 724 s with
-    // the real node, `npm test` 12m08s; with three, 895 s). Five measured no clear gain for more load: 625 s
-    // and 667 s at 8eee941, against 657 s (8eee941) and 663 s (02f400d) with four. Load-sensitive failures
-    // seen with four earlier had causes of their own, since fixed (Chromium losing queued requests to the
-    // real node's pod addresses, waits timed with work on a busy machine).
-    maxWorkers: 4,
+    // Five files at a time: most of a file's time is spent waiting for Temporal, helm, the cluster and the
+    // real node, so they overlap well even on two cores. Clean-clone CI runs, vitest's duration: with four,
+    // 724 s (91885a0), 657 s and 663 s (8eee941, 02f400d), 621 s (a1eeec9); with five, 625 s and 667 s
+    // (8eee941, 4269921: no clear gain while the real-node file, ~600 s then, was the longest path) and
+    // 571 s (a1eeec9, after that file was shortened and the static checks moved beside the suite).
+    // Load-sensitive failures seen earlier had causes of their own, since fixed (Chromium losing queued
+    // requests to the real node's pod addresses, waits timed with work on a busy machine).
+    maxWorkers: 5,
     // The files of a worker share its process and loaded modules instead of a fresh process each: loading
     // the SDKs and clients again for each of ~135 files made vitest's import time 133 s in a full run (30 s
     // shared) and its processes' CPU 383 s (308 s shared), on two cores busy the whole run. So a file must
