@@ -1,3 +1,4 @@
+import { getPriority } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { finalSummary, runBesideSuite } from './checks.js';
 
@@ -48,6 +49,12 @@ describe('the static checks beside the suite', () => {
     const exitCode = await runBesideSuite([node('lint', 'console.log("all clean")')], node('tests', ''), {});
     expect(exitCode).toBe(0);
     expect(printed.join('').split('\n')).not.toContain('all clean');
+  });
+
+  it('when they run, then the checks run at nice 10 and the suite at the priority npm test has', async () => {
+    const priorityIs = (expected: number) => `process.exit(require("node:os").getPriority() === ${expected} ? 0 : 3)`;
+    const own = getPriority();
+    expect(await runBesideSuite([node('lint', priorityIs(own + 10))], node('tests', priorityIs(own)), {})).toBe(0);
   });
 
   it('when only the suite fails, then its code is the exit code', async () => {

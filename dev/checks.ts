@@ -54,12 +54,14 @@ async function runSteps(vitestArgs: string[], summaryFile: string): Promise<numb
 /**
  * Runs the checks beside the suite, not before it: the suite's first minute mostly waits for processes
  * to start, and the checks' half minute of CPU fits in there (run first, they added it to the wall
- * time). Their output is held back, so it does not break into the suite's, and shown after the suite
- * when they failed. The exit code is the first failure's, in the order given, else 0.
+ * time). They run at a lower CPU priority (nice 10), so they take what the suite leaves. Their output
+ * is held back, so it does not break into the suite's, and shown after the suite when they failed.
+ * The exit code is the first failure's, in the order given, else 0.
  */
 export async function runBesideSuite(checks: Step[], suite: Step, env: Record<string, string>): Promise<number> {
+  const niced = ({ label, bin, args }: Step): Step => ({ label, bin: 'nice', args: ['-n', '10', bin, ...args] });
   const results = await Promise.all([
-    ...checks.map((check) => runStep(check, env, 'pipe')),
+    ...checks.map((check) => runStep(niced(check), env, 'pipe')),
     runStep(suite, env, 'inherit'),
   ]);
   for (const { label, output } of results.filter((result) => result.exitCode !== 0 && result.output)) {
