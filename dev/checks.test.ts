@@ -12,7 +12,7 @@ describe("npm test's last line", () => {
       'tests: 0 passed, 0 failed, 0 skipped',
       'tests: 0 passed, 1 failed, 0 skipped',
     ],
-    ['typecheck failed before the suite', 2, undefined, 'tests: 0 passed, 1 failed, 0 skipped'],
+    ['typecheck failed and the suite counted nothing', 2, undefined, 'tests: 0 passed, 1 failed, 0 skipped'],
   ] as const)('when %s, then it says so', (_case, exitCode, suite, expected) => {
     expect(finalSummary(exitCode, suite)).toBe(expected);
   });

@@ -1,6 +1,6 @@
 // `npm test`: the toolchain, then formatting, typecheck and lint beside the vitest suite; it fails if any of them fails.
 // Its last line is always the summary `tests: N passed, N failed, N skipped`: the suite's, or one
-// failure when a step before it failed or the suite ended badly without counting a failure.
+// failure when a check failed or the suite ended badly without counting a failure.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +35,7 @@ export interface Step {
   args: string[];
 }
 
-/** Formatting, types and lint: seconds each, a few of them for lint. */
+/** Formatting, types and lint: 5 to 20 s of one core each. */
 const staticChecks: Step[] = [
   // `npm run format` fixes what this finds.
   { label: 'format', bin: 'prettier', args: ['--check', '.'] },
@@ -99,7 +99,7 @@ function readSummary(file: string): string | undefined {
   }
 }
 
-/** The suite's own summary; a failed run that counted no failure (a step before, a broken global setup) shows one. */
+/** The suite's own summary; a failed run that counted no failure (a failed check, a broken global setup) shows one. */
 export function finalSummary(exitCode: number, suiteSummary: string | undefined): string {
   const counts = /^tests: (\d+) passed, (\d+) failed, (\d+) skipped$/.exec(suiteSummary ?? '');
   const [passed, failed, skipped] = counts ? counts.slice(1).map(Number) : [0, 0, 0];
