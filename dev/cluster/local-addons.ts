@@ -26,7 +26,7 @@ import {
   localPathManifests,
 } from './local-addons-manifests.js';
 import { KUBE_ROUTER_USER, LOCAL_PATH_USER, type NodeCredentials } from './local-credentials.js';
-import { corednsImage, ensureImage } from './local-images.js';
+import { corednsImage, ensureImage, nodeImageArchives } from './local-images.js';
 import { CLUSTER_DNS, NODE_NAME, SERVICE_CIDR, type NodeLayout } from './local-layout.js';
 import { tokenKubeconfig } from './local-node-config.js';
 import { startProcess, type ManagedProcess, type ProcessRegistry } from '../process.js';
@@ -94,6 +94,7 @@ export async function startAddons(options: AddonsOptions, started: ManagedProces
   const coredns = await ensureImage(corednsImage(bin('coredns')), {
     containerdSocket: layout.containerdSocket,
     workDir: layout.imagesDir,
+    archiveDir: nodeImageArchives(),
     progress,
   });
   await apply(dnsManifests(coredns));

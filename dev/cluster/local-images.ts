@@ -1,11 +1,12 @@
 // Images of a real node, built on this machine from the Containerfiles under images/ with buildah and
 // imported into containerd's store: nothing is ever pulled. Each is tagged with a hash of what went
-// into it, so an unchanged image is found in containerd and not built again.
+// into it, so an unchanged image is found in containerd and not built again, and its archive is kept
+// in the cache, so a fresh node (an ephemeral one, or one whose state was removed) imports it instead.
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
-import { repoRoot } from '../config.js';
+import { defaultCacheDir, repoRoot } from '../config.js';
 
 export interface ImageRecipe {
   /** Its directory under images/, which holds the Containerfile. */
@@ -17,6 +18,9 @@ export interface ImageRecipe {
 }
 
 const imageDir = (name: string) => join(repoRoot, 'images', name);
+
+/** Where the node's built images are kept between nodes: beside the stand-in images' archives (dev/images). */
+export const nodeImageArchives = () => join(defaultCacheDir(), 'images', 'archives');
 
 export const pauseImage: ImageRecipe = {
   name: 'pause',
@@ -59,12 +63,19 @@ export interface ImageStore {
   containerdSocket: string;
   /** Scratch space for builds (buildah's storage, the archive), emptied after each. */
   workDir: string;
+  /** Where built archives are kept (`<name>/<tag>.tar`, the newest only), e.g. the cache's images/archives. */
+  archiveDir?: string;
   progress?: (line: string) => void;
 }
 
 /** Builds the image unless containerd already holds it; returns its reference. */
 export async function ensureImage(recipe: ImageRecipe, store: ImageStore): Promise<string> {
   const ref = imageRef(recipe);
+  const kept = store.archiveDir && join(store.archiveDir, recipe.name, `${ref.split(':')[1]}.tar`);
+  if (kept && existsSync(kept)) {
+    await importImageArchive(ref, kept, store);
+    return ref;
+  }
   const ctr = ['-a', store.containerdSocket, '-n', 'k8s.io'];
   const listed = await run('ctr', [...ctr, 'images', 'ls', '-q']);
   if (listed.split('\n').includes(ref)) return ref;
@@ -93,6 +104,7 @@ export async function ensureImage(recipe: ImageRecipe, store: ImageStore): Promi
     const archive = join(work, 'image.tar');
     await run('buildah', [...buildah, 'push', '--quiet', ref, `oci-archive:${archive}:${ref}`]);
     await run('ctr', [...ctr, 'images', 'import', archive]);
+    if (kept) keepArchive(archive, kept);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -111,6 +123,15 @@ export async function importImageArchive(
   store.progress?.(`importing image ${ref}`);
   await run('ctr', [...ctr, 'images', 'import', archive]);
   return true;
+}
+
+/** Copies the archive to `kept` whole (through a rename: a killed run leaves no half file there) and drops older tags. */
+function keepArchive(archive: string, kept: string): void {
+  const dir = dirname(kept);
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(archive, `${kept}.tmp`);
+  renameSync(`${kept}.tmp`, kept);
+  for (const file of readdirSync(dir)) if (join(dir, file) !== kept) rmSync(join(dir, file), { force: true });
 }
 
 async function run(command: string, args: string[]): Promise<string> {

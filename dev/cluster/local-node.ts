@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import type { RunningControlPlane } from './control-plane.js';
 import type { NodeCredentials } from './local-credentials.js';
-import { busyboxImage, ensureImage, imageRef, pauseImage } from './local-images.js';
+import { busyboxImage, ensureImage, imageRef, nodeImageArchives, pauseImage } from './local-images.js';
 import { CLUSTER_CIDR, NODE_IP, NODE_NAME, SERVICE_CIDR, type NodeLayout } from './local-layout.js';
 import {
   cniConflist,
@@ -77,7 +77,12 @@ export async function startNodeProcesses(
     }),
   );
 
-  const store = { containerdSocket: layout.containerdSocket, workDir: layout.imagesDir, progress };
+  const store = {
+    containerdSocket: layout.containerdSocket,
+    workDir: layout.imagesDir,
+    archiveDir: nodeImageArchives(),
+    progress,
+  };
   const images = { pause: await ensureImage(pauseImage, store), busybox: await ensureImage(busyboxImage, store) };
 
   const caData = Buffer.from(readFileSync(controlPlane.caFile)).toString('base64');

@@ -277,7 +277,12 @@ describe.skipIf(!enabled)('the node itself (STOREFLEET_REAL_NODE=1)', () => {
         cwd: repoRoot,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      const kubeconfigPath = await readyKubeconfig(child, 300_000);
+      const { kubeconfigPath, output } = await readyKubeconfig(child, 300_000);
+      // A fresh node after the one above: its own images come from the archives that start kept in the
+      // cache, imported, not built again.
+      for (const image of ['pause', 'busybox', 'coredns'])
+        expect(output).toMatch(new RegExp(`importing image localhost/storefleet/${image}:`));
+      expect(output).not.toContain('building image');
       const core = coreApi(kubeconfigPath);
       await core.createNamespacedPod({ namespace: 'default', body: webPod('web', imageRef(busyboxImage)) });
       await waitForPod(core, 'web', 120_000, isReady);
@@ -297,8 +302,11 @@ describe.skipIf(!enabled)('the node itself (STOREFLEET_REAL_NODE=1)', () => {
     }, 600_000);
   });
 
-  /** Waits for run-local.ts to say the node is Ready; returns the kubeconfig it names. */
-  function readyKubeconfig(child: ChildProcess, timeoutMs: number): Promise<string> {
+  /** Waits for run-local.ts to say the node is Ready; returns the kubeconfig it names and what it said. */
+  function readyKubeconfig(
+    child: ChildProcess,
+    timeoutMs: number,
+  ): Promise<{ kubeconfigPath: string; output: string }> {
     return new Promise((resolve, reject) => {
       let output = '';
       const timer = setTimeout(
@@ -310,7 +318,7 @@ describe.skipIf(!enabled)('the node itself (STOREFLEET_REAL_NODE=1)', () => {
         const match = /export KUBECONFIG=(\S+)/.exec(output);
         if (match?.[1]) {
           clearTimeout(timer);
-          resolve(match[1]);
+          resolve({ kubeconfigPath: match[1], output });
         }
       };
       child.stdout?.on('data', onData);
