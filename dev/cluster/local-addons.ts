@@ -35,6 +35,8 @@ import type { Toolchain } from '../toolchain/ensure.js';
 export interface AddonsOptions {
   layout: NodeLayout;
   toolchain: Toolchain;
+  /** storefleet's cache: the CoreDNS image is kept there (nodeImageArchives). */
+  cacheDir: string;
   registry: ProcessRegistry;
   controlPlane: RunningControlPlane;
   credentials: NodeCredentials;
@@ -94,7 +96,7 @@ export async function startAddons(options: AddonsOptions, started: ManagedProces
   const coredns = await ensureImage(corednsImage(bin('coredns')), {
     containerdSocket: layout.containerdSocket,
     workDir: layout.imagesDir,
-    archiveDir: nodeImageArchives(),
+    archiveDir: nodeImageArchives(options.cacheDir),
     progress,
   });
   await apply(dnsManifests(coredns));

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
-import { defaultCacheDir, repoRoot } from '../config.js';
+import { repoRoot } from '../config.js';
 
 export interface ImageRecipe {
   /** Its directory under images/, which holds the Containerfile. */
@@ -20,7 +20,7 @@ export interface ImageRecipe {
 const imageDir = (name: string) => join(repoRoot, 'images', name);
 
 /** Where the node's built images are kept between nodes: beside the stand-in images' archives (dev/images). */
-export const nodeImageArchives = () => join(defaultCacheDir(), 'images', 'archives');
+export const nodeImageArchives = (cacheDir: string) => join(cacheDir, 'images', 'archives');
 
 export const pauseImage: ImageRecipe = {
   name: 'pause',

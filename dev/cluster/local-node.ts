@@ -21,6 +21,8 @@ import type { Toolchain } from '../toolchain/ensure.js';
 export interface NodeProcessesOptions {
   layout: NodeLayout;
   toolchain: Toolchain;
+  /** storefleet's cache: the node's built images are kept there (nodeImageArchives). */
+  cacheDir: string;
   registry: ProcessRegistry;
   controlPlane: RunningControlPlane;
   credentials: NodeCredentials;
@@ -54,7 +56,7 @@ export async function startNodeProcesses(
   options: NodeProcessesOptions,
   started: ManagedProcess[],
 ): Promise<NodeProcesses['images']> {
-  const { layout, toolchain, registry, controlPlane, credentials, ports, progress } = options;
+  const { layout, toolchain, cacheDir, registry, controlPlane, credentials, ports, progress } = options;
   const bin = (name: string) => toolchain[name] ?? name;
   const logDir = layout.logDir;
   for (const dir of [layout.cniConfDir, layout.cniIpamDir, layout.kubeletRoot, layout.podLogsDir, layout.imagesDir])
@@ -80,7 +82,7 @@ export async function startNodeProcesses(
   const store = {
     containerdSocket: layout.containerdSocket,
     workDir: layout.imagesDir,
-    archiveDir: nodeImageArchives(),
+    archiveDir: nodeImageArchives(cacheDir),
     progress,
   };
   const images = { pause: await ensureImage(pauseImage, store), busybox: await ensureImage(busyboxImage, store) };

@@ -78,6 +78,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
   const { nodePorts, ingress, ingressTls, ...clusterPorts } = options.ports;
   const cluster = await startLocalCluster({
     stateDir: options.stateDir,
+    cacheDir: options.cacheDir,
     toolchain: options.toolchain,
     ports: clusterPorts,
     nodePorts,

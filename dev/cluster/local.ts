@@ -27,6 +27,8 @@ export type { NodePorts };
 
 export interface LocalClusterOptions {
   stateDir: string;
+  /** storefleet's cache (the caller's, e.g. config.cacheDir): the node's built images are kept there. */
+  cacheDir: string;
   toolchain: Toolchain;
   ports: ClusterPorts;
   nodePorts: NodePorts;
@@ -119,6 +121,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<R
       {
         layout,
         toolchain: options.toolchain,
+        cacheDir: options.cacheDir,
         registry: options.registry,
         controlPlane,
         credentials,
@@ -134,6 +137,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<R
       {
         layout,
         toolchain: options.toolchain,
+        cacheDir: options.cacheDir,
         registry: options.registry,
         controlPlane,
         credentials,

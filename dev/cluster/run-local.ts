@@ -20,6 +20,7 @@ if (stopped.length) say(`[local] stopped what an earlier run left running: ${sto
 const toolchain = await ensureToolchain({ cacheDir: config.cacheDir, components: localNodeComponents });
 const cluster = await startLocalCluster({
   stateDir,
+  cacheDir: config.cacheDir,
   toolchain,
   ...(await freeLocalClusterPorts()),
   registry,

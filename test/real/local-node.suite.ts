@@ -36,6 +36,7 @@ async function startNode(
 ): Promise<{ cluster: RunningLocalCluster; core: CoreV1Api }> {
   const cluster = await startLocalCluster({
     stateDir,
+    cacheDir: defaultCacheDir(),
     toolchain,
     ...(await freeLocalClusterPorts()),
     registry: new ProcessRegistry(join(stateDir, 'pids.json')),
