@@ -1,7 +1,8 @@
 // The creation pause as the API and the Store controller see it: read from the installation workflow's
-// memo with describe() (no worker needed) and kept for at most `cacheMs` per process, so a create costs
-// no extra Temporal call most of the time; set and cleared through the workflow's update (a worker
-// applies it; none within the timeout is a 503), after which this process knows the new state at once.
+// memo with describe() (no worker needed) and kept for at most `cacheMs` per process, read again in
+// the background from half that age on, so while creates keep coming none waits for that read; set
+// and cleared through the workflow's update (a worker applies it; none within the timeout is a 503),
+// after which this process knows the new state at once.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
   creationPausedMessage,
@@ -45,7 +46,8 @@ export function createCreationPause(options: {
     );
     return creationPauseFromMemo(description?.memo?.[memoKey]);
   }
-  const current = expiringValue(read, options.cacheMs ?? creationPauseCacheMs);
+  const maxAgeMs = options.cacheMs ?? creationPauseCacheMs;
+  const current = expiringValue(read, { maxAgeMs, refreshAfterMs: maxAgeMs / 2 });
 
   async function change(pause: { reason: string; pausedBy: string } | undefined): Promise<CreationPauseChange> {
     const handle = await startInstallation(client, taskQueue);

@@ -18,7 +18,7 @@ describe('expiringValue', () => {
   it('when read again within maxAgeMs, then the kept value answers; after it, a new read does', async () => {
     let now = 1000;
     const source = counter();
-    const cached = expiringValue(source.read, 2000, () => now);
+    const cached = expiringValue(source.read, { maxAgeMs: 2000, now: () => now });
     expect(await cached.get()).toBe('first');
     source.change('second');
     now += 1999;
@@ -31,7 +31,7 @@ describe('expiringValue', () => {
 
   it('when reads of a stale value arrive together, then they share one call', async () => {
     const source = counter();
-    const cached = expiringValue(source.read, 2000, () => 0);
+    const cached = expiringValue(source.read, { maxAgeMs: 2000, now: () => 0 });
     expect(await Promise.all([cached.get(), cached.get(), cached.get()])).toEqual(['first', 'first', 'first']);
     expect(source.calls()).toBe(1);
   });
@@ -44,8 +44,7 @@ describe('expiringValue', () => {
         calls += 1;
         return new Promise<string>((resolve) => (release = resolve));
       },
-      2000,
-      () => 0,
+      { maxAgeMs: 2000, now: () => 0 },
     );
     const older = cached.get();
     cached.set('set');
@@ -60,7 +59,9 @@ describe('expiringValue', () => {
 
   it('when a read fails, then nothing is kept and the next get reads again', async () => {
     let fail = true;
-    const cached = expiringValue(() => (fail ? Promise.reject(new Error('down')) : Promise.resolve('up')), 2000);
+    const cached = expiringValue(() => (fail ? Promise.reject(new Error('down')) : Promise.resolve('up')), {
+      maxAgeMs: 2000,
+    });
     await expect(cached.get()).rejects.toThrow('down');
     expect(cached.last()).toBeUndefined();
     fail = false;

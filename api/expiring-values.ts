@@ -74,8 +74,8 @@ export function expiringValues<V>(read: (key: string) => Promise<V>, options: Ex
 }
 
 /** One value kept as expiringValues keeps each of theirs. */
-export function expiringValue<V>(read: () => Promise<V>, maxAgeMs: number, now: () => number = Date.now) {
-  const values = expiringValues(read, { maxAgeMs, now });
+export function expiringValue<V>(read: () => Promise<V>, options: ExpiringOptions) {
+  const values = expiringValues(read, options);
   const key = '';
   return {
     get: () => values.get(key),

@@ -29,16 +29,17 @@ async function main(): Promise<void> {
   tokenKey().catch((error: unknown) =>
     log.warn({ err: error }, 'page-token key not read from Temporal yet; trying again when a list needs it'),
   );
+  const stores = createStoreService({
+    client,
+    taskQueue: config.temporal.taskQueue,
+    queryTimeoutMs: config.queryTimeoutMs,
+    storesPerOwner: config.storesPerOwner,
+    workerReadTimeoutMs: config.workerReadTimeoutMs,
+    pageTokens: createPageTokens(tokenKey),
+  });
   const app = createApp({
     shutdown: shutdown.signal,
-    stores: createStoreService({
-      client,
-      taskQueue: config.temporal.taskQueue,
-      queryTimeoutMs: config.queryTimeoutMs,
-      storesPerOwner: config.storesPerOwner,
-      workerReadTimeoutMs: config.workerReadTimeoutMs,
-      pageTokens: createPageTokens(tokenKey),
-    }),
+    stores,
     log,
     auth: config.auth,
     links: { temporalUiUrl: config.temporalUiUrl, namespace: config.temporal.namespace },
@@ -73,6 +74,8 @@ async function main(): Promise<void> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+  // Slots this process leased and did not use are free for the other replicas at once.
+  await stores.closeQuotaLeases();
   await temporal.close();
   log.info('api stopped');
 }

@@ -1,19 +1,23 @@
-// The per-owner store quota, kept by the owner's quota workflow (workflows/owner-quota.ts): a create
-// reserves a slot for its store id before it starts the store, and frees it again when the create
-// did not start a store of this owner. Atomic across any number of API replicas.
+// The per-owner store quota, kept by the owner's quota workflow (workflows/owner-quota.ts): the calls
+// that lease slots to this process or reserve one for a store id (api/quota-slots.ts decides which),
+// give a reserved slot back, and close a lease. Atomic across any number of API replicas.
 import {
   WithStartWorkflowOperation,
   WorkflowIdConflictPolicy,
   WorkflowNotFoundError,
   type Client,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import {
+  closeLeaseSignal,
+  leaseSlotsUpdate,
   ownerQuotaFull,
   quotaFullMessage,
   quotaUsageQuery,
   releaseStoreSignal,
   reserveStoreUpdate,
+  type LeaseClose,
+  type LeaseRequest,
 } from '../core/owner-quota.js';
 import { ownerQuotaWorkflowId } from '../core/names.js';
 import type { ownerQuotaWorkflow } from '../workflows/owner-quota.js';
@@ -33,36 +37,54 @@ export interface OwnerQuotaOptions {
 const quotaExceeded = (message: string) => new ApiError(403, 'store_quota_exceeded', message);
 
 export function createOwnerQuota({ client, taskQueue, limit, timeoutMs }: OwnerQuotaOptions) {
+  /** An update to the owner's quota workflow, which starts it when it does not run yet. */
+  function updateQuota<Ret, Arg>(
+    owner: string,
+    update: UpdateDefinition<Ret, [Arg]>,
+    arg: Arg,
+    refused: (reason: string, cause: unknown) => ApiError,
+  ): Promise<Ret> {
+    const startWorkflowOperation = new WithStartWorkflowOperation<typeof ownerQuotaWorkflow>('ownerQuotaWorkflow', {
+      workflowId: ownerQuotaWorkflowId(taskQueue, owner),
+      taskQueue,
+      args: [owner],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    });
+    return runUpdate(
+      () =>
+        client.connection.withDeadline(Date.now() + timeoutMs, () =>
+          client.workflow.executeUpdateWithStart(update, { args: [arg], startWorkflowOperation }),
+        ),
+      {
+        refused,
+        gone: () => workerUnavailable(`the quota of owner ${owner} is restarting; try again`, 1),
+        name: 'store quota',
+        timeoutMs,
+      },
+    );
+  }
+  const refusedAs = (owner: string, what: string) => (reason: string) =>
+    new ApiError(500, 'internal_error', `the quota of owner ${owner} refused the ${what}: ${reason}`);
+
   return {
     /** Holds a slot for the store id (403 when the owner's quota is full, 503 when no worker answers). */
     async reserve(owner: string, storeId: string): Promise<void> {
-      const startWorkflowOperation = new WithStartWorkflowOperation<typeof ownerQuotaWorkflow>('ownerQuotaWorkflow', {
-        workflowId: ownerQuotaWorkflowId(taskQueue, owner),
-        taskQueue,
-        args: [owner],
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      await updateQuota(owner, reserveStoreUpdate, { storeId, limit }, (reason, cause) => {
+        if (cause instanceof ApplicationFailure && cause.type === ownerQuotaFull) return quotaExceeded(reason);
+        return refusedAs(owner, 'reservation')(reason);
       });
-      await runUpdate(
-        () =>
-          client.connection.withDeadline(Date.now() + timeoutMs, () =>
-            client.workflow.executeUpdateWithStart(reserveStoreUpdate, {
-              args: [{ storeId, limit }],
-              startWorkflowOperation,
-            }),
-          ),
-        {
-          refused: (reason, cause) => {
-            if (cause instanceof ApplicationFailure && cause.type === ownerQuotaFull) return quotaExceeded(reason);
-            return new ApiError(
-              500,
-              'internal_error',
-              `the quota of owner ${owner} refused the reservation: ${reason}`,
-            );
-          },
-          gone: () => workerUnavailable(`the quota of owner ${owner} is restarting; try again`, 1),
-          name: 'store quota',
-          timeoutMs,
-        },
+    },
+
+    /** Leases up to `request.slots` slots to this process; answers how many it got (0 when few are free). */
+    async lease(owner: string, request: Omit<LeaseRequest, 'limit'>): Promise<number> {
+      const granted = await updateQuota(owner, leaseSlotsUpdate, { ...request, limit }, refusedAs(owner, 'lease'));
+      return granted.slots;
+    },
+
+    /** Ends a lease, naming the stores started with it; a signal, so it lands even while no worker runs. */
+    async closeLease(owner: string, close: LeaseClose): Promise<void> {
+      await temporalCall(() =>
+        client.workflow.getHandle(ownerQuotaWorkflowId(taskQueue, owner)).signal(closeLeaseSignal, close),
       );
     },
 

@@ -1,6 +1,7 @@
 // Whether a create may start a store, and starting it: an id stays its owner's while a workflow runs
-// or while an ended workflow's remains may exist; the owner's quota slot is reserved before the start
-// and given back when the start does not happen or another owner's create won the id.
+// or while an ended workflow's remains may exist; the owner's quota slot is taken before the start
+// and given back when no store of this owner started. With a leased slot at hand the start goes
+// first and the id is looked at only when it had a workflow (docs/decisions.md).
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowIdConflictPolicy,
@@ -16,6 +17,7 @@ import type { CreationPauseService } from './creation-pause.js';
 import { ApiError } from './errors.js';
 import type { Requester } from './history-timeline.js';
 import type { OwnerQuota } from './owner-quota.js';
+import type { QuotaSlots } from './quota-slots.js';
 import { describedRecord, storeKeys, type Caller, type StoreRecord } from './store-records.js';
 import { temporalCall } from './temporal-errors.js';
 import type { WorkerReads } from './worker-reads.js';
@@ -76,14 +78,16 @@ function sameStoreOr409(record: StoreRecord, spec: CreateSpec, caller: Caller): 
 export function createStoreAdmission(options: {
   client: Client;
   taskQueue: string;
-  quota: OwnerQuota;
+  quota: Pick<OwnerQuota, 'check'>;
+  /** Where creates take their quota slot. */
+  slots: QuotaSlots;
   reads: WorkerReads;
   /** Describes a store's workflow by id, as the reads do. */
   describeStore: (workflowId: string) => Promise<WorkflowExecutionDescription>;
   /** While creation is paused, a new store is refused (503); the same store asked again is not. */
   creationPause: Pick<CreationPauseService, 'refuseWhilePaused'>;
 }) {
-  const { client, quota } = options;
+  const { client } = options;
 
   /**
    * The checks before a create: the running store with this id (the same spec, else 409), or
@@ -104,62 +108,94 @@ export function createStoreAdmission(options: {
     return undefined;
   }
 
-  /**
-   * Starts the store workflow, or finds the one a concurrent create started. A started store's record
-   * is what it was started with, so a new store costs no describe after its start.
-   */
-  async function start(spec: CreateSpec, caller: Caller): Promise<{ created: boolean; record: StoreRecord }> {
+  /** Starts the store workflow: false when its id has a workflow that the reuse policy does not replace. */
+  async function tryStart(spec: CreateSpec, caller: Caller, reuse: WorkflowIdReusePolicy): Promise<boolean> {
     try {
       await temporalCall(() =>
         client.workflow.start<typeof storeWorkflow>('storeWorkflow', {
           ...storeStart({ ...spec, owner: caller.owner }, options.taskQueue, {
             requestedBy: { owner: caller.owner, keyId: caller.keyId } satisfies Requester,
           }),
+          workflowIdReusePolicy: reuse,
           workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
         }),
       );
+      return true;
     } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      // A concurrent create won the id: the same store (200) or a 409, decided from what it started.
-      const winner = await temporalCall(() => options.describeStore(storeWorkflowId(spec.storeId)));
-      return { created: false, record: describedRecord(spec.storeId, winner) };
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
+      throw error;
     }
-    const record: StoreRecord = {
-      storeId: spec.storeId,
-      engine: spec.engine,
-      plan: spec.plan,
-      owner: caller.owner,
-      phase: 'Provisioning',
-      // Temporal's own start time is within the call just made; GET shows that one.
-      createdAt: new Date().toISOString(),
-      running: true,
-      ...(spec.resourceNamespace ? { resourceNamespace: spec.resourceNamespace } : {}),
-    };
-    return { created: true, record };
   }
+
+  /** A started store's record is what it was started with, so a new store costs no describe after its start. */
+  const startedRecord = (spec: CreateSpec, caller: Caller): StoreRecord => ({
+    storeId: spec.storeId,
+    engine: spec.engine,
+    plan: spec.plan,
+    owner: caller.owner,
+    phase: 'Provisioning',
+    // Temporal's own start time is within the call just made; GET shows that one.
+    createdAt: new Date().toISOString(),
+    running: true,
+    ...(spec.resourceNamespace ? { resourceNamespace: spec.resourceNamespace } : {}),
+  });
+
+  /**
+   * Starts the store, or answers with the store that holds the id. `admitted`: the checks ran and found
+   * the id free; otherwise the start goes first, for an id no workflow ever had, and the checks follow
+   * only when it had one.
+   */
+  async function start(spec: CreateSpec, caller: Caller, admitted: boolean) {
+    if (!admitted) {
+      if (await tryStart(spec, caller, WorkflowIdReusePolicy.REJECT_DUPLICATE))
+        return { created: true, record: startedRecord(spec, caller) };
+      const existing = await admit(spec, caller);
+      if (existing) return { created: false, record: existing };
+    }
+    // A Deleted (or ended) store's id may be used again.
+    if (await tryStart(spec, caller, WorkflowIdReusePolicy.ALLOW_DUPLICATE))
+      return { created: true, record: startedRecord(spec, caller) };
+    // A concurrent create won the id: the same store (200) or a 409, decided from what it started.
+    const winner = await temporalCall(() => options.describeStore(storeWorkflowId(spec.storeId)));
+    return { created: false, record: describedRecord(spec.storeId, winner) };
+  }
+
+  /** Whether a create may take a leased slot and start at once: creation is not paused (as last read). */
+  const mayStartAtOnce = () =>
+    options.creationPause.refuseWhilePaused().then(
+      () => true,
+      () => false,
+    );
 
   return {
     /** created: this call started the workflow; false: the same store already existed. */
     async create(spec: CreateSpec, caller: Caller): Promise<{ created: boolean; record: StoreRecord }> {
-      const existing = await admit(spec, caller);
-      if (existing) return { created: false, record: existing };
-      await options.creationPause.refuseWhilePaused();
-      await quota.reserve(caller.owner, spec.storeId);
-      const started = await start(spec, caller).catch(async (error: unknown) => {
-        // Best effort: a slot that stays reserved is freed once the quota finds no store behind it.
-        await quota.release(caller.owner, spec.storeId).catch(() => undefined);
+      // Most creates hold a leased slot at once and go straight to the start; the others check first.
+      let slot = (await mayStartAtOnce()) ? options.slots.takeNow(caller.owner, spec.storeId) : undefined;
+      const admitted = !slot;
+      if (!slot) {
+        const existing = await admit(spec, caller);
+        if (existing) return { created: false, record: existing };
+        await options.creationPause.refuseWhilePaused();
+        slot = await options.slots.take(caller.owner, spec.storeId);
+      }
+      const taken = slot;
+      const started = await start(spec, caller, admitted).catch((error: unknown) => {
+        // A 409 started nothing; after any other failure the store may have started, so its slot stays counted.
+        if (error instanceof ApiError && error.status === 409) taken.giveBack(false);
+        else taken.keep();
         throw error;
       });
-      if (started.created) return started;
-      // Another owner's concurrent create took the id: this owner's slot holds nothing.
-      if (started.record.owner !== caller.owner) await quota.release(caller.owner, spec.storeId);
-      return { created: false, record: sameStoreOr409(started.record, spec, caller) };
+      if (started.created) taken.keep();
+      // The id is another store's: this owner's (which holds a slot of its own) or another owner's.
+      else taken.giveBack(started.record.owner === caller.owner);
+      return started.created ? started : { created: false, record: sameStoreOr409(started.record, spec, caller) };
     },
 
     /** What a create would do, checked like a create and rendered by a worker; nothing starts. */
     async dryRunCreate(spec: CreateSpec, caller: Caller) {
       const existing = await admit(spec, caller);
-      if (!existing) await quota.check(caller.owner);
+      if (!existing) await options.quota.check(caller.owner);
       return { existing, plan: await options.reads.planStore({ ...spec, owner: caller.owner }) };
     },
   };

@@ -4,6 +4,7 @@
 import type { Client } from '@temporalio/client';
 import { createFleetUpgrades } from './fleet-upgrades.js';
 import { createOwnerQuota } from './owner-quota.js';
+import { createQuotaSlots } from './quota-slots.js';
 import type { PageTokens } from './page-token.js';
 import { coalescedReads } from './coalesced-reads.js';
 import { createCreationPause } from './creation-pause.js';
@@ -48,7 +49,8 @@ export function createStoreService(options: StoreServiceOptions) {
   // The platform's creation pause: new stores are refused while it is on, whoever asks.
   const creationPause = createCreationPause({ client, taskQueue, timeoutMs: options.workerReadTimeoutMs });
 
-  const admission = createStoreAdmission({ client, taskQueue, quota, reads, describeStore, creationPause });
+  const slots = createQuotaSlots({ quota, storeTaskQueue: taskQueue });
+  const admission = createStoreAdmission({ client, taskQueue, quota, slots, reads, describeStore, creationPause });
   const commands = createStoreCommands({
     client,
     taskQueue,
@@ -64,6 +66,8 @@ export function createStoreService(options: StoreServiceOptions) {
     create: (spec: CreateSpec, caller: Caller) => admission.create(spec, caller).finally(records.forgetLists),
     remove: (storeId: string, caller: Caller) => commands.remove(storeId, caller).finally(records.forgetLists),
     creationPause,
+    /** On shutdown, after the last request: this process's quota leases are closed, not left to expire. */
+    closeQuotaLeases: slots.closeAll,
     /** Fleet upgrades work through the stores' own updates, under the same client and owner rules. */
     fleetUpgrades: createFleetUpgrades({ client, taskQueue, queryTimeoutMs: options.queryTimeoutMs }),
 

@@ -1,6 +1,9 @@
 // The per-owner store quota as one workflow per owner keeps it: a create reserves a slot for its
 // store id through an update, which the workflow answers one at a time, so concurrent creates (from
-// any number of API replicas) can never all see room for one more. Messages and the pure decisions.
+// any number of API replicas) can never all see room for one more. An API process may also lease
+// several slots ahead of its creates, so that most creates ask the workflow nothing: a lease counts
+// whole against the limit until its holder closes it naming the stores it started, or until it
+// expires. Messages and the pure decisions.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 export interface ReserveRequest {
@@ -15,6 +18,32 @@ export interface OwnerQuotaState {
   reserved: Record<string, string>;
   /** True once the stores that existed before this workflow are counted. */
   seeded: boolean;
+  /** Lease id -> the slots leased to an API process (absent in the state of runs before leases). */
+  leases?: Record<string, QuotaLease>;
+}
+
+export interface QuotaLease {
+  slots: number;
+  /** Where its holder starts stores: the running ones there are counted when it expires unclosed. */
+  storeTaskQueue: string;
+  /** When it is settled without word from its holder (ISO time). */
+  expiresAt: string;
+}
+
+export interface LeaseRequest {
+  leaseId: string;
+  /** As many as the holder would like; it may get fewer, or none. */
+  slots: number;
+  limit: number;
+  storeTaskQueue: string;
+  /** How long the holder starts stores with it, counted from before it asked. */
+  useMs: number;
+}
+
+export interface LeaseClose {
+  leaseId: string;
+  /** The stores it started (or may have started) with the lease's slots. */
+  storeIds: string[];
 }
 
 /** Reserves a slot for a store id (again: a no-op); fails with OwnerQuotaFull when none is free. */
@@ -22,6 +51,10 @@ export const reserveStoreUpdate = defineUpdate<{ used: number }, [ReserveRequest
 /** Frees a store id's slot: its create did not start a store of this owner. */
 export const releaseStoreSignal = defineSignal<[string]>('releaseStore');
 export const quotaUsageQuery = defineQuery<{ used: number; storeIds: string[] }>('quotaUsage');
+/** Leases slots to an API process: answers how many it got (0: none, reserve one at a time). */
+export const leaseSlotsUpdate = defineUpdate<{ slots: number }, [LeaseRequest]>('leaseSlots');
+/** Ends a lease: its stores take a slot each, its other slots are free again. */
+export const closeLeaseSignal = defineSignal<[LeaseClose]>('closeLease');
 
 export const ownerQuotaFull = 'OwnerQuotaFull';
 
@@ -60,12 +93,56 @@ export function unusedSlots(state: OwnerQuotaState, stores: ReservedStore[], now
     .map((store) => store.storeId);
 }
 
+/**
+ * How long a lease is still counted whole after its holder stopped using it: for a start still in
+ * flight, and for visibility to show the stores it started when the holder never closes it.
+ */
+export const leaseSettleMs = 30_000;
+
+/** Slots counted against the limit: every reserved id and every open lease's slots. */
+export function slotsInUse(state: OwnerQuotaState): number {
+  const leased = Object.values(state.leases ?? {}).reduce((sum, lease) => sum + lease.slots, 0);
+  return Object.keys(state.reserved).length + leased;
+}
+
 /** Reserves when there is room: true when the store id holds a slot afterwards. Synchronous, so atomic. */
 export function tryReserve(state: OwnerQuotaState, request: ReserveRequest, now: string): boolean {
   if (state.reserved[request.storeId]) return true;
-  if (Object.keys(state.reserved).length >= request.limit) return false;
+  if (slotsInUse(state) >= request.limit) return false;
   state.reserved[request.storeId] = now;
   return true;
+}
+
+/**
+ * Leases at most half of the free slots, so that other API processes still find some; none when
+ * only one is free. Returns how many were leased (recorded in the state).
+ */
+export function grantLease(state: OwnerQuotaState, request: LeaseRequest, now: number): number {
+  const slots = Math.min(request.slots, Math.floor((request.limit - slotsInUse(state)) / 2));
+  if (slots < 1) return 0;
+  const expiresAt = new Date(now + request.useMs + leaseSettleMs).toISOString();
+  state.leases = { ...state.leases, [request.leaseId]: { slots, storeTaskQueue: request.storeTaskQueue, expiresAt } };
+  return slots;
+}
+
+/** Its stores take a slot each (reserved now); the lease's own slots are free again. */
+export function closeLease(state: OwnerQuotaState, close: LeaseClose, now: string): void {
+  for (const storeId of close.storeIds) state.reserved[storeId] ??= now;
+  delete state.leases?.[close.leaseId];
+}
+
+/** The open leases past their expiry, oldest first. */
+export function expiredLeases(state: OwnerQuotaState, now: number): string[] {
+  return Object.entries(state.leases ?? {})
+    .filter(([, lease]) => Date.parse(lease.expiresAt) <= now)
+    .sort(([, a], [, b]) => a.expiresAt.localeCompare(b.expiresAt))
+    .map(([leaseId]) => leaseId);
+}
+
+/** When the next open lease expires (epoch ms), if any is open. */
+export function nextLeaseExpiry(state: OwnerQuotaState): number | undefined {
+  const times = Object.values(state.leases ?? {}).map((lease) => Date.parse(lease.expiresAt));
+  return times.length ? Math.min(...times) : undefined;
 }
 
 export const quotaFullMessage = (owner: string, used: number, limit: number) =>

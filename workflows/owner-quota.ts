@@ -1,7 +1,9 @@
 // One workflow per owner keeps its store quota (core/owner-quota.ts): creates reserve a slot through
 // an update, answered one at a time, so 60 parallel creates against a limit of 50 give exactly 50.
 // Slots of stores that are gone are found when the quota looks full, by asking Temporal about each
-// (core/owner-quota.ts unusedSlots says which).
+// (core/owner-quota.ts unusedSlots says which). Leases (core/owner-quota.ts) are granted through an
+// update too; one that expires unclosed is settled by counting the running stores of the owner on
+// its holder's task queue, so a holder that died keeps no slot and loses none of its stores.
 import { ApplicationFailure } from '@temporalio/common';
 import {
   allHandlersFinished,
@@ -13,13 +15,21 @@ import {
 } from '@temporalio/workflow';
 import type { StoreActivities } from '../activities/index.js';
 import {
+  closeLease,
+  closeLeaseSignal,
+  expiredLeases,
+  grantLease,
+  leaseSlotsUpdate,
+  nextLeaseExpiry,
   ownerQuotaFull,
   quotaFullMessage,
+  slotsInUse,
   quotaUsageQuery,
   releaseStoreSignal,
   reserveStoreUpdate,
   tryReserve,
   unusedSlots,
+  type LeaseRequest,
   type OwnerQuotaState,
   type ReserveRequest,
 } from '../core/owner-quota.js';
@@ -47,17 +57,52 @@ export async function ownerQuotaWorkflow(owner: string, carried?: OwnerQuotaStat
       }
     })());
 
+  /** Settles the expired leases: the owner's running stores on their holders' task queues take a slot each. */
+  async function settleExpiredLeases(): Promise<void> {
+    const expired = expiredLeases(state, new Date().getTime());
+    if (!expired.length) return;
+    const taskQueues = new Set(expired.map((leaseId) => state.leases![leaseId]!.storeTaskQueue));
+    const running = await Promise.all([...taskQueues].map((taskQueue) => ownerStoresInUse(owner, taskQueue)));
+    for (const leaseId of expired) closeLease(state, { leaseId, storeIds: running.flat() }, now());
+  }
+
   setHandler(quotaUsageQuery, () => ({
-    used: Object.keys(state.reserved).length,
+    used: slotsInUse(state),
     storeIds: Object.keys(state.reserved).sort(),
   }));
   setHandler(releaseStoreSignal, (storeId) => void delete state.reserved[storeId]);
+  setHandler(closeLeaseSignal, (close) => closeLease(state, close, now()));
+  setHandler(
+    leaseSlotsUpdate,
+    async (request: LeaseRequest) => {
+      await condition(() => state.seeded);
+      return { slots: grantLease(state, request, new Date().getTime()) };
+    },
+    {
+      validator: (request: LeaseRequest) => {
+        if (
+          !request ||
+          typeof request.leaseId !== 'string' ||
+          typeof request.storeTaskQueue !== 'string' ||
+          !Number.isInteger(request.slots) ||
+          request.slots < 1 ||
+          !Number.isInteger(request.limit) ||
+          request.limit < 1 ||
+          !Number.isInteger(request.useMs) ||
+          request.useMs < 0
+        )
+          throw new Error('expected { leaseId, slots >= 1, limit >= 1, storeTaskQueue, useMs >= 0 }');
+      },
+    },
+  );
   setHandler(
     reserveStoreUpdate,
     async (request: ReserveRequest) => {
       await condition(() => state.seeded);
       if (!tryReserve(state, request, now())) {
         await pruneUnused();
+        // Slots leased to API processes come back when they close their leases (within seconds).
+        await condition(() => slotsInUse(state) < request.limit || nextLeaseExpiry(state) === undefined);
         if (!tryReserve(state, request, now())) {
           throw ApplicationFailure.create({
             type: ownerQuotaFull,
@@ -83,7 +128,17 @@ export async function ownerQuotaWorkflow(owner: string, carried?: OwnerQuotaStat
     state.seeded = true;
   }
 
-  await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= historyEventLimit);
-  await condition(allHandlersFinished);
+  // A new run once the history is long and no handler is midway (one may wait for leases to settle).
+  const readyToContinue = () =>
+    (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= historyEventLimit) &&
+    allHandlersFinished();
+  while (!readyToContinue()) {
+    const expiry = nextLeaseExpiry(state);
+    // Wakes for a new run, when the next expiry comes, or when it changes (a lease granted or closed).
+    const wake = () => readyToContinue() || nextLeaseExpiry(state) !== expiry;
+    if (expiry === undefined) await condition(wake);
+    else await condition(wake, Math.max(expiry - new Date().getTime(), 1));
+    await settleExpiredLeases();
+  }
   await continueAsNew<typeof ownerQuotaWorkflow>(owner, state);
 }

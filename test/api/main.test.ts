@@ -1,9 +1,12 @@
 // api/main.ts as a process: refuses an unsafe configuration, serves, and on SIGTERM stops accepting,
 // ends open streams and exits.
+import { defaultPayloadConverter } from '@temporalio/common';
 import { execa } from 'execa';
 import { describe, expect, it, inject, onTestFinished } from 'vitest';
 import { repoRoot } from '../../dev/config.js';
 import { freePort } from '../../dev/ports.js';
+import { ownerQuotaWorkflowId } from '../../core/names.js';
+import { closeLeaseSignal, type LeaseClose } from '../../core/owner-quota.js';
 import { eventually, uniqueName } from '../harness/clients.js';
 import { startStoreWorker } from '../harness/store-worker.js';
 
@@ -47,7 +50,7 @@ describe('the API process', () => {
     expect(result.all).not.toMatch(/\n\s+at /);
   });
 
-  it('when SIGTERM arrives during an open event stream, then it stops accepting, ends the stream and exits cleanly', async () => {
+  it('when SIGTERM arrives during an open event stream, then it stops accepting, ends the stream, closes its quota lease naming the store it started, and exits cleanly', async () => {
     const port = await freePort();
     // A create reserves a slot in the owner's quota workflow, which a worker runs. Without auth every
     // store is owner "default"'s, and the other test files' stores on this Temporal server count too.
@@ -90,6 +93,14 @@ describe('the API process', () => {
     expect(Date.now() - began).toBeLessThan(20_000);
     expect(result.all).toContain('stopping');
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    // Its slots are back at once for the other replicas, not held until the lease expires.
+    const quota = worker.client.workflow.getHandle(ownerQuotaWorkflowId(worker.taskQueue, 'default'));
+    const closes = ((await quota.fetchHistory()).events ?? []).flatMap((event) => {
+      const signal = event.workflowExecutionSignaledEventAttributes;
+      if (signal?.signalName !== closeLeaseSignal.name) return [];
+      return [defaultPayloadConverter.fromPayload<LeaseClose>(signal.input!.payloads![0]!).storeIds];
+    });
+    expect(closes).toEqual([[id]]);
   });
 
   it('when SIGTERM arrives while a Temporal call waits to retry, then the process waits for it and exits cleanly', async () => {

@@ -1,23 +1,39 @@
 // The per-owner store quota holds under concurrency: parallel creates, through one API or two, give
-// exactly as many stores as the limit. The stores' own workflows are parked on a task queue no worker
-// polls, so only the quota's workflow runs: 100 real provisions would measure the cluster, not this.
+// exactly as many stores as the limit. Creates take their slots from leases, so most ask the quota
+// nothing; a lease its holder never closes is settled when it expires. The stores' own workflows are
+// parked on a task queue no worker polls, so only the quota's workflow runs: 100 real provisions
+// would measure the cluster, not this.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type TestApi } from '../harness/api.js';
+import { randomUUID } from 'node:crypto';
+import { storeStart } from '../../api/store-admission.js';
+import { createOwnerQuota } from '../../api/owner-quota.js';
 import { ownerQuotaWorkflowId } from '../../core/names.js';
-import { uniqueName } from '../harness/clients.js';
+import { leaseSettleMs, quotaUsageQuery } from '../../core/owner-quota.js';
+import { eventually, uniqueName } from '../harness/clients.js';
 import { recordHistory } from '../harness/histories.js';
 import { startStoreWorker, storeId, type TestStoreWorker } from '../harness/store-worker.js';
 
 const limit = 50;
-const keys = { one: 'race-one-key-0123456789', two: 'race-two-key-0123456789' };
-const owners = { one: uniqueName('race-one'), two: uniqueName('race-two') };
+const keys = {
+  one: 'race-one-key-0123456789',
+  two: 'race-two-key-0123456789',
+  three: 'race-three-key-0123456789',
+  four: 'race-four-key-0123456789',
+};
+const owners = {
+  one: uniqueName('race-one'),
+  two: uniqueName('race-two'),
+  three: uniqueName('race-three'),
+  four: uniqueName('race-four'),
+};
+const parked = uniqueName('parked');
 let worker: TestStoreWorker;
 let apis: TestApi[];
 const started: string[] = [];
 
 beforeAll(async () => {
   worker = await startStoreWorker();
-  const parked = uniqueName('parked');
   const options = {
     taskQueue: parked,
     quotaTaskQueue: worker.taskQueue,
@@ -25,6 +41,8 @@ beforeAll(async () => {
       keys: new Map([
         [keys.one, owners.one],
         [keys.two, owners.two],
+        [keys.three, owners.three],
+        [keys.four, owners.four],
       ]),
       adminKeys: new Set<string>(),
     },
@@ -48,21 +66,22 @@ afterAll(async () => {
   await worker.stop();
 });
 
+async function create(key: string, api: TestApi, id = storeId('race')) {
+  const res = await fetch(`${api.url}/api/v1/stores`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${key}` },
+    body: JSON.stringify({ storeId: id, engine: 'medusa' }),
+  });
+  const body = (await res.json()) as { error?: { code: string; message: string } };
+  if (res.status === 201) started.push(id);
+  return { status: res.status, code: body.error?.code, message: body.error?.message, id };
+}
+
+const quotaOf = (owner: string) => worker.client.workflow.getHandle(ownerQuotaWorkflowId(worker.taskQueue, owner));
+
 /** 60 creates at once, spread over the given APIs; the answers' statuses and error codes. */
 async function createAtOnce(key: string, over: TestApi[], count = 60) {
-  const answers = await Promise.all(
-    Array.from({ length: count }, async (_, i) => {
-      const id = storeId('race');
-      const res = await fetch(`${over[i % over.length]!.url}/api/v1/stores`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${key}` },
-        body: JSON.stringify({ storeId: id, engine: 'medusa' }),
-      });
-      const body = (await res.json()) as { error?: { code: string; message: string } };
-      if (res.status === 201) started.push(id);
-      return { status: res.status, code: body.error?.code, message: body.error?.message };
-    }),
-  );
+  const answers = await Promise.all(Array.from({ length: count }, (_, i) => create(key, over[i % over.length]!)));
   return {
     created: answers.filter((a) => a.status === 201).length,
     refused: answers.filter((a) => a.status === 403 && a.code === 'store_quota_exceeded'),
@@ -85,5 +104,65 @@ describe('the per-owner store quota', () => {
     expect(result.other).toEqual([]);
     expect(result.created).toBe(limit);
     expect(result.refused).toHaveLength(10);
+  });
+
+  it('when an owner creates stores one after another, then a lease serves them: the quota answers a lease update or two, not a reservation per create, and counts exactly the stores once the lease is closed', async () => {
+    for (let i = 0; i < 10; i++) expect((await create(keys.three, apis[0]!)).status).toBe(201);
+    const updates: string[] = [];
+    for (const event of (await quotaOf(owners.three).fetchHistory()).events ?? []) {
+      const name = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name;
+      if (name) updates.push(name);
+    }
+    // One lease, unless this machine took longer than the lease's 5 s for the ten creates; never a reservation per create.
+    expect(new Set(updates)).toEqual(new Set(['leaseSlots']));
+    expect(updates.length).toBeLessThanOrEqual(3);
+    // The lease counts whole (25 of 50) until its use time ends and it is closed with its ten stores.
+    await eventually('the lease closed with its ten stores', async () => {
+      const usage = await quotaOf(owners.three).query(quotaUsageQuery);
+      return usage.used === 10 ? usage : undefined;
+    });
+  });
+
+  it(`when a lease's holder never closes it (its process died), then once it expires the quota counts the stores started with it and frees the rest`, async () => {
+    const owner = uniqueName('race-dead');
+    const quota = createOwnerQuota({ client: worker.client, taskQueue: worker.taskQueue, limit, timeoutMs: 60_000 });
+    expect(await quota.lease(owner, { leaseId: randomUUID(), slots: 5, storeTaskQueue: parked, useMs: 0 })).toBe(5);
+    // What the holder did with three of its slots before it died: the API's own starts.
+    for (let i = 0; i < 3; i++) {
+      const id = storeId('race-dead');
+      started.push(id);
+      await worker.client.workflow.start(
+        'storeWorkflow',
+        storeStart({ storeId: id, engine: 'medusa', plan: 'small', owner }, parked, {}),
+      );
+    }
+    expect((await quotaOf(owner).query(quotaUsageQuery)).used).toBe(5);
+    const usage = await eventually(
+      'the expired lease settled',
+      async () => {
+        const now = await quotaOf(owner).query(quotaUsageQuery);
+        return now.used === 5 ? undefined : now;
+      },
+      leaseSettleMs + 30_000,
+    );
+    expect(usage).toEqual({ used: 3, storeIds: started.slice(-3).sort() });
+  });
+
+  it("when the process holds a leased slot, so that a create starts first and checks after, then a taken id is answered as before: the same store 200, another owner's 409, remains 409, and only started stores keep a slot", async () => {
+    const api = apis[0]!;
+    const mine = await create(keys.four, api);
+    expect(mine.status).toBe(201);
+    expect((await create(keys.four, api, mine.id)).status).toBe(200);
+    const others = await create(keys.three, api);
+    expect(others.status).toBe(201);
+    expect(await create(keys.four, api, others.id)).toMatchObject({ status: 409, code: 'store_id_taken' });
+    const ended = await create(keys.four, api);
+    await worker.client.workflow.getHandle(`store-${ended.id}`).terminate('an operator ended it by hand');
+    expect(await create(keys.four, api, ended.id)).toMatchObject({ status: 409, code: 'store_remains' });
+    const usage = await eventually('the lease closed', async () => {
+      const now = await quotaOf(owners.four).query(quotaUsageQuery);
+      return now.used === 2 ? now : undefined;
+    });
+    expect(usage.storeIds).toEqual([mine.id, ended.id].sort());
   });
 });
