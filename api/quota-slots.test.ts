@@ -115,6 +115,14 @@ describe('quota slots', () => {
     await expect(slots.take('team-a', 'a')).rejects.toMatchObject({ status: 403, code: 'store_quota_exceeded' });
   });
 
+  it('when no lease is held, then taking one at once asks the quota nothing: a create that finds its store exists needs no slot', async () => {
+    const { quota, calls } = fakeQuota([10]);
+    const slots = createQuotaSlots({ quota, storeTaskQueue: 'stores' });
+    expect(slots.takeNow('team-a', 'a')).toBeUndefined();
+    await settle();
+    expect(calls.leases).toBe(0);
+  });
+
   it('when owners differ, then each has its own leases', async () => {
     const { quota, calls } = fakeQuota([5, 5]);
     const slots = createQuotaSlots({ quota, storeTaskQueue: 'stores' });

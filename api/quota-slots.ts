@@ -109,11 +109,12 @@ export function createQuotaSlots(options: QuotaSlotsOptions) {
     return request;
   }
 
-  /** A slot from a lease held now, if there is one; asks for the next lease when this one runs low. */
+  /** A slot from a lease held now, if there is one; asks for the next lease when the held ones run low. */
   function fromLease(owner: string, storeId: string): QuotaSlot | undefined {
     const lease = (held.get(owner) ?? []).find(usable);
-    if (free(owner) - 1 <= (lastGranted.get(owner) ?? 0) / 2) askForLease(owner)?.catch(() => undefined);
+    // None held: take() asks, so a create that finds its store exists (and needs no slot) costs no lease.
     if (!lease) return undefined;
+    if (free(owner) - 1 <= (lastGranted.get(owner) ?? 0) / 2) askForLease(owner)?.catch(() => undefined);
     lease.taken += 1;
     lease.inFlight += 1;
     let settled = false;

@@ -121,5 +121,11 @@ export function runStoreController(options: RunStoreControllerOptions): { stop()
     log,
     onStartedLeading: lead,
   });
-  return { stop: () => election.stop() };
+  return {
+    stop: async () => {
+      await election.stop();
+      // Quota slots it leased and did not use are free for the API replicas at once.
+      await controller.closeQuotaLeases();
+    },
+  };
 }

@@ -203,7 +203,7 @@ export function createStoreController(options: StoreControllerOptions) {
   /** Whether store creation is paused now (read at most every 2 s per process, as creates read it). */
   const creationPaused = async () => (await stores.creationPause.state()).paused;
 
-  return { reconcile, creationPaused, objects };
+  return { reconcile, creationPaused, objects, closeQuotaLeases: stores.closeQuotaLeases };
 }
 
 /** The Store objects of every namespace, as an informer lists and watches them. */
