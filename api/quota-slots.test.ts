@@ -47,6 +47,25 @@ describe('quota slots', () => {
     expect(calls.reserved).toEqual([]);
   });
 
+  it('when half of its use time is over, then the next lease is asked for while it still serves', async () => {
+    let now = 0;
+    const { quota, calls } = fakeQuota([100, 100]);
+    const slots = createQuotaSlots({ quota, storeTaskQueue: 'stores', useMs: 5000, now: () => now });
+    (await slots.take('team-a', 'a')).keep();
+    now = 2400;
+    slots.takeNow('team-a', 'b')!.keep();
+    await settle();
+    expect(calls.leases).toBe(1);
+    now = 2500;
+    slots.takeNow('team-a', 'c')!.keep();
+    await settle();
+    expect(calls.leases).toBe(2);
+    // The first lease serves until its time is over; then the second, without a wait.
+    now = 5000;
+    slots.takeNow('team-a', 'd')!.keep();
+    expect(calls.closed.map((close) => close.storeIds)).toEqual([['a', 'b', 'c']]);
+  });
+
   it('when all its slots are used and no create is in flight, then the lease is closed naming its stores', async () => {
     const { quota, calls } = fakeQuota([2]);
     const slots = createQuotaSlots({ quota, storeTaskQueue: 'stores' });

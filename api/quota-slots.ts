@@ -2,7 +2,7 @@
 // owner's quota workflow handed to this process ahead of use, so the create asks Temporal nothing
 // before its start. A lease is used for `useMs` from before it was asked for, then closed with the
 // stores started from it; a new one is asked for in the background while the last still has half
-// its slots. When the quota leases none (few slots are free), each create reserves its own slot.
+// its slots or half its time. When the quota leases none (few slots are free), each create reserves its own slot.
 import { randomUUID } from 'node:crypto';
 import type { OwnerQuota } from './owner-quota.js';
 
@@ -111,10 +111,17 @@ export function createQuotaSlots(options: QuotaSlotsOptions) {
 
   /** A slot from a lease held now, if there is one; asks for the next lease when the held ones run low. */
   function fromLease(owner: string, storeId: string): QuotaSlot | undefined {
-    const lease = (held.get(owner) ?? []).find(usable);
+    const all = held.get(owner) ?? [];
+    // Those past their time are closed here too: their timer may not have fired yet.
+    for (const done of all.filter((lease) => !usable(lease))) void closeWhenDone(done);
+    const leases = all.filter(usable);
+    const lease = leases[0];
     // None held: take() asks, so a create that finds its store exists (and needs no slot) costs no lease.
     if (!lease) return undefined;
-    if (free(owner) - 1 <= (lastGranted.get(owner) ?? 0) / 2) askForLease(owner)?.catch(() => undefined);
+    // The next lease is asked for while this one still serves: when half of it is left, or half its time.
+    const lastEnds = Math.max(...leases.map((held) => held.useUntil));
+    if (free(owner) - 1 <= (lastGranted.get(owner) ?? 0) / 2 || now() >= lastEnds - useMs / 2)
+      askForLease(owner)?.catch(() => undefined);
     lease.taken += 1;
     lease.inFlight += 1;
     let settled = false;

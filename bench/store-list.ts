@@ -1,6 +1,8 @@
 // Reads and creates at fleet size. New stores: 300 created through the API, 10 at a time, each POST
 // timed, against the same store workflows started straight through the Temporal client as a script
-// would (the API's own start options), 10 at a time. The list: with 500 stores or more running, the
+// would (the API's own start options), 10 at a time. The two sides take turns, ten at a time each,
+// so both meet the same load: one side after the other would leave the second with the first's
+// workflows still running their first tasks. The list: with 500 stores or more running, the
 // largest page of GET /api/v1/stores under 5 connections, against the same visibility query sent
 // straight to Temporal with the same concurrency. Every store here is held not-ready, so they stay
 // queued for the helm queue's slots and cost the cluster next to nothing.
@@ -9,7 +11,6 @@ import { storeStart } from '../api/store-admission.js';
 import { storeListQuery } from '../api/store-records.js';
 import { benchStoreSpec } from './bare-store.js';
 import type { BenchContext } from './context.js';
-import { mapLimited } from './map-limited.js';
 import { engineFor } from './modes.js';
 import { progress, type ResultLog } from './report.js';
 import { heldStorePrefix } from './startup-delays.js';
@@ -33,15 +34,35 @@ function timings(latencies: number[], seconds: number): Timings {
   return { p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), perSecond: latencies.length / seconds };
 }
 
-/** Each call timed, `concurrency` at a time. */
-async function timedEach<T>(items: T[], concurrency: number, call: (item: T, i: number) => Promise<void>) {
-  const started = Date.now();
-  const latencies = await mapLimited(items, concurrency, async (item, i) => {
-    const at = performance.now();
-    await call(item, i);
-    return performance.now() - at;
-  });
-  return timings(latencies, (Date.now() - started) / 1000);
+/**
+ * Each side's calls timed, the sides taking turns with `concurrency` calls at once (which side goes
+ * first alternates each round); a side's rate counts only its own turns.
+ */
+async function timedInTurns<T>(
+  sides: { items: T[]; call: (item: T, i: number) => Promise<void> }[],
+  concurrency: number,
+) {
+  const latencies = sides.map(() => [] as number[]);
+  const busyMs = sides.map(() => 0);
+  const rounds = Math.max(...sides.map((side) => Math.ceil(side.items.length / concurrency)));
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? sides.map((_, i) => i) : sides.map((_, i) => sides.length - 1 - i);
+    for (const s of order) {
+      const { items, call } = sides[s]!;
+      const from = round * concurrency;
+      const began = performance.now();
+      const batch = await Promise.all(
+        items.slice(from, from + concurrency).map(async (item, i) => {
+          const at = performance.now();
+          await call(item, from + i);
+          return performance.now() - at;
+        }),
+      );
+      busyMs[s]! += performance.now() - began;
+      latencies[s]!.push(...batch);
+    }
+  }
+  return latencies.map((side, s) => timings(side, busyMs[s]! / 1000));
 }
 
 /** `connections` loops calling for `seconds`, each call timed. */
@@ -83,16 +104,24 @@ export async function storeListBenchmark(ctx: BenchContext, results: ResultLog):
   try {
     const ids = (side: string) =>
       Array.from({ length: createdPerSide }, (_, i) => `${heldStorePrefix}list-${side}-${i}`);
-    const viaApi = await timedEach(ids('api'), createConcurrency, (id, i) => ctx.api.create(id, engineFor(i)));
+    const [viaApi, bare] = (await timedInTurns(
+      [
+        { items: ids('api'), call: (id, i) => ctx.api.create(id, engineFor(i)) },
+        {
+          items: ids('bare'),
+          call: async (id, i) => {
+            const start = storeStart(
+              { ...benchStoreSpec(id, engineFor(i)), owner: 'bench' },
+              ctx.workerConfig.temporal.taskQueue,
+              {},
+            );
+            await client.workflow.start('storeWorkflow', start);
+          },
+        },
+      ],
+      createConcurrency,
+    )) as [Timings, Timings];
     report(`${createdPerSide} new stores through POST /api/v1/stores`, viaApi);
-    const bare = await timedEach(ids('bare'), createConcurrency, async (id, i) => {
-      const start = storeStart(
-        { ...benchStoreSpec(id, engineFor(i)), owner: 'bench' },
-        ctx.workerConfig.temporal.taskQueue,
-        {},
-      );
-      await client.workflow.start('storeWorkflow', start);
-    });
     report(`${createdPerSide} store workflows started straight through Temporal`, bare);
 
     const { count } = await client.workflow.count(runningStoresQuery);
