@@ -7,6 +7,7 @@ import { createApp } from './app.js';
 import { loadApiConfig } from './config.js';
 import { pageTokenKey } from './installation.js';
 import { createPageTokens } from './page-token.js';
+import { onStopSignals } from './stop-signals.js';
 import { createStoreService } from './stores.js';
 import { apiTemporalClient } from './temporal-client.js';
 import { temporalReadiness } from './temporal-errors.js';
@@ -71,8 +72,7 @@ async function main(): Promise<void> {
       // A request still running after the drain period is cut.
       setTimeout(() => server.closeAllConnections(), drainMs).unref();
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    onStopSignals(log, stop);
   });
   // Slots this process leased and did not use are free for the other replicas at once.
   await stores.closeQuotaLeases();

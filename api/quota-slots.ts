@@ -2,7 +2,8 @@
 // owner's quota workflow handed to this process ahead of use, so the create asks Temporal nothing
 // before its start. A lease is used for `useMs` from before it was asked for, then closed with the
 // stores started from it; a new one is asked for in the background while the last still has half
-// its slots or half its time. When the quota leases none (few slots are free), each create reserves its own slot.
+// its slots or half its time. When the quota leases none (few slots are free), each create reserves
+// its own slot.
 import { randomUUID } from 'node:crypto';
 import type { OwnerQuota } from './owner-quota.js';
 

@@ -7,6 +7,7 @@ import { ConfigError, parseEnvironment } from '../../core/environment.js';
 import { runIngressController } from './controller.js';
 import { NginxConfigError, startNginx } from './nginx.js';
 import { loadKubeConfig } from '../../activities/kube-config.js';
+import { onStopSignals } from '../../api/stop-signals.js';
 
 const envSchema = z.object({
   KUBECONFIG: z.string().min(1),
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   );
 
   const stopping = new AbortController();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stopping.abort());
+  onStopSignals(log, () => stopping.abort());
   void nginx.exited.then((code) => {
     if (stopping.signal.aborted) return;
     log.error({ code }, 'nginx exited; the ingress stops');

@@ -16,6 +16,8 @@ export interface WorkerProcess {
   children(): string[];
   /** Signals the whole group and waits for the worker to exit. */
   kill(signal: NodeJS.Signals): Promise<void>;
+  /** Signals the worker alone, as Kubernetes signals a container's first process, and says how it ended. */
+  stop(signal: NodeJS.Signals): Promise<{ exitCode: number | undefined; signal: string | undefined }>;
 }
 
 /** Live processes whose process group is `group`, as `pid command line`. */
@@ -36,6 +38,8 @@ export async function startWorkerProcess(
     reject: false,
     all: true,
     detached: true,
+    // A stop waits for the tasks in flight to end: not cut short by execa's SIGKILL 5 s after a SIGTERM.
+    forceKillAfterDelay: 60_000,
     env: {
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       KUBECONFIG: inject('kubeconfigPath'),
@@ -62,6 +66,11 @@ export async function startWorkerProcess(
     async kill(signal) {
       signalGroup(group, signal);
       await child;
+    },
+    async stop(signal) {
+      child.kill(signal);
+      const ended = await child;
+      return { exitCode: ended.exitCode, signal: ended.signal };
     },
   };
 }
