@@ -1,7 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { assertPortFree, freePort, PortInUseError } from './ports.js';
+import { assertPortFree, claimPort, freePort, PortInUseError } from './ports.js';
 
 describe('ports', () => {
   it('when a port is free, then assertPortFree passes', async () => {
@@ -34,5 +37,39 @@ describe('ports', () => {
     } finally {
       server.close();
     }
+  });
+
+  describe('claims', () => {
+    const withClaims = async (test: (dir: string) => Promise<void>) => {
+      const dir = mkdtempSync(join(tmpdir(), 'port-claims-'));
+      try {
+        await test(dir);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+
+    it('when a port was drawn, then it is not handed out again while the process that drew it lives, this one included', () =>
+      withClaims(async (dir) => {
+        expect(claimPort(20_001, dir)).toBe(true);
+        expect(claimPort(20_001, dir)).toBe(false);
+        const other = execa('sleep', ['30']);
+        try {
+          writeFileSync(join(dir, '20002'), String(other.pid));
+          expect(claimPort(20_002, dir)).toBe(false);
+        } finally {
+          other.kill();
+          await other.catch(() => undefined);
+        }
+      }));
+
+    it('when the process that drew a port has ended, then the port can be drawn again', () =>
+      withClaims(async (dir) => {
+        const ended = execa('true');
+        await ended;
+        writeFileSync(join(dir, '20003'), String(ended.pid));
+        expect(claimPort(20_003, dir)).toBe(true);
+        expect(readFileSync(join(dir, '20003'), 'utf8')).toBe(String(process.pid));
+      }));
   });
 });

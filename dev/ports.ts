@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { portSettings, type Ports } from './config.js';
 
 export class PortInUseError extends Error {
@@ -42,17 +44,56 @@ function ephemeralPortStart(): number {
 const lowestPort = 20_000;
 
 /**
+ * Ports drawn by the processes of this machine (a file per port naming the drawing process), so that
+ * two of them never hand out the same port in the time between the draw and the server's bind: a
+ * test's `npm start` binds its scheduler's port some 15 s after the test drew it.
+ */
+const claimsDir = join(tmpdir(), 'storefleet-port-claims');
+/** A claim older than this is stale even if its process lives on (a pid used again). */
+const claimLifeMs = 3_600_000;
+
+/** Whether the process that wrote a claim has ended, or the claim is too old to hold. */
+function staleClaim(file: string): boolean {
+  try {
+    if (Date.now() - statSync(file).mtimeMs > claimLifeMs) return true;
+    process.kill(Number(readFileSync(file, 'utf8')), 0);
+    return false;
+  } catch (error) {
+    // ENOENT: released meanwhile; ESRCH: its process ended; EPERM: it lives under another user.
+    return (error as NodeJS.ErrnoException).code !== 'EPERM';
+  }
+}
+
+/** Claims the port for this process: false when a live process of this machine drew it already. */
+export function claimPort(port: number, dir = claimsDir): boolean {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, String(port));
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    if (!staleClaim(file)) return false;
+    rmSync(file, { force: true });
+  }
+  return false;
+}
+
+/**
  * A port free right now, for the test harness and benchmarks to give every server its own. It is
  * drawn below the kernel's ephemeral range: a port from that range can be taken, between our check
  * and the server's bind, by any port-0 listener (the Temporal dev server picks its internal ports so)
- * or by an outgoing connection, and the server then fails with "address already in use".
+ * or by an outgoing connection, and the server then fails with "address already in use". And it is
+ * claimed (claimPort), so no other process of this machine draws it before its server binds it.
  */
 export async function freePort(): Promise<number> {
   const highest = ephemeralPortStart();
   for (let attempt = 0; highest > lowestPort && attempt < 50; attempt++) {
     const port = lowestPort + Math.floor(Math.random() * (highest - lowestPort));
     try {
-      return await listenOnce(port);
+      if (claimPort(port)) return await listenOnce(port);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     }
