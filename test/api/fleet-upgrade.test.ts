@@ -4,7 +4,7 @@ import { keyIdOf } from '../../api/auth.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetUpgradeStatus } from '../../core/fleet.js';
 import { fleetUpgradeWorkflowId, namespaceName } from '../../core/names.js';
-import { startApi, type TestApi } from '../harness/api.js';
+import { keyAuth, startApi, type TestApi } from '../harness/api.js';
 import { chartCatalog, migrationPods, type ChartCatalog } from '../harness/chart-catalog.js';
 import { eventually, uniqueName } from '../harness/clients.js';
 import { injectJobFailure, injectPodFault, type Injected } from '../harness/faults.js';
@@ -93,13 +93,7 @@ beforeAll(async () => {
   worker = await startStoreWorker({ chartsDir: catalog.dir, maxProvisionSeconds: 90 });
   api = await startApi({
     taskQueue: worker.taskQueue,
-    auth: {
-      keys: new Map([
-        [ownerKey, owner],
-        [peer.key, peer.owner],
-      ]),
-      adminKeys: new Set([adminKey]),
-    },
+    auth: keyAuth({ [ownerKey]: owner, [peer.key]: peer.owner }, [adminKey]),
   });
   expect((await call('POST', '/stores', { storeId: peer.store, engine: 'woocommerce' }, peer.key)).status).toBe(201);
   ids = Array.from({ length: 20 }, (_, i) => storeId(`fl${String(i).padStart(2, '0')}`)).sort();

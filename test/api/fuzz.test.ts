@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schemathesisBin } from '../../dev/python-tools.js';
-import { startApi, type TestApi } from '../harness/api.js';
+import { keyAuth, startApi, type TestApi } from '../harness/api.js';
 import { startStoreWorker, storeId, type TestStoreWorker } from '../harness/store-worker.js';
 
 const resultsDir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
@@ -58,13 +58,7 @@ beforeAll(async () => {
   // schemathesis's --request-timeout, and no 5xx is exempt.
   api = await startApi({
     taskQueue: worker.taskQueue,
-    auth: {
-      keys: new Map([
-        [ownerKey, owner],
-        [peer.key, peer.owner],
-      ]),
-      adminKeys: new Set(),
-    },
+    auth: keyAuth({ [ownerKey]: owner, [peer.key]: peer.owner }),
     workerReadTimeoutMs: 10_000,
   });
   for (const id of peer.stores) {

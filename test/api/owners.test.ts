@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { keyIdOf } from '../../api/auth.js';
 import { adminSecretName, namespaceName } from '../../core/names.js';
-import { startApi, type TestApi } from '../harness/api.js';
+import { keyAuth, startApi, type TestApi } from '../harness/api.js';
 import { eventually, kubeConfig, uniqueName } from '../harness/clients.js';
 import { recordHistoryOfType } from '../harness/histories.js';
 import { startStoreWorker, storeId, type TestStoreWorker } from '../harness/store-worker.js';
@@ -19,13 +19,7 @@ beforeAll(async () => {
   worker = await startStoreWorker();
   api = await startApi({
     taskQueue: worker.taskQueue,
-    auth: {
-      keys: new Map([
-        [keys.a, owners.a],
-        [keys.b, owners.b],
-      ]),
-      adminKeys: new Set([keys.admin]),
-    },
+    auth: keyAuth({ [keys.a]: owners.a, [keys.b]: owners.b }, [keys.admin]),
     storesPerOwner: 2,
     queryTimeoutMs: 1000,
     workerReadTimeoutMs: 3000,

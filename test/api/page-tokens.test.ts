@@ -7,20 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installationWorkflowId } from '../../api/installation.js';
 import { storeWorkflowId } from '../../core/names.js';
 import { StoreEngine, StoreId, StoreOwner, StorePhase, StorePlan } from '../../core/search-attributes.js';
-import { startApi, type TestApi } from '../harness/api.js';
+import { keyAuth, startApi, type TestApi } from '../harness/api.js';
 import { eventually, temporalClient, uniqueName } from '../harness/clients.js';
 import { recordHistory } from '../harness/histories.js';
 
 const owner = uniqueName('pages');
 const key = `${owner}-key-0123456789`;
 const otherKey = `${owner}-other-key-0123456789`;
-const auth = {
-  keys: new Map([
-    [key, owner],
-    [otherKey, `${owner}-other`],
-  ]),
-  adminKeys: new Set<string>(),
-};
+const auth = keyAuth({ [key]: owner, [otherKey]: `${owner}-other` });
 const taskQueue = uniqueName('no-worker');
 const ids = [uniqueName('page'), uniqueName('page'), uniqueName('page')];
 let api: TestApi;

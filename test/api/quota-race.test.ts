@@ -4,7 +4,7 @@
 // parked on a task queue no worker polls, so only the quota's workflow runs: 100 real provisions
 // would measure the cluster, not this.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, type TestApi } from '../harness/api.js';
+import { keyAuth, startApi, type TestApi } from '../harness/api.js';
 import { randomUUID } from 'node:crypto';
 import { storeStart } from '../../api/store-admission.js';
 import { createOwnerQuota } from '../../api/owner-quota.js';
@@ -37,15 +37,12 @@ beforeAll(async () => {
   const options = {
     taskQueue: parked,
     quotaTaskQueue: worker.taskQueue,
-    auth: {
-      keys: new Map([
-        [keys.one, owners.one],
-        [keys.two, owners.two],
-        [keys.three, owners.three],
-        [keys.four, owners.four],
-      ]),
-      adminKeys: new Set<string>(),
-    },
+    auth: keyAuth({
+      [keys.one]: owners.one,
+      [keys.two]: owners.two,
+      [keys.three]: owners.three,
+      [keys.four]: owners.four,
+    }),
     storesPerOwner: limit,
     // 60 updates at once on one workflow take a few seconds on a busy 2-core machine; this is about the count.
     workerReadTimeoutMs: 60_000,

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { adminSecretName, namespaceName } from '../../core/names.js';
-import { startApi, type TestApi } from '../harness/api.js';
+import { keyAuth, startApi, type TestApi } from '../harness/api.js';
 import { eventually, kubeConfig, uniqueName } from '../harness/clients.js';
 import { recordHistory } from '../harness/histories.js';
 import { startStoreWorker, storeId, waitForPhase, type TestStoreWorker } from '../harness/store-worker.js';
@@ -18,13 +18,7 @@ beforeAll(async () => {
   worker = await startStoreWorker();
   api = await startApi({
     taskQueue: worker.taskQueue,
-    auth: {
-      keys: new Map([
-        [keys.a, owners.a],
-        [keys.b, owners.b],
-      ]),
-      adminKeys: new Set(),
-    },
+    auth: keyAuth({ [keys.a]: owners.a, [keys.b]: owners.b }),
     storesPerOwner: 10,
   });
 });

@@ -4,7 +4,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeWorkflowId } from '../../core/names.js';
 import { StoreOwner } from '../../core/search-attributes.js';
-import { startApi, type TestApi } from '../harness/api.js';
+import { keyAuth, startApi, type TestApi } from '../harness/api.js';
 import { eventually, temporalClient, uniqueName } from '../harness/clients.js';
 import { storeId } from '../harness/store-worker.js';
 
@@ -20,13 +20,7 @@ let api: TestApi;
 beforeAll(async () => {
   api = await startApi({
     taskQueue,
-    auth: {
-      keys: new Map([
-        [keys.a, owners.a],
-        [keys.b, owners.b],
-      ]),
-      adminKeys: new Set(),
-    },
+    auth: keyAuth({ [keys.a]: owners.a, [keys.b]: owners.b }),
     streamsPerOwner: perOwner,
     queryTimeoutMs: 300,
   });

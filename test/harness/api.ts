@@ -32,6 +32,12 @@ export interface ApiOptions {
   wrapStores?: (stores: StoreService) => StoreService;
 }
 
+/** The auth settings of an API whose keys map to these owners, with these admin keys. */
+export const keyAuth = (ownerOfKey: Record<string, string>, adminKeys: string[] = []) => ({
+  keys: new Map(Object.entries(ownerOfKey)),
+  adminKeys: new Set(adminKeys),
+});
+
 export interface TestApi {
   url: string;
   logs: string[];
