@@ -64,16 +64,21 @@ function staleClaim(file: string): boolean {
   }
 }
 
-/** Claims the port for this process: false when a live process of this machine drew it already. */
+/**
+ * Claims the port for this process: false when a live process of this machine drew it already. A
+ * claims directory this user may not write (another user's) claims nothing and hands the port out.
+ */
 export function claimPort(port: number, dir = claimsDir): boolean {
-  mkdirSync(dir, { recursive: true });
   const file = join(dir, String(port));
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
+      mkdirSync(dir, { recursive: true });
       writeFileSync(file, String(process.pid), { flag: 'wx' });
       return true;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EACCES' || code === 'EPERM') return true;
+      if (code !== 'EEXIST') throw error;
     }
     if (!staleClaim(file)) return false;
     rmSync(file, { force: true });
