@@ -99,6 +99,13 @@ export function unusedSlots(state: OwnerQuotaState, stores: ReservedStore[], now
  */
 export const leaseSettleMs = 30_000;
 
+/**
+ * How long a reservation that finds the quota full waits for open leases to be closed: their holders
+ * close them within seconds of their use time; one whose holder died is settled only later, and a
+ * create is refused rather than kept waiting for that.
+ */
+export const leaseCloseWaitMs = 10_000;
+
 /** Slots counted against the limit: every reserved id and every open lease's slots. */
 export function slotsInUse(state: OwnerQuotaState): number {
   const leased = Object.values(state.leases ?? {}).reduce((sum, lease) => sum + lease.slots, 0);

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { storeStart } from '../../api/store-admission.js';
 import { createOwnerQuota } from '../../api/owner-quota.js';
 import { ownerQuotaWorkflowId } from '../../core/names.js';
-import { leaseSettleMs, quotaUsageQuery } from '../../core/owner-quota.js';
+import { leaseCloseWaitMs, leaseSettleMs, quotaUsageQuery } from '../../core/owner-quota.js';
 import { eventually, uniqueName } from '../harness/clients.js';
 import { recordHistory } from '../harness/histories.js';
 import { startStoreWorker, storeId, type TestStoreWorker } from '../harness/store-worker.js';
@@ -143,6 +143,19 @@ describe('the per-owner store quota', () => {
       leaseSettleMs + 30_000,
     );
     expect(usage).toEqual({ used: 3, storeIds: started.slice(-3).sort() });
+  });
+
+  it(`when a dead holder's lease holds the last free slot, then a reservation is refused after waiting ${leaseCloseWaitMs / 1000} s for it, not kept until the lease is settled`, async () => {
+    const owner = uniqueName('race-held');
+    const quota = createOwnerQuota({ client: worker.client, taskQueue: worker.taskQueue, limit: 2, timeoutMs: 60_000 });
+    expect(await quota.lease(owner, { leaseId: randomUUID(), slots: 1, storeTaskQueue: parked, useMs: 0 })).toBe(1);
+    await quota.reserve(owner, storeId('race-held'));
+    await expect(quota.reserve(owner, storeId('race-held'))).rejects.toMatchObject({
+      status: 403,
+      code: 'store_quota_exceeded',
+    });
+    // Answered while the lease still counted: it expires leaseSettleMs after it was granted.
+    expect((await quotaOf(owner).query(quotaUsageQuery)).used).toBe(2);
   });
 
   it("when the process holds a leased slot, so that a create starts first and checks after, then a taken id is answered as before: the same store 200, another owner's 409, remains 409, and only started stores keep a slot", async () => {
