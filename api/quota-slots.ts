@@ -34,18 +34,16 @@ export interface QuotaSlotsOptions {
   quota: Pick<OwnerQuota, 'lease' | 'closeLease' | 'reserve' | 'release'>;
   /** Where this process starts stores: a lease its holder never closes is settled by the stores running there. */
   storeTaskQueue: string;
-  /** How many slots a lease asks for. */
-  leaseSlots?: number;
-  /** How long a lease is used. */
+  /** How long a lease is used (tests shorten it). */
   useMs?: number;
   now?: () => number;
 }
 
-export const defaultLeaseSlots = 200;
-export const defaultLeaseUseMs = 5000;
+/** How many slots a lease asks for: the quota grants at most half of the free ones. */
+const leaseSlots = 200;
 
 export function createQuotaSlots(options: QuotaSlotsOptions) {
-  const { quota, storeTaskQueue, leaseSlots = defaultLeaseSlots, useMs = defaultLeaseUseMs, now = Date.now } = options;
+  const { quota, storeTaskQueue, useMs = 5000, now = Date.now } = options;
   const held = new Map<string, HeldLease[]>();
   const asking = new Map<string, Promise<void>>();
   /** Owner -> until when no lease is asked for: the quota leased none. */
