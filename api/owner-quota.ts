@@ -1,6 +1,7 @@
 // The per-owner store quota, kept by the owner's quota workflow (workflows/owner-quota.ts): the calls
 // that lease slots to this process or reserve one for a store id (api/quota-slots.ts decides which),
 // give a reserved slot back, and close a lease. Atomic across any number of API replicas.
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   WithStartWorkflowOperation,
   WorkflowIdConflictPolicy,
@@ -10,6 +11,7 @@ import {
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import {
   closeLeaseSignal,
+  leaseCloseWaitMs,
   leaseSlotsUpdate,
   ownerQuotaFull,
   quotaFullMessage,
@@ -18,6 +20,7 @@ import {
   reserveStoreUpdate,
   type LeaseClose,
   type LeaseRequest,
+  type QuotaUsage,
 } from '../core/owner-quota.js';
 import { ownerQuotaWorkflowId } from '../core/names.js';
 import type { ownerQuotaWorkflow } from '../workflows/owner-quota.js';
@@ -35,6 +38,9 @@ export interface OwnerQuotaOptions {
 }
 
 const quotaExceeded = (message: string) => new ApiError(403, 'store_quota_exceeded', message);
+
+/** How often a dry run looks again while open leases fill the quota. */
+const leaseClosePollMs = 500;
 
 export function createOwnerQuota({ client, taskQueue, limit, timeoutMs }: OwnerQuotaOptions) {
   /** An update to the owner's quota workflow, which starts it when it does not run yet. */
@@ -97,17 +103,30 @@ export function createOwnerQuota({ client, taskQueue, limit, timeoutMs }: OwnerQ
       });
     },
 
-    /** For a dry run: 403 when the owner holds all its slots (a create would first look for stores that are gone). */
+    /**
+     * For a dry run: 403 when a create would be refused. The owner holds all its slots; when some are in
+     * leases still open, it waits for them as a reservation does (their unused slots come back when they
+     * close) and says 403 only if the quota is still full then. A create would first also look for
+     * stores that are gone; this does not.
+     */
     async check(owner: string): Promise<void> {
-      const usage = await temporalCall(() =>
-        client.connection.withDeadline(Date.now() + timeoutMs, () =>
-          client.workflow.getHandle(ownerQuotaWorkflowId(taskQueue, owner)).query(quotaUsageQuery),
-        ),
-      ).catch((error: unknown) => {
-        if (error instanceof WorkflowNotFoundError) return { used: 0 };
-        throw error;
-      });
-      if (usage.used >= limit) throw quotaExceeded(quotaFullMessage(owner, usage.used, limit));
+      const handle = client.workflow.getHandle(ownerQuotaWorkflowId(taskQueue, owner));
+      const usage = (): Promise<QuotaUsage> =>
+        temporalCall(() =>
+          client.connection.withDeadline(Date.now() + timeoutMs, () => handle.query(quotaUsageQuery)),
+        ).catch((error: unknown) => {
+          if (error instanceof WorkflowNotFoundError) return { used: 0, storeIds: [] };
+          throw error;
+        });
+      const waitUntil = Date.now() + leaseCloseWaitMs;
+      for (;;) {
+        const { used, leased = 0, storeIds } = await usage();
+        if (used < limit) return;
+        // The count a refused reservation names: the stores, not the slots leased.
+        if (leased === 0 || Date.now() >= waitUntil)
+          throw quotaExceeded(quotaFullMessage(owner, storeIds.length, limit));
+        await sleep(leaseClosePollMs);
+      }
     },
   };
 }

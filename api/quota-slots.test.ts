@@ -85,6 +85,19 @@ describe('quota slots', () => {
     expect(calls.closed.map((close) => close.storeIds)).toEqual([['b']]);
   });
 
+  it('when a lease is held, then freeNow counts the slots a create here would take at once, and none once its time is over', async () => {
+    let now = 0;
+    const { quota } = fakeQuota([10]);
+    const slots = createQuotaSlots({ quota, storeTaskQueue: 'stores', useMs: 5000, now: () => now });
+    expect(slots.freeNow('team-a')).toBe(0);
+    (await slots.take('team-a', 'a')).keep();
+    slots.takeNow('team-a', 'b')!.giveBack(false);
+    expect(slots.freeNow('team-a')).toBe(9);
+    expect(slots.freeNow('team-b')).toBe(0);
+    now = 5000;
+    expect(slots.freeNow('team-a')).toBe(0);
+  });
+
   it('when its use time is over, then no slot is taken from it and it is closed once its creates are done', async () => {
     let now = 0;
     const { quota, calls } = fakeQuota([10]);

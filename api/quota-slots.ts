@@ -146,6 +146,9 @@ export function createQuotaSlots(options: QuotaSlotsOptions) {
     /** A slot at once from a lease this process holds, or undefined (take() waits for one). */
     takeNow: fromLease,
 
+    /** How many slots takeNow would hand out for the owner before this process asks again. */
+    freeNow: free,
+
     /**
      * A slot: from a lease (asked for when none is held), else reserved for this store id alone.
      * 403 when the owner's quota is full, 503 when no worker answers the quota.

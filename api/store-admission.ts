@@ -195,7 +195,8 @@ export function createStoreAdmission(options: {
     /** What a create would do, checked like a create and rendered by a worker; nothing starts. */
     async dryRunCreate(spec: CreateSpec, caller: Caller) {
       const existing = await admit(spec, caller);
-      if (!existing) await options.quota.check(caller.owner);
+      // A slot leased to this process is the one a create here would take, though the quota counts it in use.
+      if (!existing && options.slots.freeNow(caller.owner) === 0) await options.quota.check(caller.owner);
       return { existing, plan: await options.reads.planStore({ ...spec, owner: caller.owner }) };
     },
   };

@@ -40,6 +40,13 @@ export interface LeaseRequest {
   useMs: number;
 }
 
+export interface QuotaUsage {
+  used: number;
+  /** Absent in answers from workers before leases. */
+  leased?: number;
+  storeIds: string[];
+}
+
 export interface LeaseClose {
   leaseId: string;
   /** The stores it started (or may have started) with the lease's slots. */
@@ -50,7 +57,8 @@ export interface LeaseClose {
 export const reserveStoreUpdate = defineUpdate<{ used: number }, [ReserveRequest]>('reserveStore');
 /** Frees a store id's slot: its create did not start a store of this owner. */
 export const releaseStoreSignal = defineSignal<[string]>('releaseStore');
-export const quotaUsageQuery = defineQuery<{ used: number; storeIds: string[] }>('quotaUsage');
+/** `used` counts every open lease whole; `leased` says how many of those slots are in open leases. */
+export const quotaUsageQuery = defineQuery<QuotaUsage>('quotaUsage');
 /** Leases slots to an API process: answers how many it got (0: none, reserve one at a time). */
 export const leaseSlotsUpdate = defineUpdate<{ slots: number }, [LeaseRequest]>('leaseSlots');
 /** Ends a lease: its stores take a slot each, its other slots are free again. */
@@ -106,11 +114,12 @@ export const leaseSettleMs = 30_000;
  */
 export const leaseCloseWaitMs = 10_000;
 
+/** The slots of the open leases. */
+export const leasedSlots = (state: OwnerQuotaState): number =>
+  Object.values(state.leases ?? {}).reduce((sum, lease) => sum + lease.slots, 0);
+
 /** Slots counted against the limit: every reserved id and every open lease's slots. */
-export function slotsInUse(state: OwnerQuotaState): number {
-  const leased = Object.values(state.leases ?? {}).reduce((sum, lease) => sum + lease.slots, 0);
-  return Object.keys(state.reserved).length + leased;
-}
+export const slotsInUse = (state: OwnerQuotaState): number => Object.keys(state.reserved).length + leasedSlots(state);
 
 /** Reserves when there is room: true when the store id holds a slot afterwards. Synchronous, so atomic. */
 export function tryReserve(state: OwnerQuotaState, request: ReserveRequest, now: string): boolean {

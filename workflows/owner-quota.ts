@@ -20,6 +20,7 @@ import {
   closeLeaseSignal,
   expiredLeases,
   grantLease,
+  leasedSlots,
   leaseCloseWaitMs,
   leaseSlotsUpdate,
   nextLeaseExpiry,
@@ -71,6 +72,7 @@ export async function ownerQuotaWorkflow(owner: string, carried?: OwnerQuotaStat
 
   setHandler(quotaUsageQuery, () => ({
     used: slotsInUse(state),
+    leased: leasedSlots(state),
     storeIds: Object.keys(state.reserved).sort(),
   }));
   setHandler(releaseStoreSignal, (storeId) => void delete state.reserved[storeId]);

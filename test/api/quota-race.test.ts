@@ -142,7 +142,7 @@ describe('the per-owner store quota', () => {
       },
       leaseSettleMs + 30_000,
     );
-    expect(usage).toEqual({ used: 3, storeIds: started.slice(-3).sort() });
+    expect(usage).toEqual({ used: 3, leased: 0, storeIds: started.slice(-3).sort() });
   });
 
   it(`when a dead holder's lease holds the last free slot, then a reservation is refused after waiting ${leaseCloseWaitMs / 1000} s for it, not kept until the lease is settled`, async () => {
@@ -156,6 +156,52 @@ describe('the per-owner store quota', () => {
     });
     // Answered while the lease still counted: it expires leaseSettleMs after it was granted.
     expect((await quotaOf(owner).query(quotaUsageQuery)).used).toBe(2);
+  });
+
+  it("when the quota is full only because another replica's lease is open, then a dry run waits for the lease like a create and answers 200 once it is closed; full with stores, 403 at once", async () => {
+    const owner = uniqueName('race-dry');
+    const key = 'race-dry-key-0123456789';
+    // Dry runs are rendered by a worker: this API's stores go to the real worker's queue (none is started here).
+    const api = await startApi({ taskQueue: worker.taskQueue, auth: keyAuth({ [key]: owner }), storesPerOwner: 2 });
+    const dryRun = () =>
+      fetch(`${api.url}/api/v1/stores?dryRun=true`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${key}` },
+        body: JSON.stringify({ storeId: storeId('race-dry'), engine: 'medusa' }),
+      });
+    try {
+      const replica = createOwnerQuota({
+        client: worker.client,
+        taskQueue: worker.taskQueue,
+        limit: 2,
+        timeoutMs: 60_000,
+      });
+      const leaseId = randomUUID();
+      expect(await replica.lease(owner, { leaseId, slots: 1, storeTaskQueue: parked, useMs: 60_000 })).toBe(1);
+      await replica.reserve(owner, storeId('race-dry'));
+      let answered = false;
+      const waiting = dryRun().then((res) => {
+        answered = true;
+        return res;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(answered).toBe(false);
+      await replica.closeLease(owner, { leaseId, storeIds: [] });
+      const res = await waiting;
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ dryRun: true, owner });
+
+      await replica.reserve(owner, storeId('race-dry'));
+      const began = Date.now();
+      const full = await dryRun();
+      expect(full.status).toBe(403);
+      const { error } = (await full.json()) as { error: { code: string; message: string } };
+      expect(error.code).toBe('store_quota_exceeded');
+      expect(error.message).toContain(`owner ${owner} already has 2 stores (limit 2)`);
+      expect(Date.now() - began).toBeLessThan(leaseCloseWaitMs);
+    } finally {
+      await api.close();
+    }
   });
 
   it("when the process holds a leased slot, so that a create starts first and checks after, then a taken id is answered as before: the same store 200, another owner's 409, remains 409, and only started stores keep a slot", async () => {
