@@ -122,9 +122,8 @@ export function createOwnerQuota({ client, taskQueue, limit, timeoutMs }: OwnerQ
       for (;;) {
         const { used, leased = 0, storeIds } = await usage();
         if (used < limit) return;
-        // The count a refused reservation names: the stores, not the slots leased.
         if (leased === 0 || Date.now() >= waitUntil)
-          throw quotaExceeded(quotaFullMessage(owner, storeIds.length, limit));
+          throw quotaExceeded(quotaFullMessage(owner, storeIds.length, limit, leased));
         await sleep(leaseClosePollMs);
       }
     },

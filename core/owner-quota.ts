@@ -161,5 +161,8 @@ export function nextLeaseExpiry(state: OwnerQuotaState): number | undefined {
   return times.length ? Math.min(...times) : undefined;
 }
 
-export const quotaFullMessage = (owner: string, used: number, limit: number) =>
-  `owner ${owner} already has ${used} stores (limit ${limit})`;
+/** Why a create is refused: the owner's stores, and the slots still leased to API processes when any are. */
+export const quotaFullMessage = (owner: string, stores: number, limit: number, leased = 0) =>
+  leased > 0
+    ? `owner ${owner} already has ${stores} stores and ${leased} slots leased to API processes creating stores (limit ${limit}); leased slots not used come back within seconds`
+    : `owner ${owner} already has ${stores} stores (limit ${limit})`;

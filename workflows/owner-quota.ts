@@ -117,7 +117,7 @@ export async function ownerQuotaWorkflow(owner: string, carried?: OwnerQuotaStat
         if (!tryReserve(state, request, now())) {
           throw ApplicationFailure.create({
             type: ownerQuotaFull,
-            message: quotaFullMessage(owner, Object.keys(state.reserved).length, request.limit),
+            message: quotaFullMessage(owner, Object.keys(state.reserved).length, request.limit, leasedSlots(state)),
             nonRetryable: true,
           });
         }

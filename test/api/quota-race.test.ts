@@ -150,10 +150,13 @@ describe('the per-owner store quota', () => {
     const quota = createOwnerQuota({ client: worker.client, taskQueue: worker.taskQueue, limit: 2, timeoutMs: 60_000 });
     expect(await quota.lease(owner, { leaseId: randomUUID(), slots: 1, storeTaskQueue: parked, useMs: 0 })).toBe(1);
     await quota.reserve(owner, storeId('race-held'));
-    await expect(quota.reserve(owner, storeId('race-held'))).rejects.toMatchObject({
-      status: 403,
-      code: 'store_quota_exceeded',
-    });
+    const refused = await quota.reserve(owner, storeId('race-held')).then(
+      () => undefined,
+      (error: unknown) => error as { status: number; code: string; message: string },
+    );
+    expect(refused).toMatchObject({ status: 403, code: 'store_quota_exceeded' });
+    // It says why: the slot still leased, not only the stores.
+    expect(refused?.message).toContain(`owner ${owner} already has 1 stores and 1 slots leased to API processes`);
     // Answered while the lease still counted: it expires leaseSettleMs after it was granted.
     expect((await quotaOf(owner).query(quotaUsageQuery)).used).toBe(2);
   });
