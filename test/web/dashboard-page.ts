@@ -92,6 +92,12 @@ export async function createFromForm(page: Page, id: string, engine = 'woocommer
 export const row = (page: Page, id: string) => page.locator(`#store-list tr[data-store="${id}"]`);
 
 /**
+ * How long a row may take to show a change: the list polls every 3 s and reads visibility, which lags the
+ * store's own state under load (a CI run once saw a row still not Hibernated 15 s after its detail was).
+ */
+export const listCatchUpMs = 45_000;
+
+/**
  * Waits until the open detail is this store, in this phase. Waiting for Ready gives up as soon as the
  * page shows Failed, with the store's lastError, unless the test expects to pass through Failed.
  */

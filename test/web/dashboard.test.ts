@@ -10,6 +10,7 @@ import {
   createFromForm,
   createViaApi,
   detailIn,
+  listCatchUpMs,
   row,
   screenshot,
   text,
@@ -40,10 +41,10 @@ describe('dashboard', () => {
     await page.locator('#announcer', { hasText: `Store ${id} created` }).waitFor();
     await row(page, id).waitFor();
     await detailIn(page, id, 'Ready');
-    await row(page, id).locator('[data-phase="Ready"]').waitFor({ timeout: 15_000 });
+    await row(page, id).locator('[data-phase="Ready"]').waitFor({ timeout: listCatchUpMs });
     await row(page, id)
       .getByRole('link', { name: `http://${id}.127.0.0.1.nip.io` })
-      .waitFor({ timeout: 15_000 });
+      .waitFor({ timeout: listCatchUpMs });
     expect(await page.evaluate('window.sameDocument')).toBe(true);
 
     const detail = page.locator('#detail');
@@ -107,7 +108,7 @@ describe('dashboard', () => {
       await detailIn(page, id, 'Failed');
       expect(await text(page, '#detail-last-error')).toMatch(/ImagePullBackOff/);
       expect(await text(page, '#detail [data-condition="StoreReady"]')).toContain('ProvisionTimeout');
-      await row(page, id).locator('[data-phase="Failed"]').waitFor({ timeout: 15_000 });
+      await row(page, id).locator('[data-phase="Failed"]').waitFor({ timeout: listCatchUpMs });
       await screenshot(page, 'store-failed');
 
       // The filter shows only Failed stores; the list alone makes the list screenshot.
@@ -205,7 +206,7 @@ describe('dashboard', () => {
     await page.locator('#action-result', { hasText: 'hibernation requested' }).waitFor();
     await detailIn(page, id, 'Hibernated');
     expect(await page.getByRole('button', { name: 'Hibernate' }).isVisible()).toBe(false);
-    await row(page, id).locator('[data-phase="Hibernated"]').waitFor({ timeout: 15_000 });
+    await row(page, id).locator('[data-phase="Hibernated"]').waitFor({ timeout: listCatchUpMs });
     await page.getByRole('button', { name: 'Wake' }).click();
     await page.locator('#action-result', { hasText: 'wake-up requested' }).waitFor();
     await detailIn(page, id, 'Ready');
@@ -234,7 +235,7 @@ describe('dashboard', () => {
     await page.locator('#action-result', { hasText: 'deletion requested' }).waitFor();
     await detailIn(page, id, 'Deleted');
     await page.locator('#detail .timeline li', { hasText: 'DeleteRequested' }).first().waitFor();
-    await row(page, id).waitFor({ state: 'detached', timeout: 15_000 });
+    await row(page, id).waitFor({ state: 'detached', timeout: listCatchUpMs });
     await page.getByLabel('Phase').selectOption('Deleted');
     await row(page, id).locator('[data-phase="Deleted"]').waitFor();
   });
