@@ -17,8 +17,9 @@ export function setupStoreList({ selected }) {
   const state = /** @type {HTMLElement} */ (document.getElementById('list-state'));
   const filter = /** @type {HTMLSelectElement} */ (document.getElementById('phase-filter'));
   const refreshButton = /** @type {HTMLButtonElement} */ (document.getElementById('refresh'));
-  // The list (search attributes) has no url; GET /stores/:id has it once Ready. It never changes for
-  // a store, so each Ready store is asked once, not on every poll.
+  // The list answers each store's url from its read model. A store whose workflow began before the
+  // read model existed is listed without one: GET /stores/:id has it once Ready, and since it never
+  // changes, each such store is asked once, not on every poll.
   const urls = new Map();
   let stores = [];
   let nextPageToken;
@@ -54,8 +55,8 @@ export function setupStoreList({ selected }) {
     if (filling) return; // the previous poll's lookups are still running
     filling = true;
     try {
-      // A few per poll, so a long list does not fire a burst of requests (each one queries a workflow).
-      const missing = stores.filter((s) => s.phase === 'Ready' && !urls.has(s.storeId)).slice(0, 5);
+      // A few per poll, so a long list does not fire a burst of requests.
+      const missing = stores.filter((s) => s.phase === 'Ready' && !s.url && !urls.has(s.storeId)).slice(0, 5);
       for (const store of missing) {
         const detail = await api.getStore(store.storeId).catch(() => undefined);
         if (detail?.url) urls.set(store.storeId, detail.url);
@@ -117,7 +118,7 @@ export function setupStoreList({ selected }) {
   }
 
   function row(store, now, isCurrent) {
-    const url = urls.get(store.storeId);
+    const url = store.url ?? urls.get(store.storeId);
     const href = url && safeHref(url);
     return h(
       'tr',

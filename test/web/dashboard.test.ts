@@ -2,15 +2,16 @@
 // refused create, inline validation, retry of a Failed store, the links, delete. STOREFLEET_SCREENSHOTS=1
 // also refreshes docs/screenshots/, which the README shows.
 import { describe, expect, it } from 'vitest';
-import { namespaceName } from '../../core/names.js';
+import { namespaceName, storeWorkflowId } from '../../core/names.js';
 import { injectPodFault } from '../harness/faults.js';
-import { storeId } from '../harness/store-worker.js';
+import { storeId, waitForPhase } from '../harness/store-worker.js';
 import {
   activeId,
   createFromForm,
   createViaApi,
   detailIn,
   listCatchUpMs,
+  provisionMs,
   row,
   screenshot,
   text,
@@ -169,6 +170,21 @@ describe('dashboard', () => {
     expect(await page.locator('#detail .banner-error').textContent()).toMatch(/trying again in 2 s/);
     await page.getByRole('link', { name: /in the Temporal Web UI/ }).waitFor({ timeout: 10_000 });
     expect(refused).toBeGreaterThanOrEqual(2);
+  });
+
+  it('when Ready stores are listed, then each row shows the url the list answered, and the page asks for no store one by one', async () => {
+    const id = storeId('listed');
+    await createViaApi(dashboard.api.url, id);
+    await waitForPhase(dashboard.worker.client.workflow.getHandle(storeWorkflowId(id)), 'Ready', provisionMs);
+    const page = await dashboard.open();
+    await row(page, id)
+      .getByRole('link', { name: `http://${id}.127.0.0.1.nip.io` })
+      .waitFor({ timeout: listCatchUpMs });
+    // The API's request log: the create and the list's polls, and no read of this store for its url.
+    const reads = dashboard.api.logs
+      .map((line) => (JSON.parse(line) as { req?: { method: string; url: string } }).req)
+      .filter((req) => req?.method === 'GET' && req.url.startsWith(`/api/v1/stores/${id}`));
+    expect(reads).toEqual([]);
   });
 
   it('when a store is opened by its link, then the Temporal link points at its workflow and the kubectl command reads its secret', async () => {
