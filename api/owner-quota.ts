@@ -43,6 +43,8 @@ const quotaExceeded = (message: string) => new ApiError(403, 'store_quota_exceed
 const leaseClosePollMs = 500;
 
 export function createOwnerQuota({ client, taskQueue, limit, timeoutMs }: OwnerQuotaOptions) {
+  const quotaOf = (owner: string) => client.workflow.getHandle(ownerQuotaWorkflowId(taskQueue, owner));
+
   /** An update to the owner's quota workflow, which starts it when it does not run yet. */
   function updateQuota<Ret, Arg>(
     owner: string,
@@ -89,16 +91,12 @@ export function createOwnerQuota({ client, taskQueue, limit, timeoutMs }: OwnerQ
 
     /** Ends a lease, naming the stores started with it; a signal, so it lands even while no worker runs. */
     async closeLease(owner: string, close: LeaseClose): Promise<void> {
-      await temporalCall(() =>
-        client.workflow.getHandle(ownerQuotaWorkflowId(taskQueue, owner)).signal(closeLeaseSignal, close),
-      );
+      await temporalCall(() => quotaOf(owner).signal(closeLeaseSignal, close));
     },
 
     /** Frees the slot; a signal, so it lands even while no worker runs. */
     async release(owner: string, storeId: string): Promise<void> {
-      await temporalCall(() =>
-        client.workflow.getHandle(ownerQuotaWorkflowId(taskQueue, owner)).signal(releaseStoreSignal, storeId),
-      ).catch((error: unknown) => {
+      await temporalCall(() => quotaOf(owner).signal(releaseStoreSignal, storeId)).catch((error: unknown) => {
         if (!(error instanceof WorkflowNotFoundError)) throw error;
       });
     },
@@ -110,7 +108,7 @@ export function createOwnerQuota({ client, taskQueue, limit, timeoutMs }: OwnerQ
      * stores that are gone; this does not.
      */
     async check(owner: string): Promise<void> {
-      const handle = client.workflow.getHandle(ownerQuotaWorkflowId(taskQueue, owner));
+      const handle = quotaOf(owner);
       const usage = (): Promise<QuotaUsage> =>
         temporalCall(() =>
           client.connection.withDeadline(Date.now() + timeoutMs, () => handle.query(quotaUsageQuery)),
