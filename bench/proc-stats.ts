@@ -1,5 +1,5 @@
 // CPU time and memory of our own processes, from /proc: the machine is shared, so whole-machine
-// figures would count other people's work as ours.
+// figures would count other people's work as ours. The one exception says how busy the cores were.
 import { readFileSync } from 'node:fs';
 
 /** Kernel clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
@@ -36,3 +36,18 @@ export function rssMegabytes(pid: number): number {
   if (!line) throw new Error(`no VmRSS for pid ${pid}`);
   return Number(line[1]) / 1024;
 }
+
+/**
+ * Busy CPU seconds of the whole machine since boot, from the `cpu` line of /proc/stat: every field
+ * but idle and iowait (guest time is already inside user), whoever's work it was.
+ */
+export function machineBusySecondsFromStat(stat: string): number {
+  const line = /^cpu\s+(.*)$/m.exec(stat);
+  if (!line) throw new Error('no cpu line in /proc/stat');
+  const [user, nice, system, , , irq, softirq, steal] = line[1]!.trim().split(/\s+/).map(Number);
+  return (
+    [user, nice, system, irq, softirq, steal].reduce((sum: number, ticks) => sum + (ticks ?? 0), 0) / ticksPerSecond
+  );
+}
+
+export const machineBusySeconds = () => machineBusySecondsFromStat(readFileSync('/proc/stat', 'utf8'));

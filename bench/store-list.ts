@@ -12,6 +12,7 @@ import { storeListQuery } from '../api/store-records.js';
 import { benchStoreSpec } from './bare-store.js';
 import type { BenchContext } from './context.js';
 import { engineFor } from './modes.js';
+import { machineBusySeconds } from './proc-stats.js';
 import { progress, type ResultLog } from './report.js';
 import { heldStorePrefix } from './startup-delays.js';
 import { benchResult, percentile } from './stats.js';
@@ -104,6 +105,9 @@ export async function storeListBenchmark(ctx: BenchContext, results: ResultLog):
   try {
     const ids = (side: string) =>
       Array.from({ length: createdPerSide }, (_, i) => `${heldStorePrefix}list-${side}-${i}`);
+    // How busy the cores were while the creates ran: on a machine this size, their latency is mostly
+    // waiting for a core.
+    const before = { machine: machineBusySeconds(), ours: ctx.cpuSeconds(), at: performance.now() };
     const [viaApi, bare] = (await timedInTurns(
       [
         { items: ids('api'), call: (id, i) => ctx.api.create(id, engineFor(i)) },
@@ -121,8 +125,14 @@ export async function storeListBenchmark(ctx: BenchContext, results: ResultLog):
       ],
       createConcurrency,
     )) as [Timings, Timings];
+    const burstSeconds = (performance.now() - before.at) / 1000;
+    const coresBusy = (machineBusySeconds() - before.machine) / burstSeconds;
+    const coresOurs = (ctx.cpuSeconds() - before.ours) / burstSeconds;
     report(`${createdPerSide} new stores through POST /api/v1/stores`, viaApi);
     report(`${createdPerSide} store workflows started straight through Temporal`, bare);
+    progress(
+      `list: while they ran, ${coresBusy.toFixed(2)} of ${ctx.cores} cores were busy, ${coresOurs.toFixed(2)} of them with this run's processes`,
+    );
 
     const { count } = await client.workflow.count(runningStoresQuery);
     progress(`list: ${count} stores running; one page of ${listPageSize}`);
@@ -153,6 +163,8 @@ export async function storeListBenchmark(ctx: BenchContext, results: ResultLog):
         baseline: visibility.perSecond,
       }),
       ...latencyResults('list.new_store_post', viaApi, bare, 100),
+      benchResult({ name: 'list.new_store_cores_busy', value: coresBusy, unit: 'cores' }),
+      benchResult({ name: 'list.new_store_cores_ours', value: coresOurs, unit: 'cores' }),
     );
   } finally {
     await connection.close();
