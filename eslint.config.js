@@ -20,9 +20,31 @@ const ioModules = [
   'prom-client',
 ];
 
+// The worker evaluates the workflow bundle's modules once and shares them between all its workflows
+// (worker/bundle-workflows.ts, preloadModules): state kept at module level would pass from one workflow
+// to another, so it is kept inside the workflow function.
+const moduleStateMessage =
+  'workflows/ and core/ are loaded once per worker and shared by its workflows: keep state inside the workflow, not in the module';
+const topLevel = (selector) =>
+  [
+    `Program > VariableDeclaration${selector}`,
+    `Program > ExportNamedDeclaration > VariableDeclaration${selector}`,
+  ].join(', ');
+const noModuleState = [
+  { selector: topLevel("[kind!='const']"), message: `${moduleStateMessage}.` },
+  {
+    // A constant collection typed ReadonlySet/ReadonlyMap/ReadonlyArray is fine: TypeScript keeps it unchanged.
+    selector: topLevel(
+      ' > VariableDeclarator:not([id.typeAnnotation.typeAnnotation.typeName.name=/^Readonly/]) > NewExpression[callee.name=/^(Map|Set|WeakMap|WeakSet|Array)$/]',
+    ),
+    message: `${moduleStateMessage}; a constant collection is fine typed ReadonlySet, ReadonlyMap or ReadonlyArray.`,
+  },
+];
+
 // Workflow code is replayed from history, so anything that reads the clock, randomness or the host
 // would make a replay diverge. Temporal's sandbox offers `sleep`, `uuid4` and a deterministic Date instead.
 const deterministicRules = {
+  'no-restricted-syntax': ['error', ...noModuleState],
   'no-restricted-globals': [
     'error',
     ...['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'queueMicrotask'].map((name) => ({
@@ -141,6 +163,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
+        ...noModuleState,
         {
           selector: "AssignmentExpression[left.type='MemberExpression'][left.property.name='phase']",
           message:

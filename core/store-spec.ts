@@ -1,7 +1,7 @@
 // What a store is: the validated input of a store workflow and of POST /stores. Plain checks without a
-// schema library: the worker evaluates the workflow bundle's modules once per workflow in flight, and
-// zod there cost about 0.9 MB of worker memory per store. The API's zod schemas (core/schemas.ts) run
-// these same rules.
+// schema library, which keep zod out of the workflow bundle (it cost about 0.9 MB of worker memory per
+// store when the bundle's modules were still evaluated per workflow). The API's zod schemas
+// (core/schemas.ts) run these same rules.
 import { planNames, type Plan } from './plans.js';
 
 export const engines = ['woocommerce', 'medusa'] as const;

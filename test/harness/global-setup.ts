@@ -14,6 +14,7 @@ import { components } from '../../dev/toolchain/components.js';
 import { ensureToolchain } from '../../dev/toolchain/ensure.js';
 import { localComponents } from '../../dev/toolchain/local-components.js';
 import { testComponents } from '../../dev/toolchain/test-components.js';
+import { workflowBundleOptions } from '../../worker/bundle-workflows.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -45,7 +46,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const [started, bundled] = await Promise.allSettled([
     startPlatform({ ...base, stateDir, ports }, toolchain, { ephemeral: true }),
     bundleWorkflowCode({
-      workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)),
+      ...workflowBundleOptions(fileURLToPath(new URL('./workflows.ts', import.meta.url))),
       logger: quietBundlerLogger,
     }),
   ]);

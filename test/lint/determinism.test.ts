@@ -36,6 +36,17 @@ describe('determinism rules for workflow-safe folders', () => {
     { what: 'Math.random()', code: 'export const r = Math.random();', rule: 'no-restricted-properties' },
     { what: 'setTimeout', code: 'setTimeout(() => undefined, 10);', rule: 'no-restricted-globals' },
     { what: 'process.env', code: 'export const e = process.env.X;', rule: 'no-restricted-globals' },
+    // The worker shares these modules between its workflows (worker/bundle-workflows.ts).
+    {
+      what: 'a module-level let',
+      code: 'let calls = 0;\nexport const f = () => ++calls;',
+      rule: 'no-restricted-syntax',
+    },
+    {
+      what: 'a module-level Map',
+      code: 'export const seen = new Map<string, number>();',
+      rule: 'no-restricted-syntax',
+    },
   ];
   for (const folder of ['workflows', 'core']) {
     for (const { what, code, rule } of cases) {
@@ -44,6 +55,12 @@ describe('determinism rules for workflow-safe folders', () => {
       });
     }
   }
+
+  it('when workflows/ or core/ hold a constant collection typed read-only, then lint passes', async () => {
+    const code = "export const done: ReadonlySet<string> = new Set(['Ready']);";
+    expect(await ruleIdsFor('workflows/example.ts', code)).toEqual([]);
+    expect(await ruleIdsFor('core/example.ts', code)).toEqual([]);
+  });
 
   it('when workflows/ imports activities with `import type`, then lint passes', async () => {
     const code = "import type * as activities from '../activities/index.js';\nexport type A = typeof activities;";
