@@ -105,8 +105,7 @@ export async function storeListBenchmark(ctx: BenchContext, results: ResultLog):
   try {
     const ids = (side: string) =>
       Array.from({ length: createdPerSide }, (_, i) => `${heldStorePrefix}list-${side}-${i}`);
-    // How busy the cores were while the creates ran: on a machine this size, their latency is mostly
-    // waiting for a core.
+    // How busy the cores were while the creates ran: the load their latencies were measured under.
     const before = { machine: machineBusySeconds(), ours: ctx.cpuSeconds(), at: performance.now() };
     const [viaApi, bare] = (await timedInTurns(
       [
