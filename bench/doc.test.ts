@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { benchmarksDoc, resultsTable, updateBenchmarkDoc } from './doc.js';
-import { readResults, type StoredResult } from './report.js';
+import { resultsTable, updateBenchmarkDoc } from './doc.js';
+import { benchmarksDoc, readResults, type StoredResult } from './report.js';
 import { benchResult } from './stats.js';
 
 const result = (figure: Parameters<typeof benchResult>[0]): StoredResult => ({

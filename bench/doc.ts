@@ -2,11 +2,7 @@
 // between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` and lists that benchmark's results, so the
 // doc cannot say one figure while the results say another (a test compares them).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { repoRoot } from '../dev/config.js';
-import { benchmarkOf, readResults, type StoredResult } from './report.js';
-
-export const benchmarksDoc = join(repoRoot, 'docs', 'benchmarks.md');
+import { benchmarkOf, benchmarksDoc, readResults, type StoredResult } from './report.js';
 
 const blockPattern = /(<!-- bench:([a-z-]+) -->\n)[\s\S]*?(<!-- \/bench:\2 -->)/g;
 

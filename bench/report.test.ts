@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readResults, ResultLog, type StoredResult } from './report.js';
+import { changedCode, readResults, ResultLog, type StoredResult } from './report.js';
 import { benchResult } from './stats.js';
 
 const dirs: string[] = [];
@@ -66,5 +67,34 @@ describe('latest.json', () => {
         note: 'n',
       }),
     ]);
+  });
+});
+
+describe('the code a run measured', () => {
+  const outputs = ['bench/results/latest.json', 'docs/benchmarks.md'];
+  it.each([
+    ['nothing changed', '', []],
+    ['only the run outputs changed', ' M bench/results/latest.json\0 M docs/benchmarks.md\0', []],
+    ['a source file changed beside them', ' M docs/benchmarks.md\0M  api/app.ts\0', ['api/app.ts']],
+    ['a file was renamed', 'R  api/new.ts\0api/old.ts\0', ['api/new.ts', 'api/old.ts']],
+    ['an output was renamed away', 'R  docs/moved.md\0docs/benchmarks.md\0', ['docs/moved.md']],
+  ])('when %s, then the changed code is what is listed', (_case, porcelain, changed) => {
+    expect(changedCode(porcelain, outputs)).toEqual(changed);
+  });
+
+  it('when git reports a rename and an edit, then both names of the renamed file and the edited one count', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-git-'));
+    dirs.push(dir);
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir, encoding: 'utf8' });
+    git('init', '-q');
+    for (const file of ['a.ts', 'b.ts', 'latest.json']) writeFileSync(join(dir, file), `${file}\n`);
+    git('add', '.');
+    git('commit', '-qm', 'first');
+    git('mv', 'a.ts', 'c.ts');
+    writeFileSync(join(dir, 'b.ts'), 'changed\n');
+    writeFileSync(join(dir, 'latest.json'), 'changed\n');
+    const porcelain = git('status', '--porcelain', '-z', '--untracked-files=no');
+    expect(changedCode(porcelain, ['latest.json']).sort()).toEqual(['a.ts', 'b.ts', 'c.ts']);
   });
 });

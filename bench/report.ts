@@ -3,13 +3,15 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, release, totalmem, type } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from '../dev/config.js';
 import { say } from '../dev/output.js';
 import type { BenchResult } from './stats.js';
 
 export const latestResultsFile = fileURLToPath(new URL('./results/latest.json', import.meta.url));
+/** The doc whose result tables a run rewrites (bench/doc.ts). */
+export const benchmarksDoc = join(repoRoot, 'docs', 'benchmarks.md');
 
 export function progress(line: string): void {
   say(`[bench] ${line}`);
@@ -96,11 +98,30 @@ function machineDescription(): string {
   return `${availableParallelism()} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${type()} ${release()}, Node ${process.version}`;
 }
 
-/** The commit the figures describe, and whether the working tree differed from it (then they describe neither exactly). */
+/** What a run writes itself: changed, they leave the code it measures as committed. */
+const runOutputs = [latestResultsFile, benchmarksDoc].map((file) => relative(repoRoot, file));
+
+/**
+ * The tracked files changed in `git status --porcelain -z` output (both sides of a rename), less the
+ * run's own outputs: what makes the measured code differ from its commit.
+ */
+export function changedCode(porcelain: string, outputs: readonly string[] = runOutputs): string[] {
+  const entries = porcelain.split('\0').filter(Boolean);
+  const paths: string[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    paths.push(entry.slice(3));
+    // A rename or copy: its source path follows as an entry of its own.
+    if (/^[RC]|^.[RC]/.test(entry) && entries[i + 1] !== undefined) paths.push(entries[++i]!);
+  }
+  return paths.filter((path) => !outputs.includes(path));
+}
+
+/** The commit the figures describe, and whether the code differed from it (then they describe neither exactly). */
 function measuredCode(): { commit: string; uncommittedChanges: boolean } {
-  const git = (args: string[]) => execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).trim();
+  const git = (args: string[]) => execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8' });
   return {
-    commit: git(['rev-parse', 'HEAD']),
-    uncommittedChanges: git(['status', '--porcelain', '--untracked-files=no']) !== '',
+    commit: git(['rev-parse', 'HEAD']).trim(),
+    uncommittedChanges: changedCode(git(['status', '--porcelain', '-z', '--untracked-files=no'])).length > 0,
   };
 }
