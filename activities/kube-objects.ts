@@ -65,11 +65,19 @@ export async function applyObject(kc: KubeConfig, object: KubernetesObject): Pro
 
 /** A readable one-liner of a Kubernetes API error, e.g. `403 Forbidden: exceeded quota ...`. */
 export function describeKubeError(error: unknown): string {
+  if (isUnanswered(error)) return unansweredMessage;
   if (!(error instanceof ApiException)) return error instanceof Error ? error.message : String(error);
   const body: unknown = typeof error.body === 'string' ? safeJson(error.body) : error.body;
   const message = body && typeof body === 'object' && 'message' in body ? String(body.message) : error.message;
   return `${error.code}: ${message}`;
 }
+
+/**
+ * An API call given up because no answer came in time (kube-config.ts): the HTTP client's abort, which
+ * says only "The user aborted a request".
+ */
+export const isUnanswered = (error: unknown): boolean => error instanceof Error && error.name === 'AbortError';
+const unansweredMessage = 'the Kubernetes API did not answer before the request timed out';
 
 function safeJson(text: string): unknown {
   try {

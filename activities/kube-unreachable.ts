@@ -2,7 +2,7 @@
 // rather than because it refused the request: only the former is an outage worth telling the store's
 // timeline about, and only retrying with time fixes it.
 import { ApiException } from '@kubernetes/client-node';
-import { describeKubeError } from './kube-objects.js';
+import { describeKubeError, isUnanswered } from './kube-objects.js';
 
 /** Node's and undici's codes for a connection that could not be made or was lost. */
 const networkErrorCodes = new Set([
@@ -29,6 +29,7 @@ export function isKubernetesUnreachable(error: unknown): boolean {
   for (let depth = 0; depth < 5 && typeof cause === 'object' && cause !== null; depth++) {
     // The API answered: an outage only if it says it cannot serve (5xx); a 4xx is about the request.
     if (cause instanceof ApiException) return cause.code >= 500;
+    if (isUnanswered(cause)) return true;
     const { code, message } = cause as { code?: unknown; message?: unknown };
     if (typeof code === 'string' && networkErrorCodes.has(code)) return true;
     if (typeof message === 'string' && unreachableWords.test(message)) return true;
@@ -55,6 +56,7 @@ const couldNotServeWords =
 export function describeOutage(error: unknown): string {
   let cause = error;
   for (let depth = 0; depth < 5 && typeof cause === 'object' && cause !== null; depth++) {
+    if (isUnanswered(cause)) return describeKubeError(cause);
     if (cause instanceof ApiException && cause.code >= 500)
       return `the Kubernetes API answered ${cause.code} and could not serve the request: ${describeUnreachable(cause).replace(/^\d+: /, '')}`;
     cause = (cause as { cause?: unknown }).cause;

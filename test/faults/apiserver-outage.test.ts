@@ -2,11 +2,14 @@
 // helm uninstall in its cleanup: the steps retry, the stores end Ready and Deleted with nothing leaked
 // and no secret shown, and both timelines say when the API was unreachable and when it answered again.
 // One outage serves both cases, on a cluster of this file's own: the shared one must stay up for the
-// other test files.
+// other test files. Then the same apiserver hangs (SIGSTOP: it takes connections and answers nothing)
+// while a third store creates its namespace: each call is given up at its timeout, and the store still
+// ends Ready.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { SharedAgentKubeConfig } from '../../activities/kube-config.js';
 import { deleteSignal } from '../../core/messages.js';
 import { reasons, type StoreStatus } from '../../core/status.js';
 import { startSimulatedCluster, type RunningCluster } from '../../dev/cluster/simulated.js';
@@ -20,6 +23,10 @@ import { startStoreWorker, storeId, waitForPhase, type TestStoreWorker } from '.
 const downMs = 16_000;
 const provisionedId = storeId('outage-new');
 const deletedId = storeId('outage-del');
+const hungId = storeId('outage-hang');
+// Shorter than the worker's default, so the hang outlasts a few timed-out calls in little time.
+const hangMs = 12_000;
+const callTimeoutMs = 3_000;
 
 let stateDir: string;
 let cluster: RunningCluster | undefined;
@@ -136,4 +143,61 @@ describe('a kube-apiserver outage', () => {
     await expectNoSecretShown(worker!.client, [deletedId], deletedSecrets, worker!.logs);
     await outage.over;
   });
+});
+
+describe('a kube-apiserver that hangs', () => {
+  it('when the apiserver answers nothing for ~12 s while a store creates its namespace, then each call is given up at its timeout, the timeline says the API did not answer and then serves again, and the store ends Ready with nothing leaked and no secret shown', async () => {
+    await outage.over;
+    const { kubeconfigPath, processes } = cluster!;
+    const signalApiserver = (signal: NodeJS.Signals) => {
+      process.kill(processes.find((p) => p.name === 'kube-apiserver')!.pid, signal);
+      return Promise.resolve();
+    };
+    const hang = apiserverOutage(
+      { stopApiserver: () => signalApiserver('SIGSTOP'), startApiserver: () => signalApiserver('SIGCONT') },
+      hangMs,
+      [{ activity: 'ensureNamespace', storeId: hungId }],
+    );
+    const kubeConfig = new SharedAgentKubeConfig(callTimeoutMs);
+    kubeConfig.loadFromFile(kubeconfigPath);
+    const hangWorker = await startStoreWorker({
+      kubeconfigPath,
+      kubeConfig,
+      wrapActivities: hang.hold,
+      maxProvisionSeconds: 300,
+    });
+    try {
+      const ready = await waitForPhase(
+        await hangWorker.createStore({ storeId: hungId, engine: 'woocommerce' }),
+        'Ready',
+        300_000,
+      );
+      const outageEvents = ready.events.filter(
+        (e) => e.reason === reasons.KubernetesUnreachable || e.reason === reasons.KubernetesReachable,
+      );
+      expect(outageEvents[0]).toMatchObject({
+        type: 'Warning',
+        reason: reasons.KubernetesUnreachable,
+        message: 'ensureNamespace (attempt 1) the Kubernetes API did not answer before the request timed out',
+      });
+      expect(outageEvents.at(-1)).toMatchObject({
+        type: 'Normal',
+        reason: reasons.KubernetesReachable,
+        message: expect.stringMatching(
+          /^the Kubernetes API serves again: ensureNamespace succeeded on attempt \d+;/,
+        ) as unknown,
+      });
+      await expectNothingLeaked({ ready: [{ storeId: hungId, engine: 'woocommerce' }] }, kubeconfigPath);
+      await expectNoSecretShown(
+        hangWorker.client,
+        [hungId],
+        await storeSecretValues(hungId, kubeconfigPath),
+        hangWorker.logs,
+      );
+    } finally {
+      // A failure while it hangs must not leave the apiserver stopped for the cluster's own stop.
+      await signalApiserver('SIGCONT');
+      await hangWorker.stop();
+    }
+  }, 360_000);
 });

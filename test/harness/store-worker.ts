@@ -33,6 +33,8 @@ export interface StoreWorkerOptions extends Partial<StoreSettings> {
   wrapActivities?: (activities: StoreActivities) => StoreActivities;
   /** Another cluster than the run's, e.g. one a fault test may take down. */
   kubeconfigPath?: string;
+  /** The activities' KubeConfig, when its credentials or its per-call timeout differ from the file's. */
+  kubeConfig?: KubeConfig;
   /** How long ErrImageNeverPull must last before the store fails (the worker's default: 30 s). */
   fatalWaitGraceMs?: number;
   /** Chart values per engine beneath storefleet's own, as STOREFLEET_CHART_VALUES_FILE gives them (local mode's stand-in images). */
@@ -54,12 +56,9 @@ export interface TestStoreWorker {
 
 /**
  * The worker's activities as the tests run them: the run's cluster (or `kubeconfigPath`, with
- * `kubeConfig` when its credentials differ from the file's), helm and charts, readiness polled every
- * 250 ms, lines logged to `log`.
+ * `kubeConfig` if given), helm and charts, readiness polled every 250 ms, lines logged to `log`.
  */
-export function testActivities(
-  options: StoreWorkerOptions & { log: Logger; kubeConfig?: KubeConfig },
-): StoreActivities {
+export function testActivities(options: StoreWorkerOptions & { log: Logger }): StoreActivities {
   const kubeconfigPath = options.kubeconfigPath ?? inject('kubeconfigPath');
   return createActivities({
     kubeConfig: options.kubeConfig ?? kubeConfig(kubeconfigPath),
