@@ -6,9 +6,9 @@
 //
 // The library also sets no timeout: an API call the apiserver accepts and never answers (a half-open
 // connection, an apiserver that hangs) would hold its activity, and the worker's slot for it, past the
-// activity's own timeout, for good. Every API call here is given up after a timeout instead. Watches
-// and log streams do not come through here and are not cut; a call that sets its own, shorter timeout
-// (a log read) keeps it.
+// activity's own timeout, as long as the hang lasts. Every API call here is given up after a timeout
+// instead. Watches and log streams do not come through here and are not cut; a call that sets its
+// own, shorter timeout (a log read) keeps it.
 import { Agent } from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
 
