@@ -35,7 +35,7 @@ const logReadTimeoutMs = 5_000;
  */
 const defaultFatalWaitGraceMs = 30_000;
 
-/** Aborts one API request after `ms` (the client has no per-call timeout of its own). */
+/** Aborts one API request after `ms`, sooner than every call's own limit (activities/kube-config.ts). */
 const timeoutOption = (ms: number) => beforeSend((context) => context.setSignal(AbortSignal.timeout(ms)));
 
 export function createReadinessActivities(deps: ActivityDeps) {

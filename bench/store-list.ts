@@ -139,7 +139,7 @@ export async function storeListBenchmark(ctx: BenchContext, results: ResultLog):
     const [viaApi, bare] = (await timedInTurns(
       [
         { items: ids('api'), call: (id, i) => ctx.api.create(id, engineFor(i)) },
-        { items: ids('bare'), call: (id, i) => startBare(id, i) },
+        { items: ids('bare'), call: startBare },
       ],
       createConcurrency,
     )) as [Timings, Timings];
@@ -172,7 +172,7 @@ export async function storeListBenchmark(ctx: BenchContext, results: ResultLog):
     report('the same query straight to Temporal', visibility);
 
     // After the list, so that the list meets neither these stores nor the worker catching up with them.
-    const aloneOnMachine = await startsWithWorkerPaused(ctx, ids('alone'), (id, i) => startBare(id, i));
+    const aloneOnMachine = await startsWithWorkerPaused(ctx, ids('alone'), startBare);
     report(`${createdPerSide} more started straight through Temporal with the worker paused`, aloneOnMachine);
 
     results.add(

@@ -39,7 +39,8 @@ export function startLeaderElection(options: LeaseOptions): LeaderElection {
     throw new Error(`renewSeconds (${renewSeconds}) must be above 0 and below leaseSeconds (${leaseSeconds})`);
   }
   const leases = kc.makeApiClient(CoordinationV1Api);
-  // The client has no timeout of its own: a hung request must not stall the loop or stop() past one renew period.
+  // One deadline for the whole tick, shorter than each call's own (activities/kube-config.ts): a hung
+  // request must not stall the loop or stop() past one renew period.
   const withTimeout = () => {
     const signal = AbortSignal.timeout(renewSeconds * 1000);
     return beforeSend((context) => context.setSignal(signal));
