@@ -114,6 +114,24 @@ const crashLooping = kubeletPod(
   },
   'Running',
 );
+// The same crash loop, looked at between two back-offs: just ended, and running again (not ready yet).
+const justCrashed = kubeletPod(
+  'web-1',
+  { name: 'wordpress', restartCount: 4, state: { terminated: { exitCode: 1, reason: 'Error' } } },
+  'Running',
+);
+const runningAfterCrash = (ready: boolean) =>
+  kubeletPod(
+    'web-1',
+    {
+      name: 'wordpress',
+      ready,
+      restartCount: 5,
+      state: { running: {} },
+      lastState: { terminated: { exitCode: 1, reason: 'Error' } },
+    },
+    'Running',
+  );
 const jobPod = (
   name: string,
   job: string,
@@ -376,6 +394,46 @@ describe('assessReadiness', () => {
       },
     ],
     [
+      'when a crash-looping container has just ended, not yet in CrashLoopBackOff, then the finding still says it is crashing, with its log',
+      {
+        ...none,
+        deployments: [deployment('web', 0)],
+        pods: [justCrashed],
+        logTails: { 'web-1/wordpress': 'error: database is uninitialized' },
+      },
+      {
+        ready: false,
+        problems: [
+          'pod web-1: container wordpress: crashing (restarted 4 times, last exit code 1: Error); last log lines: error: database is uninitialized',
+        ],
+      },
+    ],
+    [
+      'when a container that crashed runs again but is not ready, then the finding says it is crashing and how its last run ended',
+      { ...none, deployments: [deployment('web', 0)], pods: [runningAfterCrash(false)] },
+      {
+        ready: false,
+        problems: ['pod web-1: container wordpress: crashing (restarted 5 times, last exit code 1: Error)'],
+      },
+    ],
+    [
+      'when a container that crashed once is ready again, or an init container has completed, then nothing is wrong with it',
+      {
+        ...none,
+        deployments: [deployment('web', 0)],
+        pods: [
+          runningAfterCrash(true),
+          kubeletPod(
+            'web-2',
+            { name: 'wait-for-db', ready: true, restartCount: 1, state: { terminated: { exitCode: 0 } } },
+            'Running',
+            true,
+          ),
+        ],
+      },
+      { ready: false, problems: [] },
+    ],
+    [
       'when the setup Job failed, then the finding names its last pod, the exit code and the log tail',
       {
         ...none,
@@ -418,6 +476,22 @@ describe('assessReadiness', () => {
       { pod: 'setup-abc-1', container: 'setup', previous: false, key: 'setup-abc-1/setup' },
     ]);
     expect(logTargets({ ...none, deployments: [deployment('web', 1)], pods: [neverPull] })).toEqual([]);
+  });
+
+  it('when a crash loop is looked at between back-offs, then the log read is of the run that crashed, named by its number', () => {
+    const target = (pod: V1Pod) => logTargets({ ...none, pods: [pod] });
+    // Run 4 ended: read it as the current run; in back-off it is the previous one, with the same key.
+    expect(target(justCrashed)).toEqual([
+      { pod: 'web-1', container: 'wordpress', previous: false, key: 'web-1/wordpress#4' },
+    ]);
+    expect(target(crashLooping)).toEqual([
+      { pod: 'web-1', container: 'wordpress', previous: true, key: 'web-1/wordpress#4' },
+    ]);
+    // Run 5 started: run 4 is now the previous one.
+    expect(target(runningAfterCrash(false))).toEqual([
+      { pod: 'web-1', container: 'wordpress', previous: true, key: 'web-1/wordpress#4' },
+    ]);
+    expect(target(runningAfterCrash(true))).toEqual([]);
   });
 
   it('when a StatefulSet has fewer pods than it wants, then it is the one whose events are worth reading', () => {

@@ -101,14 +101,26 @@ function withTail(finding: string, workloads: Workloads, pod: string, container:
   return tail ? `${finding}; last log lines: ${tail}` : finding;
 }
 
-/** ` (restarted 5 times, last exit code 137: OOMKilled)`: what a crash loop's last run ended with. */
+/** ` (restarted 5 times, last exit code 137: OOMKilled)`: how a crashing container's latest run ended. */
 function lastExit(container: V1ContainerStatus): string {
-  const last = container.lastState?.terminated;
+  const last = container.state?.terminated ?? container.lastState?.terminated;
   if (!last) return '';
   const restarts = container.restartCount
     ? `restarted ${container.restartCount} time${container.restartCount === 1 ? '' : 's'}, `
     : '';
   return ` (${restarts}last exit code ${last.exitCode}${last.reason ? `: ${last.reason}` : ''})`;
+}
+
+/**
+ * A container that is not ready and whose latest run ended in failure, though kubelet does not say
+ * CrashLoopBackOff at this moment: it is between its crash and the back-off, or running again after one.
+ * A crash loop passes through these states on every restart; a look that lands on one still names the crash.
+ */
+function crashedAndNotReady(container: V1ContainerStatus): boolean {
+  if (container.ready) return false;
+  const ended = container.state?.terminated;
+  if (ended) return ended.exitCode !== 0;
+  return (container.restartCount ?? 0) > 0 && (container.lastState?.terminated?.exitCode ?? 0) !== 0;
 }
 
 function podProblems(pod: V1Pod, workloads: Workloads): { problems: string[]; fatal: string[] } {
@@ -121,15 +133,21 @@ function podProblems(pod: V1Pod, workloads: Workloads): { problems: string[]; fa
     found.problems.push(`pod ${name}: Unschedulable: ${scheduled.message ?? ''}`.trim());
   for (const container of containerStatuses(pod)) {
     const waiting = container.state?.waiting;
-    if (!waiting?.reason || !troubledWaitingReasons.has(waiting.reason)) continue;
+    const troubled = waiting?.reason && troubledWaitingReasons.has(waiting.reason) ? waiting.reason : undefined;
+    const state = troubled
+      ? `${troubled}${waiting?.message ? `: ${waiting.message}` : ''}`
+      : crashedAndNotReady(container)
+        ? 'crashing'
+        : undefined;
+    if (!state) continue;
     const finding = withTail(
-      `pod ${name}: container ${container.name}: ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}${lastExit(container)}`,
+      `pod ${name}: container ${container.name}: ${state}${lastExit(container)}`,
       workloads,
       name,
       container.name,
     );
     found.problems.push(finding);
-    if (fatalWaitingReasons.has(waiting.reason)) found.fatal.push(finding);
+    if (troubled && fatalWaitingReasons.has(troubled)) found.fatal.push(finding);
   }
   return found;
 }
@@ -178,8 +196,20 @@ export interface LogTarget {
 }
 
 /**
- * The containers whose last log lines explain a problem: those in CrashLoopBackOff (their previous
- * run), and the failed containers of the last pod of a failed Job.
+ * The run of a crashing container whose log tells why it crashed: the current one if it has just ended,
+ * else the previous one; numbered by kubelet's restart count, which goes up as the next run starts.
+ * Undefined: not crashing.
+ */
+function crashedRun(c: V1ContainerStatus): { previous: boolean; run: number } | undefined {
+  const restarts = c.restartCount ?? 0;
+  if (c.state?.waiting?.reason !== 'CrashLoopBackOff' && !crashedAndNotReady(c)) return undefined;
+  if (c.state?.terminated) return { previous: false, run: restarts };
+  return { previous: true, run: c.state?.running ? restarts - 1 : restarts };
+}
+
+/**
+ * The containers whose last log lines explain a problem: crashing ones (the run that crashed), and the
+ * failed containers of the last pod of a failed Job.
  */
 export function logTargets(workloads: Workloads): LogTarget[] {
   const targets: LogTarget[] = [];
@@ -187,12 +217,13 @@ export function logTargets(workloads: Workloads): LogTarget[] {
     if (pod.metadata?.deletionTimestamp || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed')
       continue;
     for (const c of containerStatuses(pod)) {
-      if (c.state?.waiting?.reason === 'CrashLoopBackOff')
+      const crashed = crashedRun(c);
+      if (crashed)
         targets.push({
           pod: podName(pod),
           container: c.name,
-          previous: true,
-          key: `${tailKey(podName(pod), c.name)}#${c.restartCount}`,
+          previous: crashed.previous,
+          key: `${tailKey(podName(pod), c.name)}#${crashed.run}`,
         });
     }
   }
