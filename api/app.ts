@@ -1,5 +1,6 @@
 // createApp(deps): the whole HTTP API without listening, so tests and main.ts build the same thing.
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
 import { ipKeyGenerator, rateLimit, type AugmentedRequest } from 'express-rate-limit';
@@ -46,6 +47,9 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   const shutdown = deps.shutdown ?? new AbortController().signal;
+  // Every open event stream listens on it until the stream ends: hundreds at once are normal, not a leak
+  // (Node warns of one from the 11th listener on).
+  setMaxListeners(0, shutdown);
   const streamSlots = createStreamSlots(deps.streamsPerOwner ?? defaultStreamsPerOwner);
   const metrics = createMetrics({
     countStores: (engine, phase) => deps.stores.countStores(engine, phase),
