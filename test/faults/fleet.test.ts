@@ -30,7 +30,8 @@ describe('a fleet', () => {
     await Promise.all(
       doomed.map(async (handle, i) => {
         const id = stores[i]!.storeId;
-        if (i < 3) secrets.push(...(await eventually(`the secret of ${id}`, () => storeSecretValues(id))));
+        // 30 stores share the helm queue's slots: on a busy machine a store's first steps may wait minutes.
+        if (i < 3) secrets.push(...(await eventually(`the secret of ${id}`, () => storeSecretValues(id), 240_000)));
         await handle.signal(deleteSignal);
       }),
     );

@@ -28,13 +28,28 @@ export interface RulesEnvironment {
   stop(): Promise<void>;
 }
 
+/**
+ * The SDK gives the server 5 s to answer; the JVM takes about 1 s to start it on an idle machine, and
+ * can take longer on a busy one. A server that did not answer in time is stopped by the SDK, so a start
+ * is simply tried again.
+ */
+async function startTimeSkippingServer(path: string, attempts = 3): Promise<TestWorkflowEnvironment> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await TestWorkflowEnvironment.createTimeSkipping({
+        server: { executable: { type: 'existing-path', path } },
+      });
+    } catch (error) {
+      if (attempt >= attempts || !/did not start within/.test(String(error))) throw error;
+    }
+  }
+}
+
 export async function startRulesEnvironment(settings: Partial<StoreSettings> = {}): Promise<RulesEnvironment> {
   installQuietRuntime();
   const server = inject('toolchain')['temporal-test-server'];
   if (!server) throw new Error('the toolchain has no temporal-test-server: run `npm test`, which fetches it');
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: server } },
-  });
+  const env = await startTimeSkippingServer(server);
   // The test server knows no custom search attributes until told, and the store workflows upsert theirs.
   const keyword = proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
   await env.connection.operatorService.addSearchAttributes({
