@@ -14,8 +14,10 @@ export default defineConfig({
     // (8eee941, 4269921: no clear gain while the real-node file, ~600 s then, was the longest path) and
     // 571 s (a1eeec9, after that file was shortened and the static checks moved beside the suite).
     // Load-sensitive failures seen earlier had causes of their own, since fixed (Chromium losing queued
-    // requests to the real node's pod addresses, waits timed with work on a busy machine).
-    maxWorkers: 5,
+    // requests to the real node's pod addresses, waits timed with work on a busy machine). Back to four
+    // on a machine about half as fast (1177 s with five at 19d299c, the real-node file alone 1142 s):
+    // there, five files at once left a simulated store Provisioning for over 120 s.
+    maxWorkers: 4,
     // The files of a worker share its process and loaded modules instead of a fresh process each: loading
     // the SDKs and clients again for each of ~135 files made vitest's import time 133 s in a full run (30 s
     // shared) and its processes' CPU 383 s (308 s shared), on two cores busy the whole run. So a file must

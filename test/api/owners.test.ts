@@ -42,8 +42,9 @@ const call = (key: string | undefined, path: string, init: RequestInit = {}) =>
 const kubeCore = () => kubeConfig().makeApiClient(CoreV1Api);
 const create = (key: string, id: string) =>
   call(key, '/api/v1/stores', { method: 'POST', body: JSON.stringify({ storeId: id, engine: 'woocommerce' }) });
-// 120 s like the other store tests: in CI this file can overlap the 30-store fleet test on two cores.
-// On a timeout the error carries the last answer, to tell a slow store from a stuck one.
+// In CI this file can overlap the 30-store fleet test and the real node's image imports on two cores:
+// a store took more than 120 s there on a slower machine. On a timeout the error carries the last
+// answer, to tell a slow store from a stuck one.
 const untilReady = (key: string, id: string) => {
   let last = 'no answer yet';
   return eventually(
@@ -54,7 +55,7 @@ const untilReady = (key: string, id: string) => {
       last = `${res.status} ${JSON.stringify(body)}`;
       return body.phase === 'Ready' ? body : undefined;
     },
-    120_000,
+    240_000,
     () => `last GET answered ${last}`,
   );
 };
@@ -99,7 +100,7 @@ describe('owners', () => {
       stores: Array<{ storeId: string }>;
     };
     expect(forAdmin.stores.some((s) => s.storeId === mine)).toBe(true);
-  });
+  }, 300_000);
 
   it("when team-a reads its store's usage, then the quota shows what its pods use of the plan, and its volumes", async () => {
     const res = await call(keys.a, `/stores/${mine}/usage`);
@@ -219,5 +220,5 @@ describe('owners', () => {
     const usage = await call(keys.a, `/stores/${other}/usage`);
     expect(usage.status).toBe(503);
     expect(await usage.json()).toMatchObject({ error: { code: 'worker_unavailable' } });
-  });
+  }, 300_000);
 });
