@@ -18,7 +18,16 @@ export type BuildRecipe =
       copy?: { module: string; from: string; to: string };
     }
   /** A Java program from Maven Central: its jars fetched by Maven, run by a launcher script of ours. */
-  | { kind: 'maven'; artifact: { groupId: string; artifactId: string; version: string }; mainClass: string };
+  | {
+      kind: 'maven';
+      artifact: { groupId: string; artifactId: string; version: string };
+      mainClass: string;
+      /**
+       * The arguments that make it listen on `port`. The build starts it once so, until it answers, and
+       * keeps the classes it loaded in a class-data archive that the launcher maps at every start.
+       */
+      listenArgs: (port: number) => string[];
+    };
 
 export interface Component {
   name: string;

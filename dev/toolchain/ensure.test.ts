@@ -4,8 +4,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultCacheDir } from '../config.js';
 import { components, type Component } from './components.js';
-import { componentDir, ensureToolchain, ToolchainError } from './ensure.js';
+import { execa } from 'execa';
+import { freePort } from '../ports.js';
+import { componentDir, ensureToolchain, ToolchainError, untilListening } from './ensure.js';
 import { localComponents } from './local-components.js';
+import { testComponents } from './test-components.js';
 
 const originalPath = process.env.PATH;
 const tempDirs: string[] = [];
@@ -85,6 +88,31 @@ function recordingNice(): { dir: string; record: string } {
   chmodSync(join(dir, 'nice'), 0o755);
   return { dir, record };
 }
+
+describe('a Java program from Maven Central', () => {
+  it('when the launcher starts the time-skipping test server, then most of its classes come from the startup archive the build recorded', async () => {
+    const testServer = testComponents.filter((component) => component.name === 'temporal-test-server');
+    const toolchain = await ensureToolchain({ cacheDir: defaultCacheDir(), components: testServer, build: false });
+    const launcher = toolchain['temporal-test-server']!;
+    const classLog = join(tempDir('storefleet-classes-'), 'classes.log');
+    const port = await freePort();
+    const server = execa(launcher, [String(port)], {
+      env: { JAVA_TOOL_OPTIONS: `-Xlog:class+load=info:file=${classLog}` },
+      reject: false,
+    });
+    try {
+      expect(await untilListening(port, 60_000)).toBe(true);
+    } finally {
+      server.kill('SIGTERM');
+      await server;
+    }
+    // "shared objects file (top)": the dynamic archive; the JDK's own base archive is the bottom layer.
+    const fromArchive = readFileSync(classLog, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('(top)'));
+    expect(fromArchive.length).toBeGreaterThan(1000);
+  });
+});
 
 describe('local-mode components', () => {
   it('when the default toolchain is ensured, then it contains none of the local-mode binaries', () => {

@@ -19,11 +19,13 @@ export const testComponents: Component[] = [
     version: `v${TEST_SERVER_VERSION}`,
     binaries: ['temporal-test-server'],
     versionArgs: ['--version'],
-    versionText: `temporal-test-server ${TEST_SERVER_VERSION}`,
+    // The launcher says so only since it maps a startup archive: an older build is built again.
+    versionText: `temporal-test-server ${TEST_SERVER_VERSION} (startup archive)`,
     build: {
       kind: 'maven',
       artifact: { groupId: 'io.temporal', artifactId: 'temporal-test-server', version: TEST_SERVER_VERSION },
       mainClass: 'io.temporal.testserver.TestServer',
+      listenArgs: (port) => [String(port)],
     },
     buildCommand: 'npm test',
     coldBuildMinutes: 1,
