@@ -90,9 +90,10 @@ function recordingNice(): { dir: string; record: string } {
 }
 
 describe('a Java program from Maven Central', () => {
-  it('when the launcher starts the time-skipping test server, then most of its classes come from the startup archive the build recorded', async () => {
+  it('when the time-skipping test server is fetched, then the launcher starts it with most of its classes from the startup archive the fetch recorded', async () => {
+    // An empty cache: Maven copies the jars from its own repository (~/.m2), then the start is recorded.
     const testServer = testComponents.filter((component) => component.name === 'temporal-test-server');
-    const toolchain = await ensureToolchain({ cacheDir: defaultCacheDir(), components: testServer, build: false });
+    const toolchain = await ensureToolchain({ cacheDir: tempDir('storefleet-cache-'), components: testServer });
     const launcher = toolchain['temporal-test-server']!;
     const classLog = join(tempDir('storefleet-classes-'), 'classes.log');
     const port = await freePort();
@@ -111,7 +112,7 @@ describe('a Java program from Maven Central', () => {
       .split('\n')
       .filter((line) => line.includes('(top)'));
     expect(fromArchive.length).toBeGreaterThan(1000);
-  });
+  }, 180_000);
 });
 
 describe('local-mode components', () => {
@@ -134,6 +135,7 @@ describe('local-mode components', () => {
     );
   });
 
+  // At nice 19 on a busy machine, even a failing go build can take more than vitest's default 5 s.
   it('when a local-mode component is built, then go runs under nice -n 19', async () => {
     const nice = recordingNice();
     process.env.PATH = `${nice.dir}:${originalPath}`;
@@ -141,7 +143,7 @@ describe('local-mode components', () => {
     const lowPriority = { ...brokenModule(), lowPriority: true };
     await expect(ensureToolchain({ cacheDir, components: [lowPriority] })).rejects.toThrow(/go build failed/);
     expect(readFileSync(nice.record, 'utf8')).toMatch(/^-n 19 go build /);
-  });
+  }, 60_000);
 
   it('when only looking (build: false) and a local-mode binary is missing, then it says to run npm run toolchain -- --local', async () => {
     const cacheDir = tempDir('storefleet-cache-');

@@ -195,7 +195,8 @@ async function mavenRun(
   );
   const jar = `${artifactId}-${version}.jar`;
   const archive = join(dir, 'startup.jsa');
-  const java = ['java', '-XX:TieredStopAtLevel=1', '-cp', `${libDir}/*`];
+  // The archive is only mapped by a JVM started with the flags and class path it was recorded with.
+  const c1Only = '-XX:TieredStopAtLevel=1';
   const launcher = [
     '#!/bin/sh',
     `# ${groupId}:${artifactId}:${version} from Maven Central, run on the JVM (written by the storefleet toolchain).`,
@@ -203,7 +204,7 @@ async function mavenRun(
     `[ -f "$lib/${jar}" ] || { echo "$lib/${jar} is missing: run '${component.buildCommand ?? 'npm run toolchain'}'" >&2; exit 1; }`,
     `if [ "$1" = --version ]; then echo '${component.versionText}'; exit 0; fi`,
     // -Xshare:auto: an archive this JVM cannot map (a Java update) only makes the start slower.
-    `exec java -XX:TieredStopAtLevel=1 -XX:SharedArchiveFile='${archive}' -Xshare:auto -cp "$lib/*" ${build.mainClass} "$@"`,
+    `exec java ${c1Only} -XX:SharedArchiveFile='${archive}' -Xshare:auto -cp "$lib/*" ${build.mainClass} "$@"`,
     '',
   ].join('\n');
   return {
@@ -221,7 +222,8 @@ async function mavenRun(
     ],
     env: {},
     finish: async () => {
-      await recordStartupArchive(component, [...java, build.mainClass], build.listenArgs, archive);
+      const java = ['java', c1Only, '-cp', `${libDir}/*`, build.mainClass];
+      await recordStartupArchive(component, java, build.listenArgs, archive);
       for (const binary of component.binaries) writeFileSync(join(binDir, binary), launcher, { mode: 0o755 });
     },
   };
@@ -240,6 +242,8 @@ async function recordStartupArchive(
   const child = execa(java, [`-XX:ArchiveClassesAtExit=${archive}`, ...args, ...listenArgs(port)], {
     reject: false,
     all: true,
+    // Writing the archive at exit takes seconds on a busy machine: execa's default SIGKILL after 5 s would cut it.
+    forceKillAfterDelay: 120_000,
   });
   const answering = await untilListening(port, 60_000);
   child.kill('SIGTERM');
