@@ -46,6 +46,9 @@ export default defineConfig({
           name: 'unit',
           include: ['**/*.test.ts'],
           exclude: [...excluded, ...platformFiles],
+          // Some unit tests start a node process or a compiler; beside the platform files on a busy 2-core
+          // machine that took more than vitest's default 5 s (dev/checks.test.ts). A hang still fails.
+          testTimeout: 30_000,
         },
       },
     ],

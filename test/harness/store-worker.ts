@@ -137,21 +137,23 @@ export function storeStatus(handle: WorkflowHandle): Promise<StoreStatus> {
  * The store's phase from its read model (the memo, which a describe returns without a worker task: about
  * a third of a status query's CPU in Temporal and the worker), else, before its first task, from the query.
  */
-async function currentPhase(handle: WorkflowHandle): Promise<Phase> {
+async function currentModel(handle: WorkflowHandle): Promise<Pick<StoreReadModel, 'phase' | 'lastError'>> {
   const model = (await handle.describe()).memo?.[readModelMemoKey] as StoreReadModel | undefined;
-  return model?.phase ?? (await storeStatus(handle)).phase;
+  return model ?? (await storeStatus(handle));
 }
 
 /**
  * Waits for the store to reach the phase, polling its read model, and returns its whole status (one
- * query); a Failed store while waiting for Ready fails fast with its lastError.
+ * query); a Failed store while waiting for Ready fails fast with its lastError. A timeout says the
+ * phase and lastError last seen, so a slow step can be told from a stuck one.
  */
 export async function waitForPhase(handle: WorkflowHandle, phase: Phase, timeoutMs = 90_000): Promise<StoreStatus> {
+  let last: Pick<StoreReadModel, 'phase' | 'lastError'> | undefined;
   return eventually(
     `store ${handle.workflowId} to be ${phase}`,
     async () => {
-      const seen = await currentPhase(handle);
-      if (seen !== phase && !(phase === 'Ready' && seen === 'Failed')) return undefined;
+      last = await currentModel(handle);
+      if (last.phase !== phase && !(phase === 'Ready' && last.phase === 'Failed')) return undefined;
       const status = await storeStatus(handle);
       if (status.phase === phase) return status;
       if (phase === 'Ready' && status.phase === 'Failed')
@@ -159,6 +161,7 @@ export async function waitForPhase(handle: WorkflowHandle, phase: Phase, timeout
       return undefined;
     },
     timeoutMs,
+    () => (last ? `it was ${last.phase}, lastError: ${last.lastError ?? 'none'}` : 'its phase was never read'),
   );
 }
 
