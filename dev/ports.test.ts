@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { assertPortFree, claimPort, freePort, PortInUseError } from './ports.js';
+import { acceptsConnections, assertPortFree, claimPort, freePort, PortInUseError } from './ports.js';
 
 describe('ports', () => {
   it('when a port is free, then assertPortFree passes', async () => {
@@ -21,6 +21,15 @@ describe('ports', () => {
       expect(port).toBeGreaterThanOrEqual(20_000);
       expect(port).toBeLessThan(ephemeralStart!);
     }
+  });
+
+  it('when a server listens on a port, then it accepts connections there, and once closed it does not', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    expect(await acceptsConnections('127.0.0.1', port)).toBe(true);
+    await new Promise((resolve) => server.close(resolve));
+    expect(await acceptsConnections('127.0.0.1', port)).toBe(false);
   });
 
   it('when a port is taken, then the error names the port, what needs it and the env var to change it', async () => {

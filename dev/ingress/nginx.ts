@@ -2,10 +2,10 @@
 // a state dir, in the foreground, so it lives and dies with the ingress process that started it.
 // The server blocks rendered from Ingress objects sit in one included file; a reload swaps it in.
 import { spawn } from 'node:child_process';
-import { connect } from 'node:net';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { acceptsConnections } from '../ports.js';
 
 export interface NginxOptions {
   binary: string;
@@ -87,12 +87,6 @@ export async function startNginx(options: NginxOptions, onOutput: (line: string)
   };
 }
 
-const canConnect = (host: string, port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect({ host, port }, () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
-
 /** Waits until nginx accepts connections; an nginx that exits first (port taken, bad config) fails the start. */
 async function untilListening(listen: string, exited: Promise<number | null>, timeoutMs = 10_000): Promise<void> {
   const [host = '127.0.0.1', port = '80'] = listen.split(':');
@@ -101,7 +95,7 @@ async function untilListening(listen: string, exited: Promise<number | null>, ti
   for (const began = Date.now(); Date.now() - began < timeoutMs;) {
     if (exitCode !== undefined)
       throw new NginxConfigError(`nginx exited with code ${exitCode} before it listened on ${listen}`);
-    if (await canConnect(host, Number(port))) return;
+    if (await acceptsConnections(host, Number(port))) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new NginxConfigError(`nginx did not listen on ${listen} within ${timeoutMs / 1000} s`);

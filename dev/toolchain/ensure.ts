@@ -1,12 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { execa } from 'execa';
 import { binaryEnvVar, components, type BuildRecipe, type Component } from './components.js';
 import { formatDuration, say } from '../output.js';
-import { freePort } from '../ports.js';
+import { acceptsConnections, freePort } from '../ports.js';
 
 export type Toolchain = Record<string, string>;
 
@@ -259,12 +258,7 @@ async function recordStartupArchive(
 export async function untilListening(port: number, timeoutMs: number): Promise<boolean> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => resolve(true));
-      socket.on('error', () => resolve(false));
-      socket.on('connect', () => socket.destroy());
-    });
-    if (open) return true;
+    if (await acceptsConnections('127.0.0.1', port)) return true;
     await setTimeout(200);
   }
   return false;
