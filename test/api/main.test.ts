@@ -100,7 +100,10 @@ describe('the API process', () => {
       if (signal?.signalName !== closeLeaseSignal.name) return [];
       return [defaultPayloadConverter.fromPayload<LeaseClose>(signal.input!.payloads![0]!).storeIds];
     });
-    expect(closes).toEqual([[id]]);
+    // The store is named by exactly one close. A second lease may have been asked for in the background
+    // (the first had half its 5 s left when the create took it, e.g. on a busy machine): it closes with
+    // no store.
+    expect(closes.flat()).toEqual([id]);
   });
 
   it('when SIGTERM arrives while a Temporal call waits to retry, then the process waits for it and exits cleanly', async () => {

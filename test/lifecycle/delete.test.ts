@@ -13,7 +13,9 @@ let worker: TestStoreWorker;
 const core = kubeConfig().makeApiClient(CoreV1Api);
 
 beforeAll(async () => {
-  worker = await startStoreWorker({ maxProvisionSeconds: 15 });
+  // Short, so that the crash-looping store fails soon; long enough that a busy machine gets the others
+  // Ready in time (15 s once left a store's setup Job unfinished at its deadline).
+  worker = await startStoreWorker({ maxProvisionSeconds: 45 });
 });
 afterAll(() => worker.stop());
 
@@ -67,7 +69,7 @@ describe('deleting a store', () => {
     const fault = await injectPodFault(namespaceName(id), 'CrashLoopBackOff');
     try {
       const handle = await worker.createStore({ storeId: id, engine: 'medusa' });
-      await waitForPhase(handle, 'Failed', 60_000);
+      await waitForPhase(handle, 'Failed', 150_000);
       await handle.signal(deleteSignal);
       await expectDeletedWithoutLeftovers(id, handle);
     } finally {
