@@ -1,5 +1,6 @@
 // API under concurrent load on loopback: GET of a Ready store (a workflow query per request) and the
-// idempotent POST of an existing store, each against a minimal Express route in this same process.
+// idempotent POST of an existing store, each against a minimal Express route in this process: each
+// server has a Node process of its own, and autocannon a third.
 import type { Server } from 'node:http';
 import express from 'express';
 import { storeBodyJson } from './api-client.js';

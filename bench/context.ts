@@ -1,6 +1,7 @@
 // One platform for the whole run, like the test harness's: Temporal and the simulated cluster on
-// free ports in a temp state dir, the real worker as its own process (so its RSS and CPU are its
-// own), the real API in this process, and the bare baseline beside them.
+// free ports in a temp state dir, the real worker and the real API each as its own process, as a
+// deployment runs them (so their RSS and CPU are their own, and the benchmark's clients in this
+// process share no event loop with the API they time), and the bare baseline beside them.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +12,8 @@ import { loadPlatformConfig, repoRoot } from '../dev/config.js';
 import { processRegistry, startPlatform, type RunningPlatform } from '../dev/platform.js';
 import { freePlatformPorts } from '../dev/ports.js';
 import type { ManagedProcess } from '../dev/process.js';
-import { startWorker, type ServicesOptions } from '../dev/services.js';
+import { startApi, startWorker, type ServicesOptions } from '../dev/services.js';
 import { ensureToolchain } from '../dev/toolchain/ensure.js';
-import { startApi, type TestApi } from '../test/harness/api.js';
 import { loadWorkerConfig, type WorkerConfig } from '../worker/config.js';
 import { StoreApi } from './api-client.js';
 import { bareStores, type BareStores } from './bare-store.js';
@@ -40,7 +40,7 @@ export interface BenchContext {
   worker(): ManagedProcess;
   /** A fresh worker process (same task queue), for figures that must not count earlier work. */
   restartWorker(): Promise<void>;
-  /** CPU seconds used so far by everything of the run: platform, worker, this process, their helm children. */
+  /** CPU seconds used so far by everything of the run: platform, worker, API, this process, their helm children. */
   cpuSeconds(): number;
 }
 
@@ -85,11 +85,11 @@ async function startContext(stateDir: string, stops: Array<() => Promise<void>>)
     KUBECONFIG: platform.kubeconfigPath,
     STOREFLEET_HELM_BIN: helmBinary,
   });
-  // The worker runs as the image runs it: compiled JavaScript with the prebuilt workflow bundle.
-  progress('compiling the worker (npm run build)');
+  // The worker and the API run as the image runs them: compiled JavaScript, the workflow bundle prebuilt.
+  progress('compiling the worker and the API (npm run build)');
   await execa('npm', ['run', 'build'], { cwd: repoRoot });
   const services: ServicesOptions = {
-    compiledWorker: true,
+    compiled: true,
     stateDir,
     registry: processRegistry(stateDir),
     temporalAddress: platform.temporalAddress,
@@ -99,20 +99,21 @@ async function startContext(stateDir: string, stops: Array<() => Promise<void>>)
     ports: { workerMetrics: ports.workerMetrics, api: ports.api },
     // The simulated cluster's pods run no containers: nothing to request.
     storefrontCheck: false,
+    // Limits far above the load, so the benchmark measures the API, not its rate limiter or quota.
+    apiEnv: {
+      STOREFLEET_TASK_QUEUE: workerConfig.temporal.taskQueue,
+      STOREFLEET_STORES_PER_OWNER: '100000',
+      STOREFLEET_RATE_LIMIT_PER_MINUTE: '1000000000',
+      STOREFLEET_STREAMS_PER_OWNER: '1000',
+    },
   };
   progress('starting the storefleet worker process');
   let worker = await startWorker(services);
   stops.push(() => worker.stop());
 
-  // Limits far above the load, so the benchmark measures the API, not its rate limiter or quota.
-  const api: TestApi = await startApi({
-    taskQueue: workerConfig.temporal.taskQueue,
-    temporalAddress: platform.temporalAddress,
-    storesPerOwner: 100_000,
-    rateLimitPerMinute: 1e9,
-    streamsPerOwner: 1000,
-  });
-  stops.push(() => api.close());
+  progress('starting the storefleet API process');
+  const api = await startApi(services);
+  stops.push(() => api.stop());
 
   // The bare side runs the activities with the worker's kind of KubeConfig, so neither gets faster calls.
   const kubeConfig = loadKubeConfig(platform.kubeconfigPath);
@@ -124,7 +125,7 @@ async function startContext(stateDir: string, stops: Array<() => Promise<void>>)
     temporalMetricsUrl: `http://127.0.0.1:${ports.temporalMetrics}/metrics`,
     kubeConfig,
     workerConfig,
-    api: new StoreApi(api.url),
+    api: new StoreApi(`http://127.0.0.1:${ports.api}`),
     bare: bareStores({
       kubeConfig,
       kubeconfigPath: platform.kubeconfigPath,
@@ -138,6 +139,6 @@ async function startContext(stateDir: string, stops: Array<() => Promise<void>>)
       await worker.stop();
       worker = await startWorker(services);
     },
-    cpuSeconds: () => cpuSecondsOf([...platformPids, worker.pid, process.pid]),
+    cpuSeconds: () => cpuSecondsOf([...platformPids, worker.pid, api.pid, process.pid]),
   };
 }

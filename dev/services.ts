@@ -18,8 +18,10 @@ export interface ServicesOptions {
   storefrontCheck: boolean;
   /** More worker settings (local mode: base domain, chart values); they win over the ones above. */
   workerEnv?: Record<string, string>;
-  /** Run dist/'s compiled worker (built beforehand) instead of the sources: what the image runs. */
-  compiledWorker?: boolean;
+  /** More API settings (README "Settings"); they win over the ones above. */
+  apiEnv?: Record<string, string>;
+  /** Run dist/'s compiled worker and API (built beforehand) instead of the sources: what the image runs. */
+  compiled?: boolean;
 }
 
 /**
@@ -35,12 +37,11 @@ function startService(
   entry: string,
   env: Record<string, string>,
   isReady: () => Promise<boolean>,
-  compiled = false,
 ): Promise<ManagedProcess> {
   return startProcess({
     name,
     command: process.execPath,
-    args: entryArgs(entry, compiled ? join(repoRoot, 'dist') : undefined),
+    args: entryArgs(entry, options.compiled ? join(repoRoot, 'dist') : undefined),
     cwd: repoRoot,
     logDir: join(options.stateDir, 'logs'),
     registry: options.registry,
@@ -65,7 +66,6 @@ export function startWorker(options: ServicesOptions): Promise<ManagedProcess> {
     },
     // Ready once it polls its task queues, i.e. after bundling the workflows (a few seconds).
     () => Promise.resolve(existsSync(logFile) && readFileSync(logFile, 'utf8').includes('"msg":"worker running"')),
-    options.compiledWorker,
   );
 }
 
@@ -79,6 +79,7 @@ export function startApi(options: ServicesOptions): Promise<ManagedProcess> {
       STOREFLEET_API_HOST: '127.0.0.1',
       STOREFLEET_API_PORT: String(options.ports.api),
       ...(options.temporalUiUrl ? { STOREFLEET_TEMPORAL_UI_URL: options.temporalUiUrl } : {}),
+      ...options.apiEnv,
     },
     async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.ok === true,
   );
