@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { portSettings, type Ports } from './config.js';
 
@@ -29,6 +30,16 @@ export function acceptsConnections(host: string, port: number): Promise<boolean>
     const socket = connect({ host, port }, () => (socket.destroy(), resolve(true)));
     socket.once('error', () => resolve(false));
   });
+}
+
+/** Polls until something accepts a TCP connection at host:port: false when `timeoutMs` passed first. */
+export async function untilAcceptsConnections(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (await acceptsConnections(host, port)) return true;
+    await sleep(200);
+  }
+  return false;
 }
 
 export async function assertPortFree(port: number, what: string, envVar: string): Promise<void> {

@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { defaultCacheDir } from '../config.js';
 import { components, type Component } from './components.js';
 import { execa } from 'execa';
-import { freePort } from '../ports.js';
-import { componentDir, ensureToolchain, ToolchainError, untilListening } from './ensure.js';
+import { freePort, untilAcceptsConnections } from '../ports.js';
+import { componentDir, ensureToolchain, ToolchainError } from './ensure.js';
 import { localComponents } from './local-components.js';
 import { testComponents } from './test-components.js';
 
@@ -102,7 +102,7 @@ describe('a Java program from Maven Central', () => {
       reject: false,
     });
     try {
-      expect(await untilListening(port, 60_000)).toBe(true);
+      expect(await untilAcceptsConnections('127.0.0.1', port, 60_000)).toBe(true);
     } finally {
       server.kill('SIGTERM');
       await server;

@@ -1,11 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { setTimeout } from 'node:timers/promises';
 import { execa } from 'execa';
 import { binaryEnvVar, components, type BuildRecipe, type Component } from './components.js';
 import { formatDuration, say } from '../output.js';
-import { acceptsConnections, freePort } from '../ports.js';
+import { freePort, untilAcceptsConnections } from '../ports.js';
 
 export type Toolchain = Record<string, string>;
 
@@ -244,7 +243,7 @@ async function recordStartupArchive(
     // Writing the archive at exit takes seconds on a busy machine: execa's default SIGKILL after 5 s would cut it.
     forceKillAfterDelay: 120_000,
   });
-  const answering = await untilListening(port, 60_000);
+  const answering = await untilAcceptsConnections('127.0.0.1', port, 60_000);
   child.kill('SIGTERM');
   const result = await child;
   if (!answering || !existsSync(archive)) {
@@ -253,15 +252,6 @@ async function recordStartupArchive(
       `recording its startup archive failed: ${answering ? 'no archive was written' : `it did not listen on port ${port} within 60 s`}. Last output:\n${(result.all ?? '').split('\n').slice(-10).join('\n')}`,
     );
   }
-}
-
-export async function untilListening(port: number, timeoutMs: number): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (await acceptsConnections('127.0.0.1', port)) return true;
-    await setTimeout(200);
-  }
-  return false;
 }
 
 async function requireTool(component: Component, tool: string, versionArgs: string[], need: string): Promise<void> {
