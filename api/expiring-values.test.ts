@@ -149,4 +149,70 @@ describe('expiringValues', () => {
     now = 1000;
     await expect(values.get('a')).rejects.toThrow('down');
   });
+
+  /** Values read from `reads` in turn; each read after the first waits until `release` is called. */
+  function heldReads() {
+    let release: (value: string) => void = () => undefined;
+    let calls = 0;
+    const read = () => {
+      calls += 1;
+      return calls === 1 ? Promise.resolve('first') : new Promise<string>((resolve) => (release = resolve));
+    };
+    return { read, calls: () => calls, release: (value: string) => release(value) };
+  }
+  const landed = async () => {
+    for (let i = 0; i < 3; i++) await Promise.resolve();
+  };
+
+  it('when answering while refreshing and the background read outlasts maxAgeMs, then the kept value answers until that read lands', async () => {
+    let now = 0;
+    const source = heldReads();
+    const values = expiringValues(source.read, {
+      maxAgeMs: 1000,
+      refreshAfterMs: 500,
+      answerWhileRefreshing: true,
+      now: () => now,
+    });
+    expect(await values.get('a')).toBe('first');
+    now = 600;
+    expect(await values.get('a')).toBe('first');
+    now = 1400;
+    expect(await values.get('a')).toBe('first');
+    expect(source.calls()).toBe(2);
+    source.release('second');
+    await landed();
+    // Read from 600 on: 800 ms old now.
+    expect(await values.get('a')).toBe('second');
+  });
+
+  it('when not answering while refreshing and the background read outlasts maxAgeMs, then a get past it waits for that read', async () => {
+    let now = 0;
+    const source = heldReads();
+    const values = expiringValues(source.read, { maxAgeMs: 1000, refreshAfterMs: 500, now: () => now });
+    expect(await values.get('a')).toBe('first');
+    now = 600;
+    expect(await values.get('a')).toBe('first');
+    now = 1000;
+    const waiting = values.get('a');
+    source.release('second');
+    expect(await waiting).toBe('second');
+    expect(source.calls()).toBe(2);
+  });
+
+  it('when answering while refreshing and the value expired before any read of it began, then every get waits for the new read', async () => {
+    let now = 0;
+    const source = heldReads();
+    const values = expiringValues(source.read, {
+      maxAgeMs: 1000,
+      refreshAfterMs: 500,
+      answerWhileRefreshing: true,
+      now: () => now,
+    });
+    expect(await values.get('a')).toBe('first');
+    now = 5000;
+    const first = values.get('a');
+    const second = values.get('a');
+    source.release('second');
+    expect(await Promise.all([first, second])).toEqual(['second', 'second']);
+  });
 });

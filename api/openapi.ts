@@ -104,7 +104,7 @@ export function openApiDocument(): object {
           tags: ['stores'],
           summary: 'List stores (newest first), filtered and paginated',
           description:
-            'A page may be up to a second old (one read of each page a second serves every caller); a store created or deleted through the same API process is in its next page at once. GET /stores/{id} is never older than the request.',
+            'A page may be up to a second old (one read of each page a second serves every caller), or older by one visibility query while that page is being read again; a store created or deleted through the same API process is in its next page at once. GET /stores/{id} is never older than the request.',
           parameters: queryParameters(listStoresQuery),
           responses: {
             '200': json(storeListResponse, 'a page of stores'),

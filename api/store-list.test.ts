@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { storeWorkflowId } from '../core/names.js';
 import { createPageTokens } from './page-token.js';
 import { createStoreRecords, listPageFreshMs, type Caller } from './store-records.js';
 
@@ -8,14 +9,21 @@ const admin: Caller = { owner: 'admin', keyId: 'k', admin: true };
 
 /** A client whose visibility list takes 20 ms and is counted, query by query. */
 function countingClient() {
+  return recordsOver(async () => {
+    await sleep(20);
+    return [];
+  });
+}
+
+/** Records over a visibility list that answers `executions(n)` to its n-th query (from 1); every query is counted. */
+function recordsOver(executions: (n: number) => Promise<{ execution: { workflowId: string } }[]>) {
   const queries: string[] = [];
   const client = {
     options: { namespace: 'default' },
     workflowService: {
       async listWorkflowExecutions(request: { query: string }) {
         queries.push(request.query);
-        await sleep(20);
-        return { executions: [], nextPageToken: new Uint8Array() };
+        return { executions: await executions(queries.length), nextPageToken: new Uint8Array() };
       },
     },
   } as unknown as Client;
@@ -57,5 +65,30 @@ describe('the store list', () => {
     records.forgetLists();
     await records.list({ limit: 100 }, admin);
     expect(queries).toHaveLength(3);
+  });
+
+  describe('while visibility is slower than a page lives', () => {
+    afterEach(() => vi.useRealTimers());
+
+    it('when a page expires while its refresh runs, then readers get the kept page until the refresh lands', async () => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      let land: () => void = () => undefined;
+      const { queries, records } = recordsOver(async (n) => {
+        if (n > 1) await new Promise<void>((resolve) => (land = resolve));
+        return [{ execution: { workflowId: storeWorkflowId(`page-${n}`) } }];
+      });
+      const storeIds = async () => (await records.list({ limit: 100 }, admin)).records.map((r) => r.storeId);
+      expect(await storeIds()).toEqual(['page-1']);
+      // Half its second gone: the page answers and its refresh starts.
+      vi.advanceTimersByTime(listPageFreshMs * 0.6);
+      expect(await storeIds()).toEqual(['page-1']);
+      // Past its second, the refresh still running: the kept page still answers, and no second refresh starts.
+      vi.advanceTimersByTime(listPageFreshMs * 0.8);
+      expect(await storeIds()).toEqual(['page-1']);
+      expect(queries).toHaveLength(2);
+      land();
+      // The refresh began 0.8 s ago: its page answers now.
+      await vi.waitFor(async () => expect(await storeIds()).toEqual(['page-2']));
+    });
   });
 });

@@ -116,7 +116,10 @@ export function storeListQuery(filter: Pick<StoreListFilter, 'phase' | 'engine'>
   return clauses.join(' AND ');
 }
 
-/** How old a page of the store list may be when it is answered (its read began at most this long ago). */
+/**
+ * How old a page of the store list may be when it is answered (its read began at most this long ago), or
+ * more only while the read refreshing it, begun within this time, still runs.
+ */
 export const listPageFreshMs = 1000;
 
 export function createStoreRecords(options: {
@@ -190,9 +193,11 @@ export function createStoreRecords(options: {
   }
 
   // A page of the list (query, size and token) is read from visibility at most once a second per
-  // process however many dashboards ask, and read again in the background from half a second on, so a
-  // page asked for often never waits: visibility is eventually consistent anyway (with Elasticsearch
-  // about a second behind), and a store this process creates or deletes drops every kept page.
+  // process however many dashboards ask, and read again in the background from half a second on; the
+  // kept page answers until that read lands, so a page asked for often never waits, even while
+  // visibility takes longer than half a second to answer. Visibility is eventually consistent anyway
+  // (with Elasticsearch about a second behind), and a store this process creates or deletes drops every
+  // kept page.
   const listPages = expiringValues(
     async (key) => {
       const { query, pageSize, token } = JSON.parse(key) as { query: string; pageSize: number; token?: string };
@@ -217,7 +222,7 @@ export function createStoreRecords(options: {
       const next = page.nextPageToken?.length ? await options.pageTokens.encode(query, page.nextPageToken) : undefined;
       return { records, nextPageToken: next };
     },
-    { maxAgeMs: listPageFreshMs, refreshAfterMs: listPageFreshMs / 2 },
+    { maxAgeMs: listPageFreshMs, refreshAfterMs: listPageFreshMs / 2, answerWhileRefreshing: true },
   );
 
   async function list(
