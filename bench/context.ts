@@ -12,7 +12,7 @@ import { loadPlatformConfig, repoRoot } from '../dev/config.js';
 import { processRegistry, startPlatform, type RunningPlatform } from '../dev/platform.js';
 import { freePlatformPorts } from '../dev/ports.js';
 import type { ManagedProcess } from '../dev/process.js';
-import { startApi, startWorker, type ServicesOptions } from '../dev/services.js';
+import { apiUrl, startApi, startWorker, type ServicesOptions } from '../dev/services.js';
 import { ensureToolchain } from '../dev/toolchain/ensure.js';
 import { loadWorkerConfig, type WorkerConfig } from '../worker/config.js';
 import { StoreApi } from './api-client.js';
@@ -125,7 +125,7 @@ async function startContext(stateDir: string, stops: Array<() => Promise<void>>)
     temporalMetricsUrl: `http://127.0.0.1:${ports.temporalMetrics}/metrics`,
     kubeConfig,
     workerConfig,
-    api: new StoreApi(`http://127.0.0.1:${ports.api}`),
+    api: new StoreApi(apiUrl(ports.api)),
     bare: bareStores({
       kubeConfig,
       kubeconfigPath: platform.kubeconfigPath,

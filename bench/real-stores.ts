@@ -15,6 +15,7 @@ import { describeMachineProblems, findMachineProblems, realMachine } from '../de
 import { defaultCacheDir } from '../dev/config.js';
 import { startPlatform } from '../dev/platform.js';
 import { freePlatformPorts } from '../dev/ports.js';
+import { apiUrl } from '../dev/services.js';
 import { components } from '../dev/toolchain/components.js';
 import { ensureToolchain } from '../dev/toolchain/ensure.js';
 import { localComponents } from '../dev/toolchain/local-components.js';
@@ -53,7 +54,7 @@ export async function realStoresBenchmark(results: ResultLog, stateDir: string):
     throw error;
   });
   try {
-    const api = new StoreApi(`http://127.0.0.1:${ports.api}`);
+    const api = new StoreApi(apiUrl(ports.api));
     const bare = bareHelm(platform.kubeconfigPath, toolchain.helm ?? 'helm', {
       ...process.env,
       ...platform.local?.workerEnv,

@@ -69,8 +69,11 @@ export function startWorker(options: ServicesOptions): Promise<ManagedProcess> {
   );
 }
 
+/** Where the API that startApi starts answers: it listens on the loopback address only. */
+export const apiUrl = (port: number) => `http://127.0.0.1:${port}`;
+
 export function startApi(options: ServicesOptions): Promise<ManagedProcess> {
-  const url = `http://127.0.0.1:${options.ports.api}`;
+  const url = apiUrl(options.ports.api);
   return startService(
     options,
     'api',

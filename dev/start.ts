@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { loadPlatformConfig, type PlatformConfig } from './config.js';
 import { formatDuration, say } from './output.js';
 import { processRegistry, startPlatform, type RunningPlatform } from './platform.js';
+import { apiUrl } from './services.js';
 import { components } from './toolchain/components.js';
 import { ensureToolchain } from './toolchain/ensure.js';
 import { localComponents } from './toolchain/local-components.js';
@@ -88,8 +89,8 @@ function printBanner(config: PlatformConfig, platform: RunningPlatform, elapsedM
     '',
     `storefleet local platform is up (${formatDuration(elapsedMs)})`,
     '',
-    `  dashboard           http://127.0.0.1:${config.ports.api}/`,
-    `  storefleet API      http://127.0.0.1:${config.ports.api}   (docs /docs, e.g. curl http://localhost:${config.ports.api}/stores)`,
+    `  dashboard           ${apiUrl(config.ports.api)}/`,
+    `  storefleet API      ${apiUrl(config.ports.api)}   (docs /docs, e.g. curl http://localhost:${config.ports.api}/stores)`,
     `  Temporal Web UI     ${platform.temporalUiUrl ?? '(disabled)'}`,
     `  Temporal address    ${platform.temporalAddress}   (namespace default)`,
     `  Kubernetes          ${describeCluster(config)}`,
