@@ -150,69 +150,65 @@ describe('expiringValues', () => {
     await expect(values.get('a')).rejects.toThrow('down');
   });
 
-  /** Values read from `reads` in turn; each read after the first waits until `release` is called. */
-  function heldReads() {
-    let release: (value: string) => void = () => undefined;
+  /**
+   * Key 'a' read at time 0 as 'first'; every later read waits until `release` gives its value. `at`
+   * sets the clock. A value lives 1000 ms and is read again in the background from 500 ms on.
+   */
+  function heldRefreshes(answerWhileRefreshing: boolean) {
+    let now = 0;
     let calls = 0;
-    const read = () => {
-      calls += 1;
-      return calls === 1 ? Promise.resolve('first') : new Promise<string>((resolve) => (release = resolve));
+    let release: (value: string) => void = () => undefined;
+    const values = expiringValues(
+      () => {
+        calls += 1;
+        return calls === 1 ? Promise.resolve('first') : new Promise<string>((resolve) => (release = resolve));
+      },
+      { maxAgeMs: 1000, refreshAfterMs: 500, answerWhileRefreshing, now: () => now },
+    );
+    return {
+      get: () => values.get('a'),
+      at: (ms: number) => void (now = ms),
+      calls: () => calls,
+      release: (value: string) => release(value),
     };
-    return { read, calls: () => calls, release: (value: string) => release(value) };
   }
   const landed = async () => {
     for (let i = 0; i < 3; i++) await Promise.resolve();
   };
 
   it('when answering while refreshing and the background read outlasts maxAgeMs, then the kept value answers until that read lands', async () => {
-    let now = 0;
-    const source = heldReads();
-    const values = expiringValues(source.read, {
-      maxAgeMs: 1000,
-      refreshAfterMs: 500,
-      answerWhileRefreshing: true,
-      now: () => now,
-    });
-    expect(await values.get('a')).toBe('first');
-    now = 600;
-    expect(await values.get('a')).toBe('first');
-    now = 1400;
-    expect(await values.get('a')).toBe('first');
-    expect(source.calls()).toBe(2);
-    source.release('second');
+    const key = heldRefreshes(true);
+    expect(await key.get()).toBe('first');
+    key.at(600);
+    expect(await key.get()).toBe('first');
+    key.at(1400);
+    expect(await key.get()).toBe('first');
+    expect(key.calls()).toBe(2);
+    key.release('second');
     await landed();
     // Read from 600 on: 800 ms old now.
-    expect(await values.get('a')).toBe('second');
+    expect(await key.get()).toBe('second');
   });
 
   it('when not answering while refreshing and the background read outlasts maxAgeMs, then a get past it waits for that read', async () => {
-    let now = 0;
-    const source = heldReads();
-    const values = expiringValues(source.read, { maxAgeMs: 1000, refreshAfterMs: 500, now: () => now });
-    expect(await values.get('a')).toBe('first');
-    now = 600;
-    expect(await values.get('a')).toBe('first');
-    now = 1000;
-    const waiting = values.get('a');
-    source.release('second');
+    const key = heldRefreshes(false);
+    expect(await key.get()).toBe('first');
+    key.at(600);
+    expect(await key.get()).toBe('first');
+    key.at(1000);
+    const waiting = key.get();
+    key.release('second');
     expect(await waiting).toBe('second');
-    expect(source.calls()).toBe(2);
+    expect(key.calls()).toBe(2);
   });
 
   it('when answering while refreshing and the value expired before any read of it began, then every get waits for the new read', async () => {
-    let now = 0;
-    const source = heldReads();
-    const values = expiringValues(source.read, {
-      maxAgeMs: 1000,
-      refreshAfterMs: 500,
-      answerWhileRefreshing: true,
-      now: () => now,
-    });
-    expect(await values.get('a')).toBe('first');
-    now = 5000;
-    const first = values.get('a');
-    const second = values.get('a');
-    source.release('second');
+    const key = heldRefreshes(true);
+    expect(await key.get()).toBe('first');
+    key.at(5000);
+    const first = key.get();
+    const second = key.get();
+    key.release('second');
     expect(await Promise.all([first, second])).toEqual(['second', 'second']);
   });
 });
