@@ -1,9 +1,9 @@
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { portSettings, type Ports } from './config.js';
+import { pollUntil } from './polling.js';
 
 export class PortInUseError extends Error {
   constructor(port: number, what: string, envVar: string) {
@@ -33,13 +33,8 @@ export function acceptsConnections(host: string, port: number): Promise<boolean>
 }
 
 /** Polls until something accepts a TCP connection at host:port: false when `timeoutMs` passed first. */
-export async function untilAcceptsConnections(host: string, port: number, timeoutMs: number): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (await acceptsConnections(host, port)) return true;
-    await sleep(200);
-  }
-  return false;
+export function untilAcceptsConnections(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  return pollUntil(() => acceptsConnections(host, port), { timeoutMs, intervalMs: 200 });
 }
 
 export async function assertPortFree(port: number, what: string, envVar: string): Promise<void> {

@@ -5,6 +5,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { formatDuration } from './output.js';
+import { pollUntil } from './polling.js';
 
 export interface RegistryEntry {
   name: string;
@@ -107,8 +108,7 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
 
 async function stopGroup(pid: number, graceMs: number): Promise<void> {
   signalGroup(pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (isAlive(pid) && Date.now() < deadline) await sleep(100);
+  await pollUntil(() => !isAlive(pid), { timeoutMs: graceMs, intervalMs: 100 });
   signalGroup(pid, 'SIGKILL');
   while (isAlive(pid)) await sleep(50);
 }

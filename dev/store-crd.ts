@@ -2,11 +2,11 @@
 // by `npm run crd`; the simulated and local modes install the same object at start (ensureStoreCrd).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiextensionsV1Api, CoreV1Api, dumpYaml, type V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { beforeSend, ignoreConflict } from '../activities/kube-objects.js';
 import { storeCrd } from '../core/store-resource.js';
 import { repoRoot } from './config.js';
+import { waitForCrdEstablished } from './polling.js';
 import { loadKubeConfig } from '../activities/kube-config.js';
 
 export const storeCrdFile = 'charts/platform/crds/stores.yaml';
@@ -56,14 +56,7 @@ export async function ensureStoreCrd(kubeconfigPath: string, timeoutMs = 30_000)
     const placeholder = { metadata: { name } } as V1CustomResourceDefinition;
     await extensions.createCustomResourceDefinition({ body: placeholder }, rawBody(storeCrd));
   }
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const crd = await extensions.readCustomResourceDefinition({ name });
-    if (crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) return;
-    if (Date.now() > deadline)
-      throw new Error(`the apiserver did not establish the CRD ${name} within ${timeoutMs / 1000} s`);
-    await sleep(200);
-  }
+  await waitForCrdEstablished(extensions, name, timeoutMs);
 }
 
 /** The namespace of the local modes' Store objects and Lease. */

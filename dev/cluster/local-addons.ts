@@ -8,7 +8,6 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Resolver } from 'node:dns/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { AppsV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { applyObject } from '../../activities/kube-objects.js';
@@ -29,6 +28,7 @@ import { KUBE_ROUTER_USER, LOCAL_PATH_USER, type NodeCredentials } from './local
 import { corednsImage, ensureImage, nodeImageArchives } from './local-images.js';
 import { CLUSTER_DNS, NODE_NAME, SERVICE_CIDR, type NodeLayout } from './local-layout.js';
 import { tokenKubeconfig } from './local-node-config.js';
+import { waitUntilNothingMissing } from '../polling.js';
 import { startProcess, type ManagedProcess, type ProcessRegistry } from '../process.js';
 import type { Toolchain } from '../toolchain/ensure.js';
 
@@ -147,23 +147,17 @@ async function waitForDns(kubeConfig: KubeConfig, timeoutMs: number): Promise<vo
   const apps = kubeConfig.makeApiClient(AppsV1Api);
   const resolver = new Resolver({ timeout: 1_000, tries: 1 });
   resolver.setServers([CLUSTER_DNS]);
-  const deadline = Date.now() + timeoutMs;
-  let last = 'not started';
-  while (Date.now() < deadline) {
-    try {
+  await waitUntilNothingMissing(
+    `local cluster: cluster DNS did not answer at ${CLUSTER_DNS}`,
+    async () => {
       const deployment = await apps.readNamespacedDeployment({ name: 'coredns', namespace: DNS_NAMESPACE });
-      if ((deployment.status?.availableReplicas ?? 0) < 1) {
-        last = `deployment coredns: ${deployment.status?.conditions?.map((c) => `${c.type}=${c.status} ${c.message ?? ''}`).join('; ') ?? 'no status'}`;
-      } else {
-        const answer = await resolver.resolve4('kubernetes.default.svc.cluster.local');
-        if (answer.length) return;
-      }
-    } catch (error) {
-      last = (error as Error).message;
-    }
-    await sleep(500);
-  }
-  throw new Error(`local cluster: cluster DNS did not answer at ${CLUSTER_DNS} after ${timeoutMs / 1000}s (${last})`);
+      if ((deployment.status?.availableReplicas ?? 0) < 1)
+        return `deployment coredns: ${deployment.status?.conditions?.map((c) => `${c.type}=${c.status} ${c.message ?? ''}`).join('; ') ?? 'no status'}`;
+      const answer = await resolver.resolve4('kubernetes.default.svc.cluster.local');
+      return answer.length ? undefined : 'no address for kubernetes.default';
+    },
+    { timeoutMs, intervalMs: 500 },
+  );
 }
 
 function sizeOf(file: string): number {

@@ -3,11 +3,11 @@
 // directories outside the state dir, sysctls. Safe to run twice; returns what it removed.
 import { existsSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { CNI_CACHE_DIR, listLinks, OUTSIDE_PATHS, restoreSysctls, type HostRecord } from './local-host.js';
 import { FAMILIES, removeNodeChains, removeNodeIpsets } from './local-iptables.js';
 import { CGROUP_ROOT, CNI_BRIDGE, CNI_NETWORK, NODE_INTERFACE, type NodeLayout } from './local-layout.js';
+import { pollUntil } from '../polling.js';
 import { isAlive } from '../process.js';
 
 export async function cleanUpHost(layout: NodeLayout, record: HostRecord): Promise<string[]> {
@@ -145,8 +145,7 @@ async function killStrayProcesses(layout: NodeLayout): Promise<string[]> {
       // already gone
     }
   }
-  const deadline = Date.now() + 10_000;
-  while (pids.some(isAlive) && Date.now() < deadline) await sleep(100);
+  await pollUntil(() => !pids.some(isAlive), { timeoutMs: 10_000, intervalMs: 100 });
   return pids.map((pid) => `process ${pid}`);
 }
 

@@ -1,8 +1,8 @@
 // Before a real node stops, its pods go: deleted through the API so kubelet stops their containers
 // and tears down their sandboxes (network namespaces, veths, CNI state) while it still can.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { execa } from 'execa';
+import { pollUntil } from '../polling.js';
 
 export interface DrainOptions {
   containerdSocket: string;
@@ -32,8 +32,11 @@ export async function drainNode(kc: KubeConfig, options: DrainOptions): Promise<
   const nothingRunning = async () => (await runningTasks(options.containerdSocket)) === 0;
 
   await deleteAll();
-  if (!(await waitUntil(options.graceMs ?? 45_000, noPodsLeft))) await deleteAll(0);
-  await waitUntil(options.teardownMs ?? 30_000, async () => (await noPodsLeft()) && (await nothingRunning()));
+  if (!(await pollUntil(noPodsLeft, { timeoutMs: options.graceMs ?? 45_000, intervalMs: 500 }))) await deleteAll(0);
+  await pollUntil(async () => (await noPodsLeft()) && (await nothingRunning()), {
+    timeoutMs: options.teardownMs ?? 30_000,
+    intervalMs: 500,
+  });
   return pods.length;
 }
 
@@ -43,13 +46,4 @@ async function runningTasks(containerdSocket: string): Promise<number> {
   if (result.exitCode !== 0) return 0;
   // TASK  PID  STATUS
   return result.stdout.split('\n').filter((line) => /\sRUNNING$/.test(line.trim())).length;
-}
-
-async function waitUntil(timeoutMs: number, check: () => Promise<boolean>): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return true;
-    await sleep(500);
-  }
-  return false;
 }

@@ -5,7 +5,6 @@
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, DiscoveryV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { startControlPlane, type ClusterPorts, type RunningControlPlane } from './control-plane.js';
 import { startAddons } from './local-addons.js';
@@ -18,6 +17,7 @@ import { prepareHost, restoreHost } from './local-host-setup.js';
 import { NODE_IP, NODE_NAME, nodeLayout } from './local-layout.js';
 import { cleanUpKubeProxy, startNodeProcesses, type NodeProcesses } from './local-node.js';
 import type { NodePorts } from './local-node-config.js';
+import { waitUntilNothingMissing } from '../polling.js';
 import { freePort } from '../ports.js';
 import type { ManagedProcess, ProcessRegistry } from '../process.js';
 import type { Toolchain } from '../toolchain/ensure.js';
@@ -200,19 +200,18 @@ async function pointKubernetesServiceAt(kc: KubeConfig, port: number): Promise<v
 
 async function waitForReadyNode(kc: KubeConfig, timeoutMs: number): Promise<void> {
   const core = kc.makeApiClient(CoreV1Api);
-  const deadline = Date.now() + timeoutMs;
-  let last = 'not registered yet';
-  while (Date.now() < deadline) {
-    const node = await core.readNode({ name: NODE_NAME }).catch(() => undefined);
-    const ready = node?.status?.conditions?.find((condition) => condition.type === 'Ready');
-    const notReadyTaint = node?.spec?.taints?.some((taint) => taint.key === 'node.kubernetes.io/not-ready');
-    if (ready?.status === 'True' && !notReadyTaint) return;
-    if (ready)
-      last =
-        ready.status === 'True'
-          ? "Ready=True, but its node.kubernetes.io/not-ready taint is still there: kube-controller-manager's node lifecycle controller removes it"
-          : `Ready=${ready.status}: ${ready.message ?? ready.reason ?? ''}`;
-    await sleep(500);
-  }
-  throw new Error(`local cluster: node ${NODE_NAME} was not Ready after ${timeoutMs / 1000}s (${last})`);
+  await waitUntilNothingMissing(
+    `local cluster: node ${NODE_NAME} was not Ready`,
+    async () => {
+      const node = await core.readNode({ name: NODE_NAME }).catch(() => undefined);
+      const ready = node?.status?.conditions?.find((condition) => condition.type === 'Ready');
+      const notReadyTaint = node?.spec?.taints?.some((taint) => taint.key === 'node.kubernetes.io/not-ready');
+      if (!ready) return 'not registered yet';
+      if (ready.status !== 'True') return `Ready=${ready.status}: ${ready.message ?? ready.reason ?? ''}`;
+      return notReadyTaint
+        ? "Ready=True, but its node.kubernetes.io/not-ready taint is still there: kube-controller-manager's node lifecycle controller removes it"
+        : undefined;
+    },
+    { timeoutMs, intervalMs: 500 },
+  );
 }

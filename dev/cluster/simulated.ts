@@ -3,12 +3,12 @@
 // Jobs complete, namespaces finalize, and a fake provisioner binds PVCs.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { startControlPlane, type ClusterPorts, type RunningControlPlane } from './control-plane.js';
 import { countReadyNodes, createFakeNodes, KWOK_NODE_ANNOTATION } from './fake-nodes.js';
 import { createDefaultStorageClass, runFakeProvisioner } from './fake-storage.js';
 import { installStages } from './stages.js';
+import { waitUntilNothingMissing } from '../polling.js';
 import { startProcess, type ManagedProcess, type ProcessRegistry } from '../process.js';
 import type { Toolchain } from '../toolchain/ensure.js';
 import { loadKubeConfig } from '../../activities/kube-config.js';
@@ -106,48 +106,39 @@ export async function startSimulatedCluster(options: SimulatedClusterOptions): P
     provisioner = runFakeProvisioner(kc, provisionerStop.signal);
     progress(`waiting for ${nodeCount} Ready nodes`);
     // Two minutes: on a busy two-core machine (the test suite starting beside it) one was not always enough.
-    await waitFor(120_000, async () => {
-      const ready = await countReadyNodes(kc);
-      // kwok v0.7.0 plays a node's stages on the node's own events only and retries few failures (a patch
-      // refused for anything but a timeout or overload is dropped): a CI start on a busy machine once left
-      // every node unready for two minutes, cause unseen. A new kwok takes the nodes over and plays them again.
-      if (ready < nodeCount && Date.now() - kwokStartedAt > kwokStallMs) {
-        progress(`${ready} of ${nodeCount} nodes Ready ${kwokStallMs / 1000}s after kwok started; restarting kwok`);
-        await kwok.stop();
-        processes.splice(processes.indexOf(kwok), 1, (kwok = await startKwok()));
-        kwokStartedAt = Date.now();
-      }
-      const serviceAccount = await kc
-        .makeApiClient(CoreV1Api)
-        .readNamespacedServiceAccount({ name: 'default', namespace: 'default' })
-        .then(
-          () => true,
-          () => false,
-        );
-      const missing = [
-        ...(ready < nodeCount
-          ? [`${nodeCount} Ready nodes (${ready} so far; kwok's last lines:\n${kwok.logTail(5)})`]
-          : []),
-        ...(serviceAccount ? [] : ['the default ServiceAccount (kube-controller-manager makes it)']),
-      ];
-      return missing.length ? missing.join(' and ') : undefined;
-    });
+    await waitUntilNothingMissing(
+      'simulated cluster: not up',
+      async () => {
+        const ready = await countReadyNodes(kc);
+        // kwok v0.7.0 plays a node's stages on the node's own events only and retries few failures (a patch
+        // refused for anything but a timeout or overload is dropped): a CI start on a busy machine once left
+        // every node unready for two minutes, cause unseen. A new kwok takes the nodes over and plays them again.
+        if (ready < nodeCount && Date.now() - kwokStartedAt > kwokStallMs) {
+          progress(`${ready} of ${nodeCount} nodes Ready ${kwokStallMs / 1000}s after kwok started; restarting kwok`);
+          await kwok.stop();
+          processes.splice(processes.indexOf(kwok), 1, (kwok = await startKwok()));
+          kwokStartedAt = Date.now();
+        }
+        const serviceAccount = await kc
+          .makeApiClient(CoreV1Api)
+          .readNamespacedServiceAccount({ name: 'default', namespace: 'default' })
+          .then(
+            () => true,
+            () => false,
+          );
+        const missing = [
+          ...(ready < nodeCount
+            ? [`${nodeCount} Ready nodes (${ready} so far; kwok's last lines:\n${kwok.logTail(5)})`]
+            : []),
+          ...(serviceAccount ? [] : ['the default ServiceAccount (kube-controller-manager makes it)']),
+        ];
+        return missing.length ? `still waiting for ${missing.join(' and ')}` : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 250 },
+    );
     return { kubeconfigPath, server, processes, stopApiserver, startApiserver, stop };
   } catch (error) {
     await stop();
     throw error;
   }
-}
-
-/** Polls until `missing()` names nothing missing any more; on timeout, says what still was. */
-async function waitFor(timeoutMs: number, missing: () => Promise<string | undefined>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastMissing = 'an answer from the apiserver';
-  while (Date.now() < deadline) {
-    const now = await missing().catch((error: unknown) => `an answer from the apiserver (${String(error)})`);
-    if (now === undefined) return;
-    lastMissing = now;
-    await sleep(250);
-  }
-  throw new Error(`simulated cluster: timed out after ${timeoutMs / 1000}s waiting for ${lastMissing}`);
 }

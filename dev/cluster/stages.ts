@@ -37,6 +37,7 @@ import {
 } from './default-stages.js';
 import type { Stage, StageExpression } from './default-stages.js';
 import { ignoreNotFound, statusOf } from '../../activities/kube-objects.js';
+import { waitForCrdEstablished } from '../polling.js';
 
 export { DEFAULT_STAGES, type Stage } from './default-stages.js';
 
@@ -83,12 +84,7 @@ export async function installStages(kc: KubeConfig, timeoutMs = 30_000): Promise
     },
   );
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const crd = await crds.readCustomResourceDefinition({ name });
-    if (crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) break;
-    if (Date.now() > deadline) throw new Error(`the ${name} CRD was not Established within ${timeoutMs / 1000}s`);
-    await sleep(100);
-  }
+  await waitForCrdEstablished(crds, name, timeoutMs);
   // Right after Established the new resource can 404 or 429 ("storage is (re)initializing") for a moment.
   await retryWhileStarting(deadline, async () => {
     for (const stage of await listStages(kc)) {
