@@ -85,12 +85,13 @@ function untilStopRequested(platform: RunningPlatform): Promise<string> {
 }
 
 function printBanner(config: PlatformConfig, platform: RunningPlatform, elapsedMs: number): void {
+  const api = apiUrl(config.ports.api);
   const lines = [
     '',
     `storefleet local platform is up (${formatDuration(elapsedMs)})`,
     '',
-    `  dashboard           ${apiUrl(config.ports.api)}/`,
-    `  storefleet API      ${apiUrl(config.ports.api)}   (docs /docs, e.g. curl http://localhost:${config.ports.api}/stores)`,
+    `  dashboard           ${api}/`,
+    `  storefleet API      ${api}   (docs /docs, e.g. curl ${api}/stores)`,
     `  Temporal Web UI     ${platform.temporalUiUrl ?? '(disabled)'}`,
     `  Temporal address    ${platform.temporalAddress}   (namespace default)`,
     `  Kubernetes          ${describeCluster(config)}`,
