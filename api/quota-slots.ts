@@ -62,7 +62,11 @@ export function createQuotaSlots(options: QuotaSlotsOptions) {
     lease.closed = true;
     const open = (held.get(lease.owner) ?? []).filter((other) => other !== lease);
     if (open.length) held.set(lease.owner, open);
-    else held.delete(lease.owner);
+    else {
+      // Nothing of an owner who stops creating stays behind: its next lease starts afresh.
+      held.delete(lease.owner);
+      lastGranted.delete(lease.owner);
+    }
     // Unclosed (Temporal unreachable), the quota settles it when it expires: nothing is lost.
     return quota.closeLease(lease.owner, { leaseId: lease.id, storeIds: lease.storeIds }).catch(() => undefined);
   }
@@ -78,6 +82,8 @@ export function createQuotaSlots(options: QuotaSlotsOptions) {
       .lease(owner, { leaseId, slots: leaseSlots, storeTaskQueue, useMs })
       .then((slots) => {
         if (slots === 0) {
+          // Refusals are rare: dropping the past ones here keeps only owners refused within the last useMs.
+          for (const [other, until] of noLeaseUntil) if (until <= askedAt) noLeaseUntil.delete(other);
           noLeaseUntil.set(owner, askedAt + useMs);
           return;
         }
