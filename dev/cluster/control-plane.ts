@@ -161,7 +161,11 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
       startProcess({
         name: 'kube-scheduler',
         command: bin('kube-scheduler'),
-        args: controlPlaneArgs(ports.scheduler),
+        // A pod the scheduler set aside as unschedulable is looked at again on a cluster event that may
+        // help it, or at the latest after this. A store's pod whose claim was bound in the moment it was
+        // tried ("unbound immediate PersistentVolumeClaims") sometimes got no such event and waited for
+        // the default's 5 minutes. The flag is deprecated, but 1.34 has no other setting for it.
+        args: [...controlPlaneArgs(ports.scheduler), '--pod-max-in-unschedulable-pods-duration=15s'],
         logDir,
         registry,
         isReady: async () => (await probeHttps(`https://127.0.0.1:${ports.scheduler}/healthz`)) === 200,
