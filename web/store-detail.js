@@ -61,13 +61,13 @@ export function setupStoreDetail({ onChange }) {
     },
   });
 
-  /** @type {{ storeId: string, store?: any, rendered?: string, events: any[], keys: Set<string>, stream?: {close(): void}, timer?: number, wasDown?: boolean } | undefined} */
+  /** @type {{ storeId: string, store?: any, rendered?: string, events: any[], keys: Set<string>, stream?: {close(): void}, timer?: number, wasDown?: boolean, reads: number, shownRead: number } | undefined} */
   let current;
 
   function open(storeId) {
     if (current?.storeId === storeId) return;
     close();
-    current = { storeId, events: [], keys: new Set() };
+    current = { storeId, events: [], keys: new Set(), reads: 0, shownRead: 0 };
     section.hidden = false;
     section.dataset.store = storeId;
     heading.textContent = `Store ${storeId}`;
@@ -100,6 +100,9 @@ export function setupStoreDetail({ onChange }) {
 
   /** withEvents: the first load only; afterwards new events come from the stream. */
   async function load(view, withEvents = false) {
+    // Reads may overlap when the API is slow: one that answers after a later one is older, and would put
+    // back what has moved on (a phase, or the change form reset under the user), so it is dropped.
+    const read = ++view.reads;
     try {
       const noEvents = { events: [] };
       const [store, events] = await Promise.all([
@@ -107,10 +110,13 @@ export function setupStoreDetail({ onChange }) {
         withEvents ? api.getEvents(view.storeId).catch(() => noEvents) : noEvents,
       ]);
       if (view !== current) return;
+      // Events are kept by key, so an older read's add nothing twice.
       addEvents(view, events.events);
+      if (read < view.shownRead) return;
+      view.shownRead = read;
       show(view, store);
     } catch (error) {
-      if (view !== current) return;
+      if (view !== current || read < view.shownRead) return;
       const notFound = error instanceof ApiError && error.status === 404;
       // A blip (API restarting) keeps what is shown; the stream state already says we are reconnecting.
       if (view.store && !notFound) return;

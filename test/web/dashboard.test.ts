@@ -172,6 +172,44 @@ describe('dashboard', () => {
     expect(refused).toBeGreaterThanOrEqual(2);
   });
 
+  it('when an older read of a store answers after a newer one (the API slow), then the detail keeps the newer', async () => {
+    const id = storeId('late');
+    await createViaApi(dashboard.api.url, id);
+    const page = await dashboard.open();
+    // The page's first read answers only after the next one (the re-read its stream's first phase asks
+    // for) is shown and watched, and with a phase this store never has, as an older read could.
+    let reads = 0;
+    let watching!: () => void;
+    const watched = new Promise<void>((resolve) => (watching = resolve));
+    let firstAnswered = false;
+    await page.route(`**/api/v1/stores/${id}`, async (route) => {
+      const read = ++reads;
+      const response = await route.fetch();
+      if (read === 1) {
+        const body = (await response.json()) as Record<string, unknown>;
+        await watched;
+        await route.fulfill({ response, json: { ...body, phase: 'Hibernated' } });
+        firstAnswered = true;
+        return;
+      }
+      await route.fulfill({ response });
+    });
+    await page.goto(`${dashboard.api.url}/#/stores/${id}`);
+    await page.locator('#detail[data-phase]').waitFor();
+    await page.evaluate(`(() => {
+      const detail = document.getElementById('detail');
+      window.seenPhases = [detail.dataset.phase];
+      new MutationObserver(() => window.seenPhases.push(detail.dataset.phase)).observe(detail, { attributes: true, attributeFilter: ['data-phase'] });
+    })()`);
+    expect(reads).toBeGreaterThanOrEqual(2);
+    watching();
+    await expect.poll(() => firstAnswered).toBe(true);
+    // Room for the page to handle the late answer, had it taken it.
+    await page.waitForTimeout(1000);
+    expect(await page.evaluate('window.seenPhases')).not.toContain('Hibernated');
+    expect(await page.locator('#detail').getAttribute('data-phase')).not.toBe('Hibernated');
+  });
+
   it('when Ready stores are listed, then each row shows the url the list answered, and the page asks for no store one by one', async () => {
     const id = storeId('listed');
     await createViaApi(dashboard.api.url, id);
